@@ -1,0 +1,67 @@
+# Silkbridge. `make run` and `make test` do all set-up on a fresh Debian machine with Python 3.11.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_WORKERS ?= 2
+export SILKBRIDGE_CACHE_DIR ?= $(CURDIR)/var/cache
+
+.PHONY: run test lint install assets translations browser messages openapi clean
+
+## run: install, migrate the SQLite database under var/, load reference and demo data, serve on :8000
+run: install assets translations
+	@mkdir -p var
+	$(BIN)/silkbridge migrate --noinput
+	$(BIN)/silkbridge load_demo
+	@echo ""
+	@echo "Silkbridge is starting on http://$(HOST):$(PORT)/ (stop with Ctrl-C)"
+	$(BIN)/silkbridge runserver $(HOST):$(PORT) --noreload
+
+## test: the whole suite (unit, API, import, pages in three languages, headless-browser end-to-end)
+test: install assets translations browser
+	@mkdir -p var
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
+
+## lint: ruff, mypy, Django's checks and a check that no migration is missing
+lint: install
+	$(BIN)/ruff check silkbridge
+	$(BIN)/ruff format --check silkbridge
+	$(BIN)/mypy silkbridge
+	$(BIN)/silkbridge check
+	$(BIN)/silkbridge makemigrations --check --dry-run
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+## assets: web fonts from the npm registry (the pages fall back to system fonts without npm)
+assets: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: pages will use system fonts for Urdu"; fi
+
+## translations: compile the .po catalogues into the .mo files Django reads
+translations: install
+	$(BIN)/silkbridge compile_translations
+
+## browser: Debian's chromium and the Noto fonts for the end-to-end tests
+browser:
+	@scripts/ensure-browser
+
+## messages: extract new UI strings into the catalogues (needs GNU gettext)
+messages: install
+	cd silkbridge && ../$(BIN)/silkbridge makemessages -l zh_Hans -l ur --no-obsolete --no-location --ignore 'tests/*'
+
+## openapi: regenerate the committed OpenAPI document (a test fails when it drifts from the code)
+openapi: install
+	@mkdir -p docs
+	$(BIN)/silkbridge export_openapi_schema --api silkbridge.api.api --indent 2 --sorted --output docs/openapi.json
+
+clean:
+	rm -rf $(VENV) node_modules var

@@ -1,0 +1,3 @@
+"""Silkbridge: software for a cross-border science and technology cooperation center."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,52 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from silkbridge.accounts.models import ApiToken, LoginFailure, Membership, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ("organisation",)
+
+
+@admin.register(User)
+class UserAdmin(admin.ModelAdmin):
+    list_display = ("email", "full_name", "role", "language", "time_zone", "is_active", "email_verified_at")
+    list_filter = ("role", "is_active", "language")
+    search_fields = ("email", "full_name")
+    ordering = ("email",)
+    readonly_fields = ("password", "last_login", "date_joined")
+    fieldsets = (
+        (None, {"fields": ("email", "full_name", "password")}),
+        (_("Platform"), {"fields": ("role", "is_active", "is_superuser", "email_verified_at")}),
+        (_("Preferences"), {"fields": ("language", "time_zone")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    inlines = (MembershipInline,)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "organisation", "role", "created_at")
+    list_filter = ("role",)
+    search_fields = ("user__email", "organisation__name_en", "organisation__name_local")
+    autocomplete_fields = ("user", "organisation")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at")
+    search_fields = ("name", "user__email", "prefix")
+    readonly_fields = ("user", "prefix", "token_hash", "created_at", "last_used_at")
+
+    def has_add_permission(self, request):
+        # Tokens are created by their owner, who is the only one to see the secret once.
+        return False
+
+
+@admin.register(LoginFailure)
+class LoginFailureAdmin(admin.ModelAdmin):
+    list_display = ("email", "ip_address", "created_at")
+    search_fields = ("email", "ip_address")
+    readonly_fields = ("email", "ip_address", "created_at")

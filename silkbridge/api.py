@@ -1,0 +1,25 @@
+"""The REST API under /api/v1/: one NinjaAPI, with a router per domain."""
+
+from ninja import NinjaAPI
+
+from silkbridge.accounts.api import router as accounts_router
+from silkbridge.core.api_support import install_error_handlers
+from silkbridge.directory.api import router as directory_router
+from silkbridge.zones.api import router as zones_router
+
+api = NinjaAPI(
+    title="Silkbridge API",
+    version="1.0.0",
+    description=(
+        "Directory, taxonomy and account API of Silkbridge. Authenticate with a personal API token "
+        "(`Authorization: Bearer sb_…`) or a browser session. Errors are JSON: "
+        '`{"code", "message", "errors": [{"field", "message"}]}`.'
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_error_handlers(api)
+api.add_router("/", directory_router)
+api.add_router("/", accounts_router)
+api.add_router("/", zones_router)

@@ -1,0 +1,32 @@
+"""Test set-up shared by every app: reference and demo data are loaded once per test database."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from silkbridge.directory.loaders import DATA_DIR, concepts_load, organisations_load, sectors_load
+from silkbridge.zones.services import zones_load
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    # The taxonomy, glossary, zones and demo organisations are what users see on first run; most
+    # tests read them, so they are loaded once into the test database, outside test transactions.
+    with django_db_blocker.unblock():
+        sectors_load()
+        concepts_load()
+        zones_load()
+        organisations_load(DATA_DIR / "reference_organisations.yaml", is_demo=False)
+        organisations_load(DATA_DIR / "demo_organisations.yaml", is_demo=True)
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default(settings):  # type: ignore[no-untyped-def]
+    settings.LANGUAGE_CODE = "en"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def running_in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}

@@ -1,0 +1,176 @@
+"""Shared pieces of the REST API: authentication, pagination and the error format.
+
+Errors always have the shape {"code": "...", "message": "...", "errors": [{"field", "message"}]},
+with 401, 403, 404 or 422 as appropriate; nothing a client sends makes the API answer with a 500
+page or a stack trace.
+"""
+
+import logging
+import math
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Field, NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import PaginationBase
+from ninja.security import APIKeyCookie, HttpBearer
+
+from silkbridge.accounts.services import api_token_authenticate
+
+logger = logging.getLogger(__name__)
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer sb_…` with a personal API token. A wrong token is a 401, never anonymous."""
+
+    openapi_description = "A personal API token, created on the account's API tokens page."
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = api_token_authenticate(secret=token)
+        if user is None:
+            raise AuthenticationError
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The browser session of a signed-in user (CSRF-checked for writes)."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        return request.user if request.user.is_authenticated else None
+
+
+class OptionalSessionAuth(SessionAuth):
+    """Anonymous access allowed: the viewer is the session user or an anonymous one."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        return request.user
+
+
+def auth_user(request: HttpRequest) -> Any:
+    """The user that the endpoint's authentication resolved (anonymous on public endpoints)."""
+    return getattr(request, "auth", None)
+
+
+AUTH_REQUIRED = [TokenAuth(), SessionAuth()]
+AUTH_OPTIONAL = [TokenAuth(), OptionalSessionAuth(csrf=False)]
+
+
+class ErrorItem(Schema):
+    field: str
+    message: str
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    errors: list[ErrorItem] = []
+
+
+class PageInput(Schema):
+    page: int = Field(1, ge=1, le=100_000, description="Page number, from 1.")
+    page_size: int = Field(20, ge=1, le=100, description="Items per page, 1–100.")
+
+
+class PagePagination(PaginationBase):
+    """Page-number pagination: {count, page, page_size, pages, items}."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=100_000)
+        page_size: int = Field(20, ge=1, le=100)
+
+    class Output(Schema):
+        count: int
+        page: int
+        page_size: int
+        pages: int
+        items: list[Any]
+
+    items_attribute = "items"
+
+    def paginate_queryset(self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any) -> Any:
+        count = queryset.count() if hasattr(queryset, "count") and not isinstance(queryset, list) else len(queryset)
+        start = (pagination.page - 1) * pagination.page_size
+        return {
+            "count": count,
+            "page": pagination.page,
+            "page_size": pagination.page_size,
+            "pages": max(1, math.ceil(count / pagination.page_size)),
+            "items": list(queryset[start : start + pagination.page_size]),
+        }
+
+
+def error_response(
+    api: NinjaAPI,
+    request: HttpRequest,
+    status: int,
+    code: str,
+    message: str,
+    errors: list[dict[str, str]] | None = None,
+) -> HttpResponse:
+    return api.create_response(request, {"code": code, "message": message, "errors": errors or []}, status=status)
+
+
+def _location(loc: Any) -> str:
+    return ".".join(str(part) for part in loc if part not in ("", None))
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(NinjaValidationError)
+    def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        errors = [{"field": _location(item.get("loc", [])), "message": str(item.get("msg", ""))} for item in exc.errors]
+        return error_response(api, request, 422, "validation_error", _("The request is not valid."), errors)
+
+    @api.exception_handler(DjangoValidationError)
+    def domain_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+        if hasattr(exc, "error_dict"):
+            errors = [
+                {"field": f"body.{name}" if name != "__all__" else "body", "message": " ".join(messages)}
+                for name, messages in exc.message_dict.items()
+            ]
+        else:
+            errors = [{"field": "body", "message": " ".join(exc.messages)}]
+        return error_response(api, request, 422, "validation_error", _("The request is not valid."), errors)
+
+    @api.exception_handler(AuthenticationError)
+    def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return error_response(
+            api,
+            request,
+            401,
+            "not_authenticated",
+            _("Sign in, or send a valid API token as “Authorization: Bearer …”."),
+        )
+
+    @api.exception_handler(PermissionError)
+    def permission_error(request: HttpRequest, exc: PermissionError) -> HttpResponse:
+        return error_response(api, request, 403, "permission_denied", str(exc) or _("You may not do this."))
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return error_response(api, request, 404, "not_found", str(exc) or _("Not found."))
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        codes = {
+            400: "bad_request",
+            401: "not_authenticated",
+            403: "permission_denied",
+            404: "not_found",
+            405: "method_not_allowed",
+            409: "conflict",
+            413: "too_large",
+            422: "validation_error",
+        }
+        return error_response(api, request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
+
+    @api.exception_handler(Exception)
+    def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.exception("Unhandled API error on %s %s", request.method, request.path)
+        return error_response(
+            api, request, 500, "server_error", _("Something went wrong on our side; it has been logged.")
+        )

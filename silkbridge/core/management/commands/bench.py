@@ -1,0 +1,31 @@
+"""`silkbridge bench …`: benchmarks that print JSON figures (see docs/benchmarks.md)."""
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from silkbridge.directory.benchmarks import bench_search
+
+
+class Command(BaseCommand):
+    help = "Run a benchmark and print its figures as JSON."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        subcommands = parser.add_subparsers(dest="benchmark", required=True)
+        search = subcommands.add_parser("search", help="Directory search: latency and cross-lingual recall.")
+        search.add_argument("--organisations", type=int, default=5000)
+        search.add_argument("--queries", type=int, default=200)
+        search.add_argument("--seed", type=int, default=1)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["benchmark"] == "search":
+            if options["organisations"] < 1 or options["queries"] < 1:
+                raise CommandError("--organisations and --queries must be at least 1")
+            try:
+                figures = bench_search(
+                    organisations=options["organisations"], queries=options["queries"], seed=options["seed"]
+                )
+            except ValueError as error:
+                raise CommandError(str(error)) from error
+            self.stdout.write(json.dumps(figures, indent=2))

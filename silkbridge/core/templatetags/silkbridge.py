@@ -1,0 +1,33 @@
+"""Template helpers: country names in the reader's language, query strings for pagination."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.http import QueryDict
+from django.utils.translation import get_language
+
+from silkbridge.core.countries import country_name as _country_name
+from silkbridge.directory.models import content_language
+
+register = template.Library()
+
+
+@register.filter
+def country_name(code: str) -> str:
+    return _country_name(code, content_language(get_language()))
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context: dict[str, Any], **changes: Any) -> str:
+    """The current query string with some parameters replaced (for pagination links)."""
+    request = context["request"]
+    params: QueryDict = request.GET.copy()
+    for name, value in changes.items():
+        if value in (None, ""):
+            params.pop(name, None)
+        else:
+            params[name] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"

@@ -1,0 +1,73 @@
+"""Pages that belong to no single domain: the home page, the language switch, error pages."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import check_for_language
+from django.views.decorators.http import require_POST
+
+from silkbridge.accounts.services import user_preferences_update
+from silkbridge.directory.choices import Visibility
+from silkbridge.directory.models import Concept, Organisation
+from silkbridge.directory.selectors import organisation_list, sector_tree
+from silkbridge.zones.models import Zone
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    public = Organisation.objects.filter(visibility=Visibility.PUBLIC)
+    figures = public.aggregate(
+        organisations=Count("pk"),
+        verified=Count("pk", filter=Q(is_verified=True)),
+        countries=Count("country", distinct=True),
+    )
+    context = {
+        "figures": figures,
+        "concept_count": Concept.objects.count(),
+        "zone_count": Zone.objects.count(),
+        "sectors": sector_tree(),
+        "recent": organisation_list(viewer=request.user, verified=True).order_by("-created_at")[:6],
+    }
+    return render(request, "core/home.html", context)
+
+
+@require_POST
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language; remembered in a cookie and, when signed in, on the account."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if language in dict(settings.LANGUAGES) and check_for_language(language):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+        if request.user.is_authenticated:
+            user_preferences_update(user=request.user, language=language)
+    return response
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "400.html", status=400)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)

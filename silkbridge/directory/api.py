@@ -1,0 +1,145 @@
+"""Directory endpoints: organisations (search, filters, create, update, verify), sectors, concepts."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
+from ninja.pagination import paginate
+
+from silkbridge.core.api_support import AUTH_OPTIONAL, AUTH_REQUIRED, ErrorOut, PagePagination, auth_user
+from silkbridge.directory import selectors, services
+from silkbridge.directory.models import Concept, Organisation
+from silkbridge.directory.schemas import (
+    ConceptOut,
+    OrganisationDetailOut,
+    OrganisationFilters,
+    OrganisationIn,
+    OrganisationOut,
+    OrganisationPatch,
+    SectorTreeOut,
+    VerificationIn,
+)
+
+router = Router(tags=["directory"])
+ERRORS: dict[int, type] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+def _detail(request: HttpRequest, key: str) -> Organisation:
+    try:
+        organisation = selectors.organisation_get(viewer=auth_user(request), key=key)
+    except Organisation.DoesNotExist as error:
+        raise Http404(_("No such organisation.")) from error
+    contacts = selectors.contact_list(viewer=auth_user(request), organisation=organisation)
+    organisation.visible_contacts = list(contacts)  # type: ignore[attr-defined]
+    return organisation
+
+
+@router.get(
+    "/organisations",
+    response={200: list[OrganisationOut], **ERRORS},
+    auth=AUTH_OPTIONAL,
+    summary="Search and filter organisations",
+)
+@paginate(PagePagination)
+def organisation_list(request: HttpRequest, filters: Query[OrganisationFilters]) -> QuerySet[Organisation]:
+    """The same search as the directory page: names, descriptions and technologies in English,
+    Chinese and Urdu. Private organisations appear only to their members and staff."""
+    return selectors.organisation_list(
+        viewer=auth_user(request),
+        query=filters.q,
+        kind=filters.kind or "",
+        country=filters.country,
+        sector=filters.sector,
+        verified=filters.verified,
+    )
+
+
+@router.get(
+    "/organisations/{key}",
+    response={200: OrganisationDetailOut, **ERRORS},
+    auth=AUTH_OPTIONAL,
+    summary="One organisation",
+)
+def organisation_detail(request: HttpRequest, key: str) -> Organisation:
+    return _detail(request, key)
+
+
+@router.post(
+    "/organisations",
+    response={201: OrganisationDetailOut, **ERRORS},
+    auth=AUTH_REQUIRED,
+    summary="Create an organisation (you become its owner)",
+)
+def organisation_create(request: HttpRequest, payload: OrganisationIn) -> Status:
+    fields = payload.dict(exclude={"sectors", "technologies"})
+    fields["size_band"] = fields["size_band"] or ""
+    organisation = services.organisation_create(
+        actor=auth_user(request),
+        fields=fields,
+        sector_codes=payload.sectors,
+        concept_terms=payload.technologies,
+    )
+    return Status(201, _detail(request, organisation.key))
+
+
+@router.patch(
+    "/organisations/{key}",
+    response={200: OrganisationDetailOut, **ERRORS},
+    auth=AUTH_REQUIRED,
+    summary="Change an organisation (owners and staff)",
+)
+def organisation_update(request: HttpRequest, key: str, payload: OrganisationPatch) -> Organisation:
+    organisation = _detail(request, key)
+    if not selectors.organisation_can_edit(user=auth_user(request), organisation=organisation):
+        raise PermissionError(_("Only the organisation's owners and staff can change it."))
+    changes: dict[str, Any] = payload.dict(exclude_unset=True)
+    sectors = changes.pop("sectors", None)
+    technologies = changes.pop("technologies", None)
+    if "size_band" in changes and changes["size_band"] is None:
+        changes["size_band"] = ""
+    services.organisation_update(
+        organisation=organisation, fields=changes, sector_codes=sectors, concept_terms=technologies
+    )
+    return _detail(request, key)
+
+
+@router.post(
+    "/organisations/{key}/verification",
+    response={200: OrganisationDetailOut, **ERRORS},
+    auth=AUTH_REQUIRED,
+    summary="Verify an organisation or withdraw verification (staff)",
+)
+def organisation_verify(request: HttpRequest, key: str, payload: VerificationIn) -> Organisation:
+    organisation = _detail(request, key)
+    services.organisation_verify(
+        actor=auth_user(request),
+        organisation=organisation,
+        is_verified=payload.verified,
+    )
+    return _detail(request, key)
+
+
+@router.get("/sectors", response=list[SectorTreeOut], auth=AUTH_OPTIONAL, summary="The sector taxonomy")
+def sector_list(request: HttpRequest) -> list[Any]:
+    return selectors.sector_tree()
+
+
+@router.get(
+    "/concepts",
+    response={200: list[ConceptOut], **ERRORS},
+    auth=AUTH_OPTIONAL,
+    summary="The technology concept glossary",
+)
+@paginate(PagePagination)
+def concept_list(request: HttpRequest, q: str = "", sector: str = "") -> QuerySet[Concept]:
+    return selectors.concept_list(query=q[:200], sector=sector[:40])
+
+
+@router.get("/concepts/{code}", response={200: ConceptOut, **ERRORS}, auth=AUTH_OPTIONAL, summary="One concept")
+def concept_detail(request: HttpRequest, code: str) -> Concept:
+    concept = Concept.objects.select_related("sector").filter(code=code).first()
+    if concept is None:
+        raise Http404(_("No such concept."))
+    return concept

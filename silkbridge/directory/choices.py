@@ -1,0 +1,40 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganisationKind(models.TextChoices):
+    COMPANY = "company", _("Company")
+    RESEARCH = "research", _("University or research institute")
+    INVESTOR = "investor", _("Investor")
+    GOVERNMENT = "government", _("Government body")
+    ZONE_DEVELOPER = "zone_developer", _("Zone developer")
+    ASSOCIATION = "association", _("Association")
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Public: everyone")
+    MEMBERS = "members", _("Members: signed-in users")
+    PRIVATE = "private", _("Private: the organisation and staff")
+
+
+class SizeBand(models.TextChoices):
+    MICRO = "1-10", _("1–10 people")
+    SMALL = "11-50", _("11–50 people")
+    MEDIUM = "51-200", _("51–200 people")
+    LARGE = "201-1000", _("201–1,000 people")
+    VERY_LARGE = "1001-5000", _("1,001–5,000 people")
+    ENTERPRISE = "5000+", _("More than 5,000 people")
+
+
+class ContentLanguage(models.TextChoices):
+    """The language an organisation writes in (not necessarily a UI language)."""
+
+    ENGLISH = "en", _("English")
+    CHINESE = "zh", _("Chinese")
+    URDU = "ur", _("Urdu")
+
+
+class ImportStatus(models.TextChoices):
+    COMPLETED = "completed", _("Completed")
+    COMPLETED_WITH_ERRORS = "completed_with_errors", _("Completed with errors")
+    REJECTED = "rejected", _("Rejected: nothing imported")

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from silkbridge.accounts.choices import MembershipRole
+from silkbridge.core.countries import country_choices
+from silkbridge.directory.choices import ContentLanguage, OrganisationKind, SizeBand, Visibility
+from silkbridge.directory.models import Sector, content_language
+
+
+def _country_choices() -> list[tuple[str, str]]:
+    return country_choices(content_language(get_language()))
+
+
+def _sector_choices() -> list[tuple[str, str]]:
+    choices: list[tuple[str, str]] = []
+    for sector in Sector.objects.select_related("parent").order_by("parent__position", "parent_id", "position"):
+        label = sector.name if sector.parent is None else f"— {sector.name}"
+        choices.append((sector.code, label))
+    # Focus fields first, each followed by its sub-fields.
+    ordered: list[tuple[str, str]] = []
+    for code, label in choices:
+        if "." not in code:
+            ordered.append((code, label))
+            ordered.extend(item for item in choices if item[0].startswith(code + "."))
+    return ordered
+
+
+class OrganisationFilterForm(forms.Form):
+    """The directory's search box and filters (the API takes the same parameters)."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        widget=forms.SearchInput(attrs={"placeholder": _("Name, technology or keyword, in any language")}),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *OrganisationKind.choices])
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    sector = forms.ChoiceField(label=_("Sector"), required=False)
+    verified = forms.ChoiceField(
+        label=_("Verification"),
+        required=False,
+        choices=[("", _("All")), ("yes", _("Verified only")), ("no", _("Not yet verified"))],
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["country"].choices = [("", _("All countries")), *_country_choices()]  # type: ignore[attr-defined]
+        self.fields["sector"].choices = [("", _("All sectors")), *_sector_choices()]  # type: ignore[attr-defined]
+
+    def verified_value(self) -> bool | None:
+        return {"yes": True, "no": False}.get(self.cleaned_data.get("verified") or "")
+
+
+class OrganisationForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=OrganisationKind.choices)
+    name_en = forms.CharField(label=_("Name in English"), max_length=200)
+    name_local = forms.CharField(label=_("Name in its own language"), max_length=200, required=False)
+    language = forms.ChoiceField(label=_("Language it writes in"), choices=ContentLanguage.choices)
+    country = forms.ChoiceField(label=_("Country"))
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    size_band = forms.ChoiceField(label=_("Size"), required=False, choices=[("", "—"), *SizeBand.choices])
+    founded_year = forms.IntegerField(label=_("Founding year"), required=False, min_value=1800, max_value=2100)
+    sectors = forms.MultipleChoiceField(
+        label=_("Sectors"), required=False, widget=forms.SelectMultiple(attrs={"size": 10})
+    )
+    technologies = forms.CharField(
+        label=_("Technologies"),
+        required=False,
+        help_text=_("Separated by commas, in any of the three languages, e.g. “computer vision, 作物病害识别”."),
+    )
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    visibility = forms.ChoiceField(label=_("Visibility"), choices=Visibility.choices)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["country"].choices = _country_choices()  # type: ignore[attr-defined]
+        self.fields["sectors"].choices = _sector_choices()  # type: ignore[attr-defined]
+
+    def organisation_fields(self) -> dict[str, object]:
+        data = dict(self.cleaned_data)
+        data.pop("sectors", None)
+        data.pop("technologies", None)
+        return data
+
+    def technology_terms(self) -> list[str]:
+        raw = self.cleaned_data.get("technologies") or ""
+        return [term.strip() for term in raw.replace("，", ",").replace("、", ",").split(",") if term.strip()]
+
+
+class MemberAddForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address of a registered user"))
+    role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices, initial=MembershipRole.MEMBER)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV or Excel file"), help_text=_("UTF-8 or GB18030 CSV, or .xlsx; the first row names the columns.")
+    )
+    all_or_nothing = forms.BooleanField(label=_("Import nothing if any row has an error"), required=False)

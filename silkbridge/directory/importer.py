@@ -1,0 +1,297 @@
+"""Bulk import of organisations from CSV (UTF-8 with or without BOM, or GB18030) and .xlsx.
+
+Rows are numbered as a spreadsheet shows them: the header is row 1. Each row is validated and
+written in its own savepoint, so a failing row leaves the database as it was before that row and
+the good rows are kept; with all_or_nothing, one bad row means nothing is written. Re-importing the
+same file changes nothing: rows are upserted on the organisation's natural key (the `key` column,
+or country and English name when there is none).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from silkbridge.directory.choices import ImportStatus
+from silkbridge.directory.models import ImportRun
+from silkbridge.directory.services import OrganisationRecord, organisation_key_for, organisation_upsert
+
+MAX_ROWS = 20_000
+REQUIRED_COLUMNS = ("name_en", "kind", "country")
+COLUMN_ALIASES = {
+    "name": "name_en",
+    "english_name": "name_en",
+    "local_name": "name_local",
+    "founded": "founded_year",
+    "technologies": "concepts",
+    "size": "size_band",
+    "contact": "contact_name",
+}
+KNOWN_COLUMNS = {
+    "key",
+    "kind",
+    "name_en",
+    "name_local",
+    "language",
+    "country",
+    "city",
+    "website",
+    "size_band",
+    "founded_year",
+    "sectors",
+    "concepts",
+    "description",
+    "visibility",
+    "contact_name",
+    "contact_role",
+    "contact_email",
+    "contact_phone",
+}
+LIST_SEPARATORS = (";", "；", "、", "|")
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (wrong format, encoding, size or header)."""
+
+
+@dataclass
+class RowError:
+    row: int
+    field: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "field": self.field, "message": self.message}
+
+
+@dataclass
+class ImportResult:
+    rows_total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    all_or_nothing: bool = False
+
+    @property
+    def status(self) -> str:
+        if not self.errors:
+            return ImportStatus.COMPLETED
+        return ImportStatus.REJECTED if self.all_or_nothing else ImportStatus.COMPLETED_WITH_ERRORS
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "status": str(self.status),
+            "rows": self.rows_total,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": [error.as_dict() for error in self.errors],
+            "ignored_columns": self.ignored_columns,
+        }
+
+
+def decode_text(content: bytes) -> str:
+    """UTF-8 (a BOM is dropped) or, failing that, GB18030 as Chinese Excel saves CSV."""
+    if b"\x00" in content[:4096]:
+        raise ImportFileError(_("The file is binary, not a CSV text file."))
+    if content.startswith(codecs.BOM_UTF8):
+        content = content[len(codecs.BOM_UTF8) :]
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return content.decode("gb18030")
+    except UnicodeDecodeError as error:
+        raise ImportFileError(_("The file is neither UTF-8 nor GB18030 text.")) from error
+
+
+def _csv_rows(content: bytes) -> list[list[str]]:
+    text = decode_text(content)
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def _xlsx_rows(content: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise ImportFileError(_("The file is not a readable .xlsx workbook.")) from error
+    sheet = workbook.worksheets[0]
+    rows = [["" if cell is None else str(cell).strip() for cell in row] for row in sheet.iter_rows(values_only=True)]
+    workbook.close()
+    return rows
+
+
+def read_table(*, file_name: str, content: bytes) -> list[list[str]]:
+    """The file's rows as lists of strings, header first, by content (not only by its name)."""
+    is_zip = content.startswith(b"PK\x03\x04")
+    if file_name.lower().endswith(".xlsx") or is_zip:
+        if not is_zip:
+            raise ImportFileError(_("The file is named .xlsx but is not an Excel workbook."))
+        return _xlsx_rows(content)
+    if not file_name.lower().endswith((".csv", ".txt", ".tsv")):
+        raise ImportFileError(_("Upload a .csv or .xlsx file."))
+    return _csv_rows(content)
+
+
+def _header(raw: list[str]) -> tuple[list[str], list[str]]:
+    names = []
+    for cell in raw:
+        name = cell.strip().lstrip("\ufeff").lower().replace(" ", "_").replace("-", "_")
+        names.append(COLUMN_ALIASES.get(name, name))
+    missing = [column for column in REQUIRED_COLUMNS if column not in names]
+    if missing:
+        raise ImportFileError(
+            _("The header row lacks the required column(s): %(columns)s.") % {"columns": ", ".join(missing)}
+        )
+    ignored = [name for name in names if name and name not in KNOWN_COLUMNS]
+    return names, ignored
+
+
+def _split_list(value: str) -> list[str]:
+    for separator in LIST_SEPARATORS:
+        value = value.replace(separator, ",")
+    return [item.strip() for item in value.replace("，", ",").split(",") if item.strip()]
+
+
+def _record_from_row(row: dict[str, str], row_number: int) -> tuple[OrganisationRecord | None, list[RowError]]:
+    errors: list[RowError] = []
+    for column in REQUIRED_COLUMNS:
+        if not row.get(column):
+            errors.append(RowError(row_number, column, _("This field is required.")))
+    founded: int | None = None
+    if row.get("founded_year"):
+        try:
+            founded = int(float(row["founded_year"]))
+        except ValueError:
+            errors.append(RowError(row_number, "founded_year", _("Enter a year such as 2016.")))
+    if errors:
+        return None, errors
+    country = row["country"].strip().upper()
+    fields = {
+        "kind": row["kind"].strip().lower(),
+        "name_en": row["name_en"].strip(),
+        "name_local": row.get("name_local", "").strip(),
+        "language": (row.get("language") or "en").strip().lower(),
+        "country": country,
+        "city": row.get("city", "").strip(),
+        "website": row.get("website", "").strip(),
+        "size_band": row.get("size_band", "").strip(),
+        "founded_year": founded,
+        "description": row.get("description", "").strip(),
+        "visibility": (row.get("visibility") or "public").strip().lower(),
+    }
+    contacts = []
+    if row.get("contact_name"):
+        contacts.append(
+            {
+                "name": row["contact_name"].strip(),
+                "role": row.get("contact_role", "").strip(),
+                "email": row.get("contact_email", "").strip(),
+                "phone": row.get("contact_phone", "").strip(),
+            }
+        )
+    key = row.get("key", "").strip().lower() or organisation_key_for(country=country, name_en=row["name_en"].strip())
+    record = OrganisationRecord(
+        key=key,
+        fields=fields,
+        sector_codes=_split_list(row.get("sectors", "")),
+        concept_terms=_split_list(row.get("concepts", "")),
+        contacts=contacts,
+    )
+    return record, []
+
+
+def _errors_from_validation(error: ValidationError, row_number: int) -> list[RowError]:
+    if hasattr(error, "error_dict"):
+        return [
+            RowError(row_number, "row" if name == "__all__" else name, " ".join(messages))
+            for name, messages in error.message_dict.items()
+        ]
+    return [RowError(row_number, "row", " ".join(error.messages))]
+
+
+def _import_rows(rows: list[tuple[int, dict[str, str]]], result: ImportResult) -> None:
+    first_row_of_key: dict[str, int] = {}
+    for row_number, row in rows:
+        record, errors = _record_from_row(row, row_number)
+        if record is not None and record.key in first_row_of_key:
+            errors = [
+                RowError(
+                    row_number,
+                    "key",
+                    _("The same organisation is already on row %(row)d.") % {"row": first_row_of_key[record.key]},
+                )
+            ]
+        if errors or record is None:
+            result.errors.extend(errors)
+            continue
+        first_row_of_key[record.key] = row_number
+        try:
+            with transaction.atomic():
+                _organisation, outcome = organisation_upsert(record=record)
+        except ValidationError as error:
+            result.errors.extend(_errors_from_validation(error, row_number))
+            continue
+        except IntegrityError:
+            result.errors.append(RowError(row_number, "row", _("This row conflicts with data already stored.")))
+            continue
+        setattr(result, outcome, getattr(result, outcome) + 1)
+
+
+class _RollBack(Exception):
+    pass
+
+
+def organisations_import(
+    *, file_name: str, content: bytes, all_or_nothing: bool = False, actor: Any = None
+) -> ImportResult:
+    """Import organisations from a CSV or .xlsx file and record the run with its per-row report."""
+    table = read_table(file_name=file_name, content=content)
+    if not table or not any(cell.strip() for cell in table[0]):
+        raise ImportFileError(_("The file is empty: it has no header row."))
+    header, ignored = _header(table[0])
+    rows = [
+        (number, {name: (row[index] if index < len(row) else "") for index, name in enumerate(header) if name})
+        for number, row in enumerate(table[1:], start=2)
+        if any(cell.strip() for cell in row)
+    ]
+    if len(rows) > MAX_ROWS:
+        raise ImportFileError(_("The file has more than %(max)d rows; split it.") % {"max": MAX_ROWS})
+    result = ImportResult(rows_total=len(rows), ignored_columns=ignored, all_or_nothing=all_or_nothing)
+    if all_or_nothing:
+        try:
+            with transaction.atomic():
+                _import_rows(rows, result)
+                if result.errors:
+                    raise _RollBack
+        except _RollBack:
+            result.created = result.updated = result.unchanged = 0
+    else:
+        _import_rows(rows, result)
+    ImportRun.objects.create(
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        file_name=file_name[:255],
+        all_or_nothing=all_or_nothing,
+        status=result.status,
+        rows_total=result.rows_total,
+        created_count=result.created,
+        updated_count=result.updated,
+        unchanged_count=result.unchanged,
+        errors=[error.as_dict() for error in result.errors],
+    )
+    return result

@@ -1,0 +1,46 @@
+"""`silkbridge load_demo`: the fictional demo organisations and the demo staff account."""
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from silkbridge.accounts.services import demo_staff_ensure
+from silkbridge.directory.loaders import DATA_DIR, organisations_load
+
+DEMO_STAFF_EMAIL = "staff@silkbridge.example"
+
+
+def demo_password() -> str:
+    """A random password made once per installation and kept under var/, so re-runs print the same."""
+    path = Path(settings.VAR_DIR) / "demo-staff-password.txt"
+    if path.is_file() and path.read_text().strip():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    password = "demo-" + secrets.token_urlsafe(9)
+    path.write_text(password + "\n")
+    path.chmod(0o600)
+    return password
+
+
+class Command(BaseCommand):
+    help = "Load the reference data, the fictional demo organisations and the demo staff account."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-reference", action="store_true", help="Skip loading the reference data.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not options["no_reference"]:
+            call_command("load_reference", stdout=self.stdout)
+        self.stdout.write(
+            f"demo organisations: {organisations_load(DATA_DIR / 'demo_organisations.yaml', is_demo=True)}"
+        )
+        password = demo_password()
+        _, created = demo_staff_ensure(email=DEMO_STAFF_EMAIL, password=password)
+        self.stdout.write("")
+        self.stdout.write("Demo staff account" + (" (created)" if created else "") + ":")
+        self.stdout.write(f"  e-mail:   {DEMO_STAFF_EMAIL}")
+        self.stdout.write(f"  password: {password}")

@@ -1,0 +1,31 @@
+"""`silkbridge load_reference`: the sector taxonomy, the concept glossary, real institutions, zones."""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from silkbridge.directory.loaders import (
+    DATA_DIR,
+    concepts_load,
+    organisations_load,
+    organisations_reindex_all,
+    sectors_load,
+)
+from silkbridge.zones.services import zones_load
+
+
+class Command(BaseCommand):
+    help = "Load (or update) the reference data; running it again changes nothing."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        sectors = sectors_load()
+        concepts = concepts_load()
+        self.stdout.write(f"sectors: {sectors}")
+        self.stdout.write(f"concepts: {concepts}")
+        self.stdout.write(f"zones: {zones_load()}")
+        self.stdout.write(
+            f"institutions: {organisations_load(DATA_DIR / 'reference_organisations.yaml', is_demo=False)}"
+        )
+        if sectors.created + sectors.updated + concepts.created + concepts.updated:
+            # Organisations index the labels of their technologies; relabelled concepts need a reindex.
+            self.stdout.write(f"reindexed {organisations_reindex_all()} organisations")

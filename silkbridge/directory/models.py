@@ -1,0 +1,251 @@
+"""Organisations and their contacts, the sector taxonomy and the technology concept glossary."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from silkbridge.core.countries import is_country_code
+from silkbridge.directory.choices import ContentLanguage, ImportStatus, OrganisationKind, SizeBand, Visibility
+
+
+def content_language(ui_language: str | None = None) -> str:
+    """Map a UI language code (en, zh-hans, ur) to the key of our trilingual labels (en, zh, ur)."""
+    code = (ui_language or get_language() or "en").lower()
+    if code.startswith("zh"):
+        return "zh"
+    if code.startswith("ur"):
+        return "ur"
+    return "en"
+
+
+class TrilingualLabel(models.Model):
+    """Abstract: a thing with an English, Simplified Chinese and Urdu name."""
+
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_ur = models.CharField(_("name (Urdu)"), max_length=200)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self) -> str:
+        """The name in the active UI language."""
+        return getattr(self, f"name_{content_language()}") or self.name_en
+
+
+class Sector(TrilingualLabel):
+    """A focus field (parent empty) or one of its sub-fields."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("focus field"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="subsectors",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+        ordering = ("position", "code")
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name_en}"
+
+
+class Concept(models.Model):
+    """A technology concept of the glossary, labelled in three languages with synonyms in each."""
+
+    code = models.CharField(_("code"), max_length=80, unique=True)
+    sector = models.ForeignKey(Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="concepts")
+    label_en = models.CharField(_("label (English)"), max_length=200)
+    label_zh = models.CharField(_("label (Chinese)"), max_length=200)
+    label_ur = models.CharField(_("label (Urdu)"), max_length=200)
+    synonyms = models.JSONField(
+        _("synonyms"), default=dict, blank=True, help_text=_('{"en": [...], "zh": [...], "ur": [...]}')
+    )
+    search_document = models.TextField(editable=False, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("concept")
+        verbose_name_plural = _("concepts")
+        ordering = ("label_en",)
+
+    def __str__(self) -> str:
+        return self.label_en
+
+    @property
+    def label(self) -> str:
+        return getattr(self, f"label_{content_language()}") or self.label_en
+
+    def all_terms(self) -> list[str]:
+        """Every label and synonym in every language."""
+        terms = [self.label_en, self.label_zh, self.label_ur]
+        for values in (self.synonyms or {}).values():
+            terms.extend(values)
+        return [term for term in terms if term]
+
+
+key_validator = RegexValidator(
+    r"^[a-z0-9][a-z0-9-]{0,99}$",
+    _("Use lowercase letters, digits and hyphens, starting with a letter or digit."),
+)
+
+
+def validate_country_code(value: str) -> None:
+    if not is_country_code(value):
+        raise ValidationError(
+            _("“%(value)s” is not an ISO 3166-1 country code such as PK or CN."), params={"value": value}
+        )
+
+
+class Organisation(models.Model):
+    """A company, university, investor, government body, zone developer or association."""
+
+    key = models.CharField(
+        _("key"),
+        max_length=100,
+        unique=True,
+        validators=[key_validator],
+        help_text=_("A stable identifier used in addresses and imports."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind)
+    name_en = models.CharField(_("name in English"), max_length=200)
+    name_local = models.CharField(_("name in its own language"), max_length=200, blank=True)
+    language = models.CharField(
+        _("language it writes in"), max_length=8, choices=ContentLanguage, default=ContentLanguage.ENGLISH
+    )
+    country = models.CharField(_("country"), max_length=2, validators=[validate_country_code])
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    size_band = models.CharField(_("size"), max_length=10, choices=SizeBand, blank=True)
+    founded_year = models.PositiveSmallIntegerField(
+        _("founding year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1800), MaxValueValidator(2100)],
+    )
+    sectors = models.ManyToManyField(Sector, verbose_name=_("sectors"), blank=True, related_name="organisations")
+    concepts = models.ManyToManyField(Concept, verbose_name=_("technologies"), blank=True, related_name="organisations")
+    description = models.TextField(_("description"), blank=True)
+    visibility = models.CharField(_("visibility"), max_length=10, choices=Visibility, default=Visibility.PUBLIC)
+    is_verified = models.BooleanField(_("verified"), default=False)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False, help_text=_("Fictional, for demonstration."))
+    sources = models.JSONField(_("sources"), default=list, blank=True)
+    search_document = models.TextField(editable=False, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ("name_en",)
+        indexes: ClassVar = [models.Index(fields=["country", "kind"]), models.Index(fields=["visibility"])]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=models.Q(visibility__in=Visibility.values),
+                name="directory_organisation_visibility_valid",
+                violation_error_message=_("Visibility must be public, members or private."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(founded_year__isnull=True) | models.Q(founded_year__gte=1800),
+                name="directory_organisation_founded_year_plausible",
+                violation_error_message=_("The founding year must be 1800 or later."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_en
+
+    @property
+    def display_name(self) -> str:
+        """The name a reader of the active language recognises first."""
+        language = content_language()
+        if language == "en" or not self.name_local:
+            return self.name_en
+        return self.name_local if self.language == language else self.name_en
+
+    @property
+    def other_name(self) -> str:
+        """The second name shown under the display name, when it differs."""
+        names = [self.name_en, self.name_local]
+        rest = [name for name in names if name and name != self.display_name]
+        return rest[0] if rest else ""
+
+
+class Contact(models.Model):
+    """A person to talk to at an organisation. Only public contacts are shown outside it."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    is_public = models.BooleanField(_("shown to signed-in users"), default=False)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ("position", "id")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"
+
+
+class ImportRun(models.Model):
+    """One bulk import of organisations: who ran it, on what, and the per-row report."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("run by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    all_or_nothing = models.BooleanField(_("all or nothing"), default=False)
+    status = models.CharField(_("status"), max_length=24, choices=ImportStatus)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    created_at = models.DateTimeField(_("run at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("import run")
+        verbose_name_plural = _("import runs")
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def failed_rows(self) -> int:
+        return len({error["row"] for error in self.errors})

@@ -1,0 +1,124 @@
+from typing import Any
+
+from django.urls import reverse
+from ninja import Field, Schema
+
+from silkbridge.directory.choices import ContentLanguage, OrganisationKind, SizeBand, Visibility
+
+
+class SectorOut(Schema):
+    code: str
+    name_en: str
+    name_zh: str
+    name_ur: str
+
+
+class SectorTreeOut(SectorOut):
+    subsectors: list[SectorOut]
+
+    @staticmethod
+    def resolve_subsectors(obj: Any) -> list[Any]:
+        return list(obj.subsectors.all())
+
+
+class ConceptOut(Schema):
+    code: str
+    sector: str = Field(..., alias="sector.code")
+    label_en: str
+    label_zh: str
+    label_ur: str
+    synonyms: dict[str, list[str]]
+
+
+class ContactOut(Schema):
+    name: str
+    role: str
+    email: str
+    phone: str
+
+
+class OrganisationOut(Schema):
+    key: str
+    kind: OrganisationKind
+    name_en: str
+    name_local: str
+    language: ContentLanguage
+    country: str
+    city: str
+    website: str
+    size_band: str
+    founded_year: int | None
+    sectors: list[str]
+    description: str
+    visibility: Visibility
+    is_verified: bool
+    is_demo: bool
+    url: str
+
+    @staticmethod
+    def resolve_sectors(obj: Any) -> list[str]:
+        return [sector.code for sector in obj.sectors.all()]
+
+    @staticmethod
+    def resolve_url(obj: Any) -> str:
+        return reverse("directory:organisation_detail", kwargs={"key": obj.key})
+
+
+class OrganisationDetailOut(OrganisationOut):
+    concepts: list[str]
+    contacts: list[ContactOut]
+    sources: list[str]
+
+    @staticmethod
+    def resolve_concepts(obj: Any) -> list[str]:
+        return [concept.code for concept in obj.concepts.all()]
+
+    @staticmethod
+    def resolve_contacts(obj: Any) -> list[Any]:
+        return list(getattr(obj, "visible_contacts", []))
+
+
+class OrganisationFilters(Schema):
+    q: str = Field("", max_length=200, description="Free text in English, Chinese or Urdu.")
+    kind: OrganisationKind | None = None
+    country: str = Field("", pattern=r"^([A-Za-z]{2})?$", description="ISO 3166-1 alpha-2 code, e.g. PK.")
+    sector: str = Field("", max_length=40, description="Sector code; a focus field includes its sub-fields.")
+    verified: bool | None = None
+
+
+class OrganisationIn(Schema):
+    kind: OrganisationKind
+    name_en: str = Field(..., min_length=1, max_length=200)
+    name_local: str = Field("", max_length=200)
+    language: ContentLanguage = ContentLanguage.ENGLISH
+    country: str = Field(..., pattern=r"^[A-Z]{2}$")
+    city: str = Field("", max_length=100)
+    website: str = Field("", max_length=200)
+    size_band: SizeBand | None = None
+    founded_year: int | None = Field(None, ge=1800, le=2100)
+    description: str = Field("", max_length=20_000)
+    visibility: Visibility = Visibility.PUBLIC
+    sectors: list[str] = Field(default_factory=list, max_length=50)
+    technologies: list[str] = Field(
+        default_factory=list, max_length=100, description="Concept codes or labels in any of the three languages."
+    )
+
+
+class OrganisationPatch(Schema):
+    kind: OrganisationKind | None = None
+    name_en: str | None = Field(None, min_length=1, max_length=200)
+    name_local: str | None = Field(None, max_length=200)
+    language: ContentLanguage | None = None
+    country: str | None = Field(None, pattern=r"^[A-Z]{2}$")
+    city: str | None = Field(None, max_length=100)
+    website: str | None = Field(None, max_length=200)
+    size_band: SizeBand | None = None
+    founded_year: int | None = Field(None, ge=1800, le=2100)
+    description: str | None = Field(None, max_length=20_000)
+    visibility: Visibility | None = None
+    sectors: list[str] | None = Field(None, max_length=50)
+    technologies: list[str] | None = Field(None, max_length=100)
+
+
+class VerificationIn(Schema):
+    verified: bool

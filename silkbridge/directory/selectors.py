@@ -1,0 +1,121 @@
+"""Reads of the directory. Visibility rules live here, once, for pages, API, exports and search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
+
+from silkbridge.core.text import tokenize
+from silkbridge.directory.choices import Visibility
+from silkbridge.directory.models import Concept, Contact, ImportRun, Organisation, Sector
+from silkbridge.directory.search import search_organisations
+
+
+def _member_organisation_ids(user: Any) -> list[int]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(user.memberships.values_list("organisation_id", flat=True))
+
+
+def organisation_visibility_q(*, viewer: Any) -> Q:
+    """Public organisations for everyone; members-only ones for signed-in users; private ones only
+    for the organisation's own members and staff."""
+    if getattr(viewer, "is_staff", False):
+        return Q()
+    if not getattr(viewer, "is_authenticated", False):
+        return Q(visibility=Visibility.PUBLIC)
+    return Q(visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS]) | Q(pk__in=_member_organisation_ids(viewer))
+
+
+def organisation_list(
+    *,
+    viewer: Any,
+    query: str = "",
+    kind: str = "",
+    country: str = "",
+    sector: str = "",
+    verified: bool | None = None,
+) -> QuerySet[Organisation]:
+    """Organisations the viewer may see, searched and filtered, best name matches first."""
+    organisations = Organisation.objects.filter(organisation_visibility_q(viewer=viewer))
+    if kind:
+        organisations = organisations.filter(kind=kind)
+    if country:
+        organisations = organisations.filter(country=country.upper())
+    if sector:
+        sector_filter = Q(sectors__code=sector) | Q(sectors__parent__code=sector)
+        organisations = organisations.filter(pk__in=Organisation.objects.filter(sector_filter).values("pk"))
+    if verified is not None:
+        organisations = organisations.filter(is_verified=verified)
+    organisations = search_organisations(organisations, query)
+    query = (query or "").strip()
+    name_hit = Q(name_en__icontains=query) | Q(name_local__icontains=query) if query else Q(pk__in=[])
+    return (
+        organisations.annotate(
+            name_hit=Case(When(name_hit, then=Value(True)), default=Value(False), output_field=BooleanField())
+        )
+        .order_by("-name_hit", "-is_verified", "name_en", "pk")
+        .prefetch_related(Prefetch("sectors", queryset=Sector.objects.order_by("position", "code")))
+    )
+
+
+def organisation_get(*, viewer: Any, key: str) -> Organisation:
+    """One organisation the viewer may see; Organisation.DoesNotExist otherwise (never 'forbidden',
+    which would reveal that a private organisation exists)."""
+    return (
+        Organisation.objects.filter(organisation_visibility_q(viewer=viewer))
+        .select_related("verified_by")
+        .prefetch_related(
+            Prefetch("sectors", queryset=Sector.objects.select_related("parent").order_by("position", "code")),
+            Prefetch("concepts", queryset=Concept.objects.order_by("label_en")),
+        )
+        .get(key=key)
+    )
+
+
+def organisation_can_edit(*, user: Any, organisation: Organisation) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_staff:
+        return True
+    return organisation.memberships.filter(user=user, role="owner").exists()
+
+
+def contact_list(*, viewer: Any, organisation: Organisation) -> QuerySet[Contact]:
+    """Contacts the viewer may see: all of them for the organisation's members and staff, public ones
+    for other signed-in users, none for anonymous visitors."""
+    contacts = organisation.contacts.all()
+    if not getattr(viewer, "is_authenticated", False):
+        return contacts.none()
+    if viewer.is_staff or organisation.pk in _member_organisation_ids(viewer):
+        return contacts
+    return contacts.filter(is_public=True)
+
+
+def sector_tree() -> list[Sector]:
+    """Focus fields with their sub-fields prefetched, in taxonomy order."""
+    return list(
+        Sector.objects.filter(parent__isnull=True).prefetch_related(
+            Prefetch("subsectors", queryset=Sector.objects.order_by("position", "code"))
+        )
+    )
+
+
+def concept_list(*, query: str = "", sector: str = "") -> QuerySet[Concept]:
+    concepts = Concept.objects.select_related("sector", "sector__parent")
+    if sector:
+        concepts = concepts.filter(Q(sector__code=sector) | Q(sector__parent__code=sector))
+    for token in tokenize((query or "")[:200]):
+        concepts = concepts.filter(search_document__contains=f" {token}")
+    return concepts.order_by("label_en")
+
+
+def user_organisations(*, user: Any) -> QuerySet[Organisation]:
+    if not getattr(user, "is_authenticated", False):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(memberships__user=user).order_by("name_en")
+
+
+def import_run_list() -> QuerySet[ImportRun]:
+    return ImportRun.objects.select_related("created_by")

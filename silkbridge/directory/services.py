@@ -1,0 +1,301 @@
+"""Writes to the directory: organisations, their contacts, memberships and verification.
+
+Every write validates with full_clean() before saving and runs in a transaction, so a bad value is
+reported with its field name and nothing is half-written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from silkbridge.accounts.choices import MembershipRole
+from silkbridge.accounts.models import Membership, User
+from silkbridge.core.text import index_document, phrase_key
+from silkbridge.directory.models import Concept, Contact, Organisation, Sector
+
+ORGANISATION_FIELDS = (
+    "kind",
+    "name_en",
+    "name_local",
+    "language",
+    "country",
+    "city",
+    "website",
+    "size_band",
+    "founded_year",
+    "description",
+    "visibility",
+)
+CONTACT_FIELDS = ("name", "role", "email", "phone", "is_public")
+
+
+@dataclass
+class OrganisationRecord:
+    """Everything that describes an organisation, as imports and loaders hand it over."""
+
+    key: str
+    fields: dict[str, Any]
+    sector_codes: list[str] = field(default_factory=list)
+    concept_terms: list[str] = field(default_factory=list)
+    contacts: list[dict[str, Any]] = field(default_factory=list)
+    is_verified: bool | None = None
+    is_demo: bool = False
+    sources: list[str] = field(default_factory=list)
+
+
+def organisation_key_for(*, country: str, name_en: str) -> str:
+    """The natural key of an organisation without an explicit one: country and English name."""
+    return slugify(f"{country}-{name_en}")[:100].strip("-")
+
+
+def sectors_resolve(codes: Iterable[str]) -> list[Sector]:
+    wanted = [code.strip() for code in codes if code and code.strip()]
+    found = {sector.code: sector for sector in Sector.objects.filter(code__in=wanted)}
+    unknown = [code for code in wanted if code not in found]
+    if unknown:
+        raise ValidationError({"sectors": _("Unknown sector code: %(codes)s.") % {"codes": ", ".join(unknown)}})
+    return list(dict.fromkeys(found[code] for code in wanted))
+
+
+def concepts_resolve(terms: Iterable[str]) -> list[Concept]:
+    """Concepts named by code or by any label or synonym in any language."""
+    wanted = [term.strip() for term in terms if term and term.strip()]
+    by_code = {concept.code: concept for concept in Concept.objects.filter(code__in=wanted)}
+    missing = [term for term in wanted if term not in by_code]
+    by_phrase: dict[str, Concept] = {}
+    if missing:
+        for concept in Concept.objects.all():
+            for term in concept.all_terms():
+                by_phrase.setdefault(phrase_key(term), concept)
+    resolved: list[Concept] = []
+    unknown: list[str] = []
+    for term in wanted:
+        found = by_code.get(term) or by_phrase.get(phrase_key(term))
+        if found is None:
+            unknown.append(term)
+        else:
+            resolved.append(found)
+    if unknown:
+        raise ValidationError({"concepts": _("Unknown technology: %(terms)s.") % {"terms": ", ".join(unknown)}})
+    return list(dict.fromkeys(resolved))
+
+
+def _contacts_validate(contacts: Sequence[Mapping[str, Any]]) -> list[Contact]:
+    built: list[Contact] = []
+    for position, data in enumerate(contacts):
+        contact = Contact(position=position, **{name: data[name] for name in CONTACT_FIELDS if name in data})
+        try:
+            contact.full_clean(exclude=["organisation"])
+        except ValidationError as error:
+            raise ValidationError(
+                {f"contacts.{position}.{name}": messages for name, messages in error.message_dict.items()}
+            ) from error
+        built.append(contact)
+    return built
+
+
+def _organisation_apply(organisation: Organisation, fields: Mapping[str, Any]) -> None:
+    unknown = set(fields) - set(ORGANISATION_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be set.") for name in sorted(unknown)})
+    for name, value in fields.items():
+        setattr(organisation, name, "" if value is None and name != "founded_year" else value)
+
+
+def organisation_reindex(*, organisation: Organisation) -> None:
+    """Recompute the text the directory search looks in: names, description, city, and the labels
+    and synonyms of its technologies and sectors in all three languages."""
+    parts = [organisation.name_en, organisation.name_local, organisation.city, organisation.description]
+    for concept in organisation.concepts.all():
+        parts.extend(concept.all_terms())
+    for sector in organisation.sectors.all():
+        parts.extend([sector.name_en, sector.name_zh, sector.name_ur])
+    organisation.search_document = index_document(parts)
+    organisation.save(update_fields=["search_document"])
+
+
+def _relations_set(
+    organisation: Organisation,
+    *,
+    sectors: list[Sector] | None,
+    concepts: list[Concept] | None,
+    contacts: list[Contact] | None,
+) -> None:
+    if sectors is not None:
+        organisation.sectors.set(sectors)
+    if concepts is not None:
+        organisation.concepts.set(concepts)
+    if contacts is not None:
+        organisation.contacts.all().delete()
+        for contact in contacts:
+            contact.organisation = organisation
+        Contact.objects.bulk_create(contacts)
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    actor: User | None,
+    fields: Mapping[str, Any],
+    key: str = "",
+    sector_codes: Iterable[str] = (),
+    concept_terms: Iterable[str] = (),
+    contacts: Sequence[Mapping[str, Any]] = (),
+    is_demo: bool = False,
+    sources: Sequence[str] = (),
+) -> Organisation:
+    """Create an organisation; the actor (unless absent, as in imports) becomes its owner."""
+    organisation = Organisation(is_demo=is_demo, sources=list(sources))
+    _organisation_apply(organisation, fields)
+    organisation.key = key or _unique_key(country=organisation.country, name_en=organisation.name_en)
+    organisation.full_clean()
+    sectors = sectors_resolve(sector_codes)
+    concepts = concepts_resolve(concept_terms)
+    contact_rows = _contacts_validate(contacts)
+    organisation.save()
+    _relations_set(organisation, sectors=sectors, concepts=concepts, contacts=contact_rows)
+    if actor is not None:
+        Membership.objects.create(user=actor, organisation=organisation, role=MembershipRole.OWNER)
+    organisation_reindex(organisation=organisation)
+    return organisation
+
+
+def _unique_key(*, country: str, name_en: str) -> str:
+    base = organisation_key_for(country=country or "xx", name_en=name_en or "organisation") or "organisation"
+    candidate, number = base, 2
+    while Organisation.objects.filter(key=candidate).exists():
+        candidate = f"{base[:95]}-{number}"
+        number += 1
+    return candidate
+
+
+@transaction.atomic
+def organisation_update(
+    *,
+    organisation: Organisation,
+    fields: Mapping[str, Any],
+    sector_codes: Iterable[str] | None = None,
+    concept_terms: Iterable[str] | None = None,
+    contacts: Sequence[Mapping[str, Any]] | None = None,
+) -> Organisation:
+    """Change the given fields and, where given, the sectors, technologies and contacts."""
+    _organisation_apply(organisation, fields)
+    organisation.full_clean()
+    sectors = sectors_resolve(sector_codes) if sector_codes is not None else None
+    concepts = concepts_resolve(concept_terms) if concept_terms is not None else None
+    contact_rows = _contacts_validate(contacts) if contacts is not None else None
+    organisation.save(update_fields=[*fields, "updated_at"])
+    _relations_set(organisation, sectors=sectors, concepts=concepts, contacts=contact_rows)
+    organisation_reindex(organisation=organisation)
+    return organisation
+
+
+@transaction.atomic
+def organisation_verify(*, actor: User, organisation: Organisation, is_verified: bool = True) -> Organisation:
+    """Staff mark an organisation as checked (or withdraw that), recording who and when."""
+    if not actor.is_staff:
+        raise PermissionError(_("Only staff can verify organisations."))
+    organisation.is_verified = is_verified
+    organisation.verified_at = timezone.now() if is_verified else None
+    organisation.verified_by = actor if is_verified else None
+    organisation.save(update_fields=["is_verified", "verified_at", "verified_by", "updated_at"])
+    return organisation
+
+
+def _current_state(organisation: Organisation) -> tuple[Any, ...]:
+    return (
+        {name: getattr(organisation, name) for name in ORGANISATION_FIELDS},
+        sorted(organisation.sectors.values_list("code", flat=True)),
+        sorted(organisation.concepts.values_list("code", flat=True)),
+        [{name: getattr(contact, name) for name in CONTACT_FIELDS} for contact in organisation.contacts.all()],
+        organisation.is_verified,
+        organisation.is_demo,
+        list(organisation.sources),
+    )
+
+
+@transaction.atomic
+def organisation_upsert(*, record: OrganisationRecord) -> tuple[Organisation, str]:
+    """Create or update the organisation with this natural key; 'created', 'updated' or 'unchanged'.
+
+    Importing the same data twice changes nothing: the second time every row is 'unchanged' and no
+    row is written.
+    """
+    organisation = Organisation.objects.filter(key=record.key).first()
+    sectors = sectors_resolve(record.sector_codes)
+    concepts = concepts_resolve(record.concept_terms)
+    contacts = _contacts_validate(record.contacts)
+    if organisation is None:
+        organisation = Organisation(key=record.key)
+        outcome = "created"
+    else:
+        outcome = "updated"
+        before = _current_state(organisation)
+    _organisation_apply(organisation, record.fields)
+    if record.is_verified is not None:
+        organisation.is_verified = record.is_verified
+    organisation.is_demo = record.is_demo
+    organisation.sources = list(record.sources)
+    organisation.full_clean()
+    if outcome == "updated":
+        after = (
+            {name: getattr(organisation, name) for name in ORGANISATION_FIELDS},
+            sorted(sector.code for sector in sectors),
+            sorted(concept.code for concept in concepts),
+            [{name: getattr(contact, name) for name in CONTACT_FIELDS} for contact in contacts],
+            organisation.is_verified,
+            organisation.is_demo,
+            list(organisation.sources),
+        )
+        if after == before:
+            return organisation, "unchanged"
+    if organisation.is_verified and organisation.verified_at is None:
+        organisation.verified_at = timezone.now()
+    organisation.save()
+    _relations_set(organisation, sectors=sectors, concepts=concepts, contacts=contacts)
+    organisation_reindex(organisation=organisation)
+    return organisation, outcome
+
+
+@transaction.atomic
+def membership_add(*, actor: User, organisation: Organisation, email: str, role: str) -> Membership:
+    """An owner (or staff) adds an existing user to the organisation."""
+    _require_owner(actor=actor, organisation=organisation)
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    if user is None:
+        raise ValidationError({"email": _("No user has signed up with this e-mail address.")})
+    membership = Membership(user=user, organisation=organisation, role=role)
+    membership.full_clean()
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, actor: User, membership: Membership) -> None:
+    """Remove a member; the last owner cannot be removed, so an organisation is never orphaned."""
+    organisation = membership.organisation
+    _require_owner(actor=actor, organisation=organisation)
+    owners = Membership.objects.select_for_update().filter(organisation=organisation, role=MembershipRole.OWNER)
+    if membership.role == MembershipRole.OWNER and owners.count() <= 1:
+        raise ValidationError({"membership": _("An organisation needs at least one owner.")})
+    membership.delete()
+
+
+def _require_owner(*, actor: User, organisation: Organisation) -> None:
+    if actor.is_staff:
+        return
+    if not Membership.objects.filter(user=actor, organisation=organisation, role=MembershipRole.OWNER).exists():
+        raise PermissionError(_("Only the organisation's owners can manage its members."))
+
+
+def concept_reindex(*, concept: Concept) -> None:
+    concept.search_document = index_document([concept.code.replace("_", " "), *concept.all_terms()])
+    concept.save(update_fields=["search_document"])

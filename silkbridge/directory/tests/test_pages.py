@@ -1,0 +1,117 @@
+"""Creating, editing and verifying organisations, and managing members, from the pages."""
+
+import pytest
+from django.urls import reverse
+
+from silkbridge.accounts.models import Membership
+from silkbridge.accounts.tests.factories import MembershipFactory, StaffFactory, UserFactory
+from silkbridge.directory.models import Organisation
+from silkbridge.directory.tests.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+FORM = {
+    "kind": "company",
+    "name_en": "Margalla Robotics",
+    "name_local": "",
+    "language": "en",
+    "country": "PK",
+    "city": "Islamabad",
+    "website": "",
+    "size_band": "11-50",
+    "founded_year": "2020",
+    "sectors": ["robotics.service"],
+    "technologies": "",
+    "description": "Service robots for hospitals.",
+    "visibility": "public",
+}
+
+
+def test_a_member_creates_an_organisation_and_becomes_its_owner(client):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(reverse("directory:organisation_create"), FORM)
+    assert response.status_code == 302
+    organisation = Organisation.objects.get(name_en="Margalla Robotics")
+    assert organisation.is_verified is False
+    assert Membership.objects.get(organisation=organisation).role == "owner"
+    assert list(organisation.sectors.values_list("code", flat=True)) == ["robotics.service"]
+
+
+def test_unknown_technologies_are_reported_beside_the_field_and_nothing_is_saved(client):
+    client.force_login(UserFactory())
+    response = client.post(reverse("directory:organisation_create"), {**FORM, "technologies": "warp drive"})
+    assert response.status_code == 200
+    assert "technologies" in response.context["form"].errors
+    assert not Organisation.objects.filter(name_en="Margalla Robotics").exists()
+
+
+def test_owner_edits_and_the_search_text_follows(client):
+    organisation = OrganisationFactory(key="pk-edit-me", description="Old text")
+    owner = MembershipFactory(organisation=organisation).user
+    client.force_login(owner)
+    data = {**FORM, "name_en": organisation.name_en, "description": "Hydroponic greenhouse sensors"}
+    response = client.post(reverse("directory:organisation_edit", args=["pk-edit-me"]), data)
+    assert response.status_code == 302
+    organisation.refresh_from_db()
+    assert " hydroponic " in organisation.search_document
+    assert " old " not in organisation.search_document
+
+
+def test_staff_verify_and_withdraw(client):
+    OrganisationFactory(key="pk-verify-page")
+    staff = StaffFactory()
+    client.force_login(staff)
+    client.post(reverse("directory:organisation_verify", args=["pk-verify-page"]), {"verified": "yes"})
+    organisation = Organisation.objects.get(key="pk-verify-page")
+    assert organisation.is_verified
+    assert organisation.verified_by == staff
+    client.post(reverse("directory:organisation_verify", args=["pk-verify-page"]), {"verified": "no"})
+    organisation.refresh_from_db()
+    assert not organisation.is_verified
+    assert organisation.verified_by is None
+
+
+def test_members_cannot_verify(client):
+    OrganisationFactory(key="pk-no-verify")
+    client.force_login(UserFactory())
+    client.post(reverse("directory:organisation_verify", args=["pk-no-verify"]), {"verified": "yes"})
+    assert not Organisation.objects.get(key="pk-no-verify").is_verified
+
+
+def test_owner_adds_and_removes_members_but_not_the_last_owner(client):
+    organisation = OrganisationFactory(key="pk-team")
+    owner_membership = MembershipFactory(organisation=organisation, role="owner")
+    colleague = UserFactory(email="colleague@example.org")
+    client.force_login(owner_membership.user)
+    client.post(
+        reverse("directory:organisation_members", args=["pk-team"]),
+        {"email": "Colleague@example.org", "role": "member"},
+    )
+    membership = Membership.objects.get(organisation=organisation, user=colleague)
+    client.post(reverse("directory:membership_remove", args=["pk-team", membership.pk]))
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+    client.post(reverse("directory:membership_remove", args=["pk-team", owner_membership.pk]))
+    assert Membership.objects.filter(pk=owner_membership.pk).exists()
+
+
+def test_adding_an_unknown_email_says_so(client):
+    organisation = OrganisationFactory(key="pk-team-2")
+    client.force_login(MembershipFactory(organisation=organisation).user)
+    response = client.post(
+        reverse("directory:organisation_members", args=["pk-team-2"]), {"email": "ghost@example.org", "role": "member"}
+    )
+    assert "email" in response.context["form"].errors
+
+
+def test_directory_list_paginates_and_keeps_the_filters(client):
+    response = client.get(reverse("directory:organisation_list"), {"country": "CN"})
+    page = response.context["page"]
+    assert all(organisation.country == "CN" for organisation in page.object_list)
+    if page.has_next():
+        assert "country=CN" in response.content.decode()
+
+
+def test_directory_list_runs_a_bounded_number_of_queries(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        client.get(reverse("directory:organisation_list"), {"q": "AI"})

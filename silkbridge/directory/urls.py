@@ -1,0 +1,17 @@
+from django.urls import path
+
+from silkbridge.directory import views
+
+app_name = "directory"
+
+urlpatterns = [
+    path("", views.organisation_list_view, name="organisation_list"),
+    path("new/", views.organisation_create_view, name="organisation_create"),
+    path("import/", views.import_view, name="import"),
+    path("technologies/", views.sector_list_view, name="sector_list"),
+    path("<str:key>/", views.organisation_detail_view, name="organisation_detail"),
+    path("<str:key>/edit/", views.organisation_edit_view, name="organisation_edit"),
+    path("<str:key>/members/", views.organisation_members_view, name="organisation_members"),
+    path("<str:key>/members/<int:membership_id>/remove/", views.membership_remove_view, name="membership_remove"),
+    path("<str:key>/verify/", views.organisation_verify_view, name="organisation_verify"),
+]

@@ -1,0 +1,196 @@
+"""Directory pages: search and filters, profiles, editing, members, verification, bulk import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, user_passes_test
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from silkbridge.accounts.models import Membership
+from silkbridge.directory import selectors, services
+from silkbridge.directory.forms import ImportForm, MemberAddForm, OrganisationFilterForm, OrganisationForm
+from silkbridge.directory.importer import ImportFileError, organisations_import
+from silkbridge.directory.models import Organisation
+
+PAGE_SIZE = 20
+
+
+def _add_form_errors(form: Any, error: ValidationError) -> None:
+    for field_name, field_messages in error.message_dict.items():
+        target = {"concepts": "technologies"}.get(field_name, field_name)
+        for message in field_messages:
+            form.add_error(target if target in form.fields else None, message)
+
+
+def organisation_list_view(request: HttpRequest) -> HttpResponse:
+    form = OrganisationFilterForm(request.GET or None)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "query": data["q"],
+            "kind": data["kind"],
+            "country": data["country"],
+            "sector": data["sector"],
+            "verified": form.verified_value(),
+        }
+    organisations = selectors.organisation_list(viewer=request.user, **filters)
+    page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "directory/organisation_list.html", {"form": form, "page": page, "filters": filters})
+
+
+def _visible_organisation(request: HttpRequest, key: str) -> Organisation:
+    try:
+        return selectors.organisation_get(viewer=request.user, key=key)
+    except Organisation.DoesNotExist as error:
+        raise Http404(_("No such organisation.")) from error
+
+
+def organisation_detail_view(request: HttpRequest, key: str) -> HttpResponse:
+    organisation = _visible_organisation(request, key)
+    context = {
+        "organisation": organisation,
+        "contacts": selectors.contact_list(viewer=request.user, organisation=organisation),
+        "can_edit": selectors.organisation_can_edit(user=request.user, organisation=organisation),
+    }
+    return render(request, "directory/organisation_detail.html", context)
+
+
+@login_required
+def organisation_create_view(request: HttpRequest) -> HttpResponse:
+    form = OrganisationForm(request.POST or None, initial={"visibility": "public", "country": "PK", "language": "en"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.organisation_create(
+                actor=request.user,  # type: ignore[arg-type]
+                fields=form.organisation_fields(),
+                sector_codes=form.cleaned_data["sectors"],
+                concept_terms=form.technology_terms(),
+            )
+        except ValidationError as error:
+            _add_form_errors(form, error)
+        else:
+            messages.success(request, _("The organisation is created. Staff will verify it."))
+            return redirect("directory:organisation_detail", key=organisation.key)
+    return render(request, "directory/organisation_form.html", {"form": form, "organisation": None})
+
+
+@login_required
+def organisation_edit_view(request: HttpRequest, key: str) -> HttpResponse:
+    organisation = _visible_organisation(request, key)
+    if not selectors.organisation_can_edit(user=request.user, organisation=organisation):
+        raise PermissionDenied
+    initial = {name: getattr(organisation, name) for name in services.ORGANISATION_FIELDS}
+    initial["sectors"] = [sector.code for sector in organisation.sectors.all()]
+    initial["technologies"] = ", ".join(concept.label_en for concept in organisation.concepts.all())
+    form = OrganisationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_update(
+                organisation=organisation,
+                fields=form.organisation_fields(),
+                sector_codes=form.cleaned_data["sectors"],
+                concept_terms=form.technology_terms(),
+            )
+        except ValidationError as error:
+            _add_form_errors(form, error)
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect("directory:organisation_detail", key=organisation.key)
+    return render(request, "directory/organisation_form.html", {"form": form, "organisation": organisation})
+
+
+@login_required
+def organisation_members_view(request: HttpRequest, key: str) -> HttpResponse:
+    organisation = _visible_organisation(request, key)
+    if not selectors.organisation_can_edit(user=request.user, organisation=organisation):
+        raise PermissionDenied
+    form = MemberAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_add(actor=request.user, organisation=organisation, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as error:
+            _add_form_errors(form, error)
+        else:
+            messages.success(request, _("The member is added."))
+            return redirect("directory:organisation_members", key=key)
+    memberships = organisation.memberships.select_related("user").order_by("role", "user__email")
+    return render(
+        request,
+        "directory/organisation_members.html",
+        {"organisation": organisation, "memberships": memberships, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def membership_remove_view(request: HttpRequest, key: str, membership_id: int) -> HttpResponse:
+    organisation = _visible_organisation(request, key)
+    membership = get_object_or_404(Membership, pk=membership_id, organisation=organisation)
+    try:
+        services.membership_remove(actor=request.user, membership=membership)  # type: ignore[arg-type]
+    except PermissionError as error:
+        raise PermissionDenied from error
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The member is removed."))
+    return redirect("directory:organisation_members", key=key)
+
+
+def _is_staff(user: Any) -> bool:
+    return bool(getattr(user, "is_staff", False))
+
+
+@user_passes_test(_is_staff)
+@require_POST
+def organisation_verify_view(request: HttpRequest, key: str) -> HttpResponse:
+    organisation = _visible_organisation(request, key)
+    is_verified = request.POST.get("verified") == "yes"
+    services.organisation_verify(actor=request.user, organisation=organisation, is_verified=is_verified)  # type: ignore[arg-type]
+    messages.success(request, _("Marked as verified.") if is_verified else _("Verification withdrawn."))
+    return redirect("directory:organisation_detail", key=key)
+
+
+@user_passes_test(_is_staff)
+def import_view(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            form.add_error(
+                "file", _("The file is larger than %(size)d MB.") % {"size": settings.IMPORT_MAX_BYTES // 2**20}
+            )
+        else:
+            try:
+                result = organisations_import(
+                    file_name=upload.name,
+                    content=upload.read(),
+                    actor=request.user,
+                    all_or_nothing=form.cleaned_data["all_or_nothing"],
+                )
+            except ImportFileError as error:
+                form.add_error("file", str(error))
+    runs = selectors.import_run_list()[:10]
+    return render(request, "directory/import.html", {"form": form, "result": result, "runs": runs})
+
+
+def sector_list_view(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")[:200]
+    sector = request.GET.get("sector", "")[:40]
+    concepts = selectors.concept_list(query=query, sector=sector)
+    page = Paginator(concepts, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "directory/sector_list.html",
+        {"sectors": selectors.sector_tree(), "page": page, "query": query, "sector": sector},
+    )

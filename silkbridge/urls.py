@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from silkbridge.api import api
+
+urlpatterns = [
+    path("", include("silkbridge.core.urls")),
+    path("accounts/", include("silkbridge.accounts.urls")),
+    path("directory/", include("silkbridge.directory.urls")),
+    path("zones/", include("silkbridge.zones.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
+
+handler400 = "silkbridge.core.views.error_400"
+handler403 = "silkbridge.core.views.error_403"
+handler404 = "silkbridge.core.views.error_404"
+handler500 = "silkbridge.core.views.error_500"
