@@ -51,11 +51,15 @@ def organisation_list(
     organisations = search_organisations(organisations, query)
     query = (query or "").strip()
     name_hit = Q(name_en__icontains=query) | Q(name_local__icontains=query) if query else Q(pk__in=[])
+    # The query's own wording in the description ranks above a hit found only through the glossary
+    # in another language: a reader who typed 人工智能医疗影像 wants that phrase first.
+    text_hit = Q(description__icontains=query) if query else Q(pk__in=[])
     return (
         organisations.annotate(
-            name_hit=Case(When(name_hit, then=Value(True)), default=Value(False), output_field=BooleanField())
+            name_hit=Case(When(name_hit, then=Value(True)), default=Value(False), output_field=BooleanField()),
+            text_hit=Case(When(text_hit, then=Value(True)), default=Value(False), output_field=BooleanField()),
         )
-        .order_by("-name_hit", "-is_verified", "name_en", "pk")
+        .order_by("-name_hit", "-text_hit", "-is_verified", "name_en", "pk")
         .prefetch_related(Prefetch("sectors", queryset=Sector.objects.order_by("position", "code")))
     )
 

@@ -44,6 +44,25 @@ def test_a_chinese_word_finds_a_description_where_it_is_part_of_a_compound(djang
     assert "cn-imaging" in _keys(organisation_list(viewer=None, query="医疗影像"))
 
 
+def test_the_query_as_typed_ranks_above_a_hit_found_only_through_another_language(camel_milk_concept):
+    OrganisationFactory(
+        key="aa-english",
+        name_en="Aardvark Dairy",
+        description="Camel dairy processing for export.",
+        is_verified=True,
+    )
+    OrganisationFactory(
+        key="zz-chinese",
+        country="CN",
+        language="zh",
+        name_en="Zebra Dairy",
+        description="我们做骆驼奶巴氏杀菌设备。",
+        is_verified=False,
+    )
+    ranked = [organisation.key for organisation in organisation_list(viewer=None, query="骆驼奶巴氏杀菌")]
+    assert ranked[:2] == ["zz-chinese", "aa-english"]
+
+
 def test_a_concept_named_in_any_language_finds_organisations_tagged_with_it(camel_milk_concept):
     OrganisationFactory(
         key="cn-camel",
