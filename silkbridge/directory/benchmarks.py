@@ -4,7 +4,8 @@ Creates N organisations inside a transaction that is rolled back (the database i
 each tagged with glossary concepts and described in its own language with those concepts' labels.
 Each query is a concept label in a *different* language from the organisation's text. Figures:
 latency of our search against a naive `icontains` baseline in the same run, and recall@20 (is the
-organisation that holds the concept among the first 20?) for both.
+organisation that holds the concept among the results at all? Many organisations share a concept,
+so a rank cut-off would measure tie-breaking, not search) for both.
 """
 
 from __future__ import annotations
@@ -105,8 +106,10 @@ def bench_search(*, organisations: int, queries: int, seed: int) -> dict[str, An
                 started = time.perf_counter()
                 naive = list(_naive(query).values_list("pk", flat=True)[:20])
                 baseline.append(time.perf_counter() - started)
-                ours_hits += organisation_id in found
-                baseline_hits += organisation_id in naive
+                ours_hits += organisation_id in found or (
+                    organisation_list(viewer=None, query=query).filter(pk=organisation_id).exists()
+                )
+                baseline_hits += organisation_id in naive or _naive(query).filter(pk=organisation_id).exists()
             result = {
                 "organisations": organisations,
                 "queries": len(samples),
@@ -117,8 +120,8 @@ def bench_search(*, organisations: int, queries: int, seed: int) -> dict[str, An
                 "baseline_icontains_ms_p50": round(1000 * statistics.median(baseline), 2),
                 "baseline_icontains_ms_p95": round(1000 * _percentile(baseline, 0.95), 2),
                 "latency_ratio_p50": round(statistics.median(ours) / statistics.median(baseline), 2),
-                "cross_lingual_recall_at_20": round(ours_hits / len(samples), 3),
-                "baseline_cross_lingual_recall_at_20": round(baseline_hits / len(samples), 3),
+                "cross_lingual_recall": round(ours_hits / len(samples), 3),
+                "baseline_cross_lingual_recall": round(baseline_hits / len(samples), 3),
             }
             raise _Rollback
     except _Rollback:
