@@ -7,10 +7,10 @@ PORT ?= 8000
 PYTEST_WORKERS ?= 2
 export SILKBRIDGE_CACHE_DIR ?= $(CURDIR)/var/cache
 
-.PHONY: run test lint install assets translations browser messages openapi clean
+.PHONY: run test lint install assets translations browser pdf messages openapi clean
 
 ## run: install, migrate the SQLite database under var/, load reference and demo data, serve on :8000
-run: install assets translations
+run: install assets translations pdf
 	@mkdir -p var
 	$(BIN)/silkbridge migrate --noinput
 	$(BIN)/silkbridge load_demo
@@ -19,7 +19,7 @@ run: install assets translations
 	$(BIN)/silkbridge runserver $(HOST):$(PORT) --noreload
 
 ## test: the whole suite (unit, API, import, pages in three languages, headless-browser end-to-end)
-test: install assets translations browser
+test: install assets translations browser pdf
 	@mkdir -p var
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
 
@@ -53,6 +53,10 @@ translations: install
 ## browser: Debian's chromium and the Noto fonts for the end-to-end tests
 browser:
 	@scripts/ensure-browser
+
+## pdf: Pango and the Noto fonts that PDF reports need (apt, as root)
+pdf:
+	@scripts/ensure-pdf
 
 ## messages: extract new UI strings into the catalogues (needs GNU gettext)
 messages: install

@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from silkbridge.accounts.api import router as accounts_router
 from silkbridge.core.api_support import install_error_handlers
+from silkbridge.datacenters.api import router as datacenters_router
 from silkbridge.directory.api import router as directory_router
 from silkbridge.zones.api import router as zones_router
 
@@ -11,7 +12,8 @@ api = NinjaAPI(
     title="Silkbridge API",
     version="1.0.0",
     description=(
-        "Directory, taxonomy and account API of Silkbridge. Authenticate with a personal API token "
+        "Directory, taxonomy, account and data-center assessment API of Silkbridge. "
+        "Authenticate with a personal API token "
         "(`Authorization: Bearer sb_…`) or a browser session. Errors are JSON: "
         '`{"code", "message", "errors": [{"field", "message"}]}`.'
     ),
@@ -23,3 +25,4 @@ install_error_handlers(api)
 api.add_router("/", directory_router)
 api.add_router("/", accounts_router)
 api.add_router("/", zones_router)
+api.add_router("/", datacenters_router)

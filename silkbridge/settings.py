@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "silkbridge.accounts",
     "silkbridge.directory",
     "silkbridge.zones",
+    "silkbridge.datacenters",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -164,6 +165,9 @@ MEDIA_ROOT = Path(os.environ.get("SILKBRIDGE_MEDIA_ROOT", VAR_DIR / "media"))
 
 # Uploads: imports are read into memory and validated; anything bigger than this is refused.
 IMPORT_MAX_BYTES = int(os.environ.get("SILKBRIDGE_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+# A design is a few kB of YAML; an EnergyPlus weather file is about 1.6 MB.
+DATACENTER_DESIGN_MAX_BYTES = int(os.environ.get("SILKBRIDGE_DATACENTER_DESIGN_MAX_BYTES", str(1024 * 1024)))
+DATACENTER_EPW_MAX_BYTES = int(os.environ.get("SILKBRIDGE_DATACENTER_EPW_MAX_BYTES", str(5 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("silkbridge.accounts.urls")),
     path("directory/", include("silkbridge.directory.urls")),
     path("zones/", include("silkbridge.zones.urls")),
+    path("datacenters/", include("silkbridge.datacenters.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

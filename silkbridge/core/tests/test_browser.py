@@ -128,3 +128,42 @@ def test_sign_in_switch_languages_search_and_open_a_profile(platform):
             browser.close()
     for name in ("profile-zh.png", "directory-ur.png", "profile-ur.png"):
         assert (ARTIFACTS / name).stat().st_size > 10_000, name
+
+
+def test_assess_a_data_center_design_and_read_the_report_in_urdu(platform):
+    from playwright.sync_api import expect, sync_playwright
+
+    base_url, password = platform
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        try:
+            page.goto(base_url + "/accounts/login/")
+            page.get_by_label("E-mail address").fill("staff@silkbridge.example")
+            page.get_by_label("Password").fill(password)
+            page.get_by_role("button", name="Sign in").click()
+            # The other test may have left this account's saved language on Urdu.
+            page.get_by_role("button", name="English").click()
+            page.get_by_role("link", name="Data centers").click()
+            page.get_by_label("…or paste the design").fill("name: Broken\nit_load_kw: -3\n")
+            page.get_by_role("button", name="Assess the design").click()
+            expect(page.locator(".design-errors")).to_contain_text("it_load_kw")
+            page.get_by_label("…or paste the design").fill("")
+            example = REPOSITORY / "examples" / "datacenters" / "tier4.yaml"
+            page.get_by_label("Design file").set_input_files(str(example))
+            page.get_by_label("Simulated years").fill("5000")
+            page.get_by_role("button", name="Assess the design").click()
+            expect(page.locator("#verdict-title")).to_have_text("Meets Tier IV")
+            page.screenshot(path=str(ARTIFACTS / "datacenter-en.png"), full_page=True)
+            page.get_by_role("button", name="اردو").click()
+            expect(page.locator("html")).to_have_attribute("dir", "rtl")
+            expect(page.locator("#verdict-title")).to_contain_text("Tier IV")
+            expect(page.locator("#verdict-title")).not_to_have_text("Meets Tier IV")
+            page.screenshot(path=str(ARTIFACTS / "datacenter-ur.png"), full_page=True)
+            with page.expect_download() as download:
+                page.get_by_role("link", name="JSON").click()
+            assert '"tier": 4' in Path(download.value.path()).read_text(encoding="utf-8")
+        finally:
+            browser.close()
+    assert (ARTIFACTS / "datacenter-ur.png").stat().st_size > 10_000

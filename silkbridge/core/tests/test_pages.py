@@ -37,7 +37,7 @@ def _pages():
             "/accounts/verify/resend/",
             "/accounts/password/reset/sent/",
         ],
-        "member": ["/accounts/preferences/", "/accounts/tokens/", "/directory/new/"],
+        "member": ["/accounts/preferences/", "/accounts/tokens/", "/directory/new/", "/datacenters/"],
         "owner": [f"/directory/{organisation}/edit/", f"/directory/{organisation}/members/"],
         "staff": ["/directory/import/", "/admin/"],
     }

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from silkbridge.datacenters.benchmarks import bench_dc
 from silkbridge.directory.benchmarks import bench_search
 
 
@@ -17,9 +18,16 @@ class Command(BaseCommand):
         search.add_argument("--organisations", type=int, default=5000)
         search.add_argument("--queries", type=int, default=200)
         search.add_argument("--seed", type=int, default=1)
+        dc = subcommands.add_parser("dc", help="Data centers: Tier classification and Monte Carlo speed.")
+        dc.add_argument("--years", type=int, default=1_000_000, help="simulated years (default 1000000)")
+        dc.add_argument("--seed", type=int, default=0)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["benchmark"] == "search":
+        if options["benchmark"] == "dc":
+            if options["years"] < 1:
+                raise CommandError("--years must be at least 1")
+            self.stdout.write(json.dumps(bench_dc(years=options["years"], seed=options["seed"]), indent=2))
+        elif options["benchmark"] == "search":
             if options["organisations"] < 1 or options["queries"] < 1:
                 raise CommandError("--organisations and --queries must be at least 1")
             try:

@@ -1,0 +1,130 @@
+"""Data-center assessment endpoints: assess a design (stored or dry run), validate, list, read, delete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import File, Form, Router, Status
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from silkbridge.core.api_support import AUTH_REQUIRED, ErrorItem, ErrorOut, PagePagination, auth_user
+from silkbridge.datacenters import report, selectors, services
+from silkbridge.datacenters.engine.parse import design_load
+from silkbridge.datacenters.models import Assessment
+from silkbridge.datacenters.schemas import AssessmentDetailOut, AssessmentIn, AssessmentOut, ValidateIn, ValidationOut
+
+router = Router(tags=["datacenters"])
+ERRORS: dict[int, type] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+def _rejected(error: services.DesignRejected) -> Status:
+    errors = [
+        ErrorItem(field=issue["path"] or "design", message=issue["message"])
+        for issue in report.describe_issues(error.issues)
+    ]
+    return Status(422, ErrorOut(code="invalid_design", message=_("The design is not valid."), errors=errors))
+
+
+def _create(request: HttpRequest, design: services.UploadedText, weather: Any, years: int, seed: int) -> Status:
+    try:
+        assessment = services.assessment_create(
+            actor=auth_user(request), design=design, weather=weather, years=years, seed=seed
+        )
+    except services.DesignRejected as error:
+        return _rejected(error)
+    return Status(201, assessment)
+
+
+@router.post(
+    "/datacenters/assessments",
+    response={201: AssessmentDetailOut, **ERRORS},
+    auth=AUTH_REQUIRED,
+    summary="Assess a design and store the assessment",
+)
+def assessment_create(request: HttpRequest, payload: AssessmentIn) -> Status:
+    """Runs the Tier classification, the availability model and the energy estimate. An invalid
+    design answers 422 with every error, each naming its place in the document; nothing is stored."""
+    design = services.UploadedText(name=payload.file_name, content=payload.design.encode("utf-8"))
+    return _create(request, design, None, payload.years, payload.seed)
+
+
+@router.post(
+    "/datacenters/assessments/upload",
+    response={201: AssessmentDetailOut, **ERRORS},
+    auth=AUTH_REQUIRED,
+    summary="Assess an uploaded design file (with an optional EPW weather file)",
+)
+def assessment_upload(
+    request: HttpRequest,
+    design: File[UploadedFile],
+    weather: File[UploadedFile] | None = None,
+    years: Form[int] = 100_000,
+    seed: Form[int] = 1,
+) -> Status:
+    design_upload = services.UploadedText(name=design.name or "design.yaml", content=design.read())
+    weather_upload = None
+    if weather is not None:
+        weather_upload = services.UploadedText(name=weather.name or "weather.epw", content=weather.read())
+    return _create(request, design_upload, weather_upload, years, seed)
+
+
+@router.post(
+    "/datacenters/validate",
+    response={200: ValidationOut, **ERRORS},
+    auth=AUTH_REQUIRED,
+    summary="Check a design document without assessing it",
+)
+def design_validate(request: HttpRequest, payload: ValidateIn) -> dict[str, Any]:
+    parsed = design_load(payload.design)
+
+    def issues(items: list[Any]) -> list[dict[str, str]]:
+        described = report.describe_issues(
+            [{"path": item.path, "code": item.code, "params": item.params, "message": item.message} for item in items]
+        )
+        return [{**entry, "code": item.code} for entry, item in zip(described, items, strict=True)]
+
+    return {"valid": not parsed.errors, "errors": issues(parsed.errors), "warnings": issues(parsed.warnings)}
+
+
+@router.get(
+    "/datacenters/assessments",
+    response={200: list[AssessmentOut], **ERRORS},
+    auth=AUTH_REQUIRED,
+    summary="Assessments the caller may see",
+)
+@paginate(PagePagination)
+def assessment_list(request: HttpRequest) -> QuerySet[Assessment]:
+    """Your own assessments; reviewers and staff see all."""
+    return selectors.assessment_list(viewer=auth_user(request))
+
+
+def _visible(request: HttpRequest, reference: str) -> Assessment:
+    try:
+        return selectors.assessment_get(viewer=auth_user(request), reference=reference)
+    except Assessment.DoesNotExist as error:
+        raise Http404(_("No such assessment.")) from error
+
+
+@router.get(
+    "/datacenters/assessments/{reference}",
+    response={200: AssessmentDetailOut, **ERRORS},
+    auth=AUTH_REQUIRED,
+    summary="One assessment with its whole result",
+)
+def assessment_detail(request: HttpRequest, reference: str) -> Assessment:
+    return _visible(request, reference)
+
+
+@router.delete(
+    "/datacenters/assessments/{reference}",
+    response={204: None, **ERRORS},
+    auth=AUTH_REQUIRED,
+    summary="Delete an assessment (its uploader or staff)",
+)
+def assessment_delete(request: HttpRequest, reference: str) -> Status:
+    services.assessment_delete(actor=auth_user(request), assessment=_visible(request, reference))
+    return Status(204, None)

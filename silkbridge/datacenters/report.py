@@ -1,0 +1,131 @@
+"""Turn an assessment result into what a reader sees: translated verdicts, reasons, tables and charts.
+
+The engines speak in stable codes with parameters (they import no Django, so no translations);
+this module renders each code in the reader's language, falling back to the engine's English text
+for a code it does not know, so a new engine message is never lost, only untranslated.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from silkbridge.datacenters.messages import message_text
+
+TIER_NAMES = {0: "0", 1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+def tier_name(tier: int | None) -> str:
+    return TIER_NAMES.get(int(tier or 0), "0")
+
+
+def describe_issues(issues: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Errors and warnings with their place in the document and a reason in the reader's language."""
+    return [
+        {
+            "path": str(issue.get("path") or ""),
+            "message": message_text(issue.get("code"), issue.get("params") or {}, issue.get("message") or ""),
+        }
+        for issue in issues
+    ]
+
+
+def _criterion(criterion: dict[str, Any]) -> dict[str, Any]:
+    code = str(criterion.get("code", ""))
+    return {
+        "code": code,
+        "title": message_text(f"criterion.{code}", {}, criterion.get("title") or code),
+        "tier_required": criterion.get("tier_required"),
+        "passed": bool(criterion.get("passed")),
+        "reasons": describe_issues(criterion.get("reasons") or []),
+        "notes": describe_issues(criterion.get("notes") or []),
+    }
+
+
+def _bars(values: list[float], *, floor: float, ceiling: float, height: int = 110) -> list[dict[str, Any]]:
+    """Geometry of a small inline SVG bar chart (viewBox 372 x 160); the numbers are printed beside it too."""
+    span = max(ceiling - floor, 1e-9)
+    bars = []
+    for index, value in enumerate(values):
+        bar_height = round(height * max(0.02, min(1.0, (value - floor) / span)), 1)
+        bars.append(
+            {
+                "value": value,
+                "x": 4 + index * 31,
+                "y": round(125 - bar_height, 1),
+                "height": bar_height,
+                "text_x": 16 + index * 31,
+            }
+        )
+    return bars
+
+
+def _energy(energy: dict[str, Any]) -> dict[str, Any]:
+    monthly = [float(value) for value in energy.get("pue_monthly") or []]
+    months = [_("Jan"), _("Feb"), _("Mar"), _("Apr"), _("May"), _("Jun")]
+    months += [_("Jul"), _("Aug"), _("Sep"), _("Oct"), _("Nov"), _("Dec")]
+    rows = [{"month": months[index], "pue": value} for index, value in enumerate(monthly[:12])]
+    bars = _bars(monthly, floor=1.0, ceiling=max([*monthly, 2.0])) if monthly else []
+    for bar, row in zip(bars, rows, strict=False):
+        bar["label"] = row["month"]
+    at_load = energy.get("pue_at_load") or []
+    return {"monthly": rows, "bars": bars, "at_load": at_load, "data": energy}
+
+
+def _ranked_elements(availability: dict[str, Any]) -> list[dict[str, Any]]:
+    """Elements by their share of downtime; `single_point` marks those whose failure alone drops the load."""
+    return [
+        {
+            "element": str(entry.get("element") or ""),
+            "members": [member for member in entry.get("members") or [] if member != entry.get("element")],
+            "share": float(entry.get("share") or 0.0),
+            "minutes": float(entry.get("downtime_minutes_per_year") or 0.0),
+            "single_point": bool(entry.get("single_point")),
+        }
+        for entry in availability.get("single_points_of_failure") or []
+    ]
+
+
+def report_context(result: dict[str, Any]) -> dict[str, Any]:
+    """Everything the HTML and PDF reports show, verdict first."""
+    tier = int(result.get("tier") or 0)
+    criteria = [_criterion(criterion) for criterion in result.get("criteria") or []]
+    blockers = [_criterion(criterion) for criterion in result.get("next_tier_blockers") or []]
+    availability = result.get("availability") or {}
+    downtime = availability.get("downtime_minutes_per_year") or {}
+    return {
+        "tier": tier,
+        "tier_label": tier_name(tier),
+        "next_tier_label": tier_name(tier + 1) if tier < 4 else None,
+        "claimed_tier_label": tier_name(result["design"]["claimed_tier"])
+        if result["design"].get("claimed_tier")
+        else None,
+        "meets_claim": result.get("meets_claim"),
+        "criteria": criteria,
+        "blockers": blockers,
+        "availability": availability,
+        "downtime": downtime,
+        "ranked": _ranked_elements(availability)[:12],
+        "single_points": [row for row in _ranked_elements(availability) if row["single_point"]],
+        "energy": _energy(result.get("energy") or {}),
+        "warnings": describe_issues(
+            [*(result.get("warnings") or []), *((result.get("energy") or {}).get("warnings") or [])]
+        ),
+        "standards": {key: result.get(key) for key in ("tia942", "en50600") if result.get(key)},
+        "result": result,
+    }
+
+
+class PdfUnavailable(Exception):
+    """WeasyPrint's system libraries (Pango) are missing on this machine."""
+
+
+def render_pdf(html: str) -> bytes:
+    """The report as PDF. WeasyPrint is imported here: it is heavy, loads Pango, and only this view needs it."""
+    try:
+        from weasyprint import HTML
+    except OSError as error:  # Pango missing: WeasyPrint cannot load its C libraries
+        raise PdfUnavailable(str(error)) from error
+    pdf: bytes = HTML(string=html).write_pdf()
+    return pdf

@@ -1,0 +1,104 @@
+"""Writes of assessments: validate the upload, run the engines, store the verdict in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from silkbridge.datacenters.engine.assess import AssessmentError, assess_document
+from silkbridge.datacenters.models import Assessment
+
+MIN_YEARS = 1_000
+MAX_YEARS = 1_000_000
+
+
+@dataclass
+class UploadedText:
+    name: str
+    content: bytes
+
+
+class DesignRejected(Exception):
+    """The design (or its weather file) cannot be assessed; `issues` say where and why, all at once."""
+
+    def __init__(self, issues: list[dict[str, Any]]) -> None:
+        super().__init__("; ".join(str(issue.get("message", "")) for issue in issues))
+        self.issues = issues
+
+
+def _issue(path: str, code: str, message: str, **params: Any) -> dict[str, Any]:
+    return {"path": path, "code": code, "params": params, "message": message}
+
+
+def _decode(upload: UploadedText, *, field: str, limit: int) -> str:
+    if len(upload.content) > limit:
+        raise DesignRejected(
+            [_issue(field, "file_too_large", _("The file is larger than %(size)d kB.") % {"size": limit // 1024})]
+        )
+    try:
+        return upload.content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        message = _("The file is not UTF-8 text (byte %(position)d).") % {"position": error.start}
+        raise DesignRejected([_issue(field, "not_utf8", message)]) from error
+
+
+def assessment_evaluate(
+    *, design: UploadedText, weather: UploadedText | None = None, years: int, seed: int
+) -> dict[str, Any]:
+    """Run every engine over an uploaded design without storing anything (the API's dry run)."""
+    if not MIN_YEARS <= years <= MAX_YEARS:
+        message = _("Simulated years must be between %(low)d and %(high)d.") % {"low": MIN_YEARS, "high": MAX_YEARS}
+        raise DesignRejected([_issue("years", "years_out_of_range", message)])
+    design_text = _decode(design, field="design", limit=settings.DATACENTER_DESIGN_MAX_BYTES)
+    weather_text = (
+        None if weather is None else _decode(weather, field="weather", limit=settings.DATACENTER_EPW_MAX_BYTES)
+    )
+    try:
+        return assess_document(design_text, file_name=design.name, weather_text=weather_text, years=years, seed=seed)
+    except AssessmentError as error:
+        raise DesignRejected(error.issues) from error
+
+
+@transaction.atomic
+def assessment_create(
+    *, actor: Any, design: UploadedText, weather: UploadedText | None = None, years: int, seed: int
+) -> Assessment:
+    """Assess a design and store it with its verdict; an invalid design stores nothing."""
+    result = assessment_evaluate(design=design, weather=weather, years=years, seed=seed)
+    availability = result["availability"]
+    assessment = Assessment(
+        name=result["design"]["name"][:200],
+        file_name=design.name[:255],
+        design_text=design.content.decode("utf-8-sig"),
+        created_by=actor,
+        tier=result["tier"],
+        claimed_tier=result["design"].get("claimed_tier"),
+        availability=availability["analytical"],
+        downtime_minutes=availability["downtime_minutes_per_year"]["analytical"],
+        pue=result["pue"],
+        years=years,
+        seed=seed,
+        result=result,
+    )
+    if weather is not None:
+        assessment.weather_name = weather.name[:255]
+        assessment.weather_file.save(weather.name[-100:] or "weather.epw", ContentFile(weather.content), save=False)
+    assessment.full_clean()
+    assessment.save()
+    return assessment
+
+
+@transaction.atomic
+def assessment_delete(*, actor: Any, assessment: Assessment) -> None:
+    """Remove an assessment and its weather file; only its uploader or staff may."""
+    if not (actor.is_staff or assessment.created_by_id == actor.pk):
+        raise PermissionError
+    weather = assessment.weather_file
+    assessment.delete()
+    if weather:
+        transaction.on_commit(lambda: weather.storage.delete(weather.name))
