@@ -32,6 +32,8 @@ CHROMIUM_ARGS = [
 ]
 
 pytestmark = pytest.mark.browser
+# Shared CI machines are slow at times; a user would wait, so the browser waits as long.
+TIMEOUT_MS = 20_000
 
 
 def _chromium() -> str:
@@ -94,6 +96,8 @@ def test_sign_in_switch_languages_search_and_open_a_profile(platform):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(TIMEOUT_MS)
+        expect.set_options(timeout=TIMEOUT_MS)
         try:
             page.goto(base_url + "/accounts/login/")
             page.get_by_label("E-mail address").fill("staff@silkbridge.example")
@@ -138,6 +142,8 @@ def test_assess_a_data_center_design_and_read_the_report_in_urdu(platform):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(TIMEOUT_MS)
+        expect.set_options(timeout=TIMEOUT_MS)
         try:
             page.goto(base_url + "/accounts/login/")
             page.get_by_label("E-mail address").fill("staff@silkbridge.example")
