@@ -1,0 +1,301 @@
+"""Scheduler tests: every plan is checked by an independent feasibility checker; small cases by brute force."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from datetime import datetime
+from typing import Any
+
+import pytest
+
+from silkbridge.events.engine.generate import generate, generate_tight
+from silkbridge.events.engine.instance import InstanceError, instance_from_dict
+from silkbridge.events.engine.scheduler import schedule, schedule_json
+
+# --- independent checker (reads only the input and output dicts) ------------------------------------------
+
+
+def plan_violations(data: dict[str, Any], plan: dict[str, Any]) -> list[str]:
+    """Every broken rule of ``plan`` for instance ``data``; an empty list means the plan is valid."""
+    slots = {s["id"]: s for s in data["slots"]}
+    people = {p["id"]: p for p in data["participants"]}
+    requests = {r["id"]: r for r in data["requests"]}
+    problems: list[str] = []
+    seen_requests: set[str] = set()
+    busy: set[tuple[str, str]] = set()
+    tables: set[tuple[str, int]] = set()
+    per_slot: dict[str, int] = {}
+    per_person: dict[str, int] = {}
+    for meeting in plan["meetings"]:
+        request, slot, table = requests[meeting["request"]], slots[meeting["slot"]], meeting["table"]
+        if request["id"] in seen_requests:
+            problems.append(f"{request['id']} placed twice")
+        seen_requests.add(request["id"])
+        if request.get("slots") is not None and slot["id"] not in request["slots"]:
+            problems.append(f"{request['id']} in a slot it does not allow")
+        for person in (request["a"], request["b"]):
+            if slot["id"] not in people[person]["available"]:
+                problems.append(f"{person} unavailable in {slot['id']}")
+            if (person, slot["id"]) in busy:
+                problems.append(f"{person} twice in {slot['id']}")
+            busy.add((person, slot["id"]))
+            per_person[person] = per_person.get(person, 0) + 1
+        if not isinstance(table, int) or table < 1 or (slot["tables"] is not None and table > slot["tables"]):
+            problems.append(f"table {table} out of range in {slot['id']}")
+        if (slot["id"], table) in tables:
+            problems.append(f"table {table} used twice in {slot['id']}")
+        tables.add((slot["id"], table))
+        per_slot[slot["id"]] = per_slot.get(slot["id"], 0) + 1
+    for person, count in per_person.items():
+        maximum = people[person].get("max_meetings")
+        if maximum is not None and count > maximum:
+            problems.append(f"{person} has {count} meetings, more than {maximum}")
+    placed = {(m["request"], m["slot"], m["table"]) for m in plan["meetings"]}
+    placed_slot = {m["request"]: m["slot"] for m in plan["meetings"]}
+    for fixed in data.get("fixed") or []:
+        if placed_slot.get(fixed["request"]) != fixed["slot"]:
+            problems.append(f"fixed {fixed['request']} moved")
+        if fixed.get("table") is not None and (fixed["request"], fixed["slot"], fixed["table"]) not in placed:
+            problems.append(f"fixed {fixed['request']} changed table")
+    weight = sum(requests[m["request"]].get("weight", 1.0) for m in plan["meetings"])
+    if abs(weight - plan["objective"]) > 1e-6:
+        problems.append(f"objective {plan['objective']} is not the weight {weight}")
+    if plan["upper_bound"] < plan["objective"] - 1e-6:
+        problems.append("upper bound below objective")
+    if count_idle_gaps(data, plan["meetings"]) != plan["idle_gaps"]:
+        problems.append("idle_gaps miscounted")
+    return problems
+
+
+def count_idle_gaps(data: dict[str, Any], meetings: list[dict[str, Any]]) -> int:
+    starts = {s["id"]: datetime.fromisoformat(s["start"]) for s in data["slots"]}
+    requests = {r["id"]: r for r in data["requests"]}
+    by_day: dict[Any, list[str]] = {}
+    for slot_id, start in starts.items():
+        by_day.setdefault(start.date(), []).append(slot_id)
+    busy: set[tuple[str, str]] = set()
+    for meeting in meetings:
+        request = requests[meeting["request"]]
+        busy.update({(request["a"], meeting["slot"]), (request["b"], meeting["slot"])})
+    gaps = 0
+    for person in data["participants"]:
+        for day_slots in by_day.values():
+            ordered = sorted(day_slots, key=lambda slot_id: starts[slot_id])
+            used = [i for i, slot_id in enumerate(ordered) if (person["id"], slot_id) in busy]
+            if used:
+                gaps += used[-1] - used[0] + 1 - len(used)
+    return gaps
+
+
+def assert_valid(data: dict[str, Any], plan: dict[str, Any]) -> None:
+    assert plan_violations(data, plan) == []
+
+
+# --- small instances and brute force ---------------------------------------------------------------------
+
+
+def small_instance(seed: int) -> dict[str, Any]:
+    rng = random.Random(seed)
+    slot_count = rng.randint(2, 4)
+    slots = [
+        {
+            "id": f"s{i}",
+            "start": f"2027-03-1{i // 3}T{9 + i % 3:02d}:00:00+05:00",
+            "minutes": 25,
+            "tables": rng.choice([1, 2, None]),
+        }
+        for i in range(slot_count)
+    ]
+    people = []
+    for i in range(rng.randint(3, 5)):
+        available = [s["id"] for s in slots if rng.random() < 0.8]
+        person: dict[str, Any] = {"id": f"p{i}", "available": available}
+        if rng.random() < 0.3:
+            person["max_meetings"] = rng.randint(0, 2)
+        people.append(person)
+    requests = []
+    for i in range(rng.randint(3, 6)):
+        a, b = rng.sample(range(len(people)), 2)
+        request: dict[str, Any] = {"id": f"r{i}", "a": f"p{a}", "b": f"p{b}", "weight": rng.choice([1.0, 1.0, 2.5])}
+        if rng.random() < 0.3:
+            request["slots"] = [s["id"] for s in slots if rng.random() < 0.6]
+        requests.append(request)
+    return {"slots": slots, "participants": people, "requests": requests, "fixed": []}
+
+
+def brute_force(data: dict[str, Any]) -> tuple[float, int]:
+    """The best weight, and the fewest idle gaps among plans of that weight, by enumerating every plan."""
+    slot_ids = [s["id"] for s in data["slots"]]
+    best = (-1.0, 0)
+    for choice in itertools.product([None, *slot_ids], repeat=len(data["requests"])):
+        meetings, per_slot = [], {}
+        for request, slot in zip(data["requests"], choice, strict=True):
+            if slot is not None:
+                per_slot[slot] = per_slot.get(slot, 0) + 1
+                meetings.append({"request": request["id"], "slot": slot, "table": per_slot[slot]})
+        plan: dict[str, Any] = {"meetings": meetings, "objective": 0.0, "upper_bound": 1e9, "idle_gaps": 0}
+        plan["objective"] = sum(r.get("weight", 1.0) for r, s in zip(data["requests"], choice, strict=True) if s)
+        plan["idle_gaps"] = count_idle_gaps(data, meetings)
+        if plan_violations(data, plan):
+            continue
+        key = (plan["objective"], -plan["idle_gaps"])
+        if key > (best[0], -best[1]):
+            best = (plan["objective"], plan["idle_gaps"])
+    return best
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_small_instances_are_optimal_in_weight_then_gaps(seed: int) -> None:
+    data = small_instance(seed)
+    plan = schedule_json(data, time_limit=10, seed=0)
+    assert_valid(data, plan)
+    weight, gaps = brute_force(data)
+    assert plan["objective"] == pytest.approx(weight)
+    assert plan["status"] == "optimal"
+    assert plan["upper_bound"] == pytest.approx(weight, abs=1e-4)
+    assert plan["idle_gaps"] == gaps
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_generated_event_plans_are_valid(seed: int) -> None:
+    data = generate(120, 900, 12, seed=seed)
+    plan = schedule_json(data, time_limit=5, seed=seed)
+    assert_valid(data, plan)
+    assert plan["objective"] >= plan["greedy_objective"]
+    placed = {m["request"] for m in plan["meetings"]}
+    assert placed.isdisjoint({u["request"] for u in plan["unscheduled"]})
+    assert len(placed) + len(plan["unscheduled"]) == len(data["requests"])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_tight_instances_are_valid_and_keep_fixed_meetings(seed: int) -> None:
+    data = generate_tight(seed)
+    assert data["fixed"]
+    plan = schedule_json(data, time_limit=5, seed=0)
+    assert_valid(data, plan)
+
+
+def test_same_seed_gives_the_same_plan() -> None:
+    data = generate(150, 1200, 12, seed=7)
+    first = schedule_json(data, time_limit=3, seed=3)
+    second = schedule_json(data, time_limit=3, seed=3)
+    first.pop("seconds")
+    second.pop("seconds")
+    assert first == second
+
+
+def test_time_limit_is_honoured_with_a_valid_plan() -> None:
+    data = generate(600, 5000, 16, seed=2)
+    plan = schedule_json(data, time_limit=1.0, seed=0)
+    assert_valid(data, plan)
+    # Generous margin: only checks the limit is obeyed, not speed (speed is measured in the benchmark).
+    assert plan["seconds"] < 1.0 + 10.0
+
+
+def three_slot_day(**overrides: Any) -> dict[str, Any]:
+    slots = [
+        {"id": f"s{i}", "start": f"2027-03-10T{9 + i:02d}:00:00+05:00", "minutes": 25, "tables": None}
+        for i in range(1, 4)
+    ]
+    data = {
+        "slots": slots,
+        "participants": [
+            {"id": "p1", "available": ["s1", "s2", "s3"]},
+            {"id": "p2", "available": ["s1"]},
+            {"id": "p3", "available": ["s2", "s3"]},
+        ],
+        # A plan that puts r2 at s3 is just as heavy but leaves p1 idle at s2.
+        "requests": [{"id": "r1", "a": "p1", "b": "p2"}, {"id": "r2", "a": "p1", "b": "p3", "slots": ["s3", "s2"]}],
+    }
+    data.update(overrides)
+    return data
+
+
+def test_equal_weight_plans_prefer_no_idle_gap() -> None:
+    data = three_slot_day()
+    plan = schedule_json(data, time_limit=5)
+    assert_valid(data, plan)
+    assert {m["request"]: m["slot"] for m in plan["meetings"]} == {"r1": "s1", "r2": "s2"}
+    assert plan["idle_gaps"] == 0
+    assert plan["objective"] == 2.0
+
+
+def test_fixed_meeting_with_a_gap_stays_and_the_gap_is_reported() -> None:
+    data = three_slot_day(fixed=[{"request": "r2", "slot": "s3", "table": 7}])
+    plan = schedule_json(data, time_limit=5)
+    assert_valid(data, plan)
+    assert {(m["request"], m["slot"], m["table"]) for m in plan["meetings"]} == {("r1", "s1", 1), ("r2", "s3", 7)}
+    assert plan["idle_gaps"] == 1
+
+
+def test_rescheduling_adds_late_requests_without_moving_anyone() -> None:
+    data = generate(200, 1500, 12, seed=5)
+    first = schedule_json(data, time_limit=5)
+    late = generate(200, 1600, 12, seed=5)["requests"][1500:]
+    assert late
+    again = dict(data, requests=data["requests"] + late, fixed=[dict(m) for m in first["meetings"]])
+    second = schedule_json(again, time_limit=5)
+    assert_valid(again, second)
+    before = {(m["request"], m["slot"], m["table"]) for m in first["meetings"]}
+    after = {(m["request"], m["slot"], m["table"]) for m in second["meetings"]}
+    assert before <= after
+    assert second["objective"] >= first["objective"]
+
+
+def test_tables_are_numbered_from_one_and_skip_fixed_tables() -> None:
+    data = {
+        "slots": [{"id": "s1", "start": "2027-03-10T09:00:00+05:00", "minutes": 25, "tables": 3}],
+        "participants": [{"id": f"p{i}", "available": ["s1"]} for i in range(6)],
+        "requests": [{"id": f"r{i}", "a": f"p{2 * i}", "b": f"p{2 * i + 1}"} for i in range(3)],
+        "fixed": [{"request": "r2", "slot": "s1", "table": 1}, {"request": "r1", "slot": "s1"}],
+    }
+    plan = schedule_json(data)
+    assert_valid(data, plan)
+    assert sorted((m["request"], m["table"]) for m in plan["meetings"]) == [("r0", 3), ("r1", 2), ("r2", 1)]
+
+
+def test_unscheduled_requests_carry_a_reason() -> None:
+    data = {
+        "slots": [
+            {"id": "s1", "start": "2027-03-10T09:00:00+05:00", "minutes": 25, "tables": 1},
+            {"id": "s2", "start": "2027-03-10T10:00:00+05:00", "minutes": 25, "tables": 1},
+        ],
+        "participants": [
+            {"id": "p1", "available": ["s1", "s2"], "max_meetings": 1},
+            {"id": "p2", "available": ["s1", "s2"]},
+            {"id": "p3", "available": ["s2"]},
+            {"id": "p4", "available": ["s1"]},
+            {"id": "p5", "available": ["s2"]},
+            {"id": "p6", "available": ["s2"]},
+        ],
+        "requests": [
+            {"id": "r1", "a": "p1", "b": "p2", "weight": 3},
+            {"id": "r2", "a": "p1", "b": "p3"},
+            {"id": "r3", "a": "p3", "b": "p4"},
+            {"id": "r4", "a": "p5", "b": "p6", "weight": 2},
+            {"id": "r5", "a": "p2", "b": "p3"},
+        ],
+    }
+    plan = schedule_json(data)
+    assert_valid(data, plan)
+    assert plan["objective"] == 5.0
+    reasons = {u["request"]: u["reason"] for u in plan["unscheduled"]}
+    assert reasons == {"r2": "limit", "r3": "no_common_slot", "r5": "capacity"}
+
+
+def test_invalid_input_raises_named_problems_not_a_traceback() -> None:
+    with pytest.raises(InstanceError) as caught:
+        schedule_json({"slots": [], "participants": [], "requests": [{"id": "r1", "a": "p1", "b": "p2"}]})
+    assert caught.value.messages == [
+        'requests[0].a: unknown participant "p1"',
+        'requests[0].b: unknown participant "p2"',
+    ]
+
+
+def test_empty_instance_gives_an_empty_optimal_plan() -> None:
+    plan = schedule(instance_from_dict({"slots": [], "participants": [], "requests": []})).to_dict()
+    assert plan["meetings"] == []
+    assert plan["objective"] == 0.0
+    assert plan["upper_bound"] == 0.0
+    assert plan["status"] == "optimal"
