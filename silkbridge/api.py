@@ -6,6 +6,7 @@ from silkbridge.accounts.api import router as accounts_router
 from silkbridge.core.api_support import install_error_handlers
 from silkbridge.datacenters.api import router as datacenters_router
 from silkbridge.directory.api import router as directory_router
+from silkbridge.events.api import router as events_router
 from silkbridge.zones.api import router as zones_router
 
 api = NinjaAPI(
@@ -26,3 +27,4 @@ api.add_router("/", directory_router)
 api.add_router("/", accounts_router)
 api.add_router("/", zones_router)
 api.add_router("/", datacenters_router)
+api.add_router("/", events_router)

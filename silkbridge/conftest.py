@@ -15,11 +15,16 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
     # The taxonomy, glossary, zones and demo organisations are what users see on first run; most
     # tests read them, so they are loaded once into the test database, outside test transactions.
     with django_db_blocker.unblock():
-        sectors_load()
-        concepts_load()
-        zones_load()
-        organisations_load(DATA_DIR / "reference_organisations.yaml", is_demo=False)
-        organisations_load(DATA_DIR / "demo_organisations.yaml", is_demo=True)
+        reference_data_load()
+
+
+def reference_data_load() -> None:
+    """Load (or re-load: every load is an upsert) the taxonomy, glossary, zones and organisations."""
+    sectors_load()
+    concepts_load()
+    zones_load()
+    organisations_load(DATA_DIR / "reference_organisations.yaml", is_demo=False)
+    organisations_load(DATA_DIR / "demo_organisations.yaml", is_demo=True)
 
 
 @pytest.fixture(autouse=True)

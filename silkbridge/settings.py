@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "silkbridge.directory",
     "silkbridge.zones",
     "silkbridge.datacenters",
+    "silkbridge.events",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

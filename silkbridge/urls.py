@@ -9,6 +9,7 @@ urlpatterns = [
     path("directory/", include("silkbridge.directory.urls")),
     path("zones/", include("silkbridge.zones.urls")),
     path("datacenters/", include("silkbridge.datacenters.urls")),
+    path("events/", include("silkbridge.events.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -9,6 +9,7 @@ import logging
 import math
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -148,6 +149,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(PermissionError)
     def permission_error(request: HttpRequest, exc: PermissionError) -> HttpResponse:
+        return error_response(api, request, 403, "permission_denied", str(exc) or _("You may not do this."))
+
+    @api.exception_handler(PermissionDenied)
+    def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        # Services raise Django's PermissionDenied (the pages turn it into a 403 page); the API answers JSON.
         return error_response(api, request, 403, "permission_denied", str(exc) or _("You may not do this."))
 
     @api.exception_handler(Http404)

@@ -4,7 +4,9 @@ demo data, served by `silkbridge runserver`."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -53,7 +55,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def platform(tmp_path_factory) -> Iterator[tuple[str, str]]:
+def platform(tmp_path_factory) -> Iterator[tuple[str, str, dict[str, str]]]:
     var_dir = tmp_path_factory.mktemp("platform")
     env = {
         **os.environ,
@@ -82,7 +84,7 @@ def platform(tmp_path_factory) -> Iterator[tuple[str, str]]:
                 time.sleep(0.5)
         else:
             pytest.fail("the platform did not start")
-        yield base_url, password
+        yield base_url, password, env
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -91,7 +93,7 @@ def platform(tmp_path_factory) -> Iterator[tuple[str, str]]:
 def test_sign_in_switch_languages_search_and_open_a_profile(platform):
     from playwright.sync_api import expect, sync_playwright
 
-    base_url, password = platform
+    base_url, password, _ = platform
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
@@ -137,7 +139,7 @@ def test_sign_in_switch_languages_search_and_open_a_profile(platform):
 def test_assess_a_data_center_design_and_read_the_report_in_urdu(platform):
     from playwright.sync_api import expect, sync_playwright
 
-    base_url, password = platform
+    base_url, password, _ = platform
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
@@ -173,3 +175,115 @@ def test_assess_a_data_center_design_and_read_the_report_in_urdu(platform):
         finally:
             browser.close()
     assert (ARTIFACTS / "datacenter-ur.png").stat().st_size > 10_000
+
+
+PARTICIPANTS_SCRIPT = """
+import json
+from silkbridge.accounts.models import Membership, User
+from silkbridge.directory.models import Organisation
+people = []
+accounts = (("amina@example.org", "PK", "Asia/Karachi"), ("li.wei@example.org", "CN", "Asia/Shanghai"))
+for email, country, zone in accounts:
+    organisation = Organisation.objects.filter(country=country, visibility="public").order_by("key").first()
+    user, _ = User.objects.get_or_create(email=email, defaults={"full_name": email.split("@")[0], "time_zone": zone})
+    user.set_password("browser-test-9")
+    user.email_verified_at = user.date_joined
+    user.save()
+    Membership.objects.get_or_create(user=user, organisation=organisation, defaults={"role": "owner"})
+    people.append({"email": email, "organisation": organisation.name_en})
+print(json.dumps(people))
+"""
+
+
+def _sign_in(page, base_url, email, password):
+    page.context.clear_cookies()
+    page.goto(base_url + "/accounts/login/")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="English").click()
+
+
+def _register(page, base_url, slug, organisation, zone):
+    page.goto(f"{base_url}/events/{slug}/register/")
+    page.get_by_label("Organisation").select_option(label=organisation)
+    page.get_by_label("Your time zone").select_option(zone)
+    page.get_by_role("button", name="Register").click()
+
+
+def test_run_an_event_end_to_end_across_two_time_zones(platform):
+    """Staff set up an event in Pakistan time; a Pakistani and a Chinese company register, request,
+    accept; staff run the scheduler; each agenda shows the meeting in its own time zone."""
+    from playwright.sync_api import expect, sync_playwright
+
+    base_url, password, env = platform
+    done = subprocess.run(
+        [sys.executable, "-m", "silkbridge", "shell", "-c", PARTICIPANTS_SCRIPT],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    karachi, shanghai = json.loads(done.stdout.strip().splitlines()[-1])
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+        page.set_default_timeout(TIMEOUT_MS)
+        expect.set_options(timeout=TIMEOUT_MS)
+        try:
+            _sign_in(page, base_url, "staff@silkbridge.example", password)
+            page.goto(base_url + "/events/new/")
+            page.get_by_label("Title").fill("Islamabad AI matchmaking day")
+            page.get_by_label("Short name").fill("ai-day")
+            page.get_by_label("Time zone").select_option("Asia/Karachi")
+            page.get_by_label("Registration opens").fill("2026-01-01T09:00")
+            page.get_by_label("Registration closes").fill("2035-01-01T09:00")
+            page.get_by_label("Days").fill("2027-03-10")
+            page.get_by_label("Day starts").fill("10:00")
+            page.get_by_label("Day ends").fill("11:00")
+            page.get_by_label("Slot length (minutes)").fill("30")
+            page.get_by_role("button", name="Create the event and its slots").click()
+            expect(page).to_have_url(re.compile(r"/events/ai-day/manage/$"))
+
+            _sign_in(page, base_url, karachi["email"], "browser-test-9")
+            _register(page, base_url, "ai-day", karachi["organisation"], "Asia/Karachi")
+            _sign_in(page, base_url, shanghai["email"], "browser-test-9")
+            _register(page, base_url, "ai-day", shanghai["organisation"], "Asia/Shanghai")
+
+            _sign_in(page, base_url, karachi["email"], "browser-test-9")
+            page.goto(base_url + "/events/ai-day/participants/")
+            page.get_by_role("link", name=f"Request a meeting with {shanghai['organisation']}").click()
+            page.get_by_label("Message").fill("We would like to discuss AI triage for chest X-rays.")
+            page.get_by_role("button", name="Send the request").click()
+
+            _sign_in(page, base_url, shanghai["email"], "browser-test-9")
+            page.goto(base_url + "/events/ai-day/requests/")
+            page.get_by_role("button", name="Accept").first.click()
+            expect(page.locator(".badge-status-accepted").first).to_be_visible()
+
+            _sign_in(page, base_url, "staff@silkbridge.example", password)
+            page.goto(base_url + "/events/ai-day/manage/")
+            page.once("dialog", lambda dialog: dialog.accept())  # "Run the scheduler now?"
+            page.get_by_role("button", name="Run the scheduler").click()
+            expect(page.locator(".messages")).to_contain_text("The scheduler placed 1 meetings")
+
+            _sign_in(page, base_url, shanghai["email"], "browser-test-9")
+            page.goto(base_url + "/events/ai-day/agenda/")
+            expect(page.locator("main")).to_contain_text(karachi["organisation"])
+            expect(page.locator("main")).to_contain_text("13:00")
+            page.screenshot(path=str(ARTIFACTS / "agenda-shanghai.png"), full_page=True)
+            with page.expect_download() as download:
+                page.get_by_role("link", name="Download (.ics)").click()
+            calendar = Path(download.value.path()).read_text(encoding="utf-8")
+            assert "BEGIN:VEVENT" in calendar
+            assert "DTSTART:20270310T050000Z" in calendar
+
+            _sign_in(page, base_url, karachi["email"], "browser-test-9")
+            page.goto(base_url + "/events/ai-day/agenda/")
+            expect(page.locator("main")).to_contain_text(shanghai["organisation"])
+            expect(page.locator("main")).to_contain_text("10:00")
+            page.screenshot(path=str(ARTIFACTS / "agenda-karachi.png"), full_page=True)
+        finally:
+            browser.close()

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from silkbridge.datacenters.benchmarks import bench_dc
 from silkbridge.directory.benchmarks import bench_search
+from silkbridge.events.engine.bench import bench_schedule
 
 
 class Command(BaseCommand):
@@ -18,12 +19,31 @@ class Command(BaseCommand):
         search.add_argument("--organisations", type=int, default=5000)
         search.add_argument("--queries", type=int, default=200)
         search.add_argument("--seed", type=int, default=1)
+        schedule = subcommands.add_parser("schedule", help="Events: the meeting scheduler against greedy and exact.")
+        schedule.add_argument("--participants", type=int, default=3000)
+        schedule.add_argument("--requests", type=int, default=25000)
+        schedule.add_argument("--slots", type=int, default=16)
+        schedule.add_argument("--seed", type=int, default=1)
+        schedule.add_argument("--time-limit", type=float, default=30.0)
+        schedule.add_argument("--exact-budget", type=float, default=60.0, help="seconds for the exact solve")
         dc = subcommands.add_parser("dc", help="Data centers: Tier classification and Monte Carlo speed.")
         dc.add_argument("--years", type=int, default=1_000_000, help="simulated years (default 1000000)")
         dc.add_argument("--seed", type=int, default=0)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["benchmark"] == "dc":
+        if options["benchmark"] == "schedule":
+            if min(options["participants"], options["requests"], options["slots"]) < 1:
+                raise CommandError("--participants, --requests and --slots must be at least 1")
+            figures = bench_schedule(
+                options["participants"],
+                options["requests"],
+                options["slots"],
+                seed=options["seed"],
+                time_limit=options["time_limit"],
+                exact_budget=options["exact_budget"],
+            )
+            self.stdout.write(json.dumps(figures, indent=2))
+        elif options["benchmark"] == "dc":
             if options["years"] < 1:
                 raise CommandError("--years must be at least 1")
             self.stdout.write(json.dumps(bench_dc(years=options["years"], seed=options["seed"]), indent=2))

@@ -1,0 +1,227 @@
+"""Reads for events: who sees what, participant lists, requests, agendas and the organiser's figures."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from silkbridge.events.choices import MeetingStatus, ParticipantStatus, RequestStatus
+from silkbridge.events.models import Booking, Event, Meeting, MeetingRating, MeetingRequest, Participant, Slot
+
+
+def event_list(*, viewer: Any) -> QuerySet[Event]:
+    events = Event.objects.annotate(participant_count=Count("participants", distinct=True))
+    if getattr(viewer, "is_staff", False):
+        return events.order_by("-registration_opens_at", "pk")
+    return events.filter(is_published=True).order_by("-registration_opens_at", "pk")
+
+
+def event_get(*, viewer: Any, slug: str) -> Event:
+    return event_list(viewer=viewer).get(slug=slug)
+
+
+def participant_for_user(*, event: Event, user: Any) -> Participant | None:
+    """The registration the user represents at this event, if any."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Participant.objects.filter(event=event, representatives=user).select_related("organisation", "event").first()
+
+
+def participant_list(
+    *, event: Event, viewer_participant: Participant | None = None, query: str = "", country: str = "", sector: str = ""
+) -> QuerySet[Participant]:
+    """Approved participants, sorted by sector and country (until the matching engine ranks them)."""
+    participants = (
+        Participant.objects.filter(event=event, status=ParticipantStatus.APPROVED)
+        .select_related("organisation")
+        .prefetch_related("organisation__sectors")
+    )
+    if viewer_participant is not None:
+        participants = participants.exclude(pk=viewer_participant.pk)
+    if country:
+        participants = participants.filter(organisation__country=country.upper())
+    if sector:
+        participants = participants.filter(
+            Q(organisation__sectors__code=sector) | Q(organisation__sectors__parent__code=sector)
+        ).distinct()
+    if query:
+        participants = participants.filter(
+            Q(organisation__name_en__icontains=query)
+            | Q(organisation__name_local__icontains=query)
+            | Q(interests__icontains=query)
+            | Q(organisation__description__icontains=query)
+        )
+    return participants.order_by("organisation__country", "organisation__name_en", "pk")
+
+
+def requests_for(*, participant: Participant) -> dict[str, QuerySet[MeetingRequest]]:
+    related = ("requester__organisation", "recipient__organisation", "meeting__slot")
+    return {
+        "received": participant.requests_received.select_related(*related).order_by("-created_at"),
+        "sent": participant.requests_sent.select_related(*related).order_by("-created_at"),
+    }
+
+
+def agenda(*, participant: Participant) -> QuerySet[Meeting]:
+    """The participant's meetings in time order, with the counterpart and the slot."""
+    return (
+        Meeting.objects.filter(bookings__participant=participant)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .select_related("slot", "request__requester__organisation", "request__recipient__organisation", "event")
+        .prefetch_related(Prefetch("ratings", queryset=MeetingRating.objects.filter(participant=participant)))
+        .order_by("slot__starts_at", "pk")
+    )
+
+
+def counterpart(*, meeting: Meeting, participant: Participant) -> Participant:
+    request = meeting.request
+    return request.recipient if request.requester_id == participant.pk else request.requester
+
+
+def meeting_side(*, meeting: Meeting, user: Any) -> Participant | None:
+    """Which of the meeting's two participants the user represents (None: neither)."""
+    for participant in (meeting.request.requester, meeting.request.recipient):
+        if participant.representatives.filter(pk=user.pk).exists():
+            return participant
+    return None
+
+
+def free_slots(*, meeting_request: MeetingRequest) -> list[Slot]:
+    """Slots where both sides are available and free, the pair's time of day fits, and a table is left."""
+    from silkbridge.events.services import _slot_allowed
+
+    pair = [meeting_request.requester_id, meeting_request.recipient_id]
+    common = Slot.objects.filter(event=meeting_request.event)
+    for participant_id in pair:
+        common = common.filter(
+            pk__in=Participant.available_slots.through.objects.filter(participant_id=participant_id).values("slot_id")
+        )
+    busy = Booking.objects.filter(participant_id__in=pair).values("slot_id")
+    slots = common.exclude(pk__in=busy).annotate(used=Count("meetings")).order_by("starts_at")
+    return [
+        slot
+        for slot in slots
+        if (slot.tables is None or slot.used < slot.tables) and _slot_allowed(meeting_request, slot)
+    ]
+
+
+def dashboard(*, event: Event) -> dict[str, Any]:
+    """The organiser's figures: registrations, requests, acceptance, meetings, occupancy, per country."""
+    participants = list(event.participants.select_related("organisation"))
+    requests = list(event.requests.all())
+    meetings = list(
+        Meeting.objects.filter(event=event)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .select_related("slot", "request__requester", "request__recipient")
+    )
+    status_counts = Counter(request.status for request in requests)
+    answered = status_counts[RequestStatus.ACCEPTED] + status_counts[RequestStatus.DECLINED]
+    scheduled_requests = {meeting.request_id for meeting in meetings}
+    accepted_unscheduled = [
+        request
+        for request in requests
+        if request.status == RequestStatus.ACCEPTED and request.pk not in scheduled_requests
+    ]
+    last_run = event.schedule_runs.first()
+    reasons = {entry.get("request"): entry.get("reason") for entry in (last_run.unscheduled if last_run else [])}
+    slot_rows = []
+    per_slot = Counter(meeting.slot_id for meeting in meetings)
+    for slot in event.slots.all():
+        slot_rows.append(
+            {
+                "slot": slot,
+                "meetings": per_slot[slot.pk],
+                "tables": slot.tables,
+                "occupancy": (per_slot[slot.pk] / slot.tables) if slot.tables else None,
+            }
+        )
+    country_of = {participant.pk: participant.organisation.country for participant in participants}
+    countries: dict[str, dict[str, int]] = {}
+    for participant in participants:
+        row = countries.setdefault(participant.organisation.country, {"participants": 0, "requests": 0, "meetings": 0})
+        row["participants"] += 1
+    for request in requests:
+        countries.setdefault(
+            country_of.get(request.requester_id, "?"), {"participants": 0, "requests": 0, "meetings": 0}
+        )["requests"] += 1
+    for meeting in meetings:
+        for participant_id in (meeting.request.requester_id, meeting.request.recipient_id):
+            countries.setdefault(
+                country_of.get(participant_id, "?"), {"participants": 0, "requests": 0, "meetings": 0}
+            )["meetings"] += 1
+    booked = set(Booking.objects.filter(slot__event=event).values_list("participant_id", flat=True))
+    return {
+        "registrations": len(participants),
+        "approved": sum(1 for p in participants if p.status == ParticipantStatus.APPROVED),
+        "pending_registrations": sum(1 for p in participants if p.status == ParticipantStatus.PENDING),
+        "requests": len(requests),
+        "requests_by_status": {status: status_counts[status] for status in RequestStatus.values},
+        "acceptance_rate": (status_counts[RequestStatus.ACCEPTED] / answered) if answered else None,
+        "meetings": len(meetings),
+        "checked_in": sum(1 for m in meetings if m.status == MeetingStatus.CHECKED_IN),
+        "no_shows": sum(1 for m in meetings if m.status == MeetingStatus.NO_SHOW),
+        "interpreter_meetings": sum(
+            1 for m in meetings if m.request.requester.interpreter_needed or m.request.recipient.interpreter_needed
+        ),
+        "accepted_unscheduled": [
+            {"request": request, "reason": reasons.get(f"r{request.pk}", "not_run")} for request in accepted_unscheduled
+        ],
+        "slots": slot_rows,
+        "countries": dict(sorted(countries.items())),
+        "without_meeting": sum(
+            1 for p in participants if p.status == ParticipantStatus.APPROVED and p.pk not in booked
+        ),
+        "leads": MeetingRating.objects.filter(meeting__event=event, outcome="cooperation_possible").count(),
+        "last_run": last_run,
+    }
+
+
+def meeting_list(*, event: Event) -> QuerySet[Meeting]:
+    """Every meeting of the event, for exports and the staff list."""
+    return (
+        Meeting.objects.filter(event=event)
+        .select_related("slot", "request__requester__organisation", "request__recipient__organisation")
+        .order_by("slot__starts_at", "table", "pk")
+    )
+
+
+# --- staff pages (added by the staff-pages engineer; additive only) ---------------------------------
+
+
+def registration_list(*, event: Event, status: str | None = None) -> QuerySet[Participant]:
+    """Registrations of any status, oldest first, for staff approval."""
+    participants = Participant.objects.filter(event=event).select_related("organisation")
+    if status:
+        participants = participants.filter(status=status)
+    return participants.order_by("registered_at", "pk")
+
+
+def participants_without_meeting(*, event: Event) -> QuerySet[Participant]:
+    """Approved participants with no booking at all: the ones to call before the day."""
+    return (
+        Participant.objects.filter(event=event, status=ParticipantStatus.APPROVED)
+        .exclude(pk__in=Booking.objects.filter(slot__event=event).values("participant_id"))
+        .select_related("organisation")
+        .order_by("organisation__country", "organisation__name_en", "pk")
+    )
+
+
+def lead_list(*, event: Event) -> QuerySet[MeetingRating]:
+    """Ratings that say "cooperation possible", with both sides of the meeting."""
+    return (
+        MeetingRating.objects.filter(meeting__event=event, outcome="cooperation_possible")
+        .select_related(
+            "participant__organisation",
+            "meeting__request__requester__organisation",
+            "meeting__request__recipient__organisation",
+        )
+        .order_by("-created_at", "pk")
+    )
+
+
+def participants_by_id(*, event: Event, ids: list[int]) -> dict[int, Participant]:
+    """The event's participants with these ids, with their organisations (for names in staff tables)."""
+    found = Participant.objects.filter(event=event, pk__in=ids).select_related("organisation")
+    return {participant.pk: participant for participant in found}

@@ -1,0 +1,619 @@
+"""Writes for events: set-up, registration, requests and answers, bookings, scheduling, check-in, ratings.
+
+Every write runs in a transaction and validates first. The database constraints on Booking and
+Meeting are the last line against double booking: a concurrent booking that loses the race gets a
+clear ValidationError, never a half-written meeting.
+"""
+
+from __future__ import annotations
+
+import secrets
+import zoneinfo
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from silkbridge.accounts.models import Membership
+from silkbridge.events import notifications, selectors
+from silkbridge.events.choices import (
+    DayPart,
+    DeclineReason,
+    MeetingOutcome,
+    MeetingStatus,
+    ParticipantStatus,
+    PreferenceLevel,
+    RequestMode,
+    RequestPolicy,
+    RequestStatus,
+    ScheduleRunStatus,
+)
+from silkbridge.events.models import (
+    Booking,
+    Event,
+    Meeting,
+    MeetingRating,
+    MeetingRequest,
+    Participant,
+    Preference,
+    ScheduleRun,
+    Slot,
+)
+
+WORKING_HOURS = (time(9, 0), time(18, 0))
+NOON = time(12, 0)
+PREFERENCE_WEIGHTS = {PreferenceLevel.MUST: 3.0, PreferenceLevel.WOULD_LIKE: 2.0}
+
+
+def _require_staff(actor: Any) -> None:
+    if not getattr(actor, "is_staff", False):
+        raise PermissionDenied(_("Only staff may do this."))
+
+
+def _save(instance: Any) -> Any:
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+# --- set-up -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def event_create(*, actor: Any, fields: dict[str, Any]) -> Event:
+    _require_staff(actor)
+    return _save(Event(created_by=actor, **fields))
+
+
+@transaction.atomic
+def slots_generate(
+    *,
+    actor: Any,
+    event: Event,
+    days: Iterable[date],
+    day_start: time,
+    day_end: time,
+    minutes: int,
+    breaks: Iterable[tuple[time, time]] = (),
+    tables: int | None = None,
+    location: str = "",
+) -> list[Slot]:
+    """Cut each day into slots of `minutes` in the event's time zone, skipping the breaks."""
+    _require_staff(actor)
+    if minutes < 5:
+        raise ValidationError({"minutes": _("A slot lasts at least 5 minutes.")})
+    if day_end <= day_start:
+        raise ValidationError({"day_end": _("The day must end after it starts.")})
+    zone = zoneinfo.ZoneInfo(event.time_zone)
+    pauses = list(breaks)
+    created = []
+    for day in sorted(set(days)):
+        start = datetime.combine(day, day_start, tzinfo=zone)
+        end = datetime.combine(day, day_end, tzinfo=zone)
+        while start + timedelta(minutes=minutes) <= end:
+            finish = start + timedelta(minutes=minutes)
+            if not any(
+                start.timetz() < pause_end and finish.timetz() > pause_start for pause_start, pause_end in pauses
+            ):
+                slot, was_created = Slot.objects.get_or_create(
+                    event=event, starts_at=start, defaults={"minutes": minutes, "tables": tables, "location": location}
+                )
+                if was_created:
+                    created.append(slot)
+            start = finish
+    if not created and not event.slots.exists():
+        raise ValidationError({"day_start": _("These settings leave no slot in the day.")})
+    return created
+
+
+# --- registration -----------------------------------------------------------------------------------
+
+
+def default_availability(*, event: Event, time_zone: str) -> list[int]:
+    """Slots inside working hours (09:00–18:00) in the participant's own time zone."""
+    zone = zoneinfo.ZoneInfo(time_zone)
+    chosen = []
+    for slot in event.slots.all():
+        local_start = slot.starts_at.astimezone(zone)
+        local_end = slot.ends_at.astimezone(zone)
+        if (
+            local_start.date() == local_end.date()
+            and WORKING_HOURS[0] <= local_start.time()
+            and local_end.time() <= WORKING_HOURS[1]
+        ):
+            chosen.append(slot.pk)
+    return chosen
+
+
+def _check_registration_open(event: Event) -> None:
+    now = timezone.now()
+    if now < event.registration_opens_at:
+        raise ValidationError(_("Registration has not opened yet."))
+    if now > event.registration_closes_at:
+        raise ValidationError(_("Registration has closed."))
+
+
+def _check_member(actor: Any, organisation: Any) -> None:
+    if getattr(actor, "is_staff", False):
+        return
+    if not Membership.objects.filter(user=actor, organisation=organisation).exists():
+        raise PermissionDenied(_("You can register only an organisation you belong to."))
+
+
+@transaction.atomic
+def participant_register(
+    *,
+    actor: Any,
+    event: Event,
+    organisation: Any,
+    time_zone: str,
+    slot_ids: Iterable[int] | None = None,
+    interests: str = "",
+    interpreter_needed: bool = False,
+    max_meetings: int | None = None,
+) -> Participant:
+    """Register an organisation (or join its registration as another representative)."""
+    _check_member(actor, organisation)
+    event = Event.objects.select_for_update().get(pk=event.pk)  # serialises the participant cap
+    existing = Participant.objects.filter(event=event, organisation=organisation).first()
+    if existing is not None:
+        existing.representatives.add(actor)
+        return existing
+    _check_registration_open(event)
+    if event.participant_cap is not None:
+        active = event.participants.exclude(status__in=[ParticipantStatus.REJECTED, ParticipantStatus.WITHDRAWN])
+        if active.count() >= event.participant_cap:
+            raise ValidationError(_("The event is full."))
+    participant = _save(
+        Participant(
+            event=event,
+            organisation=organisation,
+            time_zone=time_zone,
+            interests=interests,
+            interpreter_needed=interpreter_needed,
+            min_meetings=event.default_min_meetings,
+            max_meetings=max_meetings if max_meetings is not None else event.default_max_meetings,
+            status=ParticipantStatus.PENDING if event.requires_approval else ParticipantStatus.APPROVED,
+        )
+    )
+    participant.representatives.add(actor)
+    availability_set(
+        participant=participant,
+        slot_ids=slot_ids if slot_ids is not None else default_availability(event=event, time_zone=time_zone),
+    )
+    return participant
+
+
+@transaction.atomic
+def participant_update(
+    *,
+    participant: Participant,
+    time_zone: str,
+    interests: str,
+    interpreter_needed: bool,
+    max_meetings: int,
+    slot_ids: Iterable[int],
+) -> Participant:
+    participant.time_zone = time_zone
+    participant.interests = interests
+    participant.interpreter_needed = interpreter_needed
+    participant.max_meetings = max_meetings
+    _save(participant)
+    availability_set(participant=participant, slot_ids=slot_ids)
+    return participant
+
+
+def availability_set(*, participant: Participant, slot_ids: Iterable[int]) -> None:
+    wanted = set(slot_ids)
+    slots = list(Slot.objects.filter(event=participant.event, pk__in=wanted))
+    if len(slots) != len(wanted):
+        raise ValidationError({"slots": _("Some of the chosen slots do not belong to this event.")})
+    booked = set(Booking.objects.filter(participant=participant).values_list("slot_id", flat=True))
+    if booked - wanted:
+        raise ValidationError({"slots": _("You already have a meeting in a slot you removed; cancel it first.")})
+    participant.available_slots.set(slots)
+
+
+@transaction.atomic
+def participant_set_status(*, actor: Any, participant: Participant, status: str) -> Participant:
+    _require_staff(actor)
+    participant.status = status
+    _save(participant)
+    notifications.notify(
+        users=participant.representatives.all(),
+        template="registration_status",
+        context={
+            "participant": participant,
+            "event": participant.event,
+            "link": notifications.event_link(participant.event),
+        },
+    )
+    return participant
+
+
+@transaction.atomic
+def preference_set(*, participant: Participant, target: Participant, level: str | None) -> None:
+    if target.event_id != participant.event_id or target.pk == participant.pk:
+        raise ValidationError({"target": _("Choose another participant of this event.")})
+    if not level:
+        Preference.objects.filter(participant=participant, target=target).delete()
+        return
+    Preference.objects.update_or_create(participant=participant, target=target, defaults={"level": level})
+
+
+# --- requests ---------------------------------------------------------------------------------------
+
+
+def _check_request_allowed(requester: Participant, recipient: Participant) -> None:
+    if requester.event_id != recipient.event_id:
+        raise ValidationError({"recipient": _("Both participants must be registered for the same event.")})
+    if requester.pk == recipient.pk:
+        raise ValidationError({"recipient": _("A participant cannot request a meeting with itself.")})
+    if ParticipantStatus.APPROVED not in {requester.status} or recipient.status != ParticipantStatus.APPROVED:
+        raise ValidationError({"recipient": _("Both participants must be approved for the event.")})
+    event = requester.event
+    if (
+        event.request_policy == RequestPolicy.CROSS_COUNTRY
+        and requester.organisation.country == recipient.organisation.country
+    ):
+        raise ValidationError({"recipient": _("At this event, meetings are only arranged across countries.")})
+    if (
+        MeetingRequest.objects.filter(requester=recipient, recipient=requester)
+        .exclude(status=RequestStatus.CANCELLED)
+        .exists()
+    ):
+        raise ValidationError({"recipient": _("This participant has already sent you a request; answer it instead.")})
+    if MeetingRequest.objects.filter(requester=requester, recipient=recipient).exists():
+        raise ValidationError({"recipient": _("You have already sent this participant a request.")})
+
+
+@transaction.atomic
+def request_create(
+    *, actor: Any, requester: Participant, recipient: Participant, message: str = "", day_part: str = DayPart.ANY
+) -> MeetingRequest:
+    if not requester.representatives.filter(pk=actor.pk).exists() and not getattr(actor, "is_staff", False):
+        raise PermissionDenied(_("You do not represent this participant."))
+    _check_request_allowed(requester, recipient)
+    automatic = requester.event.request_mode == RequestMode.AUTOMATIC
+    meeting_request = _save(
+        MeetingRequest(
+            event=requester.event,
+            requester=requester,
+            recipient=recipient,
+            message=message,
+            day_part=day_part,
+            created_by=actor,
+            status=RequestStatus.ACCEPTED if automatic else RequestStatus.PENDING,
+            answered_at=timezone.now() if automatic else None,
+        )
+    )
+    notifications.notify(
+        users=recipient.representatives.all(),
+        template="request_received",
+        context={
+            "request": meeting_request,
+            "event": requester.event,
+            "link": notifications.event_link(requester.event, "events:requests"),
+        },
+    )
+    return meeting_request
+
+
+@transaction.atomic
+def request_answer(
+    *,
+    actor: Any,
+    meeting_request: MeetingRequest,
+    accept: bool,
+    reason: str = "",
+    note: str = "",
+    slot: Slot | None = None,
+) -> MeetingRequest:
+    """Accept (optionally booking a free slot) or decline with a reason; the requester is told."""
+    meeting_request = MeetingRequest.objects.select_for_update().get(pk=meeting_request.pk)
+    recipient = meeting_request.recipient
+    if not recipient.representatives.filter(pk=actor.pk).exists() and not getattr(actor, "is_staff", False):
+        raise PermissionDenied(_("Only the participant who received the request may answer it."))
+    if meeting_request.status != RequestStatus.PENDING:
+        raise ValidationError(_("This request has already been answered."))
+    if not accept and reason not in DeclineReason.values:
+        raise ValidationError({"reason": _("Choose a reason for declining.")})
+    meeting_request.status = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
+    meeting_request.decline_reason = "" if accept else reason
+    meeting_request.decline_note = "" if accept else note
+    meeting_request.answered_at = timezone.now()
+    meeting_request.save(update_fields=["status", "decline_reason", "decline_note", "answered_at"])
+    if accept and slot is not None:
+        meeting_book(meeting_request=meeting_request, slot=slot)
+    notifications.notify(
+        users=meeting_request.requester.representatives.all(),
+        template="request_answered",
+        context={
+            "request": meeting_request,
+            "event": meeting_request.event,
+            "link": notifications.event_link(meeting_request.event, "events:requests"),
+        },
+    )
+    return meeting_request
+
+
+@transaction.atomic
+def request_cancel(*, actor: Any, meeting_request: MeetingRequest) -> None:
+    if not meeting_request.requester.representatives.filter(pk=actor.pk).exists() and not getattr(
+        actor, "is_staff", False
+    ):
+        raise PermissionDenied(_("Only the participant who sent the request may cancel it."))
+    meeting_request.status = RequestStatus.CANCELLED
+    meeting_request.save(update_fields=["status"])
+    Meeting.objects.filter(request=meeting_request).delete()
+
+
+# --- bookings ---------------------------------------------------------------------------------------
+
+
+def _slot_allowed(meeting_request: MeetingRequest, slot: Slot) -> bool:
+    if meeting_request.day_part == DayPart.ANY:
+        return True
+    local = slot.starts_at.astimezone(zoneinfo.ZoneInfo(meeting_request.event.time_zone)).time()
+    return (local < NOON) == (meeting_request.day_part == DayPart.MORNING)
+
+
+def _video_url(event: Event) -> str:
+    """A room per meeting whose address cannot be guessed from another meeting's."""
+    if not event.video_room_base_url or event.kind == "physical":
+        return ""
+    return f"{event.video_room_base_url.rstrip('/')}/silkbridge-{event.slug}-{secrets.token_urlsafe(12)}"
+
+
+def meeting_book(
+    *, meeting_request: MeetingRequest, slot: Slot, table: int | None = None, is_fixed: bool = True
+) -> Meeting:
+    """Place an accepted request in a slot. Raises ValidationError naming the conflict; writes nothing then."""
+    if meeting_request.status != RequestStatus.ACCEPTED:
+        raise ValidationError(_("Only accepted requests can be scheduled."))
+    if slot.event_id != meeting_request.event_id:
+        raise ValidationError({"slot": _("This slot belongs to another event.")})
+    if not _slot_allowed(meeting_request, slot):
+        raise ValidationError({"slot": _("The pair agreed to meet at another time of day.")})
+    pair = [meeting_request.requester, meeting_request.recipient]
+    for participant in pair:
+        if not participant.available_slots.filter(pk=slot.pk).exists():
+            raise ValidationError(
+                {"slot": _("%(name)s is not available in this slot.") % {"name": participant.organisation}}
+            )
+    try:
+        with transaction.atomic():
+            if slot.tables is not None and table is None:
+                table = _free_table(slot)
+            meeting = Meeting.objects.create(
+                event=meeting_request.event,
+                request=meeting_request,
+                slot=slot,
+                table=table,
+                is_fixed=is_fixed,
+                video_url=_video_url(meeting_request.event),
+            )
+            Booking.objects.bulk_create(
+                [Booking(meeting=meeting, participant=participant, slot=slot) for participant in pair]
+            )
+    except IntegrityError as error:
+        raise ValidationError({"slot": _conflict_message(meeting_request, slot)}) from error
+    return meeting
+
+
+def _free_table(slot: Slot) -> int:
+    used = set(Meeting.objects.filter(slot=slot, table__isnull=False).values_list("table", flat=True))
+    for number in range(1, (slot.tables or 0) + 1):
+        if number not in used:
+            return number
+    raise ValidationError({"slot": _("Every table in this slot is taken.")})
+
+
+def _conflict_message(meeting_request: MeetingRequest, slot: Slot) -> str:
+    if Meeting.objects.filter(request=meeting_request).exists():
+        return _("This request is already scheduled.")
+    if Booking.objects.filter(
+        slot=slot, participant__in=[meeting_request.requester_id, meeting_request.recipient_id]
+    ).exists():
+        return _("One of the two already has a meeting in this slot.")
+    return _("The table was taken a moment ago; choose the slot again.")
+
+
+@transaction.atomic
+def meeting_cancel(*, actor: Any, meeting: Meeting) -> None:
+    participants = [meeting.request.requester, meeting.request.recipient]
+    if not getattr(actor, "is_staff", False) and not any(
+        p.representatives.filter(pk=actor.pk).exists() for p in participants
+    ):
+        raise PermissionDenied(_("You may not cancel this meeting."))
+    meeting.delete()
+
+
+# --- the scheduler ----------------------------------------------------------------------------------
+
+
+def request_weight(meeting_request: MeetingRequest, preferences: dict[tuple[int, int], str]) -> float:
+    """Must-meet counts three times, would-like twice, in either direction."""
+    levels = [
+        preferences.get((meeting_request.requester_id, meeting_request.recipient_id)),
+        preferences.get((meeting_request.recipient_id, meeting_request.requester_id)),
+    ]
+    return max([1.0, *(PREFERENCE_WEIGHTS.get(level, 1.0) for level in levels if level)])  # type: ignore[call-overload]
+
+
+def schedule_instance(event: Event) -> dict[str, Any]:
+    """The scheduler's input for an event: accepted requests, availability, and scheduled meetings as fixed."""
+    slots = list(event.slots.all())
+    zone = zoneinfo.ZoneInfo(event.time_zone)
+    participants = list(
+        event.participants.filter(status=ParticipantStatus.APPROVED).prefetch_related("available_slots")
+    )
+    preferences = {
+        (p.participant_id, p.target_id): p.level for p in Preference.objects.filter(participant__event=event)
+    }
+    accepted = list(event.requests.filter(status=RequestStatus.ACCEPTED))
+    approved = {participant.pk for participant in participants}
+    meetings = list(Meeting.objects.filter(event=event).exclude(status=MeetingStatus.CANCELLED))
+
+    def allowed(meeting_request: MeetingRequest) -> list[str] | None:
+        if meeting_request.day_part == DayPart.ANY:
+            return None
+        return [
+            f"s{slot.pk}"
+            for slot in slots
+            if (slot.starts_at.astimezone(zone).time() < NOON) == (meeting_request.day_part == DayPart.MORNING)
+        ]
+
+    requests = []
+    for meeting_request in accepted:
+        if meeting_request.requester_id not in approved or meeting_request.recipient_id not in approved:
+            continue
+        entry: dict[str, Any] = {
+            "id": f"r{meeting_request.pk}",
+            "a": f"p{meeting_request.requester_id}",
+            "b": f"p{meeting_request.recipient_id}",
+            "weight": request_weight(meeting_request, preferences),
+        }
+        slots_allowed = allowed(meeting_request)
+        if slots_allowed is not None:
+            entry["slots"] = slots_allowed
+        requests.append(entry)
+    known = {entry["id"] for entry in requests}
+    return {
+        "slots": [
+            {
+                "id": f"s{slot.pk}",
+                "start": slot.starts_at.astimezone(zone).isoformat(),
+                "minutes": slot.minutes,
+                "tables": slot.tables,
+            }
+            for slot in slots
+        ],
+        "participants": [
+            {
+                "id": f"p{p.pk}",
+                "available": [f"s{slot.pk}" for slot in p.available_slots.all()],
+                "max_meetings": p.max_meetings,
+            }
+            for p in participants
+        ],
+        "requests": requests,
+        "fixed": [
+            {
+                "request": f"r{meeting.request_id}",
+                "slot": f"s{meeting.slot_id}",
+                **({"table": meeting.table} if meeting.table else {}),
+            }
+            for meeting in meetings
+            if f"r{meeting.request_id}" in known
+        ],
+    }
+
+
+def schedule_run(*, actor: Any, event: Event, time_limit: float = 30.0, seed: int = 0) -> ScheduleRun:
+    """Run the scheduler: meetings already placed stay where they are, accepted requests are added."""
+    from silkbridge.events.engine.instance import InstanceError
+    from silkbridge.events.engine.scheduler import schedule_json
+
+    _require_staff(actor)
+    run = ScheduleRun.objects.create(event=event, started_by=actor, seed=seed, time_limit=time_limit)
+    try:
+        plan = schedule_json(schedule_instance(event), time_limit=time_limit, seed=seed)
+    except InstanceError as error:
+        run.status, run.error, run.finished_at = ScheduleRunStatus.FAILED, "; ".join(error.messages), timezone.now()
+        run.save()
+        raise ValidationError(error.messages) from error
+    with transaction.atomic():
+        placed = _plan_apply(event, plan)
+        run.status = ScheduleRunStatus.FINISHED
+        run.finished_at = timezone.now()
+        run.placed = placed
+        run.objective = plan.get("objective")
+        run.upper_bound = plan.get("upper_bound")
+        run.idle_gaps = plan.get("idle_gaps")
+        run.seconds = plan.get("seconds")
+        run.unscheduled = plan.get("unscheduled", [])
+        run.save()
+    return run
+
+
+def _plan_apply(event: Event, plan: dict[str, Any]) -> int:
+    existing = set(Meeting.objects.filter(event=event).values_list("request_id", flat=True))
+    requests = {
+        r.pk: r
+        for r in event.requests.filter(status=RequestStatus.ACCEPTED).select_related("event", "requester", "recipient")
+    }
+    slots = {slot.pk: slot for slot in event.slots.all()}
+    placed = 0
+    for entry in plan["meetings"]:
+        request_id = int(str(entry["request"])[1:])
+        if request_id in existing:
+            continue  # fixed: it stays where it is
+        meeting_book(
+            meeting_request=requests[request_id],
+            slot=slots[int(str(entry["slot"])[1:])],
+            table=entry.get("table") if slots[int(str(entry["slot"])[1:])].tables is not None else None,
+            is_fixed=True,
+        )
+        placed += 1
+    return placed
+
+
+# --- on the day -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_mark(*, actor: Any, meeting: Meeting, status: str) -> Meeting:
+    """Staff check-in or no-show marking."""
+    _require_staff(actor)
+    if status not in {MeetingStatus.CHECKED_IN, MeetingStatus.NO_SHOW, MeetingStatus.SCHEDULED}:
+        raise ValidationError({"status": _("Choose checked in, no-show or scheduled.")})
+    meeting.status = status
+    meeting.checked_in_at = timezone.now() if status == MeetingStatus.CHECKED_IN else None
+    meeting.save(update_fields=["status", "checked_in_at"])
+    return meeting
+
+
+@transaction.atomic
+def meeting_rate(*, actor: Any, meeting: Meeting, outcome: str, comment: str = "") -> MeetingRating:
+    """A participant's verdict after the meeting; 'cooperation possible' records a lead."""
+    participant = selectors.meeting_side(meeting=meeting, user=actor)
+    if participant is None:
+        raise PermissionDenied(_("Only the two participants may rate a meeting."))
+    if outcome not in MeetingOutcome.values:
+        raise ValidationError({"outcome": _("Choose one of the outcomes.")})
+    rating, _created = MeetingRating.objects.update_or_create(
+        meeting=meeting, participant=participant, defaults={"outcome": outcome, "comment": comment}
+    )
+    return rating
+
+
+def reminders_send(*, event: Event) -> dict[str, int]:
+    """Nudge recipients of unanswered requests, and approved participants who still have no meeting."""
+    pending = (
+        event.requests.filter(status=RequestStatus.PENDING)
+        .select_related("recipient__organisation")
+        .order_by("recipient_id")
+    )
+    recipients: dict[int, list[MeetingRequest]] = {}
+    for meeting_request in pending:
+        recipients.setdefault(meeting_request.recipient_id, []).append(meeting_request)
+    for participant_id, waiting in recipients.items():
+        participant = Participant.objects.get(pk=participant_id)
+        notifications.notify(
+            users=participant.representatives.all(),
+            template="reminder_pending",
+            context={"event": event, "count": len(waiting), "link": notifications.event_link(event, "events:requests")},
+        )
+    idle = event.participants.filter(status=ParticipantStatus.APPROVED).exclude(bookings__isnull=False)
+    for participant in idle:
+        notifications.notify(
+            users=participant.representatives.all(),
+            template="reminder_no_meeting",
+            context={"event": event, "link": notifications.event_link(event, "events:participants")},
+        )
+    return {"pending_reminders": len(recipients), "no_meeting_nudges": idle.count()}

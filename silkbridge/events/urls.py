@@ -1,0 +1,6 @@
+from silkbridge.events.views import participant, staff
+
+app_name = "events"
+
+# Staff patterns first: "new/" would otherwise be read as the event page of an event with the slug "new".
+urlpatterns = staff.urlpatterns + participant.urlpatterns
