@@ -39,7 +39,11 @@ class Command(BaseCommand):
             f"demo organisations: {organisations_load(DATA_DIR / 'demo_organisations.yaml', is_demo=True)}"
         )
         password = demo_password()
-        _, created = demo_staff_ensure(email=DEMO_STAFF_EMAIL, password=password)
+        staff, created = demo_staff_ensure(email=DEMO_STAFF_EMAIL, password=password)
+        from silkbridge.events.demo import demo_event_ensure
+
+        event, event_created = demo_event_ensure(staff=staff)
+        self.stdout.write(f"demo event: {event.slug} ({'created' if event_created else 'unchanged'})")
         self.stdout.write("")
         self.stdout.write("Demo staff account" + (" (created)" if created else "") + ":")
         self.stdout.write(f"  e-mail:   {DEMO_STAFF_EMAIL}")
