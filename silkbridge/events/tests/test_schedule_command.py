@@ -1,0 +1,68 @@
+"""`silkbridge schedule INSTANCE.json --output PLAN.json` in the documented formats."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+INSTANCE = {
+    "slots": [
+        {"id": "s1", "start": "2027-03-10T09:00:00+05:00", "minutes": 25, "tables": 1},
+        {"id": "s2", "start": "2027-03-10T09:30:00+05:00", "minutes": 25, "tables": 1},
+    ],
+    "participants": [
+        {"id": "p1", "available": ["s1", "s2"], "max_meetings": 10},
+        {"id": "p2", "available": ["s1", "s2"]},
+        {"id": "p3", "available": ["s2"]},
+    ],
+    "requests": [
+        {"id": "r1", "a": "p1", "b": "p2", "weight": 1.0},
+        {"id": "r2", "a": "p1", "b": "p3", "weight": 2.0, "slots": ["s2"]},
+    ],
+    "fixed": [],
+}
+
+
+def test_a_plan_is_written_in_the_documented_shape(tmp_path):
+    instance, plan_path = tmp_path / "instance.json", tmp_path / "plan.json"
+    instance.write_text(json.dumps(INSTANCE), encoding="utf-8")
+    call_command("schedule", str(instance), "--output", str(plan_path), "--seed", "3", stderr=StringIO())
+    plan = json.loads(plan_path.read_text(encoding="utf-8"))
+    assert {"meetings", "objective", "upper_bound", "idle_gaps", "seconds"} <= set(plan)
+    assert sorted((m["request"], m["slot"], m["table"]) for m in plan["meetings"]) == [("r1", "s1", 1), ("r2", "s2", 1)]
+    assert plan["objective"] == plan["upper_bound"] == 3.0
+
+
+def test_a_fixed_meeting_stays_where_it_is(tmp_path):
+    data = {**INSTANCE, "fixed": [{"request": "r1", "slot": "s2", "table": 1}]}
+    instance = tmp_path / "instance.json"
+    instance.write_text(json.dumps(data), encoding="utf-8")
+    out = StringIO()
+    call_command("schedule", str(instance), stdout=out)
+    plan = json.loads(out.getvalue())
+    assert {"request": "r1", "slot": "s2", "table": 1} in plan["meetings"]
+    assert all(meeting["request"] != "r2" for meeting in plan["meetings"])  # p1 is busy in s2, r2 only fits there
+
+
+def test_invalid_input_names_every_problem_and_writes_no_plan(tmp_path):
+    data = json.loads(json.dumps(INSTANCE))
+    data["requests"][1]["b"] = "p77"
+    data["fixed"] = [{"request": "r1", "slot": "s9"}]
+    instance, plan_path = tmp_path / "instance.json", tmp_path / "plan.json"
+    instance.write_text(json.dumps(data), encoding="utf-8")
+    errors = StringIO()
+    with pytest.raises(CommandError, match="problem"):
+        call_command("schedule", str(instance), "--output", str(plan_path), stderr=errors)
+    assert 'requests[1].b: unknown participant "p77"' in errors.getvalue()
+    assert "fixed[0].slot" in errors.getvalue()
+    assert not plan_path.exists()
+
+
+def test_malformed_json_is_reported_with_its_line(tmp_path):
+    instance = tmp_path / "instance.json"
+    instance.write_text('{"slots": [\n  {"id": }\n]}', encoding="utf-8")
+    with pytest.raises(CommandError, match="line 2"):
+        call_command("schedule", str(instance))
