@@ -46,7 +46,7 @@ from silkbridge.events.models import (
 
 WORKING_HOURS = (time(9, 0), time(18, 0))
 NOON = time(12, 0)
-PREFERENCE_WEIGHTS = {PreferenceLevel.MUST: 3.0, PreferenceLevel.WOULD_LIKE: 2.0}
+PREFERENCE_WEIGHTS: dict[PreferenceLevel, float] = {PreferenceLevel.MUST: 3.0, PreferenceLevel.WOULD_LIKE: 2.0}
 
 
 def _require_staff(actor: Any) -> None:
@@ -253,7 +253,7 @@ def _check_request_allowed(requester: Participant, recipient: Participant) -> No
         raise ValidationError({"recipient": _("Both participants must be registered for the same event.")})
     if requester.pk == recipient.pk:
         raise ValidationError({"recipient": _("A participant cannot request a meeting with itself.")})
-    if ParticipantStatus.APPROVED not in {requester.status} or recipient.status != ParticipantStatus.APPROVED:
+    if requester.status != ParticipantStatus.APPROVED or recipient.status != ParticipantStatus.APPROVED:
         raise ValidationError({"recipient": _("Both participants must be approved for the event.")})
     event = requester.event
     if (
@@ -438,11 +438,15 @@ def meeting_cancel(*, actor: Any, meeting: Meeting) -> None:
 
 def request_weight(meeting_request: MeetingRequest, preferences: dict[tuple[int, int], str]) -> float:
     """Must-meet counts three times, would-like twice, in either direction."""
-    levels = [
-        preferences.get((meeting_request.requester_id, meeting_request.recipient_id)),
-        preferences.get((meeting_request.recipient_id, meeting_request.requester_id)),
-    ]
-    return max([1.0, *(PREFERENCE_WEIGHTS.get(level, 1.0) for level in levels if level)])  # type: ignore[call-overload]
+    weight = 1.0
+    for pair in (
+        (meeting_request.requester_id, meeting_request.recipient_id),
+        (meeting_request.recipient_id, meeting_request.requester_id),
+    ):
+        level = preferences.get(pair)
+        if level is not None:
+            weight = max(weight, PREFERENCE_WEIGHTS.get(PreferenceLevel(level), 1.0))
+    return weight
 
 
 def schedule_instance(event: Event) -> dict[str, Any]:
