@@ -7,7 +7,7 @@ PORT ?= 8000
 PYTEST_WORKERS ?= 2
 export SILKBRIDGE_CACHE_DIR ?= $(CURDIR)/var/cache
 
-.PHONY: run test lint install assets translations browser pdf messages openapi clean
+.PHONY: run test eval lint install assets translations browser pdf messages openapi clean
 
 ## run: install, migrate the SQLite database under var/, load reference and demo data, serve on :8000
 run: install assets translations pdf
@@ -22,6 +22,11 @@ run: install assets translations pdf
 test: install assets translations browser pdf
 	@mkdir -p var
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
+
+## eval: the matching engine on the labelled evaluation set, beside its baselines (TF-IDF, no glossary)
+eval: install
+	$(BIN)/silkbridge match silkbridge/matching/evaluation/profiles.jsonl \
+		--truth silkbridge/matching/evaluation/truth.json --baselines
 
 ## lint: ruff, mypy, Django's checks and a check that no migration is missing
 lint: install

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "silkbridge.zones",
     "silkbridge.datacenters",
     "silkbridge.events",
+    "silkbridge.matching",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

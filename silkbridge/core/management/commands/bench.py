@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from silkbridge.datacenters.benchmarks import bench_dc
 from silkbridge.directory.benchmarks import bench_search
 from silkbridge.events.engine.bench import bench_schedule
+from silkbridge.matching.engine.bench import bench_matching
 
 
 class Command(BaseCommand):
@@ -26,6 +27,10 @@ class Command(BaseCommand):
         schedule.add_argument("--seed", type=int, default=1)
         schedule.add_argument("--time-limit", type=float, default=30.0)
         schedule.add_argument("--exact-budget", type=float, default=60.0, help="seconds for the exact solve")
+        matching = subcommands.add_parser("matching", help="Matching: top-10 latency, all matches, memory.")
+        matching.add_argument("--profiles", type=int, default=100_000)
+        matching.add_argument("--seed", type=int, default=7)
+        matching.add_argument("--no-all", action="store_true", help="skip computing every profile's matches")
         dc = subcommands.add_parser("dc", help="Data centers: Tier classification and Monte Carlo speed.")
         dc.add_argument("--years", type=int, default=1_000_000, help="simulated years (default 1000000)")
         dc.add_argument("--seed", type=int, default=0)
@@ -42,6 +47,11 @@ class Command(BaseCommand):
                 time_limit=options["time_limit"],
                 exact_budget=options["exact_budget"],
             )
+            self.stdout.write(json.dumps(figures, indent=2))
+        elif options["benchmark"] == "matching":
+            if options["profiles"] < 10:
+                raise CommandError("--profiles must be at least 10")
+            figures = bench_matching(options["profiles"], options["seed"], run_all=not options["no_all"])
             self.stdout.write(json.dumps(figures, indent=2))
         elif options["benchmark"] == "dc":
             if options["years"] < 1:

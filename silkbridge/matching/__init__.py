@@ -1,0 +1,1 @@
+"""Matching: pairs complementary marketplace profiles; the algorithm lives in `engine/` (no Django)."""

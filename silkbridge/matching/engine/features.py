@@ -1,0 +1,107 @@
+"""What the engine extracts from one profile once, before any pair is scored."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from silkbridge.core.text import tokenize
+
+from .glossary import Extraction, Glossary
+from .profiles import Profile
+from .rates import Rates
+
+
+@dataclass(frozen=True)
+class ProfileFeatures:
+    """A profile with its concepts (code -> the words that spelled them), sectors, residual words, money."""
+
+    profile: Profile
+    concepts: dict[str, str]  # strongest first
+    concept_weights: dict[str, float]  # 1.0 when named exactly, the covered share when approximate
+    subfields: frozenset[str]
+    fields: frozenset[str]
+    tokens: tuple[str, ...]
+    money_usd: tuple[float, float] | None
+
+
+def _sector_codes(codes: set[str], glossary: Glossary) -> tuple[set[str], set[str]]:
+    """Split sector codes into sub-fields and fields; a sub-field also counts for its field."""
+    subfields: set[str] = set()
+    fields: set[str] = set()
+    for code in codes:
+        field_code = glossary.field_of(code) or code.split(".", 1)[0]
+        fields.add(field_code)
+        if code != field_code:
+            subfields.add(code)
+    return subfields, fields
+
+
+STRONG_APPROXIMATE = 0.75  # an approximate concept this well covered also tells the sector
+
+
+def infer_sectors(profile: Profile, extraction: Extraction, concepts: dict[str, str], glossary: Glossary) -> set[str]:
+    """The sectors a profile states; else those its named concepts and sector names imply.
+
+    Approximate concepts count only when well covered, or when nothing better is known (then the
+    best-covered one), so that a stray word does not spread a profile over several fields.
+    """
+    if profile.sectors:
+        stated = set(profile.sectors)
+        # A stated field is refined by the sub-fields of concepts named exactly in that field.
+        for code in extraction.concepts:
+            sector = glossary.concepts[code].sector
+            if (glossary.field_of(sector) or sector.split(".")[0]) in stated:
+                stated.add(sector)
+        return stated
+    codes = set(extraction.sectors) | {glossary.concepts[code].sector for code in extraction.concepts}
+    codes |= {code for code, share in extraction.approximate_sectors.items() if share >= STRONG_APPROXIMATE}
+    codes |= {
+        glossary.concepts[code].sector for code, share in extraction.approximate.items() if share >= STRONG_APPROXIMATE
+    }
+    if not codes:
+        candidates = [(share, glossary.concepts[code].sector) for code, share in extraction.approximate.items()]
+        candidates += [(share, code) for code, share in extraction.approximate_sectors.items()]
+        if candidates:
+            codes.add(max(candidates)[1])
+    return codes
+
+
+def money_in_usd(profile: Profile, rates: Rates) -> tuple[float, float] | None:
+    """The profile's amount range in USD; None when it gives no amount or a currency the rates lack."""
+    if profile.currency is None or not rates.knows(profile.currency):
+        return None
+    low = profile.amount_min if profile.amount_min is not None else profile.amount_max
+    high = profile.amount_max if profile.amount_max is not None else profile.amount_min
+    if low is None or high is None:
+        return None
+    return rates.to_usd(low, profile.currency), rates.to_usd(high, profile.currency)
+
+
+def extract_features(profile: Profile, glossary: Glossary, rates: Rates, *, max_tokens: int = 48) -> ProfileFeatures:
+    """Concepts and sectors from the glossary (given ones first, then found in the text), residual words."""
+    extraction = glossary.extract(profile.text)
+    concepts: dict[str, str] = {}
+    for code in profile.concepts:
+        if code in glossary.concepts:
+            concepts[code] = glossary.label(code, profile.language)
+    for code, surface in extraction.concepts.items():
+        concepts.setdefault(code, surface)
+    weights = dict.fromkeys(concepts, 1.0)
+    for code, share in sorted(extraction.approximate.items(), key=lambda item: (-item[1], item[0])):
+        if code not in concepts:
+            concepts[code] = glossary.label(code, profile.language).casefold()
+            weights[code] = share
+    sector_codes = infer_sectors(profile, extraction, concepts, glossary)
+    subfields, fields = _sector_codes(sector_codes, glossary)
+    # One-letter words (a lone Chinese character, a digit) say too little to count as shared wording.
+    words = (token for token in tokenize(extraction.residual_text) if len(token) > 1)
+    tokens = tuple(dict.fromkeys(words))[:max_tokens]
+    return ProfileFeatures(
+        profile=profile,
+        concepts=concepts,
+        concept_weights=weights,
+        subfields=frozenset(subfields),
+        fields=frozenset(fields),
+        tokens=tokens,
+        money_usd=money_in_usd(profile, rates),
+    )

@@ -1,0 +1,273 @@
+"""The trilingual glossary as a phrase matcher: text in en/zh/ur -> concept codes and sub-fields.
+
+Every label and synonym of a concept (and every sector name) is cut into *units* and stored in a
+trie; a profile's text is cut the same way and scanned left to right, taking the longest phrase
+that starts at each position. Units are the tokenizer's words for Latin and Urdu text (normalised,
+stop words dropped, English plurals folded) and single characters for Chinese. Chinese is matched
+by character rather than by jieba word because jieba cuts a phrase differently inside a sentence
+(作物病害识别系统 gives 识别系统 as one word, while the label alone gives 识别), which would hide the
+concept; the residual text is still cut by jieba (see `extract`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from silkbridge.core.text import normalise, tokenize
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "directory" / "data"
+LANGUAGES = ("en", "zh", "ur")
+# Share of a term's (rarity-weighted) words a text must contain for an approximate concept match.
+APPROXIMATE_THRESHOLD = 0.5
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_ARABIC = r"\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff"
+_UNIT = re.compile(f"([{_CJK}])|[{_ARABIC}]+|[^\\W_]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Concept:
+    code: str
+    sector: str
+    labels: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Sector:
+    code: str
+    field_code: str
+    names: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Unit:
+    text: str
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=200_000)
+def _word_unit(word: str) -> str | None:
+    tokens = tokenize(word)
+    return tokens[0] if tokens else None
+
+
+def units(normalised_text: str) -> list[Unit]:
+    """Cut already-normalised text into matching units with their character offsets."""
+    found: list[Unit] = []
+    for match in _UNIT.finditer(normalised_text):
+        if match.group(1):
+            found.append(Unit(match.group(1), match.start(), match.end()))
+            continue
+        word = _word_unit(match.group(0))
+        if word:
+            found.append(Unit(word, match.start(), match.end()))
+    return found
+
+
+_CJK_RUNS = re.compile(f"[{_CJK}]+")
+_ENGLISH_SUFFIXES = ("ations", "ation", "ings", "ing", "ions", "ion", "ers", "er", "ed", "ic", "al", "es", "s")
+_URDU_SUFFIXES = ("وں", "یں")
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    """A crude stem for approximate matching only: 'automated'/'automation' -> 'automat', 'فصلوں' -> 'فصل'."""
+    if word.isascii():
+        for suffix in _ENGLISH_SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+                return word[: -len(suffix)]
+        return word
+    for suffix in _URDU_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            return word[: -len(suffix)]
+    return word
+
+
+def approximate_keys(normalised_text: str) -> set[str]:
+    """Keys for approximate matching: stemmed Latin and Urdu words, and Chinese character bigrams."""
+    keys = {_stem(unit.text) for unit in units(normalised_text) if not _CJK_RUNS.fullmatch(unit.text)}
+    for run in _CJK_RUNS.findall(normalised_text):
+        keys.update(run[position : position + 2] for position in range(len(run) - 1))
+    return keys
+
+
+@dataclass
+class Extraction:
+    """What the glossary found in one text: concepts and sectors with the words that spelled them."""
+
+    concepts: dict[str, str] = field(default_factory=dict)  # code -> surface text of its first mention
+    sectors: dict[str, str] = field(default_factory=dict)  # sub-field or field code -> surface text
+    residual_text: str = ""
+    # Concepts whose best label or synonym the text covers only in part: code -> covered share (0.5–1).
+    approximate: dict[str, float] = field(default_factory=dict)
+    approximate_sectors: dict[str, float] = field(default_factory=dict)
+
+
+_END = ""  # trie key that marks "a phrase ends here"; never a unit, since units are non-empty
+
+
+class Glossary:
+    """Concepts and sectors with a phrase trie over all their labels and synonyms in three languages."""
+
+    def __init__(self, concepts: Iterable[Concept], sectors: Iterable[Sector], terms: Iterable[tuple[str, str, str]]):
+        self.concepts: dict[str, Concept] = {concept.code: concept for concept in concepts}
+        self.sectors: dict[str, Sector] = {sector.code: sector for sector in sectors}
+        self._trie: dict[str, Any] = {}
+        # Approximate matching: each concept term as a set of keys, keys weighted by their rarity.
+        self._term_concept: list[str] = []
+        self._term_mass: list[float] = []
+        self._key_terms: dict[str, list[int]] = {}
+        self._key_weight: dict[str, float] = {}
+        terms = list(terms)
+        for kind, code, term in terms:
+            self._add_term(kind, code, term)
+        self._index_approximate([(kind, code, term) for kind, code, term in terms])
+
+    @classmethod
+    def empty(cls) -> Glossary:
+        """A glossary that knows nothing: the 'text features only' baseline."""
+        return cls([], [], [])
+
+    def _add_term(self, kind: str, code: str, term: str) -> None:
+        term_units = [unit.text for unit in units(normalise(term))]
+        if not term_units:
+            return
+        node = self._trie
+        for unit_text in term_units:
+            node = node.setdefault(unit_text, {})
+        # A term shared by a concept and a sector name belongs to the concept (the more specific).
+        if _END not in node or (node[_END][0] == "sector" and kind == "concept"):
+            node[_END] = (kind, code)
+
+    def _index_approximate(self, all_terms: list[tuple[str, str, str]]) -> None:
+        """Concept terms and sector names as key sets; sectors are kept apart under a 'sector:' prefix."""
+        term_keys = [
+            (code if kind == "concept" else f"sector:{code}", approximate_keys(normalise(term)))
+            for kind, code, term in all_terms
+        ]
+        concepts_with_key: dict[str, set[str]] = {}
+        for code, keys in term_keys:
+            for key in keys:
+                concepts_with_key.setdefault(key, set()).add(code)
+        total = max(1, len(self.concepts) + len(self.sectors))
+        self._key_weight = {key: math.log(1 + total / len(codes)) for key, codes in concepts_with_key.items()}
+        for code, keys in term_keys:
+            if len(keys) < 2:  # a one-word term is found exactly or not at all
+                continue
+            term_id = len(self._term_concept)
+            self._term_concept.append(code)
+            self._term_mass.append(sum(self._key_weight[key] for key in keys))
+            for key in keys:
+                self._key_terms.setdefault(key, []).append(term_id)
+
+    def approximate(self, normalised_text: str, threshold: float = APPROXIMATE_THRESHOLD) -> dict[str, float]:
+        """Concepts whose best term the text covers by at least `threshold` of its key weight."""
+        covered: dict[int, float] = {}
+        for key in approximate_keys(normalised_text):
+            for term_id in self._key_terms.get(key, ()):
+                covered[term_id] = covered.get(term_id, 0.0) + self._key_weight[key]
+        found: dict[str, float] = {}
+        for term_id, weight in covered.items():
+            share = weight / self._term_mass[term_id]
+            code = self._term_concept[term_id]
+            if share >= threshold and share > found.get(code, 0.0):
+                found[code] = round(min(share, 1.0), 4)
+        return found
+
+    def field_of(self, sector_code: str) -> str | None:
+        sector = self.sectors.get(sector_code)
+        return sector.field_code if sector else None
+
+    def label(self, code: str, language: str) -> str:
+        if code in self.concepts:
+            return self.concepts[code].labels.get(language) or self.concepts[code].labels["en"]
+        if code in self.sectors:
+            return self.sectors[code].names.get(language) or self.sectors[code].names["en"]
+        return code
+
+    def extract(self, text: str) -> Extraction:
+        """Find concepts and sectors, longest phrase first; the rest of the text is `residual_text`."""
+        normalised = normalise(text)
+        text_units = units(normalised)
+        extraction = Extraction()
+        consumed: list[tuple[int, int]] = []
+        position = 0
+        while position < len(text_units):
+            matched = self._longest_at(text_units, position)
+            if matched is None:
+                position += 1
+                continue
+            length, (kind, code) = matched
+            start, end = text_units[position].start, text_units[position + length - 1].end
+            target = extraction.concepts if kind == "concept" else extraction.sectors
+            target.setdefault(code, normalised[start:end])
+            consumed.append((start, end))
+            position += length
+        extraction.residual_text = _remove_spans(normalised, consumed)
+        for code, share in self.approximate(normalised).items():
+            if code.startswith("sector:"):
+                extraction.approximate_sectors[code.removeprefix("sector:")] = share
+            elif code not in extraction.concepts:
+                extraction.approximate[code] = share
+        return extraction
+
+    def _longest_at(self, text_units: list[Unit], position: int) -> tuple[int, tuple[str, str]] | None:
+        node = self._trie
+        best: tuple[int, tuple[str, str]] | None = None
+        for offset in range(position, len(text_units)):
+            next_node = node.get(text_units[offset].text)
+            if next_node is None:
+                break
+            node = next_node
+            if _END in node:
+                best = (offset - position + 1, node[_END])
+        return best
+
+
+def _remove_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    if not spans:
+        return text
+    pieces, last = [], 0
+    for start, end in spans:
+        pieces.append(text[last:start])
+        last = end
+    pieces.append(text[last:])
+    return " ".join(pieces)
+
+
+def _read_yaml(path: Path) -> Any:
+    with path.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+@lru_cache(maxsize=4)
+def load_glossary(
+    concepts_path: Path = DATA_DIR / "concepts.yaml", sectors_path: Path = DATA_DIR / "sectors.yaml"
+) -> Glossary:
+    """The glossary from the directory app's YAML files (read once per process)."""
+    concepts: list[Concept] = []
+    sectors: list[Sector] = []
+    terms: list[tuple[str, str, str]] = []
+    for field_data in _read_yaml(sectors_path):
+        field_code = field_data["code"]
+        sectors.append(Sector(field_code, field_code, dict(field_data["name"])))
+        terms.extend(("sector", field_code, name) for name in field_data["name"].values())
+        for sub_data in field_data.get("subsectors", []):
+            sectors.append(Sector(sub_data["code"], field_code, dict(sub_data["name"])))
+            terms.extend(("sector", sub_data["code"], name) for name in sub_data["name"].values())
+    for data in _read_yaml(concepts_path):
+        labels = {language: data[language] for language in LANGUAGES if data.get(language)}
+        concepts.append(Concept(data["code"], data["sector"], labels))
+        terms.extend(("concept", data["code"], label) for label in labels.values())
+        for synonyms in (data.get("synonyms") or {}).values():
+            terms.extend(("concept", data["code"], synonym) for synonym in synonyms or [])
+    return Glossary(concepts, sectors, terms)

@@ -1,0 +1,181 @@
+"""Hand-written profiles for the engine tests: cross-lingual pairs, hard negatives, investments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from silkbridge.matching.engine import Profile, profile_from_dict
+
+ROWS: list[dict[str, Any]] = [
+    # Chinese computer-vision offers that differ only in what they inspect (hard negatives).
+    {
+        "id": "zh-crop",
+        "org": "cn-agri-vision",
+        "type": "technology_offer",
+        "title": "作物病害识别系统",
+        "description": "基于计算机视觉和无人机影像，对小麦、水稻进行作物病害识别，准确率95%。",
+        "trl": 7,
+        "deal_types": ["licence", "joint_venture"],
+        "country": "CN",
+    },
+    {
+        "id": "zh-fabric",
+        "org": "cn-textile-vision",
+        "type": "technology_offer",
+        "title": "纺织品缺陷检测机器视觉系统",
+        "description": "基于计算机视觉，在生产线上进行布匹缺陷检测，适用于纺织厂。",
+        "trl": 8,
+        "deal_types": ["licence"],
+        "country": "CN",
+    },
+    {
+        "id": "zh-road",
+        "org": "cn-road-vision",
+        "type": "technology_offer",
+        "title": "道路裂缝智能检测",
+        "description": "基于计算机视觉识别路面裂缝和坑槽，服务公路养护。",
+        "trl": 7,
+        "deal_types": ["licence"],
+        "country": "CN",
+    },
+    {
+        "id": "zh-face",
+        "org": "cn-face",
+        "type": "technology_offer",
+        "title": "人脸识别门禁系统",
+        "description": "人脸识别与身份核验，适用于机场和写字楼。",
+        "trl": 9,
+        "deal_types": ["distribution"],
+        "country": "CN",
+    },
+    # Requests in English and Urdu for the crop offer.
+    {
+        "id": "en-crop",
+        "org": "pk-farmers",
+        "type": "technology_request",
+        "title": "Crop disease detection for wheat farmers",
+        "description": "We need computer vision to find crop disease detection early in wheat fields in Punjab.",
+        "trl": 6,
+        "deal_types": ["licence"],
+        "country": "PK",
+    },
+    {
+        "id": "ur-crop",
+        "org": "pk-cooperative",
+        "type": "technology_request",
+        "title": "فصلوں کی بیماری کی شناخت",
+        "description": "ہمیں گندم کے کھیتوں میں فصلوں کی بیماری کی شناخت کے لیے کمپیوٹر وژن چاہیے۔",
+        "trl": 6,
+        "deal_types": ["licence", "joint_venture"],
+        "country": "PK",
+    },
+    # A Chinese request for an English offer (zh -> en).
+    {
+        "id": "zh-ocr-request",
+        "org": "cn-bank",
+        "type": "technology_request",
+        "title": "寻求乌尔都语文字识别技术",
+        "description": "我行在巴基斯坦的分行需要乌尔都语OCR，用于票据处理。",
+        "trl": 7,
+        "deal_types": ["licence"],
+        "country": "CN",
+    },
+    {
+        "id": "en-ocr-offer",
+        "org": "pk-nastaliq-labs",
+        "type": "technology_offer",
+        "title": "Urdu text recognition engine",
+        "description": "Nastaliq OCR for scanned documents and cheques, with an API.",
+        "trl": 8,
+        "deal_types": ["licence", "service"],
+        "country": "PK",
+    },
+    {
+        "id": "en-face-offer",
+        "org": "pk-secure",
+        "type": "technology_offer",
+        "title": "Face recognition for access control",
+        "description": "Facial recognition terminals for offices.",
+        "trl": 6,
+        "deal_types": ["service"],
+        "country": "PK",
+    },
+    # A technology request from the same organisation as an offer: never matched with it.
+    {
+        "id": "cn-agri-own-request",
+        "org": "cn-agri-vision",
+        "type": "technology_request",
+        "title": "作物病害识别数据集",
+        "description": "寻求作物病害识别的标注数据。",
+        "country": "CN",
+    },
+    # Investments: a start-up asks in PKR; investors state tickets in CNY and USD.
+    {
+        "id": "pk-startup",
+        "org": "pk-paytech",
+        "type": "investment_request",
+        "title": "Seed round for a mobile wallet",
+        "description": "Mobile wallet and digital payments for small shops in Pakistan.",
+        "sectors": ["fintech"],
+        "trl": 7,
+        "deal_types": ["equity"],
+        "amount_min": 336_000_000,
+        "amount_max": 336_000_000,
+        "currency": "PKR",
+        "country": "PK",
+    },
+    {
+        "id": "cn-fund-fits",
+        "org": "cn-fund-a",
+        "type": "investment_offer",
+        "title": "金融科技早期投资",
+        "description": "投资移动支付与数字钱包领域的早期企业。",
+        "sectors": ["fintech"],
+        "trl": 6,
+        "deal_types": ["equity"],
+        "amount_min": 5_000_000,
+        "amount_max": 20_000_000,
+        "currency": "CNY",
+        "country": "CN",
+    },
+    {
+        "id": "us-fund-too-big",
+        "org": "us-fund-b",
+        "type": "investment_offer",
+        "title": "Growth equity in fintech",
+        "description": "Growth-stage investments in digital payments and mobile wallets.",
+        "sectors": ["fintech"],
+        "deal_types": ["equity"],
+        "amount_min": 50_000_000,
+        "amount_max": 200_000_000,
+        "currency": "USD",
+        "country": "US",
+    },
+    {
+        "id": "cn-bank-loans",
+        "org": "cn-bank-c",
+        "type": "investment_offer",
+        "title": "金融科技企业贷款",
+        "description": "为移动支付与数字钱包企业提供贷款。",
+        "sectors": ["fintech"],
+        "deal_types": ["loan"],
+        "amount_min": 5_000_000,
+        "amount_max": 20_000_000,
+        "currency": "CNY",
+        "country": "CN",
+    },
+    # A business offer: must never come back for a technology request.
+    {
+        "id": "en-distribution",
+        "org": "pk-distributor",
+        "type": "business_offer",
+        "title": "Distribution of crop disease detection kits",
+        "description": "We distribute crop disease detection kits across Sindh.",
+        "deal_types": ["distribution"],
+        "country": "PK",
+    },
+]
+
+
+def sample_profiles() -> list[Profile]:
+    return [profile_from_dict(row) for row in ROWS]
