@@ -96,9 +96,7 @@ def slots_generate(
         end = datetime.combine(day, day_end, tzinfo=zone)
         while start + timedelta(minutes=minutes) <= end:
             finish = start + timedelta(minutes=minutes)
-            if not any(
-                start.timetz() < pause_end and finish.timetz() > pause_start for pause_start, pause_end in pauses
-            ):
+            if not any(start.time() < pause_end and finish.time() > pause_start for pause_start, pause_end in pauses):
                 slot, was_created = Slot.objects.get_or_create(
                     event=event, starts_at=start, defaults={"minutes": minutes, "tables": tables, "location": location}
                 )
@@ -347,6 +345,8 @@ def request_cancel(*, actor: Any, meeting_request: MeetingRequest) -> None:
         actor, "is_staff", False
     ):
         raise PermissionDenied(_("Only the participant who sent the request may cancel it."))
+    if meeting_request.status not in {RequestStatus.PENDING, RequestStatus.ACCEPTED}:
+        raise ValidationError(_("Only a waiting or accepted request can be cancelled."))
     meeting_request.status = RequestStatus.CANCELLED
     meeting_request.save(update_fields=["status"])
     Meeting.objects.filter(request=meeting_request).delete()

@@ -343,6 +343,15 @@ def test_decline_with_a_reason_and_cancel(client, event, pair):
     assert response.status_code == 200
     assert (response.json()["status"], response.json()["decline_reason"]) == ("declined", "no_time")
     assert _post(client, f"/events/expo/requests/{meeting_request.pk}/cancel", {}, cn_user).status_code == 403
+    # A declined request is over: cancelling it is refused and changes nothing.
+    response = _post(client, f"/events/expo/requests/{meeting_request.pk}/cancel", {}, pk_user)
+    assert response.status_code == 422
+    meeting_request.refresh_from_db()
+    assert meeting_request.status == "declined"
+
+
+def test_the_requester_cancels_a_waiting_request(client, event, pair):
+    pk_user, _, _, _, meeting_request = pair
     response = _post(client, f"/events/expo/requests/{meeting_request.pk}/cancel", {}, pk_user)
     assert response.status_code == 200
     assert response.json()["status"] == "cancelled"
