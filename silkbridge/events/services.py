@@ -63,9 +63,16 @@ def _save(instance: Any) -> Any:
 # --- set-up -----------------------------------------------------------------------------------------
 
 
+RESERVED_SLUGS = frozenset({"new", "feed"})  # path segments of the events URLs
+
+
 @transaction.atomic
 def event_create(*, actor: Any, fields: dict[str, Any]) -> Event:
     _require_staff(actor)
+    if fields.get("slug") in RESERVED_SLUGS:
+        raise ValidationError(
+            {"slug": _("“%(value)s” is a reserved word here; choose another short name.") % {"value": fields["slug"]}}
+        )
     return _save(Event(created_by=actor, **fields))
 
 

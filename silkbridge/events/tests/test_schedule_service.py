@@ -38,3 +38,22 @@ def test_must_meet_weighs_three_and_placed_meetings_go_to_the_engine_as_fixed():
     again = services.schedule_run(actor=StaffFactory(), event=event, time_limit=5, seed=1)
     assert again.placed == 0
     assert {m.request_id: m.slot_id for m in Meeting.objects.filter(event=event)} == placed
+
+
+def test_a_reserved_short_name_is_refused_whatever_the_entry_point():
+    from django.core.exceptions import ValidationError
+
+    from silkbridge.events.models import Event
+
+    with pytest.raises(ValidationError) as error:
+        services.event_create(
+            actor=StaffFactory(),
+            fields={
+                "slug": "new",
+                "title": "x",
+                "registration_opens_at": in_days(-1),
+                "registration_closes_at": in_days(1),
+            },
+        )
+    assert "slug" in error.value.message_dict
+    assert not Event.objects.filter(slug="new").exists()
