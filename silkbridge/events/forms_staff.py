@@ -19,9 +19,9 @@ from django.utils.translation import gettext_lazy as _
 
 from silkbridge.events.choices import MeetingStatus
 from silkbridge.events.models import Event, Slot
+from silkbridge.events.services import RESERVED_SLUGS
 
 MAX_GRID_DAYS = 62
-RESERVED_SLUGS = {"new", "feed"}  # path segments of the events URLs
 DATE = r"\d{4}-\d{1,2}-\d{1,2}"
 RANGE_SEPARATOR = re.compile(r"\s*(?:\.\.|–|—|~|至|\bto\b|\s-\s)\s*")
 BREAK = re.compile(r"^(\d{1,2}):(\d{2})\s*[-–—~]\s*(\d{1,2}):(\d{2})$")

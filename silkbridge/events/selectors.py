@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from collections import Counter
+from datetime import time
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from silkbridge.events.choices import MeetingStatus, ParticipantStatus, RequestStatus
+from silkbridge.events.choices import DayPart, MeetingStatus, ParticipantStatus, RequestStatus
 from silkbridge.events.models import Booking, Event, Meeting, MeetingRating, MeetingRequest, Participant, Slot
 
 
@@ -88,10 +90,19 @@ def meeting_side(*, meeting: Meeting, user: Any) -> Participant | None:
     return None
 
 
+NOON = time(12, 0)
+
+
+def slot_fits_day_part(*, slot: Slot, day_part: str, time_zone: str) -> bool:
+    """Whether a slot lies in the time of day a pair agreed on (morning: starts before noon, in the event's zone)."""
+    if day_part == DayPart.ANY:
+        return True
+    local_start = slot.starts_at.astimezone(zoneinfo.ZoneInfo(time_zone)).time()
+    return (local_start < NOON) == (day_part == DayPart.MORNING)
+
+
 def free_slots(*, meeting_request: MeetingRequest) -> list[Slot]:
     """Slots where both sides are available and free, the pair's time of day fits, and a table is left."""
-    from silkbridge.events.services import _slot_allowed
-
     pair = [meeting_request.requester_id, meeting_request.recipient_id]
     common = Slot.objects.filter(event=meeting_request.event)
     for participant_id in pair:
@@ -103,7 +114,8 @@ def free_slots(*, meeting_request: MeetingRequest) -> list[Slot]:
     return [
         slot
         for slot in slots
-        if (slot.tables is None or slot.used < slot.tables) and _slot_allowed(meeting_request, slot)
+        if (slot.tables is None or slot.used < slot.tables)
+        and slot_fits_day_part(slot=slot, day_part=meeting_request.day_part, time_zone=meeting_request.event.time_zone)
     ]
 
 

@@ -45,7 +45,6 @@ from silkbridge.events.models import (
 )
 
 WORKING_HOURS = (time(9, 0), time(18, 0))
-NOON = time(12, 0)
 PREFERENCE_WEIGHTS: dict[PreferenceLevel, float] = {PreferenceLevel.MUST: 3.0, PreferenceLevel.WOULD_LIKE: 2.0}
 
 
@@ -362,13 +361,6 @@ def request_cancel(*, actor: Any, meeting_request: MeetingRequest) -> None:
 # --- bookings ---------------------------------------------------------------------------------------
 
 
-def _slot_allowed(meeting_request: MeetingRequest, slot: Slot) -> bool:
-    if meeting_request.day_part == DayPart.ANY:
-        return True
-    local = slot.starts_at.astimezone(zoneinfo.ZoneInfo(meeting_request.event.time_zone)).time()
-    return (local < NOON) == (meeting_request.day_part == DayPart.MORNING)
-
-
 def _video_url(event: Event) -> str:
     """A room per meeting whose address cannot be guessed from another meeting's."""
     if not event.video_room_base_url or event.kind == "physical":
@@ -384,7 +376,9 @@ def meeting_book(
         raise ValidationError(_("Only accepted requests can be scheduled."))
     if slot.event_id != meeting_request.event_id:
         raise ValidationError({"slot": _("This slot belongs to another event.")})
-    if not _slot_allowed(meeting_request, slot):
+    if not selectors.slot_fits_day_part(
+        slot=slot, day_part=meeting_request.day_part, time_zone=meeting_request.event.time_zone
+    ):
         raise ValidationError({"slot": _("The pair agreed to meet at another time of day.")})
     pair = [meeting_request.requester, meeting_request.recipient]
     for participant in pair:
@@ -476,7 +470,7 @@ def schedule_instance(event: Event) -> dict[str, Any]:
         return [
             f"s{slot.pk}"
             for slot in slots
-            if (slot.starts_at.astimezone(zone).time() < NOON) == (meeting_request.day_part == DayPart.MORNING)
+            if selectors.slot_fits_day_part(slot=slot, day_part=meeting_request.day_part, time_zone=event.time_zone)
         ]
 
     requests = []
