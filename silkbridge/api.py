@@ -7,13 +7,16 @@ from silkbridge.core.api_support import install_error_handlers
 from silkbridge.datacenters.api import router as datacenters_router
 from silkbridge.directory.api import router as directory_router
 from silkbridge.events.api import router as events_router
+from silkbridge.marketplace.api import router as marketplace_router
+from silkbridge.matching.api import router as matching_router
 from silkbridge.zones.api import router as zones_router
 
 api = NinjaAPI(
     title="Silkbridge API",
     version="1.0.0",
     description=(
-        "Directory, taxonomy, account and data-center assessment API of Silkbridge. "
+        "Directory, taxonomy, accounts, zones, data-center assessment, events, marketplace and matching API "
+        "of Silkbridge. "
         "Authenticate with a personal API token "
         "(`Authorization: Bearer sb_…`) or a browser session. Errors are JSON: "
         '`{"code", "message", "errors": [{"field", "message"}]}`.'
@@ -28,3 +31,5 @@ api.add_router("/", accounts_router)
 api.add_router("/", zones_router)
 api.add_router("/", datacenters_router)
 api.add_router("/", events_router)
+api.add_router("/", marketplace_router)
+api.add_router("/", matching_router)

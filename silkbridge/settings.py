@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "silkbridge.zones",
     "silkbridge.datacenters",
     "silkbridge.events",
+    "silkbridge.marketplace",
     "silkbridge.matching",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "django_tasks",
 ]
 
 MIDDLEWARE = [
@@ -182,6 +184,17 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Silkbridge <no-reply@silkbridge.example>")
 SITE_URL = os.environ.get("SILKBRIDGE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Background work through Django's task framework (the django-tasks backport on Django 5.2). The
+# embedded default runs each task in-process right after the transaction that queued it commits;
+# production points SILKBRIDGE_TASK_BACKEND at a worker-backed backend without code changes.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("SILKBRIDGE_TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
+    }
+}
+# How many matches each live profile keeps (the pages show them; the digest reports the new ones).
+MATCHES_PER_PROFILE = int(os.environ.get("SILKBRIDGE_MATCHES_PER_PROFILE", "20"))
 
 SESSION_COOKIE_SECURE = IS_PRODUCTION
 CSRF_COOKIE_SECURE = IS_PRODUCTION

@@ -10,6 +10,8 @@ urlpatterns = [
     path("zones/", include("silkbridge.zones.urls")),
     path("datacenters/", include("silkbridge.datacenters.urls")),
     path("events/", include("silkbridge.events.urls")),
+    path("marketplace/", include("silkbridge.marketplace.urls")),
+    path("matches/", include("silkbridge.matching.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -14,7 +14,7 @@ def _country_choices() -> list[tuple[str, str]]:
     return country_choices(content_language(get_language()))
 
 
-def _sector_choices() -> list[tuple[str, str]]:
+def sector_choices() -> list[tuple[str, str]]:
     choices: list[tuple[str, str]] = []
     for sector in Sector.objects.select_related("parent").order_by("parent__position", "parent_id", "position"):
         label = sector.name if sector.parent is None else f"— {sector.name}"
@@ -49,7 +49,7 @@ class OrganisationFilterForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["country"].choices = [("", _("All countries")), *_country_choices()]  # type: ignore[attr-defined]
-        self.fields["sector"].choices = [("", _("All sectors")), *_sector_choices()]  # type: ignore[attr-defined]
+        self.fields["sector"].choices = [("", _("All sectors")), *sector_choices()]  # type: ignore[attr-defined]
 
     def verified_value(self) -> bool | None:
         return {"yes": True, "no": False}.get(self.cleaned_data.get("verified") or "")
@@ -79,7 +79,7 @@ class OrganisationForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["country"].choices = _country_choices()  # type: ignore[attr-defined]
-        self.fields["sectors"].choices = _sector_choices()  # type: ignore[attr-defined]
+        self.fields["sectors"].choices = sector_choices()  # type: ignore[attr-defined]
 
     def organisation_fields(self) -> dict[str, object]:
         data = dict(self.cleaned_data)

@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import get_language
@@ -19,22 +18,12 @@ from django.utils.translation import gettext_lazy as _
 
 from silkbridge.accounts.forms import time_zone_choices
 from silkbridge.core.countries import country_name
+from silkbridge.core.forms import add_service_errors as add_service_errors  # the events views use it from here
 from silkbridge.directory.models import Organisation, Sector, content_language
 from silkbridge.events.choices import DayPart, DeclineReason, MeetingOutcome, PreferenceLevel
 from silkbridge.events.models import Slot
 
 MAX_MEETINGS_LIMIT = 60
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError beside the field it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field_name, field_messages in error.message_dict.items():
-            for message in field_messages:
-                form.add_error(field_name if field_name in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def slot_label(slot: Slot, zone: zoneinfo.ZoneInfo) -> str:

@@ -287,3 +287,99 @@ def test_run_an_event_end_to_end_across_two_time_zones(platform):
             page.screenshot(path=str(ARTIFACTS / "agenda-karachi.png"), full_page=True)
         finally:
             browser.close()
+
+
+MARKETPLACE_SCRIPT = """
+import json
+from silkbridge.accounts.models import Membership, User
+from silkbridge.directory.models import Organisation
+newcomer, _ = User.objects.get_or_create(email="farah@example.org", defaults={"full_name": "Farah Baig"})
+chinese, _ = User.objects.get_or_create(
+    email="zhang.min@example.org", defaults={"full_name": "张敏", "language": "zh-hans"}
+)
+for user in (newcomer, chinese):
+    user.set_password("browser-test-9")
+    user.email_verified_at = user.date_joined
+    user.save()
+Membership.objects.get_or_create(
+    user=chinese, organisation=Organisation.objects.get(key="cn-tianshu-vision"), defaults={"role": "owner"}
+)
+print(json.dumps({"ok": True}))
+"""
+CHINESE_OFFER = "人工智能胸部X光片辅助诊断系统"  # from the demo profiles (marketplace/data)
+
+
+def test_publish_a_request_in_english_and_find_the_chinese_offer_with_reasons_in_each_language(platform):
+    """A newcomer adds their organisation, publishes a technology request in English, staff approve it;
+    the request's matches show the demo Chinese offer with English reasons, and the Chinese company sees
+    the same match on its offer, with the reasons in Chinese."""
+    from playwright.sync_api import expect, sync_playwright
+
+    base_url, password, env = platform
+    subprocess.run(
+        [sys.executable, "-m", "silkbridge", "shell", "-c", MARKETPLACE_SCRIPT],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    ARTIFACTS.mkdir(exist_ok=True)
+    title = "AI reading of chest X-rays for tuberculosis screening"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+        page.set_default_timeout(TIMEOUT_MS)
+        expect.set_options(timeout=TIMEOUT_MS)
+        try:
+            _sign_in(page, base_url, "farah@example.org", "browser-test-9")
+            page.goto(base_url + "/marketplace/new/")
+            expect(page.locator("main")).to_contain_text("Add your organisation")
+            page.goto(base_url + "/directory/new/")
+            page.get_by_label("Kind").select_option("company")
+            page.get_by_label("Name in English").fill("Indus Imaging Centres (test)")
+            page.get_by_label("Language it writes in").select_option("en")
+            page.get_by_label("Country").select_option("PK")
+            page.get_by_role("button", name="Save").click()
+            expect(page.locator("h1")).to_contain_text("Indus Imaging Centres")
+
+            page.goto(base_url + "/marketplace/new/")
+            page.get_by_label("Type").select_option("technology_request")
+            page.get_by_label("Title").fill(title)
+            page.get_by_label("Description").fill(
+                "Our imaging centres in Sindh need medical imaging AI that reads chest X-rays and flags "
+                "suspected tuberculosis for our radiologists, installed on premises. We seek a licence."
+            )
+            page.get_by_label("Technology readiness level").select_option("7")
+            page.get_by_label("Licence").check()
+            page.get_by_role("button", name="Save and send for review").click()
+            expect(page.locator(".messages")).to_contain_text("waiting for staff review")
+
+            _sign_in(page, base_url, "staff@silkbridge.example", password)
+            page.goto(base_url + "/marketplace/review/")
+            page.get_by_role("link", name=title).click()
+            page.get_by_label("Approve and publish").check()
+            page.get_by_role("button", name="Save the review").click()
+            expect(page.locator(".messages")).to_contain_text("Review saved")
+
+            _sign_in(page, base_url, "farah@example.org", "browser-test-9")
+            page.goto(base_url + "/marketplace/mine/")
+            page.get_by_role("link", name="See matches").click()
+            offer_card = page.locator(".match-card", has_text=CHINESE_OFFER)
+            expect(offer_card).to_be_visible()
+            expect(offer_card.locator(".reasons")).to_contain_text("Shared concepts")
+            expect(offer_card.locator(".reasons")).to_contain_text("TRL 8 meets the TRL ≥ 7 asked for")
+            page.screenshot(path=str(ARTIFACTS / "matches-en.png"), full_page=True)
+
+            _sign_in(page, base_url, "zhang.min@example.org", "browser-test-9")
+            page.get_by_role("button", name="简体中文").click()
+            page.goto(base_url + "/marketplace/mine/")
+            page.locator("tr", has_text=CHINESE_OFFER).locator("a[href*='/matches/profile/']").click()
+            request_card = page.locator(".match-card", has_text=title)
+            expect(request_card).to_be_visible()
+            expect(request_card.locator(".reasons")).to_contain_text("共同的技术概念")
+            expect(request_card.locator(".reasons")).to_contain_text("满足所要求的 TRL ≥ 7")
+            page.screenshot(path=str(ARTIFACTS / "matches-zh.png"), full_page=True)
+        finally:
+            browser.close()
+    assert (ARTIFACTS / "matches-zh.png").stat().st_size > 10_000

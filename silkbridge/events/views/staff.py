@@ -3,7 +3,6 @@ the meeting list with check-in, exports and reminders. Every write goes through 
 
 from __future__ import annotations
 
-import csv
 import io
 import zoneinfo
 from collections import Counter
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from silkbridge.core.exports import csv_text
 from silkbridge.events import selectors, services
 from silkbridge.events.choices import MeetingStatus, ParticipantStatus, RequestStatus
 from silkbridge.events.forms_staff import EventForm, MeetingFilterForm, ScheduleRunForm, SlotGridForm
@@ -386,12 +386,7 @@ def export_view(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     headers = [str(header) for header in EXPORT_HEADERS]
     rows = export_rows(event)
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(headers)
-        writer.writerows(rows)
-        # The byte-order mark makes Excel read the file as UTF-8 (Chinese and Urdu names stay legible).
-        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(csv_text(headers, rows), content_type="text/csv; charset=utf-8")
     else:
         response = HttpResponse(
             _xlsx(event, headers, rows),

@@ -44,6 +44,12 @@ class Command(BaseCommand):
 
         event, event_created = demo_event_ensure(staff=staff)
         self.stdout.write(f"demo event: {event.slug} ({'created' if event_created else 'unchanged'})")
+        from silkbridge.marketplace.demo import demo_opportunities_ensure
+
+        profiles = demo_opportunities_ensure(staff=staff)
+        self.stdout.write(
+            f"demo opportunity profiles: {profiles['created']} created; {profiles['matches']} matches computed"
+        )
         self.stdout.write("")
         self.stdout.write("Demo staff account" + (" (created)" if created else "") + ":")
         self.stdout.write(f"  e-mail:   {DEMO_STAFF_EMAIL}")

@@ -1,0 +1,174 @@
+"""Shapes of the marketplace API. Amounts are decimal strings with their ISO 4217 currency; a
+profile's status and review comments appear only to its organisation and staff."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from ninja import Field, Schema
+
+from silkbridge.directory.choices import ContentLanguage, Visibility
+from silkbridge.marketplace.choices import (
+    DealType,
+    InterestDeclineReason,
+    InterestStatus,
+    IprStatus,
+    OpportunityStatus,
+    OpportunityType,
+    ReviewDecision,
+)
+
+MAX_ID = 2**63 - 1
+ObjectId = Annotated[int, Field(ge=1, le=MAX_ID)]
+Amount = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=2)]
+
+
+class OrganisationRef(Schema):
+    key: str
+    name: str = Field(..., alias="display_name")
+    country: str
+
+
+class OpportunityOut(Schema):
+    id: int
+    organisation: OrganisationRef
+    kind: OpportunityType
+    title: str
+    summary: str
+    description: str
+    language: ContentLanguage
+    sectors: list[str]
+    concepts: list[str]
+    trl: int | None
+    ipr_status: IprStatus | None
+    deal_types: list[DealType]
+    amount_min: Decimal | None
+    amount_max: Decimal | None
+    currency: str | None
+    target_countries: list[str]
+    status: OpportunityStatus
+    visibility: Visibility
+    is_demo: bool
+    published_at: datetime | None
+    expires_on: date | None
+
+    @staticmethod
+    def resolve_sectors(obj: Any) -> list[str]:
+        return [sector.code for sector in obj.sectors.all()]
+
+    @staticmethod
+    def resolve_concepts(obj: Any) -> list[str]:
+        return [concept.code for concept in obj.concepts.all()]
+
+    @staticmethod
+    def resolve_ipr_status(obj: Any) -> str | None:
+        return obj.ipr_status or None
+
+    @staticmethod
+    def resolve_currency(obj: Any) -> str | None:
+        return obj.currency or None
+
+
+class OpportunityFields(Schema):
+    """Every field optional: what PATCH takes; POST requires some (see OpportunityIn)."""
+
+    kind: OpportunityType | None = None
+    title: str | None = Field(None, min_length=1, max_length=200)
+    summary: str | None = Field(None, max_length=500)
+    description: str | None = Field(None, min_length=1)
+    language: ContentLanguage | None = Field(None, description="Detected from the text when absent.")
+    sectors: list[str] | None = Field(None, description="Sector codes; suggested from the text when absent.")
+    concepts: list[str] | None = Field(
+        None, description="Technologies by code or by name in any language; suggested when absent."
+    )
+    trl: int | None = Field(None, ge=1, le=9)
+    ipr_status: IprStatus | None = None
+    deal_types: list[DealType] | None = None
+    amount_min: Amount | None = None
+    amount_max: Amount | None = None
+    currency: str | None = Field(None, min_length=3, max_length=3, description="ISO 4217, e.g. PKR, CNY, USD.")
+    target_countries: list[str] | None = Field(None, description="ISO 3166-1 alpha-2 codes.")
+    expires_on: date | None = None
+    visibility: Visibility | None = None
+
+
+class OpportunityIn(OpportunityFields):
+    organisation: str = Field(..., description="The key of an organisation you are a member of.")
+    kind: OpportunityType
+    title: str = Field(..., min_length=1, max_length=200)
+    description: str = Field(..., min_length=1)
+    submit: bool = Field(False, description="Send for staff review at once (otherwise a draft).")
+
+
+class OpportunityFilters(Schema):
+    q: str | None = Field(None, max_length=200)
+    kind: OpportunityType | None = None
+    sector: str | None = Field(None, max_length=40)
+    country: str | None = Field(None, min_length=2, max_length=2)
+    language: ContentLanguage | None = None
+
+
+class ReviewIn(Schema):
+    decision: ReviewDecision
+    comment: str = Field("", max_length=5000)
+
+
+class ReviewOut(Schema):
+    id: int
+    decision: ReviewDecision
+    comment: str = Field(..., alias="body")
+    created_at: datetime
+
+
+class InterestIn(Schema):
+    organisation: str = Field(..., description="The key of your organisation that is interested.")
+    message: str = Field(..., min_length=1, max_length=5000)
+
+
+class AnswerIn(Schema):
+    accept: bool
+    reason: InterestDeclineReason | None = Field(None, description="Required when declining.")
+    note: str = Field("", max_length=2000)
+
+
+class ContactOut(Schema):
+    name: str
+    role: str
+    email: str
+    phone: str
+
+
+class ContactsOut(Schema):
+    owner: list[ContactOut]
+    interested: list[ContactOut]
+
+
+class InterestOut(Schema):
+    id: int
+    opportunity: int = Field(..., alias="opportunity_id")
+    opportunity_title: str = Field(..., alias="opportunity.title")
+    owner: OrganisationRef = Field(..., alias="opportunity.organisation")
+    organisation: OrganisationRef
+    message: str
+    status: InterestStatus
+    decline_reason: InterestDeclineReason | None
+    answer_note: str
+    created_at: datetime
+    answered_at: datetime | None
+    contacts: ContactsOut | None = Field(None, description="Both sides' contacts, once accepted.")
+
+    @staticmethod
+    def resolve_decline_reason(obj: Any) -> str | None:
+        return obj.decline_reason or None
+
+    @staticmethod
+    def resolve_contacts(obj: Any) -> Any:
+        from silkbridge.marketplace.selectors import interest_contacts
+
+        return interest_contacts(interest=obj)
+
+
+class InterestFilters(Schema):
+    direction: str = Field("received", pattern="^(received|sent)$")

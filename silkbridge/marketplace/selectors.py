@@ -1,0 +1,151 @@
+"""Reads for the marketplace. Who may see a profile is decided here and nowhere else.
+
+- Others see a profile only while it is live (published and not past its expiry date) and its
+  visibility allows: public to everyone, members to signed-in users, private to nobody outside.
+- The owning organisation's members and staff see every profile of theirs, whatever its status.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from silkbridge.accounts.models import Membership
+from silkbridge.directory.choices import Visibility
+from silkbridge.marketplace.choices import InterestStatus, OpportunityStatus
+from silkbridge.marketplace.models import ExpressionOfInterest, Opportunity
+
+
+def live_q(prefix: str = "") -> Q:
+    """Published and not expired (expiry is a date: a profile is live through its last day)."""
+    today = timezone.localdate()
+    return Q(**{f"{prefix}status": OpportunityStatus.PUBLISHED}) & (
+        Q(**{f"{prefix}expires_on__isnull": True}) | Q(**{f"{prefix}expires_on__gte": today})
+    )
+
+
+def shown_to_others_q(viewer: Any, prefix: str = "") -> Q:
+    """What a viewer may see of profiles that are not their organisation's."""
+    allowed = [Visibility.PUBLIC]
+    if getattr(viewer, "is_authenticated", False):
+        allowed.append(Visibility.MEMBERS)
+    return live_q(prefix) & Q(**{f"{prefix}visibility__in": allowed})
+
+
+def _own_q(viewer: Any, prefix: str = "") -> Q:
+    if not getattr(viewer, "is_authenticated", False):
+        return Q(pk__in=[])
+    return Q(**{f"{prefix}organisation__memberships__user": viewer})
+
+
+def opportunities_visible_to(viewer: Any) -> QuerySet[Opportunity]:
+    base = Opportunity.objects.select_related("organisation")
+    if getattr(viewer, "is_staff", False):
+        return base.all()
+    own_ids = organisation_ids_of(viewer)
+    return base.filter(shown_to_others_q(viewer) | Q(organisation_id__in=own_ids))
+
+
+def opportunities_browse(viewer: Any) -> QuerySet[Opportunity]:
+    """The public marketplace list: live profiles the viewer may see (their own live ones included)."""
+    own_ids = organisation_ids_of(viewer)
+    return (
+        Opportunity.objects.select_related("organisation")
+        .filter(shown_to_others_q(viewer) | (Q(organisation_id__in=own_ids) & live_q()))
+        .order_by("-published_at", "-pk")
+    )
+
+
+def opportunity_get(*, viewer: Any, pk: int) -> Opportunity:
+    """One profile the viewer may see; Opportunity.DoesNotExist otherwise (pages answer 404)."""
+    return opportunities_visible_to(viewer).get(pk=pk)
+
+
+def organisation_ids_of(user: Any) -> list[int]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
+
+
+def can_manage(*, user: Any, opportunity: Opportunity) -> bool:
+    """Staff, or a member of the owning organisation."""
+    if getattr(user, "is_staff", False):
+        return True
+    return opportunity.organisation_id in organisation_ids_of(user)
+
+
+def opportunities_of_user(*, user: Any) -> QuerySet[Opportunity]:
+    return (
+        Opportunity.objects.select_related("organisation")
+        .filter(organisation_id__in=organisation_ids_of(user))
+        .order_by("status", "-updated_at")
+    )
+
+
+def review_queue() -> QuerySet[Opportunity]:
+    return (
+        Opportunity.objects.select_related("organisation")
+        .filter(status=OpportunityStatus.UNDER_REVIEW)
+        .order_by("submitted_at", "pk")
+    )
+
+
+def interests_received(*, user: Any) -> QuerySet[ExpressionOfInterest]:
+    return (
+        ExpressionOfInterest.objects.select_related("opportunity__organisation", "organisation", "created_by")
+        .filter(opportunity__organisation_id__in=organisation_ids_of(user))
+        .order_by("-created_at")
+    )
+
+
+def interests_sent(*, user: Any) -> QuerySet[ExpressionOfInterest]:
+    return (
+        ExpressionOfInterest.objects.select_related("opportunity__organisation", "organisation", "created_by")
+        .filter(organisation_id__in=organisation_ids_of(user))
+        .order_by("-created_at")
+    )
+
+
+def interest_get(*, viewer: Any, pk: int) -> ExpressionOfInterest:
+    """An expression of interest its two organisations and staff may see; DoesNotExist otherwise."""
+    interests = ExpressionOfInterest.objects.select_related(
+        "opportunity__organisation", "organisation", "created_by", "answered_by"
+    )
+    if not getattr(viewer, "is_staff", False):
+        own = organisation_ids_of(viewer)
+        interests = interests.filter(Q(organisation_id__in=own) | Q(opportunity__organisation_id__in=own))
+    return interests.get(pk=pk)
+
+
+def interest_contacts(*, interest: ExpressionOfInterest) -> dict[str, list[dict[str, str]]] | None:
+    """Once accepted, each side's contacts (all of them, and the people who wrote); None before."""
+    if interest.status != InterestStatus.ACCEPTED:
+        return None
+
+    def side(organisation: Any, people: list[Any]) -> list[dict[str, str]]:
+        contacts = [
+            {"name": contact.name, "role": contact.role, "email": contact.email, "phone": contact.phone}
+            for contact in organisation.contacts.order_by("position", "pk")
+        ]
+        known = {contact["email"] for contact in contacts}
+        for person in people:
+            if person is not None and person.email not in known:
+                contacts.append({"name": person.get_full_name(), "role": "", "email": person.email, "phone": ""})
+                known.add(person.email)
+        return contacts
+
+    return {
+        "owner": side(interest.opportunity.organisation, [interest.answered_by]),
+        "interested": side(interest.organisation, [interest.created_by]),
+    }
+
+
+def members_of(organisation_id: int) -> list[Any]:
+    return [
+        membership.user
+        for membership in Membership.objects.select_related("user").filter(
+            organisation_id=organisation_id, user__is_active=True
+        )
+    ]

@@ -1,0 +1,386 @@
+"""Writes for the marketplace: profiles and their review, expiry and renewal, expressions of interest.
+
+Every write validates first and runs in one transaction; a refused write names the field and changes
+nothing. Publishing, editing, closing, expiring or renewing a profile queues a background refresh of
+its matches (`matching.services.refresh_after_commit`), which runs once the change is committed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from silkbridge.accounts.models import Membership, User
+from silkbridge.core.countries import is_country_code
+from silkbridge.core.mail import send_after_commit
+from silkbridge.directory.models import Organisation
+from silkbridge.directory.services import concepts_resolve, sectors_resolve
+from silkbridge.marketplace import selectors
+from silkbridge.marketplace.choices import (
+    DealType,
+    InterestDeclineReason,
+    InterestStatus,
+    OpportunityStatus,
+    ReviewDecision,
+)
+from silkbridge.marketplace.models import ExpressionOfInterest, Opportunity, ReviewComment
+from silkbridge.matching import services as matching
+
+PROFILE_FIELDS = frozenset(
+    {
+        "kind",
+        "title",
+        "summary",
+        "description",
+        "language",
+        "trl",
+        "ipr_status",
+        "deal_types",
+        "amount_min",
+        "amount_max",
+        "currency",
+        "target_countries",
+        "expires_on",
+        "visibility",
+    }
+)
+RELATION_FIELDS = frozenset({"sectors", "concepts"})
+DEFAULT_LIFETIME = timedelta(days=365)  # EEN profiles run for a year unless renewed
+
+
+def _require_member(*, actor: Any, organisation_id: int) -> None:
+    if getattr(actor, "is_staff", False):
+        return
+    if not Membership.objects.filter(user=actor, organisation_id=organisation_id).exists():
+        raise PermissionDenied(_("You are not a member of this organisation."))
+
+
+def _require_staff(actor: Any) -> None:
+    if not getattr(actor, "is_staff", False):
+        raise PermissionDenied(_("Only staff may do this."))
+
+
+def _link(opportunity: Opportunity) -> str:
+    return settings.SITE_URL + reverse("marketplace:opportunity_detail", kwargs={"pk": opportunity.pk})
+
+
+# --- what the text says ------------------------------------------------------------------------------
+
+
+def detect_language(text: str) -> str:
+    from silkbridge.matching.engine.profiles import detect_language as by_script
+
+    return by_script(text)
+
+
+def suggest_terms(*, title: str, description: str, language: str = "") -> dict[str, list[str]]:
+    """Sector and concept codes the glossary finds in the text (what the form offers to pre-fill)."""
+    return matching.suggest_terms(text=f"{title}\n{description}", language=language or detect_language(description))
+
+
+# --- validation --------------------------------------------------------------------------------------
+
+
+def _decimal(value: Any, name: str) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError) as error:
+        raise ValidationError({name: _("Enter a number.")}) from error
+    if not amount.is_finite() or amount < 0:
+        raise ValidationError({name: _("Enter an amount of zero or more.")})
+    return amount
+
+
+def _clean(fields: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = set(fields) - PROFILE_FIELDS - RELATION_FIELDS
+    if unknown:
+        raise ValidationError({name: _("This field cannot be set.") for name in sorted(unknown)})
+    data = dict(fields)
+    errors: dict[str, str] = {}
+    if "deal_types" in data:
+        deal_types = list(dict.fromkeys(data["deal_types"] or []))
+        wrong = [value for value in deal_types if value not in DealType.values]
+        if wrong:
+            errors["deal_types"] = _("Unknown partnership type: %(values)s.") % {"values": ", ".join(map(str, wrong))}
+        data["deal_types"] = deal_types
+    if "target_countries" in data:
+        countries = [str(code).upper() for code in data["target_countries"] or []]
+        wrong = [code for code in countries if not is_country_code(code)]
+        if wrong:
+            errors["target_countries"] = _("Unknown country code: %(values)s.") % {"values": ", ".join(wrong)}
+        data["target_countries"] = list(dict.fromkeys(countries))
+    for name in ("amount_min", "amount_max"):
+        if name in data:
+            try:
+                data[name] = _decimal(data[name], name)
+            except ValidationError as error:
+                errors.update({key: value[0] for key, value in error.message_dict.items()})
+    if "currency" in data:
+        data["currency"] = (data["currency"] or "").strip().upper()
+        if data["currency"] and not matching.current_rates().knows(data["currency"]):
+            errors["currency"] = _("No exchange rate is set for %(code)s; use one of %(known)s.") % {
+                "code": data["currency"],
+                "known": ", ".join(sorted(matching.current_rates().per_usd)),
+            }
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+def _check_whole(opportunity: Opportunity) -> None:
+    """Rules across fields, then the model's own validation (lengths, choices, TRL range)."""
+    errors: dict[str, str] = {}
+    has_amount = opportunity.amount_min is not None or opportunity.amount_max is not None
+    if has_amount and not opportunity.currency:
+        errors["currency"] = _("Say which currency the amount is in.")
+    if (
+        opportunity.amount_min is not None
+        and opportunity.amount_max is not None
+        and opportunity.amount_min > opportunity.amount_max
+    ):
+        errors["amount_max"] = _("The amount up to must not be below the amount from.")
+    if errors:
+        raise ValidationError(errors)
+    opportunity.full_clean(exclude=["organisation", "created_by"])
+
+
+def _apply(opportunity: Opportunity, data: dict[str, Any]) -> None:
+    for name, value in data.items():
+        if name in RELATION_FIELDS:
+            continue
+        if name in {"summary", "ipr_status", "currency"} and value is None:
+            value = ""
+        setattr(opportunity, name, value)
+    if not opportunity.language:
+        opportunity.language = detect_language(f"{opportunity.title}\n{opportunity.description}")
+
+
+def _relations(opportunity: Opportunity, data: Mapping[str, Any], *, suggest_missing: bool) -> None:
+    sectors = sectors_resolve(data["sectors"]) if data.get("sectors") is not None else None
+    concepts = concepts_resolve(data["concepts"]) if data.get("concepts") is not None else None
+    if suggest_missing and (not sectors or not concepts):
+        suggested = suggest_terms(
+            title=opportunity.title, description=opportunity.description, language=opportunity.language
+        )
+        sectors = sectors or sectors_resolve(suggested["sectors"])
+        concepts = concepts or concepts_resolve(suggested["concepts"])
+    if sectors is not None:
+        opportunity.sectors.set(sectors)
+    if concepts is not None:
+        opportunity.concepts.set(concepts)
+
+
+# --- profiles ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def opportunity_create(*, actor: Any, organisation: Organisation, fields: Mapping[str, Any]) -> Opportunity:
+    """A draft profile of the organisation. Sectors and technologies are suggested from the text when none are given."""
+    _require_member(actor=actor, organisation_id=organisation.pk)
+    data = _clean(fields)
+    opportunity = Opportunity(organisation=organisation, created_by=actor if actor.is_authenticated else None)
+    _apply(opportunity, data)
+    _check_whole(opportunity)
+    opportunity.save()
+    _relations(opportunity, data, suggest_missing=True)
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_update(*, actor: Any, opportunity: Opportunity, fields: Mapping[str, Any]) -> Opportunity:
+    """Edit a profile. An owner's edit of a published profile goes back to staff review, as EEN does."""
+    _require_member(actor=actor, organisation_id=opportunity.organisation_id)
+    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    if opportunity.status == OpportunityStatus.CLOSED:
+        raise ValidationError({"status": _("A closed profile cannot be edited.")})
+    data = _clean(fields)
+    _apply(opportunity, data)
+    _check_whole(opportunity)
+    if opportunity.status == OpportunityStatus.PUBLISHED and not actor.is_staff:
+        opportunity.status = OpportunityStatus.UNDER_REVIEW
+        opportunity.submitted_at = timezone.now()
+    opportunity.save()
+    _relations(opportunity, data, suggest_missing=False)
+    matching.refresh_after_commit(opportunity.pk)
+    return opportunity
+
+
+def _staff_users() -> Iterable[User]:
+    return User.objects.filter(is_active=True, role="staff")
+
+
+@transaction.atomic
+def opportunity_submit(*, actor: Any, opportunity: Opportunity) -> Opportunity:
+    _require_member(actor=actor, organisation_id=opportunity.organisation_id)
+    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    if opportunity.status != OpportunityStatus.DRAFT:
+        raise ValidationError({"status": _("Only a draft can be sent for review.")})
+    opportunity.status = OpportunityStatus.UNDER_REVIEW
+    opportunity.submitted_at = timezone.now()
+    opportunity.save(update_fields=["status", "submitted_at", "updated_at"])
+    send_after_commit(
+        users=_staff_users(),
+        template="marketplace/email/review_requested.txt",
+        context={"opportunity": opportunity, "link": _link(opportunity)},
+    )
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_review(*, actor: Any, opportunity: Opportunity, decision: str, comment: str = "") -> ReviewComment:
+    """Staff approve (publish), send back for changes (with a comment), or only comment."""
+    _require_staff(actor)
+    if decision not in ReviewDecision.values:
+        raise ValidationError({"decision": _("Choose approve, request changes or comment.")})
+    comment = (comment or "").strip()
+    if decision != ReviewDecision.APPROVE and not comment:
+        raise ValidationError({"comment": _("Tell the owner what to change.")})
+    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    if decision != ReviewDecision.COMMENT and opportunity.status != OpportunityStatus.UNDER_REVIEW:
+        raise ValidationError({"decision": _("This profile is not waiting for review.")})
+    today = timezone.localdate()
+    if decision == ReviewDecision.APPROVE:
+        opportunity.status = OpportunityStatus.PUBLISHED
+        opportunity.published_at = timezone.now()
+        if opportunity.expires_on is None or opportunity.expires_on < today:
+            opportunity.expires_on = today + DEFAULT_LIFETIME
+    elif decision == ReviewDecision.REQUEST_CHANGES:
+        opportunity.status = OpportunityStatus.DRAFT
+    opportunity.save()
+    review = ReviewComment.objects.create(opportunity=opportunity, author=actor, decision=decision, body=comment)
+    send_after_commit(
+        users=selectors.members_of(opportunity.organisation_id),
+        template="marketplace/email/reviewed.txt",
+        context={"opportunity": opportunity, "review": review, "link": _link(opportunity)},
+    )
+    matching.refresh_after_commit(opportunity.pk)
+    return review
+
+
+@transaction.atomic
+def opportunity_close(*, actor: Any, opportunity: Opportunity) -> Opportunity:
+    _require_member(actor=actor, organisation_id=opportunity.organisation_id)
+    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    opportunity.status = OpportunityStatus.CLOSED
+    opportunity.closed_at = timezone.now()
+    opportunity.save(update_fields=["status", "closed_at", "updated_at"])
+    matching.refresh_after_commit(opportunity.pk)
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_renew(*, actor: Any, opportunity: Opportunity) -> Opportunity:
+    """Another year from today (or from the current expiry, if later); an expired profile is published again."""
+    _require_member(actor=actor, organisation_id=opportunity.organisation_id)
+    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    if opportunity.status not in (OpportunityStatus.PUBLISHED, OpportunityStatus.EXPIRED):
+        raise ValidationError({"status": _("Only a published or expired profile can be renewed.")})
+    today = timezone.localdate()
+    opportunity.expires_on = max(today, opportunity.expires_on or today) + DEFAULT_LIFETIME
+    opportunity.status = OpportunityStatus.PUBLISHED
+    opportunity.save(update_fields=["status", "expires_on", "updated_at"])
+    matching.refresh_after_commit(opportunity.pk)
+    return opportunity
+
+
+def opportunities_expire(*, today: date | None = None) -> int:
+    """Mark published profiles past their expiry date as expired (pages hide them already); the count."""
+    today = today or timezone.localdate()
+    expired = 0
+    for pk in Opportunity.objects.filter(status=OpportunityStatus.PUBLISHED, expires_on__lt=today).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            Opportunity.objects.filter(pk=pk).update(status=OpportunityStatus.EXPIRED, updated_at=timezone.now())
+            matching.refresh_after_commit(pk)
+        expired += 1
+    return expired
+
+
+# --- expressions of interest -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def interest_express(
+    *, actor: Any, organisation: Organisation, opportunity: Opportunity, message: str
+) -> ExpressionOfInterest:
+    _require_member(actor=actor, organisation_id=organisation.pk)
+    try:
+        opportunity = selectors.opportunities_browse(actor).get(pk=opportunity.pk)
+    except Opportunity.DoesNotExist as error:
+        raise ValidationError({"opportunity": _("This profile is not open for expressions of interest.")}) from error
+    if opportunity.organisation_id == organisation.pk:
+        raise ValidationError({"organisation": _("An organisation cannot express interest in its own profile.")})
+    message = (message or "").strip()
+    if not message:
+        raise ValidationError({"message": _("Say why you are interested.")})
+    interest = ExpressionOfInterest(
+        opportunity=opportunity, organisation=organisation, created_by=actor, message=message
+    )
+    interest.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            interest.save()
+    except IntegrityError as error:
+        raise ValidationError(
+            {"organisation": _("Your organisation has already expressed interest in this profile.")}
+        ) from error
+    send_after_commit(
+        users=selectors.members_of(opportunity.organisation_id),
+        template="marketplace/email/interest_received.txt",
+        context={"interest": interest, "opportunity": opportunity, "link": _interest_link(interest)},
+    )
+    return interest
+
+
+def _interest_link(interest: ExpressionOfInterest) -> str:
+    return settings.SITE_URL + reverse("marketplace:interest_detail", kwargs={"pk": interest.pk})
+
+
+@transaction.atomic
+def interest_answer(
+    *, actor: Any, interest: ExpressionOfInterest, accept: bool, reason: str = "", note: str = ""
+) -> ExpressionOfInterest:
+    """Accept (both sides then see each other's contacts) or decline with a reason from the fixed list."""
+    interest = ExpressionOfInterest.objects.select_for_update().select_related("opportunity").get(pk=interest.pk)
+    _require_member(actor=actor, organisation_id=interest.opportunity.organisation_id)
+    if interest.status != InterestStatus.PENDING:
+        raise ValidationError({"status": _("This expression of interest has already been answered.")})
+    if not accept and reason not in InterestDeclineReason.values:
+        raise ValidationError({"reason": _("Choose a reason for declining.")})
+    if not accept and reason == InterestDeclineReason.OTHER and not (note or "").strip():
+        raise ValidationError({"note": _("Say what the other reason is.")})
+    interest.status = InterestStatus.ACCEPTED if accept else InterestStatus.DECLINED
+    interest.decline_reason = "" if accept else reason
+    interest.answer_note = (note or "").strip()
+    interest.answered_by = actor
+    interest.answered_at = timezone.now()
+    interest.save()
+    send_after_commit(
+        users=selectors.members_of(interest.organisation_id),
+        template="marketplace/email/interest_answered.txt",
+        context={"interest": interest, "opportunity": interest.opportunity, "link": _interest_link(interest)},
+    )
+    return interest
+
+
+@transaction.atomic
+def interest_withdraw(*, actor: Any, interest: ExpressionOfInterest) -> ExpressionOfInterest:
+    interest = ExpressionOfInterest.objects.select_for_update().get(pk=interest.pk)
+    _require_member(actor=actor, organisation_id=interest.organisation_id)
+    if interest.status != InterestStatus.PENDING:
+        raise ValidationError({"status": _("Only an unanswered expression of interest can be withdrawn.")})
+    interest.status = InterestStatus.WITHDRAWN
+    interest.save(update_fields=["status"])
+    return interest

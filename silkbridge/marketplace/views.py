@@ -1,0 +1,324 @@
+"""Marketplace pages: browse, publish and review profiles, express interest and answer.
+
+Reads go through marketplace.selectors (which decide visibility), every write through
+marketplace.services; a profile the viewer may not see answers 404, as if it did not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from silkbridge.core.forms import add_service_errors
+from silkbridge.directory.selectors import user_organisations
+from silkbridge.marketplace import selectors, services
+from silkbridge.marketplace.choices import InterestStatus, OpportunityStatus
+from silkbridge.marketplace.forms import (
+    DeclineInterestForm,
+    InterestForm,
+    OpportunityFilterForm,
+    OpportunityForm,
+    ReviewForm,
+)
+from silkbridge.marketplace.models import ExpressionOfInterest, Opportunity
+
+PAGE_SIZE = 25
+
+
+def _opportunity_or_404(request: HttpRequest, pk: int) -> Opportunity:
+    try:
+        return selectors.opportunity_get(viewer=request.user, pk=pk)
+    except Opportunity.DoesNotExist as error:
+        raise Http404(_("No such profile.")) from error
+
+
+def _managed_or_404(request: HttpRequest, pk: int) -> Opportunity:
+    opportunity = _opportunity_or_404(request, pk)
+    if not selectors.can_manage(user=request.user, opportunity=opportunity):
+        raise Http404(_("No such profile."))
+    return opportunity
+
+
+def _interest_or_404(request: HttpRequest, pk: int) -> ExpressionOfInterest:
+    try:
+        return selectors.interest_get(viewer=request.user, pk=pk)
+    except ExpressionOfInterest.DoesNotExist as error:
+        raise Http404(_("No such expression of interest.")) from error
+
+
+def opportunity_list_view(request: HttpRequest) -> HttpResponse:
+    form = OpportunityFilterForm(request.GET or None)
+    opportunities = selectors.opportunities_browse(request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            opportunities = opportunities.filter(
+                Q(title__icontains=data["q"]) | Q(summary__icontains=data["q"]) | Q(description__icontains=data["q"])
+            )
+        if data["kind"]:
+            opportunities = opportunities.filter(kind=data["kind"])
+        if data["sector"]:
+            opportunities = opportunities.filter(
+                Q(sectors__code=data["sector"]) | Q(sectors__code__startswith=data["sector"] + ".")
+            ).distinct()
+        if data["country"]:
+            opportunities = opportunities.filter(organisation__country=data["country"])
+        if data["language"]:
+            opportunities = opportunities.filter(language=data["language"])
+    page = Paginator(opportunities.prefetch_related("sectors"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "marketplace/opportunity_list.html", {"form": form, "page": page})
+
+
+@login_required
+def opportunity_create_view(request: HttpRequest) -> HttpResponse:
+    organisations = user_organisations(user=request.user)
+    if not organisations.exists():
+        return render(request, "marketplace/no_organisation.html", status=200)
+    form = OpportunityForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            opportunity = services.opportunity_create(
+                actor=request.user, organisation=form.cleaned_data["organisation"], fields=form.service_fields()
+            )
+            if request.POST.get("action") == "submit":
+                opportunity = services.opportunity_submit(actor=request.user, opportunity=opportunity)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if opportunity.status == OpportunityStatus.UNDER_REVIEW:
+                messages.success(
+                    request, _("Your profile is waiting for staff review; you are told when it is published.")
+                )
+            else:
+                messages.success(
+                    request, _("Draft saved. Check the suggested sectors and technologies, then send it for review.")
+                )
+            return redirect("marketplace:opportunity_detail", pk=opportunity.pk)
+    return render(request, "marketplace/opportunity_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def opportunity_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    opportunity = _managed_or_404(request, pk)
+    organisations = user_organisations(user=request.user).filter(pk=opportunity.organisation_id)
+    if request.user.is_staff:
+        organisations = type(opportunity.organisation).objects.filter(pk=opportunity.organisation_id)
+    form = OpportunityForm(
+        request.POST or None, organisations=organisations, initial=OpportunityForm.initial_for(opportunity)
+    )
+    form.fields["organisation"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            opportunity = services.opportunity_update(
+                actor=request.user, opportunity=opportunity, fields=form.service_fields()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if opportunity.status == OpportunityStatus.UNDER_REVIEW:
+                messages.success(request, _("Saved. The changes go to staff review before they are shown again."))
+            else:
+                messages.success(request, _("Saved."))
+            return redirect("marketplace:opportunity_detail", pk=opportunity.pk)
+    return render(
+        request, "marketplace/opportunity_form.html", {"form": form, "creating": False, "opportunity": opportunity}
+    )
+
+
+def opportunity_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    opportunity = _opportunity_or_404(request, pk)
+    manages = selectors.can_manage(user=request.user, opportunity=opportunity)
+    context: dict[str, Any] = {
+        "opportunity": opportunity,
+        "manages": manages,
+        "sectors": opportunity.sectors.all(),
+        "concepts": opportunity.concepts.all(),
+    }
+    if manages:
+        context["review_comments"] = opportunity.review_comments.select_related("author")
+        context["interests"] = opportunity.interests.select_related("organisation")
+    if request.user.is_staff and opportunity.status == OpportunityStatus.UNDER_REVIEW:
+        context["review_form"] = ReviewForm()
+    if request.user.is_authenticated and opportunity.is_live:
+        own_ids = selectors.organisation_ids_of(request.user)
+        context["sent"] = opportunity.interests.filter(organisation_id__in=own_ids).first()
+        others = user_organisations(user=request.user).exclude(pk=opportunity.organisation_id)
+        others = others.exclude(interests_sent__opportunity=opportunity)
+        if others.exists():
+            context["interest_form"] = InterestForm(organisations=others)
+    return render(request, "marketplace/opportunity_detail.html", context)
+
+
+@login_required
+@require_POST
+def opportunity_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    opportunity = _managed_or_404(request, pk)
+    actions = {
+        "submit": (services.opportunity_submit, _("Sent for review; you are told when it is published.")),
+        "close": (services.opportunity_close, _("The profile is closed and no longer shown to others.")),
+        "renew": (services.opportunity_renew, _("Renewed for another year.")),
+    }
+    if action not in actions:
+        raise Http404(_("No such action."))
+    function, done = actions[action]
+    try:
+        function(actor=request.user, opportunity=opportunity)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+    return redirect("marketplace:opportunity_detail", pk=opportunity.pk)
+
+
+@login_required
+@require_POST
+def opportunity_review_view(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.is_staff:
+        raise PermissionDenied(_("Only staff may do this."))
+    opportunity = _opportunity_or_404(request, pk)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            review = services.opportunity_review(
+                actor=request.user,
+                opportunity=opportunity,
+                decision=form.cleaned_data["decision"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Review saved: %(decision)s.") % {"decision": review.get_decision_display()})
+            return redirect("marketplace:review_queue")
+    context = {
+        "opportunity": opportunity,
+        "manages": True,
+        "review_form": form,
+        "sectors": opportunity.sectors.all(),
+        "concepts": opportunity.concepts.all(),
+        "review_comments": opportunity.review_comments.select_related("author"),
+    }
+    return render(request, "marketplace/opportunity_detail.html", context, status=400)
+
+
+@login_required
+def review_queue_view(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_staff:
+        raise PermissionDenied(_("Only staff may do this."))
+    page = Paginator(selectors.review_queue(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "marketplace/review_queue.html", {"page": page})
+
+
+@login_required
+def mine_view(request: HttpRequest) -> HttpResponse:
+    context = {
+        "opportunities": selectors.opportunities_of_user(user=request.user),
+        "received": selectors.interests_received(user=request.user)[:50],
+        "sent": selectors.interests_sent(user=request.user)[:50],
+        "has_organisation": user_organisations(user=request.user).exists(),
+    }
+    return render(request, "marketplace/mine.html", context)
+
+
+@login_required
+@require_POST
+def interest_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    opportunity = _opportunity_or_404(request, pk)
+    organisations = user_organisations(user=request.user).exclude(pk=opportunity.organisation_id)
+    form = InterestForm(request.POST, organisations=organisations)
+    if form.is_valid():
+        try:
+            interest = services.interest_express(
+                actor=request.user,
+                organisation=form.cleaned_data["organisation"],
+                opportunity=opportunity,
+                message=form.cleaned_data["message"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Sent. The owner is told and answers here."))
+            return redirect("marketplace:interest_detail", pk=interest.pk)
+    context = {
+        "opportunity": opportunity,
+        "manages": False,
+        "interest_form": form,
+        "sectors": opportunity.sectors.all(),
+        "concepts": opportunity.concepts.all(),
+    }
+    return render(request, "marketplace/opportunity_detail.html", context, status=400)
+
+
+@login_required
+def interest_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    interest = _interest_or_404(request, pk)
+    own_ids = selectors.organisation_ids_of(request.user)
+    is_owner = interest.opportunity.organisation_id in own_ids
+    context = {
+        "interest": interest,
+        "is_owner": is_owner,
+        "is_sender": interest.organisation_id in own_ids,
+        "contacts": selectors.interest_contacts(interest=interest),
+        "decline_form": DeclineInterestForm() if is_owner and interest.status == InterestStatus.PENDING else None,
+    }
+    return render(request, "marketplace/interest_detail.html", context)
+
+
+@login_required
+@require_POST
+def interest_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
+    interest = _interest_or_404(request, pk)
+    accept = request.POST.get("action") == "accept"
+    form = DeclineInterestForm(request.POST if not accept else None)
+    if accept or form.is_valid():
+        try:
+            services.interest_answer(
+                actor=request.user,
+                interest=interest,
+                accept=accept,
+                reason="" if accept else form.cleaned_data["reason"],
+                note="" if accept else form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            if accept:
+                for message in error.messages:
+                    messages.error(request, message)
+                return redirect("marketplace:interest_detail", pk=interest.pk)
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("Accepted: you can now see each other's contacts.") if accept else _("Declined.")
+            )
+            return redirect("marketplace:interest_detail", pk=interest.pk)
+    context = {
+        "interest": interest,
+        "is_owner": True,
+        "is_sender": False,
+        "contacts": None,
+        "decline_form": form,
+    }
+    return render(request, "marketplace/interest_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def interest_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+    interest = _interest_or_404(request, pk)
+    try:
+        services.interest_withdraw(actor=request.user, interest=interest)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Withdrawn."))
+    return redirect("marketplace:interest_detail", pk=interest.pk)

@@ -1,0 +1,147 @@
+"""Matching endpoints: a profile's matches (its organisation and staff), the caller's matches (staff:
+all, with filters), feedback, and the currency rates in use. The other profile of every match is
+re-checked against the visibility rules on each read."""
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
+from ninja.pagination import paginate
+
+from silkbridge.core.api_support import AUTH_REQUIRED, ErrorOut, PagePagination, auth_user
+from silkbridge.directory.models import content_language
+from silkbridge.marketplace import selectors as marketplace_selectors
+from silkbridge.marketplace.models import Opportunity
+from silkbridge.matching import selectors, services
+from silkbridge.matching.models import CurrencyRate, Match
+from silkbridge.matching.schemas import (
+    FeedbackIn,
+    FeedbackOut,
+    LanguageQuery,
+    MatchFilters,
+    MatchOut,
+    RateIn,
+    RateOut,
+    RatesInUseOut,
+)
+
+router = Router(tags=["matching"])
+ERRORS: dict[int, type] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+def _out(matches: Any, language: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": match.pk,
+            "profile": match.opportunity_id,
+            "other": match.other,
+            "score": match.score,
+            "rank": match.rank,
+            "reasons": selectors.reasons_text(match.reasons, language),
+            "reason_codes": match.reasons,
+            "features": match.features,
+            "first_found": match.first_seen_at,
+        }
+        for match in matches
+    ]
+
+
+def _language(requested: str | None) -> str:
+    return requested or content_language(get_language())
+
+
+@router.get(
+    "/opportunities/{pk}/matches",
+    response={200: list[MatchOut], **ERRORS},
+    auth=AUTH_REQUIRED,
+    summary="A profile's best matches with reasons (its organisation and staff)",
+)
+def profile_matches(request: HttpRequest, pk: int, query: Query[LanguageQuery]) -> Any:
+    user = auth_user(request)
+    try:
+        opportunity = marketplace_selectors.opportunity_get(viewer=user, pk=pk)
+    except Opportunity.DoesNotExist as error:
+        raise Http404(_("No such profile.")) from error
+    if not marketplace_selectors.can_manage(user=user, opportunity=opportunity):
+        raise Http404(_("No such profile."))
+    return _out(selectors.matches_for(viewer=user, opportunity=opportunity), _language(query.language))
+
+
+@router.get(
+    "/matches",
+    response={200: list[MatchOut], **ERRORS},
+    auth=AUTH_REQUIRED,
+    summary="The matches of your organisations' live profiles, best first (staff: every match, with filters)",
+)
+@paginate(PagePagination)
+def match_list(request: HttpRequest, filters: Query[MatchFilters]) -> Any:
+    user = auth_user(request)
+    if user.is_staff:
+        options = filters.dict(exclude={"language"}, exclude_none=True)
+        matches = selectors.matches_all(viewer=user, **options)
+    else:
+        matches = selectors.matches_of_user(user=user)
+    return _LazyOut(matches, _language(filters.language))
+
+
+class _LazyOut:
+    """A queryset whose page is turned into MatchOut rows only after pagination slices it."""
+
+    def __init__(self, matches: Any, language: str):
+        self.matches, self.language = matches, language
+
+    def count(self) -> int:
+        return int(self.matches.count())
+
+    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
+        return _out(self.matches[window], self.language)
+
+
+@router.post(
+    "/matches/{match_id}/feedback",
+    response={200: FeedbackOut, **ERRORS},
+    auth=AUTH_REQUIRED,
+    summary="Mark a match of your profile useful or not (used to refit the weights)",
+)
+def match_feedback(request: HttpRequest, match_id: int, payload: FeedbackIn) -> Any:
+    user = auth_user(request)
+    match = Match.objects.select_related("opportunity__organisation", "other").filter(pk=match_id).first()
+    if match is None or not marketplace_selectors.can_manage(user=user, opportunity=match.opportunity):
+        raise Http404(_("No such match."))
+    if not selectors.matches_for(viewer=user, opportunity=match.opportunity).filter(pk=match.pk).exists():
+        raise Http404(_("No such match."))
+    feedback = services.feedback_give(actor=user, match=match, useful=payload.useful)
+    return {"match": match.pk, "useful": feedback.useful}
+
+
+@router.get(
+    "/currency-rates",
+    response={200: RatesInUseOut, **ERRORS},
+    auth=AUTH_REQUIRED,
+    summary="The rates matching converts with today (units per US dollar)",
+)
+def rates_in_use(request: HttpRequest) -> Any:
+    return services.current_rates()
+
+
+@router.get(
+    "/currency-rates/history",
+    response={200: list[RateOut], **ERRORS},
+    auth=AUTH_REQUIRED,
+    summary="Every rate staff have set, newest first per currency",
+)
+def rate_history(request: HttpRequest) -> Any:
+    return list(CurrencyRate.objects.all()[:1000])
+
+
+@router.post(
+    "/currency-rates",
+    response={201: RateOut, **ERRORS},
+    auth=AUTH_REQUIRED,
+    summary="Staff: set a currency's rate from a date on (every match list is then recomputed)",
+)
+def rate_set(request: HttpRequest, payload: RateIn) -> Status:
+    rate = services.currency_rate_set(actor=auth_user(request), **payload.dict())
+    return Status(201, rate)

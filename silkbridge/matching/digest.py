@@ -1,0 +1,76 @@
+"""The weekly e-mail of new matches: each user of an organisation with a live profile gets the matches
+found since their last digest (at most one a week), in their own language, with a one-click opt-out.
+`silkbridge matches digest` sends it; run it from cron once a day and it sends only where due."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from silkbridge.core.mail import send_now
+from silkbridge.directory.models import content_language
+from silkbridge.matching import selectors, services
+
+WEEK = timedelta(days=7)
+SALT = "silkbridge.matching.digest-opt-out"
+MAX_ITEMS = 20
+
+
+def opt_out_token(user: Any) -> str:
+    return signing.dumps({"user": user.pk}, salt=SALT)
+
+
+def user_for_token(token: str) -> int | None:
+    """The user id a valid opt-out link names (links do not expire: opting out must always work)."""
+    try:
+        return int(signing.loads(token, salt=SALT)["user"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+
+
+def digest_send(*, now: datetime | None = None) -> dict[str, int]:
+    now = now or timezone.now()
+    sent = skipped_opted_out = skipped_recent = nothing_new = 0
+    for user in services.users_with_live_profiles():
+        subscription = services.digest_subscription(user=user)
+        if not subscription.weekly:
+            skipped_opted_out += 1
+            continue
+        if subscription.last_sent_at is not None and now - subscription.last_sent_at < WEEK - timedelta(hours=12):
+            skipped_recent += 1
+            continue
+        since = subscription.last_sent_at or now - WEEK
+        matches = list(selectors.new_matches_of_user(user=user, since=since)[:MAX_ITEMS])
+        if not matches:
+            nothing_new += 1
+            continue
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            language = content_language(translation.get_language())
+        items = [
+            {
+                "match": match,
+                "reasons": selectors.reasons_text(match.reasons, language)[:3],
+                "link": settings.SITE_URL + reverse("matching:profile_matches", kwargs={"pk": match.opportunity_id}),
+            }
+            for match in matches
+        ]
+        opt_out = settings.SITE_URL + reverse("matching:digest_opt_out", kwargs={"token": opt_out_token(user)})
+        send_now(
+            users=[user],
+            template="matching/email/digest.txt",
+            context={"items": items, "opt_out": opt_out, "count": len(items)},
+        )
+        subscription.last_sent_at = now
+        subscription.save(update_fields=["last_sent_at"])
+        sent += 1
+    return {
+        "sent": sent,
+        "opted_out": skipped_opted_out,
+        "sent_less_than_a_week_ago": skipped_recent,
+        "nothing_new": nothing_new,
+    }

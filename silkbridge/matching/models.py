@@ -1,0 +1,152 @@
+"""What the matching engine's Django layer stores: the matches of each live profile (directed: the
+reasons are written from the profile's side), feedback on them, the currency rates staff set, the
+fitted score weights in use, and each user's weekly digest setting.
+
+Stored matches are a cache of the engine's answer; whether a viewer may see the other profile is
+checked again on every read (`selectors`), so a profile that turns private or expires disappears
+from every page at once, before the background refresh has run.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+currency_code_validator = RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 code such as PKR, CNY or USD."))
+
+
+class CurrencyRate(models.Model):
+    """Units of a currency per US dollar from a date on, as staff set them."""
+
+    currency = models.CharField(_("currency"), max_length=3, validators=[currency_code_validator])
+    units_per_usd = models.DecimalField(
+        _("units per US dollar"), max_digits=20, decimal_places=6, validators=[MinValueValidator(0.000001)]
+    )
+    valid_from = models.DateField(_("valid from"))
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("set by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("currency rate")
+        verbose_name_plural = _("currency rates")
+        ordering = ("currency", "-valid_from")
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["currency", "valid_from"],
+                name="matching_rate_one_per_day",
+                violation_error_message=_("This currency already has a rate from that date."),
+            ),
+            models.CheckConstraint(condition=models.Q(units_per_usd__gt=0), name="matching_rate_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"1 USD = {self.units_per_usd} {self.currency} ({self.valid_from})"
+
+
+class WeightSet(models.Model):
+    """Score weights per pair family; the newest active set is the one in use."""
+
+    weights = models.JSONField(_("weights"))
+    evaluation = models.JSONField(_("evaluation"), default=dict, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("in use"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("weight set")
+        verbose_name_plural = _("weight sets")
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"weights of {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Match(models.Model):
+    """One of a profile's best complementary profiles, as the engine scored it from the profile's side."""
+
+    opportunity = models.ForeignKey(
+        "marketplace.Opportunity", verbose_name=_("profile"), on_delete=models.CASCADE, related_name="matches"
+    )
+    other = models.ForeignKey(
+        "marketplace.Opportunity", verbose_name=_("matched profile"), on_delete=models.CASCADE, related_name="+"
+    )
+    score = models.FloatField(_("score"))
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    features = models.JSONField(_("features"), default=dict)
+    reasons = models.JSONField(_("reasons"), default=list)
+    first_seen_at = models.DateTimeField(_("first found"))
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("match")
+        verbose_name_plural = _("matches")
+        ordering = ("opportunity", "rank")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["opportunity", "other"], name="matching_match_once"),
+            models.CheckConstraint(condition=~models.Q(opportunity=models.F("other")), name="matching_match_not_self"),
+        ]
+        indexes: ClassVar = [
+            models.Index(fields=["opportunity", "rank"], name="matching_match_rank"),
+            models.Index(fields=["other"], name="matching_match_other"),
+            models.Index(fields=["first_seen_at"], name="matching_match_seen"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.opportunity_id} → {self.other_id} ({self.score:.2f})"
+
+
+class MatchFeedback(models.Model):
+    """A user's verdict on one match of one of their organisation's profiles."""
+
+    opportunity = models.ForeignKey(
+        "marketplace.Opportunity", verbose_name=_("profile"), on_delete=models.CASCADE, related_name="+"
+    )
+    other = models.ForeignKey(
+        "marketplace.Opportunity", verbose_name=_("matched profile"), on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="match_feedback"
+    )
+    useful = models.BooleanField(_("useful"))
+    features = models.JSONField(_("features when judged"), default=dict)
+    family = models.CharField(_("family"), max_length=16)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("match feedback")
+        verbose_name_plural = _("match feedback")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["user", "opportunity", "other"], name="matching_feedback_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.opportunity_id} → {self.other_id}: {'useful' if self.useful else 'not useful'}"
+
+
+class DigestSubscription(models.Model):
+    """Whether a user gets the weekly e-mail of new matches (on unless they opt out), and when it last went."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="match_digest"
+    )
+    weekly = models.BooleanField(_("weekly e-mail of new matches"), default=True)
+    last_sent_at = models.DateTimeField(_("last sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("digest subscription")
+        verbose_name_plural = _("digest subscriptions")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {'weekly' if self.weekly else 'off'}"

@@ -1,0 +1,74 @@
+"""Shapes of the matching API: matches with their reasons in the caller's language, feedback, rates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from ninja import Field, Schema
+
+from silkbridge.marketplace.choices import OpportunityType
+from silkbridge.marketplace.schemas import OrganisationRef
+
+
+class MatchedProfileOut(Schema):
+    id: int
+    kind: OpportunityType
+    title: str
+    language: str
+    organisation: OrganisationRef
+
+
+class MatchOut(Schema):
+    id: int
+    profile: int = Field(..., description="The profile these are the matches of.")
+    other: MatchedProfileOut
+    score: float = Field(..., ge=0, le=1)
+    rank: int
+    reasons: list[str] = Field(..., description="In the language asked for (?language=en|zh|ur), else the caller's.")
+    reason_codes: list[dict[str, object]]
+    features: dict[str, float]
+    first_found: datetime
+
+
+class MatchFilters(Schema):
+    language: str | None = Field(None, pattern="^(en|zh|ur)$")
+    kind: OpportunityType | None = None
+    sector: str | None = Field(None, max_length=40)
+    country: str | None = Field(None, min_length=2, max_length=2)
+    min_score: float | None = Field(None, ge=0, le=1)
+    q: str | None = Field(None, max_length=200)
+
+
+class LanguageQuery(Schema):
+    language: str | None = Field(None, pattern="^(en|zh|ur)$")
+
+
+class FeedbackIn(Schema):
+    useful: bool
+
+
+class FeedbackOut(Schema):
+    match: int
+    useful: bool
+
+
+class RateIn(Schema):
+    currency: str = Field(..., min_length=3, max_length=3, description="ISO 4217 code.")
+    units_per_usd: Decimal = Field(..., gt=0, max_digits=20, decimal_places=6)
+    valid_from: date
+    source: str = Field("", max_length=300)
+
+
+class RateOut(Schema):
+    id: int
+    currency: str
+    units_per_usd: Decimal
+    valid_from: date
+    source: str
+
+
+class RatesInUseOut(Schema):
+    as_of: date
+    source: str
+    per_usd: dict[str, float]

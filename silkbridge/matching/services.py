@@ -1,0 +1,339 @@
+"""The matching engine's Django layer: profiles in, stored matches out, incrementally.
+
+One `MatchIndex` per process holds the live, non-private profiles. Before each use it is brought in
+line with the database by comparing every indexed profile's `updated_at` (one query of ids and
+times), so a profile changed by another process, or a row that went away, is picked up without a
+rebuild. Refreshing one profile (after it is published, edited, closed, expired or renewed):
+
+1. its own top-k is computed and stored (a private profile is matched, but never offered to others);
+2. the profiles that listed it before, and the profiles that it now scores best against, have their
+   top-k recomputed — the only lists the change can alter noticeably. Nothing else is recomputed.
+
+Rates and weights in use are part of the index's identity: when staff set a rate or a refit is
+applied, the next refresh rebuilds the index and `matches_rebuild` recomputes every list.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from silkbridge.directory.choices import Visibility
+from silkbridge.marketplace.models import Opportunity
+from silkbridge.marketplace.selectors import live_q
+from silkbridge.matching.engine import (
+    DEFAULT_RATES,
+    MatchIndex,
+    Profile,
+    Rates,
+    ScoringWeights,
+    Weights,
+    extract_features,
+    load_glossary,
+)
+from silkbridge.matching.engine.features import STRONG_APPROXIMATE
+from silkbridge.matching.engine.index import pair_family
+from silkbridge.matching.models import CurrencyRate, DigestSubscription, Match, MatchFeedback, WeightSet
+
+logger = logging.getLogger(__name__)
+CANDIDATE_FAN_OUT = 2  # after a change, profiles among its best k × this are recomputed too
+
+
+# --- rates and weights in use ------------------------------------------------------------------------
+
+
+def current_rates(*, on: date | None = None) -> Rates:
+    """The newest staff-set rate of each currency from `on` or before, over the built-in indicative table."""
+    on = on or timezone.localdate()
+    per_usd = dict(DEFAULT_RATES.per_usd)
+    latest: date | None = None
+    seen: set[str] = set()
+    for rate in CurrencyRate.objects.filter(valid_from__lte=on).order_by("currency", "-valid_from"):
+        if rate.currency in seen:
+            continue
+        seen.add(rate.currency)
+        per_usd[rate.currency] = float(rate.units_per_usd)
+        latest = max(latest or rate.valid_from, rate.valid_from)
+    if latest is None:
+        return DEFAULT_RATES
+    per_usd["USD"] = 1.0
+    source = _("Rates set by staff (newest from %(date)s), the built-in indicative table for the rest") % {
+        "date": latest.isoformat()
+    }
+    return Rates(as_of=latest, source=source, per_usd=per_usd)
+
+
+@transaction.atomic
+def currency_rate_set(
+    *, actor: Any, currency: str, units_per_usd: Decimal | float | str, valid_from: date, source: str = ""
+) -> CurrencyRate:
+    """Staff set the rate of a currency from a date on; every match list is recomputed afterwards."""
+    if not getattr(actor, "is_staff", False):
+        raise PermissionDenied(_("Only staff may do this."))
+    code = (currency or "").strip().upper()
+    if code == "USD":
+        raise ValidationError({"currency": _("Rates are per US dollar; the dollar itself is always 1.")})
+    try:
+        value = Decimal(str(units_per_usd))
+    except ArithmeticError as error:
+        raise ValidationError({"units_per_usd": _("Enter a number.")}) from error
+    rate = CurrencyRate(currency=code, units_per_usd=value, valid_from=valid_from, source=source, set_by=actor)
+    rate.full_clean(validate_unique=False, validate_constraints=False)
+    if not value.is_finite() or value <= 0:
+        raise ValidationError({"units_per_usd": _("A rate is more than zero.")})
+    try:
+        with transaction.atomic():
+            rate.save()
+    except IntegrityError as error:
+        raise ValidationError({"valid_from": _("This currency already has a rate from that date.")}) from error
+    transaction.on_commit(lambda: rebuild_task_enqueue())
+    return rate
+
+
+def current_weights() -> tuple[ScoringWeights, int | None]:
+    """The newest active fitted weights (and their id), or the engine's defaults."""
+    weight_set = WeightSet.objects.filter(is_active=True).order_by("-created_at", "-pk").first()
+    if weight_set is None:
+        return ScoringWeights(), None
+    families = {family: Weights(**values) for family, values in weight_set.weights.items()}
+    return ScoringWeights(**families), weight_set.pk
+
+
+# --- profiles as the engine sees them ------------------------------------------------------------------
+
+
+def engine_profile(opportunity: Opportunity) -> Profile:
+    organisation = opportunity.organisation
+    return Profile(
+        id=str(opportunity.pk),
+        org=str(opportunity.organisation_id),
+        type=opportunity.kind,
+        title=opportunity.title,
+        description=f"{opportunity.summary}\n{opportunity.description}".strip(),
+        language=opportunity.language or "en",
+        sectors=tuple(sorted(sector.code for sector in opportunity.sectors.all())),
+        concepts=tuple(sorted(concept.code for concept in opportunity.concepts.all())),
+        trl=opportunity.trl,
+        deal_types=tuple(opportunity.deal_types or ()),
+        amount_min=float(opportunity.amount_min) if opportunity.amount_min is not None else None,
+        amount_max=float(opportunity.amount_max) if opportunity.amount_max is not None else None,
+        currency=opportunity.currency or None,
+        country=organisation.country or None,
+        target_countries=tuple(opportunity.target_countries or ()),
+        org_kind=organisation.kind,
+    )
+
+
+def suggest_terms(*, text: str, language: str) -> dict[str, list[str]]:
+    """Sectors and concepts the glossary reads in a text: exact names and well-covered approximate ones."""
+    glossary = load_glossary()
+    features = extract_features(
+        Profile(id="suggestion", org="-", type="technology_offer", description=text, language=language),
+        glossary,
+        DEFAULT_RATES,
+    )
+    concepts = [code for code, weight in features.concept_weights.items() if weight >= STRONG_APPROXIMATE]
+    return {"sectors": sorted(features.subfields or features.fields), "concepts": concepts[:12]}
+
+
+def _with_relations(queryset: Any) -> Any:
+    return queryset.select_related("organisation").prefetch_related("sectors", "concepts")
+
+
+# --- the per-process index ------------------------------------------------------------------------------
+
+
+@dataclass
+class _IndexState:
+    index: MatchIndex | None = None
+    identity: str = ""
+    stamps: dict[int, datetime] = field(default_factory=dict)
+
+
+_STATE = _IndexState()
+_LOCK = threading.RLock()
+
+
+def _identity(rates: Rates, weights_id: int | None) -> str:
+    payload = json.dumps({"rates": rates.as_dict(), "weights": weights_id}, sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _indexable() -> Any:
+    return Opportunity.objects.filter(live_q()).exclude(visibility=Visibility.PRIVATE)
+
+
+def _synced_index() -> MatchIndex:
+    """The process's index, brought in line with the database (call with _LOCK held)."""
+    rates = current_rates()
+    weights, weights_id = current_weights()
+    identity = _identity(rates, weights_id)
+    if _STATE.index is None or _STATE.identity != identity:
+        _STATE.index = MatchIndex(glossary=load_glossary(), rates=rates, weights=weights)
+        _STATE.identity = identity
+        _STATE.stamps = {}
+    index = _STATE.index
+    current = dict(_indexable().values_list("pk", "updated_at"))
+    for pk in [pk for pk in _STATE.stamps if pk not in current]:
+        index.remove(str(pk))
+        del _STATE.stamps[pk]
+    changed = [pk for pk, stamp in current.items() if _STATE.stamps.get(pk) != stamp]
+    for chunk_start in range(0, len(changed), 500):
+        chunk = changed[chunk_start : chunk_start + 500]
+        for opportunity in _with_relations(Opportunity.objects.filter(pk__in=chunk)):
+            index.add(engine_profile(opportunity))
+            _STATE.stamps[opportunity.pk] = current[opportunity.pk]
+    return index
+
+
+def reset_index() -> None:
+    """Forget the process's index (tests, and after bulk changes made outside the services)."""
+    with _LOCK:
+        _STATE.index = None
+        _STATE.identity = ""
+        _STATE.stamps = {}
+
+
+# --- storing matches ----------------------------------------------------------------------------------
+
+
+def _store(index: MatchIndex, opportunity: Opportunity, *, k: int) -> list[str]:
+    """Replace the opportunity's stored matches with its current top-k; the ids of its best k × fan-out."""
+    private = opportunity.visibility == Visibility.PRIVATE
+    query: str | Profile = (
+        engine_profile(opportunity) if private or str(opportunity.pk) not in index else str(opportunity.pk)
+    )
+    found = index.top_k(query, k * CANDIDATE_FAN_OUT)
+    now = timezone.now()
+    first_seen = dict(Match.objects.filter(opportunity=opportunity).values_list("other_id", "first_seen_at"))
+    rows = [
+        Match(
+            opportunity=opportunity,
+            other_id=int(match.id),
+            score=round(match.score, 6),
+            rank=rank,
+            features={name: round(value, 6) for name, value in match.features.items()},
+            reasons=[{"code": reason.code, "params": reason.params} for reason in match.reasons],
+            first_seen_at=first_seen.get(int(match.id), now),
+            computed_at=now,
+        )
+        for rank, match in enumerate(found[:k], start=1)
+    ]
+    with transaction.atomic():
+        Match.objects.filter(opportunity=opportunity).delete()
+        Match.objects.bulk_create(rows)
+    return [match.id for match in found]
+
+
+def refresh(opportunity_id: int, *, k: int | None = None) -> dict[str, int]:
+    """Recompute the matches that a change to one profile can alter; what was recomputed."""
+    k = k or settings.MATCHES_PER_PROFILE
+    with _LOCK:
+        index = _synced_index()
+        opportunity = _with_relations(Opportunity.objects.filter(pk=opportunity_id)).first()
+        listed_it = set(Match.objects.filter(other_id=opportunity_id).values_list("opportunity_id", flat=True))
+        affected: set[int] = set(listed_it)
+        if opportunity is None or not opportunity.is_live:
+            Match.objects.filter(Q(opportunity_id=opportunity_id) | Q(other_id=opportunity_id)).delete()
+        else:
+            if opportunity.visibility == Visibility.PRIVATE:
+                Match.objects.filter(other_id=opportunity_id).delete()
+            affected |= {int(pk) for pk in _store(index, opportunity, k=k)}
+        affected.discard(opportunity_id)
+        recomputed = 0
+        for other in _with_relations(Opportunity.objects.filter(live_q(), pk__in=affected)):
+            _store(index, other, k=k)
+            recomputed += 1
+        return {"profile": opportunity_id, "recomputed": recomputed + (1 if opportunity is not None else 0)}
+
+
+def rebuild(*, k: int | None = None) -> dict[str, int]:
+    """Every live profile's matches from scratch (after a rate or weight change, or on demand)."""
+    k = k or settings.MATCHES_PER_PROFILE
+    with _LOCK:
+        reset_index()
+        index = _synced_index()
+        Match.objects.exclude(Q(opportunity__in=Opportunity.objects.filter(live_q()))).delete()
+        count = 0
+        for opportunity in _with_relations(Opportunity.objects.filter(live_q()).order_by("pk")):
+            _store(index, opportunity, k=k)
+            count += 1
+        return {"profiles": count, "matches": Match.objects.count()}
+
+
+def refresh_after_commit(opportunity_id: int) -> None:
+    """Queue the refresh of one profile's matches as a background task once the change is committed."""
+    from silkbridge.matching.tasks import refresh_matches
+
+    transaction.on_commit(lambda: refresh_matches.enqueue(opportunity_id))
+
+
+def rebuild_task_enqueue() -> None:
+    from silkbridge.matching.tasks import rebuild_matches
+
+    rebuild_matches.enqueue()
+
+
+# --- feedback -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def feedback_give(*, actor: Any, match: Match, useful: bool) -> MatchFeedback:
+    """A member of the profile's organisation marks one of its matches useful or not (again: changes it)."""
+    from silkbridge.marketplace.selectors import can_manage
+
+    if not can_manage(user=actor, opportunity=match.opportunity):
+        raise PermissionDenied(_("Only the profile's organisation may judge its matches."))
+    feedback, _created = MatchFeedback.objects.update_or_create(
+        user=actor,
+        opportunity=match.opportunity,
+        other=match.other,
+        defaults={
+            "useful": useful,
+            "features": match.features,
+            "family": pair_family(match.opportunity.kind, match.other.kind),
+        },
+    )
+    return feedback
+
+
+# --- the weekly digest ---------------------------------------------------------------------------------
+
+
+def digest_subscription(*, user: Any) -> DigestSubscription:
+    subscription, _created = DigestSubscription.objects.get_or_create(user=user)
+    return subscription
+
+
+def digest_set(*, user: Any, weekly: bool) -> DigestSubscription:
+    subscription = digest_subscription(user=user)
+    subscription.weekly = weekly
+    subscription.save(update_fields=["weekly"])
+    return subscription
+
+
+def users_with_live_profiles() -> Iterable[Any]:
+    from silkbridge.accounts.models import User
+
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation__opportunities__in=Opportunity.objects.filter(live_q()),
+        )
+        .distinct()
+        .order_by("pk")
+    )

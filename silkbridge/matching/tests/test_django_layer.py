@@ -1,0 +1,270 @@
+"""The matching engine inside the platform: stored matches kept up to date incrementally in the
+background, reasons in the reader's language, staff-set rates, feedback and the refit, the digest."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.utils import timezone
+
+from silkbridge.accounts.tests.factories import PASSWORD, StaffFactory
+from silkbridge.marketplace import services as marketplace
+from silkbridge.marketplace.tests.factories import (
+    CROP_OFFER_ZH,
+    CROP_REQUEST_UR,
+    XRAY_OFFER_ZH,
+    XRAY_REQUEST_EN,
+    draft,
+    member,
+    published,
+)
+from silkbridge.matching import digest, refit, services
+from silkbridge.matching.models import Match, MatchFeedback, WeightSet
+
+pytestmark = pytest.mark.django_db
+
+
+def _lists() -> dict[int, list[tuple[int, float]]]:
+    lists: dict[int, list[tuple[int, float]]] = {}
+    for match in Match.objects.order_by("opportunity_id", "rank"):
+        lists.setdefault(match.opportunity_id, []).append((match.other_id, round(match.score, 6)))
+    return lists
+
+
+def test_publishing_updates_only_the_lists_it_can_change_and_agrees_with_a_rebuild():
+    request = published(**XRAY_REQUEST_EN)
+    crop_request = published(**CROP_REQUEST_UR)
+    crop_offer = published(country="CN", **CROP_OFFER_ZH)
+    untouched = Match.objects.get(opportunity=crop_request, other=crop_offer).computed_at
+
+    offer = published(country="CN", **XRAY_OFFER_ZH)  # refreshes the offer and what it can change
+
+    assert Match.objects.get(opportunity=request, rank=1).other_id == offer.pk
+    assert Match.objects.get(opportunity=offer, rank=1).other_id == request.pk
+    assert Match.objects.get(opportunity=crop_request, other=crop_offer).computed_at == untouched
+    incremental = _lists()
+    services.rebuild()
+    rebuilt = _lists()
+    # Same lists in the same order; a list that was not recomputed keeps scores from slightly older word
+    # statistics (rarity weights move as profiles arrive) until the nightly rebuild.
+    assert {key: [other for other, _ in value] for key, value in rebuilt.items()} == {
+        key: [other for other, _ in value] for key, value in incremental.items()
+    }
+    for key, value in rebuilt.items():
+        for (_, fresh), (_, kept) in zip(value, incremental[key], strict=True):
+            assert abs(fresh - kept) < 0.05
+
+
+def test_approval_refreshes_the_matches_in_a_background_task_after_commit(django_capture_on_commit_callbacks):
+    request = published(**XRAY_REQUEST_EN)
+    owner, organisation = member(country="CN")
+    offer = draft(organisation, owner, **XRAY_OFFER_ZH)
+    marketplace.opportunity_submit(actor=owner, opportunity=offer)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        marketplace.opportunity_review(actor=StaffFactory(), opportunity=offer, decision="approve")
+    assert callbacks  # the task was queued for after the commit, not run inside the transaction
+    assert Match.objects.filter(opportunity=request, other=offer).exists()
+
+
+def test_closing_removes_the_profile_from_every_list():
+    request = published(**XRAY_REQUEST_EN)
+    owner, organisation = member(country="CN")
+    offer = published(organisation, owner, **XRAY_OFFER_ZH)
+    marketplace.opportunity_close(actor=owner, opportunity=offer)
+    services.refresh(offer.pk)
+    assert not Match.objects.filter(other=offer).exists()
+    assert not Match.objects.filter(opportunity=offer).exists()
+    assert not Match.objects.filter(opportunity=request).exists()
+
+
+def test_reasons_are_rendered_in_the_readers_language(client):
+    requester, organisation = member()
+    request = published(organisation, requester, **XRAY_REQUEST_EN)
+    published(country="CN", **XRAY_OFFER_ZH)
+    client.login(email=requester.email, password=PASSWORD)
+    english = client.get(f"/api/v1/opportunities/{request.pk}/matches?language=en").json()[0]["reasons"]
+    chinese = client.get(f"/api/v1/opportunities/{request.pk}/matches?language=zh").json()[0]["reasons"]
+    urdu = client.get(f"/api/v1/opportunities/{request.pk}/matches?language=ur").json()[0]["reasons"]
+    assert any(reason.startswith("Shared concepts") for reason in english)
+    assert any(reason.startswith("共同的技术概念") for reason in chinese)
+    assert any("TRL 8" in reason for reason in urdu)
+    assert english != chinese != urdu
+    page = client.get(f"/matches/profile/{request.pk}/").content.decode()
+    assert "TRL 8 meets the TRL ≥ 7 asked for" in page
+
+
+def test_staff_rates_convert_money_in_the_reasons():
+    investor_owner, investor = member(country="CN", kind="investor")
+    published(
+        investor,
+        investor_owner,
+        kind="investment_offer",
+        title="丝桥基金：金融科技股权投资",
+        description="投资巴基斯坦的金融科技和移动支付企业，股权投资。",
+        sectors=["fintech"],
+        deal_types=["equity"],
+        amount_min=5_000_000,
+        amount_max=30_000_000,
+        currency="CNY",
+    )
+    request = published(
+        kind="investment_request",
+        title="Equity for a mobile payments start-up",
+        description="A Peshawar mobile payments company seeks equity investment in fintech.",
+        sectors=["fintech.payments"],
+        deal_types=["equity"],
+        amount_min=300_000_000,
+        amount_max=300_000_000,
+        currency="PKR",
+    )
+    reason = next(item for item in Match.objects.get(opportunity=request).reasons if item["code"] == "ticket_covers")
+    assert reason["params"]["amount_converted_currency"] == "CNY"
+    before = reason["params"]["amount_converted_min"]
+
+    staff = StaffFactory()
+    with pytest.raises(PermissionDenied):
+        services.currency_rate_set(
+            actor=request.created_by, currency="PKR", units_per_usd="300", valid_from=date.today()
+        )
+    services.currency_rate_set(actor=staff, currency="pkr", units_per_usd="300", valid_from=timezone.localdate())
+    with pytest.raises(ValidationError) as error:
+        services.currency_rate_set(actor=staff, currency="PKR", units_per_usd="301", valid_from=timezone.localdate())
+    assert "valid_from" in error.value.message_dict
+    with pytest.raises(ValidationError):
+        services.currency_rate_set(actor=staff, currency="PKR", units_per_usd="0", valid_from=timezone.localdate())
+    assert services.current_rates().per_usd["PKR"] == 300.0
+    services.rebuild()
+    reason = next(item for item in Match.objects.get(opportunity=request).reasons if item["code"] == "ticket_covers")
+    assert reason["params"]["amount_converted_min"] < before  # more rupees per dollar: fewer yuan
+    assert reason["params"]["rates_as_of"] == timezone.localdate().isoformat()
+
+
+def test_a_future_rate_is_not_used_before_its_date():
+    staff = StaffFactory()
+    services.currency_rate_set(
+        actor=staff, currency="PKR", units_per_usd="999", valid_from=timezone.localdate() + timedelta(days=5)
+    )
+    assert services.current_rates().per_usd["PKR"] != 999.0
+
+
+def test_feedback_buttons_store_the_verdict_with_the_features(client):
+    requester, organisation = member()
+    request = published(organisation, requester, **XRAY_REQUEST_EN)
+    published(country="CN", **XRAY_OFFER_ZH)
+    match = Match.objects.get(opportunity=request, rank=1)
+    client.login(email=requester.email, password=PASSWORD)
+    response = client.post(f"/matches/{match.pk}/feedback/", {"useful": "yes"})
+    assert response.status_code == 302
+    feedback = MatchFeedback.objects.get()
+    assert feedback.useful is True
+    assert feedback.family == "technology"
+    assert feedback.features == match.features
+    client.post(f"/matches/{match.pk}/feedback/", {"useful": "no"})
+    assert MatchFeedback.objects.get().useful is False
+
+    outsider, _ = member()
+    client.login(email=outsider.email, password=PASSWORD)
+    assert client.post(f"/matches/{match.pk}/feedback/", {"useful": "yes"}).status_code == 404
+    api = client.post(f"/api/v1/matches/{match.pk}/feedback", {"useful": True}, content_type="application/json")
+    assert api.status_code == 404
+
+
+def _judged(count: int, *, useful_when: str) -> None:
+    """Feedback where usefulness follows one feature (which the default weights barely use)."""
+    requester, organisation = member()
+    request = published(organisation, requester, **XRAY_REQUEST_EN)
+    other = published(country="CN", **XRAY_OFFER_ZH)
+    for number in range(count):
+        high = number % 2 == 0
+        features = {
+            "concepts": 0.3 + 0.4 * ((number * 7) % 10) / 10,
+            "sectors": 0.5,
+            "trl": 0.5,
+            "money": 0.5,
+            "deal_types": 0.5,
+            "country": 0.5,
+            "text": 0.2,
+        }
+        features[useful_when] = 1.0 if high else 0.0
+        user = member()[0] if number else requester
+        MatchFeedback.objects.create(
+            opportunity=request, other=other, user=user, useful=high, features=features, family="technology"
+        )
+
+
+def test_the_refit_learns_from_feedback_and_is_applied_only_when_held_out_pairs_rank_better(capsys):
+    _judged(40, useful_when="country")
+    call_command("matches", "refit")
+    result = json.loads(capsys.readouterr().out)
+    assert result["applied"] is True
+    assert result["auc_after"] > result["auc_before"]
+    weights = WeightSet.objects.get(is_active=True).weights["technology"]
+    assert weights["country"] > 0.05  # the default technology weight of country
+
+
+def test_the_refit_refuses_without_enough_feedback(capsys):
+    call_command("matches", "refit", "--dry-run")
+    result = json.loads(capsys.readouterr().out)
+    assert result["applied"] is False
+    assert not WeightSet.objects.exists()
+
+
+def test_expressions_of_interest_count_as_labels():
+    requester, organisation = member()
+    request = published(organisation, requester, **XRAY_REQUEST_EN)
+    offer = published(country="CN", **XRAY_OFFER_ZH)
+    marketplace.interest_express(actor=requester, organisation=organisation, opportunity=offer, message="Hi")
+    pairs = refit.labelled_pairs()
+    assert len(pairs) == 1
+    assert pairs[0].is_match is True
+    assert request.matches.filter(other=offer).exists()
+
+
+def test_the_digest_goes_weekly_and_stops_when_the_user_opts_out(client):
+    requester, organisation = member()
+    published(organisation, requester, **XRAY_REQUEST_EN)
+    published(country="CN", **XRAY_OFFER_ZH)
+    first = digest.digest_send()
+    mine = [message for message in mail.outbox if message.to == [requester.email]]
+    assert len(mine) == 1
+    assert XRAY_OFFER_ZH["title"] in mine[0].body
+    assert first["sent"] >= 1
+    mail.outbox.clear()
+    assert digest.digest_send()["sent"] == 0  # a week has not passed
+
+    link = next(line for line in mine[0].body.splitlines() if "/matches/digest/opt-out/" in line)
+    path = link[link.index("/matches/digest/opt-out/") :].strip()
+    assert client.get(path).status_code == 200
+    assert services.digest_subscription(user=requester).weekly is True  # a GET changes nothing
+    client.post(path)
+    assert services.digest_subscription(user=requester).weekly is False
+    later = timezone.now() + timedelta(days=8)
+    published(country="CN", **{**XRAY_OFFER_ZH, "title": "另一个胸片诊断系统"})
+    digest.digest_send(now=later)
+    assert [message for message in mail.outbox if message.to == [requester.email]] == []
+    assert client.get("/matches/digest/opt-out/forged-token/").status_code == 404
+
+
+def test_staff_filter_and_export_all_matches(client):
+    published(**XRAY_REQUEST_EN)
+    published(country="CN", **XRAY_OFFER_ZH)
+    published(**CROP_REQUEST_UR)
+    published(country="CN", **CROP_OFFER_ZH)
+    client.login(email=StaffFactory().email, password=PASSWORD)
+    body = client.get("/matches/all/?kind=technology_request&sector=ai.agri").content.decode()
+    assert CROP_OFFER_ZH["title"] in body
+    assert XRAY_OFFER_ZH["title"] not in body
+    export = client.get("/matches/all/?format=csv&min_score=0").content.decode("utf-8-sig")
+    assert export.splitlines()[0].startswith("profile_id,profile_title")
+    assert len(export.splitlines()) == 1 + Match.objects.count()
+    assert client.get("/matches/all/?min_score=7").status_code == 200  # a bad filter is shown, not a crash
+
+    member_user, _ = member()
+    client.login(email=member_user.email, password=PASSWORD)
+    assert client.get("/matches/all/").status_code == 403
+    assert client.get("/matches/rates/").status_code == 403
