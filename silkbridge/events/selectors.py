@@ -7,10 +7,13 @@ from collections import Counter
 from datetime import time
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from silkbridge.directory.choices import Visibility
 from silkbridge.events.choices import DayPart, MeetingStatus, ParticipantStatus, RequestStatus
 from silkbridge.events.models import Booking, Event, Meeting, MeetingRating, MeetingRequest, Participant, Slot
+from silkbridge.marketplace.selectors import live_q
+from silkbridge.matching.models import Match
 
 
 def event_list(*, viewer: Any) -> QuerySet[Event]:
@@ -34,7 +37,9 @@ def participant_for_user(*, event: Event, user: Any) -> Participant | None:
 def participant_list(
     *, event: Event, viewer_participant: Participant | None = None, query: str = "", country: str = "", sector: str = ""
 ) -> QuerySet[Participant]:
-    """Approved participants, sorted by sector and country (until the matching engine ranks them)."""
+    """Approved participants. For a participant looking, those whose organisation's live profiles best
+    match its own organisation's come first (`match_score`: the best stored match, or None), then
+    the rest by country and name."""
     participants = (
         Participant.objects.filter(event=event, status=ParticipantStatus.APPROVED)
         .select_related("organisation")
@@ -55,7 +60,22 @@ def participant_list(
             | Q(interests__icontains=query)
             | Q(organisation__description__icontains=query)
         )
-    return participants.order_by("organisation__country", "organisation__name_en", "pk")
+    if viewer_participant is None:
+        return participants.order_by("organisation__country", "organisation__name_en", "pk")
+    best = (
+        Match.objects.filter(
+            live_q("opportunity__"),
+            live_q("other__"),
+            opportunity__organisation_id=viewer_participant.organisation_id,
+            other__organisation_id=OuterRef("organisation_id"),
+        )
+        .exclude(other__visibility=Visibility.PRIVATE)
+        .order_by("-score")
+        .values("score")[:1]
+    )
+    return participants.annotate(match_score=Subquery(best)).order_by(
+        F("match_score").desc(nulls_last=True), "organisation__country", "organisation__name_en", "pk"
+    )
 
 
 def requests_for(*, participant: Participant) -> dict[str, QuerySet[MeetingRequest]]:

@@ -268,3 +268,21 @@ def test_staff_filter_and_export_all_matches(client):
     client.login(email=member_user.email, password=PASSWORD)
     assert client.get("/matches/all/").status_code == 403
     assert client.get("/matches/rates/").status_code == 403
+
+
+def test_event_participants_with_the_best_profile_match_come_first(client):
+    from silkbridge.events.tests.factories import EventFactory, in_days, register
+
+    event = EventFactory(slot_days=[in_days(10)])
+    viewer, viewer_organisation = member()
+    published(viewer_organisation, viewer, **XRAY_REQUEST_EN)
+    unrelated_user, unrelated = member(country="CN", name_en="Aaa Unrelated Robotics")
+    matching_user, matching_organisation = member(country="CN", name_en="Zzz Imaging AI")
+    published(matching_organisation, matching_user, **XRAY_OFFER_ZH)
+    for user, organisation in ((viewer, viewer_organisation), (unrelated_user, unrelated)):
+        register(event, user=user, organisation=organisation)
+    register(event, user=matching_user, organisation=matching_organisation)
+    client.login(email=viewer.email, password=PASSWORD)
+    body = client.get(f"/events/{event.slug}/participants/").content.decode()
+    assert body.index("Zzz Imaging AI") < body.index("Aaa Unrelated Robotics")
+    assert "Best profile match" in body
