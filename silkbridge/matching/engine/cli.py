@@ -21,6 +21,7 @@ from typing import IO, Any, TextIO
 import numpy as np
 
 from .bench import bench_matching
+from .embedding import default_embedder
 from .evaluation import evaluate, metrics, query_groups, rank_of
 from .index import build_index
 from .profiles import Profile, read_profiles_jsonl
@@ -92,7 +93,7 @@ def match_main(
     truth_map = _read_truth(truth, stderr) if truth is not None else None
     if truth is not None and truth_map is None:
         return EXIT_UNUSABLE
-    index = build_index(loaded, rates=rates, weights=weights)
+    index = build_index(loaded, rates=rates, weights=weights, embedder=default_embedder())
     if truth_map is None or output is not None:
         with _opened(output if output is not None else stdout, "w") as handle:
             for profile in loaded:

@@ -2,9 +2,10 @@
 
 Baselines: TF-IDF cosine on the raw text (same tokenizer, same hard rules on types and
 organisations), and the engine without the glossary (no concepts or inferred sectors: residual
-words and the structured fields only). The refit row is honest about tuning: weights are fitted on
-one half of the queries and measured on the other half (2-fold, both ways), never on the queries
-they are measured on.
+words, the embedding when there is one, and the structured fields). With an embedder, also the
+engine without it and the embedding alone (language-centred cosine among all compatible
+profiles). The refit row is honest about tuning: weights are fitted on one half of the queries and
+measured on the other half (2-fold, both ways), never on the queries they are measured on.
 """
 
 from __future__ import annotations
@@ -12,17 +13,18 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from scipy import sparse
 
 from silkbridge.core.text import tokenize
 
+from .embedding import CachedEmbedder, default_embedder
 from .glossary import Glossary
 from .index import MatchIndex, build_index
 from .profiles import Profile, is_compatible
-from .weights import FAMILIES, LabelledPair, ScoringWeights, fit_weights
+from .weights import FAMILIES, FEATURE_NAMES, LabelledPair, ScoringWeights, combine_scores, fit_weights
 
 CUTOFFS = (1, 5, 10)
 
@@ -36,6 +38,7 @@ class QueryCandidates:
     candidate_ids: list[str]
     matrix: np.ndarray
     families: np.ndarray
+    factors: np.ndarray  # requirement factors, see MatchIndex.requirement_factors
 
 
 def metrics(ranks: Iterable[int | None]) -> dict[str, float]:
@@ -91,8 +94,9 @@ def collect_candidates(index: MatchIndex, truth: dict[str, str]) -> list[QueryCa
     for query_id, target_id in truth.items():
         query, slots, matrix = index.feature_matrix(query_id)
         families = index._family_rows(query.profile, slots)
+        factors = index.requirement_factors(query, slots)
         candidate_ids = [index._stored[int(slot)].profile.id for slot in slots]  # type: ignore[union-attr]
-        collected.append(QueryCandidates(query_id, target_id, candidate_ids, matrix, families))
+        collected.append(QueryCandidates(query_id, target_id, candidate_ids, matrix, families, factors))
     return collected
 
 
@@ -100,7 +104,7 @@ def ranks_under(collected: list[QueryCandidates], weights: ScoringWeights) -> di
     weight_matrix = weights.matrix()
     ranks = {}
     for item in collected:
-        scores = np.clip((item.matrix * weight_matrix[item.families]).sum(axis=1), 0.0, 1.0)
+        scores = combine_scores(item.matrix, weight_matrix[item.families], item.factors)
         ranks[item.query_id] = rank_of(item.target_id, item.candidate_ids, scores)
     return ranks
 
@@ -162,38 +166,60 @@ def index_ranks(index: MatchIndex, truth: dict[str, str]) -> dict[str, int | Non
     return ranks_under(collect_candidates(index, truth), index.weights)
 
 
+def embedding_ranks(index: MatchIndex, truth: dict[str, str]) -> dict[str, int | None]:
+    """Rank of the right profile by the embedding feature alone among all compatible profiles."""
+    ranks = {}
+    for query_id, target_id in truth.items():
+        _, slots, matrix = index.feature_matrix(query_id, exhaustive=True)
+        candidate_ids = [index._stored[int(slot)].profile.id for slot in slots]  # type: ignore[union-attr]
+        ranks[query_id] = rank_of(target_id, candidate_ids, matrix[:, FEATURE_NAMES.index("embedding")])
+    return ranks
+
+
 def evaluate(
     profiles: list[Profile],
     truth: dict[str, str],
     *,
     weights: ScoringWeights | None = None,
+    embedder: CachedEmbedder | Literal["default"] | None = "default",
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
-    """Engine metrics (overall and per group) beside the baselines and a 2-fold refit of the weights."""
+    """Engine metrics (overall and per group) beside the baselines and a 2-fold refit of the weights.
+
+    The embedder is `default_embedder()` unless one (or None) is given; with one, the baselines also
+    show the engine without it and the embedding alone. The engine without the glossary keeps it.
+    """
     by_id = {profile.id: profile for profile in profiles}
     usable = _usable_truth(by_id, truth)
     weights = weights or ScoringWeights()
+    embedder = default_embedder() if embedder == "default" else embedder
     note = progress or (lambda message: None)
-    note("building the index")
-    index = build_index(profiles, weights=weights)
+    note(f"building the index (embeddings: {embedder.name if embedder else 'none'})")
+    index = build_index(profiles, weights=weights, embedder=embedder)
     collected = collect_candidates(index, usable)
     engine_ranks = ranks_under(collected, weights)
     note("refitting the weights (2-fold)")
     refit_ranks, fitted = refit_two_fold(collected, weights)
     note("baselines")
-    without_glossary = build_index(profiles, weights=weights, glossary=Glossary.empty())
+    without_glossary = build_index(profiles, weights=weights, glossary=Glossary.empty(), embedder=embedder)
+    baselines = {
+        "tfidf_raw_text": _grouped(tfidf_ranks(by_id, usable), by_id, usable),
+        "engine_without_glossary": _grouped(index_ranks(without_glossary, usable), by_id, usable),
+    }
+    if embedder is not None:
+        without_embedding = build_index(profiles, weights=weights)
+        baselines["engine_without_embedding"] = _grouped(index_ranks(without_embedding, usable), by_id, usable)
+        baselines["embedding_alone"] = _grouped(embedding_ranks(index, usable), by_id, usable)
     return {
         "queries": len(usable),
         "truth_entries_ignored": len(truth) - len(usable),
+        "embedder": embedder.name if embedder else None,
         "engine": _grouped(engine_ranks, by_id, usable),
         "engine_refit_two_fold": _grouped(refit_ranks, by_id, usable),
         "candidate_generation_recall": round(
             sum(1 for item in collected if item.target_id in item.candidate_ids) / max(1, len(collected)), 4
         ),
-        "baselines": {
-            "tfidf_raw_text": _grouped(tfidf_ranks(by_id, usable), by_id, usable),
-            "engine_without_glossary": _grouped(index_ranks(without_glossary, usable), by_id, usable),
-        },
+        "baselines": baselines,
         "weights": weights.as_dict(),
         "refit_weights_per_fold": fitted,
     }

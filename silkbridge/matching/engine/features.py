@@ -37,13 +37,35 @@ def _sector_codes(codes: set[str], glossary: Glossary) -> tuple[set[str], set[st
 
 
 STRONG_APPROXIMATE = 0.75  # an approximate concept this well covered also tells the sector
+# A sub-field is inferred when its evidence reaches this share of the best-supported sub-field's.
+SECTOR_VOTE_SHARE = 0.5
+
+
+def _sector_votes(extraction: Extraction, glossary: Glossary) -> dict[str, float]:
+    """Evidence per sector: 1 for each concept or sector name found exactly, the covered share for an
+    approximate one (weak matches, under STRONG_APPROXIMATE, count at half their share)."""
+    votes: dict[str, float] = {}
+
+    def add(code: str, weight: float) -> None:
+        votes[code] = votes.get(code, 0.0) + weight
+
+    for code in extraction.concepts:
+        add(glossary.concepts[code].sector, 1.0)
+    for code in extraction.sectors:
+        add(code, 1.0)
+    for code, share in extraction.approximate.items():
+        add(glossary.concepts[code].sector, share if share >= STRONG_APPROXIMATE else share / 2)
+    for code, share in extraction.approximate_sectors.items():
+        add(code, share if share >= STRONG_APPROXIMATE else share / 2)
+    return votes
 
 
 def infer_sectors(profile: Profile, extraction: Extraction, concepts: dict[str, str], glossary: Glossary) -> set[str]:
-    """The sectors a profile states; else those its named concepts and sector names imply.
+    """The sectors a profile states; else the best-supported ones its concepts and sector names imply.
 
-    Approximate concepts count only when well covered, or when nothing better is known (then the
-    best-covered one), so that a stray word does not spread a profile over several fields.
+    Votes are summed per sector and a sector's votes also count for its field, so that many weak,
+    scattered matches do not outvote a coherent description; sectors within SECTOR_VOTE_SHARE of
+    the best are kept.
     """
     if profile.sectors:
         stated = set(profile.sectors)
@@ -53,17 +75,18 @@ def infer_sectors(profile: Profile, extraction: Extraction, concepts: dict[str, 
             if (glossary.field_of(sector) or sector.split(".")[0]) in stated:
                 stated.add(sector)
         return stated
-    codes = set(extraction.sectors) | {glossary.concepts[code].sector for code in extraction.concepts}
-    codes |= {code for code, share in extraction.approximate_sectors.items() if share >= STRONG_APPROXIMATE}
-    codes |= {
-        glossary.concepts[code].sector for code, share in extraction.approximate.items() if share >= STRONG_APPROXIMATE
-    }
-    if not codes:
-        candidates = [(share, glossary.concepts[code].sector) for code, share in extraction.approximate.items()]
-        candidates += [(share, code) for code, share in extraction.approximate_sectors.items()]
-        if candidates:
-            codes.add(max(candidates)[1])
-    return codes
+    votes = _sector_votes(extraction, glossary)
+    if not votes:
+        return set()
+    field_votes: dict[str, float] = {}
+    for code, weight in votes.items():
+        field_code = glossary.field_of(code) or code.split(".", 1)[0]
+        field_votes[field_code] = field_votes.get(field_code, 0.0) + weight
+    best_field = max(field_votes.values())
+    fields = {code for code, weight in field_votes.items() if weight >= SECTOR_VOTE_SHARE * best_field}
+    in_fields = {code: weight for code, weight in votes.items() if (glossary.field_of(code) or code) in fields}
+    best = max(in_fields.values())
+    return {code for code, weight in in_fields.items() if weight >= SECTOR_VOTE_SHARE * best} | fields
 
 
 def money_in_usd(profile: Profile, rates: Rates) -> tuple[float, float] | None:

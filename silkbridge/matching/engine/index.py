@@ -22,16 +22,23 @@ from typing import Any
 
 import numpy as np
 
+from .embedding import FIXED_POINT_SCALE, CachedEmbedder, to_fixed_point
 from .features import ProfileFeatures, extract_features
 from .glossary import Glossary, load_glossary
-from .profiles import ASKING_TYPES, COMPLEMENTS, DEAL_TYPES, PROFILE_TYPES, Profile
+from .profiles import ASKING_TYPES, COMPLEMENTS, DEAL_TYPES, LANGUAGES, PROFILE_TYPES, Profile
 from .rates import DEFAULT_RATES, Rates
 from .reasons import Reason, render
-from .weights import FAMILIES, FEATURE_NAMES, ScoringWeights
+from .weights import FAMILIES, FEATURE_NAMES, ScoringWeights, combine_scores
 
 TYPE_CODE = {name: code for code, name in enumerate(PROFILE_TYPES)}
 DEAL_BIT = {name: 1 << bit for bit, name in enumerate(DEAL_TYPES)}
 NEUTRAL = 0.5  # the value of a feature that one side does not state
+# A stated requirement that the pair fails multiplies the score by this (once per requirement; a TRL
+# shortfall once per missing level), so a failed hard condition cannot be outweighed by good wording.
+REQUIREMENT_PENALTY = 0.5
+# With an embedder, the nearest profiles of each complementary type by embedding are candidates
+# too, so that a description the glossary does not cover is still found.
+EMBEDDING_CANDIDATES = 10
 _TECHNOLOGY_TYPES = {"technology_offer", "technology_request", "rnd_request"}
 
 
@@ -58,6 +65,7 @@ class Match:
     score: float
     features: dict[str, float]
     reasons: list[Reason] = field(default_factory=list)
+    requirements: float = 1.0  # the product of the penalties for failed stated requirements (1: none failed)
 
     def as_dict(self, language: str | None = None) -> dict[str, Any]:
         if language is not None:
@@ -113,6 +121,8 @@ class MatchIndex:
     _concepts: np.ndarray
     _concept_weights: np.ndarray
     _tokens: np.ndarray
+    _language: np.ndarray
+    _embedding: np.ndarray
 
     def __init__(
         self,
@@ -123,11 +133,18 @@ class MatchIndex:
         max_concepts: int = 16,
         max_tokens: int = 48,
         initial_capacity: int = 1024,
+        embedder: CachedEmbedder | None = None,
     ):
         self.glossary = glossary if glossary is not None else load_glossary()
+        # Optional (see embedding.py): without it the embedding feature is neutral for every pair.
+        self.embedder = embedder
+        self._dimensions = embedder.dimensions if embedder is not None else 0
+        self._language_sum = np.zeros((len(LANGUAGES), self._dimensions), dtype=np.int64)
+        self._language_count = np.zeros(len(LANGUAGES), dtype=np.int64)
+        self._embedding_cache: tuple[int, np.ndarray, dict[int, tuple[np.ndarray, np.ndarray]]] | None = None
         self.rates = rates
         self.weights = weights or ScoringWeights()
-        self._weight_matrix = self.weights.matrix()
+        self._weight_matrix = self.weights.matrix(with_embedding=embedder is not None)
         self.max_concepts, self.max_tokens = max_concepts, max_tokens
         self._concept_id = {code: number for number, code in enumerate(sorted(self.glossary.concepts))}
         self._concept_code = sorted(self.glossary.concepts)
@@ -177,6 +194,8 @@ class MatchIndex:
         grow("_concepts", self._concept_pad, np.int32, self.max_concepts)
         grow("_concept_weights", 0.0, np.float64, self.max_concepts)
         grow("_tokens", 0, np.int32, self.max_tokens)
+        grow("_language", 0, np.int8)
+        grow("_embedding", 0, np.int16, self._dimensions)
         self._stored.extend([None] * (capacity - len(self._stored)))
         self._capacity = capacity
 
@@ -205,6 +224,9 @@ class MatchIndex:
     # ----------------------------------------------------------------- writes
     def add(self, profile: Profile) -> None:
         """Add a profile, or replace the one with the same id."""
+        self._add(profile, self._raw_vector(profile) if self.embedder is not None else None)
+
+    def _add(self, profile: Profile, vector: np.ndarray | None) -> None:
         if profile.id in self._slot_of:
             self.remove(profile.id)
         features = extract_features(profile, self.glossary, self.rates, max_tokens=self.max_tokens)
@@ -213,7 +235,7 @@ class MatchIndex:
         slot = self._free.pop() if self._free else len(self._slot_of)
         self._slot_of[profile.id] = slot
         self._stored[slot] = features
-        self._write_row(slot, features)
+        self._write_row(slot, features, vector)
         for key in self._posting_keys(features):
             self._postings.setdefault(key, set()).add(slot)
             self._posting_arrays.pop(key, None)
@@ -221,9 +243,15 @@ class MatchIndex:
 
     update = add
 
-    def add_many(self, profiles: list[Profile]) -> None:
-        for profile in profiles:
-            self.add(profile)
+    def add_many(self, profiles: list[Profile], *, batch: int = 256) -> None:
+        """Add profiles in order; texts are embedded a batch at a time."""
+        for start in range(0, len(profiles), batch):
+            chunk = profiles[start : start + batch]
+            vectors: list[np.ndarray | None] = [None] * len(chunk)
+            if self.embedder is not None:
+                vectors = list(to_fixed_point(self.embedder([profile.text for profile in chunk])))
+            for profile, vector in zip(chunk, vectors, strict=True):
+                self._add(profile, vector)
 
     def remove(self, profile_id: str) -> bool:
         """Remove a profile; False when the index does not hold it."""
@@ -239,6 +267,10 @@ class MatchIndex:
         np.subtract.at(self._concept_df, concept_row[concept_row != self._concept_pad], 1)
         token_row = self._tokens[slot]
         np.subtract.at(self._token_df, token_row[token_row != 0], 1)
+        if self.embedder is not None:
+            self._language_sum[self._language[slot]] -= self._embedding[slot]
+            self._language_count[self._language[slot]] -= 1
+            self._embedding[slot] = 0
         self._stored[slot] = None
         self._type[slot] = -1
         self._has_targets[slot] = False
@@ -249,7 +281,7 @@ class MatchIndex:
         self._generation += 1
         return True
 
-    def _write_row(self, slot: int, features: ProfileFeatures) -> None:
+    def _write_row(self, slot: int, features: ProfileFeatures, vector: np.ndarray | None) -> None:
         profile = features.profile
         self._type[slot] = TYPE_CODE[profile.type]
         self._org[slot] = self._org_id.setdefault(profile.org, len(self._org_id))
@@ -275,6 +307,16 @@ class MatchIndex:
         self._tokens[slot] = 0
         self._tokens[slot, : len(token_ids)] = token_ids
         np.add.at(self._token_df, token_ids, 1)
+        self._language[slot] = _language_code(profile.language)
+        if vector is not None:
+            self._embedding[slot] = vector
+            self._language_sum[self._language[slot]] += self._embedding[slot]
+            self._language_count[self._language[slot]] += 1
+
+    def _raw_vector(self, profile: Profile) -> np.ndarray:
+        assert self.embedder is not None
+        fixed: np.ndarray = to_fixed_point(self.embedder([profile.text])[0])
+        return fixed
 
     def _intern(self, token: str) -> int:
         token_id = self._token_id.get(token)
@@ -317,6 +359,76 @@ class MatchIndex:
             )
         return self._idf_cache[1:]
 
+    def _language_means(self) -> np.ndarray:
+        """Mean stored vector per language (zero for a language with no profile), in unit scale."""
+        counts = np.maximum(self._language_count, 1)[:, None]
+        means: np.ndarray = self._language_sum / counts / FIXED_POINT_SCALE
+        return means
+
+    def _centred(self, raw: np.ndarray, languages: np.ndarray) -> np.ndarray:
+        """Vectors less their language's mean, scaled to unit length (float32)."""
+        rows = raw.astype(np.float64) / FIXED_POINT_SCALE - self._language_means()[languages]
+        norms = np.linalg.norm(rows, axis=-1, keepdims=True)
+        centred: np.ndarray = (rows / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+        return centred
+
+    def _embedding_tables(self) -> tuple[np.ndarray, dict[int, tuple[np.ndarray, np.ndarray]]]:
+        """Per generation: each slot's row within its type, and per type its slots and centred vectors."""
+        if self._embedding_cache is None or self._embedding_cache[0] != self._generation:
+            row_in_type = np.full(self._capacity, -1, dtype=np.int64)
+            by_type: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+            for type_code in range(len(PROFILE_TYPES)):
+                slots = np.sort(self._posting_array(("type", None, type_code)))
+                row_in_type[slots] = np.arange(len(slots))
+                by_type[type_code] = (slots, self._centred(self._embedding[slots], self._language[slots]))
+            self._embedding_cache = (self._generation, row_in_type, by_type)
+        return self._embedding_cache[1], self._embedding_cache[2]
+
+    def _query_vector(self, query: ProfileFeatures) -> np.ndarray:
+        """The query's centred vector: stored when the query is the indexed profile, else embedded now."""
+        slot = self._slot_of.get(query.profile.id)
+        if slot is not None and self._stored[slot] is query:
+            raw = self._embedding[slot]
+        else:
+            raw = self._raw_vector(query.profile)
+        return self._centred(raw[None, :], np.array([_language_code(query.profile.language)]))[0]
+
+    def _embedding_similarity(self, query: ProfileFeatures, slots: np.ndarray) -> np.ndarray:
+        """Cosine of language-centred embeddings, clipped to [0, 1]; neutral without an embedder."""
+        if self.embedder is None or len(slots) == 0:
+            return np.full(len(slots), NEUTRAL)
+        row_in_type, by_type = self._embedding_tables()
+        vector = self._query_vector(query)
+        similarity = np.zeros(len(slots))
+        types = self._type[slots]
+        for type_code in np.unique(types).tolist():
+            positions = np.flatnonzero(types == type_code)
+            rows = by_type[type_code][1][row_in_type[slots[positions]]]
+            # Row by row (einsum, not BLAS), so that a pair's value never depends on the other candidates.
+            similarity[positions] = np.einsum("ij,j->i", rows, vector)
+        return np.clip(similarity, 0.0, 1.0)
+
+    def _nearest_by_embedding(self, query: ProfileFeatures, types: list[int]) -> list[np.ndarray]:
+        """Slots of the EMBEDDING_CANDIDATES nearest profiles of each type (ties by slot, then filtered)."""
+        if self.embedder is None:
+            return []
+        _, by_type = self._embedding_tables()
+        vector = self._query_vector(query)
+        nearest = []
+        for type_code in types:
+            slots, matrix = by_type[type_code]
+            if len(slots) <= EMBEDDING_CANDIDATES:
+                nearest.append(slots)
+                continue
+            # einsum rather than BLAS: a threaded BLAS matrix-vector product on a busy machine was
+            # measured 50x slower than this for one query.
+            similarity = np.einsum("ij,j->i", matrix, vector)
+            # Everything at or above the N-th best similarity (less a margin for rounding), so that
+            # neither ties nor slot order decide who is a candidate.
+            threshold = np.partition(similarity, len(slots) - EMBEDDING_CANDIDATES)[len(slots) - EMBEDDING_CANDIDATES]
+            nearest.append(slots[similarity >= threshold - 1e-4])
+        return nearest
+
     # ----------------------------------------------------------------- queries
     def _posting_array(self, key: tuple[str, object, int]) -> np.ndarray:
         array = self._posting_arrays.get(key)
@@ -336,6 +448,8 @@ class MatchIndex:
                 if query.profile.family == "investment" or not query.concepts:
                     keys += [("field", code, type_code) for code in query.fields]
         arrays = [self._posting_array(key) for key in keys]
+        if not exhaustive:
+            arrays += self._nearest_by_embedding(query, types)
         candidates = np.unique(np.concatenate(arrays)) if arrays else np.empty(0, dtype=np.int64)
         if len(candidates) == 0:
             arrays = [self._posting_array(("type", None, type_code)) for type_code in types]
@@ -361,10 +475,39 @@ class MatchIndex:
     def feature_matrix(
         self, query: str | Profile | ProfileFeatures, *, exhaustive: bool = False
     ) -> tuple[ProfileFeatures, np.ndarray, np.ndarray]:
-        """(query, candidate slots, features n×7 in FEATURE_NAMES order) for one query."""
+        """(query, candidate slots, features n×8 in FEATURE_NAMES order) for one query."""
         query_features = self._query_features(query)
         candidates = self._candidates(query_features, exhaustive=exhaustive)
         return query_features, candidates, self._score_features(query_features, candidates)
+
+    def requirement_factors(self, query: ProfileFeatures, slots: np.ndarray) -> np.ndarray:
+        """Per candidate, the product of REQUIREMENT_PENALTY over the stated requirements it fails.
+
+        Failed: the TRL offered is below the TRL asked for (per missing level); both give amounts and
+        they do not overlap after conversion (an investor's ticket that does not cover the amount);
+        both name deal types or instruments and share none; an investment pair in different fields.
+        A requirement that one side does not state never counts against the pair.
+        """
+        profile = query.profile
+        exponent = np.zeros(len(slots))
+        if profile.trl is not None:
+            other = self._trl[slots]
+            asked, offered = (profile.trl, other) if profile.type in ASKING_TYPES else (other, profile.trl)
+            exponent += np.nan_to_num(np.maximum(0.0, asked - offered), nan=0.0)
+        if query.money_usd is not None:
+            low, high = query.money_usd
+            other_low, other_high = self._money_low[slots], self._money_high[slots]
+            apart = ~np.isnan(other_low) & ((other_low > high) | (other_high < low))
+            exponent += apart
+        query_deals = sum(DEAL_BIT[name] for name in profile.deal_types)
+        if query_deals:
+            deals = self._deals[slots]
+            exponent += (deals != 0) & ((deals & query_deals) == 0)
+        if profile.family == "investment" and query.fields:
+            fields = self._fields[slots]
+            exponent += (fields != 0) & ((fields & self._field_bits.mask(query.fields)) == 0)
+        factors: np.ndarray = REQUIREMENT_PENALTY**exponent
+        return factors
 
     def _score_features(self, query: ProfileFeatures, slots: np.ndarray) -> np.ndarray:
         profile = query.profile
@@ -376,6 +519,7 @@ class MatchIndex:
         matrix[:, 4] = self._deal_fit(profile, slots)
         matrix[:, 5] = self._country_fit(profile, slots)
         matrix[:, 6] = self._text_similarity(query, slots)
+        matrix[:, 7] = self._embedding_similarity(query, slots)
         return matrix
 
     @staticmethod
@@ -475,8 +619,9 @@ class MatchIndex:
         return _FAMILY_CODE[TYPE_CODE[profile.type]][self._type[slots].astype(np.int64)]
 
     def scores(self, query: ProfileFeatures, slots: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+        """Weighted feature sum times the requirement factors: always in [0, 1]."""
         weights = self._weight_matrix[self._family_rows(query.profile, slots)]
-        return np.clip((matrix * weights).sum(axis=1), 0.0, 1.0)
+        return combine_scores(matrix, weights, self.requirement_factors(query, slots))
 
     def top_k(
         self,
@@ -491,7 +636,9 @@ class MatchIndex:
         query_features, slots, matrix = self.feature_matrix(query, exhaustive=exhaustive)
         if len(slots) == 0 or k <= 0:
             return []
-        scores = self.scores(query_features, slots, matrix)
+        factors = self.requirement_factors(query_features, slots)
+        weights = self._weight_matrix[self._family_rows(query_features.profile, slots)]
+        scores = combine_scores(matrix, weights, factors)
         chosen = self._best_positions(scores, slots, k, min_score)
         matches = []
         for position in chosen:
@@ -499,7 +646,8 @@ class MatchIndex:
             assert stored is not None
             features = dict(zip(FEATURE_NAMES, matrix[position].tolist(), strict=True))
             reasons = self.reasons(query_features, stored, features) if with_reasons else []
-            matches.append(Match(stored.profile.id, float(scores[position]), features, reasons))
+            score, factor = float(scores[position]), float(factors[position])
+            matches.append(Match(stored.profile.id, score, features, reasons, factor))
         return matches
 
     def _best_positions(self, scores: np.ndarray, slots: np.ndarray, k: int, min_score: float) -> list[int]:
@@ -607,6 +755,10 @@ class MatchIndex:
         if query.country == other.country:
             return [("same_country", {"this": query.country, "other": other.country})]
         return [("cross_border", {"this": query.country, "other": other.country})]
+
+
+def _language_code(language: str) -> int:
+    return LANGUAGES.index(language) if language in LANGUAGES else 0
 
 
 def build_index(profiles: list[Profile], **options: Any) -> MatchIndex:

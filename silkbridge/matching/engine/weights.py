@@ -1,7 +1,8 @@
 """Feature weights of the match score, per pair family, and a refit from labelled pairs.
 
-score = Σ weightᵢ · featureᵢ / Σ weightᵢ with every feature in [0, 1] and every weight ≥ 0, so a
-score is always in [0, 1]. `fit_weights` learns non-negative weights by logistic regression
+score = (Σ weightᵢ · featureᵢ / Σ weightᵢ) × requirement factor, with every feature in [0, 1],
+every weight ≥ 0 and the factor in (0, 1] (see `MatchIndex.requirement_factors`), so a score is
+always in [0, 1]. `fit_weights` learns non-negative weights by logistic regression
 (projected gradient descent in numpy) and rescales them to sum to 1; the intercept only moves the
 probability, not the ranking, so it is dropped.
 """
@@ -13,7 +14,7 @@ from dataclasses import asdict, dataclass, fields
 
 import numpy as np
 
-FEATURE_NAMES = ("concepts", "sectors", "trl", "money", "deal_types", "country", "text")
+FEATURE_NAMES = ("concepts", "sectors", "trl", "money", "deal_types", "country", "text", "embedding")
 FAMILIES = ("technology", "business", "investment")
 
 
@@ -21,13 +22,16 @@ FAMILIES = ("technology", "business", "investment")
 class Weights:
     """One weight per feature (see FEATURE_NAMES); only their ratios matter."""
 
-    concepts: float = 0.45
-    sectors: float = 0.15
-    trl: float = 0.08
-    money: float = 0.04
-    deal_types: float = 0.08
-    country: float = 0.05
-    text: float = 0.15
+    concepts: float = 0.315
+    sectors: float = 0.105
+    trl: float = 0.056
+    money: float = 0.028
+    deal_types: float = 0.056
+    country: float = 0.035
+    text: float = 0.105
+    # Language-centred embedding cosine. Neutral (the same for every pair) when the index has no
+    # embedder, so that the other features alone decide the ranking.
+    embedding: float = 0.3
 
     def vector(self) -> np.ndarray:
         values = np.array([getattr(self, name) for name in FEATURE_NAMES], dtype=np.float64)
@@ -42,21 +46,36 @@ class Weights:
 
 @dataclass(frozen=True)
 class ScoringWeights:
-    """Weights for technology (incl. R&D), business and investment pairs."""
+    """Weights for technology (incl. R&D), business and investment pairs.
+
+    The embedding takes 0.3 of each family; the other features keep the proportions they had
+    before it was added.
+    """
 
     technology: Weights = Weights()
-    business: Weights = Weights(concepts=0.40, sectors=0.15, trl=0.03, money=0.07, deal_types=0.15, text=0.15)
+    business: Weights = Weights(
+        concepts=0.28, sectors=0.105, trl=0.021, money=0.049, deal_types=0.105, country=0.035, text=0.105
+    )
     investment: Weights = Weights(
-        concepts=0.10, sectors=0.25, trl=0.05, money=0.30, deal_types=0.20, country=0.03, text=0.07
+        concepts=0.07, sectors=0.175, trl=0.035, money=0.21, deal_types=0.14, country=0.021, text=0.049
     )
 
     def for_family(self, family: str) -> Weights:
         weights: Weights = getattr(self, family)
         return weights
 
-    def matrix(self) -> np.ndarray:
-        """Rows in FAMILIES order, each summing to 1."""
-        return np.vstack([self.for_family(family).vector() for family in FAMILIES])
+    def matrix(self, *, with_embedding: bool = True) -> np.ndarray:
+        """Rows in FAMILIES order, each summing to 1.
+
+        Without the embedding its column is 0 and the other weights are rescaled: the ranking is the
+        same as with a neutral embedding feature, and scores keep the spread they have without one.
+        """
+        rows = np.vstack([self.for_family(family).vector() for family in FAMILIES])
+        if not with_embedding:
+            rows[:, FEATURE_NAMES.index("embedding")] = 0.0
+            sums = rows.sum(axis=1, keepdims=True)
+            rows /= np.where(sums > 0, sums, 1.0)
+        return rows
 
     def as_dict(self) -> dict[str, dict[str, float]]:
         return {family: asdict(self.for_family(family)) for family in FAMILIES}
@@ -111,6 +130,11 @@ def fit_weights(
         values = _logistic_nonnegative(x, y, steps=steps, learning_rate=learning_rate, l2=l2)
         fitted[family] = Weights.from_vector(values / values.sum()) if values.sum() > 0 else start.for_family(family)
     return ScoringWeights(**fitted)
+
+
+def combine_scores(matrix: np.ndarray, weight_rows: np.ndarray, factors: np.ndarray) -> np.ndarray:
+    """Each row's weighted feature sum (clipped to [0, 1]) times its requirement factor in (0, 1]."""
+    return np.clip((matrix * weight_rows).sum(axis=1), 0.0, 1.0) * factors
 
 
 def weight_field_names() -> tuple[str, ...]:

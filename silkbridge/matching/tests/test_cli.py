@@ -105,5 +105,8 @@ def test_eval_reports_engine_and_baselines(tmp_path):
     assert eval_main(source, truth, stdout=stdout, stderr=io.StringIO()) == EXIT_OK
     report = json.loads(stdout.getvalue())
     assert report["engine"]["all"]["recall@1"] == 1.0
-    assert set(report["baselines"]) == {"tfidf_raw_text", "engine_without_glossary"}
+    expected = {"tfidf_raw_text", "engine_without_glossary"}
+    if report["embedder"] is not None:  # the optional embedding package is installed
+        expected |= {"engine_without_embedding", "embedding_alone"}
+    assert set(report["baselines"]) == expected
     assert report["baselines"]["tfidf_raw_text"]["all"]["queries"] == 3
