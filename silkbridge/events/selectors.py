@@ -9,10 +9,9 @@ from typing import Any
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from silkbridge.directory.choices import Visibility
 from silkbridge.events.choices import DayPart, MeetingStatus, ParticipantStatus, RequestStatus
 from silkbridge.events.models import Booking, Event, Meeting, MeetingRating, MeetingRequest, Participant, Slot
-from silkbridge.marketplace.selectors import live_q
+from silkbridge.marketplace.selectors import live_q, offered_to_others_q
 from silkbridge.matching.models import Match
 
 
@@ -65,11 +64,10 @@ def participant_list(
     best = (
         Match.objects.filter(
             live_q("opportunity__"),
-            live_q("other__"),
+            offered_to_others_q("other__"),
             opportunity__organisation_id=viewer_participant.organisation_id,
             other__organisation_id=OuterRef("organisation_id"),
         )
-        .exclude(other__visibility=Visibility.PRIVATE)
         .order_by("-score")
         .values("score")[:1]
     )

@@ -27,11 +27,27 @@ def live_q(prefix: str = "") -> Q:
 
 
 def shown_to_others_q(viewer: Any, prefix: str = "") -> Q:
-    """What a viewer may see of profiles that are not their organisation's."""
+    """What a viewer may see of profiles that are not their organisation's: live, and both the profile
+    and its organisation public (or members-only, for a signed-in viewer). A private organisation's
+    profiles are as private as the organisation."""
     allowed = [Visibility.PUBLIC]
     if getattr(viewer, "is_authenticated", False):
         allowed.append(Visibility.MEMBERS)
-    return live_q(prefix) & Q(**{f"{prefix}visibility__in": allowed})
+    return (
+        live_q(prefix)
+        & Q(**{f"{prefix}visibility__in": allowed})
+        & Q(**{f"{prefix}organisation__visibility__in": allowed})
+    )
+
+
+def offered_to_others_q(prefix: str = "") -> Q:
+    """Profiles the matching may show to other organisations at all: live, and neither the profile nor
+    its organisation private."""
+    return (
+        live_q(prefix)
+        & ~Q(**{f"{prefix}visibility": Visibility.PRIVATE})
+        & ~Q(**{f"{prefix}organisation__visibility": Visibility.PRIVATE})
+    )
 
 
 def _own_q(viewer: Any, prefix: str = "") -> Q:
@@ -56,6 +72,12 @@ def opportunities_browse(viewer: Any) -> QuerySet[Opportunity]:
         .filter(shown_to_others_q(viewer) | (Q(organisation_id__in=own_ids) & live_q()))
         .order_by("-published_at", "-pk")
     )
+
+
+def is_open_to(*, viewer: Any, opportunity: Opportunity) -> bool:
+    """Whether the viewer sees the profile as another organisation would (not as its owner or staff):
+    what an expression of interest requires."""
+    return Opportunity.objects.filter(shown_to_others_q(viewer), pk=opportunity.pk).exists()
 
 
 def opportunity_get(*, viewer: Any, pk: int) -> Opportunity:
@@ -92,9 +114,14 @@ def review_queue() -> QuerySet[Opportunity]:
     )
 
 
+_INTEREST_RELATED = ("opportunity__organisation", "organisation", "created_by", "answered_by")
+_INTEREST_CONTACTS = ("opportunity__organisation__contacts", "organisation__contacts")
+
+
 def interests_received(*, user: Any) -> QuerySet[ExpressionOfInterest]:
     return (
-        ExpressionOfInterest.objects.select_related("opportunity__organisation", "organisation", "created_by")
+        ExpressionOfInterest.objects.select_related(*_INTEREST_RELATED)
+        .prefetch_related(*_INTEREST_CONTACTS)
         .filter(opportunity__organisation_id__in=organisation_ids_of(user))
         .order_by("-created_at")
     )
@@ -102,7 +129,8 @@ def interests_received(*, user: Any) -> QuerySet[ExpressionOfInterest]:
 
 def interests_sent(*, user: Any) -> QuerySet[ExpressionOfInterest]:
     return (
-        ExpressionOfInterest.objects.select_related("opportunity__organisation", "organisation", "created_by")
+        ExpressionOfInterest.objects.select_related(*_INTEREST_RELATED)
+        .prefetch_related(*_INTEREST_CONTACTS)
         .filter(organisation_id__in=organisation_ids_of(user))
         .order_by("-created_at")
     )
@@ -127,7 +155,7 @@ def interest_contacts(*, interest: ExpressionOfInterest) -> dict[str, list[dict[
     def side(organisation: Any, people: list[Any]) -> list[dict[str, str]]:
         contacts = [
             {"name": contact.name, "role": contact.role, "email": contact.email, "phone": contact.phone}
-            for contact in organisation.contacts.order_by("position", "pk")
+            for contact in sorted(organisation.contacts.all(), key=lambda item: (item.position, item.pk))
         ]
         known = {contact["email"] for contact in contacts}
         for person in people:

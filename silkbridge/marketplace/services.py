@@ -55,6 +55,7 @@ PROFILE_FIELDS = frozenset(
 )
 RELATION_FIELDS = frozenset({"sectors", "concepts"})
 DEFAULT_LIFETIME = timedelta(days=365)  # EEN profiles run for a year unless renewed
+MAX_LIFETIME = timedelta(days=2 * 365)  # the furthest expiry date an owner may choose or renew to
 
 
 def _require_member(*, actor: Any, organisation_id: int) -> None:
@@ -133,6 +134,18 @@ def _clean(fields: Mapping[str, Any]) -> dict[str, Any]:
                 "code": data["currency"],
                 "known": ", ".join(sorted(matching.current_rates().per_usd)),
             }
+    if isinstance(data.get("expires_on"), str):
+        try:
+            data["expires_on"] = date.fromisoformat(data["expires_on"]) if data["expires_on"] else None
+        except ValueError:
+            errors["expires_on"] = _("Enter a date as YYYY-MM-DD.")
+            data["expires_on"] = None
+    if data.get("expires_on") is not None:
+        today = timezone.localdate()
+        if not today <= data["expires_on"] <= today + MAX_LIFETIME:
+            errors["expires_on"] = _("Choose a date from today up to %(date)s.") % {
+                "date": (today + MAX_LIFETIME).isoformat()
+            }
     if errors:
         raise ValidationError(errors)
     return data
@@ -199,7 +212,8 @@ def opportunity_create(*, actor: Any, organisation: Organisation, fields: Mappin
 
 @transaction.atomic
 def opportunity_update(*, actor: Any, opportunity: Opportunity, fields: Mapping[str, Any]) -> Opportunity:
-    """Edit a profile. An owner's edit of a published profile goes back to staff review, as EEN does."""
+    """Edit a profile. An owner's edit of a published (or expired) profile goes back to staff review, as
+    EEN does, so that renewing cannot publish unreviewed text."""
     _require_member(actor=actor, organisation_id=opportunity.organisation_id)
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     if opportunity.status == OpportunityStatus.CLOSED:
@@ -207,7 +221,7 @@ def opportunity_update(*, actor: Any, opportunity: Opportunity, fields: Mapping[
     data = _clean(fields)
     _apply(opportunity, data)
     _check_whole(opportunity)
-    if opportunity.status == OpportunityStatus.PUBLISHED and not actor.is_staff:
+    if opportunity.status in (OpportunityStatus.PUBLISHED, OpportunityStatus.EXPIRED) and not actor.is_staff:
         opportunity.status = OpportunityStatus.UNDER_REVIEW
         opportunity.submitted_at = timezone.now()
     opportunity.save()
@@ -287,7 +301,7 @@ def opportunity_renew(*, actor: Any, opportunity: Opportunity) -> Opportunity:
     if opportunity.status not in (OpportunityStatus.PUBLISHED, OpportunityStatus.EXPIRED):
         raise ValidationError({"status": _("Only a published or expired profile can be renewed.")})
     today = timezone.localdate()
-    opportunity.expires_on = max(today, opportunity.expires_on or today) + DEFAULT_LIFETIME
+    opportunity.expires_on = min(max(today, opportunity.expires_on or today) + DEFAULT_LIFETIME, today + MAX_LIFETIME)
     opportunity.status = OpportunityStatus.PUBLISHED
     opportunity.save(update_fields=["status", "expires_on", "updated_at"])
     matching.refresh_after_commit(opportunity.pk)
@@ -316,10 +330,10 @@ def interest_express(
     *, actor: Any, organisation: Organisation, opportunity: Opportunity, message: str
 ) -> ExpressionOfInterest:
     _require_member(actor=actor, organisation_id=organisation.pk)
-    try:
-        opportunity = selectors.opportunities_browse(actor).get(pk=opportunity.pk)
-    except Opportunity.DoesNotExist as error:
-        raise ValidationError({"opportunity": _("This profile is not open for expressions of interest.")}) from error
+    # Seen as another organisation sees it: a member of both organisations cannot carry a private
+    # profile's existence over to the other one.
+    if not selectors.is_open_to(viewer=actor, opportunity=opportunity):
+        raise ValidationError({"opportunity": _("This profile is not open for expressions of interest.")})
     if opportunity.organisation_id == organisation.pk:
         raise ValidationError({"organisation": _("An organisation cannot express interest in its own profile.")})
     message = (message or "").strip()

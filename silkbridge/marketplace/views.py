@@ -55,6 +55,13 @@ def _interest_or_404(request: HttpRequest, pk: int) -> ExpressionOfInterest:
         raise Http404(_("No such expression of interest.")) from error
 
 
+def _profile_errors(form: OpportunityForm, error: ValidationError) -> None:
+    """The service names technologies `concepts`; the form calls that field `technologies`."""
+    if hasattr(error, "error_dict") and "concepts" in error.error_dict:
+        error.error_dict["technologies"] = error.error_dict.pop("concepts")
+    add_service_errors(form, error)
+
+
 def opportunity_list_view(request: HttpRequest) -> HttpResponse:
     form = OpportunityFilterForm(request.GET or None)
     opportunities = selectors.opportunities_browse(request.user)
@@ -92,7 +99,7 @@ def opportunity_create_view(request: HttpRequest) -> HttpResponse:
             if request.POST.get("action") == "submit":
                 opportunity = services.opportunity_submit(actor=request.user, opportunity=opportunity)
         except ValidationError as error:
-            add_service_errors(form, error)
+            _profile_errors(form, error)
         else:
             if opportunity.status == OpportunityStatus.UNDER_REVIEW:
                 messages.success(
@@ -122,7 +129,7 @@ def opportunity_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, opportunity=opportunity, fields=form.service_fields()
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            _profile_errors(form, error)
         else:
             if opportunity.status == OpportunityStatus.UNDER_REVIEW:
                 messages.success(request, _("Saved. The changes go to staff review before they are shown again."))
@@ -148,7 +155,7 @@ def opportunity_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         context["interests"] = opportunity.interests.select_related("organisation")
     if request.user.is_staff and opportunity.status == OpportunityStatus.UNDER_REVIEW:
         context["review_form"] = ReviewForm()
-    if request.user.is_authenticated and opportunity.is_live:
+    if request.user.is_authenticated and selectors.is_open_to(viewer=request.user, opportunity=opportunity):
         own_ids = selectors.organisation_ids_of(request.user)
         context["sent"] = opportunity.interests.filter(organisation_id__in=own_ids).first()
         others = user_organisations(user=request.user).exclude(pk=opportunity.organisation_id)

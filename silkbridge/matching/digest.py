@@ -4,7 +4,9 @@ found since their last digest (at most one a week), in their own language, with 
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
+from smtplib import SMTPException
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +18,7 @@ from silkbridge.core.mail import send_now
 from silkbridge.directory.models import content_language
 from silkbridge.matching import selectors, services
 
+logger = logging.getLogger(__name__)
 WEEK = timedelta(days=7)
 SALT = "silkbridge.matching.digest-opt-out"
 MAX_ITEMS = 20
@@ -35,7 +38,7 @@ def user_for_token(token: str) -> int | None:
 
 def digest_send(*, now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
-    sent = skipped_opted_out = skipped_recent = nothing_new = 0
+    sent = skipped_opted_out = skipped_recent = nothing_new = failed = 0
     for user in services.users_with_live_profiles():
         subscription = services.digest_subscription(user=user)
         if not subscription.weekly:
@@ -45,10 +48,12 @@ def digest_send(*, now: datetime | None = None) -> dict[str, int]:
             skipped_recent += 1
             continue
         since = subscription.last_sent_at or now - WEEK
-        matches = list(selectors.new_matches_of_user(user=user, since=since)[:MAX_ITEMS])
+        new_matches = selectors.new_matches_of_user(user=user, since=since)
+        matches = list(new_matches[:MAX_ITEMS])
         if not matches:
             nothing_new += 1
             continue
+        more = new_matches.count() - len(matches)
         with translation.override(user.language or settings.LANGUAGE_CODE):
             language = content_language(translation.get_language())
         items = [
@@ -60,11 +65,20 @@ def digest_send(*, now: datetime | None = None) -> dict[str, int]:
             for match in matches
         ]
         opt_out = settings.SITE_URL + reverse("matching:digest_opt_out", kwargs={"token": opt_out_token(user)})
-        send_now(
-            users=[user],
-            template="matching/email/digest.txt",
-            context={"items": items, "opt_out": opt_out, "count": len(items)},
-        )
+        context = {
+            "items": items,
+            "opt_out": opt_out,
+            "count": len(items) + more,
+            "more": more,
+            "all_matches": settings.SITE_URL + reverse("matching:dashboard"),
+        }
+        try:
+            send_now(users=[user], template="matching/email/digest.txt", context=context)
+        except (OSError, SMTPException):
+            # One unreachable mailbox must not stop everyone else's digest; it is tried again next run.
+            logger.exception("digest to user %s failed", user.pk)
+            failed += 1
+            continue
         subscription.last_sent_at = now
         subscription.save(update_fields=["last_sent_at"])
         sent += 1
@@ -73,4 +87,5 @@ def digest_send(*, now: datetime | None = None) -> dict[str, int]:
         "opted_out": skipped_opted_out,
         "sent_less_than_a_week_ago": skipped_recent,
         "nothing_new": nothing_new,
+        "failed": failed,
     }

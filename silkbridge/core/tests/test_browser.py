@@ -359,7 +359,9 @@ def test_publish_a_request_in_english_and_find_the_chinese_offer_with_reasons_in
             page.goto(base_url + "/marketplace/review/")
             page.get_by_role("link", name=title).click()
             page.get_by_label("Approve and publish").check()
-            page.get_by_role("button", name="Save the review").click()
+            # Approval computes the new profile's matches before the answer (the embedded task backend
+            # runs in-process); the server's first computation also loads the index, so allow longer.
+            page.get_by_role("button", name="Save the review").click(timeout=60_000)
             expect(page.locator(".messages")).to_contain_text("Review saved")
 
             _sign_in(page, base_url, "farah@example.org", "browser-test-9")

@@ -32,8 +32,10 @@ def market():
         private_organisation, private_owner, **{**XRAY_OFFER_ZH, "title": "私有的胸片诊断", "visibility": "private"}
     )
     expired_offer = published(country="CN", **{**XRAY_OFFER_ZH, "title": "过期的胸片诊断"})
-    Opportunity.objects.filter(pk=expired_offer.pk).update(expires_on=timezone.localdate() - timedelta(days=1))
     matching.rebuild()
+    # It expires after the lists were made: stored rows still point at it (the refresh has not run).
+    assert market_lists_include(request, expired_offer)
+    Opportunity.objects.filter(pk=expired_offer.pk).update(expires_on=timezone.localdate() - timedelta(days=1))
     return {
         "requester": requester,
         "request": request,
@@ -44,11 +46,12 @@ def market():
     }
 
 
-def _titles(matches):
-    return {match.other.title for match in matches}
+def market_lists_include(request, other):
+    return request.matches.filter(other=other).exists()
 
 
 def test_the_engine_never_matches_a_private_or_expired_profile_with_others(market):
+    matching.rebuild()
     others = set(market["request"].matches.values_list("other_id", flat=True))
     assert market["public"].pk in others
     assert market["private"].pk not in others
@@ -64,7 +67,8 @@ def test_a_private_profile_still_gets_its_own_matches_for_its_owner(market, clie
 
 
 def _hide_without_refresh(market):
-    """Turn the public offer private and let another expire, as a concurrent edit would, before any refresh."""
+    """Turn the public offer private, as a concurrent edit would, before any refresh (the expired one
+    already expired after the lists were made)."""
     assert market["request"].matches.filter(other=market["public"]).exists()
     Opportunity.objects.filter(pk=market["public"].pk).update(visibility="private")
 
@@ -134,3 +138,32 @@ def test_staff_see_every_live_match(market, client):
     body = client.get("/matches/all/").content.decode()
     assert market["public"].title in body
     assert market["expired"].title not in body
+
+
+def test_a_member_of_two_organisations_cannot_carry_a_private_profile_across(market):
+    from silkbridge.accounts.tests.factories import MembershipFactory
+    from silkbridge.marketplace import services
+
+    owner = market["private_owner"]
+    _, other_organisation = member()
+    MembershipFactory(user=owner, organisation=other_organisation)
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        services.interest_express(
+            actor=owner, organisation=other_organisation, opportunity=market["private"], message="Hello"
+        )
+
+
+def test_a_private_organisations_public_profile_stays_private(client):
+    owner, organisation = member(country="CN", visibility="private")
+    hidden = published(organisation, owner, **{**XRAY_OFFER_ZH, "title": "私有组织的公开信息"})
+    requester, requester_organisation = member()
+    request = published(requester_organisation, requester, **XRAY_REQUEST_EN)
+    matching.rebuild()
+    assert not request.matches.filter(other=hidden).exists()
+    assert hidden.matches.filter(other=request).exists()  # its owner still gets matches
+    assert client.get(f"/marketplace/{hidden.pk}/").status_code == 404
+    client.login(email=requester.email, password=PASSWORD)
+    assert hidden.title not in client.get("/marketplace/").content.decode()
+    assert client.get(f"/api/v1/opportunities/{hidden.pk}").status_code == 404

@@ -61,6 +61,8 @@ def test_stated_sectors_and_technologies_are_kept_not_replaced_by_suggestions():
         ({"kind": "partnership"}, "kind"),
         ({"title": ""}, "title"),
         ({"owner": "someone"}, "owner"),
+        ({"expires_on": "2000-01-01"}, "expires_on"),
+        ({"expires_on": "9999-12-31"}, "expires_on"),
     ],
 )
 def test_bad_input_names_the_field_and_writes_nothing(fields, field):
@@ -109,7 +111,7 @@ def test_changes_requested_go_back_to_draft_with_the_comment(django_capture_on_c
     assert "Say which hospitals." in mail.outbox[0].body
 
 
-def test_an_owner_edit_of_a_published_profile_goes_back_to_review_and_leaves_matches():
+def test_an_owner_edit_of_a_published_profile_goes_back_to_review_and_out_of_the_matches():
     offer = published(country="CN", **XRAY_OFFER_ZH)
     user, organisation = member()
     request = published(organisation, user, **XRAY_REQUEST_EN)
@@ -166,3 +168,18 @@ def test_amounts_are_stored_exactly():
     )
     assert opportunity.amount_min == Decimal("1200000.50")
     assert opportunity.currency == "PKR"
+
+
+def test_renewal_never_runs_past_two_years_and_an_edited_expired_profile_is_reviewed_again():
+    user, organisation = member()
+    far = timezone.localdate() + timedelta(days=700)
+    opportunity = published(organisation, user, **XRAY_REQUEST_EN, expires_on=far)
+    services.opportunity_renew(actor=user, opportunity=opportunity)
+    opportunity.refresh_from_db()
+    assert opportunity.expires_on == timezone.localdate() + services.MAX_LIFETIME
+    Opportunity.objects.filter(pk=opportunity.pk).update(status="expired")
+    services.opportunity_update(actor=user, opportunity=opportunity, fields={"title": "Rewritten while expired"})
+    opportunity.refresh_from_db()
+    assert opportunity.status == "under_review"
+    with pytest.raises(ValidationError):
+        services.opportunity_renew(actor=user, opportunity=opportunity)

@@ -244,9 +244,14 @@ def _remove_spans(text: str, spans: list[tuple[int, int]]) -> str:
     return " ".join(pieces)
 
 
+# libyaml's safe loader when PyYAML was built with it (the wheels are): the glossary parses in a
+# fraction of the pure-Python loader's time, which the first match refresh of a process waits for.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_yaml(path: Path) -> Any:
     with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return yaml.load(handle, Loader=_SAFE_LOADER)
 
 
 @lru_cache(maxsize=4)

