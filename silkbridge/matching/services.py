@@ -287,7 +287,7 @@ def _store(index: MatchIndex, opportunity: Opportunity, *, k: int) -> list[str]:
     ]
     with transaction.atomic():
         # Two workers refreshing the same profile take turns (on PostgreSQL; SQLite serialises writes).
-        Opportunity.objects.select_for_update().filter(pk=opportunity.pk).exists()
+        list(Opportunity.objects.select_for_update().filter(pk=opportunity.pk).values_list("pk", flat=True))
         Match.objects.filter(opportunity=opportunity).delete()
         Match.objects.bulk_create(rows)
     return [match.id for match in found]
