@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
@@ -68,20 +68,8 @@ def _fresh(pk: int) -> Opportunity:
 )
 @paginate(PagePagination)
 def opportunity_list(request: HttpRequest, filters: Query[OpportunityFilters]) -> QuerySet[Opportunity]:
-    opportunities = selectors.opportunities_browse(auth_user(request)).prefetch_related("sectors", "concepts")
-    if filters.q:
-        opportunities = opportunities.filter(Q(title__icontains=filters.q) | Q(description__icontains=filters.q))
-    if filters.kind:
-        opportunities = opportunities.filter(kind=filters.kind)
-    if filters.sector:
-        opportunities = opportunities.filter(
-            Q(sectors__code=filters.sector) | Q(sectors__code__startswith=filters.sector + ".")
-        ).distinct()
-    if filters.country:
-        opportunities = opportunities.filter(organisation__country=filters.country.upper())
-    if filters.language:
-        opportunities = opportunities.filter(language=filters.language)
-    return opportunities
+    options = filters.dict(exclude_none=True)
+    return selectors.opportunities_search(viewer=auth_user(request), **options).prefetch_related("sectors", "concepts")
 
 
 @router.get(

@@ -80,6 +80,29 @@ def is_open_to(*, viewer: Any, opportunity: Opportunity) -> bool:
     return Opportunity.objects.filter(shown_to_others_q(viewer), pk=opportunity.pk).exists()
 
 
+def opportunities_search(
+    *, viewer: Any, q: str = "", kind: str = "", sector: str = "", country: str = "", language: str = ""
+) -> QuerySet[Opportunity]:
+    """The browse list (pages and API alike), filtered: words in the title, summary or description,
+    type, sector (a field includes its sub-fields), the organisation's country, the text's language."""
+    opportunities = opportunities_browse(viewer)
+    if q:
+        opportunities = opportunities.filter(
+            Q(title__icontains=q) | Q(summary__icontains=q) | Q(description__icontains=q)
+        )
+    if kind:
+        opportunities = opportunities.filter(kind=kind)
+    if sector:
+        opportunities = opportunities.filter(
+            Q(sectors__code=sector) | Q(sectors__code__startswith=sector + ".")
+        ).distinct()
+    if country:
+        opportunities = opportunities.filter(organisation__country=country.upper())
+    if language:
+        opportunities = opportunities.filter(language=language)
+    return opportunities
+
+
 def opportunity_get(*, viewer: Any, pk: int) -> Opportunity:
     """One profile the viewer may see; Opportunity.DoesNotExist otherwise (pages answer 404)."""
     return opportunities_visible_to(viewer).get(pk=pk)

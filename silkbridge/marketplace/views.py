@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -64,23 +63,8 @@ def _profile_errors(form: OpportunityForm, error: ValidationError) -> None:
 
 def opportunity_list_view(request: HttpRequest) -> HttpResponse:
     form = OpportunityFilterForm(request.GET or None)
-    opportunities = selectors.opportunities_browse(request.user)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            opportunities = opportunities.filter(
-                Q(title__icontains=data["q"]) | Q(summary__icontains=data["q"]) | Q(description__icontains=data["q"])
-            )
-        if data["kind"]:
-            opportunities = opportunities.filter(kind=data["kind"])
-        if data["sector"]:
-            opportunities = opportunities.filter(
-                Q(sectors__code=data["sector"]) | Q(sectors__code__startswith=data["sector"] + ".")
-            ).distinct()
-        if data["country"]:
-            opportunities = opportunities.filter(organisation__country=data["country"])
-        if data["language"]:
-            opportunities = opportunities.filter(language=data["language"])
+    filters = form.cleaned_data if form.is_valid() else {}
+    opportunities = selectors.opportunities_search(viewer=request.user, **filters)
     page = Paginator(opportunities.prefetch_related("sectors"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "marketplace/opportunity_list.html", {"form": form, "page": page})
 

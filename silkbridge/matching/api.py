@@ -15,7 +15,7 @@ from silkbridge.directory.models import content_language
 from silkbridge.marketplace import selectors as marketplace_selectors
 from silkbridge.marketplace.models import Opportunity
 from silkbridge.matching import selectors, services
-from silkbridge.matching.models import CurrencyRate, Match
+from silkbridge.matching.models import CurrencyRate
 from silkbridge.matching.schemas import (
     FeedbackIn,
     FeedbackOut,
@@ -107,10 +107,8 @@ class _LazyOut:
 )
 def match_feedback(request: HttpRequest, match_id: int, payload: FeedbackIn) -> Any:
     user = auth_user(request)
-    match = Match.objects.select_related("opportunity__organisation", "other").filter(pk=match_id).first()
-    if match is None or not marketplace_selectors.can_manage(user=user, opportunity=match.opportunity):
-        raise Http404(_("No such match."))
-    if not selectors.matches_for(viewer=user, opportunity=match.opportunity).filter(pk=match.pk).exists():
+    match = selectors.match_to_judge(viewer=user, match_id=match_id)
+    if match is None:
         raise Http404(_("No such match."))
     feedback = services.feedback_give(actor=user, match=match, useful=payload.useful)
     return {"match": match.pk, "useful": feedback.useful}

@@ -33,6 +33,19 @@ def matches_for(*, viewer: Any, opportunity: Opportunity) -> QuerySet[Match]:
     return _base().filter(opportunity=opportunity).filter(_other_shown_q(viewer)).order_by("rank")
 
 
+def match_to_judge(*, viewer: Any, match_id: int) -> Match | None:
+    """A match the viewer may mark useful or not: of a profile their organisation (or staff) manages,
+    and still showable to them; None otherwise (pages and API answer 404)."""
+    from silkbridge.marketplace.selectors import can_manage
+
+    match = _base().filter(pk=match_id).first()
+    if match is None or not can_manage(user=viewer, opportunity=match.opportunity):
+        return None
+    if not matches_for(viewer=viewer, opportunity=match.opportunity).filter(pk=match.pk).exists():
+        return None
+    return match
+
+
 def matches_of_user(*, user: Any) -> QuerySet[Match]:
     """The matches of all live profiles of the user's organisations, best first."""
     return (

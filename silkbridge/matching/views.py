@@ -121,10 +121,8 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def feedback_view(request: HttpRequest, match_id: int) -> HttpResponse:
-    match = Match.objects.select_related("opportunity__organisation", "other").filter(pk=match_id).first()
-    if match is None or not marketplace_selectors.can_manage(user=request.user, opportunity=match.opportunity):
-        raise Http404(_("No such match."))
-    if not selectors.matches_for(viewer=request.user, opportunity=match.opportunity).filter(pk=match.pk).exists():
+    match = selectors.match_to_judge(viewer=request.user, match_id=match_id)
+    if match is None:
         raise Http404(_("No such match."))
     if request.POST.get("useful") not in {"yes", "no"}:
         messages.error(request, _("Say whether the match is useful or not."))
