@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from silkbridge.directory.choices import Visibility
 from silkbridge.events.choices import DayPart, MeetingStatus, ParticipantStatus, RequestStatus
 from silkbridge.events.models import Booking, Event, Meeting, MeetingRating, MeetingRequest, Participant, Slot
 from silkbridge.marketplace.selectors import live_q, offered_to_others_q
@@ -57,7 +58,9 @@ def participant_list(
             Q(organisation__name_en__icontains=query)
             | Q(organisation__name_local__icontains=query)
             | Q(interests__icontains=query)
-            | Q(organisation__description__icontains=query)
+            # A private organisation shows the event who it is, not its description: the directory's
+            # rule, so that a search cannot read the description out word by word.
+            | (Q(organisation__description__icontains=query) & ~Q(organisation__visibility=Visibility.PRIVATE))
         )
     if viewer_participant is None:
         return participants.order_by("organisation__country", "organisation__name_en", "pk")

@@ -148,8 +148,11 @@ class ContactsOut(Schema):
 class InterestOut(Schema):
     id: int
     opportunity: int = Field(..., alias="opportunity_id")
-    opportunity_title: str = Field(..., alias="opportunity.title")
-    owner: OrganisationRef = Field(..., alias="opportunity.organisation")
+    opportunity_available: bool = Field(
+        ..., description="False when the profile is no longer shown to you (private, closed or expired)."
+    )
+    opportunity_title: str | None = Field(None, description="Null when the profile is no longer available to you.")
+    owner: OrganisationRef | None = Field(None, description="Null when the profile is no longer available to you.")
     organisation: OrganisationRef
     message: str
     status: InterestStatus
@@ -158,6 +161,20 @@ class InterestOut(Schema):
     created_at: datetime
     answered_at: datetime | None
     contacts: ContactsOut | None = Field(None, description="Both sides' contacts, once accepted.")
+
+    # The profile's fields pass through its own visibility (marked by the marketplace selectors):
+    # an interest outlives the profile's visibility and must not carry what the profile's 404 hides.
+    @staticmethod
+    def resolve_opportunity_available(obj: Any) -> bool:
+        return bool(getattr(obj, "opportunity_visible", False))
+
+    @staticmethod
+    def resolve_opportunity_title(obj: Any) -> str | None:
+        return obj.opportunity.title if getattr(obj, "opportunity_visible", False) else None
+
+    @staticmethod
+    def resolve_owner(obj: Any) -> Any:
+        return obj.opportunity.organisation if getattr(obj, "opportunity_visible", False) else None
 
     @staticmethod
     def resolve_decline_reason(obj: Any) -> str | None:

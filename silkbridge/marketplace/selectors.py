@@ -3,13 +3,16 @@
 - Others see a profile only while it is live (published and not past its expiry date) and its
   visibility allows: public to everyone, members to signed-in users, private to nobody outside.
 - The owning organisation's members and staff see every profile of theirs, whatever its status.
+- A profile read through a relation (an expression of interest) follows the same rule: the interest
+  carries `opportunity_visible`, and where it is False the reader gets neither the profile's title nor
+  its owner nor the owner's contacts, only "profile no longer available".
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from silkbridge.accounts.models import Membership
@@ -56,12 +59,22 @@ def _own_q(viewer: Any, prefix: str = "") -> Q:
     return Q(**{f"{prefix}organisation__memberships__user": viewer})
 
 
+def visible_to_q(viewer: Any, prefix: str = "") -> Q:
+    """What `opportunities_visible_to` lets a non-staff viewer see, as a condition usable through a
+    relation (prefix "opportunity__")."""
+    return shown_to_others_q(viewer, prefix) | Q(**{f"{prefix}organisation_id__in": organisation_ids_of(viewer)})
+
+
 def opportunities_visible_to(viewer: Any) -> QuerySet[Opportunity]:
     base = Opportunity.objects.select_related("organisation")
     if getattr(viewer, "is_staff", False):
         return base.all()
-    own_ids = organisation_ids_of(viewer)
-    return base.filter(shown_to_others_q(viewer) | Q(organisation_id__in=own_ids))
+    return base.filter(visible_to_q(viewer))
+
+
+def is_visible_to(*, viewer: Any, opportunity_id: int) -> bool:
+    """Whether the profile selector lets the viewer see this profile (as owner, staff or another)."""
+    return opportunities_visible_to(viewer).filter(pk=opportunity_id).exists()
 
 
 def opportunities_browse(viewer: Any) -> QuerySet[Opportunity]:
@@ -141,37 +154,56 @@ _INTEREST_RELATED = ("opportunity__organisation", "organisation", "created_by", 
 _INTEREST_CONTACTS = ("opportunity__organisation__contacts", "organisation__contacts")
 
 
+def _with_opportunity_visibility(
+    interests: QuerySet[ExpressionOfInterest], viewer: Any
+) -> QuerySet[ExpressionOfInterest]:
+    """Mark each interest with whether the viewer may see its profile (`opportunity_visible`): the
+    interest outlives the profile's visibility, and must not carry what the profile selector hides."""
+    if getattr(viewer, "is_staff", False):
+        visible: Any = Value(True, output_field=BooleanField())
+    else:
+        visible = Case(
+            When(visible_to_q(viewer, "opportunity__"), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    return interests.annotate(opportunity_visible=visible)
+
+
 def interests_received(*, user: Any) -> QuerySet[ExpressionOfInterest]:
-    return (
+    interests = (
         ExpressionOfInterest.objects.select_related(*_INTEREST_RELATED)
         .prefetch_related(*_INTEREST_CONTACTS)
         .filter(opportunity__organisation_id__in=organisation_ids_of(user))
         .order_by("-created_at")
     )
+    return _with_opportunity_visibility(interests, user)
 
 
 def interests_sent(*, user: Any) -> QuerySet[ExpressionOfInterest]:
-    return (
+    interests = (
         ExpressionOfInterest.objects.select_related(*_INTEREST_RELATED)
         .prefetch_related(*_INTEREST_CONTACTS)
         .filter(organisation_id__in=organisation_ids_of(user))
         .order_by("-created_at")
     )
+    return _with_opportunity_visibility(interests, user)
 
 
 def interest_get(*, viewer: Any, pk: int) -> ExpressionOfInterest:
-    """An expression of interest its two organisations and staff may see; DoesNotExist otherwise."""
-    interests = ExpressionOfInterest.objects.select_related(
-        "opportunity__organisation", "organisation", "created_by", "answered_by"
-    )
+    """An expression of interest its two organisations and staff may see; DoesNotExist otherwise.
+    Its `opportunity_visible` says whether the viewer may also see the profile's title and owner."""
+    interests = ExpressionOfInterest.objects.select_related(*_INTEREST_RELATED)
     if not getattr(viewer, "is_staff", False):
         own = organisation_ids_of(viewer)
         interests = interests.filter(Q(organisation_id__in=own) | Q(opportunity__organisation_id__in=own))
-    return interests.get(pk=pk)
+    return _with_opportunity_visibility(interests, viewer).get(pk=pk)
 
 
 def interest_contacts(*, interest: ExpressionOfInterest) -> dict[str, list[dict[str, str]]] | None:
-    """Once accepted, each side's contacts (all of them, and the people who wrote); None before."""
+    """Once accepted, each side's contacts (all of them, and the people who wrote); None before. The
+    owner's side is empty for a reader who may no longer see the profile (it would name the owner);
+    `interest` comes from interest_get / interests_sent / interests_received, which mark that."""
     if interest.status != InterestStatus.ACCEPTED:
         return None
 
@@ -187,8 +219,9 @@ def interest_contacts(*, interest: ExpressionOfInterest) -> dict[str, list[dict[
                 known.add(person.email)
         return contacts
 
+    shows_owner = getattr(interest, "opportunity_visible", False)
     return {
-        "owner": side(interest.opportunity.organisation, [interest.answered_by]),
+        "owner": side(interest.opportunity.organisation, [interest.answered_by]) if shows_owner else [],
         "interested": side(interest.organisation, [interest.created_by]),
     }
 

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from silkbridge.accounts.models import Membership, User
 from silkbridge.core.countries import is_country_code
@@ -381,12 +382,32 @@ def interest_answer(
     interest.answered_by = actor
     interest.answered_at = timezone.now()
     interest.save()
-    send_after_commit(
-        users=selectors.members_of(interest.organisation_id),
-        template="marketplace/email/interest_answered.txt",
-        context={"interest": interest, "opportunity": interest.opportunity, "link": _interest_link(interest)},
-    )
+    _tell_sender(interest)
     return interest
+
+
+# Lazy: rendered in each recipient's language.
+PROFILE_NO_LONGER_AVAILABLE = gettext_lazy("Profile no longer available")
+
+
+def _tell_sender(interest: ExpressionOfInterest) -> None:
+    """E-mail the interested organisation's members the answer. The profile's title goes only to those
+    the profile selector still lets see it: the owner may have made it private since the interest."""
+    recipients = selectors.members_of(interest.organisation_id)
+    seeing = [
+        user for user in recipients if selectors.is_visible_to(viewer=user, opportunity_id=interest.opportunity_id)
+    ]
+    groups = (
+        (seeing, interest.opportunity.title),
+        ([user for user in recipients if user not in seeing], PROFILE_NO_LONGER_AVAILABLE),
+    )
+    for users, title in groups:
+        if users:
+            send_after_commit(
+                users=users,
+                template="marketplace/email/interest_answered.txt",
+                context={"interest": interest, "opportunity_title": title, "link": _interest_link(interest)},
+            )
 
 
 @transaction.atomic
