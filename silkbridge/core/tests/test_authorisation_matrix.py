@@ -1,0 +1,864 @@
+"""The authorisation matrix: every route of the site and of the API, for every kind of user, on every
+channel (page, API with a token, API with the session, CSV/XLSX, .ics and feed, PDF, search, e-mail).
+
+Each route's rule is stated once, in PAGES (by URL name) and API (by "METHOD /path" of the OpenAPI
+document). A route that has no row fails `test_every_route_has_a_row`, so a new endpoint cannot ship
+without someone deciding who may use it; a row whose route is gone fails too.
+
+A rule answers, for a principal and an object, one of:
+- "ok": the principal gets the page (200) — and every secret title it may see is there when asked;
+- "login": anonymous (or, where stated, refused) — a page redirects to the sign-in page, the API 401;
+- 403 / 404: refused, with that status (404 where a 403 would reveal that the object exists).
+
+Every 200 is searched for the secret titles (SECRETS) the principal may not see: none may appear.
+Write routes are checked for their refusals only (the successes are each app's own tests), and a
+refused write must leave every table as it was.
+
+The world (organisations, profiles in each state, an interest, matches, an event with a meeting, an
+assessment) is built once for the module and rolled back at its end; each cell runs in its own
+savepoint.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from silkbridge.accounts.services import api_token_create
+from silkbridge.accounts.tests.factories import MembershipFactory, StaffFactory, UserFactory
+from silkbridge.directory.models import Contact
+from silkbridge.directory.tests.factories import OrganisationFactory
+from silkbridge.marketplace import services as marketplace
+from silkbridge.marketplace.models import Opportunity
+from silkbridge.matching.models import Match
+
+ANONYMOUS, MEMBER_A, MEMBER_B, MEMBER_AB, REVIEWER, STAFF = PRINCIPALS = (
+    "anonymous",
+    "member_a",
+    "member_b",
+    "member_ab",
+    "reviewer",
+    "staff",
+)
+SIGNED_IN = frozenset(PRINCIPALS) - {ANONYMOUS}
+OF_A = frozenset({MEMBER_A, MEMBER_AB, STAFF})  # members of the owning organisation A, and staff
+WORD = "Zephyrine"  # every secret contains it; searches ask for it (the word echoed back is no secret)
+
+# Profiles of organisation A in every state, and who may see each (the marketplace's profile selector).
+PROFILE_SEEN_BY: dict[str, frozenset[str]] = {
+    "public": frozenset(PRINCIPALS),
+    "members": SIGNED_IN,
+    "private": OF_A,
+    "draft": OF_A,
+    "under_review": OF_A,
+    "changes_requested": OF_A,
+    "expired": OF_A,
+    "closed": OF_A,
+    "gone_private": OF_A,  # was public when B expressed interest (finding 1)
+    "private_organisation": frozenset({STAFF}),  # a public profile of a private organisation
+}
+PROFILES = tuple(PROFILE_SEEN_BY)
+ORGANISATION_SEEN_BY = {"a": frozenset(PRINCIPALS), "members": SIGNED_IN, "private": frozenset({STAFF})}
+ORGANISATIONS = tuple(ORGANISATION_SEEN_BY)
+
+
+def _title(state: str) -> str:
+    return f"{WORD} {state.replace('_', ' ')} profile" if state != "public" else "Matrix public profile"
+
+
+# Secret text -> who may see it. Every 200 response is checked against this whole table.
+SECRETS: dict[str, frozenset[str]] = {
+    **{_title(state): seen for state, seen in PROFILE_SEEN_BY.items() if state != "public"},
+    f"{WORD} Private Organisation": frozenset({STAFF}),
+    f"{WORD} Members Organisation": SIGNED_IN,
+    f"{WORD} interest message": frozenset({MEMBER_A, MEMBER_B, MEMBER_AB, STAFF}),
+    f"{WORD} staff review note": OF_A,
+    "zephyrine.hidden@alpha.example": OF_A,  # organisation A's contact that is not public
+    f"{WORD} draft event": frozenset({STAFF}),
+    f"{WORD} participant wish": frozenset({MEMBER_A, MEMBER_B, STAFF}),  # A's participant's interests
+    f"{WORD} data centre": frozenset({MEMBER_A, REVIEWER, STAFF}),  # member A's design
+}
+
+
+# --- rules ------------------------------------------------------------------------------------------
+
+Expect = str | int
+Rule = Callable[[str, str | None], Expect]
+
+
+def public(principal: str, obj: str | None = None) -> Expect:
+    return "ok"
+
+
+def signed_in(principal: str, obj: str | None = None) -> Expect:
+    return "login" if principal == ANONYMOUS else "ok"
+
+
+def anonymous_only(principal: str, obj: str | None = None) -> Expect:
+    """Sign-in and sign-up pages: shown to everyone (a signed-in user may switch account)."""
+    return "ok"
+
+
+def only(allowed: frozenset[str], *, refused: Expect = 404, anonymous: Expect = "login") -> Rule:
+    def rule(principal: str, obj: str | None = None) -> Expect:
+        if principal in allowed:
+            return "ok"
+        return anonymous if principal == ANONYMOUS else refused
+
+    rule.__name__ = f"only({', '.join(sorted(allowed))}; else {refused})"
+    return rule
+
+
+def each(default: Expect, **expected: Expect) -> Rule:
+    """Stated principal by principal, where refusals differ (403 where the object is no secret)."""
+
+    def rule(principal: str, obj: str | None = None) -> Expect:
+        return expected.get(principal, default)
+
+    rule.__name__ = f"each({expected}; else {default})"
+    return rule
+
+
+def everyone_gets(status: int) -> Rule:
+    """A link with a wrong or forged token: the same answer for everyone."""
+    return each(status)
+
+
+STAFF_ONLY = only(frozenset({STAFF}), refused=403)
+STAFF_ONLY_404 = only(frozenset({STAFF}), refused=404)
+STAFF_ONLY_TO_LOGIN = only(frozenset({STAFF}), refused="login")  # Django's user_passes_test
+OWNERS_OF_A = only(OF_A)
+OWNERS_OF_B = only(frozenset({MEMBER_B, MEMBER_AB, STAFF}))
+# Edit and members need the owner role; A is public, so a 403 reveals nothing.
+OWNER_ROLE_OF_A = only(frozenset({MEMBER_A, STAFF}), refused=403)
+INTEREST_PARTIES = only(frozenset({MEMBER_A, MEMBER_B, MEMBER_AB, STAFF}))
+PARTICIPANTS = only(frozenset({MEMBER_A, MEMBER_B}), refused=403)  # the not-registered page is a 403
+PARTICIPANTS_API = only(frozenset({MEMBER_A, MEMBER_B}), refused=404)  # "you are not registered"
+ASSESSMENT_READERS = only(frozenset({MEMBER_A, REVIEWER, STAFF}))
+ASSESSMENT_DELETERS = each(404, anonymous="login", member_a="ok", staff="ok", reviewer=403)  # reviewers read only
+
+
+def profile_seen(principal: str, obj: str | None) -> Expect:
+    """The profile selector: a profile one may not see answers 404, also to anonymous visitors."""
+    assert obj is not None
+    return "ok" if principal in PROFILE_SEEN_BY[obj] else 404
+
+
+def profile_managed(principal: str, obj: str | None) -> Expect:
+    """Sign-in first; then its organisation's members and staff; everyone else 404."""
+    if obj == "private_organisation":  # not A's: only staff among the principals
+        return STAFF_ONLY_404(principal, obj)
+    return OWNERS_OF_A(principal, obj)
+
+
+profile_managed_api = profile_managed
+
+
+def organisation_seen(principal: str, obj: str | None) -> Expect:
+    assert obj is not None
+    return "ok" if principal in ORGANISATION_SEEN_BY[obj] else 404
+
+
+def event_seen(principal: str, obj: str | None) -> Expect:
+    return "ok" if obj == "published" or principal == STAFF else 404
+
+
+def feed_token_holder(principal: str, obj: str | None) -> Expect:
+    """The subscribable calendar: the unguessable token is the key, whoever holds it."""
+    return "ok" if obj == "right_token" else 404
+
+
+# --- the table: one row per route -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    rule: Rule
+    kwargs: Callable[[Any, str | None], dict[str, Any]] = lambda world, obj: {}
+    objects: tuple[str | None, ...] = (None,)
+    method: str = "GET"
+    query: dict[str, str] = field(default_factory=dict)
+    body: dict[str, Any] | Callable[[Any], dict[str, Any]] | None = None
+    channel: str = "page"  # page, csv, xlsx, ics, pdf, json, file
+    why: str = ""
+
+
+def _pk(kind: str) -> Callable[[Any, str | None], dict[str, Any]]:
+    return lambda world, obj: {"pk": world.profiles[obj or kind].pk}
+
+
+PROFILE = _pk("public")
+INTEREST = lambda world, obj: {"pk": world.interest.pk}  # noqa: E731
+EVENT = lambda world, obj: {"slug": world.events[obj or "published"].slug}  # noqa: E731
+ASSESSMENT = lambda world, obj: {"reference": world.assessment.reference}  # noqa: E731
+ORGANISATION = lambda world, obj: {"key": world.organisations[obj or "a"].key}  # noqa: E731
+SEARCH = {"q": WORD}
+
+PAGES: dict[str, Row] = {
+    # site
+    "core:home": Row(public),
+    "core:language_switch": Row(public, method="POST", body={"language": "en"}),
+    "api:openapi-json": Row(public, channel="json"),
+    "api:openapi-view": Row(public),
+    "api:api-root": Row(everyone_gets(404), why="the API's root is no document; /api/v1/docs is"),
+    # accounts
+    "accounts:login": Row(anonymous_only),
+    "accounts:logout": Row(public, method="POST", body={}, why="logging out is harmless for anyone"),
+    "accounts:signup": Row(anonymous_only),
+    "accounts:verify_email": Row(everyone_gets(400), kwargs=lambda w, o: {"uidb64": "AA", "token": "bad-token"}),
+    "accounts:resend_verification": Row(public, method="POST", body={}, why="asks for the address by form"),
+    "accounts:preferences": Row(signed_in),
+    "accounts:tokens": Row(signed_in),
+    "accounts:token_revoke": Row(
+        only(frozenset({MEMBER_A}), refused=302),
+        kwargs=lambda w, o: {"token_id": w.token_ids[MEMBER_A]},
+        method="POST",
+        body={},
+        why="a token is revoked by its own user only",
+    ),
+    "accounts:password_reset": Row(public),
+    "accounts:password_reset_done": Row(public),
+    "accounts:password_reset_confirm": Row(public, kwargs=lambda w, o: {"uidb64": "AA", "token": "bad-token"}),
+    "accounts:password_reset_complete": Row(public),
+    # directory (search included)
+    "directory:organisation_list": Row(public, query=SEARCH),
+    "directory:organisation_create": Row(signed_in),
+    "directory:import": Row(STAFF_ONLY_TO_LOGIN),
+    "directory:sector_list": Row(public),
+    "directory:organisation_detail": Row(organisation_seen, ORGANISATION, objects=ORGANISATIONS),
+    "directory:organisation_edit": Row(OWNER_ROLE_OF_A, ORGANISATION),
+    "directory:organisation_members": Row(OWNER_ROLE_OF_A, ORGANISATION),
+    "directory:membership_remove": Row(
+        OWNER_ROLE_OF_A,
+        lambda w, o: {"key": w.organisations["a"].key, "membership_id": w.membership_ab_in_a},
+        method="POST",
+        body={},
+    ),
+    "directory:organisation_verify": Row(STAFF_ONLY_TO_LOGIN, ORGANISATION, method="POST", body={"verified": "yes"}),
+    # zones
+    "zones:zone_list": Row(public),
+    "zones:zone_detail": Row(public, lambda w, o: {"key": w.zone_key}),
+    # data centres (PDF, JSON and the design file are channels of their own)
+    "datacenters:assessment_list": Row(signed_in),
+    "datacenters:example": Row(public, lambda w, o: {"name": "tier1.yaml"}, channel="file"),
+    "datacenters:schema": Row(public, channel="file"),
+    "datacenters:assessment_detail": Row(ASSESSMENT_READERS, ASSESSMENT),
+    "datacenters:assessment_pdf": Row(ASSESSMENT_READERS, ASSESSMENT, channel="pdf"),
+    "datacenters:assessment_json": Row(ASSESSMENT_READERS, ASSESSMENT, channel="json"),
+    "datacenters:assessment_design": Row(ASSESSMENT_READERS, ASSESSMENT, channel="file"),
+    "datacenters:assessment_delete": Row(ASSESSMENT_DELETERS, ASSESSMENT, method="POST", body={}),
+    # events: staff pages and exports
+    "events:event_new": Row(STAFF_ONLY),
+    "events:manage": Row(STAFF_ONLY, EVENT),
+    "events:schedule_run": Row(STAFF_ONLY, EVENT, method="POST", body={}),
+    "events:participant_status": Row(
+        STAFF_ONLY,
+        lambda w, o: {"slug": w.events["published"].slug, "participant_id": w.participants["b"].pk},
+        method="POST",
+        body={"status": "rejected"},
+    ),
+    "events:slots_add": Row(STAFF_ONLY, EVENT, method="POST", body={}),
+    "events:reminders": Row(STAFF_ONLY, EVENT, method="POST", body={}),
+    "events:meetings": Row(STAFF_ONLY, EVENT),
+    "events:meeting_mark": Row(
+        STAFF_ONLY,
+        lambda w, o: {"slug": w.events["published"].slug, "meeting_id": w.meeting.pk},
+        method="POST",
+        body={"status": "no_show"},
+    ),
+    "events:export": Row(
+        STAFF_ONLY,
+        lambda w, o: {"slug": w.events["published"].slug, "fmt": o},
+        objects=("csv", "xlsx"),
+        channel="export",
+    ),
+    # events: participants (.ics and the feed are channels of their own)
+    "events:event_list": Row(public),
+    "events:feed": Row(
+        feed_token_holder,
+        lambda w, o: {"token": w.participants["a"].feed_token if o == "right_token" else "not-a-token"},
+        objects=("right_token", "wrong_token"),
+        channel="ics",
+    ),
+    "events:event_detail": Row(event_seen, EVENT, objects=("published", "draft")),
+    "events:register": Row(signed_in, EVENT),
+    "events:participants": Row(PARTICIPANTS, EVENT, query=SEARCH),
+    "events:request_new": Row(
+        PARTICIPANTS,
+        lambda w, o: {"slug": w.events["published"].slug, "participant_id": w.participants["b"].pk},
+    ),
+    "events:requests": Row(PARTICIPANTS, EVENT),
+    "events:request_answer": Row(
+        only(frozenset({MEMBER_B}), refused=404, anonymous="login"),
+        lambda w, o: {"slug": w.events["published"].slug, "request_id": w.meeting.request_id},
+        method="POST",
+        body={"action": "decline"},
+    ),
+    "events:request_cancel": Row(
+        only(frozenset({MEMBER_A, MEMBER_B}), refused=404),
+        lambda w, o: {"slug": w.events["published"].slug, "request_id": w.meeting.request_id},
+        method="POST",
+        body={},
+    ),
+    "events:agenda": Row(PARTICIPANTS, EVENT),
+    "events:agenda_ics": Row(PARTICIPANTS, EVENT, channel="ics"),
+    "events:meeting_rate": Row(
+        only(frozenset({MEMBER_A, MEMBER_B})),  # a POST by a non-participant answers 404
+        lambda w, o: {"slug": w.events["published"].slug, "meeting_id": w.meeting.pk},
+        method="POST",
+        body={},
+    ),
+    # marketplace (search included)
+    "marketplace:opportunity_list": Row(public, query=SEARCH),
+    "marketplace:opportunity_create": Row(signed_in),
+    "marketplace:mine": Row(signed_in),
+    "marketplace:review_queue": Row(STAFF_ONLY),
+    "marketplace:opportunity_detail": Row(profile_seen, PROFILE, objects=PROFILES),
+    "marketplace:opportunity_edit": Row(
+        profile_managed, PROFILE, objects=tuple(p for p in PROFILES if p not in {"closed", "private_organisation"})
+    ),
+    "marketplace:opportunity_review": Row(
+        STAFF_ONLY, _pk("under_review"), method="POST", body={"decision": "comment", "comment": "x"}
+    ),
+    "marketplace:interest_create": Row(
+        only(frozenset({MEMBER_B, MEMBER_AB}), refused=400),
+        _pk("public"),
+        method="POST",
+        body={"message": "Hello"},
+        why="members of another organisation; the others have no organisation to send from (form error)",
+    ),
+    "marketplace:opportunity_action": Row(
+        profile_managed, lambda w, o: {"pk": w.profiles["public"].pk, "action": "close"}, method="POST", body={}
+    ),
+    "marketplace:interest_detail": Row(INTEREST_PARTIES, INTEREST),
+    "marketplace:interest_answer": Row(
+        each(404, anonymous="login", member_a="ok", member_ab="ok", staff="ok", member_b=403),
+        INTEREST,
+        method="POST",
+        body={"action": "accept"},
+    ),
+    "marketplace:interest_withdraw": Row(
+        each(404, anonymous="login", member_b="ok", member_ab="ok", staff="ok", member_a=403),
+        INTEREST,
+        method="POST",
+        body={},
+    ),
+    # matching (CSV is a channel of its own)
+    "matching:dashboard": Row(signed_in, objects=(None, "csv")),
+    "matching:staff_matches": Row(STAFF_ONLY, objects=(None, "csv"), query=SEARCH),
+    "matching:rates": Row(STAFF_ONLY),
+    "matching:profile_matches": Row(OWNERS_OF_B, _pk("request_b")),
+    "matching:feedback": Row(
+        OWNERS_OF_B,
+        lambda w, o: {"match_id": w.matches["public"].pk},
+        method="POST",
+        body={"useful": "yes"},
+    ),
+    "matching:digest_setting": Row(signed_in, method="POST", body={}),
+    "matching:digest_opt_out": Row(everyone_gets(404), lambda w, o: {"token": "not-a-valid-token"}),
+}
+
+# The API, by "METHOD /path" as the OpenAPI document names it. Token and session are both checked.
+SLUG = EVENT
+NEW_EVENT = {
+    "slug": "matrix-new",
+    "title": "Matrix new event",
+    "registration_opens_at": "2030-01-01T00:00:00Z",
+    "registration_closes_at": "2030-01-02T00:00:00Z",
+}
+SLOT_GRID = {"days": ["2030-01-03"], "day_start": "09:00", "day_end": "10:00", "minutes": 30}
+API: dict[str, Row] = {
+    # directory, zones, me
+    "GET /api/v1/organisations": Row(public, query=SEARCH),
+    "POST /api/v1/organisations": Row(signed_in, body={}),
+    "GET /api/v1/organisations/{key}": Row(organisation_seen, ORGANISATION, objects=ORGANISATIONS),
+    "PATCH /api/v1/organisations/{key}": Row(OWNER_ROLE_OF_A, ORGANISATION, body={"city": "Quetta"}),
+    "POST /api/v1/organisations/{key}/verification": Row(STAFF_ONLY, ORGANISATION, body={"verified": True}),
+    "GET /api/v1/sectors": Row(public),
+    "GET /api/v1/concepts": Row(public),
+    "GET /api/v1/concepts/{code}": Row(public, lambda w, o: {"code": w.concept_code}),
+    "GET /api/v1/me": Row(signed_in),
+    "PATCH /api/v1/me": Row(signed_in, body={"time_zone": "UTC"}),
+    "GET /api/v1/zones": Row(public),
+    "GET /api/v1/zones/{key}": Row(public, lambda w, o: {"key": w.zone_key}),
+    # data centres
+    "GET /api/v1/datacenters/assessments": Row(signed_in),
+    "POST /api/v1/datacenters/assessments": Row(signed_in, body={}),
+    "POST /api/v1/datacenters/assessments/upload": Row(signed_in, body={}),
+    "POST /api/v1/datacenters/validate": Row(signed_in, body={}),
+    "GET /api/v1/datacenters/assessments/{reference}": Row(ASSESSMENT_READERS, ASSESSMENT),
+    "DELETE /api/v1/datacenters/assessments/{reference}": Row(ASSESSMENT_DELETERS, ASSESSMENT),
+    # events
+    "GET /api/v1/events": Row(public),
+    "POST /api/v1/events": Row(STAFF_ONLY, body=NEW_EVENT),
+    "GET /api/v1/events/{slug}": Row(event_seen, SLUG, objects=("published", "draft")),
+    "GET /api/v1/events/{slug}/slots": Row(public, SLUG),
+    "POST /api/v1/events/{slug}/slots/generate": Row(STAFF_ONLY, SLUG, body=SLOT_GRID),
+    "POST /api/v1/events/{slug}/registrations": Row(signed_in, SLUG, body={}),
+    "GET /api/v1/events/{slug}/registrations/mine": Row(PARTICIPANTS_API, SLUG),
+    "PATCH /api/v1/events/{slug}/registrations/mine": Row(PARTICIPANTS_API, SLUG, body={"interests": "x"}),
+    "POST /api/v1/events/{slug}/participants/{participant_id}/status": Row(
+        STAFF_ONLY,
+        lambda w, o: {"slug": w.events["published"].slug, "participant_id": w.participants["b"].pk},
+        body={"status": "rejected"},
+    ),
+    "GET /api/v1/events/{slug}/participants": Row(
+        only(frozenset({MEMBER_A, MEMBER_B, STAFF}), refused=403), SLUG, query=SEARCH
+    ),
+    "PUT /api/v1/events/{slug}/participants/{participant_id}/preference": Row(
+        PARTICIPANTS_API,
+        lambda w, o: {"slug": w.events["published"].slug, "participant_id": w.participants["b"].pk},
+        body={"level": "must"},
+    ),
+    "POST /api/v1/events/{slug}/requests": Row(PARTICIPANTS_API, SLUG, body={"recipient": 1}),
+    "GET /api/v1/events/{slug}/requests": Row(PARTICIPANTS_API, SLUG),
+    "POST /api/v1/events/{slug}/requests/{request_id}/answer": Row(
+        each(404, anonymous="login", member_b="ok", staff="ok", member_a=403),  # the requester may not answer
+        lambda w, o: {"slug": w.events["published"].slug, "request_id": w.meeting.request_id},
+        body={"accept": False, "reason": "no_time"},
+    ),
+    "POST /api/v1/events/{slug}/requests/{request_id}/cancel": Row(
+        only(frozenset({MEMBER_A, MEMBER_B, STAFF})),
+        lambda w, o: {"slug": w.events["published"].slug, "request_id": w.meeting.request_id},
+        body={},
+    ),
+    "GET /api/v1/events/{slug}/requests/{request_id}/free-slots": Row(
+        only(frozenset({MEMBER_A, MEMBER_B, STAFF})),
+        lambda w, o: {"slug": w.events["published"].slug, "request_id": w.meeting.request_id},
+    ),
+    "GET /api/v1/events/{slug}/agenda": Row(PARTICIPANTS_API, SLUG),
+    "POST /api/v1/events/{slug}/meetings/{meeting_id}/rating": Row(
+        each(404, anonymous="login", member_a="ok", member_b="ok", staff=403),  # staff rate no meeting
+        lambda w, o: {"slug": w.events["published"].slug, "meeting_id": w.meeting.pk},
+        body={"outcome": "cooperation_possible"},
+    ),
+    "POST /api/v1/events/{slug}/schedule": Row(STAFF_ONLY, SLUG, body={}),
+    "GET /api/v1/events/{slug}/meetings": Row(STAFF_ONLY, SLUG),
+    "POST /api/v1/events/{slug}/meetings/{meeting_id}/mark": Row(
+        STAFF_ONLY,
+        lambda w, o: {"slug": w.events["published"].slug, "meeting_id": w.meeting.pk},
+        body={"status": "no_show"},
+    ),
+    "GET /api/v1/events/{slug}/dashboard": Row(STAFF_ONLY, SLUG),
+    # marketplace
+    "GET /api/v1/opportunities": Row(public, query=SEARCH),
+    "POST /api/v1/opportunities": Row(signed_in, body={}),
+    "GET /api/v1/opportunities/mine": Row(signed_in),
+    "GET /api/v1/opportunities/{pk}": Row(profile_seen, PROFILE, objects=PROFILES),
+    "PATCH /api/v1/opportunities/{pk}": Row(profile_managed_api, PROFILE, body={"summary": "x"}),
+    "POST /api/v1/opportunities/{pk}/review": Row(
+        STAFF_ONLY, _pk("under_review"), body={"decision": "comment", "comment": "x"}
+    ),
+    "GET /api/v1/opportunities/{pk}/reviews": Row(profile_managed_api, PROFILE, objects=PROFILES),
+    "POST /api/v1/opportunities/{pk}/interests": Row(
+        each(422, anonymous="login", member_b="ok", member_ab="ok", staff="ok"),
+        PROFILE,
+        body=lambda w: {"organisation": w.organisations["b"].key, "message": "x"},
+        why="on behalf of B: its members, and staff (who may act for any organisation); for the others the "
+        "organisation field is refused (422, naming the field)",
+    ),
+    "GET /api/v1/interests": Row(signed_in, query={"direction": "sent"}),
+    "GET /api/v1/interests/{pk}": Row(INTEREST_PARTIES, INTEREST),
+    "POST /api/v1/interests/{pk}/answer": Row(
+        each(404, anonymous="login", member_a="ok", member_ab="ok", staff="ok", member_b=403),
+        INTEREST,
+        body={"accept": True},
+    ),
+    "POST /api/v1/interests/{pk}/withdraw": Row(
+        each(404, anonymous="login", member_b="ok", member_ab="ok", staff="ok", member_a=403), INTEREST, body={}
+    ),
+    "POST /api/v1/opportunities/{pk}/submit": Row(profile_managed_api, _pk("draft"), body={}),
+    "POST /api/v1/opportunities/{pk}/close": Row(profile_managed_api, PROFILE, body={}),
+    "POST /api/v1/opportunities/{pk}/renew": Row(profile_managed_api, PROFILE, body={}),
+    # matching
+    "GET /api/v1/opportunities/{pk}/matches": Row(OWNERS_OF_B, _pk("request_b")),
+    "GET /api/v1/matches": Row(signed_in),
+    "POST /api/v1/matches/{match_id}/feedback": Row(
+        OWNERS_OF_B, lambda w, o: {"match_id": w.matches["public"].pk}, body={"useful": True}
+    ),
+    "GET /api/v1/currency-rates": Row(signed_in),
+    "POST /api/v1/currency-rates": Row(
+        STAFF_ONLY, body={"currency": "PKR", "units_per_usd": "280", "valid_from": "2030-01-01"}
+    ),
+    "GET /api/v1/currency-rates/history": Row(signed_in),
+}
+# The admin is Django's: one rule for all of its pages.
+ADMIN_RULE = STAFF_ONLY_TO_LOGIN
+
+
+# --- the world, built once ---------------------------------------------------------------------------
+
+OFFER = {
+    "kind": "technology_offer",
+    "description": "AI triage of chest X-rays for tuberculosis screening, on premises, under a licence.",
+    "trl": 7,
+    "deal_types": ["licence"],
+}
+
+
+def _publish(organisation: Any, user: Any, staff: Any, title: str, **fields: Any) -> Opportunity:
+    opportunity = marketplace.opportunity_create(
+        actor=user, organisation=organisation, fields={**OFFER, "title": title, **fields}
+    )
+    marketplace.opportunity_submit(actor=user, opportunity=opportunity)
+    marketplace.opportunity_review(actor=staff, opportunity=opportunity, decision="approve")
+    opportunity.refresh_from_db()
+    return opportunity
+
+
+def _profiles(world: Any) -> dict[str, Opportunity]:
+    a, user, staff = world.organisations["a"], world.users[MEMBER_A], world.users[STAFF]
+    profiles = {
+        "public": _publish(a, user, staff, _title("public")),
+        "members": _publish(a, user, staff, _title("members"), visibility="members"),
+        "private": _publish(a, user, staff, _title("private"), visibility="private"),
+        "draft": marketplace.opportunity_create(actor=user, organisation=a, fields={**OFFER, "title": _title("draft")}),
+        "expired": _publish(a, user, staff, _title("expired")),
+        "closed": _publish(a, user, staff, _title("closed")),
+        "gone_private": _publish(a, user, staff, "Matrix soon private profile"),
+        "private_organisation": _publish(
+            world.organisations["private"], world.private_owner, staff, _title("private_organisation")
+        ),
+        "request_b": _publish(
+            world.organisations["b"],
+            world.users[MEMBER_B],
+            staff,
+            "Matrix B request",
+            kind="technology_request",
+        ),
+    }
+    for state in ("under_review", "changes_requested"):
+        profiles[state] = marketplace.opportunity_create(
+            actor=user, organisation=a, fields={**OFFER, "title": _title(state)}
+        )
+        marketplace.opportunity_submit(actor=user, opportunity=profiles[state])
+    marketplace.opportunity_review(
+        actor=staff,
+        opportunity=profiles["changes_requested"],
+        decision="request_changes",
+        comment=f"{WORD} staff review note",
+    )
+    marketplace.opportunity_close(actor=user, opportunity=profiles["closed"])
+    Opportunity.objects.filter(pk=profiles["expired"].pk).update(expires_on=timezone.localdate() - timedelta(days=1))
+    marketplace.opportunities_expire()
+    return profiles
+
+
+def _interest_then_private(world: Any) -> Any:
+    """Finding 1: B expresses interest in A's public profile; A then makes it private and retitles it."""
+    profile = world.profiles["gone_private"]
+    interest = marketplace.interest_express(
+        actor=world.users[MEMBER_B],
+        organisation=world.organisations["b"],
+        opportunity=profile,
+        message=f"{WORD} interest message",
+    )
+    marketplace.opportunity_update(
+        actor=world.users[STAFF], opportunity=profile, fields={"visibility": "private", "title": _title("gone_private")}
+    )
+    return interest
+
+
+def _matches(world: Any) -> dict[str, Match]:
+    """Stored matches of B's request, the private and expired ones stale (as right after a change)."""
+    now = timezone.now()
+    return {
+        state: Match.objects.create(
+            opportunity=world.profiles["request_b"],
+            other=world.profiles[state],
+            score=0.9 - rank / 10,
+            rank=rank + 1,
+            first_seen_at=now,
+            computed_at=now,
+        )
+        for rank, state in enumerate(("public", "members", "private", "expired", "private_organisation"))
+    }
+
+
+def _events(world: Any) -> None:
+    from silkbridge.events import services as events
+    from silkbridge.events.tests.factories import EventFactory, in_days
+
+    staff = world.users[STAFF]
+    event = EventFactory(created_by=staff, title="Matrix matchmaking", slot_days=[in_days(14)])
+    draft = EventFactory(created_by=staff, title=f"{WORD} draft event", is_published=False)
+    slots = list(event.slots.values_list("pk", flat=True))
+    participants = {}
+    for side, principal, wish in (("a", MEMBER_A, f"{WORD} participant wish"), ("b", MEMBER_B, "Imaging")):
+        participants[side] = events.participant_register(
+            actor=world.users[principal],
+            event=event,
+            organisation=world.organisations[side],
+            time_zone="Asia/Karachi",
+            slot_ids=slots,
+            interests=wish,
+        )
+        events.participant_set_status(actor=staff, participant=participants[side], status="approved")
+    meeting_request = events.request_create(
+        actor=world.users[MEMBER_A], requester=participants["a"], recipient=participants["b"]
+    )
+    events.request_answer(
+        actor=world.users[MEMBER_B], meeting_request=meeting_request, accept=True, slot=event.slots.first()
+    )
+    meeting_request.refresh_from_db()
+    world.events = {"published": event, "draft": draft}
+    world.participants = participants
+    world.meeting = meeting_request.meeting
+
+
+def _assessment(world: Any) -> Any:
+    from silkbridge.datacenters.services import MIN_YEARS, UploadedText, assessment_create
+    from silkbridge.settings import BASE_DIR
+
+    text = (BASE_DIR / "examples" / "datacenters" / "tier1.yaml").read_text(encoding="utf-8")
+    text = text.replace("name: Karachi Software Park server room (Tier I proposal)", f"name: {WORD} data centre")
+    design = UploadedText(name="matrix.yaml", content=text.encode())
+    return assessment_create(actor=world.users[MEMBER_A], design=design, years=MIN_YEARS, seed=1)
+
+
+def _build() -> Any:
+    from silkbridge.directory.models import Concept
+    from silkbridge.zones.models import Zone
+
+    world = SimpleNamespace()
+    world.users = {
+        MEMBER_A: UserFactory(),
+        MEMBER_B: UserFactory(),
+        MEMBER_AB: UserFactory(),
+        REVIEWER: UserFactory(role="reviewer"),
+        STAFF: StaffFactory(),
+    }
+    world.organisations = {
+        "a": OrganisationFactory(name_en="Alpha Matrix Ltd", country="CN"),
+        "b": OrganisationFactory(name_en="Beta Matrix Ltd", country="PK"),
+        "members": OrganisationFactory(name_en=f"{WORD} Members Organisation", visibility="members"),
+        "private": OrganisationFactory(name_en=f"{WORD} Private Organisation", visibility="private"),
+    }
+    MembershipFactory(user=world.users[MEMBER_A], organisation=world.organisations["a"])
+    MembershipFactory(user=world.users[MEMBER_B], organisation=world.organisations["b"])
+    world.membership_ab_in_a = MembershipFactory(
+        user=world.users[MEMBER_AB], organisation=world.organisations["a"], role="member"
+    ).pk
+    MembershipFactory(user=world.users[MEMBER_AB], organisation=world.organisations["b"], role="member")
+    world.private_owner = MembershipFactory(organisation=world.organisations["private"]).user
+    Contact.objects.create(
+        organisation=world.organisations["a"], name="Hidden", email="zephyrine.hidden@alpha.example", is_public=False
+    )
+    world.profiles = _profiles(world)
+    world.interest = _interest_then_private(world)
+    world.matches = _matches(world)
+    _events(world)
+    world.assessment = _assessment(world)
+    world.tokens, world.token_ids = {}, {}
+    for principal, user in world.users.items():
+        token, secret = api_token_create(user=user, name="matrix")
+        world.tokens[principal], world.token_ids[principal] = secret, token.pk
+    world.zone_key = Zone.objects.order_by("key").values_list("key", flat=True).first()
+    world.concept_code = Concept.objects.order_by("code").values_list("code", flat=True).first()
+    return world
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Any]:
+    """Built once, inside a transaction that is rolled back after the module's last test."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        world = _build()
+        world.clients = _clients(world)
+        yield world
+        transaction.set_rollback(True)
+
+
+def _clients(world: Any) -> dict[str, Client]:
+    clients = {"anonymous": Client()}
+    for principal, user in world.users.items():
+        session = Client()
+        session.force_login(user)
+        clients[f"{principal}/session"] = session
+        clients[f"{principal}/token"] = Client(HTTP_AUTHORIZATION=f"Bearer {world.tokens[principal]}")
+    return clients
+
+
+# --- completeness: a route without a row fails --------------------------------------------------------
+
+
+def _url_patterns() -> Iterator[tuple[str, URLPattern]]:
+    def walk(patterns: list[Any], namespace: str) -> Iterator[tuple[str, URLPattern]]:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = ":".join(part for part in (namespace, pattern.namespace or "") if part)
+                yield from walk(pattern.url_patterns, inner)
+            else:
+                yield f"{namespace}:{pattern.name}" if namespace else str(pattern.name), pattern
+
+    yield from walk(get_resolver().url_patterns, "")
+
+
+def _api_operations() -> set[str]:
+    from silkbridge.api import api
+
+    schema = api.get_openapi_schema()
+    return {f"{method.upper()} {path}" for path, operations in schema["paths"].items() for method in operations}
+
+
+def _is_api_operation(pattern: URLPattern) -> bool:
+    return getattr(pattern.callback, "__module__", "").startswith("ninja.operation")
+
+
+def test_every_route_has_a_row_and_every_row_a_route() -> None:
+    pages = {name for name, pattern in _url_patterns() if not name.startswith("admin:")}
+    pages -= {name for name, pattern in _url_patterns() if _is_api_operation(pattern)}
+    assert sorted(pages - PAGES.keys()) == [], "pages without a row in PAGES: state who may use them"
+    assert sorted(PAGES.keys() - pages) == [], "rows in PAGES whose route is gone"
+    operations = _api_operations()
+    assert sorted(operations - API.keys()) == [], "API operations without a row in API: state who may use them"
+    assert sorted(API.keys() - operations) == [], "rows in API whose operation is gone"
+
+
+# --- the cells ----------------------------------------------------------------------------------------
+
+CONTENT_TYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ics": "text/calendar",
+    "pdf": "application/pdf",
+    "json": "application/json",
+}
+
+
+def _channels(principal: str, api: bool) -> tuple[str, ...]:
+    if principal == ANONYMOUS:
+        return ("anonymous",)
+    return (f"{principal}/token", f"{principal}/session") if api else (f"{principal}/session",)
+
+
+def _cells(table: dict[str, Row], api: bool) -> list[tuple[str, str | None, str, str, Expect]]:
+    """(route, object, principal, channel, expected) for every cell the matrix checks. A write's
+    success is not a cell (each app's tests make them); its refusals are."""
+    cells = []
+    for route, row in table.items():
+        method = route.split(" ", 1)[0] if api else row.method
+        for obj in row.objects:
+            for principal in PRINCIPALS:
+                expected = row.rule(principal, obj)
+                if method != "GET" and expected == "ok":
+                    continue
+                for channel in _channels(principal, api):
+                    cells.append((route, obj, principal, channel, expected))
+    return cells
+
+
+PAGE_CELLS = _cells(PAGES, api=False)
+API_CELLS = _cells(API, api=True)
+
+
+def _text(response: Any) -> str:
+    if response.get("Content-Type", "").startswith(CONTENT_TYPES["xlsx"]):
+        import io
+        import zipfile
+
+        with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+            return "\n".join(archive.read(name).decode() for name in archive.namelist() if name.endswith(".xml"))
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode("utf-8", errors="replace")
+
+
+def _shown(route: str, obj: str | None) -> str | None:
+    """The secret an allowed principal must find (so that a 200 is the right page, not an empty one)."""
+    if obj in PROFILE_SEEN_BY and route.endswith(("opportunity_detail", "/opportunities/{pk}")):
+        return _title(obj)
+    if route.endswith(("organisation_detail", "/organisations/{key}")) and obj in ("members", "private"):
+        return f"{WORD} {obj.title()} Organisation"
+    if route.endswith(("assessment_detail", "assessment_json", "/assessments/{reference}")):
+        return f"{WORD} data centre"
+    return None
+
+
+def _check(world: Any, route: str, row: Row, obj: str | None, principal: str, channel: str, expected: Expect) -> str:
+    """Request one cell; the problems found, as one line each (empty when the cell holds)."""
+    kwargs = row.kwargs(world, obj)
+    if route.startswith(("GET ", "POST ", "PUT ", "PATCH ", "DELETE ")):
+        method, path = route.split(" ", 1)
+        url, is_api = path.format(**kwargs), True
+    else:
+        method, url, is_api = row.method, reverse(route, kwargs=kwargs), route.startswith("api:")
+    query = dict(row.query)
+    if obj == "csv" and route.startswith("matching:"):
+        query["format"] = "csv"
+    body = row.body(world) if callable(row.body) else row.body
+    client = world.clients[channel]
+    if method == "GET":
+        response = client.get(url, query)
+    elif is_api:
+        response = client.generic(method, url, json.dumps(body or {}), content_type="application/json")
+    else:
+        response = client.post(url, body or {})
+    problems = []
+    where = f"{method} {url} as {channel}"
+    if expected == "ok":
+        if response.status_code != 200:
+            problems.append(f"{where}: {response.status_code}, expected 200")
+        content_type = CONTENT_TYPES.get(obj or "") or CONTENT_TYPES.get(row.channel)
+        if content_type and not response.get("Content-Type", "").startswith(content_type):
+            problems.append(f"{where}: {response.get('Content-Type')}, expected {content_type}")
+    elif expected == "login":
+        if route.startswith(("GET ", "POST ", "PUT ", "PATCH ", "DELETE ")):
+            if response.status_code != 401:
+                problems.append(f"{where}: {response.status_code}, expected 401")
+        elif response.status_code != 302 or not response["Location"].startswith(reverse("accounts:login")):
+            problems.append(f"{where}: {response.status_code} {response.get('Location', '')}, expected sign-in")
+    elif response.status_code != expected:
+        problems.append(f"{where}: {response.status_code}, expected {expected}")
+    if row.channel != "pdf":  # PDF text is compressed; the PDF's page is checked as HTML
+        text = _text(response)
+        for secret, seen_by in SECRETS.items():
+            if principal not in seen_by and secret in text:
+                problems.append(f"{where}: shows {secret!r}")
+        must_show = _shown(route, obj)
+        if expected == "ok" and must_show and must_show not in text:
+            problems.append(f"{where}: does not show {must_show!r}")
+    return "\n".join(problems)
+
+
+def _state() -> dict[str, int]:
+    """Row counts of every table: a refused write must leave them all as they were."""
+    return {model._meta.label: model.objects.count() for model in apps.get_models() if model._meta.managed}
+
+
+def _run(world: Any, table: dict[str, Row], cells: list[Any], route: str) -> None:
+    row = table[route]
+    problems = []
+    for cell_route, obj, principal, channel, expected in cells:
+        if cell_route != route:
+            continue
+        before = _state() if (route.split(" ", 1)[0] if table is API else row.method) != "GET" else None
+        with transaction.atomic():
+            problem = _check(world, route, row, obj, principal, channel, expected)
+            if before is not None and _state() != before:
+                problem += f"\n{row.method} {route} ({obj}) as {channel}: refused, but stored something"
+            transaction.set_rollback(True)
+        if problem:
+            problems.append(problem)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", list(PAGES))
+def test_page(world: Any, route: str) -> None:
+    _run(world, PAGES, PAGE_CELLS, route)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", list(API))
+def test_api(world: Any, route: str) -> None:
+    _run(world, API, API_CELLS, route)
