@@ -30,6 +30,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.core import mail
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -862,3 +863,104 @@ def test_page(world: Any, route: str) -> None:
 @pytest.mark.parametrize("route", list(API))
 def test_api(world: Any, route: str) -> None:
     _run(world, API, API_CELLS, route)
+
+
+# --- the admin: one rule for all of its pages --------------------------------------------------------
+
+ADMIN_URLS = sorted(
+    reverse(name)
+    for name, pattern in _url_patterns()
+    if name.startswith("admin:")
+    and name not in {"admin:login", "admin:logout"}  # the admin's own sign-in and sign-out: for anyone
+    and not pattern.pattern.converters
+    and "(?P<" not in str(pattern.pattern)
+)
+# Records made only by the platform (tokens, import and scheduler runs) have no "add" page, even for staff.
+ADMIN_CLOSED_TO_ALL = ("/add/", "/autocomplete/")
+
+
+@pytest.mark.django_db
+def test_admin(world: Any) -> None:
+    problems = []
+    for url in ADMIN_URLS:
+        for principal in PRINCIPALS:
+            channel = "anonymous" if principal == ANONYMOUS else f"{principal}/session"
+            expected = ADMIN_RULE(principal)
+            response = world.clients[channel].get(url)
+            if expected == "ok" and url.endswith(ADMIN_CLOSED_TO_ALL) and response.status_code in (200, 403):
+                continue
+            if expected == "ok" and response.status_code != 200:
+                problems.append(f"GET {url} as {principal}: {response.status_code}, expected 200")
+            elif expected != "ok" and (
+                response.status_code != 302 or not response["Location"].startswith(reverse("admin:login"))
+            ):
+                problems.append(f"GET {url} as {principal}: {response.status_code}, expected the admin sign-in")
+    assert not problems, "\n".join(problems)
+
+
+# --- e-mail: what a message tells its recipient ---------------------------------------------------------
+
+
+def _principal_of(world: Any, address: str) -> str:
+    return next(principal for principal, user in world.users.items() if user.email == address)
+
+
+def _mail_problems(world: Any) -> list[str]:
+    problems = []
+    for message in mail.outbox:
+        (address,) = message.to
+        if all(user.email != address for user in world.users.values()):
+            continue
+        principal = _principal_of(world, address)
+        for secret, seen_by in SECRETS.items():
+            if principal not in seen_by and secret in f"{message.subject}\n{message.body}":
+                problems.append(f"e-mail {message.subject!r} to {principal}: shows {secret!r}")
+    return problems
+
+
+@pytest.mark.django_db
+def test_email_digest_of_matches(world: Any) -> None:
+    """The weekly digest names only profiles its reader may see (stored matches of private, expired and
+    private-organisation profiles are still in the table)."""
+    from silkbridge.matching import digest
+
+    mail.outbox.clear()
+    digest.digest_send()
+    readers = {
+        _principal_of(world, message.to[0]) for message in mail.outbox if "Matrix public profile" in message.body
+    }
+    assert readers == {MEMBER_B, MEMBER_AB}
+    assert _mail_problems(world) == []
+
+
+@pytest.mark.django_db
+def test_email_answer_to_an_interest_in_a_profile_gone_private(
+    world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        marketplace.interest_answer(actor=world.users[MEMBER_A], interest=world.interest, accept=True)
+    assert {_principal_of(world, message.to[0]) for message in mail.outbox} == {MEMBER_B, MEMBER_AB}
+    assert _mail_problems(world) == []
+
+
+@pytest.mark.django_db
+def test_email_event_notifications(world: Any, django_capture_on_commit_callbacks: Any) -> None:
+    """Reminders and status e-mails of an event name no one's secrets to the other side."""
+    from silkbridge.events import services as events
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        events.participant_set_status(actor=world.users[STAFF], participant=world.participants["b"], status="rejected")
+    assert mail.outbox, "the rejected participant is told"
+    assert _mail_problems(world) == []
+
+
+def test_the_matrix_size() -> None:
+    """The figure docs/security.md quotes: cells = route x object x principal x channel (+ admin, e-mail)."""
+    cells = len(PAGE_CELLS) + len(API_CELLS) + len(ADMIN_URLS) * len(PRINCIPALS)
+    print(
+        f"authorisation matrix: {len(PAGE_CELLS)} page cells, {len(API_CELLS)} API cells, "
+        f"{len(ADMIN_URLS) * len(PRINCIPALS)} admin cells, {cells} in all"
+    )
+    assert cells > 1000
