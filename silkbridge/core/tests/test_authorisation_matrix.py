@@ -885,7 +885,7 @@ def test_admin(world: Any) -> None:
     for url in ADMIN_URLS:
         for principal in PRINCIPALS:
             channel = "anonymous" if principal == ANONYMOUS else f"{principal}/session"
-            expected = ADMIN_RULE(principal)
+            expected = ADMIN_RULE(principal, None)
             response = world.clients[channel].get(url)
             if expected == "ok" and url.endswith(ADMIN_CLOSED_TO_ALL) and response.status_code in (200, 403):
                 continue
