@@ -28,9 +28,9 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
 
 @pytest.fixture(autouse=True)
-def _reload_reference_data():
-    """A transactional test empties every table when it ends; put back what the other tests read."""
-    yield
+def _reference_data(transactional_db):
+    """A transactional test empties every table when it ends (pytest-django runs these tests after
+    all others), so each one loads the taxonomy, glossary, zones and organisations it reads first."""
     from silkbridge.conftest import reference_data_load
 
     reference_data_load()
