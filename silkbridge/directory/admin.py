@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from silkbridge.directory.models import Concept, Contact, ImportRun, Organisation, Sector
+from silkbridge.directory.models import Concept, Contact, ImportRun, Organisation, OrganisationEvent, Sector
 from silkbridge.directory.services import organisation_reindex, organisation_verify
 
 
@@ -10,14 +10,53 @@ class ContactInline(admin.TabularInline):
     extra = 0
 
 
+class OrganisationEventInline(admin.TabularInline):
+    """The organisation's history, read-only: the services write it, no one edits it."""
+
+    model = OrganisationEvent
+    fk_name = "organisation"
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "kind", "actor", "changes")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class VerificationQueueFilter(admin.SimpleListFilter):
+    title = _("verification queue")
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [("waiting", _("Waiting for verification"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "waiting":
+            return queryset.filter(is_verified=False, verification_requested_at__isnull=False).order_by(
+                "verification_requested_at", "pk"
+            )
+        return queryset
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ("name_en", "name_local", "kind", "country", "city", "is_verified", "visibility", "is_demo")
-    list_filter = ("kind", "country", "is_verified", "visibility", "is_demo", "sectors")
+    list_display = (
+        "name_en",
+        "name_local",
+        "kind",
+        "country",
+        "city",
+        "is_verified",
+        "verification_requested_at",
+        "visibility",
+        "is_demo",
+    )
+    list_filter = (VerificationQueueFilter, "kind", "country", "is_verified", "visibility", "is_demo", "sectors")
     search_fields = ("key", "name_en", "name_local", "city", "description")
     autocomplete_fields = ("sectors", "concepts")
-    readonly_fields = ("verified_at", "verified_by", "created_at", "updated_at")
-    inlines = (ContactInline,)
+    readonly_fields = ("verified_at", "verified_by", "verification_requested_at", "created_at", "updated_at")
+    inlines = (ContactInline, OrganisationEventInline)
     actions = ("mark_verified",)
 
     @admin.action(description=_("Mark selected organisations as verified"))
@@ -70,4 +109,22 @@ class ImportRunAdmin(admin.ModelAdmin):
     readonly_fields = [field.name for field in ImportRun._meta.fields]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(OrganisationEvent)
+class OrganisationEventAdmin(admin.ModelAdmin):
+    """The history of every organisation, read-only: the directory services write it."""
+
+    list_display = ("created_at", "organisation", "kind", "actor")
+    list_filter = ("kind",)
+    search_fields = ("organisation__name_en", "organisation__key", "actor__email")
+    list_select_related = ("organisation", "actor")
+    fields = ("created_at", "organisation", "kind", "actor", "changes")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -100,7 +100,11 @@ def organisation_update(request: HttpRequest, key: str, payload: OrganisationPat
     if "size_band" in changes and changes["size_band"] is None:
         changes["size_band"] = ""
     services.organisation_update(
-        organisation=organisation, fields=changes, sector_codes=sectors, concept_terms=technologies
+        actor=auth_user(request),
+        organisation=organisation,
+        fields=changes,
+        sector_codes=sectors,
+        concept_terms=technologies,
     )
     return _detail(request, key)
 

@@ -38,3 +38,12 @@ class ImportStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
     COMPLETED_WITH_ERRORS = "completed_with_errors", _("Completed with errors")
     REJECTED = "rejected", _("Rejected: nothing imported")
+
+
+class OrganisationEventKind(models.TextChoices):
+    """What an organisation's history row records."""
+
+    VERIFIED = "verified", _("Verified by staff")
+    VERIFICATION_WITHDRAWN = "verification_withdrawn", _("Verification withdrawn by staff")
+    IDENTITY_CHANGED = "identity_changed", _("Name, country or website changed")
+    VERIFICATION_CLEARED = "verification_cleared", _("Name, country or website changed; verification cleared")

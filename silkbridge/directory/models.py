@@ -12,7 +12,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from silkbridge.core.countries import is_country_code
-from silkbridge.directory.choices import ContentLanguage, ImportStatus, OrganisationKind, SizeBand, Visibility
+from silkbridge.directory.choices import (
+    ContentLanguage,
+    ImportStatus,
+    OrganisationEventKind,
+    OrganisationKind,
+    SizeBand,
+    Visibility,
+)
 
 
 def content_language(ui_language: str | None = None) -> str:
@@ -152,6 +159,12 @@ class Organisation(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    verification_requested_at = models.DateTimeField(
+        _("waiting for verification since"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the organisation is created by a user or its identity changes; staff's queue."),
+    )
     is_demo = models.BooleanField(_("demo data"), default=False, help_text=_("Fictional, for demonstration."))
     sources = models.JSONField(_("sources"), default=list, blank=True)
     search_document = models.TextField(editable=False, blank=True)
@@ -193,6 +206,35 @@ class Organisation(models.Model):
         names = [self.name_en, self.name_local]
         rest = [name for name in names if name and name != self.display_name]
         return rest[0] if rest else ""
+
+
+class OrganisationEvent(models.Model):
+    """One row of an organisation's history: who verified it, withdrew that, or changed its identity."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    kind = models.CharField(_("what happened"), max_length=24, choices=OrganisationEventKind)
+    changes = models.JSONField(
+        _("changes"), default=dict, blank=True, help_text=_("Each changed field with its value before and after.")
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation history entry")
+        verbose_name_plural = _("organisation history")
+        ordering = ("-created_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class Contact(models.Model):

@@ -8,7 +8,7 @@ from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, W
 
 from silkbridge.core.text import tokenize
 from silkbridge.directory.choices import Visibility
-from silkbridge.directory.models import Concept, Contact, ImportRun, Organisation, Sector
+from silkbridge.directory.models import Concept, Contact, ImportRun, Organisation, OrganisationEvent, Sector
 from silkbridge.directory.search import search_organisations
 
 
@@ -123,3 +123,22 @@ def user_organisations(*, user: Any) -> QuerySet[Organisation]:
 
 def import_run_list() -> QuerySet[ImportRun]:
     return ImportRun.objects.select_related("created_by")
+
+
+def verification_queue() -> QuerySet[Organisation]:
+    """Organisations waiting for staff to verify them (new ones, and verified ones whose name, country
+    or website changed), longest-waiting first."""
+    return Organisation.objects.filter(is_verified=False, verification_requested_at__isnull=False).order_by(
+        "verification_requested_at", "pk"
+    )
+
+
+def organisation_history(*, viewer: Any, organisation: Organisation) -> QuerySet[OrganisationEvent]:
+    """The organisation's history (verifications, identity changes), newest first; staff only."""
+    if not getattr(viewer, "is_staff", False):
+        return OrganisationEvent.objects.none()
+    return (
+        OrganisationEvent.objects.filter(organisation=organisation)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+    )

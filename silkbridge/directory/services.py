@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from silkbridge.accounts.choices import MembershipRole
 from silkbridge.accounts.models import Membership, User
 from silkbridge.core.text import index_document, phrase_key
-from silkbridge.directory.models import Concept, Contact, Organisation, Sector
+from silkbridge.directory.choices import OrganisationEventKind
+from silkbridge.directory.models import Concept, Contact, Organisation, OrganisationEvent, Sector
 
 ORGANISATION_FIELDS = (
     "kind",
@@ -154,6 +155,8 @@ def organisation_create(
 ) -> Organisation:
     """Create an organisation; the actor (unless absent, as in imports) becomes its owner."""
     organisation = Organisation(is_demo=is_demo, sources=list(sources))
+    if actor is not None:
+        organisation.verification_requested_at = timezone.now()  # a user's new organisation waits for staff
     _organisation_apply(organisation, fields)
     organisation.key = key or _unique_key(country=organisation.country, name_en=organisation.name_en)
     organisation.full_clean()
@@ -177,36 +180,87 @@ def _unique_key(*, country: str, name_en: str) -> str:
     return candidate
 
 
+# What makes an organisation the one staff checked: a change to any of these clears the verified
+# badge (unless staff make it) and puts the organisation back in staff's verification queue. The
+# description, city, size, sectors, technologies and contacts do not: they describe, not identify.
+IDENTITY_FIELDS = ("name_en", "name_local", "country", "website")
+
+
 @transaction.atomic
 def organisation_update(
     *,
+    actor: User | None,
     organisation: Organisation,
     fields: Mapping[str, Any],
     sector_codes: Iterable[str] | None = None,
     concept_terms: Iterable[str] | None = None,
     contacts: Sequence[Mapping[str, Any]] | None = None,
 ) -> Organisation:
-    """Change the given fields and, where given, the sectors, technologies and contacts."""
+    """Change the given fields and, where given, the sectors, technologies and contacts.
+
+    A change to a name, the country or the website is written to the organisation's history (who,
+    when, before and after); by anyone but staff it also clears verification and puts the
+    organisation back in staff's queue.
+    """
+    # Locked, so that a verification by staff and this edit cannot interleave.
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    before = {name: getattr(organisation, name) for name in IDENTITY_FIELDS}
     _organisation_apply(organisation, fields)
     organisation.full_clean()
     sectors = sectors_resolve(sector_codes) if sector_codes is not None else None
     concepts = concepts_resolve(concept_terms) if concept_terms is not None else None
     contact_rows = _contacts_validate(contacts) if contacts is not None else None
-    organisation.save(update_fields=[*fields, "updated_at"])
+    changes = {
+        name: [before[name], getattr(organisation, name)]
+        for name in IDENTITY_FIELDS
+        if before[name] != getattr(organisation, name)
+    }
+    changed_fields = [*fields, "updated_at"]
+    if changes:
+        changed_fields += _identity_changed(actor=actor, organisation=organisation, changes=changes)
+    organisation.save(update_fields=changed_fields)
     _relations_set(organisation, sectors=sectors, concepts=concepts, contacts=contact_rows)
     organisation_reindex(organisation=organisation)
     return organisation
 
 
+def _identity_changed(*, actor: User | None, organisation: Organisation, changes: dict[str, list[Any]]) -> list[str]:
+    """Clear verification where the edit requires it and write the history row; the fields it set."""
+    cleared = organisation.is_verified and not getattr(actor, "is_staff", False)
+    changed = []
+    if cleared:
+        organisation.is_verified, organisation.verified_at, organisation.verified_by = False, None, None
+        changed += ["is_verified", "verified_at", "verified_by"]
+    if not organisation.is_verified and organisation.verification_requested_at is None:
+        organisation.verification_requested_at = timezone.now()
+        changed.append("verification_requested_at")
+    OrganisationEvent.objects.create(
+        organisation=organisation,
+        actor=actor,
+        kind=OrganisationEventKind.VERIFICATION_CLEARED if cleared else OrganisationEventKind.IDENTITY_CHANGED,
+        changes=changes,
+    )
+    return changed
+
+
 @transaction.atomic
 def organisation_verify(*, actor: User, organisation: Organisation, is_verified: bool = True) -> Organisation:
-    """Staff mark an organisation as checked (or withdraw that), recording who and when."""
+    """Staff mark an organisation as checked (or withdraw that), recording who and when in its history."""
     if not actor.is_staff:
         raise PermissionError(_("Only staff can verify organisations."))
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     organisation.is_verified = is_verified
     organisation.verified_at = timezone.now() if is_verified else None
     organisation.verified_by = actor if is_verified else None
-    organisation.save(update_fields=["is_verified", "verified_at", "verified_by", "updated_at"])
+    organisation.verification_requested_at = None  # out of the queue: staff have decided
+    organisation.save(
+        update_fields=["is_verified", "verified_at", "verified_by", "verification_requested_at", "updated_at"]
+    )
+    OrganisationEvent.objects.create(
+        organisation=organisation,
+        actor=actor,
+        kind=OrganisationEventKind.VERIFIED if is_verified else OrganisationEventKind.VERIFICATION_WITHDRAWN,
+    )
     return organisation
 
 

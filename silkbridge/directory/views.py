@@ -60,6 +60,7 @@ def organisation_detail_view(request: HttpRequest, key: str) -> HttpResponse:
         "organisation": organisation,
         "contacts": selectors.contact_list(viewer=request.user, organisation=organisation),
         "can_edit": selectors.organisation_can_edit(user=request.user, organisation=organisation),
+        "history": selectors.organisation_history(viewer=request.user, organisation=organisation),
     }
     return render(request, "directory/organisation_detail.html", context)
 
@@ -94,7 +95,8 @@ def organisation_edit_view(request: HttpRequest, key: str) -> HttpResponse:
     form = OrganisationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.organisation_update(
+            updated = services.organisation_update(
+                actor=request.user,  # type: ignore[arg-type]
                 organisation=organisation,
                 fields=form.organisation_fields(),
                 sector_codes=form.cleaned_data["sectors"],
@@ -104,6 +106,14 @@ def organisation_edit_view(request: HttpRequest, key: str) -> HttpResponse:
             _add_form_errors(form, error)
         else:
             messages.success(request, _("Your changes are saved."))
+            if organisation.is_verified and not updated.is_verified:
+                messages.warning(
+                    request,
+                    _(
+                        "The name, country or website changed, so the organisation is no longer marked as "
+                        "verified. Staff will check it again."
+                    ),
+                )
             return redirect("directory:organisation_detail", key=organisation.key)
     return render(request, "directory/organisation_form.html", {"form": form, "organisation": organisation})
 

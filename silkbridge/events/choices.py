@@ -73,6 +73,7 @@ class MeetingOutcome(models.TextChoices):
 
 
 class ScheduleRunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")
     FINISHED = "finished", _("Finished")
     FAILED = "failed", _("Failed")

@@ -304,8 +304,15 @@ class MeetingRating(models.Model):
         return self.outcome == MeetingOutcome.COOPERATION_POSSIBLE
 
 
+ACTIVE_RUN_STATUSES = (ScheduleRunStatus.QUEUED, ScheduleRunStatus.RUNNING)
+
+
 class ScheduleRun(models.Model):
-    """One run of the scheduler over an event: what it placed, its bound and why requests stayed out."""
+    """One run of the scheduler over an event: what it placed, its bound and why requests stayed out.
+
+    At most one run per event is queued or running at a time, held by the database: a second start
+    while one is active fails on the constraint instead of leaving a run that never ends.
+    """
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="schedule_runs")
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -326,6 +333,14 @@ class ScheduleRun(models.Model):
         verbose_name = _("scheduler run")
         verbose_name_plural = _("scheduler runs")
         ordering = ("-started_at", "-pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event"],
+                condition=Q(status__in=ACTIVE_RUN_STATUSES),
+                name="events_schedulerun_one_active_per_event",
+                violation_error_message=_("The scheduler is already running for this event; wait for it to finish."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.started_at:%Y-%m-%d %H:%M} {self.status}"

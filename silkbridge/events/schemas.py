@@ -417,7 +417,7 @@ class ScheduleIn(Schema):
 
 class UnscheduledOut(Schema):
     request: int
-    reason: str = Field(..., description="no_common_slot, limit, capacity, or not_run.")
+    reason: str = Field(..., description="no_common_slot, limit, capacity, changed, or not_run.")
 
     @staticmethod
     def resolve_request(obj: Any) -> int:
@@ -452,7 +452,11 @@ class AcceptedUnscheduledOut(Schema):
     request: int
     requester: int
     recipient: int
-    reason: str = Field(..., description="Why the last scheduler run left it out; not_run: no run since.")
+    reason: str = Field(
+        ...,
+        description="Why the last scheduler run left it out (no_common_slot, limit, capacity, changed); "
+        "not_run: no run since.",
+    )
 
     @staticmethod
     def resolve_request(obj: Any) -> int:

@@ -7,7 +7,9 @@ from collections import Counter
 from datetime import time
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
 from silkbridge.directory.choices import Visibility
 from silkbridge.events.choices import DayPart, MeetingStatus, ParticipantStatus, RequestStatus
@@ -35,11 +37,17 @@ def participant_for_user(*, event: Event, user: Any) -> Participant | None:
 
 
 def participant_list(
-    *, event: Event, viewer_participant: Participant | None = None, query: str = "", country: str = "", sector: str = ""
+    *, event: Event, viewer: Any, query: str = "", country: str = "", sector: str = ""
 ) -> QuerySet[Participant]:
-    """Approved participants. For a participant looking, those whose organisation's live profiles best
-    match its own organisation's come first (`match_score`: the best stored match, or None), then
-    the rest by country and name."""
+    """Approved participants, for approved participants and staff only (anyone else: PermissionDenied).
+
+    The viewer's own registration is left out. For a participant looking, those whose organisation's
+    live profiles best match its own organisation's come first (`match_score`: the best stored match,
+    or None), then the rest by country and name."""
+    viewer_participant = participant_for_user(event=event, user=viewer)
+    is_approved = viewer_participant is not None and viewer_participant.status == ParticipantStatus.APPROVED
+    if not is_approved and not getattr(viewer, "is_staff", False):
+        raise PermissionDenied(_("Only approved participants and staff see who takes part."))
     participants = (
         Participant.objects.filter(event=event, status=ParticipantStatus.APPROVED)
         .select_related("organisation")

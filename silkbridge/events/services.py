@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,8 +32,10 @@ from silkbridge.events.choices import (
     RequestPolicy,
     RequestStatus,
     ScheduleRunStatus,
+    SchedulingMode,
 )
 from silkbridge.events.models import (
+    ACTIVE_RUN_STATUSES,
     Booking,
     Event,
     Meeting,
@@ -202,6 +205,15 @@ def participant_update(
     max_meetings: int,
     slot_ids: Iterable[int],
 ) -> Participant:
+    participant = _lock_participants(participant.pk)[participant.pk]
+    booked = meetings_booked(participant=participant)
+    if max_meetings < booked:
+        raise ValidationError(
+            {
+                "max_meetings": _("You already have %(count)d meetings; cancel some before lowering the maximum.")
+                % {"count": booked}
+            }
+        )
     participant.time_zone = time_zone
     participant.interests = interests
     participant.interpreter_needed = interpreter_needed
@@ -222,11 +234,20 @@ def availability_set(*, participant: Participant, slot_ids: Iterable[int]) -> No
     participant.available_slots.set(slots)
 
 
+LEFT_STATUSES = frozenset({ParticipantStatus.REJECTED, ParticipantStatus.WITHDRAWN})
+
+
 @transaction.atomic
 def participant_set_status(*, actor: Any, participant: Participant, status: str) -> Participant:
+    """Staff approve, reject or withdraw a registration. A participant that is rejected or withdrawn
+    leaves the event: its waiting and accepted requests are cancelled with their meetings, and the
+    participants it would have met are told."""
     _require_staff(actor)
+    participant = _lock_participants(participant.pk)[participant.pk]
     participant.status = status
     _save(participant)
+    if status in LEFT_STATUSES:
+        _requests_cancel_for_leaver(participant)
     notifications.notify(
         users=participant.representatives.all(),
         template="registration_status",
@@ -237,6 +258,36 @@ def participant_set_status(*, actor: Any, participant: Participant, status: str)
         },
     )
     return participant
+
+
+def _requests_cancel_for_leaver(participant: Participant) -> None:
+    open_requests = list(
+        MeetingRequest.objects.select_for_update()
+        .filter(Q(requester=participant) | Q(recipient=participant))
+        .filter(status__in=[RequestStatus.PENDING, RequestStatus.ACCEPTED])
+        .order_by("pk")
+    )
+    if not open_requests:
+        return
+    others = {
+        meeting_request.recipient_id if meeting_request.requester_id == participant.pk else meeting_request.requester_id
+        for meeting_request in open_requests
+    }
+    had_meeting = set(Meeting.objects.filter(request__in=open_requests).values_list("request_id", flat=True))
+    Meeting.objects.filter(request__in=open_requests).delete()
+    MeetingRequest.objects.filter(pk__in=[r.pk for r in open_requests]).update(status=RequestStatus.CANCELLED)
+    for other in Participant.objects.filter(pk__in=others).order_by("pk"):
+        lost_meeting = any(r.pk in had_meeting and other.pk in (r.requester_id, r.recipient_id) for r in open_requests)
+        notifications.notify(
+            users=other.representatives.all(),
+            template="participant_left",
+            context={
+                "organisation": participant.organisation,
+                "event": participant.event,
+                "lost_meeting": lost_meeting,
+                "link": notifications.event_link(participant.event, "events:requests"),
+            },
+        )
 
 
 @transaction.atomic
@@ -317,11 +368,18 @@ def request_answer(
     note: str = "",
     slot: Slot | None = None,
 ) -> MeetingRequest:
-    """Accept (optionally booking a free slot) or decline with a reason; the requester is told."""
+    """Accept (booking a free slot where participants pick theirs) or decline with a reason; the
+    requester is told. At events where the organiser runs the scheduler, no slot can be chosen here."""
+    # Participants first, then the request: the same order as every other booking path.
+    _lock_participants(meeting_request.requester_id, meeting_request.recipient_id)
     meeting_request = MeetingRequest.objects.select_for_update().get(pk=meeting_request.pk)
     recipient = meeting_request.recipient
     if not recipient.representatives.filter(pk=actor.pk).exists() and not getattr(actor, "is_staff", False):
         raise PermissionDenied(_("Only the participant who received the request may answer it."))
+    if slot is not None and meeting_request.event.scheduling_mode != SchedulingMode.PARTICIPANTS:
+        raise ValidationError(
+            {"slot": _("At this event the organiser schedules the meetings; accept without choosing a slot.")}
+        )
     if meeting_request.status != RequestStatus.PENDING:
         raise ValidationError(_("This request has already been answered."))
     if not accept and reason not in DeclineReason.values:
@@ -368,10 +426,30 @@ def _video_url(event: Event) -> str:
     return f"{event.video_room_base_url.rstrip('/')}/silkbridge-{event.slug}-{secrets.token_urlsafe(12)}"
 
 
+def _lock_participants(*participant_ids: int) -> dict[int, Participant]:
+    """Lock the participants' rows (in id order, so two writers never wait on each other in a circle).
+
+    Whoever books a meeting for a participant, or changes its status or limit, holds its row, so the
+    meeting limit and the approval are checked against what no one else is changing at that moment.
+    """
+    locked = Participant.objects.select_for_update().filter(pk__in=participant_ids).order_by("pk")
+    return {participant.pk: participant for participant in locked.select_related("organisation")}
+
+
+def meetings_booked(*, participant: Participant) -> int:
+    """How many meetings the participant has (cancelled ones aside): what counts against its limit."""
+    return Booking.objects.filter(participant=participant).exclude(meeting__status=MeetingStatus.CANCELLED).count()
+
+
+@transaction.atomic
 def meeting_book(
     *, meeting_request: MeetingRequest, slot: Slot, table: int | None = None, is_fixed: bool = True
 ) -> Meeting:
-    """Place an accepted request in a slot. Raises ValidationError naming the conflict; writes nothing then."""
+    """Place an accepted request in a slot. Raises ValidationError naming the conflict; writes nothing then.
+
+    Both participants must still be approved and below their meeting limit; their rows stay locked
+    until the booking commits, so two bookings at once cannot both take a participant's last place.
+    """
     if meeting_request.status != RequestStatus.ACCEPTED:
         raise ValidationError(_("Only accepted requests can be scheduled."))
     if slot.event_id != meeting_request.event_id:
@@ -380,8 +458,20 @@ def meeting_book(
         slot=slot, day_part=meeting_request.day_part, time_zone=meeting_request.event.time_zone
     ):
         raise ValidationError({"slot": _("The pair agreed to meet at another time of day.")})
-    pair = [meeting_request.requester, meeting_request.recipient]
+    locked = _lock_participants(meeting_request.requester_id, meeting_request.recipient_id)
+    pair = [locked[meeting_request.requester_id], locked[meeting_request.recipient_id]]
     for participant in pair:
+        if participant.status != ParticipantStatus.APPROVED:
+            raise ValidationError(
+                {"slot": _("%(name)s is no longer approved for the event.") % {"name": participant.organisation}}
+            )
+        if meetings_booked(participant=participant) >= participant.max_meetings:
+            raise ValidationError(
+                {
+                    "slot": _("%(name)s already has its maximum number of meetings (%(count)d).")
+                    % {"name": participant.organisation, "count": participant.max_meetings}
+                }
+            )
         if not participant.available_slots.filter(pk=slot.pk).exists():
             raise ValidationError(
                 {"slot": _("%(name)s is not available in this slot.") % {"name": participant.organisation}}
@@ -519,34 +609,101 @@ def schedule_instance(event: Event) -> dict[str, Any]:
     }
 
 
-def schedule_run(*, actor: Any, event: Event, time_limit: float = 30.0, seed: int = 0) -> ScheduleRun:
-    """Run the scheduler: meetings already placed stay where they are, accepted requests are added."""
+# A run whose process died (a worker killed, a server restarted) would stay "running" and block the
+# event's scheduler for ever; one older than its time limit plus this margin is marked failed.
+STALE_RUN_MARGIN = timedelta(minutes=2)
+
+
+def schedule_runs_expire(*, event: Event) -> int:
+    """Mark the event's queued or running runs that outlived their time limit as failed; the count."""
+    now = timezone.now()
+    stale = [
+        run.pk
+        for run in ScheduleRun.objects.filter(event=event, status__in=ACTIVE_RUN_STATUSES)
+        if run.started_at + timedelta(seconds=run.time_limit) + STALE_RUN_MARGIN < now
+    ]
+    if not stale:
+        return 0
+    return ScheduleRun.objects.filter(pk__in=stale, status__in=ACTIVE_RUN_STATUSES).update(
+        status=ScheduleRunStatus.FAILED,
+        finished_at=now,
+        error=_("The run stopped without finishing (its process ended); start it again."),
+    )
+
+
+def schedule_run_start(*, actor: Any, event: Event, time_limit: float = 30.0, seed: int = 0) -> ScheduleRun:
+    """Queue a scheduler run, unless one is already queued or running for the event.
+
+    The database holds "one active run per event" (a partial unique constraint), so two starts at once
+    end with exactly one run; the other gets a ValidationError and leaves no row behind.
+    """
+    _require_staff(actor)
+    schedule_runs_expire(event=event)
+    try:
+        with transaction.atomic():
+            return ScheduleRun.objects.create(
+                event=event, started_by=actor, seed=seed, time_limit=time_limit, status=ScheduleRunStatus.QUEUED
+            )
+    except IntegrityError as error:
+        raise ValidationError(
+            {"event": _("The scheduler is already running for this event; wait for it to finish.")}
+        ) from error
+
+
+def _run_fail(run: ScheduleRun, message: str) -> None:
+    run.status, run.error, run.finished_at = ScheduleRunStatus.FAILED, message, timezone.now()
+    run.save(update_fields=["status", "error", "finished_at"])
+
+
+def schedule_run_execute(*, run: ScheduleRun) -> ScheduleRun:
+    """Run a queued run: meetings already placed stay where they are, accepted requests are added.
+
+    Whatever happens, the run ends finished or failed; it is never left running.
+    """
     from silkbridge.events.engine.instance import InstanceError
     from silkbridge.events.engine.scheduler import schedule_json
 
-    _require_staff(actor)
-    run = ScheduleRun.objects.create(event=event, started_by=actor, seed=seed, time_limit=time_limit)
+    claimed = ScheduleRun.objects.filter(pk=run.pk, status=ScheduleRunStatus.QUEUED).update(
+        status=ScheduleRunStatus.RUNNING
+    )
+    if not claimed:
+        raise ValidationError({"run": _("This scheduler run has already been started.")})
+    run.refresh_from_db()
+    event = run.event
     try:
-        plan = schedule_json(schedule_instance(event), time_limit=time_limit, seed=seed)
+        plan = schedule_json(schedule_instance(event), time_limit=run.time_limit, seed=run.seed)
+        with transaction.atomic():
+            placed, refused = _plan_apply(event, plan)
+            run.status = ScheduleRunStatus.FINISHED
+            run.finished_at = timezone.now()
+            run.placed = placed
+            run.objective = plan.get("objective")
+            run.upper_bound = plan.get("upper_bound")
+            run.idle_gaps = plan.get("idle_gaps")
+            run.seconds = plan.get("seconds")
+            run.unscheduled = [*plan.get("unscheduled", []), *refused]
+            run.save()
     except InstanceError as error:
-        run.status, run.error, run.finished_at = ScheduleRunStatus.FAILED, "; ".join(error.messages), timezone.now()
-        run.save()
+        _run_fail(run, "; ".join(error.messages))
         raise ValidationError(error.messages) from error
-    with transaction.atomic():
-        placed = _plan_apply(event, plan)
-        run.status = ScheduleRunStatus.FINISHED
-        run.finished_at = timezone.now()
-        run.placed = placed
-        run.objective = plan.get("objective")
-        run.upper_bound = plan.get("upper_bound")
-        run.idle_gaps = plan.get("idle_gaps")
-        run.seconds = plan.get("seconds")
-        run.unscheduled = plan.get("unscheduled", [])
-        run.save()
+    except BaseException as error:
+        _run_fail(run, _("The run failed: %(error)s") % {"error": error})
+        raise
     return run
 
 
-def _plan_apply(event: Event, plan: dict[str, Any]) -> int:
+def schedule_run(*, actor: Any, event: Event, time_limit: float = 30.0, seed: int = 0) -> ScheduleRun:
+    """Start a scheduler run and run it to the end (pages and the API wait for it)."""
+    run = schedule_run_start(actor=actor, event=event, time_limit=time_limit, seed=seed)
+    return schedule_run_execute(run=run)
+
+
+def _plan_apply(event: Event, plan: dict[str, Any]) -> tuple[int, list[dict[str, str]]]:
+    """Book the plan's new meetings; a meeting that a change since the run began makes impossible
+    (a limit reached, a participant no longer approved) stays out, with the reason "changed"."""
+    # Every participant of the event is locked in one order, so that a participant answering a request
+    # at the same moment waits instead of deadlocking with the run.
+    list(Participant.objects.select_for_update().filter(event=event).order_by("pk").values_list("pk", flat=True))
     existing = set(Meeting.objects.filter(event=event).values_list("request_id", flat=True))
     requests = {
         r.pk: r
@@ -554,18 +711,27 @@ def _plan_apply(event: Event, plan: dict[str, Any]) -> int:
     }
     slots = {slot.pk: slot for slot in event.slots.all()}
     placed = 0
+    refused: list[dict[str, str]] = []
     for entry in plan["meetings"]:
         request_id = int(str(entry["request"])[1:])
         if request_id in existing:
             continue  # fixed: it stays where it is
-        meeting_book(
-            meeting_request=requests[request_id],
-            slot=slots[int(str(entry["slot"])[1:])],
-            table=entry.get("table") if slots[int(str(entry["slot"])[1:])].tables is not None else None,
-            is_fixed=True,
-        )
+        slot = slots[int(str(entry["slot"])[1:])]
+        if request_id not in requests:
+            refused.append({"request": str(entry["request"]), "reason": "changed"})
+            continue
+        try:
+            meeting_book(
+                meeting_request=requests[request_id],
+                slot=slot,
+                table=entry.get("table") if slot.tables is not None else None,
+                is_fixed=True,
+            )
+        except ValidationError:
+            refused.append({"request": str(entry["request"]), "reason": "changed"})
+            continue
         placed += 1
-    return placed
+    return placed, refused
 
 
 # --- on the day -------------------------------------------------------------------------------------

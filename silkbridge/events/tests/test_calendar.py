@@ -56,8 +56,10 @@ def _meeting_between(event, first, second, slot):
     meeting_request = services.request_create(
         actor=first.representatives.get(), requester=first, recipient=second, message="Hello"
     )
-    services.request_answer(actor=second.representatives.get(), meeting_request=meeting_request, accept=True, slot=slot)
-    return meeting_request.meeting
+    # The organiser places the meeting (participants pick slots only at events that let them).
+    services.request_answer(actor=second.representatives.get(), meeting_request=meeting_request, accept=True)
+    meeting_request.refresh_from_db()
+    return services.meeting_book(meeting_request=meeting_request, slot=slot)
 
 
 def test_the_participant_calendar_has_one_event_per_meeting_in_utc():

@@ -33,8 +33,10 @@ def _login(client, participant):
 
 def _meeting(first, second, slot):
     meeting_request = services.request_create(actor=first.representatives.get(), requester=first, recipient=second)
-    services.request_answer(actor=second.representatives.get(), meeting_request=meeting_request, accept=True, slot=slot)
-    return meeting_request.meeting
+    # The organiser places the meeting (participants pick slots only at events that let them).
+    services.request_answer(actor=second.representatives.get(), meeting_request=meeting_request, accept=True)
+    meeting_request.refresh_from_db()
+    return services.meeting_book(meeting_request=meeting_request, slot=slot)
 
 
 @pytest.fixture
@@ -229,10 +231,15 @@ def test_a_pending_participant_cannot_request_yet(client):
     recipient = register(event, country="PK")
     services.participant_set_status(actor=event.created_by, participant=recipient, status="approved")
     _login(client, requester)
-    page = client.get(_url("participants", event)).content.decode()
+    response = client.get(_url("participants", event))
+    page = response.content.decode()
+    assert response.status_code == 403
     assert "waiting for the organiser's approval" in page
+    assert "Only approved participants and staff see who takes part." in page
+    assert recipient.organisation.name_en not in page
     response = client.post(_url("request_new", event, recipient.pk), {"day_part": "any"})
-    assert "Both participants must be approved" in response.content.decode()
+    assert response.status_code == 403
+    assert "Only approved participants and staff see who takes part." in response.content.decode()
     assert MeetingRequest.objects.count() == 0
 
 

@@ -257,14 +257,18 @@ def _split_registration_errors(
 @participant_required
 def participants_view(request: HttpRequest, event: Event, participant: Participant) -> HttpResponse:
     """Approved participants to browse, with the viewer's interest in each and a request button."""
+    try:
+        everyone = selectors.participant_list(event=event, viewer=request.user)
+    except PermissionDenied as error:
+        return _participants_refused(request, event, participant, error)
     if request.method == "POST":
         return _preference_save(request, event, participant)
-    countries = selectors.participant_list(event=event).order_by().values_list("organisation__country", flat=True)
+    countries = everyone.order_by().values_list("organisation__country", flat=True)
     form = ParticipantFilterForm(request.GET or None, countries=countries.distinct())
     filters = form.cleaned_data if form.is_valid() else {}
     participants = selectors.participant_list(
         event=event,
-        viewer_participant=participant,
+        viewer=request.user,
         query=filters.get("q", ""),
         country=filters.get("country", ""),
         sector=filters.get("sector", ""),
@@ -295,6 +299,14 @@ def participants_view(request: HttpRequest, event: Event, participant: Participa
     return render(request, "events/participant_list.html", context)
 
 
+def _participants_refused(
+    request: HttpRequest, event: Event, participant: Participant, error: PermissionDenied
+) -> HttpResponse:
+    """Rejected, withdrawn or still waiting for approval: the page says why, and shows no one."""
+    context = {"event": event, "participant": participant, "refusal": str(error)}
+    return render(request, "events/participant_list.html", context, status=403)
+
+
 def _requests_exchanged(participant: Participant) -> dict[int, MeetingRequest]:
     """The latest request between the viewer and each other participant, in either direction."""
     exchanged: dict[int, MeetingRequest] = {}
@@ -312,7 +324,7 @@ def _preference_save(request: HttpRequest, event: Event, participant: Participan
     if not form.is_valid():
         messages.error(request, _("Choose one of the listed interests."))
         return redirect(_safe_next(request, fallback))
-    target = selectors.participant_list(event=event).filter(pk=form.cleaned_data["target"]).first()
+    target = selectors.participant_list(event=event, viewer=request.user).filter(pk=form.cleaned_data["target"]).first()
     if target is None:
         raise Http404(_("No such participant."))
     try:
@@ -329,7 +341,10 @@ def _preference_save(request: HttpRequest, event: Event, participant: Participan
 
 @participant_required
 def request_new_view(request: HttpRequest, event: Event, participant: Participant, participant_id: int) -> HttpResponse:
-    recipient = selectors.participant_list(event=event).filter(pk=participant_id).first()
+    try:
+        recipient = selectors.participant_list(event=event, viewer=request.user).filter(pk=participant_id).first()
+    except PermissionDenied as error:
+        return _participants_refused(request, event, participant, error)
     if recipient is None:
         raise Http404(_("No such participant."))
     form = MeetingRequestForm(request.POST or None)

@@ -37,6 +37,7 @@ UNSCHEDULED_REASONS = {
     "capacity": gettext_lazy("No table was left in their common slots"),
     "limit": gettext_lazy("One of them reached the maximum number of meetings"),
     "not_run": gettext_lazy("The scheduler has not run since it was accepted"),
+    "changed": gettext_lazy("A registration or meeting changed while the scheduler ran; run it again"),
 }
 MARKS = {
     MeetingStatus.CHECKED_IN: gettext_lazy("Meeting checked in."),
@@ -153,6 +154,7 @@ def _manage_render(
     run_form: ScheduleRunForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    services.schedule_runs_expire(event=event)  # a run whose process died shows as failed, not running
     figures = selectors.dashboard(event=event)
     pending = Paginator(selectors.registration_list(event=event, status=ParticipantStatus.PENDING), PAGE_SIZE).get_page(
         request.GET.get("page")
