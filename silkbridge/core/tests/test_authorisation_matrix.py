@@ -296,7 +296,8 @@ PAGES: dict[str, Row] = {
     "events:register": Row(signed_in, EVENT),
     "events:participants": Row(PARTICIPANTS, EVENT, query=SEARCH),
     "events:request_new": Row(
-        PARTICIPANTS,
+        # B asks for a meeting with its own registration: the participant list leaves the viewer out.
+        each(403, anonymous="login", member_a="ok", member_b=404),
         lambda w, o: {"slug": w.events["published"].slug, "participant_id": w.participants["b"].pk},
     ),
     "events:requests": Row(PARTICIPANTS, EVENT),
@@ -589,10 +590,16 @@ def _matches(world: Any) -> dict[str, Match]:
 
 def _events(world: Any) -> None:
     from silkbridge.events import services as events
+    from silkbridge.events.choices import SchedulingMode
     from silkbridge.events.tests.factories import EventFactory, in_days
 
     staff = world.users[STAFF]
-    event = EventFactory(created_by=staff, title="Matrix matchmaking", slot_days=[in_days(14)])
+    event = EventFactory(
+        created_by=staff,
+        title="Matrix matchmaking",
+        slot_days=[in_days(14)],
+        scheduling_mode=SchedulingMode.PARTICIPANTS,
+    )
     draft = EventFactory(created_by=staff, title=f"{WORD} draft event", is_published=False)
     slots = list(event.slots.values_list("pk", flat=True))
     participants = {}
