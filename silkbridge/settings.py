@@ -103,6 +103,9 @@ TEMPLATES = [
     },
 ]
 
+# Select boxes written in Python (same HTML): long option lists dominated the list pages' time.
+FORM_RENDERER = "silkbridge.core.forms.FormRenderer"
+
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'silkbridge.sqlite3'}"),
