@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from typing import Any
 
@@ -9,7 +10,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
 from django.http import HttpRequest
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 
@@ -28,31 +28,34 @@ SELECT_TEMPLATE = "django/forms/widgets/select.html"
 OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
 
 
+def _text(value: Any) -> str:
+    """What the template's {{ value }} writes: escaped unless already marked safe."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return html.escape(str(value), quote=True)
+
+
 def _attributes_html(attributes: Mapping[str, Any]) -> str:
     """Django's `attrs.html`: ` name="value"`, a bare ` name` for True, nothing for False."""
     return "".join(
-        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, str(value))
+        f" {_text(name)}" if value is True else f' {_text(name)}="{_text(value)}"'
         for name, value in attributes.items()
         if value is not False
     )
 
 
 def _select_html(widget: Mapping[str, Any]) -> str:
-    parts: list[str] = [
-        format_html('<select name="{}"{}>', widget["name"], mark_safe(_attributes_html(widget["attrs"])))
-    ]
+    """Django's `select.html` and `select_option.html`, as plain string building (this runs for every
+    option of every select on a page: format_html per option cost as much as the rest of the page)."""
+    parts = [f'<select name="{_text(widget["name"])}"{_attributes_html(widget["attrs"])}>']
     for group_name, group_choices, _index in widget["optgroups"]:
         if group_name:
-            parts.append(format_html('\n  <optgroup label="{}">', group_name))
-        for option in group_choices:
-            parts.append(
-                format_html(
-                    '\n  <option value="{}"{}>{}</option>\n',
-                    str(option["value"]),
-                    mark_safe(_attributes_html(option["attrs"])),
-                    option["label"],
-                )
-            )
+            parts.append(f'\n  <optgroup label="{_text(group_name)}">')
+        parts.extend(
+            f'\n  <option value="{_text(option["value"])}"{_attributes_html(option["attrs"])}>'
+            f"{_text(option['label'])}</option>\n"
+            for option in group_choices
+        )
         if group_name:
             parts.append("\n  </optgroup>")
     parts.append("\n</select>")
