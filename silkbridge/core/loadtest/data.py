@@ -147,8 +147,8 @@ def _profiles(organisations: list[Organisation], per_member_org: int, members: i
     return list(Opportunity.objects.filter(organisation__in=organisations).order_by("pk"))
 
 
-def _matches(profiles: list[Opportunity], rng: random.Random) -> int:
-    """Stored matches between the synthetic profiles, as the engine would leave them (10 each, with
+def _matches(profiles: list[Opportunity], rng: random.Random, per_profile: int) -> int:
+    """Stored matches between the synthetic profiles, as the engine would leave them (up to `per_profile` each, with
     reasons the pages render), where a profile has none yet. The engine itself is benchmarked on
     its own (`silkbridge bench matching`); here only reading them matters."""
     have = set(Match.objects.filter(opportunity__in=profiles).values_list("opportunity_id", flat=True).distinct())
@@ -157,7 +157,8 @@ def _matches(profiles: list[Opportunity], rng: random.Random) -> int:
     for profile in profiles:
         if profile.pk in have:
             continue
-        others = rng.sample([other for other in profiles if other.organisation_id != profile.organisation_id], 10)
+        others = [other for other in profiles if other.organisation_id != profile.organisation_id]
+        others = rng.sample(others, min(per_profile, len(others)))
         for rank, other in enumerate(others, start=1):
             reasons: list[dict[str, Any]] = [
                 {"code": "trl_meets", "params": {"asked": 5, "offered": other.trl or 5}},
@@ -205,7 +206,9 @@ def _session_key(user: User) -> str:
     return str(session.session_key)
 
 
-def load_data_ensure(*, organisations: int, members: int, seed: int = 1) -> dict[str, Any]:
+def load_data_ensure(
+    *, organisations: int, members: int, matches_per_profile: int = MATCHES_PER_PROFILE, seed: int = 1
+) -> dict[str, Any]:
     """Make the database hold at least `organisations` synthetic organisations (the first `members`
     of them with a signed-in member and two live profiles each) and return the session keys."""
     if members > organisations:
@@ -217,7 +220,7 @@ def load_data_ensure(*, organisations: int, members: int, seed: int = 1) -> dict
     with transaction.atomic():
         synthetic = _organisations(organisations, concepts, rng)
         profiles = _profiles(synthetic, per_member_org=2, members=members)
-        matches = _matches(profiles, rng)
+        matches = _matches(profiles, rng, matches_per_profile)
         users = _members(synthetic, members)
         sessions = [_session_key(user) for user in users]
     return {
