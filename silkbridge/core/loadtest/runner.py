@@ -11,6 +11,7 @@ import csv
 import json
 import os
 import platform
+import resource
 import signal
 import socket
 import subprocess
@@ -113,7 +114,14 @@ def parse_locust_stats(path: Path) -> dict[str, Any]:
 
 
 def run_locust(
-    *, base_url: str, users: int, duration: int, sessions_json: str, output_dir: Path, wait: tuple[float, float]
+    *,
+    base_url: str,
+    users: int,
+    duration: int,
+    sessions_json: str,
+    output_dir: Path,
+    wait: tuple[float, float],
+    meter: CpuMeter,
 ) -> dict[str, Any]:
     prefix = output_dir / f"locust-{users}-users"
     env = {
@@ -148,7 +156,14 @@ def run_locust(
         "WARNING",
     ]
     load_before = os.getloadavg()
+    generator_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    meter.start()
     completed = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    cpu = meter.stop()
+    generator_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu["load_generator_cpu_s"] = round(
+        generator_after.ru_utime + generator_after.ru_stime - generator_before.ru_utime - generator_before.ru_stime, 2
+    )
     if not Path(f"{prefix}_stats.csv").is_file():
         raise RuntimeError(f"locust failed ({completed.returncode}):\n{completed.stderr[-3000:]}")
     pages = parse_locust_stats(Path(f"{prefix}_stats.csv"))
@@ -165,8 +180,80 @@ def run_locust(
         "load_average_before": [round(value, 2) for value in load_before],
         "load_average_after": [round(value, 2) for value in os.getloadavg()],
         "application": application,
+        "cpu": {
+            **cpu,
+            # over every request of the run, the spawning seconds included: an upper bound
+            "server_and_database_cpu_ms_per_request": round(
+                1000 * (cpu["web_server_cpu_s"] + cpu["database_cpu_s"]) / max(1, pages["all requests"]["requests"]),
+                1,
+            ),
+        },
         "pages": pages,
     }
+
+
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU of each process (Linux /proc); processes that are gone are left out."""
+    seconds = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / _TICKS
+    return seconds
+
+
+def _children(pid: int) -> list[int]:
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                children.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return children
+
+
+def _database_backends(database_url: str) -> list[int]:
+    if dj_database_url.parse(database_url)["ENGINE"] == "django.db.backends.sqlite3":
+        return []
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        name = urlsplit(database_url).path.lstrip("/")
+        rows = connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [name]
+        ).fetchall()
+    return [int(row[0]) for row in rows]
+
+
+class CpuMeter:
+    """CPU the web server (gunicorn's processes) and the database (this database's backends) spent
+    during a run. Unlike latency it hardly depends on what else the machine runs, so it is the
+    figure to compare between noisy runs; the machine's capacity is about cores / CPU per request."""
+
+    def __init__(self, server_pid: int, database_url: str) -> None:
+        self.server_pid = server_pid
+        self.database_url = database_url
+
+    def _snapshot(self) -> tuple[dict[int, float], dict[int, float]]:
+        server = _cpu_seconds([self.server_pid, *_children(self.server_pid)])
+        return server, _cpu_seconds(_database_backends(self.database_url))
+
+    def start(self) -> None:
+        self.before = self._snapshot()
+
+    def stop(self) -> dict[str, float]:
+        after = self._snapshot()
+        spent = [
+            sum(seconds - before.get(pid, 0.0) for pid, seconds in now.items())
+            for now, before in zip(after, self.before, strict=True)
+        ]
+        return {"web_server_cpu_s": round(spent[0], 2), "database_cpu_s": round(spent[1], 2)}
 
 
 def _machine() -> dict[str, Any]:
@@ -244,6 +331,7 @@ def run_load_test(
                     sessions_json=sessions_json,
                     output_dir=output_dir,
                     wait=wait,
+                    meter=CpuMeter(server.pid, bench_url),
                 )
             )
     finally:
