@@ -103,10 +103,19 @@ TEMPLATES = [
     },
 ]
 
+# Select boxes written in Python (same HTML): long option lists dominated the list pages' time.
+FORM_RENDERER = "silkbridge.core.forms.FormRenderer"
+
+DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'silkbridge.sqlite3'}")
+# A web worker keeps its PostgreSQL connection for a minute (checked before reuse): opening one costs
+# the server a new backend process and the password exchange on every request otherwise. SQLite's
+# connections cost nothing to open and stay per request.
+_DEFAULT_CONN_MAX_AGE = "0" if DATABASE_URL.startswith("sqlite:") else "60"
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'silkbridge.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+        DATABASE_URL,
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", _DEFAULT_CONN_MAX_AGE)),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

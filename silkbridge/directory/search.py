@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
 
@@ -91,19 +92,32 @@ def _tokens_condition(tokens: list[str]) -> Q:
     return condition
 
 
-def _entry_condition(entry: LexiconEntry) -> Q:
-    condition = Q(pk__in=[])
-    if entry.concept_ids:
-        through = Organisation.concepts.through.objects.filter(concept_id__in=entry.concept_ids)
-        condition |= Q(pk__in=through.values("organisation_id"))
-    if entry.sector_ids:
-        through_sectors = Organisation.sectors.through.objects.filter(sector_id__in=entry.sector_ids)
-        condition |= Q(pk__in=through_sectors.values("organisation_id"))
-    for term in sorted(entry.terms):
+def _unit_condition(entry: LexiconEntry | None, tokens: list[str]) -> Q:
+    """Organisations that match one unit of the query: their text holds the unit's words or, for a
+    glossary phrase, the words of any label or synonym of it, or they are tagged with the concept or
+    sector.
+
+    Written as `pk IN (… UNION …)` with one arm per wording, not as an OR of conditions on the
+    organisation row: PostgreSQL answers each arm from an index (the trigram index on the search
+    document, the tag tables' keys) in well under a millisecond, where one OR of every wording made
+    it test each pattern against each organisation (140 ms for "crop disease detection" over 2,000
+    organisations). SQLite scans either way."""
+    wordings = {tuple(tokens)}
+    for term in entry.terms if entry is not None else ():
         term_tokens = tokenize(term)
         if term_tokens:
-            condition |= _tokens_condition(term_tokens)
-    return condition
+            wordings.add(tuple(term_tokens))
+    arms: list[QuerySet[Any]] = [
+        Organisation.objects.filter(_tokens_condition(list(wording))).order_by().values("pk")
+        for wording in sorted(wordings)
+    ]
+    if entry is not None and entry.concept_ids:
+        through = Organisation.concepts.through.objects.filter(concept_id__in=sorted(entry.concept_ids))
+        arms.append(through.order_by().values("organisation_id"))
+    if entry is not None and entry.sector_ids:
+        through_sectors = Organisation.sectors.through.objects.filter(sector_id__in=sorted(entry.sector_ids))
+        arms.append(through_sectors.order_by().values("organisation_id"))
+    return Q(pk__in=arms[0].union(*arms[1:]))
 
 
 def search_condition(query: str) -> Q | None:
@@ -118,11 +132,11 @@ def search_condition(query: str) -> Q | None:
         for end in range(min(len(tokens), position + MAX_PHRASE_TOKENS), position, -1):
             entry = entries.get(" ".join(tokens[position:end]))
             if entry is not None:
-                condition &= _entry_condition(entry) | _tokens_condition(tokens[position:end])
+                condition &= _unit_condition(entry, tokens[position:end])
                 position = end
                 break
         else:
-            condition &= _tokens_condition([tokens[position]])
+            condition &= _unit_condition(None, [tokens[position]])
             position += 1
     return condition
 

@@ -1,8 +1,12 @@
 """`silkbridge bench …`: benchmarks that print JSON figures (see docs/benchmarks.md)."""
 
 import json
+import os
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from silkbridge.datacenters.benchmarks import bench_dc
@@ -34,9 +38,24 @@ class Command(BaseCommand):
         dc = subcommands.add_parser("dc", help="Data centers: Tier classification and Monte Carlo speed.")
         dc.add_argument("--years", type=int, default=1_000_000, help="simulated years (default 1000000)")
         dc.add_argument("--seed", type=int, default=0)
+        load = subcommands.add_parser(
+            "load", help="Pages under load: gunicorn and locust on a database of its own (docs/benchmarks.md)."
+        )
+        load.add_argument("--users", default="20,50", help="simulated users, one run per number (default 20,50)")
+        load.add_argument("--duration", type=int, default=60, help="seconds per run (default 60)")
+        load.add_argument("--workers", type=int, default=3, help="gunicorn worker processes (default 3)")
+        load.add_argument("--organisations", type=int, default=2000, help="synthetic organisations (default 2000)")
+        load.add_argument("--wait", default="1,3", help="seconds a user waits between pages, min,max (default 1,3)")
+        load_data = subcommands.add_parser("load-data", help="(used by `bench load`) fill this database for it")
+        load_data.add_argument("--organisations", type=int, default=2000)
+        load_data.add_argument("--users", type=int, default=50)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["benchmark"] == "schedule":
+        if options["benchmark"] == "load":
+            self._load(options)
+        elif options["benchmark"] == "load-data":
+            self._load_data(options)
+        elif options["benchmark"] == "schedule":
             if min(options["participants"], options["requests"], options["slots"]) < 1:
                 raise CommandError("--participants, --requests and --slots must be at least 1")
             figures = bench_schedule(
@@ -67,3 +86,45 @@ class Command(BaseCommand):
             except ValueError as error:
                 raise CommandError(str(error)) from error
             self.stdout.write(json.dumps(figures, indent=2))
+
+    def _load(self, options: dict[str, Any]) -> None:
+        from silkbridge.core.loadtest.runner import run_load_test
+
+        try:
+            users = [int(count) for count in options["users"].split(",") if count.strip()]
+            wait_min, wait_max = (float(value) for value in options["wait"].split(","))
+        except ValueError as error:
+            raise CommandError("--users takes numbers such as 20,50 and --wait two numbers such as 1,3") from error
+        if not users or min(users) < 1 or options["duration"] < 5 or options["workers"] < 1:
+            raise CommandError("--users must be at least 1, --duration at least 5 and --workers at least 1")
+        if max(users) > options["organisations"] or not 0 <= wait_min <= wait_max:
+            raise CommandError("--organisations must be at least the most --users, and --wait min,max with min ≤ max")
+        figures = run_load_test(
+            database_url=_database_url(),
+            var_dir=Path(settings.VAR_DIR),
+            users=users,
+            duration=options["duration"],
+            workers=options["workers"],
+            organisations=options["organisations"],
+            wait=(wait_min, wait_max),
+            log=lambda message: self.stderr.write(message),
+        )
+        self.stdout.write(json.dumps(figures, indent=2, ensure_ascii=False))
+
+    def _load_data(self, options: dict[str, Any]) -> None:
+        from silkbridge.accounts.models import User
+        from silkbridge.core.loadtest.data import load_data_ensure
+        from silkbridge.directory.management.commands.load_demo import DEMO_STAFF_EMAIL
+
+        if not User.objects.filter(email=DEMO_STAFF_EMAIL).exists():
+            call_command("load_demo", stdout=self.stderr)
+        try:
+            figures = load_data_ensure(organisations=options["organisations"], members=options["users"])
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(json.dumps(figures))
+
+
+def _database_url() -> str:
+    """The URL the settings were read from (the load test derives its own database from it)."""
+    return os.environ.get("DATABASE_URL", f"sqlite:///{Path(settings.VAR_DIR) / 'silkbridge.sqlite3'}")
