@@ -35,3 +35,18 @@ def _english_by_default(settings):  # type: ignore[no-untyped-def]
 
 def running_in_ci() -> bool:
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
+    """Leave out the tests that can only mean something on PostgreSQL when the suite runs on SQLite.
+
+    They are deselected, not skipped: `.ci/run` runs the whole suite again on PostgreSQL, where they run.
+    """
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    kept = [item for item in items if item.get_closest_marker("postgres_only") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept

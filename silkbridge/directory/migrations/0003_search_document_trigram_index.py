@@ -34,6 +34,6 @@ def drop_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("directory", "0001_initial")]
+    dependencies = [("directory", "0002_organisation_history_and_verification_queue")]
 
     operations = [migrations.RunPython(create_index, drop_index, elidable=False)]
