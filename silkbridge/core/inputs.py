@@ -54,6 +54,17 @@ class StorableTextValidator:
         return hash(type(self))
 
 
+_UNSAFE_IN_FILE_NAME = re.compile(r'[\x00-\x1f\x7f"\\/<>:|?*\ud800-\udfff]')
+
+
+def safe_file_name(name: str, *, default: str, max_length: int = 255) -> str:
+    """A user's file name as it may be stored and sent back in a Content-Disposition header: no
+    control characters (a CR/LF made the header, and so the download, impossible), no path or
+    quoting characters, never empty."""
+    cleaned = _UNSAFE_IN_FILE_NAME.sub("_", name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]).strip(" ._")
+    return cleaned[-max_length:] or default
+
+
 def _strings(value: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], str]]:
     if isinstance(value, str):
         yield path, value

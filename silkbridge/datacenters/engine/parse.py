@@ -299,7 +299,6 @@ def nesting_depth_exceeds(text: str, limit: int) -> bool:
     return False
 
 
-
 def _read_json(text: str) -> tuple[Any, list[Issue]]:
     def pairs_unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         result: dict[str, Any] = {}
