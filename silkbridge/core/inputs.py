@@ -5,7 +5,6 @@ may carry "\\ud800"); either reached the database as a 500 and stopped an import
 text input passes here first:
 
 - `unstorable_problem` is the check itself (the importer calls it on every cell);
-- `StorableTextValidator` is the model/form validator;
 - `StorableInputMiddleware` checks every query-string and form field of every request,
   and every string of a JSON body, naming the field as the API does (`body.name_en`).
 """
@@ -17,11 +16,10 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, ValidationError
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
-from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -35,23 +33,6 @@ def unstorable_problem(value: str) -> str | None:
     if match.group() == "\x00":
         return _("The text contains a NUL character (\\x00), which cannot be stored; remove it.")
     return _("The text contains an invalid character (a lone UTF-16 surrogate), which cannot be stored; remove it.")
-
-
-@deconstructible
-class StorableTextValidator:
-    """Model and form fields: refuse NUL characters and lone surrogates."""
-
-    def __call__(self, value: Any) -> None:
-        if isinstance(value, str):
-            problem = unstorable_problem(value)
-            if problem is not None:
-                raise ValidationError(problem, code="unstorable_character")
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, StorableTextValidator)
-
-    def __hash__(self) -> int:
-        return hash(type(self))
 
 
 _UNSAFE_IN_FILE_NAME = re.compile(r'[\x00-\x1f\x7f"\\/<>:|?*\ud800-\udfff]')
@@ -128,7 +109,7 @@ class StorableInputMiddleware:
         return refusal or self.get_response(request)
 
     def _refusal(self, request: HttpRequest) -> HttpResponse | None:
-        is_json = request.content_type.startswith("application/json")
+        is_json = (request.content_type or "").startswith("application/json")
         fields = [request.GET]
         if request.method == "POST" and not is_json:
             fields.append(request.POST)

@@ -23,6 +23,12 @@ class UploadedText:
     name: str
     content: bytes
 
+    @classmethod
+    def read(cls, upload: Any, *, limit: int, default_name: str) -> UploadedText:
+        """At most one byte past the limit is read, so an oversized upload is refused (by `_decode`)
+        without ever being held in memory whole."""
+        return cls(name=upload.name or default_name, content=upload.read(limit + 1))
+
 
 class DesignRejected(Exception):
     """The design (or its weather file) cannot be assessed; `issues` say where and why, all at once."""

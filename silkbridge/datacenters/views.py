@@ -52,7 +52,7 @@ def assessment_list_view(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.assessment_list(viewer=request.user), 20).get_page(request.GET.get("page"))
     examples = [f"tier{tier}.yaml" for tier in range(1, 5)]
     context = {"form": form, "issues": issues, "page": page, "examples": examples}
-    return render(request, "datacenters/assessment_list.html", context, status=422 if issues else 200)
+    return render(request, "datacenters/assessment_list.html", context, status=422 if issues or form.errors else 200)
 
 
 @login_required
@@ -94,7 +94,7 @@ def assessment_design_view(request: HttpRequest, reference: str) -> HttpResponse
     response = HttpResponse(assessment.design_text, content_type="text/plain; charset=utf-8")
     # Names stored before file names were cleaned may still hold a CR/LF; clean them on the way out too.
     file_name = safe_file_name(assessment.file_name, default="design.yaml")
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=file_name)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=file_name) or ""
     return response
 
 
