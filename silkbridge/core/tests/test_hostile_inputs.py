@@ -304,7 +304,9 @@ def test_a_row_the_database_cannot_store_is_a_row_error_with_a_report(client, ca
     assert [(error["row"], error["field"]) for error in run.errors] == [(3, field)]
     assert (run.rows_total, run.created_count) == (3, 2)
     assert Organisation.objects.count() == organisations + 2
-    assert not Organisation.objects.filter(name_en__in=["Evil\x00Org", "Fine Org", "Long Org"]).exists()
+    # (PostgreSQL refuses a NUL even as a query parameter, so the bad row is looked for by its prefix.)
+    assert not Organisation.objects.filter(name_en__in=["Fine Org", "Long Org"]).exists()
+    assert not Organisation.objects.filter(name_en__startswith="Evil").exists()
 
 
 def test_a_formula_in_an_imported_cell_is_stored_as_plain_text(client):
