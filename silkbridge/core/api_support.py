@@ -9,9 +9,10 @@ import logging
 import math
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -20,6 +21,7 @@ from ninja.pagination import PaginationBase
 from ninja.security import APIKeyCookie, HttpBearer
 
 from silkbridge.accounts.services import api_token_authenticate
+from silkbridge.core.inputs import request_problem
 
 logger = logging.getLogger(__name__)
 
@@ -173,6 +175,17 @@ def install_error_handlers(api: NinjaAPI) -> None:
             422: "validation_error",
         }
         return error_response(api, request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
+
+    @api.exception_handler(SuspiciousOperation)
+    def unreadable_request(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        # A body over DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields: the client's fault, never a 500.
+        status, code, message = request_problem(exc) or (400, "bad_request", str(exc))
+        return error_response(api, request, status, code, message)
+
+    @api.exception_handler(MultiPartParserError)
+    def unreadable_upload(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        status, code, message = request_problem(exc) or (400, "bad_request", str(exc))
+        return error_response(api, request, status, code, message)
 
     @api.exception_handler(Exception)
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -61,14 +62,18 @@ def assessment_create(request: HttpRequest, payload: AssessmentIn) -> Status:
 def assessment_upload(
     request: HttpRequest,
     design: File[UploadedFile],
-    weather: File[UploadedFile] | None = None,
+    weather: File[UploadedFile | None] = None,
     years: Form[int] = 100_000,
     seed: Form[int] = 1,
 ) -> Status:
-    design_upload = services.UploadedText(name=design.name or "design.yaml", content=design.read())
+    design_upload = services.UploadedText.read(
+        design, limit=settings.DATACENTER_DESIGN_MAX_BYTES, default_name="design.yaml"
+    )
     weather_upload = None
     if weather is not None:
-        weather_upload = services.UploadedText(name=weather.name or "weather.epw", content=weather.read())
+        weather_upload = services.UploadedText.read(
+            weather, limit=settings.DATACENTER_EPW_MAX_BYTES, default_name="weather.epw"
+        )
     return _create(request, design_upload, weather_upload, years, seed)
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from silkbridge.datacenters.services import MAX_YEARS, MIN_YEARS, UploadedText
@@ -49,9 +50,11 @@ class AssessmentForm(forms.Form):
     def design_upload(self) -> UploadedText:
         upload = self.cleaned_data.get("design")
         if upload:
-            return UploadedText(name=upload.name, content=upload.read())
+            return UploadedText.read(upload, limit=settings.DATACENTER_DESIGN_MAX_BYTES, default_name="design.yaml")
         return UploadedText(name="pasted.yaml", content=self.cleaned_data["design_text"].encode("utf-8"))
 
     def weather_upload(self) -> UploadedText | None:
         upload = self.cleaned_data.get("weather")
-        return UploadedText(name=upload.name, content=upload.read()) if upload else None
+        if not upload:
+            return None
+        return UploadedText.read(upload, limit=settings.DATACENTER_EPW_MAX_BYTES, default_name="weather.epw")

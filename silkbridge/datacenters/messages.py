@@ -16,6 +16,10 @@ MESSAGES: dict[str, Any] = {
     "too_large": _("the document is larger than %(limit_bytes)s bytes"),
     "syntax": _("the document cannot be read at line %(line)s, column %(column)s: %(problem)s"),
     "too_complex": _("the document is nested too deeply or expands too far (limit %(limit)s)"),
+    "unsupported_yaml": _(
+        "the document uses YAML anchors, aliases, tags or directives, "
+        "which a design does not allow (found: %(feature)s)"
+    ),
     "duplicate_key": _("the key “%(key)s” appears twice"),
     "not_a_mapping": _("must be a mapping of keys to values, not %(found)s"),
     "required": _("“%(key)s” is required"),

@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from silkbridge.core.inputs import first_unstorable, safe_file_name, unstorable_problem
 from silkbridge.datacenters.engine.assess import AssessmentError, assess_document
 from silkbridge.datacenters.models import Assessment
 
@@ -21,6 +22,12 @@ MAX_YEARS = 1_000_000
 class UploadedText:
     name: str
     content: bytes
+
+    @classmethod
+    def read(cls, upload: Any, *, limit: int, default_name: str) -> UploadedText:
+        """At most one byte past the limit is read, so an oversized upload is refused (by `_decode`)
+        without ever being held in memory whole."""
+        return cls(name=upload.name or default_name, content=upload.read(limit + 1))
 
 
 class DesignRejected(Exception):
@@ -58,10 +65,19 @@ def assessment_evaluate(
     weather_text = (
         None if weather is None else _decode(weather, field="weather", limit=settings.DATACENTER_EPW_MAX_BYTES)
     )
+    for field, text in (("design", design_text), ("weather", weather_text or "")):
+        problem = unstorable_problem(text)
+        if problem is not None:
+            raise DesignRejected([_issue(field, "unstorable_character", problem)])
     try:
-        return assess_document(design_text, file_name=design.name, weather_text=weather_text, years=years, seed=seed)
+        result = assess_document(design_text, file_name=design.name, weather_text=weather_text, years=years, seed=seed)
     except AssessmentError as error:
         raise DesignRejected(error.issues) from error
+    # A JSON design may spell a NUL as "\u0000" inside a name; the result is stored, so check it too.
+    found = first_unstorable(result["design"], ("design",))
+    if found is not None:
+        raise DesignRejected([_issue(found[0], "unstorable_character", found[1])])
+    return result
 
 
 @transaction.atomic
@@ -73,7 +89,7 @@ def assessment_create(
     availability = result["availability"]
     assessment = Assessment(
         name=result["design"]["name"][:200],
-        file_name=design.name[:255],
+        file_name=safe_file_name(design.name, default="design.yaml"),
         design_text=design.content.decode("utf-8-sig"),
         created_by=actor,
         tier=result["tier"],
@@ -86,8 +102,9 @@ def assessment_create(
         result=result,
     )
     if weather is not None:
-        assessment.weather_name = weather.name[:255]
-        assessment.weather_file.save(weather.name[-100:] or "weather.epw", ContentFile(weather.content), save=False)
+        weather_name = safe_file_name(weather.name, default="weather.epw")
+        assessment.weather_name = weather_name
+        assessment.weather_file.save(weather_name[-100:], ContentFile(weather.content), save=False)
     assessment.full_clean()
     assessment.save()
     return assessment

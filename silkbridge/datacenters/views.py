@@ -13,9 +13,11 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from silkbridge.core.inputs import safe_file_name
 from silkbridge.datacenters import report, selectors, services
 from silkbridge.datacenters.forms import AssessmentForm
 from silkbridge.datacenters.models import Assessment
@@ -50,7 +52,7 @@ def assessment_list_view(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.assessment_list(viewer=request.user), 20).get_page(request.GET.get("page"))
     examples = [f"tier{tier}.yaml" for tier in range(1, 5)]
     context = {"form": form, "issues": issues, "page": page, "examples": examples}
-    return render(request, "datacenters/assessment_list.html", context, status=422 if issues else 200)
+    return render(request, "datacenters/assessment_list.html", context, status=422 if issues or form.errors else 200)
 
 
 @login_required
@@ -90,7 +92,9 @@ def assessment_json_view(request: HttpRequest, reference: str) -> HttpResponse:
 def assessment_design_view(request: HttpRequest, reference: str) -> HttpResponse:
     assessment = _visible(request, reference)
     response = HttpResponse(assessment.design_text, content_type="text/plain; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{assessment.file_name or "design.yaml"}"'
+    # Names stored before file names were cleaned may still hold a CR/LF; clean them on the way out too.
+    file_name = safe_file_name(assessment.file_name, default="design.yaml")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=file_name) or ""
     return response
 
 

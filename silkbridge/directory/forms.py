@@ -73,7 +73,9 @@ class OrganisationForm(forms.Form):
         required=False,
         help_text=_("Separated by commas, in any of the three languages, e.g. “computer vision, 作物病害识别”."),
     )
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    description = forms.CharField(
+        label=_("Description"), required=False, max_length=20_000, widget=forms.Textarea(attrs={"rows": 6})
+    )
     visibility = forms.ChoiceField(label=_("Visibility"), choices=Visibility.choices)
 
     def __init__(self, *args: object, **kwargs: object) -> None:

@@ -12,19 +12,27 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import logging
 import zipfile
 from dataclasses import dataclass, field
 from typing import Any
+from xml.etree import ElementTree
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from silkbridge.core.inputs import unstorable_problem
 from silkbridge.directory.choices import ImportStatus
 from silkbridge.directory.models import ImportRun
 from silkbridge.directory.services import OrganisationRecord, organisation_key_for, organisation_upsert
 
+logger = logging.getLogger(__name__)
+
 MAX_ROWS = 20_000
+MAX_COLUMNS = 100
+MAX_UNPACKED_BYTES = 64 * 2**20  # an .xlsx of 20,000 rows of organisations unpacks to a few MB
+MAX_ZIP_MEMBERS = 1_000
 REQUIRED_COLUMNS = ("name_en", "kind", "country")
 COLUMN_ALIASES = {
     "name": "name_en",
@@ -116,28 +124,142 @@ def decode_text(content: bytes) -> str:
         raise ImportFileError(_("The file is neither UTF-8 nor GB18030 text.")) from error
 
 
-def _csv_rows(content: bytes) -> list[list[str]]:
+def _blank(row: list[str]) -> bool:
+    return not any(cell.strip() for cell in row)
+
+
+class _Table:
+    """Rows kept while a file streams in: blank rows are skipped but counted in the numbering, and
+    the file is refused as soon as it passes the row limit, so a huge file costs no more than that."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[int, list[str]]] = []
+
+    def add(self, number: int, row: list[str]) -> None:
+        if _blank(row):
+            return
+        if len(self.rows) > MAX_ROWS:  # the header plus MAX_ROWS data rows are allowed
+            raise ImportFileError(_("The file has more than %(max)d rows; split it.") % {"max": MAX_ROWS})
+        self.rows.append((number, row))
+
+
+def _csv_rows(content: bytes) -> list[tuple[int, list[str]]]:
     text = decode_text(content)
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    table = _Table()
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    number = 0
+    try:
+        for number, row in enumerate(reader, start=1):
+            table.add(number, row)
+    except csv.Error as error:
+        row_number = number + 1  # the row being read when the reader gave up
+        if "field larger than field limit" in str(error):
+            message = _("Row %(row)d has a cell longer than %(limit)d characters; shorten it.") % {
+                "row": row_number,
+                "limit": csv.field_size_limit(),
+            }
+        else:
+            message = _("Row %(row)d is not valid CSV.") % {"row": row_number}
+        raise ImportFileError(message) from error
+    return table.rows
 
 
-def _xlsx_rows(content: bytes) -> list[list[str]]:
+def _check_zip(content: bytes) -> None:
+    """A zip bomb is refused on the sizes its directory declares (Python's zipfile never inflates a
+    member past its declared size), before any XML is parsed."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        members = archive.infolist()
+        unpacked = sum(member.file_size for member in members)
+        if len(members) > MAX_ZIP_MEMBERS or unpacked > MAX_UNPACKED_BYTES:
+            raise ImportFileError(
+                _("The workbook unpacks to more than %(size)d MB; save it again or split it.")
+                % {"size": MAX_UNPACKED_BYTES // 2**20}
+            )
+        for member in members:
+            if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
+                _check_sheet_cells(archive, member.filename)
+    except (zipfile.BadZipFile, OSError, ValueError, ElementTree.ParseError) as error:
+        raise ImportFileError(_("The file is not a readable .xlsx workbook.")) from error
+
+
+def _column_number(reference: str) -> int:
+    number = 0
+    for letter in reference:
+        if not letter.isalpha():
+            break
+        number = number * 26 + ord(letter.upper()) - 64
+    return number
+
+
+def _check_sheet_cells(archive: zipfile.ZipFile, member: str) -> None:
+    """Count the rows and find the widest cell with a value as the sheet's XML streams by, and stop
+    at the limit: openpyxl itself walks a whole sheet that declares no dimension before it gives
+    the first row, and pads to the last row and column it finds."""
+    rows = 0
+    with archive.open(member) as source:
+        for _event, element in ElementTree.iterparse(source, events=("end",)):
+            tag = element.tag.rpartition("}")[2]
+            if tag == "c" and len(element) and _column_number(element.get("r", "")) > MAX_COLUMNS:
+                raise ImportFileError(
+                    _("Column %(column)s has a value; at most %(max)d columns are read.")
+                    % {"column": "".join(filter(str.isalpha, element.get("r", ""))), "max": MAX_COLUMNS}
+                )
+            if tag == "row":
+                rows = max(rows + 1, int(element.get("r") or 0))
+                if rows > MAX_ROWS * 2:
+                    raise ImportFileError(_("The file has more than %(max)d rows; split it.") % {"max": MAX_ROWS})
+                element.clear()
+
+
+def _check_declared_size(sheet: Any) -> None:
+    rows, columns = sheet.max_row or 0, sheet.max_column or 0
+    if rows > MAX_ROWS + 1:
+        raise ImportFileError(
+            _("The sheet declares %(rows)d rows; at most %(max)d can be imported at once; split it.")
+            % {"rows": rows, "max": MAX_ROWS}
+        )
+    if columns > MAX_COLUMNS:
+        raise ImportFileError(
+            _(
+                "The sheet declares %(columns)d columns; at most %(max)d are read. Delete the columns "
+                "after the last one you use and save it again."
+            )
+            % {"columns": columns, "max": MAX_COLUMNS}
+        )
+
+
+def _xlsx_rows(content: bytes) -> list[tuple[int, list[str]]]:
     from openpyxl import load_workbook
 
+    _check_zip(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as error:
         raise ImportFileError(_("The file is not a readable .xlsx workbook.")) from error
-    sheet = workbook.worksheets[0]
-    rows = [["" if cell is None else str(cell).strip() for cell in row] for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return rows
+    try:
+        sheet = workbook.worksheets[0]
+        _check_declared_size(sheet)
+        table = _Table()
+        # Streamed, and never wider than MAX_COLUMNS: openpyxl would otherwise pad every row to the
+        # widest one, and a single cell in column XFD makes that 16,384 cells a row.
+        cells = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+        for number, row in enumerate(cells, start=1):
+            if number > MAX_ROWS * 2:  # blank rows cost time too
+                raise ImportFileError(_("The file has more than %(max)d rows; split it.") % {"max": MAX_ROWS})
+            table.add(number, ["" if cell is None else str(cell).strip() for cell in row])
+    except (KeyError, ValueError, SyntaxError, IndexError) as error:
+        raise ImportFileError(_("The file is not a readable .xlsx workbook.")) from error
+    finally:
+        workbook.close()
+    return table.rows
 
 
-def read_table(*, file_name: str, content: bytes) -> list[list[str]]:
-    """The file's rows as lists of strings, header first, by content (not only by its name)."""
+def read_table(*, file_name: str, content: bytes) -> list[tuple[int, list[str]]]:
+    """The file's non-blank rows, each with its number as a spreadsheet shows it, header first,
+    read by content (not only by its name), within the row, column and size limits."""
     is_zip = content.startswith(b"PK\x03\x04")
     if file_name.lower().endswith(".xlsx") or is_zip:
         if not is_zip:
@@ -169,7 +291,13 @@ def _split_list(value: str) -> list[str]:
 
 
 def _record_from_row(row: dict[str, str], row_number: int) -> tuple[OrganisationRecord | None, list[RowError]]:
-    errors: list[RowError] = []
+    errors = [
+        RowError(row_number, column, problem)
+        for column, value in row.items()
+        if (problem := unstorable_problem(value)) is not None
+    ]
+    if errors:
+        return None, errors
     for column in REQUIRED_COLUMNS:
         if not row.get(column):
             errors.append(RowError(row_number, column, _("This field is required.")))
@@ -250,6 +378,12 @@ def _import_rows(rows: list[tuple[int, dict[str, str]]], result: ImportResult) -
         except IntegrityError:
             result.errors.append(RowError(row_number, "row", _("This row conflicts with data already stored.")))
             continue
+        except (DatabaseError, ValueError):
+            # Whatever the database refuses stays this row's error: the row's savepoint is rolled
+            # back, the import goes on, and the report is written.
+            logger.exception("Import row %d refused by the database", row_number)
+            result.errors.append(RowError(row_number, "row", _("The database refused this row; check its values.")))
+            continue
         setattr(result, outcome, getattr(result, outcome) + 1)
 
 
@@ -262,16 +396,13 @@ def organisations_import(
 ) -> ImportResult:
     """Import organisations from a CSV or .xlsx file and record the run with its per-row report."""
     table = read_table(file_name=file_name, content=content)
-    if not table or not any(cell.strip() for cell in table[0]):
+    if not table or table[0][0] != 1:
         raise ImportFileError(_("The file is empty: it has no header row."))
-    header, ignored = _header(table[0])
+    header, ignored = _header(table[0][1])
     rows = [
         (number, {name: (row[index] if index < len(row) else "") for index, name in enumerate(header) if name})
-        for number, row in enumerate(table[1:], start=2)
-        if any(cell.strip() for cell in row)
+        for number, row in table[1:]
     ]
-    if len(rows) > MAX_ROWS:
-        raise ImportFileError(_("The file has more than %(max)d rows; split it.") % {"max": MAX_ROWS})
     result = ImportResult(rows_total=len(rows), ignored_columns=ignored, all_or_nothing=all_or_nothing)
     if all_or_nothing:
         try:

@@ -191,7 +191,8 @@ def import_view(request: HttpRequest) -> HttpResponse:
             except ImportFileError as error:
                 form.add_error("file", str(error))
     runs = selectors.import_run_list()[:10]
-    return render(request, "directory/import.html", {"form": form, "result": result, "runs": runs})
+    status = 422 if form.errors else 200
+    return render(request, "directory/import.html", {"form": form, "result": result, "runs": runs}, status=status)
 
 
 def sector_list_view(request: HttpRequest) -> HttpResponse:

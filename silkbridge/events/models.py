@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -49,7 +50,9 @@ class Event(models.Model):
 
     slug = models.SlugField(_("short name"), max_length=80, unique=True)
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"), blank=True, max_length=20_000, validators=[MaxLengthValidator(20_000)]
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=EventKind, default=EventKind.VIRTUAL)
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Karachi", validators=[validate_time_zone])
     venue = models.CharField(_("venue"), max_length=200, blank=True)
@@ -142,7 +145,7 @@ class Participant(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("representatives"), related_name="event_participations"
     )
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Karachi", validators=[validate_time_zone])
-    interests = models.TextField(_("interests"), blank=True)
+    interests = models.TextField(_("interests"), blank=True, max_length=5000, validators=[MaxLengthValidator(5000)])
     min_meetings = models.PositiveSmallIntegerField(_("minimum meetings"), default=0)
     max_meetings = models.PositiveSmallIntegerField(_("maximum meetings"), default=12)
     interpreter_needed = models.BooleanField(_("interpreter needed (Chinese ↔ English/Urdu)"), default=False)
@@ -200,7 +203,7 @@ class MeetingRequest(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="requests")
     requester = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="requests_sent")
     recipient = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="requests_received")
-    message = models.TextField(_("message"), blank=True, max_length=2000)
+    message = models.TextField(_("message"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)])
     day_part = models.CharField(_("when"), max_length=10, choices=DayPart, default=DayPart.ANY)
     status = models.CharField(_("status"), max_length=10, choices=RequestStatus, default=RequestStatus.PENDING)
     decline_reason = models.CharField(_("reason"), max_length=20, choices=DeclineReason, blank=True)
@@ -288,7 +291,7 @@ class MeetingRating(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="ratings")
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
     outcome = models.CharField(_("outcome"), max_length=24, choices=MeetingOutcome)
-    comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    comment = models.TextField(_("comment"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)])
     created_at = models.DateTimeField(_("rated"), auto_now_add=True)
 
     class Meta:

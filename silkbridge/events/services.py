@@ -99,6 +99,7 @@ def slots_generate(
         raise ValidationError({"day_end": _("The day must end after it starts.")})
     zone = zoneinfo.ZoneInfo(event.time_zone)
     pauses = list(breaks)
+    _require_wall_clock(day_start=day_start, day_end=day_end, breaks=pauses)
     created = []
     for day in sorted(set(days)):
         start = datetime.combine(day, day_start, tzinfo=zone)
@@ -115,6 +116,20 @@ def slots_generate(
     if not created and not event.slots.exists():
         raise ValidationError({"day_start": _("These settings leave no slot in the day.")})
     return created
+
+
+def _require_wall_clock(*, day_start: time, day_end: time, breaks: list[tuple[time, time]]) -> None:
+    """Times of a grid are wall-clock times in the event's zone; one with its own UTC offset
+    ("12:30+05:00") cannot be compared with them, so it is refused by name."""
+    message = _("Give a time of day in the event's time zone, without a UTC offset (12:30, not 12:30+05:00).")
+    for name, value in (("day_start", day_start), ("day_end", day_end)):
+        if value.tzinfo is not None:
+            raise ValidationError({name: message})
+    for pause_start, pause_end in breaks:
+        if pause_start.tzinfo is not None or pause_end.tzinfo is not None:
+            raise ValidationError({"breaks": message})
+        if pause_end <= pause_start:
+            raise ValidationError({"breaks": _("A break must end after it starts.")})
 
 
 # --- registration -----------------------------------------------------------------------------------

@@ -52,6 +52,7 @@ class OpportunityForm(forms.Form):
     )
     description = forms.CharField(
         label=_("Description"),
+        max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 8, "dir": "auto"}),
         help_text=_("What you offer or need, for whom, and what partner you look for. Write in your own language."),
     )
@@ -171,6 +172,7 @@ class ReviewForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment to the owner"),
         required=False,
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when you send the profile back or only comment."),
     )
@@ -180,6 +182,7 @@ class InterestForm(forms.Form):
     organisation = OrganisationChoiceField(label=_("On behalf of"), queryset=Organisation.objects.none())
     message = forms.CharField(
         label=_("Message"),
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
         help_text=_("Why you are interested and what you propose. The owner sees your contacts only if they accept."),
     )
@@ -194,5 +197,8 @@ class InterestForm(forms.Form):
 class DeclineInterestForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=[("", "—"), *InterestDeclineReason.choices])
     note = forms.CharField(
-        label=_("Note to the sender"), required=False, widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"})
+        label=_("Note to the sender"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -48,7 +48,7 @@ class Opportunity(models.Model):
     kind = models.CharField(_("type"), max_length=24, choices=OpportunityType)
     title = models.CharField(_("title"), max_length=200)
     summary = models.CharField(_("summary"), max_length=500, blank=True)
-    description = models.TextField(_("description"))
+    description = models.TextField(_("description"), max_length=20_000, validators=[MaxLengthValidator(20_000)])
     language = models.CharField(_("language of the text"), max_length=8, choices=ContentLanguage)
     sectors = models.ManyToManyField(
         "directory.Sector", verbose_name=_("sectors"), blank=True, related_name="opportunities"
@@ -129,7 +129,7 @@ class ReviewComment(models.Model):
         related_name="+",
     )
     decision = models.CharField(_("decision"), max_length=16, choices=ReviewDecision)
-    body = models.TextField(_("comment"), blank=True)
+    body = models.TextField(_("comment"), blank=True, max_length=5000, validators=[MaxLengthValidator(5000)])
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -161,10 +161,10 @@ class ExpressionOfInterest(models.Model):
         blank=True,
         related_name="+",
     )
-    message = models.TextField(_("message"))
+    message = models.TextField(_("message"), max_length=5000, validators=[MaxLengthValidator(5000)])
     status = models.CharField(_("status"), max_length=12, choices=InterestStatus, default=InterestStatus.PENDING)
     decline_reason = models.CharField(_("reason"), max_length=32, choices=InterestDeclineReason, blank=True)
-    answer_note = models.TextField(_("answer"), blank=True)
+    answer_note = models.TextField(_("answer"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)])
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("answered by"),

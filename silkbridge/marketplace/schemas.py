@@ -77,7 +77,7 @@ class OpportunityFields(Schema):
     kind: OpportunityType | None = None
     title: str | None = Field(None, min_length=1, max_length=200)
     summary: str | None = Field(None, max_length=500)
-    description: str | None = Field(None, min_length=1)
+    description: str | None = Field(None, min_length=1, max_length=20_000)
     language: ContentLanguage | None = Field(None, description="Detected from the text when absent.")
     sectors: list[str] | None = Field(None, description="Sector codes; suggested from the text when absent.")
     concepts: list[str] | None = Field(
@@ -98,7 +98,7 @@ class OpportunityIn(OpportunityFields):
     organisation: str = Field(..., description="The key of an organisation you are a member of.")
     kind: OpportunityType
     title: str = Field(..., min_length=1, max_length=200)
-    description: str = Field(..., min_length=1)
+    description: str = Field(..., min_length=1, max_length=20_000)
     submit: bool = Field(False, description="Send for staff review at once (otherwise a draft).")
 
 

@@ -9,6 +9,7 @@ Errors (the design is rejected, `ParseResult.design` is None):
     too_large {limit_bytes}              document over the size limit
     syntax {line, column, problem}       malformed YAML/JSON
     too_complex {limit}                  too deeply nested, or YAML aliases expanding too far
+    unsupported_yaml {feature}           a YAML anchor, alias, tag or directive (the format has no use for them)
     duplicate_key {key}                  the same key twice in one mapping
     not_a_mapping {found}                the document (or a YAML document) is not a mapping
     required {key}                       a required key is missing
@@ -56,6 +57,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -84,6 +86,10 @@ from .model import (
 MAX_DOCUMENT_BYTES = 1_000_000
 MAX_NODES = 50_000  # expanded YAML nodes: stops alias "billion laughs" before validation walks them
 MAX_DEPTH = 40
+# The byte scan runs before any parser builds a tree (libyaml's composer recurses in C and crashes the
+# process on ~40,000 nested brackets). It over-counts (brackets inside strings count too), so its limit
+# is looser than MAX_DEPTH, which the node check then holds exactly.
+MAX_SCAN_DEPTH = 100
 MINIMUM_FUEL_HOURS = 12.0  # Uptime Tier Standard: 12 h of on-site fuel at N, every Tier
 CONTINUOUS_COOLING_RACK_KW = 4.0  # Uptime recommends continuous cooling above 4 kW/rack
 IMPLICIT_IT_LOAD_ID = "IT"
@@ -122,6 +128,7 @@ ISSUE_MESSAGES: dict[str, str] = {
     "too_large": "the document is larger than {limit_bytes} bytes",
     "syntax": "cannot be read at line {line}, column {column}: {problem}",
     "too_complex": "the document is nested too deeply or expands too far (limit {limit})",
+    "unsupported_yaml": "YAML {feature} are not supported in a design document",
     "duplicate_key": "the key '{key}' appears twice",
     "not_a_mapping": "the document must be a mapping of keys (name, it_load_kw, power, cooling, ...), not {found}",
     "required": "is required",
@@ -235,6 +242,8 @@ def design_load(text: str, *, filename: str = "") -> ParseResult:
 def _design_load(text: str, *, filename: str) -> ParseResult:
     if len(text.encode("utf-8", errors="replace")) > MAX_DOCUMENT_BYTES:
         return ParseResult(design=None, errors=[issue_make("", "too_large", limit_bytes=MAX_DOCUMENT_BYTES)])
+    if nesting_depth_exceeds(text, MAX_SCAN_DEPTH):
+        return ParseResult(design=None, errors=[issue_make("", "too_complex", limit=MAX_DEPTH)])
     lines: dict[str, int] = {}
     if filename.lower().endswith(".json"):
         document, errors = _read_json(text)
@@ -255,6 +264,39 @@ def _design_load(text: str, *, filename: str) -> ParseResult:
 
 
 # --- reading -------------------------------------------------------------------------------------
+
+_BRACKETS = re.compile(r"[\[\]{}]")
+_BLOCK_MARKERS = re.compile(r"(?:[-?](?:[ \t]+|$))+")
+
+
+def nesting_depth_exceeds(text: str, limit: int) -> bool:
+    """Whether the text may nest deeper than `limit`, found in one linear pass over it before any parse.
+
+    Counts open flow brackets ([ and {, in JSON and YAML alike), the stack of block indentations and
+    the compact block markers on a line (`- - - x`). Quotes and comments are not understood, so
+    brackets inside strings count too: the estimate is never below the real depth, which is what
+    makes it safe to run the parsers afterwards.
+    """
+    flow = 0
+    indents: list[int] = []
+    for line in text.splitlines():
+        content = line.lstrip(" ")
+        if not content or content.startswith("#"):
+            continue
+        indent = len(line) - len(content)
+        while indents and indents[-1] > indent:
+            indents.pop()
+        if not indents or indents[-1] < indent:
+            indents.append(indent)
+        markers = _BLOCK_MARKERS.match(content)
+        block = len(indents) + (markers.group().count("-") + markers.group().count("?") if markers else 0)
+        deepest = flow
+        for bracket in _BRACKETS.findall(content):
+            flow = flow + 1 if bracket in "[{" else max(flow - 1, 0)
+            deepest = max(deepest, flow)
+        if block + deepest > limit:
+            return True
+    return False
 
 
 def _read_json(text: str) -> tuple[Any, list[Issue]]:
@@ -289,6 +331,9 @@ _YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def _read_yaml(text: str, lines: dict[str, int]) -> tuple[Any, list[Issue]]:
     """Compose the node tree first so we can check its size, find duplicate keys and record line numbers."""
     try:
+        feature = _unsupported_yaml_feature(text)
+        if feature is not None:
+            return None, [issue_make("", "unsupported_yaml", feature=feature)]
         loader = _YamlLoader(text)
         try:
             node = loader.get_single_node()
@@ -309,6 +354,24 @@ def _read_yaml(text: str, lines: dict[str, int]) -> tuple[Any, list[Issue]]:
         return None, [issue_make("", "syntax", line=0, column=0, problem=str(error)[:200])]
     except RecursionError:
         return None, [issue_make("", "too_complex", limit=MAX_DEPTH)]
+
+
+_UNSUPPORTED_TOKENS = {
+    yaml.AnchorToken: "anchors",
+    yaml.AliasToken: "aliases",
+    yaml.TagToken: "tags",
+    yaml.DirectiveToken: "directives",
+}
+
+
+def _unsupported_yaml_feature(text: str) -> str | None:
+    """Anchors and aliases (the "billion laughs"), tags and directives, found by the scanner alone
+    (it keeps no tree, so it is linear and safe), before the composer builds any node."""
+    for token in yaml.scan(text, Loader=_YamlLoader):
+        feature = _UNSUPPORTED_TOKENS.get(type(token))
+        if feature is not None:
+            return feature
+    return None
 
 
 def _yaml_check(root: yaml.Node, lines: dict[str, int]) -> Issue | None:

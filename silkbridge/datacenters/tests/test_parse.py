@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +13,14 @@ import pytest
 import yaml
 
 from silkbridge.datacenters.engine.model import GeneratorRating, Kind, System
-from silkbridge.datacenters.engine.parse import ISSUE_MESSAGES, MAX_DOCUMENT_BYTES, ParseResult, design_load
+from silkbridge.datacenters.engine.parse import (
+    ISSUE_MESSAGES,
+    MAX_DEPTH,
+    MAX_DOCUMENT_BYTES,
+    ParseResult,
+    design_load,
+    nesting_depth_exceeds,
+)
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "datacenters"
 
@@ -268,7 +277,8 @@ def test_alias_bomb_is_refused() -> None:
 
     result = design_load("\n".join(lines))
 
-    assert codes(result.errors) == [("", "too_complex")]
+    assert codes(result.errors) == [("", "unsupported_yaml")]
+    assert result.errors[0].params == {"feature": "anchors"}
 
 
 def test_duplicate_yaml_key_is_an_error() -> None:
@@ -341,3 +351,49 @@ def test_every_issue_code_has_a_message_template() -> None:
     assert codes(result.warnings) == []
     assert "required" in ISSUE_MESSAGES
     assert result.to_dict() == {"is_valid": True, "errors": [], "warnings": []}
+
+
+@pytest.mark.parametrize(
+    ("text", "file_name"),
+    [
+        ("name: d\nx: " + "[" * 40_000 + "]" * 40_000, "design.yaml"),
+        ("name: d\nx:\n  " + "- " * 40_000 + "x", "design.yaml"),
+        ('{"name": "d", "x": ' + "[" * 40_000 + "]" * 40_000 + "}", "design.txt"),
+        ('{"name": "d", "x": ' + "[" * 40_000 + "]" * 40_000 + "}", "design.json"),
+        ("".join(" " * level + f"k{level}:\n" for level in range(1_200)), "design.yaml"),
+    ],
+    ids=["flow", "compact-block", "json-as-yaml", "json", "indented-block"],
+)
+def test_deep_nesting_is_refused_before_any_parser_runs(text: str, file_name: str) -> None:
+    result = design_load(text, filename=file_name)
+
+    assert [(issue.code, issue.params) for issue in result.errors] == [("too_complex", {"limit": MAX_DEPTH})]
+
+
+@pytest.mark.parametrize(
+    ("text", "feature"),
+    [("a: &a [1]\nb: *a\n", "anchors"), ("name: !!str d\n", "tags"), ("%YAML 1.1\n---\nname: d\n", "directives")],
+)
+def test_yaml_anchors_tags_and_directives_are_refused(text: str, feature: str) -> None:
+    result = design_load(text)
+
+    assert [(issue.code, issue.params) for issue in result.errors] == [("unsupported_yaml", {"feature": feature})]
+
+
+def test_the_depth_scan_counts_what_a_parser_would_nest() -> None:
+    assert not nesting_depth_exceeds("a:\n  b:\n    - [1, {c: [2]}]\n", 7)
+    assert nesting_depth_exceeds("a:\n  b:\n    - [1, {c: [[2]]}]\n", 7)
+    assert nesting_depth_exceeds("x: " + "[" * 6, 5)
+
+
+def test_a_crashing_design_never_takes_the_process_down() -> None:
+    """libyaml's composer recursed in C on 40,000 brackets and killed the process (SIGSEGV)."""
+    script = (
+        "from silkbridge.datacenters.engine.parse import design_load\n"
+        "result = design_load('name: d\\nx: ' + '[' * 40000 + ']' * 40000)\n"
+        "print(result.errors[0].code)\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == "too_complex"

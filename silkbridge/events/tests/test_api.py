@@ -678,3 +678,23 @@ def test_lists_use_a_fixed_number_of_queries(client, event, pair, path, django_a
     # Four times the rows, no more queries (the second call may save one: the token's last use is fresh).
     assert response.json()["count"] >= 4
     assert len(many.captured_queries) <= len(few.captured_queries)
+
+
+def test_a_break_with_a_utc_offset_is_a_422_naming_the_field_and_creates_no_slot(client, event, staff):
+    before = Slot.objects.filter(event=event).count()
+    payload = {
+        "days": ["2030-01-01"],
+        "day_start": "09:00",
+        "day_end": "12:00",
+        "minutes": 30,
+        "breaks": [{"starts": "10:00+05:00", "ends": "10:30+05:00"}],
+    }
+    response = _post(client, "/events/expo/slots/generate", payload, staff)
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {
+            "field": "body.breaks",
+            "message": "Give a time of day in the event's time zone, without a UTC offset (12:30, not 12:30+05:00).",
+        }
+    ]
+    assert Slot.objects.filter(event=event).count() == before

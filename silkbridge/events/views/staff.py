@@ -3,7 +3,6 @@ the meeting list with check-in, exports and reminders. Every write goes through 
 
 from __future__ import annotations
 
-import io
 import zoneinfo
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -24,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from silkbridge.core.exports import csv_text
+from silkbridge.core.exports import table_response
 from silkbridge.events import selectors, services
 from silkbridge.events.choices import MeetingStatus, ParticipantStatus, RequestStatus
 from silkbridge.events.forms_staff import EventForm, MeetingFilterForm, ScheduleRunForm, SlotGridForm
@@ -386,29 +385,7 @@ def export_view(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     if fmt not in {"csv", "xlsx"}:
         raise Http404(_("Meetings export as .csv or .xlsx."))
     headers = [str(header) for header in EXPORT_HEADERS]
-    rows = export_rows(event)
-    if fmt == "csv":
-        response = HttpResponse(csv_text(headers, rows), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(
-            _xlsx(event, headers, rows),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{event.slug}-meetings.{fmt}"'
-    return response
-
-
-def _xlsx(event: Event, headers: list[str], rows: Iterable[list[Any]]) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Meetings")[:31])
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+    return table_response(fmt, f"{event.slug}-meetings", headers, export_rows(event), sheet_title=_("Meetings"))
 
 
 urlpatterns: list[URLPattern] = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from silkbridge.accounts.tests.factories import PASSWORD, StaffFactory
 from silkbridge.marketplace.models import Opportunity
@@ -79,3 +80,25 @@ def test_patch_is_for_the_owner_and_staff_only(client):
         ).status_code
         == 403
     )
+
+
+@pytest.mark.parametrize("length", [20_001, 5 * 1024 * 1024])
+def test_a_description_over_the_limit_is_refused_by_name_and_stores_nothing(client, length):
+    user, organisation = member()
+    client.login(email=user.email, password=PASSWORD)
+    body = {"organisation": organisation.key, **XRAY_REQUEST_EN, "description": "x" * length}
+    response = _post(client, "/api/v1/opportunities", body)
+    assert response.status_code == 422
+    errors = response.json()["errors"]
+    assert [error["field"] for error in errors] == ["body.payload.description"]
+    assert "20000" in errors[0]["message"]
+    assert not Opportunity.objects.exists()
+
+
+def test_the_model_holds_the_description_limit_for_every_writer():
+    user, organisation = member()
+    opportunity = published(organisation, user, **XRAY_REQUEST_EN)
+    opportunity.description = "x" * 20_001
+    with pytest.raises(ValidationError) as refused:
+        opportunity.full_clean()
+    assert list(refused.value.message_dict) == ["description"]
