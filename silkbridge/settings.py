@@ -12,6 +12,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from silkbridge.core.secret_key import installation_secret_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -39,7 +41,8 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if IS_PRODUCTION:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production mode.")
-    SECRET_KEY = "embedded-mode-only-not-a-secret-0f3c9a7e5b1d"
+    # Embedded mode: a random key made on this installation's first start and kept in VAR_DIR/secret_key (0600).
+    SECRET_KEY = installation_secret_key(VAR_DIR)
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
