@@ -150,16 +150,27 @@ class ApiToken(models.Model):
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
 
 
-class LoginFailure(models.Model):
-    """One failed sign-in, kept for the throttling window: by account (e-mail) and by client address."""
+class LoginThrottle(models.Model):
+    """Failed sign-ins counted under one key (an account, a client address, or the two together).
 
-    email = models.CharField(max_length=254, db_index=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    The row is locked while an attempt is counted, so parallel attempts cannot all pass the check
+    (accounts/throttle.py); the delay an attempt must wait follows from `failures` and `last_failure_at`.
+    """
+
+    key = models.CharField(_("key"), max_length=400, unique=True)
+    email = models.CharField(
+        _("e-mail address"),
+        max_length=254,
+        blank=True,
+        db_index=True,
+        help_text=_("The account the key counts for, so that a password reset can lift its delays."),
+    )
+    failures = models.PositiveIntegerField(_("failures"), default=0)
+    last_failure_at = models.DateTimeField(_("last failure at"), null=True, blank=True, db_index=True)
 
     class Meta:
-        verbose_name = _("login failure")
-        verbose_name_plural = _("login failures")
+        verbose_name = _("login throttle")
+        verbose_name_plural = _("login throttles")
 
     def __str__(self) -> str:
-        return f"{self.email} from {self.ip_address} at {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.key}: {self.failures}"

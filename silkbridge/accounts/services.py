@@ -20,7 +20,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from silkbridge.accounts.choices import PlatformRole
-from silkbridge.accounts.models import ApiToken, LoginFailure, User
+from silkbridge.accounts.models import ApiToken, User
 from silkbridge.accounts.tokens import email_verification_token
 
 TOKEN_PREFIX = "sb_"
@@ -170,27 +170,6 @@ def api_token_authenticate(*, secret: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
-
-
-def login_is_throttled(*, email: str, ip_address: str | None) -> bool:
-    """True when too many recent failures were seen for this account or from this address."""
-    since = timezone.now() - timedelta(seconds=settings.LOGIN_THROTTLE_WINDOW_SECONDS)
-    recent = LoginFailure.objects.filter(created_at__gte=since)
-    if recent.filter(email=email.strip().lower()).count() >= settings.LOGIN_THROTTLE_MAX_FAILURES_PER_ACCOUNT:
-        return True
-    return bool(ip_address) and (
-        recent.filter(ip_address=ip_address).count() >= settings.LOGIN_THROTTLE_MAX_FAILURES_PER_ADDRESS
-    )
-
-
-def login_failure_record(*, email: str, ip_address: str | None) -> None:
-    LoginFailure.objects.create(email=email.strip().lower()[:254], ip_address=ip_address or None)
-    # Keep the table small: failures older than a day no longer matter to any window we use.
-    LoginFailure.objects.filter(created_at__lt=timezone.now() - timedelta(days=1)).delete()
-
-
-def login_failures_clear(*, email: str) -> None:
-    LoginFailure.objects.filter(email=email.strip().lower()).delete()
 
 
 def demo_staff_ensure(*, email: str, password: str) -> tuple[User, bool]:
