@@ -174,3 +174,46 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.failures}"
+
+
+class MembershipInvitation(models.Model):
+    """An invitation to join an organisation, sent to an e-mail address whether or not it has an
+    account (so whoever invites never learns which addresses do), accepted by the address's owner
+    once signed in. Only a SHA-256 hash of the link's token is stored."""
+
+    organisation = models.ForeignKey(
+        "directory.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=16, choices=MembershipRole, default=MembershipRole.MEMBER)
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        User, verbose_name=_("invited by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("membership invitation")
+        verbose_name_plural = _("membership invitations")
+        ordering = ("-created_at",)
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                "organisation",
+                Lower("email"),
+                condition=models.Q(accepted_at__isnull=True),
+                name="accounts_invitation_one_pending_per_address",
+                violation_error_message=_("This address already has a pending invitation."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation} ({self.role})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.expires_at > timezone.now()
