@@ -12,6 +12,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from silkbridge.core.secret_key import installation_secret_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -39,7 +41,8 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if IS_PRODUCTION:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production mode.")
-    SECRET_KEY = "embedded-mode-only-not-a-secret-0f3c9a7e5b1d"
+    # Embedded mode: a random key made on this installation's first start and kept in VAR_DIR/secret_key (0600).
+    SECRET_KEY = installation_secret_key(VAR_DIR)
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
@@ -130,7 +133,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6's default: a web address typed without a scheme is https
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["silkbridge.accounts.backends.ThrottledModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
@@ -142,10 +145,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Login throttling: failures allowed per e-mail address and per client address inside the window.
-LOGIN_THROTTLE_WINDOW_SECONDS = int(os.environ.get("SILKBRIDGE_LOGIN_THROTTLE_WINDOW", "900"))
-LOGIN_THROTTLE_MAX_FAILURES_PER_ACCOUNT = int(os.environ.get("SILKBRIDGE_LOGIN_MAX_FAILURES", "5"))
-LOGIN_THROTTLE_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("SILKBRIDGE_LOGIN_MAX_FAILURES_PER_IP", "30"))
+# Login throttling (accounts/throttle.py): after the free failures of a key, each attempt waits
+# BASE * 2^(failures - free) seconds after the last failure, up to the key's ceiling.
+LOGIN_FREE_FAILURES = int(os.environ.get("SILKBRIDGE_LOGIN_FREE_FAILURES", "5"))  # one account from one client
+LOGIN_FREE_FAILURES_PER_ACCOUNT = int(os.environ.get("SILKBRIDGE_LOGIN_FREE_FAILURES_PER_ACCOUNT", "20"))
+LOGIN_FREE_FAILURES_PER_CLIENT = int(os.environ.get("SILKBRIDGE_LOGIN_FREE_FAILURES_PER_IP", "30"))
+LOGIN_DELAY_BASE_SECONDS = float(os.environ.get("SILKBRIDGE_LOGIN_DELAY_BASE", "1"))
+LOGIN_MAX_DELAY_SECONDS = float(os.environ.get("SILKBRIDGE_LOGIN_MAX_DELAY", "900"))
+LOGIN_MAX_DELAY_PER_ACCOUNT_SECONDS = float(os.environ.get("SILKBRIDGE_LOGIN_MAX_DELAY_PER_ACCOUNT", "60"))
+LOGIN_FORGET_AFTER_SECONDS = int(os.environ.get("SILKBRIDGE_LOGIN_THROTTLE_WINDOW", "86400"))
+# The client's address: REMOTE_ADDR unless a reverse proxy's header is named (core/client_address.py).
+CLIENT_IP_HEADER = os.environ.get("SILKBRIDGE_CLIENT_IP_HEADER", "").strip()
+TRUSTED_PROXY_COUNT = int(os.environ.get("SILKBRIDGE_TRUSTED_PROXY_COUNT", "1" if CLIENT_IP_HEADER else "0"))
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [

@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from silkbridge.accounts.models import ApiToken, LoginFailure, Membership, User
+from silkbridge.accounts.forms import ThrottledAdminAuthenticationForm
+from silkbridge.accounts.models import ApiToken, LoginThrottle, Membership, MembershipInvitation, User
+
+# The admin signs in through the same throttle as the site (the backend); this form shows the wait.
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 
 class MembershipInline(admin.TabularInline):
@@ -45,8 +49,24 @@ class ApiTokenAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(LoginFailure)
-class LoginFailureAdmin(admin.ModelAdmin):
-    list_display = ("email", "ip_address", "created_at")
-    search_fields = ("email", "ip_address")
-    readonly_fields = ("email", "ip_address", "created_at")
+@admin.register(LoginThrottle)
+class LoginThrottleAdmin(admin.ModelAdmin):
+    """Staff may look at the counts, and delete a row to lift a delay by hand."""
+
+    list_display = ("key", "failures", "last_failure_at")
+    search_fields = ("key", "email")
+    readonly_fields = ("key", "email", "failures", "last_failure_at")
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(MembershipInvitation)
+class MembershipInvitationAdmin(admin.ModelAdmin):
+    list_display = ("email", "organisation", "role", "created_at", "expires_at", "accepted_at")
+    search_fields = ("email", "organisation__name_en")
+    readonly_fields = ("organisation", "email", "role", "token_hash", "invited_by", "created_at", "accepted_at")
+
+    def has_add_permission(self, request):
+        # Invitations are sent from the organisation's members page, which e-mails the link.
+        return False

@@ -1,10 +1,16 @@
 from __future__ import annotations
 
 import zoneinfo
+from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from silkbridge.accounts.backends import RETRY_AT_ATTRIBUTE
+from silkbridge.accounts.throttle import login_wait_message
 
 COMMON_TIME_ZONES = ["Asia/Karachi", "Asia/Shanghai", "Asia/Urumqi", "Asia/Dubai", "Europe/London", "UTC"]
 
@@ -12,6 +18,19 @@ COMMON_TIME_ZONES = ["Asia/Karachi", "Asia/Shanghai", "Asia/Urumqi", "Asia/Dubai
 def time_zone_choices() -> list[tuple[str, str]]:
     others = sorted(zone for zone in zoneinfo.available_timezones() if "/" in zone and zone not in COMMON_TIME_ZONES)
     return [(zone, zone) for zone in COMMON_TIME_ZONES + others]
+
+
+class ThrottledAdminAuthenticationForm(AdminAuthenticationForm):
+    """The admin's sign-in form; the throttle itself runs in the backend, this form says how long to wait."""
+
+    def clean(self) -> dict[str, Any]:
+        try:
+            return super().clean()
+        except ValidationError:
+            retry_at = getattr(self.request, RETRY_AT_ATTRIBUTE, None)
+            if retry_at is not None:
+                raise ValidationError(login_wait_message(retry_at=retry_at), code="throttled") from None
+            raise
 
 
 class LoginForm(forms.Form):

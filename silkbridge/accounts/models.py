@@ -150,16 +150,70 @@ class ApiToken(models.Model):
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
 
 
-class LoginFailure(models.Model):
-    """One failed sign-in, kept for the throttling window: by account (e-mail) and by client address."""
+class LoginThrottle(models.Model):
+    """Failed sign-ins counted under one key (an account, a client address, or the two together).
 
-    email = models.CharField(max_length=254, db_index=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    The row is locked while an attempt is counted, so parallel attempts cannot all pass the check
+    (accounts/throttle.py); the delay an attempt must wait follows from `failures` and `last_failure_at`.
+    """
+
+    key = models.CharField(_("key"), max_length=400, unique=True)
+    email = models.CharField(
+        _("e-mail address"),
+        max_length=254,
+        blank=True,
+        db_index=True,
+        help_text=_("The account the key counts for, so that a password reset can lift its delays."),
+    )
+    failures = models.PositiveIntegerField(_("failures"), default=0)
+    last_failure_at = models.DateTimeField(_("last failure at"), null=True, blank=True, db_index=True)
 
     class Meta:
-        verbose_name = _("login failure")
-        verbose_name_plural = _("login failures")
+        verbose_name = _("login throttle")
+        verbose_name_plural = _("login throttles")
 
     def __str__(self) -> str:
-        return f"{self.email} from {self.ip_address} at {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.key}: {self.failures}"
+
+
+class MembershipInvitation(models.Model):
+    """An invitation to join an organisation, sent to an e-mail address whether or not it has an
+    account (so whoever invites never learns which addresses do), accepted by the address's owner
+    once signed in. Only a SHA-256 hash of the link's token is stored."""
+
+    organisation = models.ForeignKey(
+        "directory.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=16, choices=MembershipRole, default=MembershipRole.MEMBER)
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        User, verbose_name=_("invited by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("membership invitation")
+        verbose_name_plural = _("membership invitations")
+        ordering = ("-created_at",)
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                "organisation",
+                Lower("email"),
+                condition=models.Q(accepted_at__isnull=True),
+                name="accounts_invitation_one_pending_per_address",
+                violation_error_message=_("This address already has a pending invitation."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation} ({self.role})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.expires_at > timezone.now()

@@ -8,10 +8,11 @@ import zoneinfo
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -20,7 +21,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from silkbridge.accounts.choices import PlatformRole
-from silkbridge.accounts.models import ApiToken, LoginFailure, User
+from silkbridge.accounts.models import ApiToken, User
 from silkbridge.accounts.tokens import email_verification_token
 
 TOKEN_PREFIX = "sb_"
@@ -29,6 +30,37 @@ TOKEN_PREFIX = "sb_"
 def _time_zone_validate(time_zone: str) -> None:
     if time_zone not in zoneinfo.available_timezones():
         raise ValidationError({"time_zone": _("Unknown time zone: %(zone)s.") % {"zone": time_zone}})
+
+
+def _user_build(
+    *, email: str, full_name: str, role: str, language: str, time_zone: str, is_email_verified: bool
+) -> User:
+    return User(
+        email=(email or "").strip().lower(),
+        full_name=full_name.strip(),
+        role=role,
+        language=language,
+        time_zone=time_zone,
+        email_verified_at=timezone.now() if is_email_verified else None,
+    )
+
+
+def _user_validate(*, user: User, password: str | None, check_unique: bool = True) -> None:
+    """Every field's errors at once (and the password against the password rules)."""
+    errors: dict[str, list[str]] = {}
+    try:
+        user.full_clean(exclude=["password"], validate_unique=check_unique, validate_constraints=check_unique)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if password is not None:
+        try:
+            validate_password(password, user)
+        except ValidationError as error:
+            errors["password"] = list(error.messages)
+    if user.time_zone not in zoneinfo.available_timezones():
+        errors["time_zone"] = [_("Unknown time zone: %(zone)s.") % {"zone": user.time_zone}]
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -43,39 +75,72 @@ def user_create(
     is_email_verified: bool = False,
 ) -> User:
     """Create a user after validating every field (and the password against the password rules)."""
-    user = User(
-        email=(email or "").strip().lower(),
-        full_name=full_name.strip(),
+    user = _user_build(
+        email=email,
+        full_name=full_name,
         role=role,
         language=language,
         time_zone=time_zone,
-        email_verified_at=timezone.now() if is_email_verified else None,
+        is_email_verified=is_email_verified,
     )
-    errors: dict[str, list[str]] = {}
-    try:
-        user.full_clean(exclude=["password"])
-    except ValidationError as error:
-        errors.update(error.message_dict)
-    if password is not None:
-        try:
-            validate_password(password, user)
-        except ValidationError as error:
-            errors["password"] = list(error.messages)
-    if time_zone not in zoneinfo.available_timezones():
-        errors["time_zone"] = [_("Unknown time zone: %(zone)s.") % {"zone": time_zone}]
-    if errors:
-        raise ValidationError(errors)
+    _user_validate(user=user, password=password)
     user.set_password(password)
     user.save()
     return user
 
 
-def user_signup(*, email: str, password: str, full_name: str, language: str, time_zone: str = "UTC") -> User:
-    """Sign up and send the e-mail that verifies the address (after the transaction commits)."""
+def user_signup(*, email: str, password: str, full_name: str, language: str, time_zone: str = "UTC") -> User | None:
+    """Sign up and send the e-mail that verifies the address (after the transaction commits).
+
+    An address that already has an account creates nothing: its owner is told by e-mail instead,
+    and the caller answers exactly as for a new account (None is returned), so sign-up never
+    reveals who has an account. Errors in the other fields are reported as usual.
+    """
+    candidate = _user_build(
+        email=email,
+        full_name=full_name,
+        role=PlatformRole.MEMBER,
+        language=language,
+        time_zone=time_zone,
+        is_email_verified=False,
+    )
+    _user_validate(user=candidate, password=password, check_unique=False)
     with transaction.atomic():
-        user = user_create(email=email, password=password, full_name=full_name, language=language, time_zone=time_zone)
-        transaction.on_commit(lambda: verification_email_send(user=user))
-    return user
+        existing = User.objects.filter(email__iexact=candidate.email).first()
+        if existing is None:
+            try:
+                user = user_create(
+                    email=email, password=password, full_name=full_name, language=language, time_zone=time_zone
+                )
+            except (ValidationError, IntegrityError):
+                # Every other field was valid above: another sign-up took the address meanwhile.
+                existing = User.objects.filter(email__iexact=candidate.email).first()
+                if existing is None:
+                    raise
+            else:
+                transaction.on_commit(lambda: verification_email_send(user=user))
+                return user
+        # Hash the password anyway: the answer takes as long as a real sign-up's.
+        make_password(password)
+        owner = existing
+        transaction.on_commit(lambda: signup_existing_notice_send(user=owner))
+    return None
+
+
+def signup_existing_notice_send(*, user: User) -> None:
+    """Tell an account's owner that someone signed up with their address, and how to get in."""
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        context = {
+            "user": user,
+            "login_link": settings.SITE_URL + reverse("accounts:login"),
+            "reset_link": settings.SITE_URL + reverse("accounts:password_reset"),
+        }
+        send_mail(
+            subject=_("Someone tried to sign up for Silkbridge with your address"),
+            message=render_to_string("accounts/email/signup_existing.txt", context),
+            from_email=None,
+            recipient_list=[user.email],
+        )
 
 
 def verification_link(*, user: User) -> str:
@@ -170,27 +235,6 @@ def api_token_authenticate(*, secret: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
-
-
-def login_is_throttled(*, email: str, ip_address: str | None) -> bool:
-    """True when too many recent failures were seen for this account or from this address."""
-    since = timezone.now() - timedelta(seconds=settings.LOGIN_THROTTLE_WINDOW_SECONDS)
-    recent = LoginFailure.objects.filter(created_at__gte=since)
-    if recent.filter(email=email.strip().lower()).count() >= settings.LOGIN_THROTTLE_MAX_FAILURES_PER_ACCOUNT:
-        return True
-    return bool(ip_address) and (
-        recent.filter(ip_address=ip_address).count() >= settings.LOGIN_THROTTLE_MAX_FAILURES_PER_ADDRESS
-    )
-
-
-def login_failure_record(*, email: str, ip_address: str | None) -> None:
-    LoginFailure.objects.create(email=email.strip().lower()[:254], ip_address=ip_address or None)
-    # Keep the table small: failures older than a day no longer matter to any window we use.
-    LoginFailure.objects.filter(created_at__lt=timezone.now() - timedelta(days=1)).delete()
-
-
-def login_failures_clear(*, email: str) -> None:
-    LoginFailure.objects.filter(email=email.strip().lower()).delete()
 
 
 def demo_staff_ensure(*, email: str, password: str) -> tuple[User, bool]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -17,13 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from silkbridge.accounts import services
+from silkbridge.accounts.backends import RETRY_AT_ATTRIBUTE
 from silkbridge.accounts.forms import ApiTokenForm, LoginForm, PreferencesForm, ResendVerificationForm, SignupForm
 from silkbridge.accounts.models import User
+from silkbridge.accounts.throttle import login_throttle_lift, login_wait_message
 from silkbridge.directory.selectors import user_organisations
-
-
-def client_address(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _safe_next(request: HttpRequest, default: str = "/") -> str:
@@ -42,22 +41,29 @@ def _add_form_errors(form: Any, error: ValidationError) -> None:
 def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        email = form.cleaned_data["email"].lower()
-        address = client_address(request)
-        if services.login_is_throttled(email=email, ip_address=address):
-            form.add_error(None, _("Too many failed attempts. Wait 15 minutes, or reset your password."))
+        # authenticate() runs the login throttle (accounts/backends.py) before it checks the password.
+        user = authenticate(request, username=form.cleaned_data["email"], password=form.cleaned_data["password"])
+        retry_at = getattr(request, RETRY_AT_ATTRIBUTE, None)
+        if retry_at is not None:
+            form.add_error(None, login_wait_message(retry_at=retry_at))
+        elif user is None:
+            form.add_error(None, _("The e-mail address or the password is wrong."))
+        elif not user.is_email_verified:
+            form.add_error(None, _("Confirm your e-mail address first: we sent you a link when you signed up."))
         else:
-            user = authenticate(request, username=email, password=form.cleaned_data["password"])
-            if user is None:
-                services.login_failure_record(email=email, ip_address=address)
-                form.add_error(None, _("The e-mail address or the password is wrong."))
-            elif not user.is_email_verified:
-                form.add_error(None, _("Confirm your e-mail address first: we sent you a link when you signed up."))
-            else:
-                services.login_failures_clear(email=email)
-                login(request, user)
-                return redirect(_safe_next(request))
+            login(request, user)
+            return redirect(_safe_next(request))
     return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request, "")})
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's reset form (the link proves the address); a completed reset also lifts the account's
+    login delays, so whoever was kept waiting by someone else's failures gets in at once."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        login_throttle_lift(email=self.user.email)
+        return response
 
 
 @require_POST

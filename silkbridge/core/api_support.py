@@ -19,6 +19,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PaginationBase
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
 
 from silkbridge.accounts.services import api_token_authenticate
 from silkbridge.core.inputs import request_problem
@@ -42,6 +43,23 @@ class SessionAuth(APIKeyCookie):
     """The browser session of a signed-in user (CSRF-checked for writes)."""
 
     param_name = "sessionid"
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # CSRF protects a signed-in session from being used by another site. A request with no
+        # signed-in session has nothing to forge: it is simply not authenticated, so it gets the
+        # API's 401 (from the next step) instead of a CSRF 403 that would send clients looking
+        # for a token they do not need.
+        if not request.user.is_authenticated:
+            return None
+        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise HttpError(
+                403,
+                _(
+                    "The CSRF token is missing or wrong: send the csrftoken cookie's value as the "
+                    "X-CSRFToken header, or use an API token."
+                ),
+            )
+        return request.COOKIES.get(self.param_name)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         return request.user if request.user.is_authenticated else None

@@ -95,7 +95,10 @@ class OrganisationForm(forms.Form):
 
 
 class MemberAddForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address of a registered user"))
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        help_text=_("We send an invitation; the person joins by signing in (or signing up) with this address."),
+    )
     role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices, initial=MembershipRole.MEMBER)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from silkbridge.core.text import tokenize
 from silkbridge.directory.choices import Visibility
@@ -142,3 +143,12 @@ def organisation_history(*, viewer: Any, organisation: Organisation) -> QuerySet
         .select_related("actor")
         .order_by("-created_at", "-pk")
     )
+
+
+def pending_invitations(*, organisation: Organisation) -> QuerySet[Any]:
+    """Invitations to this organisation not yet accepted nor expired, newest first (for its owners)."""
+    from silkbridge.accounts.models import MembershipInvitation
+
+    return MembershipInvitation.objects.filter(
+        organisation=organisation, accepted_at__isnull=True, expires_at__gt=timezone.now()
+    ).order_by("-created_at")

@@ -6,18 +6,25 @@ reported with its field name and nothing is half-written.
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
+from types import SimpleNamespace
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from silkbridge.accounts.choices import MembershipRole
-from silkbridge.accounts.models import Membership, User
+from silkbridge.accounts.models import Membership, MembershipInvitation, User
+from silkbridge.core.mail import send_after_commit
 from silkbridge.core.text import index_document, phrase_key
 from silkbridge.directory.choices import OrganisationEventKind
 from silkbridge.directory.models import Concept, Contact, Organisation, OrganisationEvent, Sector
@@ -319,16 +326,88 @@ def organisation_upsert(*, record: OrganisationRecord) -> tuple[Organisation, st
     return organisation, outcome
 
 
+INVITATION_DAYS = 14
+
+
+def _invitation_hash(token: str) -> str:
+    # 256 random bits per token, so a fast unsalted hash is enough: there is nothing to brute-force.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 @transaction.atomic
-def membership_add(*, actor: User, organisation: Organisation, email: str, role: str) -> Membership:
-    """An owner (or staff) adds an existing user to the organisation."""
+def membership_invite(*, actor: User, organisation: Organisation, email: str, role: str) -> MembershipInvitation:
+    """An owner (or staff) invites an e-mail address to join the organisation.
+
+    The answer and the e-mail are the same whether or not the address has an account, so the form
+    cannot be used to find out who has one; the address's owner accepts once signed in with it.
+    Inviting an address again replaces its pending invitation (and its link).
+    """
     _require_owner(actor=actor, organisation=organisation)
-    user = User.objects.filter(email__iexact=email.strip()).first()
-    if user is None:
-        raise ValidationError({"email": _("No user has signed up with this e-mail address.")})
-    membership = Membership(user=user, organisation=organisation, role=role)
-    membership.full_clean()
-    membership.save()
+    address = (email or "").strip().lower()
+    if role not in MembershipRole.values:
+        raise ValidationError({"role": _("Choose owner or member.")})
+    if Membership.objects.filter(organisation=organisation, user__email__iexact=address).exists():
+        # The owner sees the member list already: saying so reveals nothing new.
+        raise ValidationError({"email": _("This address already belongs to a member of this organisation.")})
+    MembershipInvitation.objects.select_for_update().filter(
+        organisation=organisation, email__iexact=address, accepted_at__isnull=True
+    ).delete()
+    token = secrets.token_urlsafe(32)
+    invitation = MembershipInvitation(
+        organisation=organisation,
+        email=address,
+        role=role,
+        token_hash=_invitation_hash(token),
+        invited_by=actor,
+        expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
+    )
+    invitation.full_clean()
+    invitation.save()
+    account = User.objects.filter(email__iexact=address).first()
+    recipient = SimpleNamespace(email=address, language=account.language if account else actor.language)
+    send_after_commit(
+        users=[recipient],
+        template="directory/email/membership_invitation.txt",
+        context={
+            "organisation": organisation,
+            "inviter": actor,
+            "days": INVITATION_DAYS,
+            "link": settings.SITE_URL + reverse("directory:invitation_accept", kwargs={"token": token}),
+        },
+    )
+    return invitation
+
+
+def membership_invitation_for_token(*, token: str) -> MembershipInvitation | None:
+    """The pending, unexpired invitation a link's token names, or None."""
+    if not token or len(token) > 100:
+        return None
+    invitation = (
+        MembershipInvitation.objects.select_related("organisation", "invited_by")
+        .filter(token_hash=_invitation_hash(token), accepted_at__isnull=True)
+        .first()
+    )
+    return invitation if invitation is not None and invitation.is_pending else None
+
+
+@transaction.atomic
+def membership_invitation_accept(*, actor: User, token: str) -> Membership:
+    """The invited address's owner, signed in with it and verified, joins the organisation (once)."""
+    invitation = membership_invitation_for_token(token=token)
+    if invitation is not None:
+        invitation = MembershipInvitation.objects.select_for_update().filter(pk=invitation.pk).first()
+    if invitation is None or not invitation.is_pending:
+        raise ValidationError({"token": _("This invitation is not valid any more: ask for a new one.")})
+    if actor.email.lower() != invitation.email.lower() or not actor.is_email_verified:
+        raise PermissionDenied(
+            _("This invitation was sent to %(email)s: sign in with that address to accept it.")
+            % {"email": invitation.email}
+        )
+    membership, _created = Membership.objects.get_or_create(
+        user=actor, organisation=invitation.organisation, defaults={"role": invitation.role}
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
     return membership
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.organisation_create_view, name="organisation_create"),
     path("import/", views.import_view, name="import"),
     path("technologies/", views.sector_list_view, name="sector_list"),
+    path("invitations/<str:token>/accept/", views.invitation_accept_view, name="invitation_accept"),
     path("<str:key>/", views.organisation_detail_view, name="organisation_detail"),
     path("<str:key>/edit/", views.organisation_edit_view, name="organisation_edit"),
     path("<str:key>/members/", views.organisation_members_view, name="organisation_members"),

@@ -126,18 +126,43 @@ def organisation_members_view(request: HttpRequest, key: str) -> HttpResponse:
     form = MemberAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_add(actor=request.user, organisation=organisation, **form.cleaned_data)  # type: ignore[arg-type]
+            services.membership_invite(actor=request.user, organisation=organisation, **form.cleaned_data)  # type: ignore[arg-type]
         except ValidationError as error:
             _add_form_errors(form, error)
         else:
-            messages.success(request, _("The member is added."))
+            # The same answer whether or not the address has an account.
+            messages.success(
+                request,
+                _("An invitation is on its way to %(email)s. It is accepted by signing in with that address.")
+                % {"email": form.cleaned_data["email"].lower()},
+            )
             return redirect("directory:organisation_members", key=key)
     memberships = organisation.memberships.select_related("user").order_by("role", "user__email")
+    invitations = selectors.pending_invitations(organisation=organisation)
     return render(
         request,
         "directory/organisation_members.html",
-        {"organisation": organisation, "memberships": memberships, "form": form},
+        {"organisation": organisation, "memberships": memberships, "invitations": invitations, "form": form},
     )
+
+
+@login_required
+def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in an invitation: shows what it is for, and a button (a GET changes nothing)."""
+    invitation = services.membership_invitation_for_token(token=token)
+    if invitation is None:
+        return render(request, "directory/invitation_accept.html", {"invitation": None}, status=404)
+    if request.method == "POST":
+        try:
+            services.membership_invitation_accept(actor=request.user, token=token)  # type: ignore[arg-type]
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Welcome: you are now a member of this organisation."))
+            return redirect("directory:organisation_detail", key=invitation.organisation.key)
+    return render(request, "directory/invitation_accept.html", {"invitation": invitation})
 
 
 @login_required
