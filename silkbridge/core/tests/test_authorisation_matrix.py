@@ -246,6 +246,11 @@ PAGES: dict[str, Row] = {
         method="POST",
         body={},
     ),
+    "directory:invitation_accept": Row(
+        each(404, anonymous="login"),
+        lambda w, o: {"token": "forged-invitation-token"},
+        why="an invitation link with a token nobody was sent; a real one is tested in accounts",
+    ),
     "directory:organisation_verify": Row(STAFF_ONLY_TO_LOGIN, ORGANISATION, method="POST", body={"verified": "yes"}),
     # zones
     "zones:zone_list": Row(public),
