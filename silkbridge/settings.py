@@ -174,6 +174,15 @@ DATACENTER_DESIGN_MAX_BYTES = int(os.environ.get("SILKBRIDGE_DATACENTER_DESIGN_M
 DATACENTER_EPW_MAX_BYTES = int(os.environ.get("SILKBRIDGE_DATACENTER_EPW_MAX_BYTES", str(5 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 
+# Cost controls: a cap per request and a budget per user per clock hour, counted in the database.
+# A Monte Carlo run of 1,000,000 years takes ~44 s of one core; the scheduler runs for its time limit.
+DATACENTER_MAX_YEARS = int(os.environ.get("SILKBRIDGE_DATACENTER_MAX_YEARS", "200000"))
+DATACENTER_ASSESSMENTS_PER_HOUR = int(os.environ.get("SILKBRIDGE_DATACENTER_ASSESSMENTS_PER_HOUR", "30"))
+DATACENTER_YEARS_PER_HOUR = int(os.environ.get("SILKBRIDGE_DATACENTER_YEARS_PER_HOUR", "2000000"))
+SCHEDULER_MAX_TIME_LIMIT = float(os.environ.get("SILKBRIDGE_SCHEDULER_MAX_TIME_LIMIT", "120"))
+SCHEDULER_RUNS_PER_HOUR = int(os.environ.get("SILKBRIDGE_SCHEDULER_RUNS_PER_HOUR", "20"))
+SCHEDULER_SECONDS_PER_HOUR = int(os.environ.get("SILKBRIDGE_SCHEDULER_SECONDS_PER_HOUR", "900"))
+
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 if os.environ.get("EMAIL_HOST"):
     EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

@@ -20,6 +20,7 @@ from ninja.pagination import PaginationBase
 from ninja.security import APIKeyCookie, HttpBearer
 
 from silkbridge.accounts.services import api_token_authenticate
+from silkbridge.core.budgets import BudgetExceeded
 
 logger = logging.getLogger(__name__)
 
@@ -173,6 +174,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
             422: "validation_error",
         }
         return error_response(api, request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
+
+    @api.exception_handler(BudgetExceeded)
+    def budget_exceeded(request: HttpRequest, exc: BudgetExceeded) -> HttpResponse:
+        response = error_response(api, request, 429, "budget_exceeded", exc.message)
+        response["Retry-After"] = str(exc.retry_after_seconds)
+        return response
 
     @api.exception_handler(Exception)
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:

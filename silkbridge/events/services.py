@@ -7,18 +7,21 @@ clear ValidationError, never a half-written meeting.
 
 from __future__ import annotations
 
+import math
 import secrets
 import zoneinfo
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from silkbridge.accounts.models import Membership
+from silkbridge.core.budgets import Budget, usage_charge
 from silkbridge.events import notifications, selectors
 from silkbridge.events.choices import (
     DayPart,
@@ -519,12 +522,35 @@ def schedule_instance(event: Event) -> dict[str, Any]:
     }
 
 
+def scheduler_budget() -> Budget:
+    """Each user's hourly allowance of scheduler runs and seconds of search (a run lasts its time limit)."""
+    return Budget(
+        resource="events.scheduler",
+        max_runs=settings.SCHEDULER_RUNS_PER_HOUR,
+        max_units=settings.SCHEDULER_SECONDS_PER_HOUR,
+        runs_label=_("scheduler runs"),
+        units_label=_("seconds of search"),
+    )
+
+
+def _time_limit_check(time_limit: float) -> None:
+    if not 1 <= time_limit <= settings.SCHEDULER_MAX_TIME_LIMIT:
+        message = _("The time limit must be between 1 and %(limit)d seconds.") % {
+            "limit": settings.SCHEDULER_MAX_TIME_LIMIT
+        }
+        raise ValidationError({"time_limit": message})
+
+
 def schedule_run(*, actor: Any, event: Event, time_limit: float = 30.0, seed: int = 0) -> ScheduleRun:
-    """Run the scheduler: meetings already placed stay where they are, accepted requests are added."""
+    """Run the scheduler: meetings already placed stay where they are, accepted requests are added.
+
+    The time limit is capped (SCHEDULER_MAX_TIME_LIMIT) and charged to the actor's hourly budget."""
     from silkbridge.events.engine.instance import InstanceError
     from silkbridge.events.engine.scheduler import schedule_json
 
     _require_staff(actor)
+    _time_limit_check(time_limit)
+    usage_charge(user=actor, budget=scheduler_budget(), units=math.ceil(time_limit))
     run = ScheduleRun.objects.create(event=event, started_by=actor, seed=seed, time_limit=time_limit)
     try:
         plan = schedule_json(schedule_instance(event), time_limit=time_limit, seed=seed)
