@@ -106,6 +106,25 @@ class PagePagination(PaginationBase):
         }
 
 
+def document_common_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add the answers every operation can give to the OpenAPI document, where a route did not list them.
+
+    They come from the plumbing, not from one handler: any operation with authentication answers 401
+    for a wrong or revoked token (even where anonymous callers are welcome, a bad token is never
+    treated as anonymous), and any operation with a body answers 400 when the body cannot be parsed.
+    """
+    error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            listed = {str(status) for status in responses}  # django-ninja keys them by int
+            if operation.get("security") and "401" not in listed:
+                responses[401] = {**error, "description": "Unauthorized"}
+            if operation.get("requestBody") and "400" not in listed:
+                responses[400] = {**error, "description": "Bad Request"}
+    return schema
+
+
 def error_response(
     api: NinjaAPI,
     request: HttpRequest,

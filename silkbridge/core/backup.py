@@ -151,7 +151,7 @@ def _database_dump(vendor: str, target: Path) -> None:
         destination = sqlite3.connect(target)
         try:
             # The online backup API copies a consistent snapshot while other processes keep writing.
-            connection.connection.backup(destination)  # type: ignore[union-attr]
+            connection.connection.backup(destination)
         finally:
             destination.close()
         return
@@ -261,7 +261,7 @@ def _database_load(vendor: str, dump: Path) -> None:
         source = sqlite3.connect(dump)
         try:
             # Page-by-page copy into the live database file: it replaces the whole content at once.
-            source.backup(connection.connection)  # type: ignore[arg-type]
+            source.backup(connection.connection)
         finally:
             source.close()
         return

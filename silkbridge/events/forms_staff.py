@@ -209,7 +209,6 @@ class ScheduleRunForm(forms.Form):
         limit = settings.SCHEDULER_MAX_TIME_LIMIT
         time_limit = self.fields["time_limit"]
         assert isinstance(time_limit, forms.FloatField)
-        time_limit.max_value = limit
         time_limit.widget.attrs["max"] = limit
         message = _("At most %(limit)d seconds per run.") % {"limit": limit}
         time_limit.validators.append(MaxValueValidator(limit, message=message))

@@ -403,9 +403,9 @@ def test_pages_and_the_api_docs_work_under_the_content_security_policy(platform)
         expect.set_options(timeout=TIMEOUT_MS)
         page.on(
             "console",
-            lambda message: violations.append(f"{page.url}: {message.text}")
-            if "Content Security Policy" in message.text
-            else None,
+            lambda message: (
+                violations.append(f"{page.url}: {message.text}") if "Content Security Policy" in message.text else None
+            ),
         )
         try:
             _sign_in(page, base_url, "staff@silkbridge.example", password)

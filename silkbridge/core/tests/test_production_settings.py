@@ -28,7 +28,8 @@ print(json.dumps({
         "SECURE_REFERRER_POLICY", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_REDIRECT_EXEMPT")},
     "plain": [plain.status_code, plain.headers.get("Location")],
     "secure": [secure.status_code, secure.headers.get("Strict-Transport-Security"),
-               secure.headers.get("Referrer-Policy"), "default-src 'self'" in secure.headers.get("Content-Security-Policy", "")],
+               secure.headers.get("Referrer-Policy"),
+               "default-src 'self'" in secure.headers.get("Content-Security-Policy", "")],
 }))
 """
 
