@@ -1,9 +1,11 @@
 """The REST API under /api/v1/: one NinjaAPI, with a router per domain."""
 
+from typing import Any
+
 from ninja import NinjaAPI
 
 from silkbridge.accounts.api import router as accounts_router
-from silkbridge.core.api_support import install_error_handlers
+from silkbridge.core.api_support import document_common_errors, install_error_handlers
 from silkbridge.datacenters.api import router as datacenters_router
 from silkbridge.directory.api import router as directory_router
 from silkbridge.events.api import router as events_router
@@ -11,7 +13,13 @@ from silkbridge.marketplace.api import router as marketplace_router
 from silkbridge.matching.api import router as matching_router
 from silkbridge.zones.api import router as zones_router
 
-api = NinjaAPI(
+
+class SilkbridgeAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        return document_common_errors(super().get_openapi_schema(*args, **kwargs))
+
+
+api = SilkbridgeAPI(
     title="Silkbridge API",
     version="1.0.0",
     description=(

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -195,6 +197,15 @@ DATACENTER_DESIGN_MAX_BYTES = int(os.environ.get("SILKBRIDGE_DATACENTER_DESIGN_M
 DATACENTER_EPW_MAX_BYTES = int(os.environ.get("SILKBRIDGE_DATACENTER_EPW_MAX_BYTES", str(5 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 
+# Cost controls: a cap per request and a budget per user per clock hour, counted in the database.
+# A Monte Carlo run of 1,000,000 years takes ~44 s of one core; the scheduler runs for its time limit.
+DATACENTER_MAX_YEARS = int(os.environ.get("SILKBRIDGE_DATACENTER_MAX_YEARS", "200000"))
+DATACENTER_ASSESSMENTS_PER_HOUR = int(os.environ.get("SILKBRIDGE_DATACENTER_ASSESSMENTS_PER_HOUR", "30"))
+DATACENTER_YEARS_PER_HOUR = int(os.environ.get("SILKBRIDGE_DATACENTER_YEARS_PER_HOUR", "2000000"))
+SCHEDULER_MAX_TIME_LIMIT = float(os.environ.get("SILKBRIDGE_SCHEDULER_MAX_TIME_LIMIT", "120"))
+SCHEDULER_RUNS_PER_HOUR = int(os.environ.get("SILKBRIDGE_SCHEDULER_RUNS_PER_HOUR", "20"))
+SCHEDULER_SECONDS_PER_HOUR = int(os.environ.get("SILKBRIDGE_SCHEDULER_SECONDS_PER_HOUR", "900"))
+
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 if os.environ.get("EMAIL_HOST"):
     EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
@@ -225,6 +236,34 @@ CSRF_COOKIE_SECURE = IS_PRODUCTION
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if IS_PRODUCTION else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# HTTPS in production: plain-HTTP requests are redirected (the proxy must forward X-Forwarded-Proto),
+# except paths matching SILKBRIDGE_SSL_REDIRECT_EXEMPT (regular expressions without the leading slash,
+# e.g. "^healthz$" for a load balancer probing over HTTP), and browsers are told to use HTTPS only.
+SECURE_SSL_REDIRECT = env_bool("SILKBRIDGE_SSL_REDIRECT", default=IS_PRODUCTION)
+SECURE_REDIRECT_EXEMPT = env_list("SILKBRIDGE_SSL_REDIRECT_EXEMPT", [])
+SECURE_HSTS_SECONDS = int(os.environ.get("SILKBRIDGE_HSTS_SECONDS", str(365 * 24 * 3600 if IS_PRODUCTION else 0)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SILKBRIDGE_HSTS_INCLUDE_SUBDOMAINS", default=IS_PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SILKBRIDGE_HSTS_PRELOAD", default=False)
+
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files, or from an
+# element carrying the per-response nonce (`{{ request.csp_nonce }}`); no inline handlers or style="".
+# data: images are for the API docs' icons; the API docs page is otherwise served under the same policy.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 
 LOGGING = {

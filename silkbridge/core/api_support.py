@@ -22,6 +22,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from silkbridge.accounts.services import api_token_authenticate
+from silkbridge.core.budgets import BudgetExceeded
 from silkbridge.core.inputs import request_problem
 
 logger = logging.getLogger(__name__)
@@ -125,6 +126,25 @@ class PagePagination(PaginationBase):
         }
 
 
+def document_common_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add the answers every operation can give to the OpenAPI document, where a route did not list them.
+
+    They come from the plumbing, not from one handler: any operation with authentication answers 401
+    for a wrong or revoked token (even where anonymous callers are welcome, a bad token is never
+    treated as anonymous), and any operation with a body answers 400 when the body cannot be parsed.
+    """
+    error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            listed = {str(status) for status in responses}  # django-ninja keys them by int
+            if operation.get("security") and "401" not in listed:
+                responses[401] = {**error, "description": "Unauthorized"}
+            if operation.get("requestBody") and "400" not in listed:
+                responses[400] = {**error, "description": "Bad Request"}
+    return schema
+
+
 def error_response(
     api: NinjaAPI,
     request: HttpRequest,
@@ -204,6 +224,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def unreadable_upload(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
         status, code, message = request_problem(exc) or (400, "bad_request", str(exc))
         return error_response(api, request, status, code, message)
+
+    @api.exception_handler(BudgetExceeded)
+    def budget_exceeded(request: HttpRequest, exc: BudgetExceeded) -> HttpResponse:
+        response = error_response(api, request, 429, "budget_exceeded", exc.message)
+        response["Retry-After"] = str(exc.retry_after_seconds)
+        return response
 
     @api.exception_handler(Exception)
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:

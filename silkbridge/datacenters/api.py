@@ -20,6 +20,8 @@ from silkbridge.datacenters.schemas import AssessmentDetailOut, AssessmentIn, As
 
 router = Router(tags=["datacenters"])
 ERRORS: dict[int, type] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+# Assessing is metered: 429 when the caller's hourly budget of assessments or simulated years is spent.
+CREATE_ERRORS: dict[int, type] = {**ERRORS, 429: ErrorOut}
 
 
 def _rejected(error: services.DesignRejected) -> Status:
@@ -42,20 +44,22 @@ def _create(request: HttpRequest, design: services.UploadedText, weather: Any, y
 
 @router.post(
     "/datacenters/assessments",
-    response={201: AssessmentDetailOut, **ERRORS},
+    response={201: AssessmentDetailOut, **CREATE_ERRORS},
     auth=AUTH_REQUIRED,
     summary="Assess a design and store the assessment",
 )
 def assessment_create(request: HttpRequest, payload: AssessmentIn) -> Status:
     """Runs the Tier classification, the availability model and the energy estimate. An invalid
-    design answers 422 with every error, each naming its place in the document; nothing is stored."""
+    design answers 422 with every error, each naming its place in the document; nothing is stored.
+    `years` is capped per request (SILKBRIDGE_DATACENTER_MAX_YEARS, 200,000 by default), and each user
+    has an hourly budget of assessments and simulated years: past it, 429 with `Retry-After`."""
     design = services.UploadedText(name=payload.file_name, content=payload.design.encode("utf-8"))
     return _create(request, design, None, payload.years, payload.seed)
 
 
 @router.post(
     "/datacenters/assessments/upload",
-    response={201: AssessmentDetailOut, **ERRORS},
+    response={201: AssessmentDetailOut, **CREATE_ERRORS},
     auth=AUTH_REQUIRED,
     summary="Assess an uploaded design file (with an optional EPW weather file)",
 )

@@ -4,9 +4,10 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from silkbridge.datacenters.services import MAX_YEARS, MIN_YEARS, UploadedText
+from silkbridge.datacenters.services import MIN_YEARS, UploadedText, max_years
 
 
 class AssessmentForm(forms.Form):
@@ -33,11 +34,29 @@ class AssessmentForm(forms.Form):
     years = forms.IntegerField(
         label=_("Simulated years"),
         min_value=MIN_YEARS,
-        max_value=MAX_YEARS,
         initial=100_000,
-        help_text=_("More years narrow the Monte Carlo interval and take longer."),
     )
     seed = forms.IntegerField(label=_("Random seed"), initial=1, min_value=0, max_value=2**31 - 1)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The cap and the budget are settings, so the field is bounded and explained when the form is built.
+        limit = max_years()
+        years = self.fields["years"]
+        assert isinstance(years, forms.IntegerField)
+        years.max_value = limit
+        years.widget.attrs["max"] = limit
+        message = _("At most %(limit)d simulated years per assessment.") % {"limit": limit}
+        years.validators.append(MaxValueValidator(limit, message=message))
+        years.help_text = _(
+            "More years narrow the Monte Carlo interval and take longer. Between %(low)d and %(high)d per "
+            "assessment; each user may run %(runs)d assessments with %(years)d simulated years in total per hour."
+        ) % {
+            "low": MIN_YEARS,
+            "high": limit,
+            "runs": settings.DATACENTER_ASSESSMENTS_PER_HOUR,
+            "years": settings.DATACENTER_YEARS_PER_HOUR,
+        }
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

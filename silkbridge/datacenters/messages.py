@@ -48,7 +48,7 @@ MESSAGES: dict[str, Any] = {
     "internal_error": _("the design could not be read because of a fault in Silkbridge (%(detail)s); please report it"),
     "file_too_large": _("the file is too large"),
     "not_utf8": _("the file is not UTF-8 text"),
-    "years_out_of_range": _("the number of simulated years is out of range"),
+    "years_out_of_range": _("the number of simulated years must be between %(low)d and %(high)d"),
     "epw_invalid": _("the weather file is not a valid EPW file: %(reason)s"),
     # Tier criteria (engine/topology.py), by `criterion.<code>`.
     "criterion.dedicated_infrastructure": _("Dedicated site infrastructure: UPS, engine generator, cooling"),

@@ -11,7 +11,13 @@ from silkbridge.datacenters.services import MAX_YEARS, MIN_YEARS
 class AssessmentIn(Schema):
     design: str = Field(..., min_length=1, max_length=1_000_000, description="The design document, YAML or JSON text.")
     file_name: str = Field("design.yaml", max_length=255, description="Shown in lists; .json or .yaml.")
-    years: int = Field(100_000, ge=MIN_YEARS, le=MAX_YEARS, description="Simulated years for the Monte Carlo run.")
+    years: int = Field(
+        100_000,
+        ge=MIN_YEARS,
+        le=MAX_YEARS,
+        description="Simulated years for the Monte Carlo run; at most SILKBRIDGE_DATACENTER_MAX_YEARS "
+        "(200,000 by default), counted against the caller's hourly budget.",
+    )
     seed: int = Field(1, ge=0, le=2**31 - 1, description="Random seed; the same seed gives the same figures.")
 
 

@@ -10,12 +10,29 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from silkbridge.core.budgets import Budget, usage_charge, usage_refund
 from silkbridge.core.inputs import first_unstorable, safe_file_name, unstorable_problem
 from silkbridge.datacenters.engine.assess import AssessmentError, assess_document
 from silkbridge.datacenters.models import Assessment
 
 MIN_YEARS = 1_000
-MAX_YEARS = 1_000_000
+MAX_YEARS = 1_000_000  # what the engine accepts at all; requests are capped lower by a setting (max_years)
+
+
+def max_years() -> int:
+    """Simulated years one request may ask for (SILKBRIDGE_DATACENTER_MAX_YEARS, never above MAX_YEARS)."""
+    return min(MAX_YEARS, settings.DATACENTER_MAX_YEARS)
+
+
+def monte_carlo_budget() -> Budget:
+    """Each user's hourly allowance of assessments and simulated years (a 1 M-year run takes ~44 s)."""
+    return Budget(
+        resource="datacenters.monte_carlo",
+        max_runs=settings.DATACENTER_ASSESSMENTS_PER_HOUR,
+        max_units=settings.DATACENTER_YEARS_PER_HOUR,
+        runs_label=_("assessments"),
+        units_label=_("simulated years"),
+    )
 
 
 @dataclass
@@ -54,13 +71,18 @@ def _decode(upload: UploadedText, *, field: str, limit: int) -> str:
         raise DesignRejected([_issue(field, "not_utf8", message)]) from error
 
 
+def _years_check(years: int) -> None:
+    bounds = {"low": MIN_YEARS, "high": max_years()}
+    if not bounds["low"] <= years <= bounds["high"]:
+        message = _("Simulated years must be between %(low)d and %(high)d.") % bounds
+        raise DesignRejected([_issue("years", "years_out_of_range", message, **bounds)])
+
+
 def assessment_evaluate(
     *, design: UploadedText, weather: UploadedText | None = None, years: int, seed: int
 ) -> dict[str, Any]:
     """Run every engine over an uploaded design without storing anything (the API's dry run)."""
-    if not MIN_YEARS <= years <= MAX_YEARS:
-        message = _("Simulated years must be between %(low)d and %(high)d.") % {"low": MIN_YEARS, "high": MAX_YEARS}
-        raise DesignRejected([_issue("years", "years_out_of_range", message)])
+    _years_check(years)
     design_text = _decode(design, field="design", limit=settings.DATACENTER_DESIGN_MAX_BYTES)
     weather_text = (
         None if weather is None else _decode(weather, field="weather", limit=settings.DATACENTER_EPW_MAX_BYTES)
@@ -80,12 +102,28 @@ def assessment_evaluate(
     return result
 
 
-@transaction.atomic
 def assessment_create(
     *, actor: Any, design: UploadedText, weather: UploadedText | None = None, years: int, seed: int
 ) -> Assessment:
-    """Assess a design and store it with its verdict; an invalid design stores nothing."""
-    result = assessment_evaluate(design=design, weather=weather, years=years, seed=seed)
+    """Assess a design and store it with its verdict; an invalid design stores nothing.
+
+    The run is charged to the actor's hourly budget first (BudgetExceeded when spent) and refunded
+    when the design is refused; the engines run outside any transaction, the verdict is stored in one.
+    """
+    _years_check(years)
+    charge = usage_charge(user=actor, budget=monte_carlo_budget(), units=years)
+    try:
+        result = assessment_evaluate(design=design, weather=weather, years=years, seed=seed)
+    except DesignRejected:
+        usage_refund(charge=charge)
+        raise
+    return _assessment_store(actor=actor, design=design, weather=weather, years=years, seed=seed, result=result)
+
+
+@transaction.atomic
+def _assessment_store(
+    *, actor: Any, design: UploadedText, weather: UploadedText | None, years: int, seed: int, result: dict[str, Any]
+) -> Assessment:
     availability = result["availability"]
     assessment = Assessment(
         name=result["design"]["name"][:200],

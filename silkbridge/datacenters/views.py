@@ -17,6 +17,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from silkbridge.core.budgets import BudgetExceeded
 from silkbridge.core.inputs import safe_file_name
 from silkbridge.datacenters import report, selectors, services
 from silkbridge.datacenters.forms import AssessmentForm
@@ -36,6 +37,7 @@ def _visible(request: HttpRequest, reference: str) -> Assessment:
 def assessment_list_view(request: HttpRequest) -> HttpResponse:
     form = AssessmentForm(request.POST or None, request.FILES or None)
     issues: list[dict[str, str]] = []
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             assessment = services.assessment_create(
@@ -47,12 +49,18 @@ def assessment_list_view(request: HttpRequest) -> HttpResponse:
             )
         except services.DesignRejected as error:
             issues = report.describe_issues(error.issues)
+            status = 422
+        except BudgetExceeded as error:
+            form.add_error(None, error.message)
+            status = 429
         else:
             return redirect("datacenters:assessment_detail", reference=assessment.reference)
     page = Paginator(selectors.assessment_list(viewer=request.user), 20).get_page(request.GET.get("page"))
     examples = [f"tier{tier}.yaml" for tier in range(1, 5)]
     context = {"form": form, "issues": issues, "page": page, "examples": examples}
-    return render(request, "datacenters/assessment_list.html", context, status=422 if issues or form.errors else 200)
+    if status == 200 and form.errors:
+        status = 422
+    return render(request, "datacenters/assessment_list.html", context, status=status)
 
 
 @login_required

@@ -488,13 +488,14 @@ def meeting_rate(request: HttpRequest, slug: str, meeting_id: int, payload: Rati
 
 @router.post(
     "/events/{slug}/schedule",
-    response={201: ScheduleRunOut, **ERRORS},
+    response={201: ScheduleRunOut, **ERRORS, 429: ErrorOut},
     auth=AUTH_REQUIRED,
     summary="Run the scheduler over the accepted requests (staff)",
 )
 def schedule_run(request: HttpRequest, slug: str, payload: ScheduleIn) -> Status:
     """Meetings already placed stay where they are. Answers when the run has finished (at most
-    `time_limit` seconds of search)."""
+    `time_limit` seconds of search). The time limit is capped (120 s by default, 422 above it) and each
+    user has an hourly budget of runs and seconds: past it, 429 with `Retry-After`."""
     event = _staff_event(request, slug)
     run = services.schedule_run(actor=auth_user(request), event=event, time_limit=payload.time_limit, seed=payload.seed)
     return Status(201, run)

@@ -13,7 +13,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -198,10 +200,22 @@ class SlotGridForm(forms.Form):
 
 
 class ScheduleRunForm(forms.Form):
-    time_limit = forms.FloatField(
-        label=_("Time limit (seconds)"), min_value=1, max_value=600, initial=30, help_text=_("At most 600 seconds.")
-    )
+    time_limit = forms.FloatField(label=_("Time limit (seconds)"), min_value=1, initial=30)
     seed = forms.IntegerField(label=_("Random seed"), min_value=0, max_value=2**31 - 1, initial=0)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The cap and the hourly budget are settings: bound and explain the field when the form is built.
+        limit = settings.SCHEDULER_MAX_TIME_LIMIT
+        time_limit = self.fields["time_limit"]
+        assert isinstance(time_limit, forms.FloatField)
+        time_limit.widget.attrs["max"] = limit
+        message = _("At most %(limit)d seconds per run.") % {"limit": limit}
+        time_limit.validators.append(MaxValueValidator(limit, message=message))
+        time_limit.help_text = _(
+            "At most %(limit)d seconds per run; each user may start %(runs)d runs with %(seconds)d seconds "
+            "of search in total per hour."
+        ) % {"limit": limit, "runs": settings.SCHEDULER_RUNS_PER_HOUR, "seconds": settings.SCHEDULER_SECONDS_PER_HOUR}
 
 
 class MeetingFilterForm(forms.Form):

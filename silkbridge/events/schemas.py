@@ -411,7 +411,13 @@ class MeetingMarkIn(Schema):
 
 
 class ScheduleIn(Schema):
-    time_limit: float = Field(30.0, ge=1, le=120, description="Seconds the scheduler may run, 1–120.")
+    time_limit: float = Field(
+        30.0,
+        ge=1,
+        le=600,
+        description="Seconds the scheduler may run: at most SILKBRIDGE_SCHEDULER_MAX_TIME_LIMIT (120 by default), "
+        "counted against the caller's hourly budget.",
+    )
     seed: int = Field(0, ge=0, le=2**31 - 1, description="The same seed gives the same plan.")
 
 

@@ -7,12 +7,14 @@ clear ValidationError, never a half-written meeting.
 
 from __future__ import annotations
 
+import math
 import secrets
 import zoneinfo
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -20,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from silkbridge.accounts.models import Membership
+from silkbridge.core.budgets import Budget, usage_charge, usage_refund
 from silkbridge.events import notifications, selectors
 from silkbridge.events.choices import (
     DayPart,
@@ -624,6 +627,25 @@ def schedule_instance(event: Event) -> dict[str, Any]:
     }
 
 
+def scheduler_budget() -> Budget:
+    """Each user's hourly allowance of scheduler runs and seconds of search (a run lasts its time limit)."""
+    return Budget(
+        resource="events.scheduler",
+        max_runs=settings.SCHEDULER_RUNS_PER_HOUR,
+        max_units=settings.SCHEDULER_SECONDS_PER_HOUR,
+        runs_label=_("scheduler runs"),
+        units_label=_("seconds of search"),
+    )
+
+
+def _time_limit_check(time_limit: float) -> None:
+    if not 1 <= time_limit <= settings.SCHEDULER_MAX_TIME_LIMIT:
+        message = _("The time limit must be between 1 and %(limit)d seconds.") % {
+            "limit": settings.SCHEDULER_MAX_TIME_LIMIT
+        }
+        raise ValidationError({"time_limit": message})
+
+
 # A run whose process died (a worker killed, a server restarted) would stay "running" and block the
 # event's scheduler for ever; one older than its time limit plus this margin is marked failed.
 STALE_RUN_MARGIN = timedelta(minutes=2)
@@ -653,13 +675,17 @@ def schedule_run_start(*, actor: Any, event: Event, time_limit: float = 30.0, se
     end with exactly one run; the other gets a ValidationError and leaves no row behind.
     """
     _require_staff(actor)
+    _time_limit_check(time_limit)
     schedule_runs_expire(event=event)
+    # Charged before the run is queued; a start refused because a run is active gives it back.
+    charge = usage_charge(user=actor, budget=scheduler_budget(), units=math.ceil(time_limit))
     try:
         with transaction.atomic():
             return ScheduleRun.objects.create(
                 event=event, started_by=actor, seed=seed, time_limit=time_limit, status=ScheduleRunStatus.QUEUED
             )
     except IntegrityError as error:
+        usage_refund(charge=charge)
         raise ValidationError(
             {"event": _("The scheduler is already running for this event; wait for it to finish.")}
         ) from error

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from silkbridge.core.budgets import BudgetExceeded
 from silkbridge.core.exports import table_response
 from silkbridge.events import selectors, services
 from silkbridge.events.choices import MeetingStatus, ParticipantStatus, RequestStatus
@@ -285,6 +286,8 @@ def schedule_run_view(request: HttpRequest, slug: str) -> HttpResponse:
         )
     except ValidationError as error:
         _messages_from(request, error)
+    except BudgetExceeded as error:
+        messages.error(request, error.message)
     else:
         messages.success(
             request,
