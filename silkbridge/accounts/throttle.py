@@ -80,6 +80,9 @@ def login_delay_seconds(*, failures: int, free_failures: int, base_seconds: floa
 def _client_key(address: str) -> str:
     # An IPv6 user holds a whole /64; counting single addresses would give an attacker 2**64 of them.
     ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        # A dual-stack server sees IPv4 clients as ::ffff:a.b.c.d; grouped by /64 they would all be one.
+        ip = ip.ipv4_mapped
     if ip.version == 6:
         return str(ipaddress.ip_network(f"{ip}/64", strict=False))
     return str(ip)

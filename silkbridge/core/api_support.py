@@ -131,7 +131,9 @@ def document_common_errors(schema: dict[str, Any]) -> dict[str, Any]:
 
     They come from the plumbing, not from one handler: any operation with authentication answers 401
     for a wrong or revoked token (even where anonymous callers are welcome, a bad token is never
-    treated as anonymous), and any operation with a body answers 400 when the body cannot be parsed.
+    treated as anonymous); any operation answers 400 for a request that cannot be read or that holds
+    text the database cannot store (a NUL in `?q=`, too many fields); and any operation with a body
+    answers 413 when the body is over the size limit.
     """
     error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
     for operations in schema.get("paths", {}).values():
@@ -140,8 +142,10 @@ def document_common_errors(schema: dict[str, Any]) -> dict[str, Any]:
             listed = {str(status) for status in responses}  # django-ninja keys them by int
             if operation.get("security") and "401" not in listed:
                 responses[401] = {**error, "description": "Unauthorized"}
-            if operation.get("requestBody") and "400" not in listed:
+            if "400" not in listed:
                 responses[400] = {**error, "description": "Bad Request"}
+            if operation.get("requestBody") and "413" not in listed:
+                responses[413] = {**error, "description": "Content Too Large"}
     return schema
 
 

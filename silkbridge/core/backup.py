@@ -194,7 +194,11 @@ def backup_create(*, destination: Path) -> dict[str, Any]:
             "files": files,
         }
         partial = destination.with_name(destination.name + ".partial")
-        with tarfile.open(partial, "w") as archive:
+        # The archive holds the whole database (password hashes, sessions, contacts): owner-only, like
+        # var/secret_key, from the moment it exists.
+        partial.unlink(missing_ok=True)
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle, tarfile.open(fileobj=handle, mode="w") as archive:
             encoded = json.dumps(manifest, indent=2, sort_keys=True).encode()
             info = tarfile.TarInfo(MANIFEST)
             info.size = len(encoded)
@@ -315,7 +319,13 @@ def backup_restore(*, source: Path) -> RestoreReport:
                 f"The archive holds a {database.get('vendor')} database and this installation uses {vendor}; "
                 "nothing was restored."
             )
-        _database_load(vendor, work / DATABASE_MEMBERS[vendor])
+        member = DATABASE_MEMBERS[vendor]
+        tables = manifest.get("tables")
+        if database.get("member") != member or member not in manifest["files"]:
+            raise _damaged(f"it holds no {member}")
+        if not isinstance(tables, dict) or not tables:
+            raise _damaged("the manifest counts no table rows")
+        _database_load(vendor, work / member)
         _media_replace(work / MEDIA_PREFIX.rstrip("/"), media_root)
     counts = table_row_counts()
     expected = manifest.get("tables") or {}

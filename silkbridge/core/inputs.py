@@ -109,7 +109,11 @@ class StorableInputMiddleware:
         return refusal or self.get_response(request)
 
     def _refusal(self, request: HttpRequest) -> HttpResponse | None:
-        is_json = (request.content_type or "").startswith("application/json")
+        content_type = request.content_type or ""
+        # The API parses any body that is not a form as JSON, whatever its Content-Type says, so such
+        # a body is checked as JSON too (a `text/plain` body must not carry a NUL past this check).
+        is_form = content_type.startswith(("multipart/form-data", "application/x-www-form-urlencoded"))
+        is_json = content_type.startswith("application/json") or (request.path_info.startswith("/api/") and not is_form)
         fields = [request.GET]
         if request.method == "POST" and not is_json:
             fields.append(request.POST)

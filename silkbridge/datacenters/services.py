@@ -50,9 +50,11 @@ class UploadedText:
 class DesignRejected(Exception):
     """The design (or its weather file) cannot be assessed; `issues` say where and why, all at once."""
 
-    def __init__(self, issues: list[dict[str, Any]]) -> None:
+    def __init__(self, issues: list[dict[str, Any]], *, engine_ran: bool = False) -> None:
         super().__init__("; ".join(str(issue.get("message", "")) for issue in issues))
         self.issues = issues
+        # A design refused only after the simulation ran has cost what it asked for: no refund.
+        self.engine_ran = engine_ran
 
 
 def _issue(path: str, code: str, message: str, **params: Any) -> dict[str, Any]:
@@ -98,7 +100,7 @@ def assessment_evaluate(
     # A JSON design may spell a NUL as "\u0000" inside a name; the result is stored, so check it too.
     found = first_unstorable(result["design"], ("design",))
     if found is not None:
-        raise DesignRejected([_issue(found[0], "unstorable_character", found[1])])
+        raise DesignRejected([_issue(found[0], "unstorable_character", found[1])], engine_ran=True)
     return result
 
 
@@ -114,8 +116,9 @@ def assessment_create(
     charge = usage_charge(user=actor, budget=monte_carlo_budget(), units=years)
     try:
         result = assessment_evaluate(design=design, weather=weather, years=years, seed=seed)
-    except DesignRejected:
-        usage_refund(charge=charge)
+    except DesignRejected as error:
+        if not error.engine_ran:
+            usage_refund(charge=charge)
         raise
     return _assessment_store(actor=actor, design=design, weather=weather, years=years, seed=seed, result=result)
 

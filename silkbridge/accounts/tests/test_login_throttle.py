@@ -102,6 +102,16 @@ def test_a_trickle_of_failures_from_one_client_does_not_keep_the_owner_out(clien
     assert owner.session["_auth_user_id"] == str(user.pk)
 
 
+def test_on_a_dual_stack_server_ipv4_clients_are_counted_one_by_one(client):
+    # Behind gunicorn bound to [::], IPv4 clients arrive as ::ffff:a.b.c.d; one /64 would hold them all.
+    bystander = UserFactory()
+    for number in range(40):  # one failure on each of 40 accounts: the attacker's client is delayed
+        _site_login(client, f"guess{number}@example.org", "wrong-password", address=f"::ffff:{ATTACKER}")
+    assert THROTTLED in _site_login(client, bystander.email, PASSWORD, address=f"::ffff:{ATTACKER}").content.decode()
+    response = _site_login(Client(), bystander.email, PASSWORD, address=f"::ffff:{OWNER}")
+    assert response.status_code == 302
+
+
 def test_failures_from_many_clients_delay_the_account_for_everyone_but_only_briefly(client, settings):
     user = UserFactory()
     for number in range(20):

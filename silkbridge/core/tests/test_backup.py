@@ -7,15 +7,17 @@ every table's row count and one checksum over all media files with what they wer
 
 from __future__ import annotations
 
+import io
 import json
 import tarfile
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from silkbridge.accounts.models import User
 from silkbridge.accounts.tests.factories import UserFactory
-from silkbridge.core.backup import media_digest, table_row_counts
+from silkbridge.core.backup import DATABASE_MEMBERS, media_digest, table_row_counts
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -48,6 +50,7 @@ def test_a_round_trip_gives_back_every_tables_rows_and_the_media(tmp_path, media
     assert files == 2
 
     call_command("backup", str(archive))
+    assert archive.stat().st_mode & 0o777 == 0o600  # the whole database: for the owner only
     with tarfile.open(archive) as opened:
         manifest = json.load(opened.extractfile("manifest.json"))
         names = sorted(opened.getnames())
@@ -69,7 +72,7 @@ def test_a_round_trip_gives_back_every_tables_rows_and_the_media(tmp_path, media
     assert not User.objects.filter(email="later@example.org").exists()
 
 
-@pytest.mark.parametrize("damage", ["flipped byte", "truncated", "not a tar", "member added"])
+@pytest.mark.parametrize("damage", ["flipped byte", "truncated", "not a tar", "member added", "database left out"])
 def test_a_damaged_archive_is_refused_and_nothing_changes(tmp_path, media, damage):
     archive = tmp_path / "silkbridge.tar"
     call_command("backup", str(archive))
@@ -82,6 +85,18 @@ def test_a_damaged_archive_is_refused_and_nothing_changes(tmp_path, media, damag
         archive.write_bytes(bytes(data[: len(data) // 2]))
     elif damage == "not a tar":
         archive.write_text("name: d\n")
+    elif damage == "database left out":
+        # A manifest that lists nothing and an archive without a database: every listed file checks out,
+        # but restoring it would replace the database with an empty one.
+        database = {"vendor": connection.vendor, "member": DATABASE_MEMBERS[connection.vendor]}
+        manifest = json.dumps(
+            {"format": "silkbridge-backup", "version": 1, "database": database, "files": {}, "tables": {}}
+        ).encode()
+        info = tarfile.TarInfo("manifest.json")
+        info.size = len(manifest)
+        archive.unlink()
+        with tarfile.open(archive, "w") as opened:
+            opened.addfile(info, io.BytesIO(manifest))
     else:
         extra = tmp_path / "extra.txt"
         extra.write_text("slipped in")

@@ -333,10 +333,12 @@ def test_a_nul_byte_in_the_query_string_is_a_400_naming_the_field(client, url):
         assert b"NUL character" in response.content
 
 
-def test_a_nul_byte_in_an_organisation_name_is_a_422_and_stores_nothing(client):
+@pytest.mark.parametrize("content_type", ["application/json", "text/plain", ""])
+def test_a_nul_byte_in_an_organisation_name_is_a_422_and_stores_nothing(client, content_type):
+    # The API reads any body that is not a form as JSON, whatever its Content-Type says.
     before = _stored()
     body = {"kind": "company", "name_en": "Evil\x00Org", "country": "PK"}
-    response = client.post("/api/v1/organisations", json.dumps(body), content_type="application/json", **_bearer())
+    response = client.post("/api/v1/organisations", json.dumps(body), content_type=content_type, **_bearer())
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "body.name_en"
     assert _stored() == before

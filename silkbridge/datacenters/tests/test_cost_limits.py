@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -91,6 +92,20 @@ def test_an_invalid_design_costs_nothing(client):
     headers = _bearer(user)
     assert [_post(client, headers, 5_000, design="name: broken").status_code for _ in range(4)] == [422] * 4
     assert _post(client, headers, 5_000).status_code == 201
+    window = UsageWindow.objects.get(user=user, resource="datacenters.monte_carlo")
+    assert (window.runs, window.units) == (1, 5_000)
+
+
+def test_a_design_refused_only_after_its_simulation_ran_is_charged(client):
+    # A NUL spelt "\u0000" in a JSON name is found in the result, after the Monte Carlo run: that run
+    # was paid for, or anyone could run unlimited simulations by sending such designs.
+    user = UserFactory()
+    headers = _bearer(user)
+    design = yaml.safe_load(DESIGN)
+    design["name"] = "evil\u0000name"
+    response = _post(client, headers, 5_000, design=json.dumps(design))
+    assert response.status_code == 422
+    assert Assessment.objects.filter(created_by=user).count() == 0
     window = UsageWindow.objects.get(user=user, resource="datacenters.monte_carlo")
     assert (window.runs, window.units) == (1, 5_000)
 
