@@ -106,6 +106,8 @@ def _retry_at(row: LoginThrottle, scope: Scope, now: datetime) -> datetime | Non
         base_seconds=settings.LOGIN_DELAY_BASE_SECONDS,
         max_seconds=scope.max_delay_seconds,
     )
+    if delay <= 0:
+        return None  # a free failure: never a wait, whatever the clocks of concurrent attempts say
     retry_at = row.last_failure_at + timedelta(seconds=delay)
     return retry_at if retry_at > now else None
 
@@ -115,10 +117,12 @@ def login_attempt_begin(*, email: str, client_address: str | None) -> LoginAttem
     email = email.strip().lower()[:254]
     keys = _keys(email=email, client_address=client_address)
     scopes = _scopes()
-    now = timezone.now()
-    forget_before = now - timedelta(seconds=settings.LOGIN_FORGET_AFTER_SECONDS)
     with transaction.atomic():
         rows = _locked_rows(keys=keys, email=email)
+        # The time is read once the rows are ours: an attempt that waited for the lock must not compare
+        # a clock read before the wait with a failure that a concurrent attempt stamped after it.
+        now = timezone.now()
+        forget_before = now - timedelta(seconds=settings.LOGIN_FORGET_AFTER_SECONDS)
         for row in rows.values():
             if row.last_failure_at is not None and row.last_failure_at < forget_before:
                 row.failures = 0
