@@ -3,7 +3,7 @@
 The search's patterns (`search_document LIKE '% word%'`) were one OR together with the tag
 subqueries, which PostgreSQL can only evaluate row by row: 140-380 ms per page over 2,000
 organisations under load. Each wording is now its own arm of a UNION that the trigram index
-(migration directory 0002) answers. With sequential scans priced out, the plan must use that index
+(migration directory 0003) answers. With sequential scans priced out, the plan must use that index
 and must not read the organisation table from end to end.
 """
 
