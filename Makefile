@@ -70,7 +70,7 @@ messages: install
 ## openapi: regenerate the committed OpenAPI document (a test fails when it drifts from the code)
 openapi: install
 	@mkdir -p docs
-	$(BIN)/silkbridge export_openapi_schema --api silkbridge.api.api --indent 2 --sorted --output docs/openapi.json
+	$(BIN)/silkbridge export_openapi_schema --api silkbridge.site.api.api --indent 2 --sorted --output docs/openapi.json
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "silkbridge.events",
     "silkbridge.marketplace",
     "silkbridge.matching",
+    "silkbridge.site",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -88,7 +89,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "silkbridge.urls"
+ROOT_URLCONF = "silkbridge.site.urls"
 WSGI_APPLICATION = "silkbridge.wsgi.application"
 
 TEMPLATES = [

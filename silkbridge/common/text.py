@@ -27,8 +27,11 @@ jieba.setLogLevel(logging.ERROR)
 _jieba_lock = threading.Lock()
 _jieba_ready = False
 
-_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_ARABIC = r"\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff"
+# The script ranges every splitter uses (the glossary cuts its units with the same classes).
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+ARABIC = r"\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff"
+_CJK = CJK
+_ARABIC = ARABIC
 _CJK_RUN = re.compile(f"[{_CJK}]+")
 _SEGMENT = re.compile(f"[{_CJK}]+|[{_ARABIC}]+|[^\\W_]+", re.UNICODE)
 _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")

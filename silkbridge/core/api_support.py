@@ -1,4 +1,4 @@
-"""Shared pieces of the REST API: authentication, pagination and the error format.
+"""Shared pieces of the REST API: pagination and the error format (authentication is accounts.api_auth).
 
 Errors always have the shape {"code": "...", "message": "...", "errors": [{"field", "message"}]},
 with 401, 403, 404 or 422 as appropriate; nothing a client sends makes the API answer with a 500
@@ -18,68 +18,11 @@ from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PaginationBase
-from ninja.security import APIKeyCookie, HttpBearer
-from ninja.utils import check_csrf
 
-from silkbridge.accounts.services import api_token_authenticate
 from silkbridge.core.budgets import BudgetExceeded
 from silkbridge.core.inputs import request_problem
 
 logger = logging.getLogger(__name__)
-
-
-class TokenAuth(HttpBearer):
-    """`Authorization: Bearer sb_…` with a personal API token. A wrong token is a 401, never anonymous."""
-
-    openapi_description = "A personal API token, created on the account's API tokens page."
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = api_token_authenticate(secret=token)
-        if user is None:
-            raise AuthenticationError
-        return user
-
-
-class SessionAuth(APIKeyCookie):
-    """The browser session of a signed-in user (CSRF-checked for writes)."""
-
-    param_name = "sessionid"
-
-    def _get_key(self, request: HttpRequest) -> str | None:
-        # CSRF protects a signed-in session from being used by another site. A request with no
-        # signed-in session has nothing to forge: it is simply not authenticated, so it gets the
-        # API's 401 (from the next step) instead of a CSRF 403 that would send clients looking
-        # for a token they do not need.
-        if not request.user.is_authenticated:
-            return None
-        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
-            raise HttpError(
-                403,
-                _(
-                    "The CSRF token is missing or wrong: send the csrftoken cookie's value as the "
-                    "X-CSRFToken header, or use an API token."
-                ),
-            )
-        return request.COOKIES.get(self.param_name)
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        return request.user if request.user.is_authenticated else None
-
-
-class OptionalSessionAuth(SessionAuth):
-    """Anonymous access allowed: the viewer is the session user or an anonymous one."""
-
-    def __call__(self, request: HttpRequest) -> Any:
-        return request.user
-
-
-def auth_user(request: HttpRequest) -> Any:
-    """The user that the endpoint's authentication resolved (anonymous on public endpoints)."""
-    return getattr(request, "auth", None)
-
-
-AUTH_REQUIRED = [TokenAuth(), SessionAuth()]
-AUTH_OPTIONAL = [TokenAuth(), OptionalSessionAuth(csrf=False)]
 
 
 class ErrorItem(Schema):

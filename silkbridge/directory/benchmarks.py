@@ -18,7 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
-from silkbridge.core.text import index_document
+from silkbridge.common.text import index_document
 from silkbridge.directory.models import Concept, Organisation
 from silkbridge.directory.selectors import organisation_list
 

@@ -5,9 +5,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from silkbridge.accounts.choices import MembershipRole
-from silkbridge.core.countries import country_choices
+from silkbridge.common.countries import country_choices
+from silkbridge.core.i18n import content_language
 from silkbridge.directory.choices import ContentLanguage, OrganisationKind, SizeBand, Visibility
-from silkbridge.directory.models import Sector, content_language
+from silkbridge.directory.models import Sector
 
 
 def _country_choices() -> list[tuple[str, str]]:

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 from django.db import transaction
 
-from silkbridge.core.text import index_document
+from silkbridge.common.text import index_document
 from silkbridge.directory.models import Concept, Organisation, Sector
 from silkbridge.directory.services import OrganisationRecord, organisation_reindex, organisation_upsert
 

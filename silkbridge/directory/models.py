@@ -8,10 +8,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from silkbridge.core.countries import is_country_code
+from silkbridge.common.countries import is_country_code
+from silkbridge.core.i18n import content_language
 from silkbridge.directory.choices import (
     ContentLanguage,
     ImportStatus,
@@ -20,16 +20,6 @@ from silkbridge.directory.choices import (
     SizeBand,
     Visibility,
 )
-
-
-def content_language(ui_language: str | None = None) -> str:
-    """Map a UI language code (en, zh-hans, ur) to the key of our trilingual labels (en, zh, ur)."""
-    code = (ui_language or get_language() or "en").lower()
-    if code.startswith("zh"):
-        return "zh"
-    if code.startswith("ur"):
-        return "ur"
-    return "en"
 
 
 class TrilingualLabel(models.Model):

@@ -1,6 +1,6 @@
 """Directory search over names, descriptions and technologies in English, Chinese and Urdu.
 
-A query is cut into tokens the same way documents are indexed (silkbridge.core.text). Runs of
+A query is cut into tokens the same way documents are indexed (silkbridge.common.text). Runs of
 tokens that spell a glossary concept or a sector in any of the three languages become one unit
 that matches every label and synonym of that concept and every organisation tagged with it, so
 "crop disease detection", "作物病害识别" and the Urdu term find the same organisations. Every unit
@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
 
-from silkbridge.core.text import phrase_key, tokenize
+from silkbridge.common.text import phrase_key, tokenize
 from silkbridge.directory.models import Concept, Organisation, Sector
 
 MAX_QUERY_LENGTH = 200

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from silkbridge.core.text import tokenize
+from silkbridge.common.text import tokenize
 from silkbridge.directory.choices import Visibility
 from silkbridge.directory.models import Concept, Contact, ImportRun, Organisation, OrganisationEvent, Sector
 from silkbridge.directory.search import search_organisations

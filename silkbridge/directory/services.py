@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 
 from silkbridge.accounts.choices import MembershipRole
 from silkbridge.accounts.models import Membership, MembershipInvitation, User
+from silkbridge.common.text import index_document, phrase_key
 from silkbridge.core.mail import send_after_commit
-from silkbridge.core.text import index_document, phrase_key
 from silkbridge.directory.choices import OrganisationEventKind
 from silkbridge.directory.models import Concept, Contact, Organisation, OrganisationEvent, Sector
 

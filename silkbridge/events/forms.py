@@ -17,9 +17,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from silkbridge.accounts.forms import time_zone_choices
-from silkbridge.core.countries import country_name
+from silkbridge.common.countries import country_name
 from silkbridge.core.forms import add_service_errors as add_service_errors  # the events views use it from here
-from silkbridge.directory.models import Organisation, Sector, content_language
+from silkbridge.core.i18n import content_language
+from silkbridge.directory.models import Organisation, Sector
 from silkbridge.events.choices import DayPart, DeclineReason, MeetingOutcome, PreferenceLevel
 from silkbridge.events.models import Slot
 

@@ -10,10 +10,11 @@ from django.db.models import QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from silkbridge.core.countries import country_choices
+from silkbridge.common.countries import country_choices
+from silkbridge.core.i18n import content_language
 from silkbridge.directory.choices import ContentLanguage, Visibility
 from silkbridge.directory.forms import sector_choices
-from silkbridge.directory.models import Organisation, content_language
+from silkbridge.directory.models import Organisation
 from silkbridge.marketplace.choices import (
     DealType,
     InterestDeclineReason,

@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from silkbridge.accounts.models import Membership, User
-from silkbridge.core.countries import is_country_code
+from silkbridge.common.countries import is_country_code
+from silkbridge.common.languages import detect_language
 from silkbridge.core.mail import send_after_commit
 from silkbridge.directory.models import Organisation
 from silkbridge.directory.services import concepts_resolve, sectors_resolve
@@ -76,12 +77,6 @@ def _link(opportunity: Opportunity) -> str:
 
 
 # --- what the text says ------------------------------------------------------------------------------
-
-
-def detect_language(text: str) -> str:
-    from silkbridge.matching.engine.profiles import detect_language as by_script
-
-    return by_script(text)
 
 
 def suggest_terms(*, title: str, description: str, language: str = "") -> dict[str, list[str]]:

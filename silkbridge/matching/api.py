@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from silkbridge.core.api_support import AUTH_REQUIRED, ErrorOut, PagePagination, auth_user
-from silkbridge.directory.models import content_language
+from silkbridge.accounts.api_auth import AUTH_REQUIRED, auth_user
+from silkbridge.core.api_support import ErrorOut, PagePagination
+from silkbridge.core.i18n import content_language
 from silkbridge.marketplace import selectors as marketplace_selectors
 from silkbridge.marketplace.models import Opportunity
 from silkbridge.matching import selectors, services

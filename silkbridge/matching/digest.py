@@ -14,8 +14,8 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from silkbridge.core.i18n import content_language
 from silkbridge.core.mail import send_now
-from silkbridge.directory.models import content_language
 from silkbridge.matching import selectors, services
 
 logger = logging.getLogger(__name__)

@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from silkbridge.core.countries import country_choices
+from silkbridge.common.countries import country_choices
+from silkbridge.core.i18n import content_language
 from silkbridge.directory.forms import sector_choices
-from silkbridge.directory.models import content_language
 from silkbridge.marketplace.choices import OpportunityType
 
 

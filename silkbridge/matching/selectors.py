@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from silkbridge.core.countries import country_name
+from silkbridge.common.countries import country_name
 from silkbridge.marketplace.models import Opportunity
 from silkbridge.marketplace.selectors import live_q, organisation_ids_of, shown_to_others_q
 from silkbridge.matching.engine import load_glossary, render

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from silkbridge.accounts.models import User
 from silkbridge.core.exports import csv_response
 from silkbridge.core.forms import add_service_errors
-from silkbridge.directory.models import content_language
+from silkbridge.core.i18n import content_language
 from silkbridge.marketplace import selectors as marketplace_selectors
 from silkbridge.marketplace.models import Opportunity
 from silkbridge.matching import digest, selectors, services

@@ -1,7 +1,9 @@
 from django.urls import path
 
-from silkbridge.core import views
+from silkbridge.site import views
 
+# The namespace stays "core" (core:home, core:language_switch): URL names did not change when these pages
+# moved up to the site app.
 app_name = "core"
 
 urlpatterns = [

@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from silkbridge.api import api
+from silkbridge.site.api import api
 
 urlpatterns = [
-    path("", include("silkbridge.core.urls")),
+    path("", include("silkbridge.site.page_urls")),
     path("accounts/", include("silkbridge.accounts.urls")),
     path("directory/", include("silkbridge.directory.urls")),
     path("zones/", include("silkbridge.zones.urls")),
@@ -16,7 +16,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
 ]
 
-handler400 = "silkbridge.core.views.error_400"
-handler403 = "silkbridge.core.views.error_403"
-handler404 = "silkbridge.core.views.error_404"
-handler500 = "silkbridge.core.views.error_500"
+handler400 = "silkbridge.site.views.error_400"
+handler403 = "silkbridge.site.views.error_403"
+handler404 = "silkbridge.site.views.error_404"
+handler500 = "silkbridge.site.views.error_500"

@@ -4,7 +4,8 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router
 
-from silkbridge.core.api_support import AUTH_OPTIONAL, ErrorOut
+from silkbridge.accounts.api_auth import AUTH_OPTIONAL
+from silkbridge.core.api_support import ErrorOut
 from silkbridge.zones.models import Zone
 from silkbridge.zones.schemas import ZoneOut
 from silkbridge.zones.selectors import zone_get, zone_list

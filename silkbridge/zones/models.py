@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from silkbridge.directory.models import Sector, content_language
+from silkbridge.core.i18n import content_language
+from silkbridge.directory.models import Sector
 from silkbridge.zones.choices import ZoneKind, ZoneStatus
 
 

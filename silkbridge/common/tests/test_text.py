@@ -1,4 +1,4 @@
-from silkbridge.core.text import index_document, normalise, phrase_key, tokenize
+from silkbridge.common.text import index_document, normalise, phrase_key, tokenize
 
 
 def test_chinese_documents_are_segmented_so_a_word_inside_a_compound_is_found():

@@ -8,8 +8,8 @@ from django import template
 from django.http import QueryDict
 from django.utils.translation import get_language
 
-from silkbridge.core.countries import country_name as _country_name
-from silkbridge.directory.models import content_language
+from silkbridge.common.countries import country_name as _country_name
+from silkbridge.core.i18n import content_language
 
 register = template.Library()
 

@@ -718,7 +718,7 @@ def _url_patterns() -> Iterator[tuple[str, URLPattern]]:
 
 
 def _api_operations() -> set[str]:
-    from silkbridge.api import api
+    from silkbridge.site.api import api
 
     schema = api.get_openapi_schema()
     return {f"{method.upper()} {path}" for path, operations in schema["paths"].items() for method in operations}

@@ -107,7 +107,7 @@ def test_forbidden_page_for_a_non_owner(client):
 
 
 def test_server_error_page_shows_no_stack_trace(client, settings):
-    from silkbridge.core.views import error_500
+    from silkbridge.site.views import error_500
 
     settings.DEBUG = False
     request = client.get("/").wsgi_request

@@ -12,8 +12,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from silkbridge.accounts.models import User
-from silkbridge.core.loadtest.data import ORGANISATION_KEY, USER_EMAIL, load_data_ensure
 from silkbridge.matching.models import Match
+from silkbridge.site.loadtest.data import ORGANISATION_KEY, USER_EMAIL, load_data_ensure
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 import yaml
 from django.core.management import call_command
 
-from silkbridge.core.text import contains_arabic_script, contains_cjk
+from silkbridge.common.text import contains_arabic_script, contains_cjk
 from silkbridge.directory.loaders import DATA_DIR, concepts_load, organisations_load, sectors_load
 from silkbridge.directory.models import Concept, Organisation, Sector
 from silkbridge.zones.models import Zone

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from silkbridge.core.text import index_document
+from silkbridge.common.text import index_document
 from silkbridge.directory.models import Concept, Sector
 from silkbridge.directory.selectors import organisation_list
 from silkbridge.directory.tests.factories import OrganisationFactory

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from silkbridge.accounts.tests.factories import MembershipFactory, StaffFactory, UserFactory
-from silkbridge.directory.models import content_language
+from silkbridge.core.i18n import content_language
 from silkbridge.directory.tests.factories import OrganisationFactory
 from silkbridge.marketplace import services
 from silkbridge.marketplace.models import Opportunity

@@ -12,6 +12,8 @@ Public entry points:
   feature and its nearest profiles as candidates. Without one the feature is neutral.
 """
 
+from silkbridge.common.rates import DEFAULT_RATES, Rates
+
 from .bench import bench_matching
 from .embedding import CachedEmbedder, default_embedder
 from .evaluation import evaluate
@@ -19,7 +21,6 @@ from .features import ProfileFeatures, extract_features
 from .glossary import Glossary, load_glossary
 from .index import Match, MatchIndex, build_index
 from .profiles import COMPLEMENTS, Profile, ProfileError, is_compatible, profile_from_dict, read_profiles_jsonl
-from .rates import DEFAULT_RATES, Rates
 from .reasons import Reason, render
 from .weights import FEATURE_NAMES, LabelledPair, ScoringWeights, Weights, fit_weights
 

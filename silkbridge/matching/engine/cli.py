@@ -20,12 +20,13 @@ from typing import IO, Any, TextIO
 
 import numpy as np
 
+from silkbridge.common.rates import DEFAULT_RATES, Rates
+
 from .bench import bench_matching
 from .embedding import default_embedder
 from .evaluation import evaluate, metrics, query_groups, rank_of
 from .index import build_index
 from .profiles import Profile, read_profiles_jsonl
-from .rates import DEFAULT_RATES, Rates
 from .weights import ScoringWeights
 
 EXIT_OK, EXIT_BAD_LINES, EXIT_UNUSABLE = 0, 1, 2

@@ -18,7 +18,7 @@ from typing import Any, Literal
 import numpy as np
 from scipy import sparse
 
-from silkbridge.core.text import tokenize
+from silkbridge.common.text import tokenize
 
 from .embedding import CachedEmbedder, default_embedder
 from .glossary import Glossary

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from silkbridge.core.text import tokenize
+from silkbridge.common.rates import Rates
+from silkbridge.common.text import tokenize
 
 from .glossary import Extraction, Glossary
 from .profiles import Profile
-from .rates import Rates
 
 
 @dataclass(frozen=True)

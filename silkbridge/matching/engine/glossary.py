@@ -21,15 +21,15 @@ from typing import Any
 
 import yaml
 
-from silkbridge.core.text import normalise, tokenize
+from silkbridge.common.text import ARABIC, CJK, normalise, tokenize
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "directory" / "data"
 LANGUAGES = ("en", "zh", "ur")
 # Share of a term's (rarity-weighted) words a text must contain for an approximate concept match.
 APPROXIMATE_THRESHOLD = 0.5
 
-_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_ARABIC = r"\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff"
+_CJK = CJK
+_ARABIC = ARABIC
 _UNIT = re.compile(f"([{_CJK}])|[{_ARABIC}]+|[^\\W_]+", re.UNICODE)
 
 

@@ -22,11 +22,12 @@ from typing import Any
 
 import numpy as np
 
+from silkbridge.common.rates import DEFAULT_RATES, Rates
+
 from .embedding import FIXED_POINT_SCALE, CachedEmbedder, to_fixed_point
 from .features import ProfileFeatures, extract_features
 from .glossary import Glossary, load_glossary
 from .profiles import ASKING_TYPES, COMPLEMENTS, DEAL_TYPES, LANGUAGES, PROFILE_TYPES, Profile
-from .rates import DEFAULT_RATES, Rates
 from .reasons import Reason, render
 from .weights import FAMILIES, FEATURE_NAMES, ScoringWeights, combine_scores
 
@@ -97,7 +98,7 @@ class _BitAssigner:
 @lru_cache(maxsize=1024)
 def _country_name(code: str, language: str) -> str:
     try:
-        from silkbridge.core.countries import country_name
+        from silkbridge.common.countries import country_name
     except ImportError:  # Babel missing: show the code
         return code
     return country_name(code, language)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from silkbridge.core.text import contains_arabic_script, contains_cjk
+from silkbridge.common.languages import detect_language
 
 PROFILE_TYPES = (
     "technology_offer",
@@ -109,18 +109,6 @@ def is_compatible(first: Profile, second: Profile) -> bool:
         offer = first if first.type == "business_offer" else second
         return offer.is_research_organisation
     return True
-
-
-def detect_language(text: str) -> str:
-    """zh, ur or en by script: the script with the most letters wins (Latin when there is nothing else)."""
-    cjk = sum(1 for character in text if contains_cjk(character))
-    arabic = sum(1 for character in text if contains_arabic_script(character))
-    latin = sum(1 for character in text if character.isascii() and character.isalpha())
-    if cjk and cjk * 2 >= latin and cjk >= arabic:
-        return "zh"
-    if arabic and arabic >= latin:
-        return "ur"
-    return "en"
 
 
 def _text_field(data: dict[str, Any], name: str) -> str:

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from silkbridge.common.rates import UnknownCurrencyError
 from silkbridge.matching.engine import (
     DEFAULT_RATES,
     MatchIndex,
@@ -16,7 +17,6 @@ from silkbridge.matching.engine import (
 )
 from silkbridge.matching.engine.index import pair_family
 from silkbridge.matching.engine.profiles import COMPLEMENTS, detect_language
-from silkbridge.matching.engine.rates import UnknownCurrencyError
 
 from .profiles import sample_profiles
 

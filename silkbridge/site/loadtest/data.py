@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from silkbridge.accounts.models import Membership, User
-from silkbridge.core.text import index_document
+from silkbridge.common.text import index_document
 from silkbridge.directory.models import Concept, Organisation, Sector
 from silkbridge.marketplace.choices import OpportunityStatus, OpportunityType
 from silkbridge.marketplace.models import Opportunity

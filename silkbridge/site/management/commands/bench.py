@@ -88,7 +88,7 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(figures, indent=2))
 
     def _load(self, options: dict[str, Any]) -> None:
-        from silkbridge.core.loadtest.runner import run_load_test
+        from silkbridge.site.loadtest.runner import run_load_test
 
         try:
             users = [int(count) for count in options["users"].split(",") if count.strip()]
@@ -113,8 +113,8 @@ class Command(BaseCommand):
 
     def _load_data(self, options: dict[str, Any]) -> None:
         from silkbridge.accounts.models import User
-        from silkbridge.core.loadtest.data import load_data_ensure
-        from silkbridge.directory.management.commands.load_demo import DEMO_STAFF_EMAIL
+        from silkbridge.site.loadtest.data import load_data_ensure
+        from silkbridge.site.management.commands.load_demo import DEMO_STAFF_EMAIL
 
         if not User.objects.filter(email=DEMO_STAFF_EMAIL).exists():
             call_command("load_demo", stdout=self.stderr)
