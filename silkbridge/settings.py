@@ -54,6 +54,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "silkbridge.core",
+    "silkbridge.money",
     "silkbridge.accounts",
     "silkbridge.directory",
     "silkbridge.zones",

@@ -3,10 +3,10 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router
 
-from silkbridge.accounts.api_auth import AUTH_REQUIRED, auth_user
+from silkbridge.accounts.api_auth import AUTH_REQUIRED
 from silkbridge.accounts.schemas import UserOut, UserPatch
 from silkbridge.accounts.services import user_preferences_update
-from silkbridge.core.api_support import ErrorOut
+from silkbridge.core.api_support import ErrorOut, auth_user
 
 router = Router(tags=["accounts"])
 

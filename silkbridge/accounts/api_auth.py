@@ -56,10 +56,5 @@ class OptionalSessionAuth(SessionAuth):
         return request.user
 
 
-def auth_user(request: HttpRequest) -> Any:
-    """The user that the endpoint's authentication resolved (anonymous on public endpoints)."""
-    return getattr(request, "auth", None)
-
-
 AUTH_REQUIRED = [TokenAuth(), SessionAuth()]
 AUTH_OPTIONAL = [TokenAuth(), OptionalSessionAuth(csrf=False)]

@@ -25,6 +25,11 @@ from silkbridge.core.inputs import request_problem
 logger = logging.getLogger(__name__)
 
 
+def auth_user(request: HttpRequest) -> Any:
+    """The user that the endpoint's authentication resolved (anonymous on public endpoints)."""
+    return getattr(request, "auth", None)
+
+
 class ErrorItem(Schema):
     field: str
     message: str

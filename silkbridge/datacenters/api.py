@@ -12,8 +12,8 @@ from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from silkbridge.accounts.api_auth import AUTH_REQUIRED, auth_user
-from silkbridge.core.api_support import ErrorItem, ErrorOut, PagePagination
+from silkbridge.accounts.api_auth import AUTH_REQUIRED
+from silkbridge.core.api_support import ErrorItem, ErrorOut, PagePagination, auth_user
 from silkbridge.datacenters import report, selectors, services
 from silkbridge.datacenters.engine.parse import design_load
 from silkbridge.datacenters.models import Assessment

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from silkbridge.accounts.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED, auth_user
-from silkbridge.core.api_support import ErrorOut, PagePagination
+from silkbridge.accounts.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED
+from silkbridge.core.api_support import ErrorOut, PagePagination, auth_user
 from silkbridge.directory import selectors, services
 from silkbridge.directory.models import Concept, Organisation
 from silkbridge.directory.schemas import (

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from silkbridge.accounts.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED, auth_user
-from silkbridge.core.api_support import ErrorOut, PagePagination
+from silkbridge.accounts.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED
+from silkbridge.core.api_support import ErrorOut, PagePagination, auth_user
 from silkbridge.directory.models import Organisation
 from silkbridge.directory.selectors import user_organisations
 from silkbridge.marketplace import selectors, services

@@ -1,5 +1,6 @@
 """Fictional demo opportunity profiles (`silkbridge load_demo`): Chinese offers written in Chinese,
-Pakistani requests in English and Urdu, two investors' mandates — published, with their matches."""
+Pakistani requests in English and Urdu, two investors' mandates — published (load_demo then computes
+their matches)."""
 
 from __future__ import annotations
 
@@ -14,14 +15,13 @@ from silkbridge.directory.models import Organisation
 from silkbridge.marketplace import services
 from silkbridge.marketplace.choices import OpportunityStatus
 from silkbridge.marketplace.models import Opportunity
-from silkbridge.matching import services as matching
 
 DATA = Path(__file__).resolve().parent / "data" / "demo_opportunities.yaml"
 
 
 def demo_opportunities_ensure(*, staff: Any, path: Path = DATA) -> dict[str, int]:
-    """Create the demo profiles that do not exist yet (by organisation and title), publish them, and
-    compute every live profile's matches. Running it again creates nothing."""
+    """Create the demo profiles that do not exist yet (by organisation and title) and publish them.
+    Running it again creates nothing."""
     records = yaml.safe_load(path.read_text(encoding="utf-8"))
     created = 0
     today = timezone.localdate()
@@ -38,5 +38,4 @@ def demo_opportunities_ensure(*, staff: Any, path: Path = DATA) -> dict[str, int
             opportunity.is_demo = True
             opportunity.save()
             created += 1
-    result = matching.rebuild()
-    return {"created": created, **result}
+    return {"created": created}

@@ -23,6 +23,7 @@ from silkbridge.marketplace.choices import (
     ReviewDecision,
 )
 from silkbridge.marketplace.models import Opportunity
+from silkbridge.money.selectors import current_rates
 
 
 class OrganisationChoiceField(forms.ModelChoiceField):
@@ -35,8 +36,6 @@ def _countries() -> list[tuple[str, str]]:
 
 
 def _currencies() -> list[tuple[str, str]]:
-    from silkbridge.matching.services import current_rates
-
     return [("", "—"), *((code, code) for code in sorted(current_rates().per_usd))]
 
 

@@ -2,7 +2,8 @@
 
 Every write validates first and runs in one transaction; a refused write names the field and changes
 nothing. Publishing, editing, closing, expiring or renewing a profile queues a background refresh of
-its matches (`matching.services.refresh_after_commit`), which runs once the change is committed.
+its matches: it fires `hooks.opportunity_changed`, which matching answers with a refresh that runs
+once the change is committed.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from silkbridge.common.languages import detect_language
 from silkbridge.core.mail import send_after_commit
 from silkbridge.directory.models import Organisation
 from silkbridge.directory.services import concepts_resolve, sectors_resolve
-from silkbridge.marketplace import selectors
+from silkbridge.marketplace import hooks, selectors
 from silkbridge.marketplace.choices import (
     DealType,
     InterestDeclineReason,
@@ -35,7 +36,7 @@ from silkbridge.marketplace.choices import (
     ReviewDecision,
 )
 from silkbridge.marketplace.models import ExpressionOfInterest, Opportunity, ReviewComment
-from silkbridge.matching import services as matching
+from silkbridge.money.selectors import current_rates
 
 PROFILE_FIELDS = frozenset(
     {
@@ -81,7 +82,11 @@ def _link(opportunity: Opportunity) -> str:
 
 def suggest_terms(*, title: str, description: str, language: str = "") -> dict[str, list[str]]:
     """Sector and concept codes the glossary finds in the text (what the form offers to pre-fill)."""
-    return matching.suggest_terms(text=f"{title}\n{description}", language=language or detect_language(description))
+    return hooks.terms_suggested.ask(
+        {"sectors": [], "concepts": []},
+        text=f"{title}\n{description}",
+        language=language or detect_language(description),
+    )
 
 
 # --- validation --------------------------------------------------------------------------------------
@@ -125,10 +130,10 @@ def _clean(fields: Mapping[str, Any]) -> dict[str, Any]:
                 errors.update({key: value[0] for key, value in error.message_dict.items()})
     if "currency" in data:
         data["currency"] = (data["currency"] or "").strip().upper()
-        if data["currency"] and not matching.current_rates().knows(data["currency"]):
+        if data["currency"] and not current_rates().knows(data["currency"]):
             errors["currency"] = _("No exchange rate is set for %(code)s; use one of %(known)s.") % {
                 "code": data["currency"],
-                "known": ", ".join(sorted(matching.current_rates().per_usd)),
+                "known": ", ".join(sorted(current_rates().per_usd)),
             }
     if isinstance(data.get("expires_on"), str):
         try:
@@ -222,7 +227,7 @@ def opportunity_update(*, actor: Any, opportunity: Opportunity, fields: Mapping[
         opportunity.submitted_at = timezone.now()
     opportunity.save()
     _relations(opportunity, data, suggest_missing=False)
-    matching.refresh_after_commit(opportunity.pk)
+    hooks.opportunity_changed.fire(opportunity.pk)
     return opportunity
 
 
@@ -274,7 +279,7 @@ def opportunity_review(*, actor: Any, opportunity: Opportunity, decision: str, c
         template="marketplace/email/reviewed.txt",
         context={"opportunity": opportunity, "review": review, "link": _link(opportunity)},
     )
-    matching.refresh_after_commit(opportunity.pk)
+    hooks.opportunity_changed.fire(opportunity.pk)
     return review
 
 
@@ -285,7 +290,7 @@ def opportunity_close(*, actor: Any, opportunity: Opportunity) -> Opportunity:
     opportunity.status = OpportunityStatus.CLOSED
     opportunity.closed_at = timezone.now()
     opportunity.save(update_fields=["status", "closed_at", "updated_at"])
-    matching.refresh_after_commit(opportunity.pk)
+    hooks.opportunity_changed.fire(opportunity.pk)
     return opportunity
 
 
@@ -300,7 +305,7 @@ def opportunity_renew(*, actor: Any, opportunity: Opportunity) -> Opportunity:
     opportunity.expires_on = min(max(today, opportunity.expires_on or today) + DEFAULT_LIFETIME, today + MAX_LIFETIME)
     opportunity.status = OpportunityStatus.PUBLISHED
     opportunity.save(update_fields=["status", "expires_on", "updated_at"])
-    matching.refresh_after_commit(opportunity.pk)
+    hooks.opportunity_changed.fire(opportunity.pk)
     return opportunity
 
 
@@ -313,7 +318,7 @@ def opportunities_expire(*, today: date | None = None) -> int:
     ):
         with transaction.atomic():
             Opportunity.objects.filter(pk=pk).update(status=OpportunityStatus.EXPIRED, updated_at=timezone.now())
-            matching.refresh_after_commit(pk)
+            hooks.opportunity_changed.fire(pk)
         expired += 1
     return expired
 

@@ -3,7 +3,7 @@ the rates page, which recomputes the matches)."""
 
 from django.contrib import admin
 
-from silkbridge.matching.models import CurrencyRate, DigestSubscription, Match, MatchFeedback, WeightSet
+from silkbridge.matching.models import DigestSubscription, Match, MatchFeedback, WeightSet
 
 
 @admin.register(Match)
@@ -18,12 +18,6 @@ class MatchFeedbackAdmin(admin.ModelAdmin):
     list_display = ("opportunity", "other", "user", "useful", "family", "updated_at")
     list_filter = ("useful", "family")
     raw_id_fields = ("opportunity", "other", "user")
-
-
-@admin.register(CurrencyRate)
-class CurrencyRateAdmin(admin.ModelAdmin):
-    list_display = ("currency", "units_per_usd", "valid_from", "source", "set_by")
-    list_filter = ("currency",)
 
 
 @admin.register(WeightSet)

@@ -1,5 +1,5 @@
 """Matching endpoints: a profile's matches (its organisation and staff), the caller's matches (staff:
-all, with filters), feedback, and the currency rates in use. The other profile of every match is
+all, with filters), and feedback (the currency rates are the money app's). The other profile of every match is
 re-checked against the visibility rules on each read."""
 
 from typing import Any
@@ -7,25 +7,21 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import Query, Router
 from ninja.pagination import paginate
 
-from silkbridge.accounts.api_auth import AUTH_REQUIRED, auth_user
-from silkbridge.core.api_support import ErrorOut, PagePagination
+from silkbridge.accounts.api_auth import AUTH_REQUIRED
+from silkbridge.core.api_support import ErrorOut, PagePagination, auth_user
 from silkbridge.core.i18n import content_language
 from silkbridge.marketplace import selectors as marketplace_selectors
 from silkbridge.marketplace.models import Opportunity
 from silkbridge.matching import selectors, services
-from silkbridge.matching.models import CurrencyRate
 from silkbridge.matching.schemas import (
     FeedbackIn,
     FeedbackOut,
     LanguageQuery,
     MatchFilters,
     MatchOut,
-    RateIn,
-    RateOut,
-    RatesInUseOut,
 )
 
 router = Router(tags=["matching"])
@@ -113,34 +109,3 @@ def match_feedback(request: HttpRequest, match_id: int, payload: FeedbackIn) -> 
         raise Http404(_("No such match."))
     feedback = services.feedback_give(actor=user, match=match, useful=payload.useful)
     return {"match": match.pk, "useful": feedback.useful}
-
-
-@router.get(
-    "/currency-rates",
-    response={200: RatesInUseOut, **ERRORS},
-    auth=AUTH_REQUIRED,
-    summary="The rates matching converts with today (units per US dollar)",
-)
-def rates_in_use(request: HttpRequest) -> Any:
-    return services.current_rates()
-
-
-@router.get(
-    "/currency-rates/history",
-    response={200: list[RateOut], **ERRORS},
-    auth=AUTH_REQUIRED,
-    summary="Every rate staff have set, newest first per currency",
-)
-def rate_history(request: HttpRequest) -> Any:
-    return list(CurrencyRate.objects.all()[:1000])
-
-
-@router.post(
-    "/currency-rates",
-    response={201: RateOut, **ERRORS},
-    auth=AUTH_REQUIRED,
-    summary="Staff: set a currency's rate from a date on (every match list is then recomputed)",
-)
-def rate_set(request: HttpRequest, payload: RateIn) -> Status:
-    rate = services.currency_rate_set(actor=auth_user(request), **payload.dict())
-    return Status(201, rate)

@@ -6,3 +6,15 @@ class MatchingConfig(AppConfig):
     name = "silkbridge.matching"
     label = "matching"
     verbose_name = _("Matching")
+
+    def ready(self) -> None:
+        # Matching reacts to the floors below it through their hooks (it imports them; they never
+        # import matching): a changed profile has its matches refreshed, a new rate rebuilds them all,
+        # and the marketplace's form asks matching's glossary reader which terms a text speaks of.
+        from silkbridge.marketplace import hooks as marketplace_hooks
+        from silkbridge.matching import services
+        from silkbridge.money import hooks as money_hooks
+
+        marketplace_hooks.opportunity_changed.register(services.refresh_after_commit)
+        marketplace_hooks.terms_suggested.register(services.suggest_terms)
+        money_hooks.rates_changed.register(services.rebuild_task_enqueue)

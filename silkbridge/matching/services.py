@@ -21,14 +21,13 @@ import logging
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,67 +49,19 @@ from silkbridge.matching.engine.embedding import CachedEmbedder, default_embedde
 from silkbridge.matching.engine.features import STRONG_APPROXIMATE
 from silkbridge.matching.engine.index import pair_family
 from silkbridge.matching.models import (
-    CurrencyRate,
     DigestSubscription,
     Match,
     MatchFeedback,
     TextEmbedding,
     WeightSet,
 )
+from silkbridge.money.selectors import current_rates
 
 logger = logging.getLogger(__name__)
 CANDIDATE_FAN_OUT = 2  # after a change, profiles among its best k × this are recomputed too
 
 
 # --- rates and weights in use ------------------------------------------------------------------------
-
-
-def current_rates(*, on: date | None = None) -> Rates:
-    """The newest staff-set rate of each currency from `on` or before, over the built-in indicative table."""
-    on = on or timezone.localdate()
-    per_usd = dict(DEFAULT_RATES.per_usd)
-    latest: date | None = None
-    seen: set[str] = set()
-    for rate in CurrencyRate.objects.filter(valid_from__lte=on).order_by("currency", "-valid_from"):
-        if rate.currency in seen:
-            continue
-        seen.add(rate.currency)
-        per_usd[rate.currency] = float(rate.units_per_usd)
-        latest = max(latest or rate.valid_from, rate.valid_from)
-    if latest is None:
-        return DEFAULT_RATES
-    per_usd["USD"] = 1.0
-    source = _("Rates set by staff (newest from %(date)s), the built-in indicative table for the rest") % {
-        "date": latest.isoformat()
-    }
-    return Rates(as_of=latest, source=source, per_usd=per_usd)
-
-
-@transaction.atomic
-def currency_rate_set(
-    *, actor: Any, currency: str, units_per_usd: Decimal | float | str, valid_from: date, source: str = ""
-) -> CurrencyRate:
-    """Staff set the rate of a currency from a date on; every match list is recomputed afterwards."""
-    if not getattr(actor, "is_staff", False):
-        raise PermissionDenied(_("Only staff may do this."))
-    code = (currency or "").strip().upper()
-    if code == "USD":
-        raise ValidationError({"currency": _("Rates are per US dollar; the dollar itself is always 1.")})
-    try:
-        value = Decimal(str(units_per_usd))
-    except ArithmeticError as error:
-        raise ValidationError({"units_per_usd": _("Enter a number.")}) from error
-    rate = CurrencyRate(currency=code, units_per_usd=value, valid_from=valid_from, source=source, set_by=actor)
-    rate.full_clean(validate_unique=False, validate_constraints=False)
-    if not value.is_finite() or value <= 0:
-        raise ValidationError({"units_per_usd": _("A rate is more than zero.")})
-    try:
-        with transaction.atomic():
-            rate.save()
-    except IntegrityError as error:
-        raise ValidationError({"valid_from": _("This currency already has a rate from that date.")}) from error
-    transaction.on_commit(lambda: rebuild_task_enqueue())
-    return rate
 
 
 def current_weights() -> tuple[ScoringWeights, int | None]:

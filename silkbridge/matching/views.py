@@ -27,7 +27,9 @@ from silkbridge.marketplace import selectors as marketplace_selectors
 from silkbridge.marketplace.models import Opportunity
 from silkbridge.matching import digest, selectors, services
 from silkbridge.matching.forms import CurrencyRateForm, DigestForm, MatchFilterForm
-from silkbridge.matching.models import CurrencyRate, Match
+from silkbridge.matching.models import Match
+from silkbridge.money import selectors as money_selectors
+from silkbridge.money import services as money_services
 
 PAGE_SIZE = 25
 CSV_LIMIT = 50_000
@@ -164,7 +166,7 @@ def rates_view(request: HttpRequest) -> HttpResponse:
     form = CurrencyRateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            rate = services.currency_rate_set(actor=request.user, **form.cleaned_data)
+            rate = money_services.currency_rate_set(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -172,8 +174,8 @@ def rates_view(request: HttpRequest) -> HttpResponse:
             return redirect(reverse("matching:rates") + f"#rate-{rate.pk}")
     context = {
         "form": form,
-        "rates": CurrencyRate.objects.select_related("set_by")[:200],
-        "in_use": services.current_rates(),
+        "rates": money_selectors.currency_rate_history(limit=200),
+        "in_use": money_selectors.current_rates(),
     }
     return render(request, "matching/rates.html", context, status=400 if form.errors else 200)
 

@@ -5,12 +5,14 @@ from typing import Any
 from ninja import NinjaAPI
 
 from silkbridge.accounts.api import router as accounts_router
+from silkbridge.accounts.api_auth import AUTH_REQUIRED
 from silkbridge.core.api_support import document_common_errors, install_error_handlers
 from silkbridge.datacenters.api import router as datacenters_router
 from silkbridge.directory.api import router as directory_router
 from silkbridge.events.api import router as events_router
 from silkbridge.marketplace.api import router as marketplace_router
 from silkbridge.matching.api import router as matching_router
+from silkbridge.money.api import router as money_router
 from silkbridge.zones.api import router as zones_router
 
 
@@ -41,3 +43,4 @@ api.add_router("/", datacenters_router)
 api.add_router("/", events_router)
 api.add_router("/", marketplace_router)
 api.add_router("/", matching_router)
+api.add_router("/", money_router, auth=AUTH_REQUIRED)

@@ -25,6 +25,8 @@ from silkbridge.marketplace.tests.factories import (
 )
 from silkbridge.matching import digest, refit, services
 from silkbridge.matching.models import Match, MatchFeedback, WeightSet
+from silkbridge.money import selectors as money_selectors
+from silkbridge.money import services as money_services
 
 pytestmark = pytest.mark.django_db
 
@@ -134,16 +136,20 @@ def test_staff_rates_convert_money_in_the_reasons():
 
     staff = StaffFactory()
     with pytest.raises(PermissionDenied):
-        services.currency_rate_set(
+        money_services.currency_rate_set(
             actor=request.created_by, currency="PKR", units_per_usd="300", valid_from=date.today()
         )
-    services.currency_rate_set(actor=staff, currency="pkr", units_per_usd="300", valid_from=timezone.localdate())
+    money_services.currency_rate_set(actor=staff, currency="pkr", units_per_usd="300", valid_from=timezone.localdate())
     with pytest.raises(ValidationError) as error:
-        services.currency_rate_set(actor=staff, currency="PKR", units_per_usd="301", valid_from=timezone.localdate())
+        money_services.currency_rate_set(
+            actor=staff, currency="PKR", units_per_usd="301", valid_from=timezone.localdate()
+        )
     assert "valid_from" in error.value.message_dict
     with pytest.raises(ValidationError):
-        services.currency_rate_set(actor=staff, currency="PKR", units_per_usd="0", valid_from=timezone.localdate())
-    assert services.current_rates().per_usd["PKR"] == 300.0
+        money_services.currency_rate_set(
+            actor=staff, currency="PKR", units_per_usd="0", valid_from=timezone.localdate()
+        )
+    assert money_selectors.current_rates().per_usd["PKR"] == 300.0
     services.rebuild()
     reason = next(item for item in Match.objects.get(opportunity=request).reasons if item["code"] == "ticket_covers")
     assert reason["params"]["amount_converted_min"] < before  # more rupees per dollar: fewer yuan
@@ -152,10 +158,10 @@ def test_staff_rates_convert_money_in_the_reasons():
 
 def test_a_future_rate_is_not_used_before_its_date():
     staff = StaffFactory()
-    services.currency_rate_set(
+    money_services.currency_rate_set(
         actor=staff, currency="PKR", units_per_usd="999", valid_from=timezone.localdate() + timedelta(days=5)
     )
-    assert services.current_rates().per_usd["PKR"] != 999.0
+    assert money_selectors.current_rates().per_usd["PKR"] != 999.0
 
 
 def test_feedback_buttons_store_the_verdict_with_the_features(client):

@@ -1,4 +1,5 @@
-"""`silkbridge load_demo`: the fictional demo organisations and the demo staff account."""
+"""`silkbridge load_demo`: the fictional demo organisations, event and profiles (with their matches) and the
+demo staff account. It lives on the top floor because it composes every domain."""
 
 import secrets
 from pathlib import Path
@@ -10,6 +11,9 @@ from django.core.management.base import BaseCommand
 
 from silkbridge.accounts.services import demo_staff_ensure
 from silkbridge.directory.loaders import DATA_DIR, organisations_load
+from silkbridge.events.demo import demo_event_ensure
+from silkbridge.marketplace.demo import demo_opportunities_ensure
+from silkbridge.matching.services import rebuild
 
 DEMO_STAFF_EMAIL = "staff@silkbridge.example"
 
@@ -40,13 +44,9 @@ class Command(BaseCommand):
         )
         password = demo_password()
         staff, created = demo_staff_ensure(email=DEMO_STAFF_EMAIL, password=password)
-        from silkbridge.events.demo import demo_event_ensure
-
         event, event_created = demo_event_ensure(staff=staff)
         self.stdout.write(f"demo event: {event.slug} ({'created' if event_created else 'unchanged'})")
-        from silkbridge.marketplace.demo import demo_opportunities_ensure
-
-        profiles = demo_opportunities_ensure(staff=staff)
+        profiles = {**demo_opportunities_ensure(staff=staff), **rebuild()}
         self.stdout.write(
             f"demo opportunity profiles: {profiles['created']} created; {profiles['matches']} matches computed"
         )
