@@ -2,16 +2,10 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from silkbridge.accounts.forms import ThrottledAdminAuthenticationForm
-from silkbridge.accounts.models import ApiToken, LoginThrottle, Membership, MembershipInvitation, User
+from silkbridge.accounts.models import ApiToken, LoginThrottle, User
 
 # The admin signs in through the same throttle as the site (the backend); this form shows the wait.
 admin.site.login_form = ThrottledAdminAuthenticationForm
-
-
-class MembershipInline(admin.TabularInline):
-    model = Membership
-    extra = 0
-    autocomplete_fields = ("organisation",)
 
 
 @admin.register(User)
@@ -27,15 +21,6 @@ class UserAdmin(admin.ModelAdmin):
         (_("Preferences"), {"fields": ("language", "time_zone")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
-    inlines = (MembershipInline,)
-
-
-@admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
-    list_display = ("user", "organisation", "role", "created_at")
-    list_filter = ("role",)
-    search_fields = ("user__email", "organisation__name_en", "organisation__name_local")
-    autocomplete_fields = ("user", "organisation")
 
 
 @admin.register(ApiToken)
@@ -58,15 +43,4 @@ class LoginThrottleAdmin(admin.ModelAdmin):
     readonly_fields = ("key", "email", "failures", "last_failure_at")
 
     def has_add_permission(self, request):
-        return False
-
-
-@admin.register(MembershipInvitation)
-class MembershipInvitationAdmin(admin.ModelAdmin):
-    list_display = ("email", "organisation", "role", "created_at", "expires_at", "accepted_at")
-    search_fields = ("email", "organisation__name_en")
-    readonly_fields = ("organisation", "email", "role", "token_hash", "invited_by", "created_at", "accepted_at")
-
-    def has_add_permission(self, request):
-        # Invitations are sent from the organisation's members page, which e-mails the link.
         return False

@@ -6,8 +6,3 @@ class PlatformRole(models.TextChoices):
     STAFF = "staff", _("Staff")
     REVIEWER = "reviewer", _("Reviewer")
     MEMBER = "member", _("Member")
-
-
-class MembershipRole(models.TextChoices):
-    OWNER = "owner", _("Owner")
-    MEMBER = "member", _("Member")

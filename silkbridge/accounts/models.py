@@ -1,4 +1,4 @@
-"""Users (e-mail login), organisation memberships, personal API tokens and login throttling."""
+"""Users (e-mail login), personal API tokens and login throttling (memberships are the directory's)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from silkbridge.accounts.choices import MembershipRole, PlatformRole
+from silkbridge.accounts.choices import PlatformRole
 
 
 class UserManager(BaseUserManager["User"]):
@@ -96,34 +96,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
-class Membership(models.Model):
-    """A user's place in an organisation: owner (manages it) or member."""
-
-    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(
-        "directory.Organisation",
-        verbose_name=_("organisation"),
-        on_delete=models.CASCADE,
-        related_name="memberships",
-    )
-    role = models.CharField(_("role"), max_length=16, choices=MembershipRole, default=MembershipRole.MEMBER)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("membership")
-        verbose_name_plural = _("memberships")
-        constraints: ClassVar = [
-            models.UniqueConstraint(
-                fields=["user", "organisation"],
-                name="accounts_membership_unique",
-                violation_error_message=_("This user is already a member of this organisation."),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} @ {self.organisation} ({self.role})"
-
-
 class ApiToken(models.Model):
     """A personal API token. Only a SHA-256 hash is stored; the token is shown once, when created."""
 
@@ -174,46 +146,3 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.failures}"
-
-
-class MembershipInvitation(models.Model):
-    """An invitation to join an organisation, sent to an e-mail address whether or not it has an
-    account (so whoever invites never learns which addresses do), accepted by the address's owner
-    once signed in. Only a SHA-256 hash of the link's token is stored."""
-
-    organisation = models.ForeignKey(
-        "directory.Organisation",
-        verbose_name=_("organisation"),
-        on_delete=models.CASCADE,
-        related_name="invitations",
-    )
-    email = models.EmailField(_("e-mail address"))
-    role = models.CharField(_("role"), max_length=16, choices=MembershipRole, default=MembershipRole.MEMBER)
-    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
-    invited_by = models.ForeignKey(
-        User, verbose_name=_("invited by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    expires_at = models.DateTimeField(_("expires at"))
-    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("membership invitation")
-        verbose_name_plural = _("membership invitations")
-        ordering = ("-created_at",)
-        constraints: ClassVar = [
-            models.UniqueConstraint(
-                "organisation",
-                Lower("email"),
-                condition=models.Q(accepted_at__isnull=True),
-                name="accounts_invitation_one_pending_per_address",
-                violation_error_message=_("This address already has a pending invitation."),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.email} → {self.organisation} ({self.role})"
-
-    @property
-    def is_pending(self) -> bool:
-        return self.accepted_at is None and self.expires_at > timezone.now()

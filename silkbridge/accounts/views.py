@@ -17,12 +17,11 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_de
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from silkbridge.accounts import services
+from silkbridge.accounts import hooks, services
 from silkbridge.accounts.backends import RETRY_AT_ATTRIBUTE
 from silkbridge.accounts.forms import ApiTokenForm, LoginForm, PreferencesForm, ResendVerificationForm, SignupForm
 from silkbridge.accounts.models import User
 from silkbridge.accounts.throttle import login_throttle_lift, login_wait_message
-from silkbridge.directory.selectors import user_organisations
 
 
 def _safe_next(request: HttpRequest, default: str = "/") -> str:
@@ -132,7 +131,7 @@ def preferences_view(request: HttpRequest) -> HttpResponse:
             response = redirect("accounts:preferences")
             response.set_cookie("django_language", user.language, samesite="Lax")
             return response
-    context = {"form": form, "organisations": user_organisations(user=user)}
+    context = {"form": form, "organisations": hooks.organisations_of_user.ask([], user=user)}
     return render(request, "accounts/preferences.html", context)
 
 

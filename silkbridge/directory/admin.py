@@ -1,13 +1,30 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from silkbridge.directory.models import Concept, Contact, ImportRun, Organisation, OrganisationEvent, Sector
+from silkbridge.directory.models import (
+    Concept,
+    Contact,
+    ImportRun,
+    Membership,
+    MembershipInvitation,
+    Organisation,
+    OrganisationEvent,
+    Sector,
+)
 from silkbridge.directory.services import organisation_reindex, organisation_verify
 
 
 class ContactInline(admin.TabularInline):
     model = Contact
     extra = 0
+
+
+class MembershipInline(admin.TabularInline):
+    """The organisation's members (the inline sat on the user page before memberships moved here)."""
+
+    model = Membership
+    extra = 0
+    autocomplete_fields = ("user",)
 
 
 class OrganisationEventInline(admin.TabularInline):
@@ -56,7 +73,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ("key", "name_en", "name_local", "city", "description")
     autocomplete_fields = ("sectors", "concepts")
     readonly_fields = ("verified_at", "verified_by", "verification_requested_at", "created_at", "updated_at")
-    inlines = (ContactInline, OrganisationEventInline)
+    inlines = (ContactInline, MembershipInline, OrganisationEventInline)
     actions = ("mark_verified",)
 
     @admin.action(description=_("Mark selected organisations as verified"))
@@ -127,4 +144,23 @@ class OrganisationEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "organisation", "role", "created_at")
+    list_filter = ("role",)
+    search_fields = ("user__email", "organisation__name_en", "organisation__name_local")
+    autocomplete_fields = ("user", "organisation")
+
+
+@admin.register(MembershipInvitation)
+class MembershipInvitationAdmin(admin.ModelAdmin):
+    list_display = ("email", "organisation", "role", "created_at", "expires_at", "accepted_at")
+    search_fields = ("email", "organisation__name_en")
+    readonly_fields = ("organisation", "email", "role", "token_hash", "invited_by", "created_at", "accepted_at")
+
+    def has_add_permission(self, request):
+        # Invitations are sent from the organisation's members page, which e-mails the link.
         return False

@@ -6,3 +6,11 @@ class DirectoryConfig(AppConfig):
     name = "silkbridge.directory"
     label = "directory"
     verbose_name = _("Directory")
+
+    def ready(self) -> None:
+        # Accounts sits below the directory: its preferences page asks, through this hook, which
+        # organisations the user belongs to.
+        from silkbridge.accounts import hooks as accounts_hooks
+        from silkbridge.directory.selectors import user_organisations
+
+        accounts_hooks.organisations_of_user.register(user_organisations)

@@ -47,3 +47,8 @@ class OrganisationEventKind(models.TextChoices):
     VERIFICATION_WITHDRAWN = "verification_withdrawn", _("Verification withdrawn by staff")
     IDENTITY_CHANGED = "identity_changed", _("Name, country or website changed")
     VERIFICATION_CLEARED = "verification_cleared", _("Name, country or website changed; verification cleared")
+
+
+class MembershipRole(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    MEMBER = "member", _("Member")

@@ -4,10 +4,9 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from silkbridge.accounts.choices import MembershipRole
 from silkbridge.common.countries import country_choices
 from silkbridge.core.i18n import content_language
-from silkbridge.directory.choices import ContentLanguage, OrganisationKind, SizeBand, Visibility
+from silkbridge.directory.choices import ContentLanguage, MembershipRole, OrganisationKind, SizeBand, Visibility
 from silkbridge.directory.models import Sector
 
 

@@ -1,4 +1,5 @@
-"""Organisations and their contacts, the sector taxonomy and the technology concept glossary."""
+"""Organisations with their contacts, memberships and invitations, the sector taxonomy and the technology
+concept glossary."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from silkbridge.common.countries import is_country_code
@@ -15,6 +18,7 @@ from silkbridge.core.i18n import content_language
 from silkbridge.directory.choices import (
     ContentLanguage,
     ImportStatus,
+    MembershipRole,
     OrganisationEventKind,
     OrganisationKind,
     SizeBand,
@@ -283,3 +287,83 @@ class ImportRun(models.Model):
     @property
     def failed_rows(self) -> int:
         return len({error["row"] for error in self.errors})
+
+
+class Membership(models.Model):
+    """A user's place in an organisation: owner (manages it) or member."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("role"), max_length=16, choices=MembershipRole, default=MembershipRole.MEMBER)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        db_table = "accounts_membership"  # the table kept its name when memberships moved to the directory
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                name="accounts_membership_unique",
+                violation_error_message=_("This user is already a member of this organisation."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation} ({self.role})"
+
+
+class MembershipInvitation(models.Model):
+    """An invitation to join an organisation, sent to an e-mail address whether or not it has an
+    account (so whoever invites never learns which addresses do), accepted by the address's owner
+    once signed in. Only a SHA-256 hash of the link's token is stored."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=16, choices=MembershipRole, default=MembershipRole.MEMBER)
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+
+    class Meta:
+        db_table = "accounts_membershipinvitation"  # kept when invitations moved to the directory
+        verbose_name = _("membership invitation")
+        verbose_name_plural = _("membership invitations")
+        ordering = ("-created_at",)
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                "organisation",
+                Lower("email"),
+                condition=models.Q(accepted_at__isnull=True),
+                name="accounts_invitation_one_pending_per_address",
+                violation_error_message=_("This address already has a pending invitation."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation} ({self.role})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.expires_at > timezone.now()

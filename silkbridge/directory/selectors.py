@@ -8,15 +8,55 @@ from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, W
 from django.utils import timezone
 
 from silkbridge.common.text import tokenize
-from silkbridge.directory.choices import Visibility
-from silkbridge.directory.models import Concept, Contact, ImportRun, Organisation, OrganisationEvent, Sector
+from silkbridge.directory.choices import MembershipRole, Visibility
+from silkbridge.directory.models import (
+    Concept,
+    Contact,
+    ImportRun,
+    Membership,
+    MembershipInvitation,
+    Organisation,
+    OrganisationEvent,
+    Sector,
+)
 from silkbridge.directory.search import search_organisations
 
+# --- memberships: every app asks these three (and members_of), never the Membership table by hand ---
 
-def _member_organisation_ids(user: Any) -> list[int]:
+
+def organisation_ids_of(user: Any) -> list[int]:
+    """Ids of the organisations the user belongs to (none for an anonymous visitor)."""
     if not getattr(user, "is_authenticated", False):
         return []
-    return list(user.memberships.values_list("organisation_id", flat=True))
+    return list(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
+
+
+def is_member(user: Any, organisation: Organisation | int) -> bool:
+    """Whether the user belongs to the organisation (as owner or member)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Membership.objects.filter(user=user, organisation_id=_pk(organisation)).exists()
+
+
+def is_owner(user: Any, organisation: Organisation | int) -> bool:
+    """Whether the user is an owner of the organisation (owners manage it and its members)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Membership.objects.filter(user=user, organisation_id=_pk(organisation), role=MembershipRole.OWNER).exists()
+
+
+def members_of(organisation_id: int) -> list[Any]:
+    """The active users who belong to the organisation (whom its notifications go to)."""
+    return [
+        membership.user
+        for membership in Membership.objects.select_related("user").filter(
+            organisation_id=organisation_id, user__is_active=True
+        )
+    ]
+
+
+def _pk(organisation: Organisation | int) -> int:
+    return organisation if isinstance(organisation, int) else organisation.pk
 
 
 def organisation_visibility_q(*, viewer: Any) -> Q:
@@ -26,7 +66,7 @@ def organisation_visibility_q(*, viewer: Any) -> Q:
         return Q()
     if not getattr(viewer, "is_authenticated", False):
         return Q(visibility=Visibility.PUBLIC)
-    return Q(visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS]) | Q(pk__in=_member_organisation_ids(viewer))
+    return Q(visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS]) | Q(pk__in=organisation_ids_of(viewer))
 
 
 def organisation_list(
@@ -84,7 +124,7 @@ def organisation_can_edit(*, user: Any, organisation: Organisation) -> bool:
         return False
     if user.is_staff:
         return True
-    return organisation.memberships.filter(user=user, role="owner").exists()
+    return is_owner(user, organisation)
 
 
 def contact_list(*, viewer: Any, organisation: Organisation) -> QuerySet[Contact]:
@@ -93,7 +133,7 @@ def contact_list(*, viewer: Any, organisation: Organisation) -> QuerySet[Contact
     contacts = organisation.contacts.all()
     if not getattr(viewer, "is_authenticated", False):
         return contacts.none()
-    if viewer.is_staff or organisation.pk in _member_organisation_ids(viewer):
+    if viewer.is_staff or is_member(viewer, organisation):
         return contacts
     return contacts.filter(is_public=True)
 
@@ -147,8 +187,6 @@ def organisation_history(*, viewer: Any, organisation: Organisation) -> QuerySet
 
 def pending_invitations(*, organisation: Organisation) -> QuerySet[Any]:
     """Invitations to this organisation not yet accepted nor expired, newest first (for its owners)."""
-    from silkbridge.accounts.models import MembershipInvitation
-
     return MembershipInvitation.objects.filter(
         organisation=organisation, accepted_at__isnull=True, expires_at__gt=timezone.now()
     ).order_by("-created_at")

@@ -22,12 +22,20 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from silkbridge.accounts.choices import MembershipRole
-from silkbridge.accounts.models import Membership, MembershipInvitation, User
+from silkbridge.accounts.models import User
 from silkbridge.common.text import index_document, phrase_key
 from silkbridge.core.mail import send_after_commit
-from silkbridge.directory.choices import OrganisationEventKind
-from silkbridge.directory.models import Concept, Contact, Organisation, OrganisationEvent, Sector
+from silkbridge.directory.choices import MembershipRole, OrganisationEventKind
+from silkbridge.directory.models import (
+    Concept,
+    Contact,
+    Membership,
+    MembershipInvitation,
+    Organisation,
+    OrganisationEvent,
+    Sector,
+)
+from silkbridge.directory.selectors import is_owner
 
 ORGANISATION_FIELDS = (
     "kind",
@@ -425,7 +433,7 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
 def _require_owner(*, actor: User, organisation: Organisation) -> None:
     if actor.is_staff:
         return
-    if not Membership.objects.filter(user=actor, organisation=organisation, role=MembershipRole.OWNER).exists():
+    if not is_owner(actor, organisation):
         raise PermissionError(_("Only the organisation's owners can manage its members."))
 
 

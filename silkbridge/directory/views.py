@@ -14,11 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from silkbridge.accounts.models import Membership
 from silkbridge.directory import selectors, services
 from silkbridge.directory.forms import ImportForm, MemberAddForm, OrganisationFilterForm, OrganisationForm
 from silkbridge.directory.importer import ImportFileError, organisations_import
-from silkbridge.directory.models import Organisation
+from silkbridge.directory.models import Membership, Organisation
 
 PAGE_SIZE = 20
 

@@ -21,8 +21,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from silkbridge.accounts.models import Membership
 from silkbridge.core.budgets import Budget, usage_charge, usage_refund
+from silkbridge.directory.selectors import is_member
 from silkbridge.events import notifications, selectors
 from silkbridge.events.choices import (
     DayPart,
@@ -165,7 +165,7 @@ def _check_registration_open(event: Event) -> None:
 def _check_member(actor: Any, organisation: Any) -> None:
     if getattr(actor, "is_staff", False):
         return
-    if not Membership.objects.filter(user=actor, organisation=organisation).exists():
+    if not is_member(actor, organisation):
         raise PermissionDenied(_("You can register only an organisation you belong to."))
 
 

@@ -15,8 +15,8 @@ from typing import Any
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from silkbridge.accounts.models import Membership
 from silkbridge.directory.choices import Visibility
+from silkbridge.directory.selectors import organisation_ids_of
 from silkbridge.marketplace.choices import InterestStatus, OpportunityStatus
 from silkbridge.marketplace.models import ExpressionOfInterest, Opportunity
 
@@ -121,12 +121,6 @@ def opportunity_get(*, viewer: Any, pk: int) -> Opportunity:
     return opportunities_visible_to(viewer).get(pk=pk)
 
 
-def organisation_ids_of(user: Any) -> list[int]:
-    if not getattr(user, "is_authenticated", False):
-        return []
-    return list(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
-
-
 def can_manage(*, user: Any, opportunity: Opportunity) -> bool:
     """Staff, or a member of the owning organisation."""
     if getattr(user, "is_staff", False):
@@ -224,12 +218,3 @@ def interest_contacts(*, interest: ExpressionOfInterest) -> dict[str, list[dict[
         "owner": side(interest.opportunity.organisation, [interest.answered_by]) if shows_owner else [],
         "interested": side(interest.organisation, [interest.created_by]),
     }
-
-
-def members_of(organisation_id: int) -> list[Any]:
-    return [
-        membership.user
-        for membership in Membership.objects.select_related("user").filter(
-            organisation_id=organisation_id, user__is_active=True
-        )
-    ]

@@ -21,11 +21,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from silkbridge.accounts.models import Membership, User
+from silkbridge.accounts.models import User
 from silkbridge.common.countries import is_country_code
 from silkbridge.common.languages import detect_language
 from silkbridge.core.mail import send_after_commit
 from silkbridge.directory.models import Organisation
+from silkbridge.directory.selectors import is_member, members_of
 from silkbridge.directory.services import concepts_resolve, sectors_resolve
 from silkbridge.marketplace import hooks, selectors
 from silkbridge.marketplace.choices import (
@@ -64,7 +65,7 @@ MAX_LIFETIME = timedelta(days=2 * 365)  # the furthest expiry date an owner may 
 def _require_member(*, actor: Any, organisation_id: int) -> None:
     if getattr(actor, "is_staff", False):
         return
-    if not Membership.objects.filter(user=actor, organisation_id=organisation_id).exists():
+    if not is_member(actor, organisation_id):
         raise PermissionDenied(_("You are not a member of this organisation."))
 
 
@@ -275,7 +276,7 @@ def opportunity_review(*, actor: Any, opportunity: Opportunity, decision: str, c
     opportunity.save()
     review = ReviewComment.objects.create(opportunity=opportunity, author=actor, decision=decision, body=comment)
     send_after_commit(
-        users=selectors.members_of(opportunity.organisation_id),
+        users=members_of(opportunity.organisation_id),
         template="marketplace/email/reviewed.txt",
         context={"opportunity": opportunity, "review": review, "link": _link(opportunity)},
     )
@@ -352,7 +353,7 @@ def interest_express(
             {"organisation": _("Your organisation has already expressed interest in this profile.")}
         ) from error
     send_after_commit(
-        users=selectors.members_of(opportunity.organisation_id),
+        users=members_of(opportunity.organisation_id),
         template="marketplace/email/interest_received.txt",
         context={"interest": interest, "opportunity": opportunity, "link": _interest_link(interest)},
     )
@@ -393,7 +394,7 @@ PROFILE_NO_LONGER_AVAILABLE = gettext_lazy("Profile no longer available")
 def _tell_sender(interest: ExpressionOfInterest) -> None:
     """E-mail the interested organisation's members the answer. The profile's title goes only to those
     the profile selector still lets see it: the owner may have made it private since the interest."""
-    recipients = selectors.members_of(interest.organisation_id)
+    recipients = members_of(interest.organisation_id)
     seeing = [
         user for user in recipients if selectors.is_visible_to(viewer=user, opportunity_id=interest.opportunity_id)
     ]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from silkbridge.core.forms import add_service_errors
-from silkbridge.directory.selectors import user_organisations
+from silkbridge.directory.selectors import organisation_ids_of, user_organisations
 from silkbridge.marketplace import selectors, services
 from silkbridge.marketplace.choices import InterestStatus, OpportunityStatus
 from silkbridge.marketplace.forms import (
@@ -140,7 +140,7 @@ def opportunity_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.user.is_staff and opportunity.status == OpportunityStatus.UNDER_REVIEW:
         context["review_form"] = ReviewForm()
     if request.user.is_authenticated and selectors.is_open_to(viewer=request.user, opportunity=opportunity):
-        own_ids = selectors.organisation_ids_of(request.user)
+        own_ids = organisation_ids_of(request.user)
         context["sent"] = opportunity.interests.filter(organisation_id__in=own_ids).first()
         others = user_organisations(user=request.user).exclude(pk=opportunity.organisation_id)
         others = others.exclude(interests_sent__opportunity=opportunity)
@@ -253,7 +253,7 @@ def interest_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def interest_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     interest = _interest_or_404(request, pk)
-    own_ids = selectors.organisation_ids_of(request.user)
+    own_ids = organisation_ids_of(request.user)
     is_owner = interest.opportunity.organisation_id in own_ids
     context = {
         "interest": interest,

@@ -11,8 +11,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from silkbridge.common.countries import country_name
+from silkbridge.directory.selectors import organisation_ids_of
 from silkbridge.marketplace.models import Opportunity
-from silkbridge.marketplace.selectors import live_q, organisation_ids_of, shown_to_others_q
+from silkbridge.marketplace.selectors import live_q, shown_to_others_q
 from silkbridge.matching.engine import load_glossary, render
 from silkbridge.matching.models import Match, MatchFeedback
 

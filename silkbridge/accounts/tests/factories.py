@@ -3,7 +3,8 @@ from __future__ import annotations
 import factory
 from django.utils import timezone
 
-from silkbridge.accounts.models import Membership, User
+from silkbridge.accounts.models import User
+from silkbridge.directory.models import Membership
 
 PASSWORD = "correct-horse-battery-9"
 

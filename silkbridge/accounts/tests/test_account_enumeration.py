@@ -12,8 +12,9 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from silkbridge.accounts.models import Membership, MembershipInvitation, User
+from silkbridge.accounts.models import User
 from silkbridge.accounts.tests.factories import PASSWORD, MembershipFactory, UserFactory
+from silkbridge.directory.models import Membership, MembershipInvitation
 from silkbridge.directory.tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db

@@ -40,7 +40,7 @@ def _reload_reference_data():
 
 
 def _member_token() -> str:
-    from silkbridge.accounts.models import Membership
+    from silkbridge.directory.models import Membership
 
     member = UserFactory(email="fuzz.member@example.org")
     organisation = Organisation.objects.filter(visibility="public", is_demo=True).order_by("key").first()

@@ -179,7 +179,8 @@ def test_assess_a_data_center_design_and_read_the_report_in_urdu(platform):
 
 PARTICIPANTS_SCRIPT = """
 import json
-from silkbridge.accounts.models import Membership, User
+from silkbridge.accounts.models import User
+from silkbridge.directory.models import Membership
 from silkbridge.directory.models import Organisation
 people = []
 accounts = (("amina@example.org", "PK", "Asia/Karachi"), ("li.wei@example.org", "CN", "Asia/Shanghai"))
@@ -291,7 +292,8 @@ def test_run_an_event_end_to_end_across_two_time_zones(platform):
 
 MARKETPLACE_SCRIPT = """
 import json
-from silkbridge.accounts.models import Membership, User
+from silkbridge.accounts.models import User
+from silkbridge.directory.models import Membership
 from silkbridge.directory.models import Organisation
 newcomer, _ = User.objects.get_or_create(email="farah@example.org", defaults={"full_name": "Farah Baig"})
 chinese, _ = User.objects.get_or_create(

@@ -6,10 +6,9 @@ from pathlib import Path
 import pytest
 from openapi_spec_validator import validate
 
-from silkbridge.accounts.models import Membership
 from silkbridge.accounts.services import api_token_create, api_token_revoke
 from silkbridge.accounts.tests.factories import MembershipFactory, StaffFactory, UserFactory
-from silkbridge.directory.models import Organisation
+from silkbridge.directory.models import Membership, Organisation
 from silkbridge.directory.tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,8 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from silkbridge.accounts.models import Membership
 from silkbridge.accounts.tests.factories import MembershipFactory, StaffFactory, UserFactory
-from silkbridge.directory.models import Organisation
+from silkbridge.directory.models import Membership, Organisation
 from silkbridge.directory.tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db

@@ -18,9 +18,9 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import transaction
 from django.utils import timezone
 
-from silkbridge.accounts.models import Membership, User
+from silkbridge.accounts.models import User
 from silkbridge.common.text import index_document
-from silkbridge.directory.models import Concept, Organisation, Sector
+from silkbridge.directory.models import Concept, Membership, Organisation, Sector
 from silkbridge.marketplace.choices import OpportunityStatus, OpportunityType
 from silkbridge.marketplace.models import Opportunity
 from silkbridge.matching.models import Match
