@@ -28,11 +28,13 @@ eval: install
 	$(BIN)/silkbridge match silkbridge/matching/evaluation/profiles.jsonl \
 		--truth silkbridge/matching/evaluation/truth.json --baselines
 
-## lint: ruff, mypy, Django's checks and a check that no migration is missing
+## lint: ruff, mypy, the floor plan (import-linter), dead code (vulture), Django's checks, no missing migration
 lint: install
 	$(BIN)/ruff check silkbridge
 	$(BIN)/ruff format --check silkbridge
 	$(BIN)/mypy silkbridge
+	$(BIN)/lint-imports
+	$(BIN)/vulture
 	$(BIN)/silkbridge check
 	$(BIN)/silkbridge makemigrations --check --dry-run
 

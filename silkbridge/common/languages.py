@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from silkbridge.common.text import contains_arabic_script, contains_cjk
 
-CONTENT_LANGUAGES = ("en", "zh", "ur")
-
 
 def content_language_of(ui_language: str) -> str:
     """Map a UI language code (en, zh-hans, ur) to the key of our trilingual labels (en, zh, ur)."""

@@ -58,7 +58,3 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.reference})"
-
-    @property
-    def meets_claim(self) -> bool | None:
-        return None if self.claimed_tier is None else self.tier >= self.claimed_tier

@@ -435,8 +435,3 @@ def _require_owner(*, actor: User, organisation: Organisation) -> None:
         return
     if not is_owner(actor, organisation):
         raise PermissionError(_("Only the organisation's owners can manage its members."))
-
-
-def concept_reindex(*, concept: Concept) -> None:
-    concept.search_document = index_document([concept.code.replace("_", " "), *concept.all_terms()])
-    concept.save(update_fields=["search_document"])

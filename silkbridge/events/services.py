@@ -532,16 +532,6 @@ def _conflict_message(meeting_request: MeetingRequest, slot: Slot) -> str:
     return _("The table was taken a moment ago; choose the slot again.")
 
 
-@transaction.atomic
-def meeting_cancel(*, actor: Any, meeting: Meeting) -> None:
-    participants = [meeting.request.requester, meeting.request.recipient]
-    if not getattr(actor, "is_staff", False) and not any(
-        p.representatives.filter(pk=actor.pk).exists() for p in participants
-    ):
-        raise PermissionDenied(_("You may not cancel this meeting."))
-    meeting.delete()
-
-
 # --- the scheduler ----------------------------------------------------------------------------------
 
 

@@ -53,12 +53,6 @@ def offered_to_others_q(prefix: str = "") -> Q:
     )
 
 
-def _own_q(viewer: Any, prefix: str = "") -> Q:
-    if not getattr(viewer, "is_authenticated", False):
-        return Q(pk__in=[])
-    return Q(**{f"{prefix}organisation__memberships__user": viewer})
-
-
 def visible_to_q(viewer: Any, prefix: str = "") -> Q:
     """What `opportunities_visible_to` lets a non-staff viewer see, as a condition usable through a
     relation (prefix "opportunity__")."""

@@ -45,8 +45,7 @@ Exact: series chains, k-out-of-n and parallel structures up to order 3 without g
 bound is exact for disjoint cut sets and a close upper bound otherwise). Approximate: larger cut sets
 are dropped; a set still in repair after failing in an earlier outage is carried over only on
 average (its repair time is added to the standby unavailability, not correlated with the outage
-sequence); common-cause failures are not modelled in the design (rbd.beta_factor_group is available
-for hand calculations).
+sequence); common-cause failures are not modelled.
 
 *Monte Carlo.* Failure counts per element are sampled over the whole horizon (Poisson), with uniform
 times and exponential repairs; generator fail-to-start events are thinned binomially from the number of

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from silkbridge.datacenters.engine.flow import FlowGraph
 from silkbridge.datacenters.engine.model import (
     COOLING_KINDS,
     POWER_KINDS,
@@ -81,8 +82,9 @@ class _Network:
             self.out_paths[start].append(number)
         self.node_count = 2 * len(components) + 2
         self.source_node, self.sink_node = self.node_count - 2, self.node_count - 1
-        self.head: list[list[int]] = [[] for _ in range(self.node_count)]
-        self.to: list[int] = []
+        self.graph = FlowGraph()
+        for _ in range(self.node_count):
+            self.graph.node_add()
         # Forward edges in this order: component capacities, source feeds, sink drains, paths.
         for index in range(len(components)):
             self._edge(2 * index, 2 * index + 1)
@@ -95,10 +97,7 @@ class _Network:
             self._edge(2 * start + 1, 2 * end)
 
     def _edge(self, start: int, end: int) -> None:
-        self.head[start].append(len(self.to))
-        self.to.append(end)
-        self.head[end].append(len(self.to))
-        self.to.append(start)
+        self.graph.arc_add(start, end, 0.0)
 
     def carries(
         self, required: float, node_capacity: list[float], live: list[bool], usable: list[bool]
@@ -115,7 +114,7 @@ class _Network:
         ]
         capacity = [0.0] * (2 * len(forward))
         capacity[::2] = forward
-        flow = _max_flow(self.head, self.to, capacity, self.source_node, self.sink_node, required)
+        flow, _ = self.graph.max_flow(self.source_node, self.sink_node, capacity, required)
         energised = {index for index, is_live in zip(self.sources, live, strict=True) if is_live}
         energised = {index for index in energised if node_capacity[index] > 0}
         frontier = list(energised)
@@ -127,41 +126,6 @@ class _Network:
                     energised.add(following)
                     frontier.append(following)
         return flow >= required * (1 - TOLERANCE), energised
-
-
-def _max_flow(
-    head: list[list[int]], to: list[int], capacity: list[float], source: int, sink: int, target: float
-) -> float:
-    """Edmonds-Karp on residual `capacity` (edge e and its reverse e^1); stops once `target` is reached."""
-    node_count = len(head)
-    flow = 0.0
-    while flow < target:
-        parent_edge = [-1] * node_count
-        parent_edge[source] = -2
-        queue = [source]
-        for node in queue:
-            if node == sink:
-                break
-            for edge in head[node]:
-                if capacity[edge] > TOLERANCE and parent_edge[to[edge]] == -1:
-                    parent_edge[to[edge]] = edge
-                    queue.append(to[edge])
-        if parent_edge[sink] == -1:
-            break
-        bottleneck = target - flow
-        node = sink
-        while node != source:
-            edge = parent_edge[node]
-            bottleneck = min(bottleneck, capacity[edge])
-            node = to[edge ^ 1]
-        node = sink
-        while node != source:
-            edge = parent_edge[node]
-            capacity[edge] -= bottleneck
-            capacity[edge ^ 1] += bottleneck
-            node = to[edge ^ 1]
-        flow += bottleneck
-    return flow
 
 
 class Structure:
@@ -177,7 +141,6 @@ class Structure:
             system: [p for p in design.paths if p.system is system and p not in self.fuel_paths] for system in System
         }
         self.blocks = self._build_blocks()
-        self.block_of_element = {member: index for index, block in enumerate(self.blocks) for member in block.members}
         self.module_blocks: dict[str, list[int]] = {}
         for index, block in enumerate(self.blocks):
             if block.module_of is not None:

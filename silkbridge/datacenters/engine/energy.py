@@ -68,7 +68,6 @@ FAN_HEAT_K = 1.0  # supply fans warm the air: engineering assumption
 # 2015 edition, verify).
 A1_MAX_DRY_BULB_C = 32.0
 A1_MAX_DEW_POINT_C = 17.0
-A1_MIN_DEW_POINT_C = -12.0
 
 # --- Fans, pumps, heat rejection (kW per kW of heat) ----------------------------------------
 CRAH_FAN_DESIGN = 0.06  # at full airflow; ~5-6 kW of EC fans per 100 kW CRAH: engineering assumption

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from silkbridge.events.engine.problem import UNPLACED, Assignment, Problem, weight_scale
+from silkbridge.events.engine.problem import Assignment, Problem, weight_scale
 
 
 @dataclass
@@ -177,7 +177,3 @@ def assignment_from(problem: Problem, slot_of: dict[int, int]) -> Assignment:
     for request, slot in sorted(slot_of.items()):
         assignment.place(request, slot)
     return assignment
-
-
-def placed_slots(assignment: Assignment, candidates: list[int]) -> dict[int, int]:
-    return {r: assignment.slot_of[r] for r in candidates if assignment.slot_of[r] != UNPLACED}

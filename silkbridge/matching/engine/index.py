@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -148,7 +147,6 @@ class MatchIndex:
         self._weight_matrix = self.weights.matrix(with_embedding=embedder is not None)
         self.max_concepts, self.max_tokens = max_concepts, max_tokens
         self._concept_id = {code: number for number, code in enumerate(sorted(self.glossary.concepts))}
-        self._concept_code = sorted(self.glossary.concepts)
         self._concept_pad = len(self._concept_id)
         self._concept_df = np.zeros(self._concept_pad + 1, dtype=np.int64)
         sector_codes = [code for code, sector in self.glossary.sectors.items() if code != sector.field_code]
@@ -660,10 +658,6 @@ class MatchIndex:
         ids = [self._stored[int(slots[position])].profile.id for position in eligible]  # type: ignore[union-attr]
         order = sorted(range(len(eligible)), key=lambda item: (-scores[eligible[item]], ids[item]))
         return [int(eligible[item]) for item in order[:k]]
-
-    def all_matches(self, k: int = 10, *, with_reasons: bool = True) -> Iterator[tuple[str, list[Match]]]:
-        for profile_id in self.ids():
-            yield profile_id, self.top_k(profile_id, k, with_reasons=with_reasons)
 
     # ----------------------------------------------------------------- reasons
     def reasons(self, query: ProfileFeatures, other: ProfileFeatures, features: dict[str, float]) -> list[Reason]:

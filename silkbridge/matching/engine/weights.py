@@ -10,7 +10,7 @@ probability, not the ranking, so it is dropped.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
@@ -135,7 +135,3 @@ def fit_weights(
 def combine_scores(matrix: np.ndarray, weight_rows: np.ndarray, factors: np.ndarray) -> np.ndarray:
     """Each row's weighted feature sum (clipped to [0, 1]) times its requirement factor in (0, 1]."""
     return np.clip((matrix * weight_rows).sum(axis=1), 0.0, 1.0) * factors
-
-
-def weight_field_names() -> tuple[str, ...]:
-    return tuple(item.name for item in fields(Weights))
