@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django_tasks import task
+from django_tasks.signals import task_enqueued, task_finished
 
 from silkbridge.core.models import Run, RunStatus
 from silkbridge.core.runs import Progress, RunFailure, run_execute, runs_reap
@@ -53,3 +56,23 @@ def silent_then_report(run_id: int, seconds: float) -> Any:
 
 def is_running(run_id: int) -> bool:
     return Run.objects.filter(pk=run_id, status=RunStatus.RUNNING).exists()
+
+
+@contextmanager
+def tasks_recorded() -> Iterator[dict[str, list[str]]]:
+    """The task framework's own record of what was queued and how each task ended (its signals)."""
+    seen: dict[str, list[str]] = {"enqueued": [], "finished": []}
+
+    def on_enqueued(sender: Any, task_result: Any, **kwargs: Any) -> None:
+        seen["enqueued"].append(task_result.task.name)
+
+    def on_finished(sender: Any, task_result: Any, **kwargs: Any) -> None:
+        seen["finished"].append(f"{task_result.task.name}:{task_result.status}")
+
+    task_enqueued.connect(on_enqueued)
+    task_finished.connect(on_finished)
+    try:
+        yield seen
+    finally:
+        task_enqueued.disconnect(on_enqueued)
+        task_finished.disconnect(on_finished)

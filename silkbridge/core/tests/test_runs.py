@@ -11,7 +11,6 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks.signals import task_enqueued, task_finished
 from django_tasks_db.models import DBTaskResult
 
 from silkbridge.accounts.tests.factories import StaffFactory, UserFactory
@@ -31,20 +30,8 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 @pytest.fixture
 def tasks_seen():
-    """The task framework's own record of what was queued and how it ended."""
-    seen: dict[str, list[str]] = {"enqueued": [], "finished": []}
-
-    def on_enqueued(sender, task_result, **kwargs):
-        seen["enqueued"].append(task_result.task.name)
-
-    def on_finished(sender, task_result, **kwargs):
-        seen["finished"].append(f"{task_result.task.name}:{task_result.status}")
-
-    task_enqueued.connect(on_enqueued)
-    task_finished.connect(on_finished)
-    yield seen
-    task_enqueued.disconnect(on_enqueued)
-    task_finished.disconnect(on_finished)
+    with run_tasks.tasks_recorded() as seen:
+        yield seen
 
 
 @pytest.mark.django_db
