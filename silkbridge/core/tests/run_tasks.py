@@ -54,6 +54,16 @@ def silent_then_report(run_id: int, seconds: float) -> Any:
     return run_execute(run_id, work)
 
 
+@task()
+def sleep(run_id: int, seconds: float) -> Any:
+    def work(progress: Progress) -> dict[str, float]:
+        progress(0.1, "sleeping")
+        time.sleep(seconds)
+        return {"slept": seconds}
+
+    return run_execute(run_id, work)
+
+
 def is_running(run_id: int) -> bool:
     return Run.objects.filter(pk=run_id, status=RunStatus.RUNNING).exists()
 

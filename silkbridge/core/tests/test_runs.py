@@ -5,6 +5,10 @@ read through the API and its page by the one who started it and staff only."""
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
+import time
 from datetime import timedelta
 
 import pytest
@@ -170,6 +174,50 @@ def test_the_heartbeat_keeps_a_silent_run_alive_and_carries_its_progress(setting
     run.refresh_from_db()
     assert run.status == "succeeded"
     assert run.result == {"reaped": 0, "status": "running", "progress": 0.25, "message": "a quarter"}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres_only
+@pytest.mark.usefixtures("_reference_data")
+def test_a_worker_killed_mid_run_leaves_a_failed_run_and_the_next_run_on_the_key_succeeds(settings):
+    """A real `silkbridge db_worker` process takes a long run and is killed (SIGKILL: no clean-up at
+    all). Its run stops beating, is reaped as failed with "the worker stopped", and frees its exclusive
+    key: the next run on the key is done by a new worker. (PostgreSQL only: the workers are other
+    processes, which cannot reach an in-memory SQLite test database.)"""
+    settings.TASKS = DATABASE_TASKS
+    settings.RUN_STALE_SECONDS = 2.0
+    database = settings.DATABASES["default"]
+    environment = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST']}:"
+        f"{database['PORT']}/{database['NAME']}",
+        "SILKBRIDGE_TASK_BACKEND": "database",
+        "SILKBRIDGE_RUN_HEARTBEAT_SECONDS": "0.3",
+    }
+    worker_command = [sys.executable, "-m", "silkbridge", "db_worker", "--no-startup-delay", "--no-reload"]
+    user = UserFactory()
+    killed = run_enqueue(kind="core.test", created_by=user, task=run_tasks.sleep, args=(60,), exclusive_key="one")
+    worker = subprocess.Popen(worker_command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(300):
+            if run_tasks.is_running(killed.pk):
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail("the worker did not start the run")
+        time.sleep(2.5)  # beating: older than RUN_STALE_SECONDS, yet alive
+        assert runs_reap() == 0
+    finally:
+        worker.kill()
+        worker.wait(timeout=10)
+    time.sleep(2.5)
+    assert runs_reap() == 1
+    killed.refresh_from_db()
+    assert (killed.status, killed.error, killed.progress, killed.message) == ("failed", WORKER_STOPPED, 0.1, "sleeping")
+    following = run_enqueue(kind="core.test", created_by=user, task=run_tasks.sleep, args=(0.1,), exclusive_key="one")
+    subprocess.run([*worker_command, "--batch"], env=environment, check=True, capture_output=True, timeout=120)
+    following.refresh_from_db()
+    assert (following.status, following.result) == ("succeeded", {"slept": 0.1})
 
 
 # --- the run resource and its page -----------------------------------------------------------------
