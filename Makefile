@@ -10,13 +10,15 @@ export SILKBRIDGE_CACHE_DIR ?= $(CURDIR)/var/cache
 .PHONY: run test eval lint install assets translations browser pdf messages openapi clean
 
 ## run: install, migrate the SQLite database under var/, load reference and demo data, serve on :8000
+## with a background worker beside the web server (scripts/serve-with-worker; Ctrl-C stops both)
+run: export SILKBRIDGE_TASK_BACKEND ?= database
 run: install assets translations pdf
 	@mkdir -p var
 	$(BIN)/silkbridge migrate --noinput
 	$(BIN)/silkbridge load_demo
 	@echo ""
-	@echo "Silkbridge is starting on http://$(HOST):$(PORT)/ (stop with Ctrl-C)"
-	$(BIN)/silkbridge runserver $(HOST):$(PORT) --noreload
+	@echo "Silkbridge is starting on http://$(HOST):$(PORT)/ with a background worker (stop both with Ctrl-C)"
+	@scripts/serve-with-worker $(BIN) $(HOST):$(PORT)
 
 ## test: the whole suite (unit, API, import, pages in three languages, headless-browser end-to-end)
 test: install assets translations browser pdf

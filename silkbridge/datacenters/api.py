@@ -14,6 +14,7 @@ from ninja.pagination import paginate
 
 from silkbridge.accounts.api_auth import AUTH_REQUIRED
 from silkbridge.core.api_support import ErrorItem, ErrorOut, PagePagination, auth_user
+from silkbridge.core.schemas import RunOut
 from silkbridge.datacenters import report, selectors, services
 from silkbridge.datacenters.engine.parse import design_load
 from silkbridge.datacenters.models import Assessment
@@ -33,36 +34,39 @@ def _rejected(error: services.DesignRejected) -> Status:
     return Status(422, ErrorOut(code="invalid_design", message=_("The design is not valid."), errors=errors))
 
 
-def _create(request: HttpRequest, design: services.UploadedText, weather: Any, years: int, seed: int) -> Status:
+def _start(request: HttpRequest, design: services.UploadedText, weather: Any, years: int, seed: int) -> Status:
     try:
-        assessment = services.assessment_create(
+        run = services.assessment_start(
             actor=auth_user(request), design=design, weather=weather, years=years, seed=seed
         )
     except services.DesignRejected as error:
         return _rejected(error)
-    return Status(201, assessment)
+    return Status(202, run)
 
 
 @router.post(
     "/datacenters/assessments",
-    response={201: AssessmentDetailOut, **CREATE_ERRORS},
+    response={202: RunOut, **CREATE_ERRORS},
     auth=AUTH_REQUIRED,
-    summary="Assess a design and store the assessment",
+    summary="Assess a design in a worker and store the assessment",
 )
 def assessment_create(request: HttpRequest, payload: AssessmentIn) -> Status:
-    """Runs the Tier classification, the availability model and the energy estimate. An invalid
-    design answers 422 with every error, each naming its place in the document; nothing is stored.
+    """Checks the design at once: an invalid one answers 422 with every error, each naming its place in
+    the document, and nothing is stored or queued. A valid one answers 202 with the background run
+    (kind `datacenters.assessment`) that runs the Tier classification, the availability model and the
+    energy estimate; poll `GET /api/v1/runs/{id}` until it has succeeded: its `result` holds the stored
+    assessment's `reference` (read it at `/api/v1/datacenters/assessments/{reference}`).
     `years` is capped per request (SILKBRIDGE_DATACENTER_MAX_YEARS, 200,000 by default), and each user
     has an hourly budget of assessments and simulated years: past it, 429 with `Retry-After`."""
     design = services.UploadedText(name=payload.file_name, content=payload.design.encode("utf-8"))
-    return _create(request, design, None, payload.years, payload.seed)
+    return _start(request, design, None, payload.years, payload.seed)
 
 
 @router.post(
     "/datacenters/assessments/upload",
-    response={201: AssessmentDetailOut, **CREATE_ERRORS},
+    response={202: RunOut, **CREATE_ERRORS},
     auth=AUTH_REQUIRED,
-    summary="Assess an uploaded design file (with an optional EPW weather file)",
+    summary="Assess an uploaded design file (with an optional EPW weather file) in a worker",
 )
 def assessment_upload(
     request: HttpRequest,
@@ -79,7 +83,7 @@ def assessment_upload(
         weather_upload = services.UploadedText.read(
             weather, limit=settings.DATACENTER_EPW_MAX_BYTES, default_name="weather.epw"
         )
-    return _create(request, design_upload, weather_upload, years, seed)
+    return _start(request, design_upload, weather_upload, years, seed)
 
 
 @router.post(

@@ -8,12 +8,16 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from silkbridge.core.budgets import Budget, usage_charge, usage_refund
+from silkbridge.core.budgets import Budget, Charge, usage_charge, usage_refund
 from silkbridge.core.inputs import first_unstorable, safe_file_name, unstorable_problem
-from silkbridge.datacenters.engine.assess import AssessmentError, assess_document
+from silkbridge.core.models import Run
+from silkbridge.core.runs import Progress, RunFailure, run_enqueue
+from silkbridge.datacenters.engine.assess import AssessmentError, assess_document, document_check
 from silkbridge.datacenters.models import Assessment
+from silkbridge.datacenters.report import describe_issues
 
 MIN_YEARS = 1_000
 MAX_YEARS = 1_000_000  # what the engine accepts at all; requests are capped lower by a setting (max_years)
@@ -80,10 +84,9 @@ def _years_check(years: int) -> None:
         raise DesignRejected([_issue("years", "years_out_of_range", message, **bounds)])
 
 
-def assessment_evaluate(
-    *, design: UploadedText, weather: UploadedText | None = None, years: int, seed: int
-) -> dict[str, Any]:
-    """Run every engine over an uploaded design without storing anything (the API's dry run)."""
+def _texts_check(*, design: UploadedText, weather: UploadedText | None, years: int) -> tuple[str, str | None]:
+    """The design and weather as text, refused (DesignRejected, naming the field) when the years are out
+    of range, a file is too large or not UTF-8, or holds a character the database cannot store."""
     _years_check(years)
     design_text = _decode(design, field="design", limit=settings.DATACENTER_DESIGN_MAX_BYTES)
     weather_text = (
@@ -93,6 +96,14 @@ def assessment_evaluate(
         problem = unstorable_problem(text)
         if problem is not None:
             raise DesignRejected([_issue(field, "unstorable_character", problem)])
+    return design_text, weather_text
+
+
+def assessment_evaluate(
+    *, design: UploadedText, weather: UploadedText | None = None, years: int, seed: int
+) -> dict[str, Any]:
+    """Run every engine over an uploaded design without storing anything (the API's dry run)."""
+    design_text, weather_text = _texts_check(design=design, weather=weather, years=years)
     try:
         result = assess_document(design_text, file_name=design.name, weather_text=weather_text, years=years, seed=seed)
     except AssessmentError as error:
@@ -107,13 +118,20 @@ def assessment_evaluate(
 def assessment_create(
     *, actor: Any, design: UploadedText, weather: UploadedText | None = None, years: int, seed: int
 ) -> Assessment:
-    """Assess a design and store it with its verdict; an invalid design stores nothing.
+    """Assess a design and store it with its verdict, here and now (a worker's task and the tests call
+    this; requests call `assessment_start`); an invalid design stores nothing.
 
     The run is charged to the actor's hourly budget first (BudgetExceeded when spent) and refunded
     when the design is refused; the engines run outside any transaction, the verdict is stored in one.
     """
     _years_check(years)
     charge = usage_charge(user=actor, budget=monte_carlo_budget(), units=years)
+    return _assess_and_store(actor=actor, design=design, weather=weather, years=years, seed=seed, charge=charge)
+
+
+def _assess_and_store(
+    *, actor: Any, design: UploadedText, weather: UploadedText | None, years: int, seed: int, charge: Charge
+) -> Assessment:
     try:
         result = assessment_evaluate(design=design, weather=weather, years=years, seed=seed)
     except DesignRejected as error:
@@ -121,6 +139,80 @@ def assessment_create(
             usage_refund(charge=charge)
         raise
     return _assessment_store(actor=actor, design=design, weather=weather, years=years, seed=seed, result=result)
+
+
+ASSESSMENT_RUN_KIND = "datacenters.assessment"
+
+
+def assessment_start(
+    *, actor: Any, design: UploadedText, weather: UploadedText | None = None, years: int, seed: int
+) -> Run:
+    """Check an upload and queue its assessment for a worker; the background run to follow.
+
+    What can be checked without the engines is checked here, so that a bad upload is refused at once
+    (DesignRejected, naming the field) and nothing is stored or queued: the years, the files' size and
+    encoding, the design document itself (its syntax and every rule the parser checks) and the weather file. The run is
+    charged to the actor's hourly budget now (BudgetExceeded when spent); the task gives the charge back
+    if the engine refuses the design before simulating."""
+    from silkbridge.datacenters.tasks import assessment_task
+
+    design_text, weather_text = _texts_check(design=design, weather=weather, years=years)
+    try:
+        document_check(design_text, file_name=design.name, weather_text=weather_text)
+    except AssessmentError as error:
+        raise DesignRejected(error.issues) from error
+    charge = usage_charge(user=actor, budget=monte_carlo_budget(), units=years)
+    upload = {
+        "design_name": design.name,
+        "design_text": design_text,
+        "weather_name": None if weather is None else weather.name,
+        "weather_text": weather_text,
+        "years": years,
+        "seed": seed,
+        "charge": [charge.window_id, charge.units],
+    }
+    with transaction.atomic():
+        return run_enqueue(kind=ASSESSMENT_RUN_KIND, created_by=actor, task=assessment_task, kwargs=upload)
+
+
+def assessment_run_execute(
+    *,
+    actor: Any,
+    design_name: str,
+    design_text: str,
+    weather_name: str | None,
+    weather_text: str | None,
+    years: int,
+    seed: int,
+    charge: list[int],
+    progress: Progress,
+) -> dict[str, Any]:
+    """Do a queued assessment (in a worker): the result holds the stored assessment's reference and
+    page; a design the engine refuses ends the run failed, with every problem described."""
+    progress(0.05, _("Simulating %(years)s years of operation") % {"years": f"{years:,}"})
+    design = UploadedText(name=design_name, content=design_text.encode("utf-8"))
+    weather = None if weather_name is None else UploadedText(name=weather_name, content=(weather_text or "").encode())
+    try:
+        assessment = _assess_and_store(
+            actor=actor,
+            design=design,
+            weather=weather,
+            years=years,
+            seed=seed,
+            charge=Charge(window_id=charge[0], units=charge[1]),
+        )
+    except DesignRejected as error:
+        raise RunFailure(_rejection_text(error)) from error
+    return {
+        "reference": assessment.reference,
+        "tier": assessment.tier,
+        "url": reverse("datacenters:assessment_detail", kwargs={"reference": assessment.reference}),
+    }
+
+
+def _rejection_text(error: DesignRejected) -> str:
+    lines = [f"{issue['path'] or 'design'}: {issue['message']}" for issue in describe_issues(error.issues)]
+    return "\n".join([_("The design is not valid."), *lines])
 
 
 @transaction.atomic

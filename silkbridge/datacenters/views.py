@@ -40,7 +40,7 @@ def assessment_list_view(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            assessment = services.assessment_create(
+            run = services.assessment_start(
                 actor=request.user,
                 design=form.design_upload(),
                 weather=form.weather_upload(),
@@ -53,8 +53,8 @@ def assessment_list_view(request: HttpRequest) -> HttpResponse:
         except BudgetExceeded as error:
             form.add_error(None, error.message)
             status = 429
-        else:
-            return redirect("datacenters:assessment_detail", reference=assessment.reference)
+        else:  # the engines run in a worker; the run's page shows the progress, then links to the report
+            return redirect("core:run_detail", run_id=run.pk)
     page = Paginator(selectors.assessment_list(viewer=request.user), 20).get_page(request.GET.get("page"))
     examples = [f"tier{tier}.yaml" for tier in range(1, 5)]
     context = {"form": form, "issues": issues, "page": page, "examples": examples}

@@ -152,9 +152,9 @@ class ScheduleRunAdmin(admin.ModelAdmin):
     """Read-only: runs are records of what the scheduler did."""
 
     list_display = ("event", "started_at", "status", "placed", "objective", "upper_bound", "idle_gaps", "seconds")
-    list_filter = ("status", "event")
+    list_filter = ("run__status", "event")
     search_fields = ("event__title", "event__slug")
-    list_select_related = ("event",)
+    list_select_related = ("event", "run")
     readonly_fields = [field.name for field in ScheduleRun._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -18,6 +18,8 @@ from ninja.pagination import paginate
 
 from silkbridge.accounts.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED
 from silkbridge.core.api_support import ErrorOut, PagePagination, auth_user
+from silkbridge.core.runs import runs_reap
+from silkbridge.core.schemas import RunOut
 from silkbridge.directory import selectors as directory_selectors
 from silkbridge.directory.models import Organisation
 from silkbridge.events import selectors, services
@@ -48,7 +50,6 @@ from silkbridge.events.schemas import (
     RequestIn,
     RequestOut,
     ScheduleIn,
-    ScheduleRunOut,
     SlotFilters,
     SlotGridIn,
     SlotOut,
@@ -489,17 +490,22 @@ def meeting_rate(request: HttpRequest, slug: str, meeting_id: int, payload: Rati
 
 @router.post(
     "/events/{slug}/schedule",
-    response={201: ScheduleRunOut, **ERRORS, 429: ErrorOut},
+    response={202: RunOut, **ERRORS, 429: ErrorOut},
     auth=AUTH_REQUIRED,
-    summary="Run the scheduler over the accepted requests (staff)",
+    summary="Start the scheduler over the accepted requests in a worker (staff)",
 )
 def schedule_run(request: HttpRequest, slug: str, payload: ScheduleIn) -> Status:
-    """Meetings already placed stay where they are. Answers when the run has finished (at most
-    `time_limit` seconds of search). The time limit is capped (120 s by default, 422 above it) and each
-    user has an hourly budget of runs and seconds: past it, 429 with `Retry-After`."""
+    """Answers at once with 202 and the background run (kind `events.schedule`); poll
+    `GET /api/v1/runs/{id}` until it has succeeded: its `result` holds the plan's summary (`placed`,
+    `unscheduled`, `objective`, `upper_bound`, ...), and the event's dashboard the whole last run.
+    Meetings already placed stay where they are. One run per event at a time (422 while one is queued or
+    running). The time limit is capped (120 s by default, 422 above it) and each user has an hourly
+    budget of runs and seconds: past it, 429 with `Retry-After`."""
     event = _staff_event(request, slug)
-    run = services.schedule_run(actor=auth_user(request), event=event, time_limit=payload.time_limit, seed=payload.seed)
-    return Status(201, run)
+    schedule_run = services.schedule_run_start(
+        actor=auth_user(request), event=event, time_limit=payload.time_limit, seed=payload.seed
+    )
+    return Status(202, schedule_run.run)
 
 
 @router.get(
@@ -538,5 +544,5 @@ def meeting_mark(request: HttpRequest, slug: str, meeting_id: int, payload: Meet
 )
 def dashboard(request: HttpRequest, slug: str) -> dict[str, Any]:
     event = _staff_event(request, slug)
-    services.schedule_runs_expire(event=event)  # a run whose process died shows as failed, not running
+    runs_reap()  # a run whose worker died shows as failed, not running
     return selectors.dashboard(event=event)

@@ -80,5 +80,6 @@ def demo_event_ensure(*, staff: Any) -> tuple[Event, bool]:
                 answered_at=now,
                 message="Demo request: we would like to discuss a pilot.",
             )
-    services.schedule_run(actor=staff, event=event, time_limit=10, seed=0)
+    # Queued like any other run: a worker (or, embedded, the immediate backend) books the meetings.
+    services.schedule_run_start(actor=staff, event=event, time_limit=10, seed=0)
     return event, True

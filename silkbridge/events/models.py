@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 import zoneinfo
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,6 +19,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from silkbridge.core.models import RunStatus
+from silkbridge.core.runs import run_error_display
 from silkbridge.events.choices import (
     DayPart,
     DeclineReason,
@@ -307,21 +310,26 @@ class MeetingRating(models.Model):
         return self.outcome == MeetingOutcome.COOPERATION_POSSIBLE
 
 
-ACTIVE_RUN_STATUSES = (ScheduleRunStatus.QUEUED, ScheduleRunStatus.RUNNING)
+# How the background run's state reads as a scheduler run's (the API's ScheduleRunStatus).
+_RUN_STATUS_AS_SCHEDULE_STATUS = {
+    RunStatus.QUEUED: ScheduleRunStatus.QUEUED,
+    RunStatus.RUNNING: ScheduleRunStatus.RUNNING,
+    RunStatus.SUCCEEDED: ScheduleRunStatus.FINISHED,
+    RunStatus.FAILED: ScheduleRunStatus.FAILED,
+}
 
 
 class ScheduleRun(models.Model):
     """One run of the scheduler over an event: what it placed, its bound and why requests stayed out.
 
-    At most one run per event is queued or running at a time, held by the database: a second start
-    while one is active fails on the constraint instead of leaving a run that never ends.
+    Its state (queued, running, finished or failed), who started it, when, and any error live on its
+    background run (`run`, a core.Run), the one truth the worker, the reaper and the run page share.
+    At most one run per event is queued or running at a time, held by the database through the run's
+    exclusive key (`schedule_run_key`): a second start fails on the constraint and leaves no row.
     """
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="schedule_runs")
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    started_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    status = models.CharField(max_length=10, choices=ScheduleRunStatus, default=ScheduleRunStatus.RUNNING)
+    run = models.OneToOneField("core.Run", on_delete=models.PROTECT, related_name="schedule_run")
     seed = models.IntegerField(default=0)
     time_limit = models.FloatField(default=30.0)
     placed = models.PositiveIntegerField(default=0)
@@ -330,20 +338,39 @@ class ScheduleRun(models.Model):
     idle_gaps = models.PositiveIntegerField(null=True, blank=True)
     seconds = models.FloatField(null=True, blank=True)
     unscheduled = models.JSONField(default=list, blank=True)
-    error = models.TextField(blank=True)
 
     class Meta:
         verbose_name = _("scheduler run")
         verbose_name_plural = _("scheduler runs")
-        ordering = ("-started_at", "-pk")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["event"],
-                condition=Q(status__in=ACTIVE_RUN_STATUSES),
-                name="events_schedulerun_one_active_per_event",
-                violation_error_message=_("The scheduler is already running for this event; wait for it to finish."),
-            ),
-        ]
+        ordering = ("-pk",)
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.started_at:%Y-%m-%d %H:%M} {self.status}"
+
+    @property
+    def status(self) -> str:
+        return _RUN_STATUS_AS_SCHEDULE_STATUS[RunStatus(self.run.status)]
+
+    def get_status_display(self) -> str:
+        return str(ScheduleRunStatus(self.status).label)
+
+    @property
+    def started_at(self) -> datetime:
+        return self.run.created_at
+
+    @property
+    def finished_at(self) -> datetime | None:
+        return self.run.finished_at
+
+    @property
+    def started_by(self) -> Any:
+        return self.run.created_by
+
+    @property
+    def error(self) -> str:
+        return run_error_display(self.run)
+
+
+def schedule_run_key(event: Event) -> str:
+    """The exclusive key of an event's scheduler runs: one queued or running at a time."""
+    return f"events.schedule:{event.pk}"

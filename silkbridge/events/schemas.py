@@ -432,6 +432,7 @@ class UnscheduledOut(Schema):
 
 class ScheduleRunOut(Schema):
     id: int
+    run: int = Field(..., description="Its background run: GET /api/v1/runs/{run}.")
     status: ScheduleRunStatus
     started_at: datetime
     finished_at: datetime | None
@@ -444,6 +445,10 @@ class ScheduleRunOut(Schema):
     idle_gaps: int | None
     seconds: float | None
     unscheduled: list[UnscheduledOut]
+
+    @staticmethod
+    def resolve_run(obj: Any) -> int:
+        return int(obj.run_id)
 
     @staticmethod
     def resolve_gap(obj: Any) -> float | None:

@@ -165,7 +165,7 @@ def dashboard(*, event: Event) -> dict[str, Any]:
         for request in requests
         if request.status == RequestStatus.ACCEPTED and request.pk not in scheduled_requests
     ]
-    last_run = event.schedule_runs.first()
+    last_run = event.schedule_runs.select_related("run").first()
     reasons = {entry.get("request"): entry.get("reason") for entry in (last_run.unscheduled if last_run else [])}
     slot_rows = []
     per_slot = Counter(meeting.slot_id for meeting in meetings)

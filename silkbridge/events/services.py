@@ -18,10 +18,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from silkbridge.core.budgets import Budget, usage_charge, usage_refund
+from silkbridge.core.runs import Progress, RunAlreadyActive, RunFailure, run_enqueue
 from silkbridge.directory.selectors import is_member
 from silkbridge.events import notifications, selectors
 from silkbridge.events.choices import (
@@ -34,11 +37,9 @@ from silkbridge.events.choices import (
     RequestMode,
     RequestPolicy,
     RequestStatus,
-    ScheduleRunStatus,
     SchedulingMode,
 )
 from silkbridge.events.models import (
-    ACTIVE_RUN_STATUSES,
     Booking,
     Event,
     Meeting,
@@ -48,6 +49,7 @@ from silkbridge.events.models import (
     Preference,
     ScheduleRun,
     Slot,
+    schedule_run_key,
 )
 
 WORKING_HOURS = (time(9, 0), time(18, 0))
@@ -636,97 +638,83 @@ def _time_limit_check(time_limit: float) -> None:
         raise ValidationError({"time_limit": message})
 
 
-# A run whose process died (a worker killed, a server restarted) would stay "running" and block the
-# event's scheduler for ever; one older than its time limit plus this margin is marked failed.
-STALE_RUN_MARGIN = timedelta(minutes=2)
-
-
-def schedule_runs_expire(*, event: Event) -> int:
-    """Mark the event's queued or running runs that outlived their time limit as failed; the count."""
-    now = timezone.now()
-    stale = [
-        run.pk
-        for run in ScheduleRun.objects.filter(event=event, status__in=ACTIVE_RUN_STATUSES)
-        if run.started_at + timedelta(seconds=run.time_limit) + STALE_RUN_MARGIN < now
-    ]
-    if not stale:
-        return 0
-    return ScheduleRun.objects.filter(pk__in=stale, status__in=ACTIVE_RUN_STATUSES).update(
-        status=ScheduleRunStatus.FAILED,
-        finished_at=now,
-        error=_("The run stopped without finishing (its process ended); start it again."),
-    )
-
-
 def schedule_run_start(*, actor: Any, event: Event, time_limit: float = 30.0, seed: int = 0) -> ScheduleRun:
-    """Queue a scheduler run, unless one is already queued or running for the event.
+    """Queue a scheduler run for a worker, unless one is already queued or running for the event.
 
-    The database holds "one active run per event" (a partial unique constraint), so two starts at once
-    end with exactly one run; the other gets a ValidationError and leaves no row behind.
+    The database holds "one active run per event" (the background run's exclusive key), so two starts
+    at once end with exactly one run; the other gets a ValidationError and leaves no row behind. The
+    run is charged to the actor's hourly budget here, and the charge is given back when refused.
     """
+    from silkbridge.events.tasks import schedule_run_task
+
     _require_staff(actor)
     _time_limit_check(time_limit)
-    schedule_runs_expire(event=event)
-    # Charged before the run is queued; a start refused because a run is active gives it back.
     charge = usage_charge(user=actor, budget=scheduler_budget(), units=math.ceil(time_limit))
     try:
         with transaction.atomic():
-            return ScheduleRun.objects.create(
-                event=event, started_by=actor, seed=seed, time_limit=time_limit, status=ScheduleRunStatus.QUEUED
+            run = run_enqueue(
+                kind=SCHEDULE_RUN_KIND, created_by=actor, task=schedule_run_task, exclusive_key=schedule_run_key(event)
             )
-    except IntegrityError as error:
+            return ScheduleRun.objects.create(event=event, run=run, seed=seed, time_limit=time_limit)
+    except RunAlreadyActive as error:
         usage_refund(charge=charge)
         raise ValidationError(
             {"event": _("The scheduler is already running for this event; wait for it to finish.")}
         ) from error
 
 
-def _run_fail(run: ScheduleRun, message: str) -> None:
-    run.status, run.error, run.finished_at = ScheduleRunStatus.FAILED, message, timezone.now()
-    run.save(update_fields=["status", "error", "finished_at"])
+SCHEDULE_RUN_KIND = "events.schedule"
+# What the run page says while the solver is in each of its phases (the engine names them).
+SCHEDULER_PHASES = {
+    "greedy": gettext_lazy("Placing the accepted requests"),
+    "relaxation": gettext_lazy("Computing how good a plan can be"),
+    "exact": gettext_lazy("Searching for a better plan"),
+    "gaps": gettext_lazy("Closing idle gaps between meetings"),
+}
 
 
-def schedule_run_execute(*, run: ScheduleRun) -> ScheduleRun:
-    """Run a queued run: meetings already placed stay where they are, accepted requests are added.
-
-    Whatever happens, the run ends finished or failed; it is never left running.
-    """
+def schedule_run_execute(*, schedule_run: ScheduleRun, progress: Progress) -> dict[str, Any]:
+    """Do a claimed scheduler run (in a worker): meetings already placed stay where they are, accepted
+    requests are added. Returns the plan's summary for the run's result; an event the scheduler cannot
+    read ends the run failed with the reasons (RunFailure)."""
     from silkbridge.events.engine.instance import InstanceError
     from silkbridge.events.engine.scheduler import schedule_json
 
-    claimed = ScheduleRun.objects.filter(pk=run.pk, status=ScheduleRunStatus.QUEUED).update(
-        status=ScheduleRunStatus.RUNNING
-    )
-    if not claimed:
-        raise ValidationError({"run": _("This scheduler run has already been started.")})
-    run.refresh_from_db()
-    event = run.event
+    event = schedule_run.event
+
+    def solver_progress(fraction: float, phase: str) -> None:
+        progress(fraction, str(SCHEDULER_PHASES.get(phase, "")))
+
     try:
-        plan = schedule_json(schedule_instance(event), time_limit=run.time_limit, seed=run.seed)
-        with transaction.atomic():
-            placed, refused = _plan_apply(event, plan)
-            run.status = ScheduleRunStatus.FINISHED
-            run.finished_at = timezone.now()
-            run.placed = placed
-            run.objective = plan.get("objective")
-            run.upper_bound = plan.get("upper_bound")
-            run.idle_gaps = plan.get("idle_gaps")
-            run.seconds = plan.get("seconds")
-            run.unscheduled = [*plan.get("unscheduled", []), *refused]
-            run.save()
+        plan = schedule_json(
+            schedule_instance(event),
+            time_limit=schedule_run.time_limit,
+            seed=schedule_run.seed,
+            on_progress=solver_progress,
+        )
     except InstanceError as error:
-        _run_fail(run, "; ".join(error.messages))
-        raise ValidationError(error.messages) from error
-    except BaseException as error:
-        _run_fail(run, _("The run failed: %(error)s") % {"error": error})
-        raise
-    return run
-
-
-def schedule_run(*, actor: Any, event: Event, time_limit: float = 30.0, seed: int = 0) -> ScheduleRun:
-    """Start a scheduler run and run it to the end (pages and the API wait for it)."""
-    run = schedule_run_start(actor=actor, event=event, time_limit=time_limit, seed=seed)
-    return schedule_run_execute(run=run)
+        raise RunFailure("; ".join(error.messages)) from error
+    progress(0.99, _("Booking the meetings"))
+    with transaction.atomic():
+        placed, refused = _plan_apply(event, plan)
+        schedule_run.placed = placed
+        schedule_run.objective = plan.get("objective")
+        schedule_run.upper_bound = plan.get("upper_bound")
+        schedule_run.idle_gaps = plan.get("idle_gaps")
+        schedule_run.seconds = plan.get("seconds")
+        schedule_run.unscheduled = [*plan.get("unscheduled", []), *refused]
+        schedule_run.save(update_fields=["placed", "objective", "upper_bound", "idle_gaps", "seconds", "unscheduled"])
+    return {
+        "schedule_run": schedule_run.pk,
+        "event": event.slug,
+        "placed": placed,
+        "unscheduled": len(schedule_run.unscheduled),
+        "objective": schedule_run.objective,
+        "upper_bound": schedule_run.upper_bound,
+        "idle_gaps": schedule_run.idle_gaps,
+        "seconds": schedule_run.seconds,
+        "url": reverse("events:manage", kwargs={"slug": event.slug}) + "#scheduler",
+    }
 
 
 def _plan_apply(event: Event, plan: dict[str, Any]) -> tuple[int, list[dict[str, str]]]:

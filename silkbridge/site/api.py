@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from silkbridge.accounts.api import router as accounts_router
 from silkbridge.accounts.api_auth import AUTH_REQUIRED
+from silkbridge.core.api import router as core_router
 from silkbridge.core.api_support import document_common_errors, install_error_handlers
 from silkbridge.datacenters.api import router as datacenters_router
 from silkbridge.directory.api import router as directory_router
@@ -44,3 +45,4 @@ api.add_router("/", events_router)
 api.add_router("/", marketplace_router)
 api.add_router("/", matching_router)
 api.add_router("/", money_router, auth=AUTH_REQUIRED)
+api.add_router("/", core_router, auth=AUTH_REQUIRED)

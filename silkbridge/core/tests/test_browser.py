@@ -162,6 +162,8 @@ def test_assess_a_data_center_design_and_read_the_report_in_urdu(platform):
             page.get_by_label("Design file").set_input_files(str(example))
             page.get_by_label("Simulated years").fill("5000")
             page.get_by_role("button", name="Assess the design").click()
+            # The assessment is a background run: its page links to the report when it has finished.
+            page.get_by_role("link", name="See the result").click()
             expect(page.locator("#verdict-title")).to_have_text("Meets Tier IV")
             page.screenshot(path=str(ARTIFACTS / "datacenter-en.png"), full_page=True)
             page.get_by_role("button", name="اردو").click()
@@ -268,7 +270,8 @@ def test_run_an_event_end_to_end_across_two_time_zones(platform):
             page.goto(base_url + "/events/ai-day/manage/")
             page.once("dialog", lambda dialog: dialog.accept())  # "Run the scheduler now?"
             page.get_by_role("button", name="Run the scheduler").click()
-            expect(page.locator(".messages")).to_contain_text("The scheduler placed 1 meetings")
+            page.get_by_role("link", name="See the result").click()  # from the run's progress page
+            expect(page.locator('[data-figure="placed"]')).to_have_text("1")
 
             _sign_in(page, base_url, shanghai["email"], "browser-test-9")
             page.goto(base_url + "/events/ai-day/agenda/")
@@ -435,3 +438,83 @@ def test_pages_and_the_api_docs_work_under_the_content_security_policy(platform)
         finally:
             browser.close()
     assert violations == []
+
+
+def test_a_scheduler_run_is_followed_on_its_progress_page_until_it_links_to_the_result(platform):
+    """With the database task backend, starting the scheduler only queues it: the organiser lands on
+    the run's page while nothing has run yet (queued, bar at 0). A worker started only then does the
+    run; the page, polling on its own, changes to the finished run and links to the schedule.
+    At phone width, in Urdu as well."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from silkbridge.events.demo import DEMO_SLUG
+
+    _, password, env = platform
+    queued_env = {**env, "SILKBRIDGE_TASK_BACKEND": "database"}
+    command = [sys.executable, "-m", "silkbridge"]
+    port = _free_port()
+    server = subprocess.Popen(
+        [*command, "runserver", f"127.0.0.1:{port}", "--noreload"],
+        env=queued_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    worker = None
+    queued_url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(queued_url + "/", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("the platform did not start")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            page.set_default_timeout(TIMEOUT_MS)
+            expect.set_options(timeout=TIMEOUT_MS)
+            try:
+                _sign_in(page, queued_url, "staff@silkbridge.example", password)
+                page.goto(f"{queued_url}/events/{DEMO_SLUG}/manage/")
+                page.get_by_label("Time limit (seconds)").fill("3")
+                page.once("dialog", lambda dialog: dialog.accept())
+                page.get_by_role("button", name="Run the scheduler").click()
+                expect(page).to_have_url(re.compile(r"/runs/\d+/$"))
+                expect(page.locator(".run-status")).to_have_text("Queued")
+                expect(page.locator("progress.run-progress")).to_have_attribute("value", "0")
+                expect(page.get_by_role("link", name="See the result")).to_have_count(0)
+                bar = page.locator("progress.run-progress").bounding_box()
+                assert bar is not None
+                assert bar["x"] > 0  # the whole bar fits a phone's width
+                assert bar["x"] + bar["width"] <= 390
+                page.screenshot(path=str(ARTIFACTS / "run-queued-phone.png"), full_page=True)
+
+                # Only now does a worker start; the open page notices by itself.
+                worker = subprocess.Popen(
+                    [*command, "db_worker", "--batch", "--no-startup-delay", "--no-reload"],
+                    env=queued_env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+                result = page.get_by_role("link", name="See the result")
+                expect(result).to_be_visible(timeout=90_000)
+                expect(page.locator(".run-status")).to_have_text("Succeeded")
+                expect(page.locator("progress.run-progress")).to_have_attribute("value", "100")
+                page.get_by_role("button", name="اردو").click()
+                expect(page.locator("html")).to_have_attribute("dir", "rtl")
+                expect(page.locator(".run-status")).to_have_text("کامیاب")
+                page.screenshot(path=str(ARTIFACTS / "run-finished-ur-phone.png"), full_page=True)
+                page.get_by_role("link", name="نتیجہ دیکھیں").click()
+                expect(page).to_have_url(re.compile(rf"/events/{DEMO_SLUG}/manage/#scheduler$"))
+                page.get_by_role("button", name="English").click()
+            finally:
+                browser.close()
+        assert worker.wait(timeout=60) == 0
+    finally:
+        if worker is not None and worker.poll() is None:
+            worker.terminate()
+            worker.wait(timeout=10)
+        server.terminate()
+        server.wait(timeout=10)

@@ -105,6 +105,14 @@ def assess_design(design: Design, *, years: int, seed: int, weather: Any = None)
     }
 
 
+def document_check(text: str, *, file_name: str = "", weather_text: str | None = None) -> None:
+    """Refuse, as assess_document would, a design or weather file with errors, without simulating."""
+    parsed = design_load(text, filename=file_name)
+    if parsed.errors or parsed.design is None:
+        raise AssessmentError([_issue_dict(issue) for issue in parsed.errors])
+    _weather(weather_text)
+
+
 def assess_document(
     text: str, *, file_name: str = "", weather_text: str | None = None, years: int, seed: int
 ) -> dict[str, Any]:

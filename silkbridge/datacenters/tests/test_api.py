@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 
 from silkbridge.accounts.services import api_token_create
 from silkbridge.accounts.tests.factories import UserFactory
+from silkbridge.core.tests import run_tasks
 from silkbridge.datacenters.models import Assessment
 
 pytestmark = pytest.mark.django_db
@@ -23,37 +25,68 @@ def _bearer(user=None):
 
 
 def _post(client, body, headers):
-    return client.post(URL, json.dumps(body), content_type="application/json", **headers)
+    """POST, then let the task framework run what the request queued (a worker does, in production)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(URL, json.dumps(body), content_type="application/json", **headers)
 
 
-def test_a_design_posted_as_json_is_assessed_and_stored(client):
+def _assessed(client, response, headers):
+    """The assessment made by the background run that a 202 answer started."""
+    assert response.status_code == 202, response.content
+    run = client.get(f"/api/v1/runs/{response.json()['id']}", **headers).json()
+    assert (run["kind"], run["status"], run["error"]) == ("datacenters.assessment", "succeeded", "")
+    return client.get(f"{URL}/{run['result']['reference']}", **headers).json()
+
+
+def test_a_design_posted_as_json_answers_at_once_and_a_task_assesses_and_stores_it(client):
     headers = _bearer()
     design = (EXAMPLES / "tier4.yaml").read_text(encoding="utf-8")
-    response = _post(client, {"design": design, "file_name": "tier4.yaml", "years": 2000, "seed": 3}, headers)
-    assert response.status_code == 201, response.content
-    body = response.json()
+    with run_tasks.tasks_recorded() as tasks, TestCase.captureOnCommitCallbacks() as after_commit:
+        response = client.post(
+            URL,
+            json.dumps({"design": design, "file_name": "tier4.yaml", "years": 2000, "seed": 3}),
+            content_type="application/json",
+            **headers,
+        )
+    assert response.status_code == 202, response.content
+    run = response.json()
+    assert (run["kind"], run["status"], run["result"]) == ("datacenters.assessment", "queued", None)
+    assert Assessment.objects.count() == 0  # the request ran no engine and stored nothing
+    assert tasks["enqueued"] == []
+    with run_tasks.tasks_recorded() as tasks:
+        for callback in after_commit:  # committed: the task is queued, and runs
+            callback()
+    assert tasks == {"enqueued": ["assessment_task"], "finished": ["assessment_task:SUCCESSFUL"]}
+    run = client.get(f"/api/v1/runs/{run['id']}", **headers).json()
+    assessment = Assessment.objects.get()
+    assert run["status"] == "succeeded"
+    assert run["result"] == {
+        "reference": assessment.reference,
+        "tier": 4,
+        "url": f"/datacenters/{assessment.reference}/",
+    }
+    body = client.get(f"{URL}/{assessment.reference}", **headers).json()
     assert body["tier"] == 4
     assert body["result"]["tier"] == 4
     assert set(body["result"]["availability"]) >= {"analytical", "simulated", "interval", "downtime_minutes_per_year"}
     assert body["pue"] == body["result"]["pue"]
-    fetched = client.get(f"{URL}/{body['reference']}", **headers)
-    assert fetched.status_code == 200
-    assert fetched.json()["result"] == body["result"]
+    assert body["years"] == 2000
 
 
 def test_the_same_seed_gives_the_same_figures(client):
     headers = _bearer()
     design = (EXAMPLES / "tier2.yaml").read_text(encoding="utf-8")
-    first = _post(client, {"design": design, "years": 2000, "seed": 11}, headers).json()
-    second = _post(client, {"design": design, "years": 2000, "seed": 11}, headers).json()
+    first = _assessed(client, _post(client, {"design": design, "years": 2000, "seed": 11}, headers), headers)
+    second = _assessed(client, _post(client, {"design": design, "years": 2000, "seed": 11}, headers), headers)
     assert first["result"]["availability"] == second["result"]["availability"]
 
 
 def test_an_uploaded_file_is_assessed(client):
     upload = SimpleUploadedFile("tier1.yaml", (EXAMPLES / "tier1.yaml").read_bytes())
-    response = client.post(f"{URL}/upload", {"design": upload, "years": 1000}, **_bearer())
-    assert response.status_code == 201, response.content
-    assert response.json()["tier"] == 1
+    headers = _bearer()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(f"{URL}/upload", {"design": upload, "years": 1000}, **headers)
+    assert _assessed(client, response, headers)["tier"] == 1
 
 
 def test_an_invalid_design_answers_422_naming_every_place_and_stores_nothing(client):
@@ -110,7 +143,10 @@ def test_validate_reports_errors_and_warnings_without_storing(client):
 def test_assessments_are_confidential_in_the_api(client):
     owner = UserFactory()
     design = (EXAMPLES / "tier1.yaml").read_text(encoding="utf-8")
-    reference = _post(client, {"design": design, "years": 1000}, _bearer(owner)).json()["reference"]
+    owner_headers = _bearer(owner)
+    reference = _assessed(client, _post(client, {"design": design, "years": 1000}, owner_headers), owner_headers)[
+        "reference"
+    ]
     stranger = _bearer()
     assert client.get(f"{URL}/{reference}", **stranger).status_code == 404
     assert client.get(URL, **stranger).json()["count"] == 0

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 from pypdf import PdfReader
 
 from silkbridge.accounts.tests.factories import StaffFactory, UserFactory
+from silkbridge.core.models import Run
 from silkbridge.datacenters.models import Assessment
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +26,9 @@ def _upload(client, name="tier3.yaml", content=None, **fields):
     if content is None:
         content = (EXAMPLES / name).read_bytes()
     data["design"] = SimpleUploadedFile(name, content, content_type="application/yaml")
-    return client.post(reverse("datacenters:assessment_list"), data)
+    # The page queues the assessment; the task framework runs it once the request's transaction commits.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("datacenters:assessment_list"), data)
 
 
 @pytest.fixture
@@ -34,14 +38,20 @@ def evaluator(client):
     return user
 
 
-def test_uploading_an_example_shows_the_verdict_first(client, evaluator):
+def test_uploading_an_example_goes_to_the_progress_page_then_shows_the_verdict_first(client, evaluator):
     response = _upload(client, "tier3.yaml")
     assessment = Assessment.objects.get()
+    run = Run.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("datacenters:assessment_detail", args=[assessment.reference])
+    assert response["Location"] == reverse("core:run_detail", args=[run.pk])
+    assert (run.kind, run.status) == ("datacenters.assessment", "succeeded")
+    assert run.result == {"reference": assessment.reference, "tier": 3, "url": f"/datacenters/{assessment.reference}/"}
     assert assessment.tier == 3
     assert assessment.created_by == evaluator
-    html = client.get(response["Location"]).content.decode()
+    progress_page = client.get(response["Location"]).content.decode()
+    report_url = reverse("datacenters:assessment_detail", args=[assessment.reference])
+    assert f'<a class="button" href="{report_url}">See the result</a>' in progress_page
+    html = client.get(report_url).content.decode()
     verdict = html.index("Meets Tier III")
     assert verdict < html.index("Criteria") < html.index("Availability") < html.index("Energy")
     assert "Concurrent" in html

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,15 +111,34 @@ class Plan:
         }
 
 
-def schedule_json(data: Any, *, time_limit: float = 30.0, seed: int = 0) -> dict[str, Any]:
+# What `on_progress` is told at the start of each phase: (fraction of the time limit spent, phase).
+PHASES = ("greedy", "relaxation", "exact", "gaps")
+ProgressCallback = Callable[[float, str], None]
+
+
+def schedule_json(
+    data: Any, *, time_limit: float = 30.0, seed: int = 0, on_progress: ProgressCallback | None = None
+) -> dict[str, Any]:
     """Validate plain data and schedule it; raises ``InstanceError`` listing every problem of the input."""
-    return schedule(instance_from_dict(data), time_limit=time_limit, seed=seed).to_dict()
+    return schedule(instance_from_dict(data), time_limit=time_limit, seed=seed, on_progress=on_progress).to_dict()
 
 
-def schedule(instance: Instance, *, time_limit: float = 30.0, seed: int = 0) -> Plan:
-    """Best plan found within ``time_limit`` seconds; the same seed gives the same plan."""
+def schedule(
+    instance: Instance, *, time_limit: float = 30.0, seed: int = 0, on_progress: ProgressCallback | None = None
+) -> Plan:
+    """Best plan found within ``time_limit`` seconds; the same seed gives the same plan.
+
+    ``on_progress(fraction, phase)`` is called as each phase (one of PHASES) starts, with the share of
+    the time limit spent so far; it must not raise."""
     started = time.monotonic()
     deadline = started + max(0.0, time_limit)
+
+    def report(phase: str) -> None:
+        if on_progress is not None:
+            spent = (time.monotonic() - started) / time_limit if time_limit > 0 else 0.0
+            on_progress(min(0.99, spent), phase)
+
+    report("greedy")
     problem = problem_from_instance(instance)
     candidates = problem.free_requests()
     residual = {r: problem.residual_domain(r) for r in candidates}
@@ -131,6 +151,7 @@ def schedule(instance: Instance, *, time_limit: float = 30.0, seed: int = 0) -> 
     bound = combinatorial_bound(problem, live, residual)
     model_requests = live
     if assignment.weight < bound - EPSILON and _remaining(deadline) > 0.5:
+        report("relaxation")
         relaxation = solve_relaxation(problem, live, residual, seconds=_remaining(deadline) * 0.3)
         if relaxation is not None:
             bound = min(bound, relaxation.bound)
@@ -148,6 +169,7 @@ def schedule(instance: Instance, *, time_limit: float = 30.0, seed: int = 0) -> 
     if status != "optimal" and _is_small(model_requests, residual) and _can_build(model_requests, residual, deadline):
         from silkbridge.events.engine import cpsat  # imported lazily: OR-Tools takes a while to load
 
+        report("exact")
         built = cpsat.build_model(problem, model_requests, residual)
         result = cpsat.solve(
             built,
@@ -167,6 +189,7 @@ def schedule(instance: Instance, *, time_limit: float = 30.0, seed: int = 0) -> 
             if assignment.weight >= bound - EPSILON:
                 status = "optimal"
 
+    report("gaps")
     reduce_gaps(assignment, _fraction_of(deadline, 0.3 if _is_small(live, residual) else 0.9))
     gaps_lower_bound = None
     # Late requests added to a solved event (fixed meetings, greedy proven optimal by the bound): the

@@ -11,6 +11,7 @@ from openapi_spec_validator import validate
 
 from silkbridge.accounts.services import api_token_create
 from silkbridge.accounts.tests.factories import MembershipFactory, StaffFactory, UserFactory
+from silkbridge.core.tests import run_tasks
 from silkbridge.directory.tests.factories import OrganisationFactory
 from silkbridge.events import services
 from silkbridge.events.models import Event, Meeting, MeetingRequest, Participant, Slot
@@ -226,7 +227,7 @@ def test_full_flow_from_event_creation_to_agenda_in_each_zone(client, staff):
 
 
 @pytest.mark.skipif(not HAS_SCHEDULER, reason="the scheduler engine is not written yet")
-def test_staff_runs_the_scheduler_and_sees_the_meetings(client, staff, event, pair):
+def test_staff_runs_the_scheduler_and_sees_the_meetings(client, staff, event, pair, django_capture_on_commit_callbacks):
     _, cn_user, _, _, meeting_request = pair
     assert (
         _post(client, f"/events/expo/requests/{meeting_request.pk}/answer", {"accept": True}, cn_user).status_code
@@ -234,14 +235,31 @@ def test_staff_runs_the_scheduler_and_sees_the_meetings(client, staff, event, pa
     )
     assert not Meeting.objects.exists()
 
-    response = _post(client, "/events/expo/schedule", {"time_limit": 5, "seed": 1}, staff)
-    assert response.status_code == 201, response.content
-    run = response.json()
-    assert run["status"] == "finished"
-    assert run["placed"] == 1
-    assert run["objective"] == 1.0
-    assert run["gap"] == 0.0
-    assert run["unscheduled"] == []
+    with run_tasks.tasks_recorded() as tasks:
+        with django_capture_on_commit_callbacks() as after_commit:
+            response = _post(client, "/events/expo/schedule", {"time_limit": 5, "seed": 1}, staff)
+        # The request answers at once: the run is queued, nothing was scheduled in it.
+        assert response.status_code == 202, response.content
+        run = response.json()
+        assert (run["kind"], run["status"], run["progress"], run["result"]) == ("events.schedule", "queued", 0.0, None)
+        assert run["page_url"] == f"/runs/{run['id']}/"
+        assert not Meeting.objects.exists()
+        assert tasks == {"enqueued": [], "finished": []}
+        for callback in after_commit:  # the transaction commits: the task is queued, and the worker runs it
+            callback()
+    assert tasks == {"enqueued": ["schedule_run_task"], "finished": ["schedule_run_task:SUCCESSFUL"]}
+    run = _get(client, f"/runs/{run['id']}", staff).json()
+    assert (run["status"], run["progress"], run["error"]) == ("succeeded", 1.0, "")
+    assert {key: run["result"][key] for key in ("placed", "unscheduled", "objective", "upper_bound")} == {
+        "placed": 1,
+        "unscheduled": 0,
+        "objective": 1.0,
+        "upper_bound": 1.0,
+    }
+    assert run["result"]["url"] == "/events/expo/manage/#scheduler"
+    last_run = _get(client, "/events/expo/dashboard", staff).json()["last_run"]
+    assert (last_run["status"], last_run["placed"], last_run["gap"], last_run["run"]) == ("finished", 1, 0.0, run["id"])
+    assert last_run["unscheduled"] == []
 
     meetings = _get(client, "/events/expo/meetings", staff).json()
     assert meetings["count"] == 1

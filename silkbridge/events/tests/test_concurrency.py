@@ -23,6 +23,8 @@ from silkbridge.directory.tests.factories import OrganisationFactory
 from silkbridge.events import services
 from silkbridge.events.choices import RequestStatus, ScheduleRunStatus
 from silkbridge.events.models import Booking, Meeting, MeetingRequest, Participant, ScheduleRun
+from silkbridge.events.tasks import schedule_run_task
+from silkbridge.events.tests.scheduling import schedule_run_now
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
@@ -184,7 +186,8 @@ def test_a_rejection_racing_an_accept_leaves_the_rejected_participant_without_me
     assert Booking.objects.filter(slot__event=event).count() == 0
 
 
-def test_two_scheduler_starts_at_once_make_exactly_one_run_and_leave_none_running():
+def test_two_scheduler_starts_at_once_make_exactly_one_run_and_leave_none_running(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # queued for a worker
     event = _event(None, 0)
     first, second = _participant(event, "CN"), _participant(event, "PK")
     _accepted(event, first, second)
@@ -199,10 +202,11 @@ def test_two_scheduler_starts_at_once_make_exactly_one_run_and_leave_none_runnin
     assert sorted(outcomes) == sorted([WON, "The scheduler is already running for this event; wait for it to finish."])
     assert ScheduleRun.objects.filter(event=event).count() == 1
     (run,) = started
-    services.schedule_run_execute(run=run)
-    run.refresh_from_db()
+    schedule_run_task.call(run.run_id)  # what the worker does with the queued task
+    run = ScheduleRun.objects.select_related("run").get(pk=run.pk)
     assert run.status == ScheduleRunStatus.FINISHED
     assert run.placed == 1
-    assert not ScheduleRun.objects.filter(event=event, status__in=["queued", "running"]).exists()
-    again = services.schedule_run(actor=staff, event=event, time_limit=5)  # the event is free to run again
+    assert not ScheduleRun.objects.filter(event=event, run__status__in=["queued", "running"]).exists()
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    again = schedule_run_now(actor=staff, event=event, time_limit=5)  # the event is free to run again
     assert again.status == ScheduleRunStatus.FINISHED

@@ -1,6 +1,7 @@
 """The demo event that `silkbridge load_demo` creates: alive on first run, created once."""
 
 import pytest
+from django.test import TestCase
 
 from silkbridge.accounts.tests.factories import StaffFactory
 from silkbridge.events.demo import demo_event_ensure
@@ -11,7 +12,8 @@ pytestmark = pytest.mark.django_db
 
 def test_the_demo_event_has_scheduled_meetings_and_is_created_once():
     staff = StaffFactory()
-    event, created = demo_event_ensure(staff=staff)
+    with TestCase.captureOnCommitCallbacks(execute=True):  # its scheduler run is a task, done after the commit
+        event, created = demo_event_ensure(staff=staff)
     assert created
     assert "(demo)" in event.title
     meetings = Meeting.objects.filter(event=event)

@@ -9,14 +9,17 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
 from silkbridge.accounts.services import api_token_create
 from silkbridge.accounts.tests.factories import StaffFactory
+from silkbridge.core.models import Run
 from silkbridge.events import services
 from silkbridge.events.models import Booking, Meeting, MeetingRequest, ScheduleRun
 from silkbridge.events.tests.factories import EventFactory, in_days, register
+from silkbridge.events.tests.scheduling import schedule_run_now
 
 pytestmark = pytest.mark.django_db
 
@@ -113,7 +116,7 @@ def test_the_scheduler_gets_the_limit_and_keeps_to_it():
     instance = services.schedule_instance(event)
     limits = {entry["id"]: entry["max_meetings"] for entry in instance["participants"]}
     assert limits[f"p{popular.pk}"] == 1
-    run = services.schedule_run(actor=StaffFactory(), event=event, time_limit=5)
+    run = schedule_run_now(actor=StaffFactory(), event=event, time_limit=5)
 
     assert run.placed == 1
     assert sorted(entry["reason"] for entry in run.unscheduled) == ["limit", "limit"]
@@ -205,27 +208,37 @@ def test_a_second_run_while_one_is_running_is_refused_and_leaves_no_row(client):
     assert list(ScheduleRun.objects.filter(event=event)) == [running]
 
 
-def test_a_run_whose_process_died_is_marked_failed_and_the_next_run_starts(client):
+def _worker_died(schedule_run):
+    """Its worker claimed the run, then was killed: the heartbeat stopped a minute ago."""
+    a_minute_ago = timezone.now() - timedelta(minutes=1)
+    Run.objects.filter(pk=schedule_run.run_id).update(
+        status="running", started_at=a_minute_ago, heartbeat_at=a_minute_ago
+    )
+
+
+def test_a_run_whose_worker_died_is_marked_failed_and_the_next_run_succeeds(client):
     event = EventFactory(slot_days=[in_days(14)])
     staff = StaffFactory()
     dead = services.schedule_run_start(actor=staff, event=event, time_limit=30)
-    ScheduleRun.objects.filter(pk=dead.pk).update(status="running", started_at=timezone.now() - timedelta(minutes=5))
+    _worker_died(dead)
 
-    response = _post(client, f"/events/{event.slug}/schedule", {"time_limit": 5, "seed": 0}, staff)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = _post(client, f"/events/{event.slug}/schedule", {"time_limit": 5, "seed": 0}, staff)
 
-    assert response.status_code == 201
-    assert response.json()["status"] == "finished"
-    dead.refresh_from_db()
+    assert response.status_code == 202
+    assert _get(client, f"/runs/{response.json()['id']}", staff).json()["status"] == "succeeded"
+    dead = ScheduleRun.objects.select_related("run").get(pk=dead.pk)
     assert dead.status == "failed"
-    assert dead.error == "The run stopped without finishing (its process ended); start it again."
+    assert dead.error == "The worker stopped before the run finished; start it again."
     assert dead.finished_at is not None
+    assert _get(client, f"/runs/{dead.run_id}", staff).json()["error"] == dead.error
 
 
 def test_the_dashboard_shows_a_dead_run_as_failed(client):
     event = EventFactory(slot_days=[in_days(14)])
     staff = StaffFactory()
     dead = services.schedule_run_start(actor=staff, event=event, time_limit=30)
-    ScheduleRun.objects.filter(pk=dead.pk).update(started_at=timezone.now() - timedelta(minutes=5))
+    _worker_died(dead)
     fresh_event = EventFactory(slot_days=[in_days(14)])
     fresh = services.schedule_run_start(actor=staff, event=fresh_event, time_limit=30)
 

@@ -6,6 +6,7 @@ from silkbridge.accounts.tests.factories import StaffFactory
 from silkbridge.events import services
 from silkbridge.events.models import Meeting
 from silkbridge.events.tests.factories import EventFactory, in_days, register
+from silkbridge.events.tests.scheduling import schedule_run_now
 
 pytestmark = pytest.mark.django_db
 
@@ -29,13 +30,13 @@ def test_must_meet_weighs_three_and_placed_meetings_go_to_the_engine_as_fixed():
     assert weights == {f"r{first.pk}": 3.0, f"r{second.pk}": 1.0}
     assert instance["fixed"] == []
 
-    run = services.schedule_run(actor=StaffFactory(), event=event, time_limit=5, seed=0)
+    run = schedule_run_now(actor=StaffFactory(), event=event, time_limit=5, seed=0)
     assert run.placed == 2
     placed = {meeting.request_id: meeting.slot_id for meeting in Meeting.objects.filter(event=event)}
     fixed = services.schedule_instance(event)["fixed"]
     assert sorted(entry["request"] for entry in fixed) == sorted(f"r{pk}" for pk in placed)
 
-    again = services.schedule_run(actor=StaffFactory(), event=event, time_limit=5, seed=1)
+    again = schedule_run_now(actor=StaffFactory(), event=event, time_limit=5, seed=1)
     assert again.placed == 0
     assert {m.request_id: m.slot_id for m in Meeting.objects.filter(event=event)} == placed
 

@@ -441,17 +441,30 @@ def test_the_staff_pages_render_in_each_language(client, staff, small_event, cod
     importlib.util.find_spec("silkbridge.events.engine.scheduler") is None,
     reason="the scheduler engine is not there yet",
 )
-def test_running_the_scheduler_places_accepted_requests_and_shows_the_run(client, staff, small_event):
+def test_running_the_scheduler_places_accepted_requests_and_shows_the_run(
+    client, staff, small_event, django_capture_on_commit_callbacks
+):
     event, other = small_event["event"], small_event["other"]
     waiting = other.requests_sent.get()
     services.request_answer(actor=waiting.recipient.representatives.get(), meeting_request=waiting, accept=True)
-    response = client.post(
-        reverse("events:schedule_run", kwargs={"slug": event.slug}), {"time_limit": "2", "seed": "1"}
-    )
-    assert response.status_code == 302
+    meetings_before = Meeting.objects.filter(event=event).count()
+    with django_capture_on_commit_callbacks() as after_commit:
+        response = client.post(
+            reverse("events:schedule_run", kwargs={"slug": event.slug}), {"time_limit": "2", "seed": "1"}
+        )
+    # The page answers at once and sends the organiser to the run's progress page; nothing ran yet.
     run = ScheduleRun.objects.get(event=event)
+    assert response.status_code == 302
+    assert response["Location"] == f"/runs/{run.run_id}/"
+    assert (run.status, Meeting.objects.filter(event=event).count()) == ("queued", meetings_before)
+    assert "Scheduler run" in client.get(response["Location"]).content.decode()
+    for callback in after_commit:  # committed: the task framework runs the task (a worker, in production)
+        callback()
+    run = ScheduleRun.objects.select_related("run").get(event=event)
     assert run.status == "finished"
     assert Meeting.objects.filter(event=event).count() == 1 + run.placed
+    progress_page = client.get(f"/runs/{run.run_id}/").content.decode()
+    assert f'<a class="button" href="{manage_url(event)}#scheduler">See the result</a>' in progress_page
     html = client.get(manage_url(event)).content.decode()
     assert f'data-figure="placed">{run.placed}<' in html
     assert Participant.objects.filter(event=event).count() == 3

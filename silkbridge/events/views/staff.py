@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from silkbridge.core.budgets import BudgetExceeded
 from silkbridge.core.exports import table_response
+from silkbridge.core.runs import runs_reap
 from silkbridge.events import selectors, services
 from silkbridge.events.choices import MeetingStatus, ParticipantStatus, RequestStatus
 from silkbridge.events.forms_staff import EventForm, MeetingFilterForm, ScheduleRunForm, SlotGridForm
@@ -154,7 +155,7 @@ def _manage_render(
     run_form: ScheduleRunForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    services.schedule_runs_expire(event=event)  # a run whose process died shows as failed, not running
+    runs_reap()  # a run whose worker died shows as failed, not running
     figures = selectors.dashboard(event=event)
     pending = Paginator(selectors.registration_list(event=event, status=ParticipantStatus.PENDING), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -281,19 +282,15 @@ def schedule_run_view(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return _manage_render(request, event, run_form=form, status=422)
     try:
-        run = services.schedule_run(
+        schedule_run = services.schedule_run_start(
             actor=request.user, event=event, time_limit=form.cleaned_data["time_limit"], seed=form.cleaned_data["seed"]
         )
     except ValidationError as error:
         _messages_from(request, error)
     except BudgetExceeded as error:
         messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("The scheduler placed %(placed)d meetings; %(left)d accepted requests are still unscheduled.")
-            % {"placed": run.placed, "left": len(run.unscheduled)},
-        )
+    else:  # the solver runs in a worker; its page shows the progress and then links back here
+        return redirect("core:run_detail", run_id=schedule_run.run_id)
     return redirect(reverse("events:manage", kwargs={"slug": event.slug}) + "#scheduler")
 
 
