@@ -38,5 +38,6 @@ def demo_opportunities_ensure(*, staff: Any, path: Path = DATA) -> dict[str, int
             opportunity.is_demo = True
             opportunity.save()
             created += 1
-    result = matching.rebuild()
+    with matching.in_worker():  # load_demo is a command, a worker's kind of process
+        result = matching.rebuild()
     return {"created": created, **result}

