@@ -5,6 +5,7 @@ from typing import Any
 from ninja import NinjaAPI
 
 from silkbridge.accounts.api import router as accounts_router
+from silkbridge.core.api import router as core_router
 from silkbridge.core.api_support import document_common_errors, install_error_handlers
 from silkbridge.datacenters.api import router as datacenters_router
 from silkbridge.directory.api import router as directory_router
@@ -41,3 +42,4 @@ api.add_router("/", datacenters_router)
 api.add_router("/", events_router)
 api.add_router("/", marketplace_router)
 api.add_router("/", matching_router)
+api.add_router("/", core_router)

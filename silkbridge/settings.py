@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "ninja",
     "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -217,14 +218,24 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Silkbridge <no-reply@silkbridge.example>")
 SITE_URL = os.environ.get("SILKBRIDGE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# Background work through Django's task framework (the django-tasks backport on Django 5.2). The
-# embedded default runs each task in-process right after the transaction that queued it commits;
-# production points SILKBRIDGE_TASK_BACKEND at a worker-backed backend without code changes.
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("SILKBRIDGE_TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
-    }
+# Background work through Django's task framework (the django-tasks backport on Django 5.2).
+# SILKBRIDGE_TASK_BACKEND: "immediate" (the default, and the tests) runs each task in-process once the
+# transaction that queued it commits; "database" queues it in the database for `silkbridge db_worker`
+# processes (`make run` starts one; production runs several, on any host that reaches the database).
+_TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
 }
+TASK_BACKEND = os.environ.get("SILKBRIDGE_TASK_BACKEND", "immediate").strip() or "immediate"
+if TASK_BACKEND not in _TASK_BACKENDS and "." not in TASK_BACKEND:  # or a backend's dotted path
+    raise ImproperlyConfigured("SILKBRIDGE_TASK_BACKEND must be 'immediate', 'database' or a backend's path.")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS.get(TASK_BACKEND, TASK_BACKEND)}}
+# A running background run writes a heartbeat every RUN_HEARTBEAT_SECONDS; one silent for
+# RUN_STALE_SECONDS is marked failed (its worker died), and one queued for RUN_QUEUED_TIMEOUT_SECONDS
+# without a worker taking it is given up.
+RUN_HEARTBEAT_SECONDS = float(os.environ.get("SILKBRIDGE_RUN_HEARTBEAT_SECONDS", "2"))
+RUN_STALE_SECONDS = float(os.environ.get("SILKBRIDGE_RUN_STALE_SECONDS", "30"))
+RUN_QUEUED_TIMEOUT_SECONDS = float(os.environ.get("SILKBRIDGE_RUN_QUEUED_TIMEOUT_SECONDS", "3600"))
 # How many matches each live profile keeps (the pages show them; the digest reports the new ones).
 MATCHES_PER_PROFILE = int(os.environ.get("SILKBRIDGE_MATCHES_PER_PROFILE", "20"))
 MATCHES_MIN_SCORE = float(os.environ.get("SILKBRIDGE_MATCHES_MIN_SCORE", "0.15"))

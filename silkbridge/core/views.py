@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from silkbridge.accounts.services import user_preferences_update
+from silkbridge.core import runs, selectors
+from silkbridge.core.models import Run
 from silkbridge.directory.choices import Visibility
 from silkbridge.directory.models import Concept, Organisation
 from silkbridge.directory.selectors import organisation_list, sector_tree
@@ -55,6 +59,24 @@ def language_switch(request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             user_preferences_update(user=request.user, language=language)
     return response
+
+
+@login_required
+def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+    """A background run's progress; the page polls the run resource (site.js) and reloads once it changes
+    state, so the user can leave and come back, and ends on a link to the result or the error."""
+    try:
+        run = selectors.run_get(viewer=request.user, run_id=run_id)
+    except Run.DoesNotExist as error:
+        raise Http404(_("No such run.")) from error
+    context = {
+        "run": run,
+        "kind_label": runs.run_kind_label(run.kind),
+        "error": runs.run_error_display(run),
+        "result_url": runs.run_result_url(run),
+        "percent": round(run.progress * 100),
+    }
+    return render(request, "core/run_detail.html", context)
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

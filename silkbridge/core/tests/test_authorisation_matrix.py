@@ -147,6 +147,7 @@ INTEREST_PARTIES = only(frozenset({MEMBER_A, MEMBER_B, MEMBER_AB, STAFF}))
 PARTICIPANTS = only(frozenset({MEMBER_A, MEMBER_B}), refused=403)  # the not-registered page is a 403
 PARTICIPANTS_API = only(frozenset({MEMBER_A, MEMBER_B}), refused=404)  # "you are not registered"
 ASSESSMENT_READERS = only(frozenset({MEMBER_A, REVIEWER, STAFF}))
+RUN_READERS = only(frozenset({MEMBER_A, STAFF}))  # the one who started a background run, and staff
 ASSESSMENT_DELETERS = each(404, anonymous="login", member_a="ok", staff="ok", reviewer=403)  # reviewers read only
 
 
@@ -204,12 +205,14 @@ INTEREST = lambda world, obj: {"pk": world.interest.pk}  # noqa: E731
 EVENT = lambda world, obj: {"slug": world.events[obj or "published"].slug}  # noqa: E731
 ASSESSMENT = lambda world, obj: {"reference": world.assessment.reference}  # noqa: E731
 ORGANISATION = lambda world, obj: {"key": world.organisations[obj or "a"].key}  # noqa: E731
+RUN = lambda world, obj: {"run_id": world.run.pk}  # noqa: E731
 SEARCH = {"q": WORD}
 
 PAGES: dict[str, Row] = {
     # site
     "core:home": Row(public),
     "core:language_switch": Row(public, method="POST", body={"language": "en"}),
+    "core:run_detail": Row(RUN_READERS, RUN),
     "api:openapi-json": Row(public, channel="json"),
     "api:openapi-view": Row(public),
     "api:api-root": Row(everyone_gets(404), why="the API's root is no document; /api/v1/docs is"),
@@ -499,6 +502,8 @@ API: dict[str, Row] = {
         STAFF_ONLY, body={"currency": "PKR", "units_per_usd": "280", "valid_from": "2030-01-01"}
     ),
     "GET /api/v1/currency-rates/history": Row(signed_in),
+    # background runs
+    "GET /api/v1/runs/{run_id}": Row(RUN_READERS, RUN),
 }
 # The admin is Django's: one rule for all of its pages.
 ADMIN_RULE = STAFF_ONLY_TO_LOGIN
@@ -640,6 +645,14 @@ def _assessment(world: Any) -> Any:
     return assessment_create(actor=world.users[MEMBER_A], design=design, years=MIN_YEARS, seed=1)
 
 
+def _run_of_member_a(world: Any) -> Any:
+    from silkbridge.core.models import Run
+
+    return Run.objects.create(
+        kind="events.schedule", created_by=world.users[MEMBER_A], status="succeeded", progress=1.0, result={}
+    )
+
+
 def _build() -> Any:
     from silkbridge.directory.models import Concept
     from silkbridge.zones.models import Zone
@@ -673,6 +686,7 @@ def _build() -> Any:
     world.matches = _matches(world)
     _events(world)
     world.assessment = _assessment(world)
+    world.run = _run_of_member_a(world)
     world.tokens, world.token_ids = {}, {}
     for principal, user in world.users.items():
         token, secret = api_token_create(user=user, name="matrix")

@@ -1,0 +1,258 @@
+"""Background runs: the row a user watches while a worker does long work (plumbing for every app).
+
+A request creates a `Run` and queues a task (`run_enqueue`); the task calls `run_execute(run_id, fn)`,
+which claims the row, keeps its heartbeat fresh from a thread while `fn(progress)` works, and stores the
+result or an error fit for the user. A run whose worker died stops beating and is marked failed by
+`runs_reap`, which the worker and every reader call, so no run stays "running" for ever.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
+
+from silkbridge.core.models import ACTIVE_RUN_STATUSES, Run, RunStatus
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[float, str], None]
+
+# Errors written by the plumbing itself are stored as these English texts and translated when read
+# (`run_error_display`), since the reader's language is not known when a run is reaped.
+WORKER_STOPPED = gettext_noop("The worker stopped before the run finished; start it again.")
+NEVER_STARTED = gettext_noop("No worker picked up the run in time; start it again.")
+SERVER_ERROR = gettext_noop("The run failed because of an error on the server; the error has been logged.")
+NOT_QUEUED = gettext_noop("The run could not be queued; start it again.")
+
+# What each kind of run is called on its page (the kinds of the shared plan; others read "Background run").
+RUN_KIND_LABELS = {
+    "events.schedule": gettext_lazy("Scheduler run"),
+    "datacenters.assessment": gettext_lazy("Data-center assessment"),
+    "directory.import": gettext_lazy("Import of organisations"),
+    "matching.rebuild": gettext_lazy("Rebuild of the matches"),
+    "matching.refresh": gettext_lazy("Refresh of the matches"),
+    "core.mail": gettext_lazy("E-mail"),
+}
+
+
+def run_kind_label(kind: str) -> str:
+    return str(RUN_KIND_LABELS.get(kind, gettext_lazy("Background run")))
+
+
+def run_result_url(run: Run) -> str:
+    """The page of what a succeeded run made (its result's "url"), if it is a path on this site."""
+    url = run.result.get("url") if isinstance(run.result, dict) else None
+    return url if isinstance(url, str) and url.startswith("/") and not url.startswith("//") else ""
+
+
+class RunAlreadyActive(Exception):
+    """A queued or running run already holds the exclusive key (e.g. the event's scheduler)."""
+
+
+class RunFailure(Exception):
+    """Raised by a run's work to end it as failed with `message`, which is shown to the user as it is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class EnqueueableTask(Protocol):
+    def enqueue(self, *args: Any, **kwargs: Any) -> Any: ...
+
+
+def heartbeat_seconds() -> float:
+    return float(getattr(settings, "RUN_HEARTBEAT_SECONDS", 2.0))
+
+
+def stale_after() -> timedelta:
+    """How long without a heartbeat before a running run counts as dead (several missed beats)."""
+    return timedelta(seconds=float(getattr(settings, "RUN_STALE_SECONDS", 30.0)))
+
+
+def queued_timeout() -> timedelta:
+    """How long a run may wait for a worker before it is given up (workers busy with long runs wait too)."""
+    return timedelta(seconds=float(getattr(settings, "RUN_QUEUED_TIMEOUT_SECONDS", 3600.0)))
+
+
+def run_enqueue(
+    *,
+    kind: str,
+    created_by: Any,
+    task: EnqueueableTask,
+    args: tuple[Any, ...] = (),
+    kwargs: dict[str, Any] | None = None,
+    exclusive_key: str = "",
+) -> Run:
+    """Create a queued run and queue `task(run.id, *args, **kwargs)` once the transaction commits.
+
+    With an `exclusive_key`, the database lets at most one run per key be queued or running:
+    a second start raises RunAlreadyActive and leaves no row behind.
+    """
+    runs_reap()  # a dead run must not hold the key
+    user = created_by if getattr(created_by, "pk", None) is not None else None
+    try:
+        with transaction.atomic():
+            run = Run.objects.create(
+                kind=kind,
+                created_by=user,
+                exclusive_key=exclusive_key,
+                language=translation.get_language() or settings.LANGUAGE_CODE,
+            )
+    except IntegrityError as error:
+        raise RunAlreadyActive(exclusive_key) from error
+    run_id, task_kwargs = run.pk, kwargs or {}
+
+    def enqueue() -> None:
+        try:
+            task.enqueue(run_id, *args, **task_kwargs)
+        except Exception:
+            logger.exception("Run %s (%s) could not be queued", run_id, kind)
+            _finish(run_id, status=RunStatus.FAILED, error=NOT_QUEUED, only_active=True)
+
+    transaction.on_commit(enqueue)
+    return run
+
+
+class _Heartbeat:
+    """Beats for a running run from its own thread: heartbeat_at, plus the latest progress if it changed.
+
+    The work only records its progress in memory (`report`), so a solver's callback thread can report
+    too, and the database sees at most one write per beat. Inside an outer transaction (a test, a
+    caller's atomic block) nobody else can see the run, so there is no thread.
+    """
+
+    def __init__(self, run_id: int) -> None:
+        self.run_id = run_id
+        self.lock = threading.Lock()
+        self.fraction: float | None = None
+        self.message = ""
+        self.stopped = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def report(self, fraction: float, message: str = "") -> None:
+        with self.lock:
+            self.fraction = min(1.0, max(0.0, float(fraction)))
+            self.message = str(message)[:200]
+
+    def start(self) -> None:
+        if connection.in_atomic_block:
+            return
+        self.thread = threading.Thread(target=self._beat, name=f"run-{self.run_id}-heartbeat", daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        if self.thread is not None:
+            self.thread.join()
+
+    def _beat(self) -> None:
+        try:
+            while not self.stopped.wait(heartbeat_seconds()):
+                self.flush()
+        finally:
+            connection.close()  # this thread's own connection
+
+    def flush(self) -> None:
+        with self.lock:
+            fraction, message = self.fraction, self.message
+        changes: dict[str, Any] = {"heartbeat_at": timezone.now()}
+        if fraction is not None:
+            changes.update(progress=fraction, message=message)
+        try:
+            Run.objects.filter(pk=self.run_id, status=RunStatus.RUNNING).update(**changes)
+        except Exception:  # a missed beat is not fatal; several in a row get the run reaped
+            logger.warning("Run %s: heartbeat not written", self.run_id, exc_info=True)
+            close_old_connections()
+
+
+def run_execute(run_id: int, fn: Callable[[Progress], Any]) -> Any:
+    """Claim a queued run and do its work: `fn(progress)` returns the JSON result, or raises.
+
+    Only one worker can claim a run (a conditional UPDATE from queued to running); a run already
+    claimed, finished or reaped is left alone and None is returned. A RunFailure's message is stored
+    as the run's error; any other exception is logged with its trace and the user sees a plain
+    sentence. The work runs in the language of the request that started it.
+    """
+    now = timezone.now()
+    claimed = Run.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+        status=RunStatus.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        logger.warning("Run %s is not queued (already claimed, finished or reaped); not run again", run_id)
+        return None
+    run = Run.objects.only("kind", "language").get(pk=run_id)
+    heartbeat = _Heartbeat(run_id)
+    with translation.override(run.language or settings.LANGUAGE_CODE):
+        heartbeat.start()
+        try:
+            result = _call(fn, heartbeat.report)
+        except RunFailure as failure:
+            heartbeat.stop()
+            _finish(run_id, status=RunStatus.FAILED, error=failure.message)
+            return None
+        except Exception:
+            heartbeat.stop()
+            logger.exception("Run %s (%s) failed", run_id, run.kind)
+            _finish(run_id, status=RunStatus.FAILED, error=SERVER_ERROR)
+            return None
+        except BaseException:  # the worker is being stopped (a second Ctrl-C, SIGTERM): say so, then stop
+            heartbeat.stop()
+            _finish(run_id, status=RunStatus.FAILED, error=WORKER_STOPPED)
+            raise
+        heartbeat.stop()
+        _finish(run_id, status=RunStatus.SUCCEEDED, result=result)
+    return result
+
+
+def _call(fn: Callable[[Progress], Any], progress: Progress) -> Any:
+    # Inside an outer transaction (tests, a caller's atomic block) a failed statement must not leave that
+    # transaction unusable: the work gets a savepoint. A worker runs in autocommit, so the work's own
+    # transactions commit as they go and its progress is visible to readers.
+    if connection.in_atomic_block:
+        with transaction.atomic():
+            return fn(progress)
+    return fn(progress)
+
+
+def _finish(run_id: int, *, status: str, result: Any = None, error: str = "", only_active: bool = False) -> None:
+    """Store how a run ended. The worker that claimed the run is the only one doing its work, so its
+    outcome is written even over a reaper's verdict (a run reaped during a long pause that then
+    finished did finish); `only_active` is for writers that must not overwrite an outcome."""
+    runs = Run.objects.filter(pk=run_id)
+    if only_active:
+        runs = runs.filter(status__in=ACTIVE_RUN_STATUSES)
+    changes: dict[str, Any] = {"status": status, "finished_at": timezone.now(), "error": error}
+    if status == RunStatus.SUCCEEDED:
+        changes.update(progress=1.0, result=result, message="")
+    runs.update(**changes)
+
+
+def runs_reap() -> int:
+    """Mark failed the runs whose worker is gone: running without a heartbeat for `stale_after()`, or
+    queued for longer than `queued_timeout()`. One conditional UPDATE each, so a run whose heartbeat
+    lands at the same moment is not reaped (PostgreSQL re-checks the condition on the locked row)."""
+    now = timezone.now()
+    dead = Run.objects.filter(status=RunStatus.RUNNING, heartbeat_at__lt=now - stale_after()).update(
+        status=RunStatus.FAILED, finished_at=now, error=WORKER_STOPPED
+    )
+    dead += Run.objects.filter(Q(status=RunStatus.QUEUED) & Q(created_at__lt=now - queued_timeout())).update(
+        status=RunStatus.FAILED, finished_at=now, error=NEVER_STARTED
+    )
+    if dead:
+        logger.warning("Marked %d background run(s) failed: their worker stopped", dead)
+    return dead
+
+
+def run_error_display(run: Run) -> str:
+    """The run's error in the reader's language where it is one of the plumbing's own messages."""
+    return gettext(run.error) if run.error else ""
