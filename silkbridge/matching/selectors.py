@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Count, Max, Q, QuerySet
 
 from silkbridge.core.countries import country_name
+from silkbridge.core.models import Run
 from silkbridge.directory.models import Concept, Sector
 from silkbridge.marketplace.models import Opportunity
 from silkbridge.marketplace.selectors import live_q, organisation_ids_of, shown_to_others_q
@@ -106,13 +107,21 @@ def _country(code: str, language: str) -> str:
     return country_name(code, language)
 
 
-def reasons_text(reasons: list[dict[str, Any]], language: str) -> list[str]:
-    """The stored reasons as sentences in the reader's language (en, zh or ur)."""
-    labels = glossary()
+def reasons_text(reasons: list[dict[str, Any]], language: str, *, labels: Glossary | None = None) -> list[str]:
+    """The stored reasons as sentences in the reader's language (en, zh or ur). A list of matches passes
+    `labels` (`glossary()`, read once) so that its length costs no queries."""
+    labels = labels or glossary()
     return [
         render(reason["code"], reason["params"], language, sector_name=labels.label, country_name=_country)
         for reason in reasons
     ]
+
+
+def match_runs_recent(*, viewer: Any, limit: int = 10) -> QuerySet[Run]:
+    """The latest background recomputations of matches (rebuilds and refreshes), for staff."""
+    if not getattr(viewer, "is_staff", False):
+        return Run.objects.none()
+    return Run.objects.filter(kind__in=("matching.rebuild", "matching.refresh")).order_by("-created_at", "-pk")[:limit]
 
 
 # --- the glossary, as the database holds it ------------------------------------------------------------

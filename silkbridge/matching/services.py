@@ -35,6 +35,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from silkbridge.core.models import Run
+from silkbridge.core.runs import Progress, run_enqueue
 from silkbridge.directory.choices import Visibility
 from silkbridge.marketplace.models import Opportunity
 from silkbridge.marketplace.selectors import live_q, offered_to_others_q
@@ -111,7 +113,7 @@ def currency_rate_set(
             rate.save()
     except IntegrityError as error:
         raise ValidationError({"valid_from": _("This currency already has a rate from that date.")}) from error
-    transaction.on_commit(lambda: rebuild_task_enqueue())
+    rebuild_start(actor=actor)  # queued with the rate: it starts once the rate is committed
     return rate
 
 
@@ -349,31 +351,37 @@ def refresh(opportunity_id: int, *, k: int | None = None) -> dict[str, int]:
         return {"profile": opportunity_id, "recomputed": recomputed + (1 if opportunity is not None else 0)}
 
 
-def rebuild(*, k: int | None = None) -> dict[str, int]:
+def rebuild(*, k: int | None = None, progress: Progress | None = None) -> dict[str, int]:
     """Every live profile's matches from scratch (after a rate or weight change, or on demand)."""
     k = k or settings.MATCHES_PER_PROFILE
     with _LOCK:
         reset_index()
         index = _synced_index()
         Match.objects.exclude(Q(opportunity__in=Opportunity.objects.filter(live_q()))).delete()
+        live = Opportunity.objects.filter(live_q())
+        total = live.count()
         count = 0
-        for opportunity in _with_relations(Opportunity.objects.filter(live_q()).order_by("pk")):
+        for opportunity in _with_relations(live.order_by("pk")):
+            if progress is not None and count % 50 == 0:
+                progress(count / max(1, total), _("%(done)d of %(total)d profiles") % {"done": count, "total": total})
             _store(index, opportunity, k=k)
             count += 1
         return {"profiles": count, "matches": Match.objects.count()}
 
 
-def refresh_after_commit(opportunity_id: int) -> None:
-    """Queue the refresh of one profile's matches as a background task once the change is committed."""
+def refresh_after_commit(opportunity_id: int, *, actor: Any = None) -> Run:
+    """Queue the refresh of one profile's matches as a background run (kind "matching.refresh"); the
+    worker starts it once the change is committed, and nothing is queued if it rolls back."""
     from silkbridge.matching.tasks import refresh_matches
 
-    transaction.on_commit(lambda: refresh_matches.enqueue(opportunity_id))
+    return run_enqueue(kind="matching.refresh", created_by=actor, task=refresh_matches, args=(opportunity_id,))
 
 
-def rebuild_task_enqueue() -> None:
+def rebuild_start(*, actor: Any = None) -> Run:
+    """Queue the recomputation of every match list as a background run (kind "matching.rebuild")."""
     from silkbridge.matching.tasks import rebuild_matches
 
-    rebuild_matches.enqueue()
+    return run_enqueue(kind="matching.rebuild", created_by=actor, task=rebuild_matches)
 
 
 # --- feedback -----------------------------------------------------------------------------------------

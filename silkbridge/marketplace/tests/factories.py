@@ -14,7 +14,7 @@ from silkbridge.directory.models import content_language
 from silkbridge.directory.tests.factories import OrganisationFactory
 from silkbridge.marketplace import services
 from silkbridge.marketplace.models import Opportunity
-from silkbridge.matching import tasks as matching_tasks
+from silkbridge.matching import services as matching
 
 XRAY_OFFER_ZH: dict[str, Any] = {
     "kind": "technology_offer",
@@ -70,6 +70,18 @@ def published(
     services.opportunity_submit(actor=user, opportunity=opportunity)
     services.opportunity_review(actor=StaffFactory(), opportunity=opportunity, decision="approve")
     if refresh:
-        matching_tasks.refresh_matches.call(opportunity.pk)  # what the worker runs
+        matches_refresh(opportunity.pk)
     opportunity.refresh_from_db()
     return opportunity
+
+
+def matches_refresh(opportunity_id: int) -> dict[str, int]:
+    """What the worker's "matching.refresh" run does, done here directly."""
+    with matching.in_worker():
+        return matching.refresh(opportunity_id)
+
+
+def matches_rebuild() -> dict[str, int]:
+    """What the worker's "matching.rebuild" run does, done here directly."""
+    with matching.in_worker():
+        return matching.rebuild()

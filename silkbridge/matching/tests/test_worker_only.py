@@ -7,6 +7,7 @@ import pytest
 from django_tasks import default_task_backend
 
 from silkbridge.accounts.tests.factories import PASSWORD, StaffFactory
+from silkbridge.core.models import Run
 from silkbridge.directory.models import Concept
 from silkbridge.marketplace.models import Opportunity
 from silkbridge.marketplace.tests.factories import XRAY_OFFER_ZH, XRAY_REQUEST_EN, draft, member, published
@@ -59,11 +60,19 @@ def test_approval_and_a_new_rate_queue_work_and_pages_and_api_read_stored_matche
     with django_capture_on_commit_callbacks(execute=True):
         rate = client.post("/matches/rates/", {"currency": "PKR", "units_per_usd": "280", "valid_from": "2026-01-01"})
     assert rate.status_code == 302
-    assert _queued_calls(queued) == [("refresh_matches", [offer.pk]), ("rebuild_matches", [])]
+    refresh_run = Run.objects.filter(kind="matching.refresh").latest("pk")  # the approval's
+    rebuild_run = Run.objects.get(kind="matching.rebuild", status="queued", created_by=staff)
+    assert _queued_calls(queued) == [
+        ("mail_send", []),  # the owner is told of the approval by a task too
+        ("refresh_matches", [refresh_run.pk, offer.pk]),
+        ("rebuild_matches", [rebuild_run.pk]),
+    ]
     assert services._STATE.index is None  # the request built nothing (a build would raise WorkerOnlyError)
     assert not request.matches.filter(other=offer).exists()  # nothing computed until a worker runs
 
-    tasks.refresh_matches.call(offer.pk)  # the worker
+    tasks.refresh_matches.call(refresh_run.pk, offer.pk)  # the worker
+    refresh_run.refresh_from_db()
+    assert refresh_run.status == "succeeded"
     services.reset_index()  # back in the web process
 
     page = client.get(f"/matches/profile/{request.pk}/")
@@ -91,3 +100,18 @@ def test_an_admin_edit_of_a_synonym_reaches_matching():
     with services.in_worker():
         index = services._synced_index()
     assert "tuberculosis_xray_screening" in index.features_of(str(request.pk)).concept_weights
+
+
+def test_a_new_rate_rebuilds_every_list_in_a_run_that_staff_see(client, django_capture_on_commit_callbacks):
+    published(**XRAY_REQUEST_EN)
+    published(country="CN", **XRAY_OFFER_ZH)
+    staff = StaffFactory()
+    client.login(email=staff.email, password=PASSWORD)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/matches/rates/", {"currency": "PKR", "units_per_usd": "280", "valid_from": "2026-01-01"})
+    run = Run.objects.get(kind="matching.rebuild")
+    assert (run.status, run.created_by, run.progress) == ("succeeded", staff, 1.0)
+    assert run.result == {"profiles": 2, "matches": 2, "url": "/matches/all/"}
+    rates_page = client.get("/matches/rates/").content.decode()
+    assert f'href="/runs/{run.pk}/"' in rates_page
+    assert f'href="/runs/{run.pk}/"' in client.get("/matches/all/").content.decode()
