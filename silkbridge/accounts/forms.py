@@ -6,11 +6,14 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from silkbridge.accounts.backends import RETRY_AT_ATTRIBUTE
 from silkbridge.accounts.throttle import login_wait_message
+from silkbridge.core.mail import mail_queue
 
 COMMON_TIME_ZONES = ["Asia/Karachi", "Asia/Shanghai", "Asia/Urumqi", "Asia/Dubai", "Europe/London", "UTC"]
 
@@ -87,3 +90,21 @@ class ApiTokenForm(forms.Form):
 
 class ResendVerificationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's password reset form, with the message handed to the mail task (retried by a worker)
+    instead of sent to the mail server inside the request."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        mail_queue(recipient=to_email, subject=subject, body=body)  # the reset writes nothing to wait for

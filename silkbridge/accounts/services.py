@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 from silkbridge.accounts.choices import PlatformRole
 from silkbridge.accounts.models import ApiToken, User
 from silkbridge.accounts.tokens import email_verification_token
+from silkbridge.core.mail import mail_queue
 
 TOKEN_PREFIX = "sb_"
 
@@ -135,11 +135,10 @@ def signup_existing_notice_send(*, user: User) -> None:
             "login_link": settings.SITE_URL + reverse("accounts:login"),
             "reset_link": settings.SITE_URL + reverse("accounts:password_reset"),
         }
-        send_mail(
+        mail_queue(
+            recipient=user.email,
             subject=_("Someone tried to sign up for Silkbridge with your address"),
-            message=render_to_string("accounts/email/signup_existing.txt", context),
-            from_email=None,
-            recipient_list=[user.email],
+            body=render_to_string("accounts/email/signup_existing.txt", context),
         )
 
 
@@ -153,11 +152,10 @@ def verification_email_send(*, user: User) -> None:
     """E-mail the verification link, written in the user's own language."""
     with translation.override(user.language or settings.LANGUAGE_CODE):
         context = {"user": user, "link": verification_link(user=user)}
-        send_mail(
+        mail_queue(
+            recipient=user.email,
             subject=_("Confirm your e-mail address for Silkbridge"),
-            message=render_to_string("accounts/email/verify_email.txt", context),
-            from_email=None,
-            recipient_list=[user.email],
+            body=render_to_string("accounts/email/verify_email.txt", context),
         )
 
 

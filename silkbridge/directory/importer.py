@@ -13,16 +13,23 @@ import codecs
 import csv
 import io
 import logging
+import uuid
 import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 from xml.etree import ElementTree
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, IntegrityError, transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from silkbridge.core.inputs import unstorable_problem
+from silkbridge.core.models import Run
+from silkbridge.core.runs import Progress, RunFailure, run_enqueue
 from silkbridge.directory.choices import ImportStatus
 from silkbridge.directory.models import ImportRun
 from silkbridge.directory.services import OrganisationRecord, organisation_key_for, organisation_upsert
@@ -33,6 +40,7 @@ MAX_ROWS = 20_000
 MAX_COLUMNS = 100
 MAX_UNPACKED_BYTES = 64 * 2**20  # an .xlsx of 20,000 rows of organisations unpacks to a few MB
 MAX_ZIP_MEMBERS = 1_000
+PROGRESS_EVERY = 200  # rows between two progress reports of a background import
 REQUIRED_COLUMNS = ("name_en", "kind", "country")
 COLUMN_ALIASES = {
     "name": "name_en",
@@ -89,6 +97,7 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     all_or_nothing: bool = False
+    import_run_id: int | None = None
 
     @property
     def status(self) -> str:
@@ -257,16 +266,26 @@ def _xlsx_rows(content: bytes) -> list[tuple[int, list[str]]]:
     return table.rows
 
 
-def read_table(*, file_name: str, content: bytes) -> list[tuple[int, list[str]]]:
-    """The file's non-blank rows, each with its number as a spreadsheet shows it, header first,
-    read by content (not only by its name), within the row, column and size limits."""
-    is_zip = content.startswith(b"PK\x03\x04")
+def upload_check(*, file_name: str, head: bytes) -> None:
+    """What can be told of a file from its name and first bytes, before it is stored or parsed: a
+    workbook is a zip, a CSV is text. The request checks this; the worker reads the rest."""
+    is_zip = head.startswith(b"PK\x03\x04")
     if file_name.lower().endswith(".xlsx") or is_zip:
         if not is_zip:
             raise ImportFileError(_("The file is named .xlsx but is not an Excel workbook."))
-        return _xlsx_rows(content)
+        return
     if not file_name.lower().endswith((".csv", ".txt", ".tsv")):
         raise ImportFileError(_("Upload a .csv or .xlsx file."))
+    if b"\x00" in head[:4096]:
+        raise ImportFileError(_("The file is binary, not a CSV text file."))
+
+
+def read_table(*, file_name: str, content: bytes) -> list[tuple[int, list[str]]]:
+    """The file's non-blank rows, each with its number as a spreadsheet shows it, header first,
+    read by content (not only by its name), within the row, column and size limits."""
+    upload_check(file_name=file_name, head=content[:4096])
+    if content.startswith(b"PK\x03\x04"):
+        return _xlsx_rows(content)
     return _csv_rows(content)
 
 
@@ -353,9 +372,13 @@ def _errors_from_validation(error: ValidationError, row_number: int) -> list[Row
     return [RowError(row_number, "row", " ".join(error.messages))]
 
 
-def _import_rows(rows: list[tuple[int, dict[str, str]]], result: ImportResult) -> None:
+def _import_rows(
+    rows: list[tuple[int, dict[str, str]]], result: ImportResult, progress: Progress | None = None
+) -> None:
     first_row_of_key: dict[str, int] = {}
-    for row_number, row in rows:
+    for done, (row_number, row) in enumerate(rows):
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done / max(1, len(rows)), _("%(done)d of %(total)d rows") % {"done": done, "total": len(rows)})
         record, errors = _record_from_row(row, row_number)
         if record is not None and record.key in first_row_of_key:
             errors = [
@@ -392,9 +415,16 @@ class _RollBack(Exception):
 
 
 def organisations_import(
-    *, file_name: str, content: bytes, all_or_nothing: bool = False, actor: Any = None
+    *,
+    file_name: str,
+    content: bytes,
+    all_or_nothing: bool = False,
+    actor: Any = None,
+    progress: Progress | None = None,
+    run_id: int | None = None,
 ) -> ImportResult:
-    """Import organisations from a CSV or .xlsx file and record the run with its per-row report."""
+    """Import organisations from a CSV or .xlsx file and record the run with its per-row report
+    (linked to the background run `run_id` that did it, if any)."""
     table = read_table(file_name=file_name, content=content)
     if not table or table[0][0] != 1:
         raise ImportFileError(_("The file is empty: it has no header row."))
@@ -407,14 +437,14 @@ def organisations_import(
     if all_or_nothing:
         try:
             with transaction.atomic():
-                _import_rows(rows, result)
+                _import_rows(rows, result, progress)
                 if result.errors:
                     raise _RollBack
         except _RollBack:
             result.created = result.updated = result.unchanged = 0
     else:
-        _import_rows(rows, result)
-    ImportRun.objects.create(
+        _import_rows(rows, result, progress)
+    import_run = ImportRun.objects.create(
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         file_name=file_name[:255],
         all_or_nothing=all_or_nothing,
@@ -424,5 +454,68 @@ def organisations_import(
         updated_count=result.updated,
         unchanged_count=result.unchanged,
         errors=[error.as_dict() for error in result.errors],
+        ignored_columns=result.ignored_columns,
+        run_id=run_id,
     )
+    result.import_run_id = import_run.pk
     return result
+
+
+# --- in the background ------------------------------------------------------------------------------
+
+
+def import_start(*, actor: Any, upload: UploadedFile, all_or_nothing: bool = False) -> Run:
+    """Check an uploaded file's size and format, store it, and queue its import for a worker; the run
+    to watch. Nothing is parsed in the request: a 20,000-row workbook takes a worker a while."""
+    if not getattr(actor, "is_staff", False):
+        raise PermissionDenied(_("Only staff may do this."))
+    file_name = (upload.name or "")[:255]
+    if (upload.size or 0) > settings.IMPORT_MAX_BYTES:
+        raise ImportFileError(_("The file is larger than %(size)d MB.") % {"size": settings.IMPORT_MAX_BYTES // 2**20})
+    upload.seek(0)
+    upload_check(file_name=file_name, head=upload.read(4096))
+    upload.seek(0)
+    stored_name = default_storage.save(f"imports/{uuid.uuid4().hex}.upload", upload)
+    from silkbridge.directory.tasks import organisations_import_task
+
+    return run_enqueue(
+        kind="directory.import",
+        created_by=actor,
+        task=organisations_import_task,
+        kwargs={
+            "stored_name": stored_name,
+            "file_name": file_name,
+            "all_or_nothing": all_or_nothing,
+            "actor_id": actor.pk,
+        },
+    )
+
+
+def stored_file_import(
+    *, run_id: int, stored_name: str, file_name: str, all_or_nothing: bool, actor_id: int | None, progress: Progress
+) -> dict[str, Any]:
+    """The worker's side of `import_start`: import the stored file in one transaction (a run that fails
+    or whose worker stops midway writes no organisation), then delete the file. The per-row report is
+    the ImportRun; the run's result points to it."""
+    from silkbridge.accounts.models import User
+
+    try:
+        with default_storage.open(stored_name, "rb") as handle:
+            content = handle.read()
+        with transaction.atomic():
+            result = organisations_import(
+                file_name=file_name,
+                content=content,
+                all_or_nothing=all_or_nothing,
+                actor=User.objects.filter(pk=actor_id).first() if actor_id is not None else None,
+                progress=progress,
+                run_id=run_id,
+            )
+    except ImportFileError as error:
+        raise RunFailure(str(error)) from error
+    finally:
+        default_storage.delete(stored_name)
+    return {
+        "import_run": result.import_run_id,
+        "url": reverse("directory:import_report", kwargs={"pk": result.import_run_id}),
+    }

@@ -274,6 +274,16 @@ class ImportRun(models.Model):
     updated_count = models.PositiveIntegerField(_("updated"), default=0)
     unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
     errors = models.JSONField(_("errors"), default=list, blank=True)
+    ignored_columns = models.JSONField(_("ignored columns"), default=list, blank=True)
+    # The background run that did the import (progress, failure); this row keeps the per-row report.
+    run = models.OneToOneField(
+        "core.Run",
+        verbose_name=_("background run"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="import_run",
+    )
     created_at = models.DateTimeField(_("run at"), auto_now_add=True)
 
     class Meta:

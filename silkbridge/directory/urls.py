@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.organisation_list_view, name="organisation_list"),
     path("new/", views.organisation_create_view, name="organisation_create"),
     path("import/", views.import_view, name="import"),
+    path("import/<int:pk>/", views.import_report_view, name="import_report"),
     path("technologies/", views.sector_list_view, name="sector_list"),
     path("invitations/<str:token>/accept/", views.invitation_accept_view, name="invitation_accept"),
     path("<str:key>/", views.organisation_detail_view, name="organisation_detail"),

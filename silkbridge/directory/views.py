@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, user_passes_test
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from silkbridge.directory import selectors, services
 from silkbridge.directory.forms import ImportForm, MemberAddForm, OrganisationFilterForm, OrganisationForm
-from silkbridge.directory.importer import ImportFileError, organisations_import
+from silkbridge.directory.importer import ImportFileError, import_start
 from silkbridge.directory.models import Membership, Organisation
 
 PAGE_SIZE = 20
@@ -196,27 +195,29 @@ def organisation_verify_view(request: HttpRequest, key: str) -> HttpResponse:
 
 @user_passes_test(_is_staff)
 def import_view(request: HttpRequest) -> HttpResponse:
+    """The upload is checked (size, format) and stored here; a worker imports it while the staff member
+    watches the run's page, which ends on the per-row report."""
     form = ImportForm(request.POST or None, request.FILES or None)
-    result = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload.size > settings.IMPORT_MAX_BYTES:
-            form.add_error(
-                "file", _("The file is larger than %(size)d MB.") % {"size": settings.IMPORT_MAX_BYTES // 2**20}
+        try:
+            run = import_start(
+                actor=request.user,
+                upload=form.cleaned_data["file"],
+                all_or_nothing=form.cleaned_data["all_or_nothing"],
             )
+        except ImportFileError as error:
+            form.add_error("file", str(error))
         else:
-            try:
-                result = organisations_import(
-                    file_name=upload.name,
-                    content=upload.read(),
-                    actor=request.user,
-                    all_or_nothing=form.cleaned_data["all_or_nothing"],
-                )
-            except ImportFileError as error:
-                form.add_error("file", str(error))
+            return redirect("core:run_detail", run_id=run.pk)
     runs = selectors.import_run_list()[:10]
     status = 422 if form.errors else 200
-    return render(request, "directory/import.html", {"form": form, "result": result, "runs": runs}, status=status)
+    return render(request, "directory/import.html", {"form": form, "runs": runs}, status=status)
+
+
+@user_passes_test(_is_staff)
+def import_report_view(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(selectors.import_run_list(), pk=pk)
+    return render(request, "directory/import_report.html", {"report": report})
 
 
 def sector_list_view(request: HttpRequest) -> HttpResponse:

@@ -29,6 +29,7 @@ ERRORS: dict[int, type] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: Err
 
 
 def _out(matches: Any, language: str) -> list[dict[str, Any]]:
+    labels = selectors.glossary()
     return [
         {
             "id": match.pk,
@@ -36,7 +37,7 @@ def _out(matches: Any, language: str) -> list[dict[str, Any]]:
             "other": match.other,
             "score": match.score,
             "rank": match.rank,
-            "reasons": selectors.reasons_text(match.reasons, language),
+            "reasons": selectors.reasons_text(match.reasons, language, labels=labels),
             "reason_codes": match.reasons,
             "features": match.features,
             "first_found": match.first_seen_at,

@@ -17,4 +17,4 @@ class MatchingConfig(AppConfig):
 
         marketplace_hooks.opportunity_changed.register(services.refresh_after_commit)
         marketplace_hooks.terms_suggested.register(services.suggest_terms)
-        money_hooks.rates_changed.register(services.rebuild_task_enqueue)
+        money_hooks.rates_changed.register(services.rebuild_after_rate)

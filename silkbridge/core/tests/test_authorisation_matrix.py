@@ -206,6 +206,7 @@ EVENT = lambda world, obj: {"slug": world.events[obj or "published"].slug}  # no
 ASSESSMENT = lambda world, obj: {"reference": world.assessment.reference}  # noqa: E731
 ORGANISATION = lambda world, obj: {"key": world.organisations[obj or "a"].key}  # noqa: E731
 RUN = lambda world, obj: {"run_id": world.run.pk}  # noqa: E731
+IMPORT_REPORT = lambda world, obj: {"pk": world.import_run.pk}  # noqa: E731
 SEARCH = {"q": WORD}
 
 PAGES: dict[str, Row] = {
@@ -239,6 +240,7 @@ PAGES: dict[str, Row] = {
     "directory:organisation_list": Row(public, query=SEARCH),
     "directory:organisation_create": Row(signed_in),
     "directory:import": Row(STAFF_ONLY_TO_LOGIN),
+    "directory:import_report": Row(STAFF_ONLY_TO_LOGIN, IMPORT_REPORT),
     "directory:sector_list": Row(public),
     "directory:organisation_detail": Row(organisation_seen, ORGANISATION, objects=ORGANISATIONS),
     "directory:organisation_edit": Row(OWNER_ROLE_OF_A, ORGANISATION),
@@ -653,6 +655,12 @@ def _run_of_member_a(world: Any) -> Any:
     )
 
 
+def _import_report() -> Any:
+    from silkbridge.directory.models import ImportRun
+
+    return ImportRun.objects.create(file_name="matrix.csv", status="completed", rows_total=0)
+
+
 def _build() -> Any:
     from silkbridge.directory.models import Concept
     from silkbridge.zones.models import Zone
@@ -687,6 +695,7 @@ def _build() -> Any:
     _events(world)
     world.assessment = _assessment(world)
     world.run = _run_of_member_a(world)
+    world.import_run = _import_report()
     world.tokens, world.token_ids = {}, {}
     for principal, user in world.users.items():
         token, secret = api_token_create(user=user, name="matrix")

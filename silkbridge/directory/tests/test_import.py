@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from silkbridge.accounts.tests.factories import StaffFactory, UserFactory
+from silkbridge.core.models import Run
 from silkbridge.directory.importer import ImportFileError, organisations_import
 from silkbridge.directory.models import ImportRun, Organisation
 
@@ -169,15 +170,23 @@ def test_unreadable_files_are_refused_whole(name, content, message):
     assert not ImportRun.objects.exists()
 
 
-def test_staff_page_imports_and_shows_the_report(client):
+def test_staff_page_imports_in_a_worker_and_ends_on_the_report(client, django_capture_on_commit_callbacks):
     client.force_login(StaffFactory())
     upload = SimpleUploadedFile("orgs.csv", _csv(GOOD_ROWS[0], "pk-bad-kind,Bad,,spaceship,PK,,,,,,,").encode())
-    response = client.post(reverse("directory:import"), {"file": upload})
-    assert response.status_code == 200
-    result = response.context["result"]
-    assert result.created == 1
-    content = response.content.decode()
-    assert "spaceship" in content or "kind" in content
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("directory:import"), {"file": upload})
+    run = Run.objects.get(kind="directory.import")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("core:run_detail", kwargs={"run_id": run.pk})
+    assert run.status == "succeeded"
+    report = ImportRun.objects.get(run=run)
+    assert run.result == {"import_run": report.pk, "url": f"/directory/import/{report.pk}/"}
+    assert (report.created_count, report.failed_rows) == (1, 1)
+    assert f'href="/directory/import/{report.pk}/"' in client.get(response["Location"]).content.decode()
+    page = client.get(run.result["url"]).content.decode()
+    assert "1 rows: 1 created, 0 updated, 0 unchanged." not in page  # two data rows
+    assert "2 rows: 1 created, 0 updated, 0 unchanged." in page
+    assert "<code>kind</code>" in page
     assert Organisation.objects.filter(key="cn-import-one").exists()
 
 
@@ -186,6 +195,7 @@ def test_staff_page_refuses_a_disguised_file_with_a_form_error(client):
     upload = SimpleUploadedFile("orgs.xlsx", b"this is not a workbook")
     response = client.post(reverse("directory:import"), {"file": upload})
     assert "file" in response.context["form"].errors
+    assert not Run.objects.exists()
 
 
 def test_members_cannot_reach_the_import_page(client):

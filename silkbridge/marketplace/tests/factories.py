@@ -70,6 +70,18 @@ def published(
     services.opportunity_submit(actor=user, opportunity=opportunity)
     services.opportunity_review(actor=StaffFactory(), opportunity=opportunity, decision="approve")
     if refresh:
-        matching.refresh(opportunity.pk)
+        matches_refresh(opportunity.pk)
     opportunity.refresh_from_db()
     return opportunity
+
+
+def matches_refresh(opportunity_id: int) -> dict[str, int]:
+    """What the worker's "matching.refresh" run does, done here directly."""
+    with matching.in_worker():
+        return matching.refresh(opportunity_id)
+
+
+def matches_rebuild() -> dict[str, int]:
+    """What the worker's "matching.rebuild" run does, done here directly."""
+    with matching.in_worker():
+        return matching.rebuild()

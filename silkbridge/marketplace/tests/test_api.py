@@ -32,9 +32,9 @@ def test_create_submit_review_and_match_through_the_api(client):
     client.login(email=StaffFactory().email, password=PASSWORD)
     review = _post(client, f"/api/v1/opportunities/{body['id']}/review", {"decision": "approve"})
     assert review.status_code == 201
-    from silkbridge.matching import services as matching
+    from silkbridge.marketplace.tests.factories import matches_refresh
 
-    matching.refresh(body["id"])
+    matches_refresh(body["id"])
     client.login(email=user.email, password=PASSWORD)
     matches = client.get(f"/api/v1/opportunities/{body['id']}/matches").json()
     assert matches[0]["other"]["title"] == XRAY_OFFER_ZH["title"]

@@ -14,9 +14,8 @@ from django.utils import timezone
 
 from silkbridge.accounts.tests.factories import PASSWORD, StaffFactory
 from silkbridge.marketplace.models import Opportunity
-from silkbridge.marketplace.tests.factories import XRAY_OFFER_ZH, XRAY_REQUEST_EN, member, published
+from silkbridge.marketplace.tests.factories import XRAY_OFFER_ZH, XRAY_REQUEST_EN, matches_rebuild, member, published
 from silkbridge.matching import digest
-from silkbridge.matching import services as matching
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +31,7 @@ def market():
         private_organisation, private_owner, **{**XRAY_OFFER_ZH, "title": "私有的胸片诊断", "visibility": "private"}
     )
     expired_offer = published(country="CN", **{**XRAY_OFFER_ZH, "title": "过期的胸片诊断"})
-    matching.rebuild()
+    matches_rebuild()
     # It expires after the lists were made: stored rows still point at it (the refresh has not run).
     assert market_lists_include(request, expired_offer)
     Opportunity.objects.filter(pk=expired_offer.pk).update(expires_on=timezone.localdate() - timedelta(days=1))
@@ -51,7 +50,7 @@ def market_lists_include(request, other):
 
 
 def test_the_engine_never_matches_a_private_or_expired_profile_with_others(market):
-    matching.rebuild()
+    matches_rebuild()
     others = set(market["request"].matches.values_list("other_id", flat=True))
     assert market["public"].pk in others
     assert market["private"].pk not in others
@@ -160,7 +159,7 @@ def test_a_private_organisations_public_profile_stays_private(client):
     hidden = published(organisation, owner, **{**XRAY_OFFER_ZH, "title": "私有组织的公开信息"})
     requester, requester_organisation = member()
     request = published(requester_organisation, requester, **XRAY_REQUEST_EN)
-    matching.rebuild()
+    matches_rebuild()
     assert not request.matches.filter(other=hidden).exists()
     assert hidden.matches.filter(other=request).exists()  # its owner still gets matches
     assert client.get(f"/marketplace/{hidden.pk}/").status_code == 404

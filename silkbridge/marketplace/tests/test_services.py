@@ -119,9 +119,9 @@ def test_an_owner_edit_of_a_published_profile_goes_back_to_review_and_out_of_the
     services.opportunity_update(actor=user, opportunity=request, fields={"title": "AI triage of chest X-rays"})
     request.refresh_from_db()
     assert request.status == "under_review"
-    from silkbridge.matching import services as matching
+    from silkbridge.marketplace.tests.factories import matches_refresh
 
-    matching.refresh(request.pk)
+    matches_refresh(request.pk)
     assert not request.matches.exists()
     assert not offer.matches.filter(other=request).exists()
 

@@ -18,7 +18,7 @@ from .bench import bench_matching
 from .embedding import CachedEmbedder, default_embedder
 from .evaluation import evaluate
 from .features import ProfileFeatures, extract_features
-from .glossary import Glossary, load_glossary
+from .glossary import Concept, Glossary, Sector, build_glossary, load_glossary
 from .index import Match, MatchIndex, build_index
 from .profiles import COMPLEMENTS, Profile, ProfileError, is_compatible, profile_from_dict, read_profiles_jsonl
 from .reasons import Reason, render
@@ -29,6 +29,7 @@ __all__ = [
     "DEFAULT_RATES",
     "FEATURE_NAMES",
     "CachedEmbedder",
+    "Concept",
     "Glossary",
     "LabelledPair",
     "Match",
@@ -39,8 +40,10 @@ __all__ = [
     "Rates",
     "Reason",
     "ScoringWeights",
+    "Sector",
     "Weights",
     "bench_matching",
+    "build_glossary",
     "build_index",
     "default_embedder",
     "evaluate",

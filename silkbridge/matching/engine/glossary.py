@@ -38,6 +38,8 @@ class Concept:
     code: str
     sector: str
     labels: dict[str, str]
+    # Synonyms by language ({"en": [...], "zh": [...], "ur": [...]}); matched like the labels.
+    synonyms: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -244,8 +246,25 @@ def _remove_spans(text: str, spans: list[tuple[int, int]]) -> str:
     return " ".join(pieces)
 
 
-# libyaml's safe loader when PyYAML was built with it (the wheels are): the glossary parses in a
-# fraction of the pure-Python loader's time, which the first match refresh of a process waits for.
+def build_glossary(sectors: Iterable[Sector], concepts: Iterable[Concept]) -> Glossary:
+    """The glossary from plain data: focus fields and sub-fields, then concepts with their synonyms.
+
+    The platform builds these from the database (`silkbridge.matching.selectors.glossary`), so an
+    admin's edit reaches matching; the offline tools read the seed files (`load_glossary`). Order
+    matters only where two concepts share a term: the first one keeps it."""
+    sectors, concepts = list(sectors), list(concepts)
+    terms: list[tuple[str, str, str]] = []
+    for sector in sectors:
+        terms.extend(("sector", sector.code, name) for name in sector.names.values())
+    for concept in concepts:
+        terms.extend(("concept", concept.code, label) for label in concept.labels.values())
+        for synonyms in concept.synonyms.values():
+            terms.extend(("concept", concept.code, synonym) for synonym in synonyms or [])
+    return Glossary(concepts, sectors, terms)
+
+
+# libyaml's safe loader when PyYAML was built with it (the wheels are): the seed files parse in a
+# fraction of the pure-Python loader's time.
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -258,21 +277,18 @@ def _read_yaml(path: Path) -> Any:
 def load_glossary(
     concepts_path: Path = DATA_DIR / "concepts.yaml", sectors_path: Path = DATA_DIR / "sectors.yaml"
 ) -> Glossary:
-    """The glossary from the directory app's YAML files (read once per process)."""
-    concepts: list[Concept] = []
+    """The glossary from the seed files, for the offline tools only (`silkbridge match`, the bench,
+    the evaluation and the engine's own tests), which run without a database. The platform never
+    calls this: its glossary is the database's (see `build_glossary`)."""
     sectors: list[Sector] = []
-    terms: list[tuple[str, str, str]] = []
+    concepts: list[Concept] = []
     for field_data in _read_yaml(sectors_path):
         field_code = field_data["code"]
         sectors.append(Sector(field_code, field_code, dict(field_data["name"])))
-        terms.extend(("sector", field_code, name) for name in field_data["name"].values())
         for sub_data in field_data.get("subsectors", []):
             sectors.append(Sector(sub_data["code"], field_code, dict(sub_data["name"])))
-            terms.extend(("sector", sub_data["code"], name) for name in sub_data["name"].values())
     for data in _read_yaml(concepts_path):
         labels = {language: data[language] for language in LANGUAGES if data.get(language)}
-        concepts.append(Concept(data["code"], data["sector"], labels))
-        terms.extend(("concept", data["code"], label) for label in labels.values())
-        for synonyms in (data.get("synonyms") or {}).values():
-            terms.extend(("concept", data["code"], synonym) for synonym in synonyms or [])
-    return Glossary(concepts, sectors, terms)
+        synonyms = {language: list(values or []) for language, values in (data.get("synonyms") or {}).items()}
+        concepts.append(Concept(data["code"], data["sector"], labels, synonyms))
+    return build_glossary(sectors, concepts)

