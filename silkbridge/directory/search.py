@@ -1,25 +1,43 @@
-"""Directory search over names, descriptions and technologies in English, Chinese and Urdu.
+"""One search over an index for the directory's organisations and the marketplace's profiles, in
+English, Chinese and Urdu.
 
-A query is cut into tokens the same way documents are indexed (silkbridge.core.text). Runs of
-tokens that spell a glossary concept or a sector in any of the three languages become one unit
-that matches every label and synonym of that concept and every organisation tagged with it, so
-"crop disease detection", "作物病害识别" and the Urdu term find the same organisations. Every unit
-must match (AND). The same function serves the pages and the API.
+A document (an organisation, a profile) is cut into tokens the way silkbridge.core.text indexes
+text, and each distinct token is one row of the document type's token table (a subclass of
+directory.models.SearchToken), written by the service that writes the document, in the same
+transaction. Its glossary concepts and sectors are rows too ("#c12", "#s3": no word starts with "#").
+
+A query is cut into tokens the same way. Runs of tokens that spell a glossary concept or a sector in
+any of the three languages become one unit that matches every label and synonym of that concept and
+every document tagged with it, so "crop disease detection", "作物病害识别" and the Urdu term find the
+same documents. A query token matches a document token it begins (as "% tok" did in the text scan
+this replaces). Every unit must match (AND). Each token is one range of the (term, document) index,
+on SQLite and PostgreSQL alike, so both answer the same from indexes without reading every document.
+
+Visibility is not the index's business: callers filter with their selectors' rules and then search.
+The directory registers organisations; the marketplace registers its profiles (`register`), so a
+rebuild (`silkbridge search_rebuild`) reaches every kind without the directory importing them.
 """
 
 from __future__ import annotations
 
+import functools
+import itertools
+import operator
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db import connection
+from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Value, When
 
 from silkbridge.core.text import phrase_key, tokenize
-from silkbridge.directory.models import Concept, Organisation, Sector
+from silkbridge.directory.models import Concept, Organisation, OrganisationSearchToken, SearchToken, Sector
 
 MAX_QUERY_LENGTH = 200
 MAX_PHRASE_TOKENS = 8
+MAX_TERM_LENGTH = 100  # SearchToken.term; longer words are cut, in documents and queries alike
+BATCH_SIZE = 2000
 
 
 @dataclass
@@ -85,62 +103,163 @@ def lexicon() -> Lexicon:
         return _lexicon
 
 
-def _tokens_condition(tokens: list[str]) -> Q:
-    condition = Q()
-    for token in tokens:
-        condition &= Q(search_document__contains=f" {token}")
-    return condition
+# --- writing the index -------------------------------------------------------------------------------
 
 
-def _unit_condition(entry: LexiconEntry | None, tokens: list[str]) -> Q:
-    """Organisations that match one unit of the query: their text holds the unit's words or, for a
-    glossary phrase, the words of any label or synonym of it, or they are tagged with the concept or
-    sector.
+def concept_term(concept_id: int) -> str:
+    return f"#c{concept_id}"
 
-    Written as `pk IN (… UNION …)` with one arm per wording, not as an OR of conditions on the
-    organisation row: PostgreSQL answers each arm from an index (the trigram index on the search
-    document, the tag tables' keys) in well under a millisecond, where one OR of every wording made
-    it test each pattern against each organisation (140 ms for "crop disease detection" over 2,000
-    organisations). SQLite scans either way."""
+
+def sector_term(sector_id: int) -> str:
+    return f"#s{sector_id}"
+
+
+def document_terms(
+    parts: Iterable[str], *, concept_ids: Iterable[int] = (), sector_ids: Iterable[int] = ()
+) -> set[str]:
+    """The index rows of one document: the distinct index tokens of its text and its tags."""
+    terms = {token[:MAX_TERM_LENGTH] for part in parts if part for token in tokenize(part, for_index=True)}
+    terms.update(concept_term(concept_id) for concept_id in concept_ids)
+    terms.update(sector_term(sector_id) for sector_id in sector_ids)
+    return terms
+
+
+def index_replace(*, token_model: type[SearchToken], document_id: int, terms: set[str]) -> None:
+    """Make the document's rows exactly `terms`, touching only what changed. Call it inside the
+    transaction that writes the document, so that nobody ever finds words it no longer has."""
+    rows = token_model.objects.filter(document_id=document_id)  # type: ignore[misc]
+    existing = set(rows.values_list("term", flat=True))
+    if existing - terms:
+        rows.filter(term__in=sorted(existing - terms)).delete()
+    token_model.objects.bulk_create(
+        [token_model(document_id=document_id, term=term) for term in sorted(terms - existing)],  # type: ignore[misc]
+        batch_size=BATCH_SIZE,
+    )
+
+
+def index_bulk_create(*, token_model: type[SearchToken], documents: Iterable[tuple[int, set[str]]]) -> int:
+    """Add the rows of documents that have none yet (bulk loads: the benchmark's generator, the load
+    test's data); the number of rows. PostgreSQL takes them through COPY, SQLite in batches."""
+    table = connection.ops.quote_name(token_model._meta.db_table)
+    document = connection.ops.quote_name(token_model._meta.get_field("document").column)
+    rows = ((document_id, term) for document_id, terms in documents for term in sorted(terms))
+    count = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({document}, term) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+            return count
+        while batch := list(itertools.islice(rows, BATCH_SIZE * 10)):
+            cursor.executemany(f"INSERT INTO {table} ({document}, term) VALUES (%s, %s)", batch)
+            count += len(batch)
+    return count
+
+
+# Rebuilders of every kind of document, registered by the apps that own them (AppConfig.ready).
+_rebuilders: dict[str, Callable[[], int]] = {}
+
+
+def register(name: str, rebuild: Callable[[], int]) -> None:
+    """Make `search_rebuild` rebuild this kind of document; `rebuild` returns how many it indexed."""
+    _rebuilders[name] = rebuild
+
+
+def rebuild_all() -> dict[str, int]:
+    """Rebuild the index of every registered kind of document (after a bulk load or a restore)."""
+    return {name: rebuild() for name, rebuild in sorted(_rebuilders.items())}
+
+
+# --- querying the index ------------------------------------------------------------------------------
+
+
+def _successor(prefix: str) -> str:
+    """The smallest string above every string that starts with `prefix` (code point order)."""
+    last = ord(prefix[-1]) + 1
+    if 0xD800 <= last <= 0xDFFF:  # surrogates are not characters: skip them
+        last = 0xE000
+    return prefix[:-1] + chr(last)
+
+
+def _starts_with(token: str) -> Q:
+    token = token[:MAX_TERM_LENGTH]
+    return Q(term__gte=token, term__lt=_successor(token))
+
+
+def _wording_documents(token_model: type[SearchToken], tokens: tuple[str, ...]) -> QuerySet[Any]:
+    """Documents with a word beginning with each of the tokens: one pass over the tokens' index
+    ranges, grouped by document (nested INs made PostgreSQL rescan a subquery per row)."""
+    ranges = [_starts_with(token) for token in dict.fromkeys(tokens)]
+    rows = token_model.objects.filter(functools.reduce(operator.or_, ranges)).order_by()
+    if len(ranges) == 1:
+        return rows.values("document_id")
+    has_each = {
+        f"has_{number}": Max(Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField()))
+        for number, condition in enumerate(ranges)
+    }
+    return rows.values("document_id").annotate(**has_each).filter(**dict.fromkeys(has_each, 1)).values("document_id")
+
+
+def unit_wordings(entry: LexiconEntry | None, tokens: list[str]) -> list[tuple[str, ...]]:
+    """Every wording that satisfies a unit: its own tokens and those of each label and synonym."""
     wordings = {tuple(tokens)}
     for term in entry.terms if entry is not None else ():
         term_tokens = tokenize(term)
         if term_tokens:
             wordings.add(tuple(term_tokens))
-    arms: list[QuerySet[Any]] = [
-        Organisation.objects.filter(_tokens_condition(list(wording))).order_by().values("pk")
-        for wording in sorted(wordings)
-    ]
-    if entry is not None and entry.concept_ids:
-        through = Organisation.concepts.through.objects.filter(concept_id__in=sorted(entry.concept_ids))
-        arms.append(through.order_by().values("organisation_id"))
-    if entry is not None and entry.sector_ids:
-        through_sectors = Organisation.sectors.through.objects.filter(sector_id__in=sorted(entry.sector_ids))
-        arms.append(through_sectors.order_by().values("organisation_id"))
+    return sorted(wordings)
+
+
+def _unit_condition(token_model: type[SearchToken], entry: LexiconEntry | None, tokens: list[str]) -> Q:
+    """Documents that match one unit of the query: their text holds the unit's words or, for a
+    glossary phrase, the words of any label or synonym of it, or they are tagged with the concept or
+    sector. One UNION arm per wording, each answered from the (term, document) index."""
+    arms = [_wording_documents(token_model, wording) for wording in unit_wordings(entry, tokens)]
+    if entry is not None and (entry.concept_ids or entry.sector_ids):
+        tags = [concept_term(pk) for pk in sorted(entry.concept_ids)] + [
+            sector_term(pk) for pk in sorted(entry.sector_ids)
+        ]
+        arms.append(token_model.objects.filter(term__in=tags).order_by().values("document_id"))
     return Q(pk__in=arms[0].union(*arms[1:]))
 
 
-def search_condition(query: str) -> Q | None:
-    """The filter for a free-text query, or None when the query has no searchable word."""
+def query_units(query: str) -> list[tuple[LexiconEntry | None, list[str]]]:
+    """The query's units, in order: each a run of tokens and the glossary entry it spells (or None)."""
     tokens = tokenize((query or "")[:MAX_QUERY_LENGTH])
-    if not tokens:
-        return None
-    entries = lexicon().entries
-    condition = Q()
+    entries = lexicon().entries if tokens else {}
+    units: list[tuple[LexiconEntry | None, list[str]]] = []
     position = 0
     while position < len(tokens):
         for end in range(min(len(tokens), position + MAX_PHRASE_TOKENS), position, -1):
             entry = entries.get(" ".join(tokens[position:end]))
             if entry is not None:
-                condition &= _unit_condition(entry, tokens[position:end])
+                units.append((entry, tokens[position:end]))
                 position = end
                 break
         else:
-            condition &= _unit_condition(None, [tokens[position]])
+            units.append((None, [tokens[position]]))
             position += 1
+    return units
+
+
+def search_condition(query: str, *, token_model: type[SearchToken] = OrganisationSearchToken) -> Q | None:
+    """The filter (on the document's primary key) for a free-text query, or None when the query has
+    no searchable word."""
+    units = query_units(query)
+    if not units:
+        return None
+    condition = Q()
+    for entry, tokens in units:
+        condition &= _unit_condition(token_model, entry, tokens)
     return condition
 
 
-def search_organisations(queryset: QuerySet[Organisation], query: str) -> QuerySet[Organisation]:
-    condition = search_condition(query)
+def search(queryset: QuerySet[Any], query: str, *, token_model: type[SearchToken]) -> QuerySet[Any]:
+    """`queryset` (already narrowed to what the viewer may see) narrowed to the query's matches."""
+    condition = search_condition(query, token_model=token_model)
     return queryset if condition is None else queryset.filter(condition)
+
+
+def search_organisations(queryset: QuerySet[Organisation], query: str) -> QuerySet[Organisation]:
+    return search(queryset, query, token_model=OrganisationSearchToken)
