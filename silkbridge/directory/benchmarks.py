@@ -192,9 +192,17 @@ def _first_page(organisations: QuerySet[Organisation]) -> list[int]:
     return [organisation.pk for organisation in page.object_list]
 
 
-def _timed(function: Callable[[], Any]) -> tuple[float, Any]:
+def _our_page(query: str) -> list[int]:
+    return _first_page(organisation_list(viewer=None, query=query))
+
+
+def _like_page(query: str) -> list[int]:
+    return _first_page(like_search(query))
+
+
+def _timed(function: Callable[[str], list[int]], query: str) -> tuple[float, list[int]]:
     started = time.perf_counter()
-    value = function()
+    value = function(query)
     return time.perf_counter() - started, value
 
 
@@ -313,10 +321,8 @@ def bench_search(
             _analyse()
             baseline, ours_small, differing = [], [], []
             for _, query in mix:
-                like_seconds, like_page = _timed(lambda query=query: _first_page(like_search(query)))
-                our_seconds, our_page = _timed(
-                    lambda query=query: _first_page(organisation_list(viewer=None, query=query))
-                )
+                like_seconds, like_page = _timed(_like_page, query)
+                our_seconds, our_page = _timed(_our_page, query)
                 baseline.append(like_seconds)
                 ours_small.append(our_seconds)
                 if like_page != our_page:
@@ -329,7 +335,7 @@ def bench_search(
             ours: list[float] = []
             by_category: dict[str, list[float]] = defaultdict(list)
             for category, query in mix:
-                elapsed, _ = _timed(lambda query=query: _first_page(organisation_list(viewer=None, query=query)))
+                elapsed, _ = _timed(_our_page, query)
                 ours.append(elapsed)
                 by_category[category].append(elapsed)
             corpus = _brute_force_corpus()

@@ -32,12 +32,15 @@ from django.db import connection
 from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Value, When
 
 from silkbridge.core.text import phrase_key, tokenize
-from silkbridge.directory.models import Concept, Organisation, OrganisationSearchToken, SearchToken, Sector
+from silkbridge.directory.models import Concept, Organisation, OrganisationSearchToken, Sector
 
 MAX_QUERY_LENGTH = 200
 MAX_PHRASE_TOKENS = 8
 MAX_TERM_LENGTH = 100  # SearchToken.term; longer words are cut, in documents and queries alike
 BATCH_SIZE = 2000
+# A concrete subclass of SearchToken, with its `document` foreign key (which the abstract model,
+# and so the type checker, does not know).
+TokenModel = type[Any]
 
 
 @dataclass
@@ -124,20 +127,20 @@ def document_terms(
     return terms
 
 
-def index_replace(*, token_model: type[SearchToken], document_id: int, terms: set[str]) -> None:
+def index_replace(*, token_model: TokenModel, document_id: int, terms: set[str]) -> None:
     """Make the document's rows exactly `terms`, touching only what changed. Call it inside the
     transaction that writes the document, so that nobody ever finds words it no longer has."""
-    rows = token_model.objects.filter(document_id=document_id)  # type: ignore[misc]
+    rows = token_model.objects.filter(document_id=document_id)
     existing = set(rows.values_list("term", flat=True))
     if existing - terms:
         rows.filter(term__in=sorted(existing - terms)).delete()
     token_model.objects.bulk_create(
-        [token_model(document_id=document_id, term=term) for term in sorted(terms - existing)],  # type: ignore[misc]
+        [token_model(document_id=document_id, term=term) for term in sorted(terms - existing)],
         batch_size=BATCH_SIZE,
     )
 
 
-def index_bulk_create(*, token_model: type[SearchToken], documents: Iterable[tuple[int, set[str]]]) -> int:
+def index_bulk_create(*, token_model: TokenModel, documents: Iterable[tuple[int, set[str]]]) -> int:
     """Add the rows of documents that have none yet (bulk loads: the benchmark's generator, the load
     test's data); the number of rows. PostgreSQL takes them through COPY, SQLite in batches."""
     table = connection.ops.quote_name(token_model._meta.db_table)
@@ -187,7 +190,7 @@ def _starts_with(token: str) -> Q:
     return Q(term__gte=token, term__lt=_successor(token))
 
 
-def _wording_documents(token_model: type[SearchToken], tokens: tuple[str, ...]) -> QuerySet[Any]:
+def _wording_documents(token_model: TokenModel, tokens: tuple[str, ...]) -> QuerySet[Any]:
     """Documents with a word beginning with each of the tokens: one pass over the tokens' index
     ranges, grouped by document (nested INs made PostgreSQL rescan a subquery per row)."""
     ranges = [_starts_with(token) for token in dict.fromkeys(tokens)]
@@ -211,7 +214,7 @@ def unit_wordings(entry: LexiconEntry | None, tokens: list[str]) -> list[tuple[s
     return sorted(wordings)
 
 
-def _unit_condition(token_model: type[SearchToken], entry: LexiconEntry | None, tokens: list[str]) -> Q:
+def _unit_condition(token_model: TokenModel, entry: LexiconEntry | None, tokens: list[str]) -> Q:
     """Documents that match one unit of the query: their text holds the unit's words or, for a
     glossary phrase, the words of any label or synonym of it, or they are tagged with the concept or
     sector. One UNION arm per wording, each answered from the (term, document) index."""
@@ -243,7 +246,7 @@ def query_units(query: str) -> list[tuple[LexiconEntry | None, list[str]]]:
     return units
 
 
-def search_condition(query: str, *, token_model: type[SearchToken] = OrganisationSearchToken) -> Q | None:
+def search_condition(query: str, *, token_model: TokenModel = OrganisationSearchToken) -> Q | None:
     """The filter (on the document's primary key) for a free-text query, or None when the query has
     no searchable word."""
     units = query_units(query)
@@ -255,7 +258,7 @@ def search_condition(query: str, *, token_model: type[SearchToken] = Organisatio
     return condition
 
 
-def search(queryset: QuerySet[Any], query: str, *, token_model: type[SearchToken]) -> QuerySet[Any]:
+def search(queryset: QuerySet[Any], query: str, *, token_model: TokenModel) -> QuerySet[Any]:
     """`queryset` (already narrowed to what the viewer may see) narrowed to the query's matches."""
     condition = search_condition(query, token_model=token_model)
     return queryset if condition is None else queryset.filter(condition)

@@ -23,7 +23,7 @@ class OpportunityAdmin(admin.ModelAdmin):
     readonly_fields = ("created_by", "submitted_at", "published_at", "closed_at", "created_at", "updated_at")
     inlines = (ReviewCommentInline,)
 
-    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+    def save_related(self, request, form, formsets, change):
         # Keep the search index in step with edits made here (text, technologies, sectors).
         super().save_related(request, form, formsets, change)
         opportunity_reindex(opportunity=form.instance)
