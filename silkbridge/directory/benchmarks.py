@@ -239,6 +239,9 @@ def _trigram_index(create: bool) -> bool:
         return False
     try:
         with transaction.atomic(), connection.cursor() as cursor:
+            # PostgreSQL alters no table with deferred foreign-key checks pending: run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             if create:
                 cursor.execute(
                     f"CREATE INDEX {TRIGRAM_INDEX} ON directory_organisation USING gin (search_document gin_trgm_ops)"
