@@ -14,3 +14,8 @@ class DirectoryConfig(AppConfig):
         from silkbridge.directory.selectors import user_organisations
 
         accounts_hooks.organisations_of_user.register(user_organisations)
+
+        from silkbridge.directory import search
+        from silkbridge.directory.loaders import organisations_reindex_all
+
+        search.register("organisations", organisations_reindex_all)

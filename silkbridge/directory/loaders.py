@@ -145,9 +145,11 @@ def organisations_load(path: Path, *, is_demo: bool) -> LoadReport:
 
 
 def organisations_reindex_all() -> int:
-    """Rebuild every organisation's search text (after the glossary changed)."""
+    """Rebuild every organisation's search text and index rows (after the glossary changed, a bulk
+    load or a restore), each organisation in its own transaction."""
     count = 0
-    for organisation in Organisation.objects.prefetch_related("concepts", "sectors"):
-        organisation_reindex(organisation=organisation)
+    for organisation in Organisation.objects.prefetch_related("concepts", "sectors").order_by("pk").iterator(500):
+        with transaction.atomic():
+            organisation_reindex(organisation=organisation)
         count += 1
     return count

@@ -204,6 +204,35 @@ class Organisation(models.Model):
         return rest[0] if rest else ""
 
 
+class SearchToken(models.Model):
+    """Abstract: one row of a search index (directory.search): a word of a document, or a glossary
+    tag of it ("#c<concept id>", "#s<sector id>"). Each searchable model has its own table with a real
+    foreign key, so deleting a document deletes its words in the same transaction.
+
+    On PostgreSQL the term column is collated "C" (migration), so that its order, like SQLite's, is
+    the code points' order and a prefix is one range of the (term, document) index."""
+
+    term = models.CharField(max_length=100)
+
+    class Meta:
+        abstract = True
+
+
+class OrganisationSearchToken(SearchToken):
+    """A word of an organisation's names, description, city, technologies and sectors."""
+
+    document = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="search_tokens", db_index=False)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["document", "term"], name="directory_org_search_token_unique")
+        ]
+        indexes: ClassVar = [models.Index(fields=["term", "document"], name="directory_org_search_term")]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} {self.term}"
+
+
 class OrganisationEvent(models.Model):
     """One row of an organisation's history: who verified it, withdrew that, or changed its identity."""
 

@@ -1,25 +1,45 @@
-"""Directory search over names, descriptions and technologies in English, Chinese and Urdu.
+"""One search over an index for the directory's organisations and the marketplace's profiles, in
+English, Chinese and Urdu.
 
-A query is cut into tokens the same way documents are indexed (silkbridge.common.text). Runs of
-tokens that spell a glossary concept or a sector in any of the three languages become one unit
-that matches every label and synonym of that concept and every organisation tagged with it, so
-"crop disease detection", "作物病害识别" and the Urdu term find the same organisations. Every unit
-must match (AND). The same function serves the pages and the API.
+A document (an organisation, a profile) is cut into tokens the way silkbridge.common.text indexes
+text, and each distinct token is one row of the document type's token table (a subclass of
+directory.models.SearchToken), written by the service that writes the document, in the same
+transaction. Its glossary concepts and sectors are rows too ("#c12", "#s3": no word starts with "#").
+
+A query is cut into tokens the same way. Runs of tokens that spell a glossary concept or a sector in
+any of the three languages become one unit that matches every label and synonym of that concept and
+every document tagged with it, so "crop disease detection", "作物病害识别" and the Urdu term find the
+same documents. A query token matches a document token it begins (as "% tok" did in the text scan
+this replaces). Every unit must match (AND). Each token is one range of the (term, document) index,
+on SQLite and PostgreSQL alike, so both answer the same from indexes without reading every document.
+
+Visibility is not the index's business: callers filter with their selectors' rules and then search.
+The directory registers organisations; the marketplace registers its profiles (`register`), so a
+rebuild (`silkbridge search_rebuild`) reaches every kind without the directory importing them.
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from silkbridge.common.text import phrase_key, tokenize
-from silkbridge.directory.models import Concept, Organisation, Sector
+from silkbridge.directory.models import Concept, Organisation, OrganisationSearchToken, Sector
 
 MAX_QUERY_LENGTH = 200
 MAX_PHRASE_TOKENS = 8
+MAX_TERM_LENGTH = 100  # SearchToken.term; longer words are cut, in documents and queries alike
+BATCH_SIZE = 2000
+# A concrete subclass of SearchToken, with its `document` foreign key (which the abstract model,
+# and so the type checker, does not know).
+TokenModel = type[Any]
 
 
 @dataclass
@@ -85,62 +105,163 @@ def lexicon() -> Lexicon:
         return _lexicon
 
 
-def _tokens_condition(tokens: list[str]) -> Q:
-    condition = Q()
-    for token in tokens:
-        condition &= Q(search_document__contains=f" {token}")
-    return condition
+# --- writing the index -------------------------------------------------------------------------------
 
 
-def _unit_condition(entry: LexiconEntry | None, tokens: list[str]) -> Q:
-    """Organisations that match one unit of the query: their text holds the unit's words or, for a
-    glossary phrase, the words of any label or synonym of it, or they are tagged with the concept or
-    sector.
+def concept_term(concept_id: int) -> str:
+    return f"#c{concept_id}"
 
-    Written as `pk IN (… UNION …)` with one arm per wording, not as an OR of conditions on the
-    organisation row: PostgreSQL answers each arm from an index (the trigram index on the search
-    document, the tag tables' keys) in well under a millisecond, where one OR of every wording made
-    it test each pattern against each organisation (140 ms for "crop disease detection" over 2,000
-    organisations). SQLite scans either way."""
+
+def sector_term(sector_id: int) -> str:
+    return f"#s{sector_id}"
+
+
+def document_terms(
+    parts: Iterable[str], *, concept_ids: Iterable[int] = (), sector_ids: Iterable[int] = ()
+) -> set[str]:
+    """The index rows of one document: the distinct index tokens of its text and its tags."""
+    terms = {token[:MAX_TERM_LENGTH] for part in parts if part for token in tokenize(part, for_index=True)}
+    terms.update(concept_term(concept_id) for concept_id in concept_ids)
+    terms.update(sector_term(sector_id) for sector_id in sector_ids)
+    return terms
+
+
+def index_replace(*, token_model: TokenModel, document_id: int, terms: set[str]) -> None:
+    """Make the document's rows exactly `terms`, touching only what changed. Call it inside the
+    transaction that writes the document, so that nobody ever finds words it no longer has."""
+    rows = token_model.objects.filter(document_id=document_id)
+    existing = set(rows.values_list("term", flat=True))
+    if existing - terms:
+        rows.filter(term__in=sorted(existing - terms)).delete()
+    token_model.objects.bulk_create(
+        [token_model(document_id=document_id, term=term) for term in sorted(terms - existing)],
+        batch_size=BATCH_SIZE,
+    )
+
+
+def index_bulk_create(*, token_model: TokenModel, documents: Iterable[tuple[int, set[str]]]) -> int:
+    """Add the rows of documents that have none yet (bulk loads: the benchmark's generator, the load
+    test's data); the number of rows. PostgreSQL takes them through COPY, SQLite in batches."""
+    table = connection.ops.quote_name(token_model._meta.db_table)
+    document = connection.ops.quote_name(token_model._meta.get_field("document").column)
+    rows = ((document_id, term) for document_id, terms in documents for term in sorted(terms))
+    count = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({document}, term) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+            return count
+        while batch := list(itertools.islice(rows, BATCH_SIZE * 10)):
+            cursor.executemany(f"INSERT INTO {table} ({document}, term) VALUES (%s, %s)", batch)
+            count += len(batch)
+    return count
+
+
+# Rebuilders of every kind of document, registered by the apps that own them (AppConfig.ready).
+_rebuilders: dict[str, Callable[[], int]] = {}
+
+
+def register(name: str, rebuild: Callable[[], int]) -> None:
+    """Make `search_rebuild` rebuild this kind of document; `rebuild` returns how many it indexed."""
+    _rebuilders[name] = rebuild
+
+
+def rebuild_all() -> dict[str, int]:
+    """Rebuild the index of every registered kind of document (after a bulk load or a restore)."""
+    return {name: rebuild() for name, rebuild in sorted(_rebuilders.items())}
+
+
+# --- querying the index ------------------------------------------------------------------------------
+
+
+def _successor(prefix: str) -> str:
+    """The smallest string above every string that starts with `prefix` (code point order)."""
+    last = ord(prefix[-1]) + 1
+    if 0xD800 <= last <= 0xDFFF:  # surrogates are not characters: skip them
+        last = 0xE000
+    return prefix[:-1] + chr(last)
+
+
+def unit_wordings(entry: LexiconEntry | None, tokens: list[str]) -> list[tuple[str, ...]]:
+    """Every wording that satisfies a unit: its own tokens and those of each label and synonym."""
     wordings = {tuple(tokens)}
     for term in entry.terms if entry is not None else ():
         term_tokens = tokenize(term)
         if term_tokens:
             wordings.add(tuple(term_tokens))
-    arms: list[QuerySet[Any]] = [
-        Organisation.objects.filter(_tokens_condition(list(wording))).order_by().values("pk")
-        for wording in sorted(wordings)
-    ]
-    if entry is not None and entry.concept_ids:
-        through = Organisation.concepts.through.objects.filter(concept_id__in=sorted(entry.concept_ids))
-        arms.append(through.order_by().values("organisation_id"))
-    if entry is not None and entry.sector_ids:
-        through_sectors = Organisation.sectors.through.objects.filter(sector_id__in=sorted(entry.sector_ids))
-        arms.append(through_sectors.order_by().values("organisation_id"))
-    return Q(pk__in=arms[0].union(*arms[1:]))
+    return sorted(wordings)
 
 
-def search_condition(query: str) -> Q | None:
-    """The filter for a free-text query, or None when the query has no searchable word."""
+def _unit_condition(token_model: TokenModel, entry: LexiconEntry | None, tokens: list[str]) -> Q:
+    """Documents that match one unit of the query: their text holds the unit's words or, for a
+    glossary phrase, the words of any label or synonym of it, or they are tagged with the concept or
+    sector.
+
+    Written out as SQL, one UNION arm per wording: a word is one range of the (term, document) index
+    (an index-only scan), the words of a wording an INTERSECT of those, wrapped in a sub-select
+    because SQLite gives UNION and INTERSECT the same precedence and takes no parentheses. An OR of
+    the ranges made PostgreSQL fetch every matching row from the table (200 ms per wording at
+    100,000 organisations), and nested INs made it rescan a subquery per row."""
+    quote = connection.ops.quote_name
+    table, term = quote(token_model._meta.db_table), quote("term")
+    document = quote(token_model._meta.get_field("document").column)
+    word = f"SELECT {document} FROM {table} WHERE {term} >= %s AND {term} < %s"
+    arms: list[str] = []
+    params: list[str] = []
+    for number, wording in enumerate(unit_wordings(entry, tokens)):
+        words = list(dict.fromkeys(token[:MAX_TERM_LENGTH] for token in wording))
+        for token in words:
+            params += [token, _successor(token)]
+        if len(words) == 1:
+            arms.append(word)
+        else:
+            arms.append(f"SELECT {document} FROM ({' INTERSECT '.join([word] * len(words))}) AS wording_{number}")
+    if entry is not None and (entry.concept_ids or entry.sector_ids):
+        tags = [concept_term(pk) for pk in sorted(entry.concept_ids)]
+        tags += [sector_term(pk) for pk in sorted(entry.sector_ids)]
+        arms.append(f"SELECT {document} FROM {table} WHERE {term} IN ({', '.join(['%s'] * len(tags))})")
+        params += tags
+    return Q(pk__in=RawSQL(" UNION ".join(arms), params))
+
+
+def query_units(query: str) -> list[tuple[LexiconEntry | None, list[str]]]:
+    """The query's units, in order: each a run of tokens and the glossary entry it spells (or None)."""
     tokens = tokenize((query or "")[:MAX_QUERY_LENGTH])
-    if not tokens:
-        return None
-    entries = lexicon().entries
-    condition = Q()
+    entries = lexicon().entries if tokens else {}
+    units: list[tuple[LexiconEntry | None, list[str]]] = []
     position = 0
     while position < len(tokens):
         for end in range(min(len(tokens), position + MAX_PHRASE_TOKENS), position, -1):
             entry = entries.get(" ".join(tokens[position:end]))
             if entry is not None:
-                condition &= _unit_condition(entry, tokens[position:end])
+                units.append((entry, tokens[position:end]))
                 position = end
                 break
         else:
-            condition &= _unit_condition(None, [tokens[position]])
+            units.append((None, [tokens[position]]))
             position += 1
+    return units
+
+
+def search_condition(query: str, *, token_model: TokenModel = OrganisationSearchToken) -> Q | None:
+    """The filter (on the document's primary key) for a free-text query, or None when the query has
+    no searchable word."""
+    units = query_units(query)
+    if not units:
+        return None
+    condition = Q()
+    for entry, tokens in units:
+        condition &= _unit_condition(token_model, entry, tokens)
     return condition
 
 
-def search_organisations(queryset: QuerySet[Organisation], query: str) -> QuerySet[Organisation]:
-    condition = search_condition(query)
+def search(queryset: QuerySet[Any], query: str, *, token_model: TokenModel) -> QuerySet[Any]:
+    """`queryset` (already narrowed to what the viewer may see) narrowed to the query's matches."""
+    condition = search_condition(query, token_model=token_model)
     return queryset if condition is None else queryset.filter(condition)
+
+
+def search_organisations(queryset: QuerySet[Organisation], query: str) -> QuerySet[Organisation]:
+    return search(queryset, query, token_model=OrganisationSearchToken)

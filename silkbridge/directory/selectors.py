@@ -89,7 +89,12 @@ def organisation_list(
         organisations = organisations.filter(pk__in=Organisation.objects.filter(sector_filter).values("pk"))
     if verified is not None:
         organisations = organisations.filter(is_verified=verified)
-    organisations = search_organisations(organisations, query)
+    return organisations_ranked(search_organisations(organisations, query), query)
+
+
+def organisations_ranked(organisations: QuerySet[Organisation], query: str) -> QuerySet[Organisation]:
+    """Searched organisations in the order the list shows them: the query's own wording in a name,
+    then in the description, then verified ones, then by name."""
     query = (query or "").strip()
     name_hit = Q(name_en__icontains=query) | Q(name_local__icontains=query) if query else Q(pk__in=[])
     # The query's own wording in the description ranks above a hit found only through the glossary

@@ -33,8 +33,10 @@ from silkbridge.directory.models import (
     MembershipInvitation,
     Organisation,
     OrganisationEvent,
+    OrganisationSearchToken,
     Sector,
 )
+from silkbridge.directory.search import document_terms, index_replace
 from silkbridge.directory.selectors import is_owner
 
 ORGANISATION_FIELDS = (
@@ -127,15 +129,22 @@ def _organisation_apply(organisation: Organisation, fields: Mapping[str, Any]) -
 
 
 def organisation_reindex(*, organisation: Organisation) -> None:
-    """Recompute the text the directory search looks in: names, description, city, and the labels
-    and synonyms of its technologies and sectors in all three languages."""
+    """Recompute what the directory search finds the organisation by (its rows of the search index,
+    in the caller's transaction, and its search text): names, description, city, and the labels and
+    synonyms of its technologies and sectors in all three languages, and those tags themselves."""
+    concepts = list(organisation.concepts.all())
+    sectors = list(organisation.sectors.all())
     parts = [organisation.name_en, organisation.name_local, organisation.city, organisation.description]
-    for concept in organisation.concepts.all():
+    for concept in concepts:
         parts.extend(concept.all_terms())
-    for sector in organisation.sectors.all():
+    for sector in sectors:
         parts.extend([sector.name_en, sector.name_zh, sector.name_ur])
     organisation.search_document = index_document(parts)
     organisation.save(update_fields=["search_document"])
+    terms = document_terms(
+        parts, concept_ids=[concept.pk for concept in concepts], sector_ids=[sector.pk for sector in sectors]
+    )
+    index_replace(token_model=OrganisationSearchToken, document_id=organisation.pk, terms=terms)
 
 
 def _relations_set(

@@ -4,6 +4,7 @@ e-mails the owner and refreshes matches); the admin is for looking things up and
 from django.contrib import admin
 
 from silkbridge.marketplace.models import ExpressionOfInterest, Opportunity, ReviewComment
+from silkbridge.marketplace.services import opportunity_reindex
 
 
 class ReviewCommentInline(admin.TabularInline):
@@ -21,6 +22,11 @@ class OpportunityAdmin(admin.ModelAdmin):
     filter_horizontal = ("sectors", "concepts")
     readonly_fields = ("created_by", "submitted_at", "published_at", "closed_at", "created_at", "updated_at")
     inlines = (ReviewCommentInline,)
+
+    def save_related(self, request, form, formsets, change):
+        # Keep the search index in step with edits made here (text, technologies, sectors).
+        super().save_related(request, form, formsets, change)
+        opportunity_reindex(opportunity=form.instance)
 
 
 @admin.register(ExpressionOfInterest)

@@ -6,3 +6,10 @@ class MarketplaceConfig(AppConfig):
     name = "silkbridge.marketplace"
     label = "marketplace"
     verbose_name = _("Marketplace")
+
+    def ready(self) -> None:
+        from silkbridge.directory import search
+        from silkbridge.marketplace.services import opportunities_reindex_all
+
+        # The directory's search module rebuilds profiles too, without importing the marketplace.
+        search.register("opportunities", opportunities_reindex_all)

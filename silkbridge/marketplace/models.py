@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from silkbridge.directory.choices import ContentLanguage, Visibility
+from silkbridge.directory.models import SearchToken
 from silkbridge.marketplace.choices import (
     InterestDeclineReason,
     InterestStatus,
@@ -112,6 +113,21 @@ class Opportunity(models.Model):
     def is_live(self) -> bool:
         """Published and not past its expiry date: what others may see (subject to visibility)."""
         return self.status == OpportunityStatus.PUBLISHED and not self.is_expired
+
+
+class OpportunitySearchToken(SearchToken):
+    """A word of a profile's title, summary, description, technologies and sectors (directory.search)."""
+
+    document = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="search_tokens", db_index=False)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["document", "term"], name="marketplace_search_token_unique")
+        ]
+        indexes: ClassVar = [models.Index(fields=["term", "document"], name="marketplace_search_term")]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} {self.term}"
 
 
 class ReviewComment(models.Model):

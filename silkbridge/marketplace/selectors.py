@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from silkbridge.directory.choices import Visibility
 from silkbridge.directory.selectors import organisation_ids_of
+from silkbridge.directory.search import search
 from silkbridge.marketplace.choices import InterestStatus, OpportunityStatus
-from silkbridge.marketplace.models import ExpressionOfInterest, Opportunity
+from silkbridge.marketplace.models import ExpressionOfInterest, Opportunity, OpportunitySearchToken
 
 
 def live_q(prefix: str = "") -> Q:
@@ -91,12 +92,10 @@ def opportunities_search(
     *, viewer: Any, q: str = "", kind: str = "", sector: str = "", country: str = "", language: str = ""
 ) -> QuerySet[Opportunity]:
     """The browse list (pages and API alike), filtered: words in the title, summary or description,
-    type, sector (a field includes its sub-fields), the organisation's country, the text's language."""
-    opportunities = opportunities_browse(viewer)
-    if q:
-        opportunities = opportunities.filter(
-            Q(title__icontains=q) | Q(summary__icontains=q) | Q(description__icontains=q)
-        )
+    technologies and sectors in any of the three languages (the directory's search, over the
+    profiles' index), type, sector (a field includes its sub-fields), the organisation's country, the
+    text's language. The search narrows what `opportunities_browse` lets the viewer see, never more."""
+    opportunities = search(opportunities_browse(viewer), q, token_model=OpportunitySearchToken)
     if kind:
         opportunities = opportunities.filter(kind=kind)
     if sector:

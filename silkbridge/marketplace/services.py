@@ -27,6 +27,7 @@ from silkbridge.common.languages import detect_language
 from silkbridge.core.mail import send_after_commit
 from silkbridge.directory.models import Organisation
 from silkbridge.directory.selectors import is_member, members_of
+from silkbridge.directory.search import document_terms, index_replace
 from silkbridge.directory.services import concepts_resolve, sectors_resolve
 from silkbridge.marketplace import hooks, selectors
 from silkbridge.marketplace.choices import (
@@ -36,7 +37,7 @@ from silkbridge.marketplace.choices import (
     OpportunityStatus,
     ReviewDecision,
 )
-from silkbridge.marketplace.models import ExpressionOfInterest, Opportunity, ReviewComment
+from silkbridge.marketplace.models import ExpressionOfInterest, Opportunity, OpportunitySearchToken, ReviewComment
 from silkbridge.money.selectors import current_rates
 
 PROFILE_FIELDS = frozenset(
@@ -196,6 +197,32 @@ def _relations(opportunity: Opportunity, data: Mapping[str, Any], *, suggest_mis
         opportunity.concepts.set(concepts)
 
 
+def opportunity_reindex(*, opportunity: Opportunity) -> None:
+    """Rewrite the profile's rows of the search index (in the caller's transaction): title, summary,
+    description, and the labels and synonyms of its technologies and sectors, and those tags."""
+    concepts = list(opportunity.concepts.all())
+    sectors = list(opportunity.sectors.all())
+    parts = [opportunity.title, opportunity.summary, opportunity.description]
+    for concept in concepts:
+        parts.extend(concept.all_terms())
+    for sector in sectors:
+        parts.extend([sector.name_en, sector.name_zh, sector.name_ur])
+    terms = document_terms(
+        parts, concept_ids=[concept.pk for concept in concepts], sector_ids=[sector.pk for sector in sectors]
+    )
+    index_replace(token_model=OpportunitySearchToken, document_id=opportunity.pk, terms=terms)
+
+
+def opportunities_reindex_all() -> int:
+    """Rebuild every profile's rows of the search index (after the glossary changed, or a restore)."""
+    count = 0
+    for opportunity in Opportunity.objects.prefetch_related("concepts", "sectors").order_by("pk").iterator(500):
+        with transaction.atomic():
+            opportunity_reindex(opportunity=opportunity)
+        count += 1
+    return count
+
+
 # --- profiles ----------------------------------------------------------------------------------------
 
 
@@ -209,6 +236,7 @@ def opportunity_create(*, actor: Any, organisation: Organisation, fields: Mappin
     _check_whole(opportunity)
     opportunity.save()
     _relations(opportunity, data, suggest_missing=True)
+    opportunity_reindex(opportunity=opportunity)
     return opportunity
 
 
@@ -228,6 +256,7 @@ def opportunity_update(*, actor: Any, opportunity: Opportunity, fields: Mapping[
         opportunity.submitted_at = timezone.now()
     opportunity.save()
     _relations(opportunity, data, suggest_missing=False)
+    opportunity_reindex(opportunity=opportunity)
     hooks.opportunity_changed.fire(opportunity.pk)
     return opportunity
 

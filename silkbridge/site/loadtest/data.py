@@ -21,8 +21,10 @@ from django.utils import timezone
 from silkbridge.accounts.models import User
 from silkbridge.common.text import index_document
 from silkbridge.directory.models import Concept, Membership, Organisation, Sector
+from silkbridge.directory.services import organisation_reindex
 from silkbridge.marketplace.choices import OpportunityStatus, OpportunityType
 from silkbridge.marketplace.models import Opportunity
+from silkbridge.marketplace.services import opportunity_reindex
 from silkbridge.matching.models import Match
 
 ORGANISATION_KEY = "load-org-{number}"
@@ -98,6 +100,11 @@ def _organisations(count: int, concepts: list[Concept], rng: random.Random) -> l
         ],
         batch_size=2000,
     )
+    # The search index, as the services write it.
+    for organisation in Organisation.objects.filter(pk__in=[row.pk for row in created]).prefetch_related(
+        "concepts", "sectors"
+    ):
+        organisation_reindex(organisation=organisation)
     return list(Organisation.objects.filter(key__in=keys).order_by("pk"))
 
 
@@ -144,6 +151,10 @@ def _profiles(organisations: list[Organisation], per_member_org: int, members: i
         ],
         batch_size=2000,
     )
+    for opportunity in Opportunity.objects.filter(pk__in=[row.pk for row in created]).prefetch_related(
+        "concepts", "sectors"
+    ):
+        opportunity_reindex(opportunity=opportunity)
     return list(Opportunity.objects.filter(organisation__in=organisations).order_by("pk"))
 
 
