@@ -105,7 +105,7 @@ def _postgres_tool(name: str) -> str:
     """pg_dump or pg_restore of the server's major version (a newer server refuses an older pg_dump)."""
     connection.ensure_connection()
     major = connection.pg_version // 10_000  # type: ignore[attr-defined]
-    configured = os.environ.get("SILKBRIDGE_PG_BIN_DIR")
+    configured = settings.PG_BIN_DIR
     candidates = [Path(configured) / name] if configured else []
     candidates += [Path(f"/usr/lib/postgresql/{major}/bin/{name}")]
     on_path = shutil.which(name)
