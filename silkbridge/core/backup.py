@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage, storages
 from django.db import connection
 
 FORMAT = "silkbridge-backup"
@@ -79,6 +80,20 @@ def media_digest(root: Path) -> tuple[int, str]:
         digest.update(f"{relative}\0{_sha256_file(path)}\n".encode())
         count += 1
     return count, digest.hexdigest()
+
+
+def media_root_of_storage() -> Path:
+    """The folder of the "default" storage (MEDIA_ROOT unless STORAGES gives it a location of its own).
+
+    Media in an object store (SILKBRIDGE_STORAGE=s3) are not copied into the archive: the bucket is
+    backed up by its own versioning or replication (docs/backup.md), and this command says so."""
+    storage = storages["default"]
+    if not isinstance(storage, FileSystemStorage):
+        raise BackupError(
+            f"Files are kept in {type(storage).__name__}, not on this disk: back the bucket up with its own "
+            "versioning or replication, and the database with pg_dump (docs/backup.md). Nothing was done."
+        )
+    return Path(storage.location)
 
 
 def table_row_counts() -> dict[str, int]:
@@ -173,7 +188,7 @@ def _database_dump(vendor: str, target: Path) -> None:
 def backup_create(*, destination: Path) -> dict[str, Any]:
     """Write the database and media into one tar archive at `destination`; returns its manifest."""
     vendor = _vendor()
-    media_root = Path(settings.MEDIA_ROOT)
+    media_root = media_root_of_storage()
     destination.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="silkbridge-backup-", dir=destination.parent) as work:
         database_file = Path(work) / DATABASE_MEMBERS[vendor]
@@ -309,7 +324,7 @@ def backup_restore(*, source: Path) -> RestoreReport:
     if not source.is_file():
         raise BackupError(f"{source} is not a file.")
     vendor = _vendor()
-    media_root = Path(settings.MEDIA_ROOT)
+    media_root = media_root_of_storage()
     with tempfile.TemporaryDirectory(prefix="silkbridge-restore-") as work_name:
         work = Path(work_name)
         manifest = _unpack(source, work)
