@@ -264,17 +264,27 @@ EMAIL_TIMEOUT = env.positive_int("SILKBRIDGE_EMAIL_TIMEOUT", default=0) or None
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Silkbridge <no-reply@silkbridge.example>")
 SITE_URL = env.str("SILKBRIDGE_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
-# Background work through Django's task framework (the django-tasks backport on Django 5.2). The
-# embedded default runs each task in-process right after the transaction that queued it commits;
-# production points SILKBRIDGE_TASK_BACKEND at a worker-backed backend without code changes.
-TASKS = {
-    "default": {
-        "BACKEND": env.str("SILKBRIDGE_TASK_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend"),
-    }
+# Background work through Django's task framework (the django-tasks backport on Django 5.2).
+# SILKBRIDGE_TASK_BACKEND: "immediate" (the default, and the tests) runs each task in-process once the
+# transaction that queued it commits; "database" queues it in the database for `silkbridge db_worker`
+# processes (production runs several, on any host that reaches the database); or a backend's dotted path.
+# (The same shape as w-runs's block, read through env; at merge keep this one.)
+_TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
 }
-# Background runs (core/runs.py): a run whose worker has not written a heartbeat for this many seconds is
-# marked failed ("the worker stopped") by the reaper; the smoke test lowers it to stay fast.
-RUNS_STALE_AFTER_SECONDS = env.positive_int("SILKBRIDGE_RUNS_STALE_AFTER", default=120)
+TASK_BACKEND = env.str("SILKBRIDGE_TASK_BACKEND", default="immediate").strip()
+if TASK_BACKEND not in _TASK_BACKENDS and "." not in TASK_BACKEND:
+    raise ImproperlyConfigured(
+        f"SILKBRIDGE_TASK_BACKEND={TASK_BACKEND!r} is not valid: expected immediate, database or a backend's path."
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS.get(TASK_BACKEND, TASK_BACKEND)}}
+# A running background run writes a heartbeat every RUN_HEARTBEAT_SECONDS; one silent for
+# RUN_STALE_SECONDS is marked failed (its worker died), and one queued for RUN_QUEUED_TIMEOUT_SECONDS
+# without a worker taking it is given up. The production smoke test lowers RUN_STALE_SECONDS to stay fast.
+RUN_HEARTBEAT_SECONDS = env.positive_float("SILKBRIDGE_RUN_HEARTBEAT_SECONDS", default=2.0)
+RUN_STALE_SECONDS = env.positive_float("SILKBRIDGE_RUN_STALE_SECONDS", default=30.0)
+RUN_QUEUED_TIMEOUT_SECONDS = env.positive_float("SILKBRIDGE_RUN_QUEUED_TIMEOUT_SECONDS", default=3600.0)
 # How many matches each live profile keeps (the pages show them; the digest reports the new ones).
 MATCHES_PER_PROFILE = env.positive_int("SILKBRIDGE_MATCHES_PER_PROFILE", default=20)
 MATCHES_MIN_SCORE = env.positive_float("SILKBRIDGE_MATCHES_MIN_SCORE", default=0.15)
