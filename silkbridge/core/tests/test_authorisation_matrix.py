@@ -214,6 +214,9 @@ PAGES: dict[str, Row] = {
     "core:home": Row(public),
     "core:language_switch": Row(public, method="POST", body={"language": "en"}),
     "core:run_detail": Row(RUN_READERS, RUN),
+    "core:healthz": Row(
+        public, channel="json", why="a load balancer's probe: says only whether the database and cache answer"
+    ),
     "api:openapi-json": Row(public, channel="json"),
     "api:openapi-view": Row(public),
     "api:api-root": Row(everyone_gets(404), why="the API's root is no document; /api/v1/docs is"),

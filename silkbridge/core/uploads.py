@@ -1,0 +1,36 @@
+"""Files that a web process receives and a background worker reads (an import, a design's weather file).
+
+A worker may run on another machine, so an upload is never handed over as a path on the web host's
+disk: it is kept in the "default" storage (the local MEDIA_ROOT in one-machine installations, an
+S3-compatible bucket when SILKBRIDGE_STORAGE=s3), the task gets the stored name, reads it, and discards
+it when done. Names are random, so one upload can never overwrite or reveal another.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from silkbridge.core.inputs import safe_file_name
+
+FOLDER = "uploads"
+
+
+def upload_keep(*, content: bytes, name: str, purpose: str) -> str:
+    """Store an upload for a task; returns the name to pass to the task (e.g. "uploads/directory.import/…")."""
+    cleaned = safe_file_name(name, default="upload", max_length=100)
+    return default_storage.save(f"{FOLDER}/{purpose}/{secrets.token_urlsafe(12)}/{cleaned}", ContentFile(content))
+
+
+def upload_read(stored_name: str) -> bytes:
+    """The bytes of a kept upload (FileNotFoundError when it was discarded)."""
+    with default_storage.open(stored_name, "rb") as handle:
+        data: bytes = handle.read()
+    return data
+
+
+def upload_discard(stored_name: str) -> None:
+    """Remove a kept upload once the task has finished with it (a missing one is not an error)."""
+    default_storage.delete(stored_name)
