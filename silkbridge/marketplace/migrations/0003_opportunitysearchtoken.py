@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('marketplace', '0002_free_text_length_limits'),
-        ('directory', '0005_organisationsearchtoken'),
+        ('directory', '0007_organisationsearchtoken'),
     ]
 
     operations = [

@@ -56,7 +56,7 @@ def create_trigram_index(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directory', '0004_free_text_length_limits'),
+        ('directory', '0006_import_run_background_run'),
     ]
 
     operations = [

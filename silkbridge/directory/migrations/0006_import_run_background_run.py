@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0002_runs'),
-        ('directory', '0004_free_text_length_limits'),
+        ('directory', '0005_memberships_from_accounts'),
     ]
 
     operations = [
