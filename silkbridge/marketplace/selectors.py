@@ -16,8 +16,8 @@ from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from silkbridge.directory.choices import Visibility
-from silkbridge.directory.selectors import organisation_ids_of
 from silkbridge.directory.search import search
+from silkbridge.directory.selectors import organisation_ids_of
 from silkbridge.marketplace.choices import InterestStatus, OpportunityStatus
 from silkbridge.marketplace.models import ExpressionOfInterest, Opportunity, OpportunitySearchToken
 

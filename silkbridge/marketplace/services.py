@@ -26,8 +26,8 @@ from silkbridge.common.countries import is_country_code
 from silkbridge.common.languages import detect_language
 from silkbridge.core.mail import send_after_commit
 from silkbridge.directory.models import Organisation
-from silkbridge.directory.selectors import is_member, members_of
 from silkbridge.directory.search import document_terms, index_replace
+from silkbridge.directory.selectors import is_member, members_of
 from silkbridge.directory.services import concepts_resolve, sectors_resolve
 from silkbridge.marketplace import hooks, selectors
 from silkbridge.marketplace.choices import (

@@ -25,7 +25,7 @@ def _concept_terms(concept):
 
 
 def index_existing(apps, schema_editor):
-    from silkbridge.core.text import tokenize
+    from silkbridge.common.text import tokenize
 
     Opportunity = apps.get_model("marketplace", "Opportunity")
     Token = apps.get_model("marketplace", "OpportunitySearchToken")

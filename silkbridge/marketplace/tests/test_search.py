@@ -8,7 +8,7 @@ import pytest
 from django.db import transaction
 
 from silkbridge.accounts.tests.factories import StaffFactory, UserFactory
-from silkbridge.core.text import index_document
+from silkbridge.common.text import index_document
 from silkbridge.directory.models import Concept, Sector
 from silkbridge.directory.search import document_terms
 from silkbridge.marketplace import services
