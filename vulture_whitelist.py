@@ -291,3 +291,27 @@ _.submitted_at
 _.tmp_dir
 _.user_count
 _.wait_time
+
+# settings.py (excluded above: Django reads it setting by setting) reads the environment through these
+# StrictEnv methods; environ.Env reads parse_default by name.
+_.positive_int
+_.positive_float
+_.db_url
+_.cache_url
+_.email_url
+_.parse_default
+
+# Django's PasswordResetForm.send_mail() is called with these keyword arguments.
+_.from_email
+_.html_email_template_name
+
+# Model fields and properties read by templates and django-ninja schemas.
+_.heartbeat_at
+_.is_finished
+_.page_url
+_.resolve_error
+_.resolve_page_url
+_.resolve_run
+
+# pytest-django's `settings` fixture applies attributes set on it.
+_.CACHES

@@ -664,7 +664,8 @@ def schedule_run_start(*, actor: Any, event: Event, time_limit: float = 30.0, se
 
 
 SCHEDULE_RUN_KIND = "events.schedule"
-# What the run page says while the solver is in each of its phases (the engine names them).
+# What the run page says while the solver is in each of its phases (the engine names them in PHASES;
+# a test holds the two lists equal).
 SCHEDULER_PHASES = {
     "greedy": gettext_lazy("Placing the accepted requests"),
     "relaxation": gettext_lazy("Computing how good a plan can be"),

@@ -299,3 +299,10 @@ def test_empty_instance_gives_an_empty_optimal_plan() -> None:
     assert plan["objective"] == 0.0
     assert plan["upper_bound"] == 0.0
     assert plan["status"] == "optimal"
+
+
+def test_the_run_page_names_every_phase_the_solver_reports():
+    from silkbridge.events.engine.scheduler import PHASES
+    from silkbridge.events.services import SCHEDULER_PHASES
+
+    assert tuple(SCHEDULER_PHASES) == PHASES
