@@ -19,6 +19,22 @@ def _member_organisation_ids(user: Any) -> list[int]:
     return list(user.memberships.values_list("organisation_id", flat=True))
 
 
+def sectors_within(code: str) -> QuerySet[Sector]:
+    """The sector with this code and, for a focus field, its sub-fields. The one rule for "a sector
+    includes its sub-fields" that every app's filter uses: the parent link decides, not the code
+    (a sub-field added by staff need not carry its focus field's code as a prefix)."""
+    return Sector.objects.filter(Q(code=code) | Q(parent__code=code))
+
+
+def filter_by_sector(queryset: QuerySet[Any], code: str, *, path: str = "sectors") -> QuerySet[Any]:
+    """Rows of `queryset` tagged (through `path`) with the sector or one of its sub-fields; each row
+    once, without DISTINCT, so the caller's ordering and annotations stay as they are."""
+    if not code:
+        return queryset
+    tagged = queryset.model.objects.filter(**{f"{path}__in": sectors_within(code).values("pk")})
+    return queryset.filter(pk__in=tagged.values("pk"))
+
+
 def organisation_visibility_q(*, viewer: Any) -> Q:
     """Public organisations for everyone; members-only ones for signed-in users; private ones only
     for the organisation's own members and staff."""
@@ -38,17 +54,28 @@ def organisation_list(
     sector: str = "",
     verified: bool | None = None,
 ) -> QuerySet[Organisation]:
-    """Organisations the viewer may see, searched and filtered, best name matches first."""
-    organisations = Organisation.objects.filter(organisation_visibility_q(viewer=viewer))
-    if kind:
-        organisations = organisations.filter(kind=kind)
-    if country:
-        organisations = organisations.filter(country=country.upper())
-    if sector:
-        sector_filter = Q(sectors__code=sector) | Q(sectors__parent__code=sector)
-        organisations = organisations.filter(pk__in=Organisation.objects.filter(sector_filter).values("pk"))
-    if verified is not None:
-        organisations = organisations.filter(is_verified=verified)
+    """Organisations the viewer may see, searched and filtered, best name matches first: the
+    directory's FilterSet (the one filter of pages and API) for code that filters by arguments."""
+    from silkbridge.directory.filtersets import OrganisationFilterSet  # it imports this module
+
+    data = {
+        "q": query,
+        "kind": kind,
+        "country": (country or "").upper(),
+        "sector": sector,
+        "verified": {True: "yes", False: "no"}.get(verified, ""),  # type: ignore[arg-type]
+    }
+    return OrganisationFilterSet(data, queryset=organisations_visible(viewer=viewer)).qs
+
+
+def organisations_visible(*, viewer: Any) -> QuerySet[Organisation]:
+    """Every organisation the viewer may see, unordered: what the directory's FilterSet filters."""
+    return Organisation.objects.filter(organisation_visibility_q(viewer=viewer))
+
+
+def organisations_ranked(organisations: QuerySet[Organisation], *, query: str) -> QuerySet[Organisation]:
+    """The search (names, descriptions, technologies in three languages) over `organisations`, best
+    name matches first, then the query's own wording in the description, then verified ones."""
     organisations = search_organisations(organisations, query)
     query = (query or "").strip()
     name_hit = Q(name_en__icontains=query) | Q(name_local__icontains=query) if query else Q(pk__in=[])
@@ -109,8 +136,7 @@ def sector_tree() -> list[Sector]:
 
 def concept_list(*, query: str = "", sector: str = "") -> QuerySet[Concept]:
     concepts = Concept.objects.select_related("sector", "sector__parent")
-    if sector:
-        concepts = concepts.filter(Q(sector__code=sector) | Q(sector__parent__code=sector))
+    concepts = filter_by_sector(concepts, sector, path="sector")
     for token in tokenize((query or "")[:200]):
         concepts = concepts.filter(search_document__contains=f" {token}")
     return concepts.order_by("label_en")
@@ -135,8 +161,8 @@ def verification_queue() -> QuerySet[Organisation]:
 
 
 def organisation_history(*, viewer: Any, organisation: Organisation) -> QuerySet[OrganisationEvent]:
-    """The organisation's history (verifications, identity changes), newest first; staff only."""
-    if not getattr(viewer, "is_staff", False):
+    """The organisation's history (creation, changes, verifications), newest first; its owners and staff only."""
+    if not organisation_can_edit(user=viewer, organisation=organisation):
         return OrganisationEvent.objects.none()
     return (
         OrganisationEvent.objects.filter(organisation=organisation)

@@ -4,7 +4,6 @@ interest. A profile the caller may not see answers 404, as if it did not exist."
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -91,12 +90,12 @@ def opportunity_mine(request: HttpRequest) -> QuerySet[Opportunity]:
 )
 def opportunity_create(request: HttpRequest, payload: OpportunityIn) -> Status:
     fields = payload.dict(exclude_unset=True, exclude={"organisation", "submit"})
-    with transaction.atomic():
-        opportunity = services.opportunity_create(
-            actor=auth_user(request), organisation=_own_organisation(request, payload.organisation), fields=fields
-        )
-        if payload.submit:
-            services.opportunity_submit(actor=auth_user(request), opportunity=opportunity)
+    opportunity = services.opportunity_create(
+        actor=auth_user(request),
+        organisation=_own_organisation(request, payload.organisation),
+        fields=fields,
+        submit=payload.submit,
+    )
     return Status(201, _fresh(opportunity.pk))
 
 

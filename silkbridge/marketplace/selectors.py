@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from silkbridge.accounts.models import Membership
 from silkbridge.directory.choices import Visibility
+from silkbridge.directory.selectors import filter_by_sector
 from silkbridge.marketplace.choices import InterestStatus, OpportunityStatus
-from silkbridge.marketplace.models import ExpressionOfInterest, Opportunity
+from silkbridge.marketplace.models import ExpressionOfInterest, Opportunity, OpportunityEvent
 
 
 def live_q(prefix: str = "") -> Q:
@@ -105,10 +106,7 @@ def opportunities_search(
         )
     if kind:
         opportunities = opportunities.filter(kind=kind)
-    if sector:
-        opportunities = opportunities.filter(
-            Q(sectors__code=sector) | Q(sectors__code__startswith=sector + ".")
-        ).distinct()
+    opportunities = filter_by_sector(opportunities, sector)
     if country:
         opportunities = opportunities.filter(organisation__country=country.upper())
     if language:
@@ -233,3 +231,13 @@ def members_of(organisation_id: int) -> list[Any]:
             organisation_id=organisation_id, user__is_active=True
         )
     ]
+
+
+def opportunity_history(*, viewer: Any, opportunity: Opportunity) -> QuerySet[OpportunityEvent]:
+    """The profile's history (created, sent for review, published, closed...), newest first; for its
+    organisation's members and staff only, like its review comments."""
+    if not can_manage(user=viewer, opportunity=opportunity):
+        return OpportunityEvent.objects.none()
+    return (
+        OpportunityEvent.objects.filter(opportunity=opportunity).select_related("actor").order_by("-created_at", "-pk")
+    )

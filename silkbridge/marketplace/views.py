@@ -78,10 +78,11 @@ def opportunity_create_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             opportunity = services.opportunity_create(
-                actor=request.user, organisation=form.cleaned_data["organisation"], fields=form.service_fields()
+                actor=request.user,
+                organisation=form.cleaned_data["organisation"],
+                fields=form.service_fields(),
+                submit=request.POST.get("action") == "submit",
             )
-            if request.POST.get("action") == "submit":
-                opportunity = services.opportunity_submit(actor=request.user, opportunity=opportunity)
         except ValidationError as error:
             _profile_errors(form, error)
         else:
@@ -137,6 +138,7 @@ def opportunity_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     if manages:
         context["review_comments"] = opportunity.review_comments.select_related("author")
         context["interests"] = opportunity.interests.select_related("organisation")
+        context["history"] = selectors.opportunity_history(viewer=request.user, opportunity=opportunity)
     if request.user.is_staff and opportunity.status == OpportunityStatus.UNDER_REVIEW:
         context["review_form"] = ReviewForm()
     if request.user.is_authenticated and selectors.is_open_to(viewer=request.user, opportunity=opportunity):

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from silkbridge.core.countries import country_name
+from silkbridge.directory.selectors import filter_by_sector
 from silkbridge.marketplace.models import Opportunity
 from silkbridge.marketplace.selectors import live_q, organisation_ids_of, shown_to_others_q
 from silkbridge.matching.engine import load_glossary, render
@@ -71,10 +72,7 @@ def matches_all(
         matches = matches.filter(opportunity__kind=kind)
     if min_score is not None:
         matches = matches.filter(score__gte=min_score)
-    if sector:
-        matches = matches.filter(
-            Q(opportunity__sectors__code=sector) | Q(opportunity__sectors__code__startswith=sector + ".")
-        ).distinct()
+    matches = filter_by_sector(matches, sector, path="opportunity__sectors")
     if country:
         matches = matches.filter(
             Q(opportunity__organisation__country=country) | Q(other__organisation__country=country)
