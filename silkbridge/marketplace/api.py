@@ -10,10 +10,18 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from silkbridge.core.api_support import AUTH_OPTIONAL, AUTH_REQUIRED, ErrorOut, PagePagination, auth_user
+from silkbridge.core.api_support import (
+    AUTH_OPTIONAL,
+    AUTH_REQUIRED,
+    ErrorOut,
+    PagePagination,
+    auth_user,
+    filterset_qs,
+)
 from silkbridge.directory.models import Organisation
 from silkbridge.directory.selectors import user_organisations
 from silkbridge.marketplace import selectors, services
+from silkbridge.marketplace.filtersets import OpportunityFilterSet
 from silkbridge.marketplace.models import ExpressionOfInterest, Opportunity
 from silkbridge.marketplace.schemas import (
     AnswerIn,
@@ -67,8 +75,10 @@ def _fresh(pk: int) -> Opportunity:
 )
 @paginate(PagePagination)
 def opportunity_list(request: HttpRequest, filters: Query[OpportunityFilters]) -> QuerySet[Opportunity]:
-    options = filters.dict(exclude_none=True)
-    return selectors.opportunities_search(viewer=auth_user(request), **options).prefetch_related("sectors", "concepts")
+    data = filters.dict(exclude_none=True)
+    data["country"] = data.get("country", "").upper()
+    filterset = OpportunityFilterSet(data, queryset=selectors.opportunities_browse(auth_user(request)))
+    return filterset_qs(filterset).prefetch_related("sectors", "concepts")
 
 
 @router.get(

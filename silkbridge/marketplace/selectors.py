@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from silkbridge.accounts.models import Membership
 from silkbridge.directory.choices import Visibility
-from silkbridge.directory.selectors import filter_by_sector
 from silkbridge.marketplace.choices import InterestStatus, OpportunityStatus
 from silkbridge.marketplace.models import ExpressionOfInterest, Opportunity, OpportunityEvent
 
@@ -92,26 +91,6 @@ def is_open_to(*, viewer: Any, opportunity: Opportunity) -> bool:
     """Whether the viewer sees the profile as another organisation would (not as its owner or staff):
     what an expression of interest requires."""
     return Opportunity.objects.filter(shown_to_others_q(viewer), pk=opportunity.pk).exists()
-
-
-def opportunities_search(
-    *, viewer: Any, q: str = "", kind: str = "", sector: str = "", country: str = "", language: str = ""
-) -> QuerySet[Opportunity]:
-    """The browse list (pages and API alike), filtered: words in the title, summary or description,
-    type, sector (a field includes its sub-fields), the organisation's country, the text's language."""
-    opportunities = opportunities_browse(viewer)
-    if q:
-        opportunities = opportunities.filter(
-            Q(title__icontains=q) | Q(summary__icontains=q) | Q(description__icontains=q)
-        )
-    if kind:
-        opportunities = opportunities.filter(kind=kind)
-    opportunities = filter_by_sector(opportunities, sector)
-    if country:
-        opportunities = opportunities.filter(organisation__country=country.upper())
-    if language:
-        opportunities = opportunities.filter(language=language)
-    return opportunities
 
 
 def opportunity_get(*, viewer: Any, pk: int) -> Opportunity:

@@ -21,10 +21,10 @@ from silkbridge.core.forms import add_service_errors
 from silkbridge.directory.selectors import user_organisations
 from silkbridge.marketplace import selectors, services
 from silkbridge.marketplace.choices import InterestStatus, OpportunityStatus
+from silkbridge.marketplace.filtersets import OpportunityFilterSet
 from silkbridge.marketplace.forms import (
     DeclineInterestForm,
     InterestForm,
-    OpportunityFilterForm,
     OpportunityForm,
     ReviewForm,
 )
@@ -62,11 +62,9 @@ def _profile_errors(form: OpportunityForm, error: ValidationError) -> None:
 
 
 def opportunity_list_view(request: HttpRequest) -> HttpResponse:
-    form = OpportunityFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    opportunities = selectors.opportunities_search(viewer=request.user, **filters)
-    page = Paginator(opportunities.prefetch_related("sectors"), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "marketplace/opportunity_list.html", {"form": form, "page": page})
+    filterset = OpportunityFilterSet(request.GET, queryset=selectors.opportunities_browse(request.user))
+    page = Paginator(filterset.qs.prefetch_related("sectors"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "marketplace/opportunity_list.html", {"form": filterset.form, "page": page})
 
 
 @login_required
