@@ -112,6 +112,13 @@ def _location(loc: Any) -> str:
     return ".".join(str(part) for part in loc if part not in ("", None))
 
 
+def _domain_field(name: str) -> str:
+    """Where a service's (or FilterSet's) error points: a body field, or a query parameter ("query.sector")."""
+    if name == "__all__":
+        return "body"
+    return name if name.startswith("query.") else f"body.{name}"
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(NinjaValidationError)
     def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
@@ -122,7 +129,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def domain_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
         if hasattr(exc, "error_dict"):
             errors = [
-                {"field": f"body.{name}" if name != "__all__" else "body", "message": " ".join(messages)}
+                {"field": _domain_field(name), "message": " ".join(messages)}
                 for name, messages in exc.message_dict.items()
             ]
         else:
@@ -189,3 +196,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return error_response(
             api, request, 500, "server_error", _("Something went wrong on our side; it has been logged.")
         )
+
+
+def filterset_qs(filterset: Any) -> Any:
+    """A django-filter FilterSet's rows, or a 422 naming each query parameter it refused (an unknown
+    sector code, a country not in the list), in the reader's language: never a silent empty list."""
+    if not filterset.is_valid():
+        raise DjangoValidationError(
+            {f"query.{name}": [str(message) for message in messages] for name, messages in filterset.errors.items()}
+        )
+    return filterset.qs

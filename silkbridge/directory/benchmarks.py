@@ -42,7 +42,7 @@ from silkbridge.directory.search import (
     sector_term,
     unit_wordings,
 )
-from silkbridge.directory.selectors import organisation_list, organisations_ranked
+from silkbridge.directory.selectors import organisation_list, organisations_ordered
 
 LANGUAGES = ("en", "zh", "ur")
 FILLER = {
@@ -230,7 +230,7 @@ def like_search(query: str) -> QuerySet[Organisation]:
     organisations = Organisation.objects.filter(visibility="public")
     for entry, tokens in query_units(query):
         organisations = organisations.filter(_like_unit(entry, tokens))
-    return organisations_ranked(organisations, query)
+    return organisations_ordered(organisations, query=query)
 
 
 def _trigram_index(create: bool) -> bool:

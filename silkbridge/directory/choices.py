@@ -47,6 +47,9 @@ class OrganisationEventKind(models.TextChoices):
     VERIFICATION_WITHDRAWN = "verification_withdrawn", _("Verification withdrawn by staff")
     IDENTITY_CHANGED = "identity_changed", _("Name, country or website changed")
     VERIFICATION_CLEARED = "verification_cleared", _("Name, country or website changed; verification cleared")
+    CREATED = "created", _("Created")
+    UPDATED = "updated", _("Details changed")
+    IMPORTED = "imported", _("Created or changed by an import")
 
 
 class MembershipRole(models.TextChoices):

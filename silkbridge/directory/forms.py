@@ -15,44 +15,12 @@ def _country_choices() -> list[tuple[str, str]]:
 
 
 def sector_choices() -> list[tuple[str, str]]:
-    choices: list[tuple[str, str]] = []
-    for sector in Sector.objects.select_related("parent").order_by("parent__position", "parent_id", "position"):
-        label = sector.name if sector.parent is None else f"— {sector.name}"
-        choices.append((sector.code, label))
-    # Focus fields first, each followed by its sub-fields.
+    """Focus fields, each followed by its sub-fields (by the parent link, as the sector filter reads it)."""
     ordered: list[tuple[str, str]] = []
-    for code, label in choices:
-        if "." not in code:
-            ordered.append((code, label))
-            ordered.extend(item for item in choices if item[0].startswith(code + "."))
+    for focus in Sector.objects.filter(parent__isnull=True).prefetch_related("subsectors").order_by("position", "code"):
+        ordered.append((focus.code, focus.name))
+        ordered.extend((sub.code, f"— {sub.name}") for sub in focus.subsectors.all())
     return ordered
-
-
-class OrganisationFilterForm(forms.Form):
-    """The directory's search box and filters (the API takes the same parameters)."""
-
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        max_length=200,
-        widget=forms.SearchInput(attrs={"placeholder": _("Name, technology or keyword, in any language")}),
-    )
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *OrganisationKind.choices])
-    country = forms.ChoiceField(label=_("Country"), required=False)
-    sector = forms.ChoiceField(label=_("Sector"), required=False)
-    verified = forms.ChoiceField(
-        label=_("Verification"),
-        required=False,
-        choices=[("", _("All")), ("yes", _("Verified only")), ("no", _("Not yet verified"))],
-    )
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["country"].choices = [("", _("All countries")), *_country_choices()]  # type: ignore[attr-defined]
-        self.fields["sector"].choices = [("", _("All sectors")), *sector_choices()]  # type: ignore[attr-defined]
-
-    def verified_value(self) -> bool | None:
-        return {"yes": True, "no": False}.get(self.cleaned_data.get("verified") or "")
 
 
 class OrganisationForm(forms.Form):

@@ -37,6 +37,7 @@ from silkbridge.directory.models import (
     Sector,
 )
 from silkbridge.directory.search import document_terms, index_replace
+from silkbridge.directory import history, selectors
 from silkbridge.directory.selectors import is_owner
 
 ORGANISATION_FIELDS = (
@@ -192,6 +193,7 @@ def organisation_create(
     if actor is not None:
         Membership.objects.create(user=actor, organisation=organisation, role=MembershipRole.OWNER)
     organisation_reindex(organisation=organisation)
+    history.organisation_created(organisation=organisation, actor=actor)
     return organisation
 
 
@@ -213,7 +215,7 @@ IDENTITY_FIELDS = ("name_en", "name_local", "country", "website")
 @transaction.atomic
 def organisation_update(
     *,
-    actor: User | None,
+    actor: User,
     organisation: Organisation,
     fields: Mapping[str, Any],
     sector_codes: Iterable[str] | None = None,
@@ -224,8 +226,10 @@ def organisation_update(
 
     A change to a name, the country or the website is written to the organisation's history (who,
     when, before and after); by anyone but staff it also clears verification and puts the
-    organisation back in staff's queue.
+    organisation back in staff's queue. Only the organisation's owners and staff may change it.
     """
+    if not selectors.organisation_can_edit(user=actor, organisation=organisation):
+        raise PermissionDenied(_("Only the organisation's owners and staff can change it."))
     # Locked, so that a verification by staff and this edit cannot interleave.
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     before = {name: getattr(organisation, name) for name in IDENTITY_FIELDS}
@@ -242,6 +246,10 @@ def organisation_update(
     changed_fields = [*fields, "updated_at"]
     if changes:
         changed_fields += _identity_changed(actor=actor, organisation=organisation, changes=changes)
+    else:
+        given = (("sectors", sectors), ("concepts", concepts), ("contacts", contact_rows))
+        relations = [name for name, value in given if value is not None]
+        history.organisation_updated(organisation=organisation, actor=actor, fields=[*fields, *relations])
     organisation.save(update_fields=changed_fields)
     _relations_set(organisation, sectors=sectors, concepts=concepts, contacts=contact_rows)
     organisation_reindex(organisation=organisation)
@@ -258,12 +266,7 @@ def _identity_changed(*, actor: User | None, organisation: Organisation, changes
     if not organisation.is_verified and organisation.verification_requested_at is None:
         organisation.verification_requested_at = timezone.now()
         changed.append("verification_requested_at")
-    OrganisationEvent.objects.create(
-        organisation=organisation,
-        actor=actor,
-        kind=OrganisationEventKind.VERIFICATION_CLEARED if cleared else OrganisationEventKind.IDENTITY_CHANGED,
-        changes=changes,
-    )
+    history.organisation_identity_changed(organisation=organisation, actor=actor, changes=changes, cleared=cleared)
     return changed
 
 
@@ -280,11 +283,7 @@ def organisation_verify(*, actor: User, organisation: Organisation, is_verified:
     organisation.save(
         update_fields=["is_verified", "verified_at", "verified_by", "verification_requested_at", "updated_at"]
     )
-    OrganisationEvent.objects.create(
-        organisation=organisation,
-        actor=actor,
-        kind=OrganisationEventKind.VERIFIED if is_verified else OrganisationEventKind.VERIFICATION_WITHDRAWN,
-    )
+    history.organisation_verified(organisation=organisation, actor=actor, is_verified=is_verified)
     return organisation
 
 
@@ -340,6 +339,7 @@ def organisation_upsert(*, record: OrganisationRecord) -> tuple[Organisation, st
     organisation.save()
     _relations_set(organisation, sectors=sectors, concepts=concepts, contacts=contacts)
     organisation_reindex(organisation=organisation)
+    history.organisation_imported(organisation=organisation, outcome=outcome)
     return organisation, outcome
 
 

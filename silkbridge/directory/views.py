@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from silkbridge.directory import selectors, services
-from silkbridge.directory.forms import ImportForm, MemberAddForm, OrganisationFilterForm, OrganisationForm
+from silkbridge.directory.filtersets import OrganisationFilterSet
+from silkbridge.directory.forms import ImportForm, MemberAddForm, OrganisationForm
 from silkbridge.directory.importer import ImportFileError, import_start
 from silkbridge.directory.models import Membership, Organisation
 
@@ -29,20 +30,9 @@ def _add_form_errors(form: Any, error: ValidationError) -> None:
 
 
 def organisation_list_view(request: HttpRequest) -> HttpResponse:
-    form = OrganisationFilterForm(request.GET or None)
-    filters: dict[str, Any] = {}
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = {
-            "query": data["q"],
-            "kind": data["kind"],
-            "country": data["country"],
-            "sector": data["sector"],
-            "verified": form.verified_value(),
-        }
-    organisations = selectors.organisation_list(viewer=request.user, **filters)
-    page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "directory/organisation_list.html", {"form": form, "page": page, "filters": filters})
+    filterset = OrganisationFilterSet(request.GET, queryset=selectors.organisations_visible(viewer=request.user))
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "directory/organisation_list.html", {"form": filterset.form, "page": page})
 
 
 def _visible_organisation(request: HttpRequest, key: str) -> Organisation:
@@ -85,8 +75,8 @@ def organisation_create_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def organisation_edit_view(request: HttpRequest, key: str) -> HttpResponse:
     organisation = _visible_organisation(request, key)
-    if not selectors.organisation_can_edit(user=request.user, organisation=organisation):
-        raise PermissionDenied
+    if request.method != "POST" and not selectors.organisation_can_edit(user=request.user, organisation=organisation):
+        raise PermissionDenied  # the form is not shown; a POST is refused by the service itself
     initial = {name: getattr(organisation, name) for name in services.ORGANISATION_FIELDS}
     initial["sectors"] = [sector.code for sector in organisation.sectors.all()]
     initial["technologies"] = ", ".join(concept.label_en for concept in organisation.concepts.all())

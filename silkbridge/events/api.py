@@ -23,7 +23,6 @@ from silkbridge.core.schemas import RunOut
 from silkbridge.directory import selectors as directory_selectors
 from silkbridge.directory.models import Organisation
 from silkbridge.events import selectors, services
-from silkbridge.events.choices import ParticipantStatus
 from silkbridge.events.models import Event, Meeting, MeetingRequest, Participant, Preference, Slot
 from silkbridge.events.schemas import (
     VIEWER_ATTRIBUTE,
@@ -289,6 +288,7 @@ def registration_update(request: HttpRequest, slug: str, payload: RegistrationPa
     if slot_ids is None:
         slot_ids = [slot.pk for slot in participant.available_slots.all()]
     services.participant_update(
+        actor=auth_user(request),
         participant=participant,
         time_zone=payload.time_zone if payload.time_zone is not None else participant.time_zone,
         interests=payload.interests if payload.interests is not None else participant.interests,
@@ -347,9 +347,9 @@ def participant_list(request: HttpRequest, slug: str, filters: Query[Participant
 def preference_set(request: HttpRequest, slug: str, participant_id: int, payload: PreferenceIn) -> dict[str, Any]:
     event = _event(request, slug)
     participant = _mine(request, event)
-    approved = event.participants.filter(status=ParticipantStatus.APPROVED)
-    target = _first_or_404(approved.filter(pk=participant_id), _("No such participant."))
-    services.preference_set(participant=participant, target=target, level=payload.level)
+    visible = selectors.participant_list(event=event, viewer=auth_user(request))  # approved viewers only
+    target = _first_or_404(visible.filter(pk=participant_id), _("No such participant."))
+    services.preference_set(actor=auth_user(request), participant=participant, target=target, level=payload.level)
     return {"target": target.pk, "level": payload.level}
 
 
@@ -366,7 +366,8 @@ def request_create(request: HttpRequest, slug: str, payload: RequestIn) -> Statu
     """At events with automatic acceptance the request is accepted at once."""
     event = _event(request, slug)
     requester = _mine(request, event)
-    recipient = event.participants.filter(pk=payload.recipient, status=ParticipantStatus.APPROVED).first()
+    visible = selectors.participant_list(event=event, viewer=auth_user(request))  # approved viewers only
+    recipient = visible.filter(pk=payload.recipient).first()
     if recipient is None:
         raise ValidationError({"recipient": _("No such participant at this event.")})
     meeting_request = services.request_create(

@@ -77,3 +77,25 @@ class ScheduleRunStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     FINISHED = "finished", _("Finished")
     FAILED = "failed", _("Failed")
+
+
+class ParticipantEventKind(models.TextChoices):
+    """What a registration's history row records (events.history)."""
+
+    REGISTERED = "registered", _("Registered")
+    REPRESENTATIVE_ADDED = "representative_added", _("Representative added")
+    UPDATED = "updated", _("Registration changed")
+    STATUS_CHANGED = "status_changed", _("Status changed by staff")
+
+
+class MeetingEventKind(models.TextChoices):
+    """What a meeting's history row records, from the request to the rating (events.history)."""
+
+    REQUESTED = "requested", _("Requested")
+    ACCEPTED = "accepted", _("Request accepted")
+    DECLINED = "declined", _("Request declined")
+    CANCELLED = "cancelled", _("Cancelled")
+    BOOKED = "booked", _("Placed in a slot")
+    UNBOOKED = "unbooked", _("Meeting cancelled")
+    MARKED = "marked", _("Attendance marked")
+    RATED = "rated", _("Rated")

@@ -12,8 +12,19 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from silkbridge.directory.choices import Visibility
+from silkbridge.directory.selectors import filter_by_sector
 from silkbridge.events.choices import DayPart, MeetingStatus, ParticipantStatus, RequestStatus
-from silkbridge.events.models import Booking, Event, Meeting, MeetingRating, MeetingRequest, Participant, Slot
+from silkbridge.events.models import (
+    Booking,
+    Event,
+    Meeting,
+    MeetingEvent,
+    MeetingRating,
+    MeetingRequest,
+    Participant,
+    ParticipantEvent,
+    Slot,
+)
 from silkbridge.marketplace.selectors import live_q, offered_to_others_q
 from silkbridge.matching.models import Match
 
@@ -57,10 +68,7 @@ def participant_list(
         participants = participants.exclude(pk=viewer_participant.pk)
     if country:
         participants = participants.filter(organisation__country=country.upper())
-    if sector:
-        participants = participants.filter(
-            Q(organisation__sectors__code=sector) | Q(organisation__sectors__parent__code=sector)
-        ).distinct()
+    participants = filter_by_sector(participants, sector, path="organisation__sectors")
     if query:
         participants = participants.filter(
             Q(organisation__name_en__icontains=query)
@@ -266,3 +274,26 @@ def participants_by_id(*, event: Event, ids: list[int]) -> dict[int, Participant
     """The event's participants with these ids, with their organisations (for names in staff tables)."""
     found = Participant.objects.filter(event=event, pk__in=ids).select_related("organisation")
     return {participant.pk: participant for participant in found}
+
+
+def event_history(*, event: Event, viewer: Any) -> dict[str, QuerySet[Any]]:
+    """The registration and meeting history of an event, newest first: all of it for staff; for a
+    participant's representative, its own registration and the meetings it is a side of. Anyone
+    else: PermissionDenied."""
+    registrations = ParticipantEvent.objects.filter(participant__event=event)
+    meetings = MeetingEvent.objects.filter(request__event=event)
+    if not getattr(viewer, "is_staff", False):
+        participant = participant_for_user(event=event, user=viewer)
+        if participant is None:
+            raise PermissionDenied(_("Only the event's participants and staff see its history."))
+        registrations = registrations.filter(participant=participant)
+        meetings = meetings.filter(Q(request__requester=participant) | Q(request__recipient=participant))
+    return {
+        # Grouped by what they belong to (the page shows one list per registration and per meeting).
+        "registrations": registrations.select_related("actor", "participant__organisation").order_by(
+            "participant__organisation__name_en", "participant_id", "-created_at", "-pk"
+        ),
+        "meetings": meetings.select_related(
+            "actor", "request__requester__organisation", "request__recipient__organisation"
+        ).order_by("-request__created_at", "request_id", "-created_at", "-pk"),
+    }

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from silkbridge.core.budgets import Budget, usage_charge, usage_refund
 from silkbridge.core.runs import Progress, RunAlreadyActive, RunFailure, run_enqueue
 from silkbridge.directory.selectors import is_member
-from silkbridge.events import notifications, selectors
+from silkbridge.events import history, notifications, selectors
 from silkbridge.events.choices import (
     DayPart,
     DeclineReason,
@@ -188,7 +188,9 @@ def participant_register(
     event = Event.objects.select_for_update().get(pk=event.pk)  # serialises the participant cap
     existing = Participant.objects.filter(event=event, organisation=organisation).first()
     if existing is not None:
-        existing.representatives.add(actor)
+        if not existing.representatives.filter(pk=actor.pk).exists():
+            existing.representatives.add(actor)
+            history.participant_representative_added(participant=existing, actor=actor)
         return existing
     _check_registration_open(event)
     if event.participant_cap is not None:
@@ -212,12 +214,22 @@ def participant_register(
         participant=participant,
         slot_ids=slot_ids if slot_ids is not None else default_availability(event=event, time_zone=time_zone),
     )
+    history.participant_registered(participant=participant, actor=actor)
     return participant
+
+
+def _require_representative(actor: Any, participant: Participant) -> None:
+    """Only the participant's own representatives (or staff) change its registration or interests."""
+    if getattr(actor, "is_staff", False):
+        return
+    if not participant.representatives.filter(pk=getattr(actor, "pk", None)).exists():
+        raise PermissionDenied(_("Only the participant's representatives may change this."))
 
 
 @transaction.atomic
 def participant_update(
     *,
+    actor: Any,
     participant: Participant,
     time_zone: str,
     interests: str,
@@ -225,6 +237,8 @@ def participant_update(
     max_meetings: int,
     slot_ids: Iterable[int],
 ) -> Participant:
+    _require_representative(actor, participant)
+    slot_ids = list(slot_ids)
     participant = _lock_participants(participant.pk)[participant.pk]
     booked = meetings_booked(participant=participant)
     if max_meetings < booked:
@@ -234,12 +248,17 @@ def participant_update(
                 % {"count": booked}
             }
         )
-    participant.time_zone = time_zone
-    participant.interests = interests
-    participant.interpreter_needed = interpreter_needed
-    participant.max_meetings = max_meetings
+    wanted = {"time_zone": time_zone, "interests": interests, "interpreter_needed": interpreter_needed}
+    wanted["max_meetings"] = max_meetings
+    changes = {name: [getattr(participant, name), value] for name, value in wanted.items()}
+    slots_before = sorted(participant.available_slots.values_list("pk", flat=True))
+    for name, value in wanted.items():
+        setattr(participant, name, value)
     _save(participant)
     availability_set(participant=participant, slot_ids=slot_ids)
+    changes["slots"] = [slots_before, sorted(set(slot_ids))]
+    changes = {name: pair for name, pair in changes.items() if pair[0] != pair[1]}
+    history.participant_updated(participant=participant, actor=actor, changes=changes)
     return participant
 
 
@@ -264,10 +283,12 @@ def participant_set_status(*, actor: Any, participant: Participant, status: str)
     participants it would have met are told."""
     _require_staff(actor)
     participant = _lock_participants(participant.pk)[participant.pk]
+    before = participant.status
     participant.status = status
     _save(participant)
+    history.participant_status_changed(participant=participant, actor=actor, before=before)
     if status in LEFT_STATUSES:
-        _requests_cancel_for_leaver(participant)
+        _requests_cancel_for_leaver(participant, actor=actor)
     notifications.notify(
         users=participant.representatives.all(),
         template="registration_status",
@@ -280,7 +301,7 @@ def participant_set_status(*, actor: Any, participant: Participant, status: str)
     return participant
 
 
-def _requests_cancel_for_leaver(participant: Participant) -> None:
+def _requests_cancel_for_leaver(participant: Participant, *, actor: Any) -> None:
     open_requests = list(
         MeetingRequest.objects.select_for_update()
         .filter(Q(requester=participant) | Q(recipient=participant))
@@ -296,6 +317,8 @@ def _requests_cancel_for_leaver(participant: Participant) -> None:
     had_meeting = set(Meeting.objects.filter(request__in=open_requests).values_list("request_id", flat=True))
     Meeting.objects.filter(request__in=open_requests).delete()
     MeetingRequest.objects.filter(pk__in=[r.pk for r in open_requests]).update(status=RequestStatus.CANCELLED)
+    for meeting_request in open_requests:
+        history.meeting_cancelled(request=meeting_request, actor=actor, before=meeting_request.status)
     for other in Participant.objects.filter(pk__in=others).order_by("pk"):
         lost_meeting = any(r.pk in had_meeting and other.pk in (r.requester_id, r.recipient_id) for r in open_requests)
         notifications.notify(
@@ -311,8 +334,13 @@ def _requests_cancel_for_leaver(participant: Participant) -> None:
 
 
 @transaction.atomic
-def preference_set(*, participant: Participant, target: Participant, level: str | None) -> None:
+def preference_set(*, actor: Any, participant: Participant, target: Participant, level: str | None) -> None:
+    """How much the participant wants to meet another one. Only its representatives say so, and only
+    about a participant they may see: the participant list's rule (approved participants only)."""
+    _require_representative(actor, participant)
     if target.event_id != participant.event_id or target.pk == participant.pk:
+        raise ValidationError({"target": _("Choose another participant of this event.")})
+    if not selectors.participant_list(event=participant.event, viewer=actor).filter(pk=target.pk).exists():
         raise ValidationError({"target": _("Choose another participant of this event.")})
     if not level:
         Preference.objects.filter(participant=participant, target=target).delete()
@@ -366,6 +394,7 @@ def request_create(
             answered_at=timezone.now() if automatic else None,
         )
     )
+    history.meeting_requested(request=meeting_request, actor=actor)
     notifications.notify(
         users=recipient.representatives.all(),
         template="request_received",
@@ -409,8 +438,9 @@ def request_answer(
     meeting_request.decline_note = "" if accept else note
     meeting_request.answered_at = timezone.now()
     meeting_request.save(update_fields=["status", "decline_reason", "decline_note", "answered_at"])
+    history.meeting_answered(request=meeting_request, actor=actor)
     if accept and slot is not None:
-        meeting_book(meeting_request=meeting_request, slot=slot)
+        meeting_book(meeting_request=meeting_request, slot=slot, actor=actor)
     notifications.notify(
         users=meeting_request.requester.representatives.all(),
         template="request_answered",
@@ -431,9 +461,11 @@ def request_cancel(*, actor: Any, meeting_request: MeetingRequest) -> None:
         raise PermissionDenied(_("Only the participant who sent the request may cancel it."))
     if meeting_request.status not in {RequestStatus.PENDING, RequestStatus.ACCEPTED}:
         raise ValidationError(_("Only a waiting or accepted request can be cancelled."))
+    before = meeting_request.status
     meeting_request.status = RequestStatus.CANCELLED
     meeting_request.save(update_fields=["status"])
     Meeting.objects.filter(request=meeting_request).delete()
+    history.meeting_cancelled(request=meeting_request, actor=actor, before=before)
 
 
 # --- bookings ---------------------------------------------------------------------------------------
@@ -463,7 +495,12 @@ def meetings_booked(*, participant: Participant) -> int:
 
 @transaction.atomic
 def meeting_book(
-    *, meeting_request: MeetingRequest, slot: Slot, table: int | None = None, is_fixed: bool = True
+    *,
+    meeting_request: MeetingRequest,
+    slot: Slot,
+    table: int | None = None,
+    is_fixed: bool = True,
+    actor: Any = None,
 ) -> Meeting:
     """Place an accepted request in a slot. Raises ValidationError naming the conflict; writes nothing then.
 
@@ -513,6 +550,7 @@ def meeting_book(
             )
     except IntegrityError as error:
         raise ValidationError({"slot": _conflict_message(meeting_request, slot)}) from error
+    history.meeting_booked(meeting=meeting, actor=actor)  # no actor: placed by the scheduler
     return meeting
 
 
@@ -532,6 +570,17 @@ def _conflict_message(meeting_request: MeetingRequest, slot: Slot) -> str:
     ).exists():
         return _("One of the two already has a meeting in this slot.")
     return _("The table was taken a moment ago; choose the slot again.")
+
+
+@transaction.atomic
+def meeting_cancel(*, actor: Any, meeting: Meeting) -> None:
+    participants = [meeting.request.requester, meeting.request.recipient]
+    if not getattr(actor, "is_staff", False) and not any(
+        p.representatives.filter(pk=actor.pk).exists() for p in participants
+    ):
+        raise PermissionDenied(_("You may not cancel this meeting."))
+    history.meeting_unbooked(meeting=meeting, actor=actor)
+    meeting.delete()
 
 
 # --- the scheduler ----------------------------------------------------------------------------------
@@ -763,9 +812,11 @@ def meeting_mark(*, actor: Any, meeting: Meeting, status: str) -> Meeting:
     _require_staff(actor)
     if status not in {MeetingStatus.CHECKED_IN, MeetingStatus.NO_SHOW, MeetingStatus.SCHEDULED}:
         raise ValidationError({"status": _("Choose checked in, no-show or scheduled.")})
+    before = meeting.status
     meeting.status = status
     meeting.checked_in_at = timezone.now() if status == MeetingStatus.CHECKED_IN else None
     meeting.save(update_fields=["status", "checked_in_at"])
+    history.meeting_marked(meeting=meeting, actor=actor, before=before)
     return meeting
 
 
@@ -775,11 +826,14 @@ def meeting_rate(*, actor: Any, meeting: Meeting, outcome: str, comment: str = "
     participant = selectors.meeting_side(meeting=meeting, user=actor)
     if participant is None:
         raise PermissionDenied(_("Only the two participants may rate a meeting."))
+    if meeting.slot.starts_at > timezone.now():
+        raise ValidationError({"outcome": _("You can rate a meeting once it has started.")})
     if outcome not in MeetingOutcome.values:
         raise ValidationError({"outcome": _("Choose one of the outcomes.")})
     rating, _created = MeetingRating.objects.update_or_create(
         meeting=meeting, participant=participant, defaults={"outcome": outcome, "comment": comment}
     )
+    history.meeting_rated(meeting=meeting, actor=actor, participant=participant, outcome=outcome)
     return rating
 
 

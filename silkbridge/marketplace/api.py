@@ -4,7 +4,6 @@ interest. A profile the caller may not see answers 404, as if it did not exist."
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -12,10 +11,11 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from silkbridge.accounts.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED
-from silkbridge.core.api_support import ErrorOut, PagePagination, auth_user
+from silkbridge.core.api_support import ErrorOut, PagePagination, auth_user, filterset_qs
 from silkbridge.directory.models import Organisation
 from silkbridge.directory.selectors import user_organisations
 from silkbridge.marketplace import selectors, services
+from silkbridge.marketplace.filtersets import OpportunityFilterSet
 from silkbridge.marketplace.models import ExpressionOfInterest, Opportunity
 from silkbridge.marketplace.schemas import (
     AnswerIn,
@@ -69,8 +69,10 @@ def _fresh(pk: int) -> Opportunity:
 )
 @paginate(PagePagination)
 def opportunity_list(request: HttpRequest, filters: Query[OpportunityFilters]) -> QuerySet[Opportunity]:
-    options = filters.dict(exclude_none=True)
-    return selectors.opportunities_search(viewer=auth_user(request), **options).prefetch_related("sectors", "concepts")
+    data = filters.dict(exclude_none=True)
+    data["country"] = data.get("country", "").upper()
+    filterset = OpportunityFilterSet(data, queryset=selectors.opportunities_browse(auth_user(request)))
+    return filterset_qs(filterset).prefetch_related("sectors", "concepts")
 
 
 @router.get(
@@ -92,12 +94,12 @@ def opportunity_mine(request: HttpRequest) -> QuerySet[Opportunity]:
 )
 def opportunity_create(request: HttpRequest, payload: OpportunityIn) -> Status:
     fields = payload.dict(exclude_unset=True, exclude={"organisation", "submit"})
-    with transaction.atomic():
-        opportunity = services.opportunity_create(
-            actor=auth_user(request), organisation=_own_organisation(request, payload.organisation), fields=fields
-        )
-        if payload.submit:
-            services.opportunity_submit(actor=auth_user(request), opportunity=opportunity)
+    opportunity = services.opportunity_create(
+        actor=auth_user(request),
+        organisation=_own_organisation(request, payload.organisation),
+        fields=fields,
+        submit=payload.submit,
+    )
     return Status(201, _fresh(opportunity.pk))
 
 

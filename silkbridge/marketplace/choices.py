@@ -67,3 +67,16 @@ class InterestDeclineReason(models.TextChoices):
     DESCRIPTION_UNCLEAR = "description_unclear", _("Description unclear")
     NOT_OUR_FIELD = "not_our_field", _("Not our field")
     OTHER = "other", _("Other")
+
+
+class OpportunityEventKind(models.TextChoices):
+    """What a profile's history row records: one kind per state change (marketplace.history)."""
+
+    CREATED = "created", _("Created as a draft")
+    EDITED = "edited", _("Edited")
+    SUBMITTED = "submitted", _("Sent for review")
+    PUBLISHED = "published", _("Approved and published by staff")
+    CHANGES_REQUESTED = "changes_requested", _("Sent back for changes by staff")
+    CLOSED = "closed", _("Closed")
+    RENEWED = "renewed", _("Renewed")
+    EXPIRED = "expired", _("Expired")

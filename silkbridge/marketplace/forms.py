@@ -147,26 +147,6 @@ class OpportunityForm(forms.Form):
         return data
 
 
-class OpportunityFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        max_length=200,
-        widget=forms.SearchInput(attrs={"placeholder": _("Title or words of the description")}),
-    )
-    kind = forms.ChoiceField(label=_("Type"), required=False, choices=[("", _("All types")), *OpportunityType.choices])
-    sector = forms.ChoiceField(label=_("Sector"), required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False)
-    language = forms.ChoiceField(
-        label=_("Language"), required=False, choices=[("", _("All languages")), *ContentLanguage.choices]
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["sector"].choices = [("", _("All sectors")), *sector_choices()]  # type: ignore[attr-defined]
-        self.fields["country"].choices = [("", _("All countries")), *_countries()]  # type: ignore[attr-defined]
-
-
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=ReviewDecision.choices, widget=forms.RadioSelect)
     comment = forms.CharField(

@@ -19,7 +19,7 @@ from silkbridge.directory.choices import Visibility
 from silkbridge.directory.search import search
 from silkbridge.directory.selectors import organisation_ids_of
 from silkbridge.marketplace.choices import InterestStatus, OpportunityStatus
-from silkbridge.marketplace.models import ExpressionOfInterest, Opportunity, OpportunitySearchToken
+from silkbridge.marketplace.models import ExpressionOfInterest, Opportunity, OpportunityEvent, OpportunitySearchToken
 
 
 def live_q(prefix: str = "") -> Q:
@@ -88,27 +88,7 @@ def is_open_to(*, viewer: Any, opportunity: Opportunity) -> bool:
     return Opportunity.objects.filter(shown_to_others_q(viewer), pk=opportunity.pk).exists()
 
 
-def opportunities_search(
-    *, viewer: Any, q: str = "", kind: str = "", sector: str = "", country: str = "", language: str = ""
-) -> QuerySet[Opportunity]:
-    """The browse list (pages and API alike), filtered: words in the title, summary or description,
-    technologies and sectors in any of the three languages (the directory's search, over the
-    profiles' index), type, sector (a field includes its sub-fields), the organisation's country, the
-    text's language. The search narrows what `opportunities_browse` lets the viewer see, never more."""
-    opportunities = search(opportunities_browse(viewer), q, token_model=OpportunitySearchToken)
-    if kind:
-        opportunities = opportunities.filter(kind=kind)
-    if sector:
-        opportunities = opportunities.filter(
-            Q(sectors__code=sector) | Q(sectors__code__startswith=sector + ".")
-        ).distinct()
-    if country:
-        opportunities = opportunities.filter(organisation__country=country.upper())
-    if language:
-        opportunities = opportunities.filter(language=language)
-    return opportunities
-
-
+from silkbridge.marketplace.models import ExpressionOfInterest, Opportunity, OpportunityEvent, OpportunitySearchToken
 def opportunity_get(*, viewer: Any, pk: int) -> Opportunity:
     """One profile the viewer may see; Opportunity.DoesNotExist otherwise (pages answer 404)."""
     return opportunities_visible_to(viewer).get(pk=pk)
@@ -211,3 +191,13 @@ def interest_contacts(*, interest: ExpressionOfInterest) -> dict[str, list[dict[
         "owner": side(interest.opportunity.organisation, [interest.answered_by]) if shows_owner else [],
         "interested": side(interest.organisation, [interest.created_by]),
     }
+
+
+def opportunity_history(*, viewer: Any, opportunity: Opportunity) -> QuerySet[OpportunityEvent]:
+    """The profile's history (created, sent for review, published, closed...), newest first; for its
+    organisation's members and staff only, like its review comments."""
+    if not can_manage(user=viewer, opportunity=opportunity):
+        return OpportunityEvent.objects.none()
+    return (
+        OpportunityEvent.objects.filter(opportunity=opportunity).select_related("actor").order_by("-created_at", "-pk")
+    )

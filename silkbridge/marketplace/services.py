@@ -29,7 +29,7 @@ from silkbridge.directory.models import Organisation
 from silkbridge.directory.search import document_terms, index_replace
 from silkbridge.directory.selectors import is_member, members_of
 from silkbridge.directory.services import concepts_resolve, sectors_resolve
-from silkbridge.marketplace import hooks, selectors
+from silkbridge.marketplace import history, hooks, selectors
 from silkbridge.marketplace.choices import (
     DealType,
     InterestDeclineReason,
@@ -227,8 +227,12 @@ def opportunities_reindex_all() -> int:
 
 
 @transaction.atomic
-def opportunity_create(*, actor: Any, organisation: Organisation, fields: Mapping[str, Any]) -> Opportunity:
-    """A draft profile of the organisation. Sectors and technologies are suggested from the text when none are given."""
+def opportunity_create(
+    *, actor: Any, organisation: Organisation, fields: Mapping[str, Any], submit: bool = False
+) -> Opportunity:
+    """A draft profile of the organisation, sent for review at once with `submit`: one transaction, so
+    that a refused submission leaves no draft behind. Sectors and technologies are suggested from the
+    text when none are given."""
     _require_member(actor=actor, organisation_id=organisation.pk)
     data = _clean(fields)
     opportunity = Opportunity(organisation=organisation, created_by=actor if actor.is_authenticated else None)
@@ -249,6 +253,7 @@ def opportunity_update(*, actor: Any, opportunity: Opportunity, fields: Mapping[
     if opportunity.status == OpportunityStatus.CLOSED:
         raise ValidationError({"status": _("A closed profile cannot be edited.")})
     data = _clean(fields)
+    before = opportunity.status
     _apply(opportunity, data)
     _check_whole(opportunity)
     if opportunity.status in (OpportunityStatus.PUBLISHED, OpportunityStatus.EXPIRED) and not actor.is_staff:
@@ -257,6 +262,7 @@ def opportunity_update(*, actor: Any, opportunity: Opportunity, fields: Mapping[
     opportunity.save()
     _relations(opportunity, data, suggest_missing=False)
     opportunity_reindex(opportunity=opportunity)
+    history.opportunity_edited(opportunity=opportunity, actor=actor, fields=list(data), before=before)
     hooks.opportunity_changed.fire(opportunity.pk)
     return opportunity
 
@@ -274,6 +280,7 @@ def opportunity_submit(*, actor: Any, opportunity: Opportunity) -> Opportunity:
     opportunity.status = OpportunityStatus.UNDER_REVIEW
     opportunity.submitted_at = timezone.now()
     opportunity.save(update_fields=["status", "submitted_at", "updated_at"])
+    history.opportunity_submitted(opportunity=opportunity, actor=actor, before=OpportunityStatus.DRAFT)
     send_after_commit(
         users=_staff_users(),
         template="marketplace/email/review_requested.txt",
@@ -295,6 +302,7 @@ def opportunity_review(*, actor: Any, opportunity: Opportunity, decision: str, c
     if decision != ReviewDecision.COMMENT and opportunity.status != OpportunityStatus.UNDER_REVIEW:
         raise ValidationError({"decision": _("This profile is not waiting for review.")})
     today = timezone.localdate()
+    before = opportunity.status
     if decision == ReviewDecision.APPROVE:
         opportunity.status = OpportunityStatus.PUBLISHED
         opportunity.published_at = timezone.now()
@@ -304,6 +312,9 @@ def opportunity_review(*, actor: Any, opportunity: Opportunity, decision: str, c
         opportunity.status = OpportunityStatus.DRAFT
     opportunity.save()
     review = ReviewComment.objects.create(opportunity=opportunity, author=actor, decision=decision, body=comment)
+    if decision != ReviewDecision.COMMENT:  # a comment alone changes nothing; the review comments keep it
+        published = decision == ReviewDecision.APPROVE
+        history.opportunity_reviewed(opportunity=opportunity, actor=actor, published=published, before=before)
     send_after_commit(
         users=members_of(opportunity.organisation_id),
         template="marketplace/email/reviewed.txt",
@@ -317,9 +328,11 @@ def opportunity_review(*, actor: Any, opportunity: Opportunity, decision: str, c
 def opportunity_close(*, actor: Any, opportunity: Opportunity) -> Opportunity:
     _require_member(actor=actor, organisation_id=opportunity.organisation_id)
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    before = opportunity.status
     opportunity.status = OpportunityStatus.CLOSED
     opportunity.closed_at = timezone.now()
     opportunity.save(update_fields=["status", "closed_at", "updated_at"])
+    history.opportunity_closed(opportunity=opportunity, actor=actor, before=before)
     hooks.opportunity_changed.fire(opportunity.pk)
     return opportunity
 
@@ -332,9 +345,11 @@ def opportunity_renew(*, actor: Any, opportunity: Opportunity) -> Opportunity:
     if opportunity.status not in (OpportunityStatus.PUBLISHED, OpportunityStatus.EXPIRED):
         raise ValidationError({"status": _("Only a published or expired profile can be renewed.")})
     today = timezone.localdate()
+    before = opportunity.status
     opportunity.expires_on = min(max(today, opportunity.expires_on or today) + DEFAULT_LIFETIME, today + MAX_LIFETIME)
     opportunity.status = OpportunityStatus.PUBLISHED
     opportunity.save(update_fields=["status", "expires_on", "updated_at"])
+    history.opportunity_renewed(opportunity=opportunity, actor=actor, before=before)
     hooks.opportunity_changed.fire(opportunity.pk)
     return opportunity
 
@@ -347,7 +362,12 @@ def opportunities_expire(*, today: date | None = None) -> int:
         "pk", flat=True
     ):
         with transaction.atomic():
-            Opportunity.objects.filter(pk=pk).update(status=OpportunityStatus.EXPIRED, updated_at=timezone.now())
+            changed = Opportunity.objects.filter(pk=pk, status=OpportunityStatus.PUBLISHED).update(
+                status=OpportunityStatus.EXPIRED, updated_at=timezone.now()
+            )
+            if not changed:
+                continue  # renewed or closed since the list was read
+            history.opportunity_expired(opportunity_id=pk)
             hooks.opportunity_changed.fire(pk)
         expired += 1
     return expired

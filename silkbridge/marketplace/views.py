@@ -21,10 +21,10 @@ from silkbridge.core.forms import add_service_errors
 from silkbridge.directory.selectors import organisation_ids_of, user_organisations
 from silkbridge.marketplace import selectors, services
 from silkbridge.marketplace.choices import InterestStatus, OpportunityStatus
+from silkbridge.marketplace.filtersets import OpportunityFilterSet
 from silkbridge.marketplace.forms import (
     DeclineInterestForm,
     InterestForm,
-    OpportunityFilterForm,
     OpportunityForm,
     ReviewForm,
 )
@@ -62,11 +62,9 @@ def _profile_errors(form: OpportunityForm, error: ValidationError) -> None:
 
 
 def opportunity_list_view(request: HttpRequest) -> HttpResponse:
-    form = OpportunityFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    opportunities = selectors.opportunities_search(viewer=request.user, **filters)
-    page = Paginator(opportunities.prefetch_related("sectors"), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "marketplace/opportunity_list.html", {"form": form, "page": page})
+    filterset = OpportunityFilterSet(request.GET, queryset=selectors.opportunities_browse(request.user))
+    page = Paginator(filterset.qs.prefetch_related("sectors"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "marketplace/opportunity_list.html", {"form": filterset.form, "page": page})
 
 
 @login_required
@@ -78,10 +76,11 @@ def opportunity_create_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             opportunity = services.opportunity_create(
-                actor=request.user, organisation=form.cleaned_data["organisation"], fields=form.service_fields()
+                actor=request.user,
+                organisation=form.cleaned_data["organisation"],
+                fields=form.service_fields(),
+                submit=request.POST.get("action") == "submit",
             )
-            if request.POST.get("action") == "submit":
-                opportunity = services.opportunity_submit(actor=request.user, opportunity=opportunity)
         except ValidationError as error:
             _profile_errors(form, error)
         else:
@@ -137,6 +136,7 @@ def opportunity_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     if manages:
         context["review_comments"] = opportunity.review_comments.select_related("author")
         context["interests"] = opportunity.interests.select_related("organisation")
+        context["history"] = selectors.opportunity_history(viewer=request.user, opportunity=opportunity)
     if request.user.is_staff and opportunity.status == OpportunityStatus.UNDER_REVIEW:
         context["review_form"] = ReviewForm()
     if request.user.is_authenticated and selectors.is_open_to(viewer=request.user, opportunity=opportunity):

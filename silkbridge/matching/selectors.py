@@ -14,7 +14,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from silkbridge.common.countries import country_name
 from silkbridge.core.models import Run
 from silkbridge.directory.models import Concept, Sector
-from silkbridge.directory.selectors import organisation_ids_of
+from silkbridge.directory.selectors import filter_by_sector, organisation_ids_of
 from silkbridge.marketplace.models import Opportunity
 from silkbridge.marketplace.selectors import live_q, shown_to_others_q
 from silkbridge.matching import engine
@@ -76,10 +76,7 @@ def matches_all(
         matches = matches.filter(opportunity__kind=kind)
     if min_score is not None:
         matches = matches.filter(score__gte=min_score)
-    if sector:
-        matches = matches.filter(
-            Q(opportunity__sectors__code=sector) | Q(opportunity__sectors__code__startswith=sector + ".")
-        ).distinct()
+    matches = filter_by_sector(matches, sector, path="opportunity__sectors")
     if country:
         matches = matches.filter(
             Q(opportunity__organisation__country=country) | Q(other__organisation__country=country)

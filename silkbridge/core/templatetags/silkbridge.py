@@ -31,3 +31,17 @@ def query_with(context: dict[str, Any], **changes: Any) -> str:
             params[name] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def change_rows(changes: Any) -> list[dict[str, Any]]:
+    """A history row's `changes` as lines to show: a field's [before, after] pair, or one value (the
+    list of fields an edit gave, an outcome)."""
+    rows: list[dict[str, Any]] = []
+    for name, value in (changes or {}).items():
+        if isinstance(value, list) and len(value) == 2 and name != "fields":
+            rows.append({"name": name, "before": value[0], "after": value[1], "is_pair": True})
+        else:
+            shown = ", ".join(map(str, value)) if isinstance(value, list) else value
+            rows.append({"name": name, "value": shown, "is_pair": False})
+    return rows

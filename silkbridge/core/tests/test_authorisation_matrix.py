@@ -334,6 +334,8 @@ PAGES: dict[str, Row] = {
         method="POST",
         body={},
     ),
+    # The registration and meeting history: participants (their own rows) and staff (all); a 403 otherwise.
+    "events:history": Row(only(frozenset({MEMBER_A, MEMBER_B, STAFF}), refused=403), EVENT),
     # marketplace (search included)
     "marketplace:opportunity_list": Row(public, query=SEARCH),
     "marketplace:opportunity_create": Row(signed_in),

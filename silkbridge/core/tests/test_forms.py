@@ -7,8 +7,8 @@ from django.forms.renderers import DjangoTemplates, get_default_renderer
 from django.utils import translation
 
 from silkbridge.core.forms import FormRenderer
-from silkbridge.directory.forms import OrganisationFilterForm
-from silkbridge.marketplace.forms import OpportunityFilterForm
+from silkbridge.directory.filtersets import OrganisationFilterSet
+from silkbridge.marketplace.filtersets import OpportunityFilterSet
 
 
 class EveryKindOfSelect(forms.Form):
@@ -42,9 +42,9 @@ def test_select_boxes_render_exactly_as_django_templates_do():
 @pytest.mark.parametrize("language", ["en", "zh-hans", "ur"])
 def test_filter_forms_render_exactly_as_django_templates_do(language):
     with translation.override(language):
-        for form_class, data in (
-            (OrganisationFilterForm, {"q": "AI", "country": "PK", "kind": "company"}),
-            (OpportunityFilterForm, {"country": "CN", "kind": "technology_offer"}),
+        for form_class, data in (  # the forms of the FilterSets that filter the pages and the API
+            (OrganisationFilterSet().get_form_class(), {"q": "AI", "country": "PK", "kind": "company"}),
+            (OpportunityFilterSet().get_form_class(), {"country": "CN", "kind": "technology_offer"}),
         ):
             ours, django = _both(form_class, data)
             assert ours.as_div() == django.as_div()

@@ -70,8 +70,10 @@ def test_describing_fields_keep_the_badge(client, verified):
     assert response.status_code == 200
     organisation.refresh_from_db()
     assert organisation.is_verified
-    assert list(OrganisationEvent.objects.filter(organisation=organisation).values_list("kind", flat=True)) == [
-        "verified"
+    history = OrganisationEvent.objects.filter(organisation=organisation)
+    assert list(history.values_list("kind", "actor", "changes")) == [
+        ("updated", owner.pk, {"fields": ["city", "description"]}),
+        ("verified", history.last().actor_id, {}),
     ]
 
 
@@ -109,7 +111,12 @@ def test_the_edit_page_says_the_badge_went_and_staff_see_the_history(client, ver
     response = client.post(reverse("directory:organisation_edit", args=[organisation.key]), form, follow=True)
     page = response.content.decode()
     assert "no longer marked as verified" in page
-    assert 'id="history"' not in page  # the owner does not see staff's history
+    assert 'id="history"' in page  # owners see their organisation's history, as staff do
+    assert "Name, country or website changed; verification cleared" in page
+    other_member = MembershipFactory(organisation=organisation, role="member").user
+    client.force_login(other_member)
+    page = client.get(reverse("directory:organisation_detail", args=[organisation.key])).content.decode()
+    assert 'id="history"' not in page  # a member who is not an owner does not
 
     client.force_login(staff)
     page = client.get(reverse("directory:organisation_detail", args=[organisation.key])).content.decode()

@@ -6,6 +6,7 @@ import zoneinfo
 from datetime import time, timedelta
 
 import pytest
+from django.db.models import F
 from django.utils import timezone
 from openapi_spec_validator import validate
 
@@ -14,7 +15,7 @@ from silkbridge.accounts.tests.factories import MembershipFactory, StaffFactory,
 from silkbridge.core.tests import run_tasks
 from silkbridge.directory.tests.factories import OrganisationFactory
 from silkbridge.events import services
-from silkbridge.events.models import Event, Meeting, MeetingRequest, Participant, Slot
+from silkbridge.events.models import Event, Meeting, MeetingRating, MeetingRequest, Participant, Slot
 
 pytestmark = pytest.mark.django_db
 EVENT_DAY = (timezone.now() + timedelta(days=30)).date()
@@ -207,9 +208,15 @@ def test_full_flow_from_event_creation_to_agenda_in_each_zone(client, staff):
     assert pk_agenda[0]["my_rating"] is None
 
     meeting_id = pk_agenda[0]["id"]
-    response = _post(
-        client, f"/events/ict-week/meetings/{meeting_id}/rating", {"outcome": "cooperation_possible"}, pk_user
-    )
+    rating_path = f"/events/ict-week/meetings/{meeting_id}/rating"
+    response = _post(client, rating_path, {"outcome": "cooperation_possible"}, pk_user)
+    assert response.status_code == 422  # the meeting has not started yet: the same rule as the page
+    assert _error_fields(response) == {"body.outcome"}
+    assert not MeetingRating.objects.exists()
+    # The event's days pass: every slot moves a month back, in the same order.
+    month = timedelta(days=31)
+    Slot.objects.filter(event__slug="ict-week").update(starts_at=F("starts_at") - month)
+    response = _post(client, rating_path, {"outcome": "cooperation_possible"}, pk_user)
     assert response.status_code == 200, response.content
     assert _get(client, "/events/ict-week/agenda", pk_user).json()["items"][0]["my_rating"]["outcome"] == (
         "cooperation_possible"

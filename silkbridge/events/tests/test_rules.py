@@ -132,6 +132,7 @@ def test_the_limit_cannot_be_lowered_below_the_meetings_already_booked():
 
     with pytest.raises(ValidationError) as error:
         services.participant_update(
+            actor=participant.representatives.first(),
             participant=participant,
             time_zone="Asia/Karachi",
             interests="",

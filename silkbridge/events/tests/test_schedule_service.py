@@ -24,7 +24,7 @@ def test_must_meet_weighs_three_and_placed_meetings_go_to_the_engine_as_fixed():
     event = EventFactory(slot_days=[in_days(20)])
     china, pakistan, other = register(event, country="CN"), register(event), register(event)
     first, second = _accepted(event, pakistan, china), _accepted(event, other, china)
-    services.preference_set(participant=china, target=pakistan, level="must")
+    services.preference_set(actor=china.representatives.first(), participant=china, target=pakistan, level="must")
     instance = services.schedule_instance(event)
     weights = {entry["id"]: entry["weight"] for entry in instance["requests"]}
     assert weights == {f"r{first.pk}": 3.0, f"r{second.pk}": 1.0}

@@ -222,7 +222,7 @@ def _registration_save(
                 actor=request.user, event=event, organisation=data["organisation"], **fields
             )
         else:
-            saved = services.participant_update(participant=participant, **fields)
+            saved = services.participant_update(actor=request.user, participant=participant, **fields)
     except PermissionDenied as error:
         details.add_error("organisation" if participant is None else None, str(error) or _("You may not do this."))
         return None
@@ -328,7 +328,9 @@ def _preference_save(request: HttpRequest, event: Event, participant: Participan
     if target is None:
         raise Http404(_("No such participant."))
     try:
-        services.preference_set(participant=participant, target=target, level=form.cleaned_data["level"] or None)
+        services.preference_set(
+            actor=request.user, participant=participant, target=target, level=form.cleaned_data["level"] or None
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -551,9 +553,6 @@ def meeting_rate_view(request: HttpRequest, event: Event, participant: Participa
     if meeting is None:
         raise Http404(_("No such meeting."))
     back = reverse("events:agenda", kwargs={"slug": event.slug}) + f"#meeting-{meeting.pk}"
-    if meeting.slot.starts_at > timezone.now():
-        messages.error(request, _("You can rate a meeting once it has started."))
-        return redirect(back)
     form = RatingForm(request.POST, prefix=f"rate-{meeting.pk}")
     if not form.is_valid():
         messages.error(request, _("Choose how the meeting went."))
@@ -572,6 +571,16 @@ def meeting_rate_view(request: HttpRequest, event: Event, participant: Participa
     return redirect(back)
 
 
+@login_required
+def history_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """Who registered, answered, booked, cancelled, marked or rated what, and when."""
+    event = _event_or_404(request, slug)
+    history = selectors.event_history(event=event, viewer=request.user)
+    history = {name: rows[:200] for name, rows in history.items()}  # the latest; a long event has thousands
+    context = {"event": event, "participant": selectors.participant_for_user(event=event, user=request.user), **history}
+    return render(request, "events/history.html", context)
+
+
 urlpatterns: list[URLPattern] = [
     path("", event_list_view, name="event_list"),
     path("feed/<str:token>.ics", feed_view, name="feed"),
@@ -585,4 +594,5 @@ urlpatterns: list[URLPattern] = [
     path("<slug:slug>/agenda/", agenda_view, name="agenda"),
     path("<slug:slug>/agenda.ics", agenda_ics_view, name="agenda_ics"),
     path("<slug:slug>/meetings/<int:meeting_id>/rate/", meeting_rate_view, name="meeting_rate"),
+    path("<slug:slug>/history/", history_view, name="history"),
 ]

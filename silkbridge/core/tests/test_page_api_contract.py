@@ -1,0 +1,333 @@
+"""The page and the API are two doors to the same rules: each scenario goes through both and expects the
+same outcome (allowed or refused, with the same message) and the same stored state.
+
+Every rule here lives in a service or selector that takes the actor; these tests fail when a page or an
+API handler checks something on its own (or forgets to)."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import F
+from django.urls import reverse
+
+from silkbridge.accounts.tests.factories import MembershipFactory, UserFactory
+from silkbridge.directory import services as directory_services
+from silkbridge.directory.models import Organisation, Sector
+from silkbridge.directory.tests.factories import OrganisationFactory
+from silkbridge.events import services as events_services
+from silkbridge.events.models import MeetingRating, Participant, Preference, Slot
+from silkbridge.events.tests.factories import EventFactory, in_days, register
+from silkbridge.marketplace import services as marketplace_services
+from silkbridge.marketplace.models import Opportunity
+from silkbridge.marketplace.tests.factories import XRAY_REQUEST_EN, member, published
+
+pytestmark = pytest.mark.django_db
+
+
+def _api(client, method, path, body=None, **params):
+    call = getattr(client, method)
+    if body is None:
+        return call(f"/api/v1{path}", params)
+    return call(f"/api/v1{path}", json.dumps(body), content_type="application/json")
+
+
+def _messages(response):
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def _api_messages(response):
+    return [error["message"] for error in response.json()["errors"]] or [response.json()["message"]]
+
+
+# --- 1. a meeting is rated only once it has started -------------------------------------------------
+
+
+@pytest.fixture
+def upcoming_meeting():
+    event = EventFactory(slot_days=[in_days(14)])
+    first, second = register(event, country="CN"), register(event, country="PK")
+    meeting_request = events_services.request_create(
+        actor=first.representatives.get(), requester=first, recipient=second
+    )
+    events_services.request_answer(actor=second.representatives.get(), meeting_request=meeting_request, accept=True)
+    meeting_request.refresh_from_db()
+    meeting = events_services.meeting_book(meeting_request=meeting_request, slot=event.slots.first())
+    return event, first, meeting
+
+
+def test_a_meeting_that_has_not_started_is_refused_by_page_and_api_alike(client, upcoming_meeting):
+    event, first, meeting = upcoming_meeting
+    client.force_login(first.representatives.get())
+    expected = "You can rate a meeting once it has started."
+
+    page = client.post(
+        reverse("events:meeting_rate", args=[event.slug, meeting.pk]), {f"rate-{meeting.pk}-outcome": "informative"}
+    )
+    api = _api(client, "post", f"/events/{event.slug}/meetings/{meeting.pk}/rating", {"outcome": "informative"})
+
+    assert page.status_code == 302
+    assert _messages(page) == [expected]
+    assert api.status_code == 422
+    assert _api_messages(api) == [expected]
+    assert api.json()["errors"][0]["field"].endswith("outcome")
+    assert not MeetingRating.objects.exists()
+    with pytest.raises(Exception, match="once it has started"):
+        events_services.meeting_rate(actor=first.representatives.get(), meeting=meeting, outcome="informative")
+
+    # Once it has started, both doors take the rating (the API's replaces the page's).
+    Slot.objects.filter(event=event).update(starts_at=F("starts_at") - timedelta(days=15))
+    page = client.post(
+        reverse("events:meeting_rate", args=[event.slug, meeting.pk]), {f"rate-{meeting.pk}-outcome": "informative"}
+    )
+    assert _messages(page)[-1] == "Thank you: your rating is saved."
+    assert MeetingRating.objects.get().outcome == "informative"
+    api = _api(
+        client, "post", f"/events/{event.slug}/meetings/{meeting.pk}/rating", {"outcome": "cooperation_possible"}
+    )
+    assert api.status_code == 200
+    assert list(MeetingRating.objects.values_list("participant", "outcome")) == [(first.pk, "cooperation_possible")]
+
+
+# --- 2. only approved participants see (and pick from) the participant list ---------------------------
+
+
+@pytest.fixture
+def waiting_participant():
+    event = EventFactory(slot_days=[in_days(14)], requires_approval=True)
+    approved = register(event, country="CN")
+    events_services.participant_set_status(actor=event.created_by, participant=approved, status="approved")
+    waiting = register(event, country="PK")
+    assert waiting.status == "pending"
+    return event, waiting, approved
+
+
+def test_a_participant_waiting_for_approval_sees_no_one_through_either_door(client, waiting_participant):
+    event, waiting, approved = waiting_participant
+    client.force_login(waiting.representatives.get())
+    expected = "Only approved participants and staff see who takes part."
+
+    assert client.get(reverse("events:participants", args=[event.slug])).status_code == 403
+    api = _api(client, "get", f"/events/{event.slug}/participants")
+    assert api.status_code == 403
+    assert api.json()["message"] == expected
+
+    # Saying whom it wants to meet, or asking for a meeting, needs the same list.
+    page = client.post(reverse("events:participants", args=[event.slug]), {"target": approved.pk, "level": "must"})
+    api = _api(client, "put", f"/events/{event.slug}/participants/{approved.pk}/preference", {"level": "must"})
+    assert (page.status_code, api.status_code) == (403, 403)
+    assert api.json()["message"] == expected
+    page = client.post(reverse("events:request_new", args=[event.slug, approved.pk]), {"message": "Hello"})
+    api = _api(client, "post", f"/events/{event.slug}/requests", {"recipient": approved.pk, "message": "Hello"})
+    assert (page.status_code, api.status_code) == (403, 403)
+    assert not Preference.objects.exists()
+    assert not waiting.requests_sent.exists()
+    with pytest.raises(PermissionDenied):
+        events_services.preference_set(
+            actor=waiting.representatives.get(), participant=waiting, target=approved, level="must"
+        )
+
+
+def test_an_approved_participant_gets_the_same_list_and_the_same_preference_through_both(client, waiting_participant):
+    event, waiting, approved = waiting_participant
+    events_services.participant_set_status(actor=event.created_by, participant=waiting, status="approved")
+    client.force_login(waiting.representatives.get())
+
+    page = client.get(reverse("events:participants", args=[event.slug]))
+    api = _api(client, "get", f"/events/{event.slug}/participants")
+    assert [row["participant"].pk for row in page.context["rows"]] == [item["id"] for item in api.json()["items"]]
+    assert [item["id"] for item in api.json()["items"]] == [approved.pk]
+
+    client.post(reverse("events:participants", args=[event.slug]), {"target": approved.pk, "level": "must"})
+    by_page = list(Preference.objects.values_list("participant", "target", "level"))
+    Preference.objects.all().delete()
+    _api(client, "put", f"/events/{event.slug}/participants/{approved.pk}/preference", {"level": "must"})
+    assert list(Preference.objects.values_list("participant", "target", "level")) == by_page
+    assert by_page == [(waiting.pk, approved.pk, "must")]
+
+
+# --- 3. create-and-submit is one service call, one transaction -----------------------------------------
+
+
+def _profile_form(organisation):
+    return {
+        "organisation": organisation.pk,
+        "kind": XRAY_REQUEST_EN["kind"],
+        "title": XRAY_REQUEST_EN["title"],
+        "description": XRAY_REQUEST_EN["description"],
+        "trl": "7",
+        "deal_types": ["licence"],
+        "visibility": "public",
+        "action": "submit",
+    }
+
+
+def _stored(opportunity):
+    history = list(opportunity.events.order_by("pk").values_list("kind", "actor"))
+    return (opportunity.status, opportunity.title, opportunity.submitted_at is not None, history)
+
+
+def test_create_and_submit_store_the_same_through_page_and_api(client):
+    user, organisation = member()
+    client.force_login(user)
+    page = client.post(reverse("marketplace:opportunity_create"), _profile_form(organisation))
+    api = _api(client, "post", "/opportunities", {"organisation": organisation.key, **XRAY_REQUEST_EN, "submit": True})
+    assert (page.status_code, api.status_code) == (302, 201)
+    by_page, by_api = Opportunity.objects.order_by("pk")
+    expected = ("under_review", XRAY_REQUEST_EN["title"], True, [("created", user.pk), ("submitted", user.pk)])
+    assert _stored(by_page) == _stored(by_api) == expected
+
+
+def test_a_submission_that_fails_leaves_no_draft_behind_on_either_door(client, monkeypatch):
+    """The submission's last step (telling staff) breaks: the whole create-and-submit is undone."""
+    user, organisation = member()
+    client.force_login(user)
+    client.raise_request_exception = False
+
+    def broken(**kwargs):
+        raise RuntimeError("the mail queue is down")
+
+    monkeypatch.setattr(marketplace_services, "send_after_commit", broken)
+    page = client.post(reverse("marketplace:opportunity_create"), _profile_form(organisation))
+    api = _api(client, "post", "/opportunities", {"organisation": organisation.key, **XRAY_REQUEST_EN, "submit": True})
+    assert (page.status_code, api.status_code) == (500, 500)
+    assert not Opportunity.objects.exists()
+
+
+# --- 4. updates take the actor and check it themselves ---------------------------------------------------
+
+
+def test_only_owners_and_staff_change_an_organisation_whichever_the_door(client):
+    organisation = OrganisationFactory(key="pk-owned", name_en="Owned Labs", city="Lahore")
+    member_only = MembershipFactory(organisation=organisation, role="member").user
+    client.force_login(member_only)
+    page = client.post(
+        reverse("directory:organisation_edit", args=[organisation.key]),
+        {
+            "kind": "company",
+            "name_en": "Owned Labs",
+            "country": "PK",
+            "language": "en",
+            "city": "Multan",
+            "visibility": "public",
+        },
+    )
+    api = _api(client, "patch", f"/organisations/{organisation.key}", {"city": "Multan"})
+    assert (page.status_code, api.status_code) == (403, 403)
+    assert api.json()["message"] == "Only the organisation's owners and staff can change it."
+    with pytest.raises(PermissionDenied):
+        directory_services.organisation_update(actor=member_only, organisation=organisation, fields={"city": "Multan"})
+    assert Organisation.objects.get(pk=organisation.pk).city == "Lahore"
+    assert not organisation.events.exists()
+
+
+def test_only_its_representatives_change_a_registration_or_its_interests():
+    event = EventFactory(slot_days=[in_days(14)])
+    mine, other = register(event, country="CN"), register(event, country="PK")
+    stranger = UserFactory()
+    with pytest.raises(PermissionDenied):
+        events_services.participant_update(
+            actor=stranger,
+            participant=mine,
+            time_zone="UTC",
+            interests="Anything",
+            interpreter_needed=True,
+            max_meetings=1,
+            slot_ids=[],
+        )
+    with pytest.raises(PermissionDenied):
+        events_services.preference_set(actor=stranger, participant=mine, target=other, level="must")
+    mine.refresh_from_db()
+    assert (mine.time_zone, mine.interests, mine.available_slots.count()) == ("Asia/Karachi", "", 16)
+    assert not Preference.objects.exists()
+    assert not mine.events.exclude(kind="registered").exists()
+
+
+# --- 5. a sector includes its sub-fields, by the parent link, everywhere --------------------------------
+
+
+@pytest.fixture
+def unprefixed_subfield():
+    """A sub-field staff added under AI whose code does not start with "ai.": only the parent link says so."""
+    return Sector.objects.create(code="edge_vision", parent=Sector.objects.get(code="ai"), name_en="Edge vision")
+
+
+def test_a_focus_field_includes_a_subfield_whatever_its_code_on_every_list(client, unprefixed_subfield):
+    user, organisation = member(sectors=["edge_vision"], name_en="Edge Vision Works")
+    OrganisationFactory(name_en="Elsewhere Robotics", sectors=["robotics"])
+    opportunity = published(organisation, user, **XRAY_REQUEST_EN, sectors=["edge_vision"])
+
+    directory_page = client.get(reverse("directory:organisation_list"), {"sector": "ai"})
+    directory_api = _api(client, "get", "/organisations", sector="ai")
+    assert _same_items(directory_page, directory_api, key="key")
+    found = {o.name_en for o in directory_page.context["page"].paginator.object_list}
+    assert "Edge Vision Works" in found
+    assert "Elsewhere Robotics" not in found
+
+    marketplace_page = client.get(reverse("marketplace:opportunity_list"), {"sector": "ai"})
+    marketplace_api = _api(client, "get", "/opportunities", sector="ai")
+    assert [o.pk for o in marketplace_page.context["page"].object_list] == [opportunity.pk]
+    assert [item["id"] for item in marketplace_api.json()["items"]] == [opportunity.pk]
+
+    event = EventFactory(slot_days=[in_days(14)])
+    viewer = register(event, country="CN")
+    tagged = register(event, organisation=organisation, user=user)
+    register(event, organisation_fields={"sectors": ["robotics"]})
+    client.force_login(viewer.representatives.get())
+    participants_page = client.get(reverse("events:participants", args=[event.slug]), {"sector": "ai"})
+    participants_api = _api(client, "get", f"/events/{event.slug}/participants", sector="ai")
+    assert [row["participant"].pk for row in participants_page.context["rows"]] == [tagged.pk]
+    assert [item["id"] for item in participants_api.json()["items"]] == [tagged.pk]
+    assert Participant.objects.filter(event=event).count() == 3
+
+
+# --- 6. listing filters: the page and the API return the same items ------------------------------------
+
+
+def _same_items(page, api, *, key="pk"):
+    """The page's first page and the API's (asked for the same page size) hold the same items in the
+    same order, out of the same total."""
+    page_items = [getattr(item, key) for item in page.context["page"].object_list]
+    api_items = [item["id" if key == "pk" else key] for item in api.json()["items"]]
+    return (page.context["page"].paginator.count, page_items) == (api.json()["count"], api_items)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"country": "CN"},
+        {"kind": "technology_request"},
+        {"sector": "ai"},
+        {"q": "tuberculosis"},
+        {"country": "PK", "kind": "technology_request"},
+    ],
+)
+def test_the_marketplace_list_filters_the_same_through_page_and_api(client, params):
+    published(country="CN", **XRAY_REQUEST_EN)
+    published(country="PK", **XRAY_REQUEST_EN)
+    published(country="PK", kind="business_offer", title="Cold-chain logistics", description="Refrigerated trucks.")
+    page = client.get(reverse("marketplace:opportunity_list"), params)
+    api = _api(client, "get", "/opportunities", **params, page_size=25)
+    assert (page.status_code, api.status_code) == (200, 200)
+    assert _same_items(page, api)
+    assert page.context["page"].object_list  # each filter here finds something: an empty answer cannot pass
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"country": "CN"}, {"kind": "research"}, {"sector": "ai"}, {"q": "Karachi"}, {"verified": "yes"}],
+)
+def test_the_directory_filters_the_same_through_page_and_api(client, params):
+    OrganisationFactory(name_en="Karachi AI Institute", kind="research", country="PK", sectors=["ai.nlp"])
+    OrganisationFactory(name_en="Shenzhen Vision", country="CN", sectors=["ai.cv"], is_verified=True)
+    OrganisationFactory(name_en="Lahore Textiles", country="PK")
+    page = client.get(reverse("directory:organisation_list"), params)
+    api_params = {**params, "verified": "true"} if "verified" in params else params
+    api = _api(client, "get", "/organisations", **api_params, page_size=20)
+    assert (page.status_code, api.status_code) == (200, 200)
+    assert _same_items(page, api, key="key")
+    assert page.context["page"].object_list
