@@ -315,3 +315,13 @@ _.resolve_run
 
 # pytest-django's `settings` fixture applies attributes set on it.
 _.CACHES
+
+# django-filter calls a filter's `method` by name.
+_.filter_search
+_.filter_country
+_.filter_sector
+_.filter_verified
+
+# Django's test client reads this attribute; pytest passes fixtures by parameter name.
+_.raise_request_exception
+_.unprefixed_subfield

@@ -25,19 +25,18 @@ from django.utils.translation import gettext as _
 from silkbridge.accounts.models import User
 from silkbridge.common.text import index_document, phrase_key
 from silkbridge.core.mail import send_after_commit
-from silkbridge.directory.choices import MembershipRole, OrganisationEventKind
+from silkbridge.directory import history, selectors
+from silkbridge.directory.choices import MembershipRole
 from silkbridge.directory.models import (
     Concept,
     Contact,
     Membership,
     MembershipInvitation,
     Organisation,
-    OrganisationEvent,
     OrganisationSearchToken,
     Sector,
 )
 from silkbridge.directory.search import document_terms, index_replace
-from silkbridge.directory import history, selectors
 from silkbridge.directory.selectors import is_owner
 
 ORGANISATION_FIELDS = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from silkbridge.directory.choices import ContentLanguage

@@ -16,10 +16,9 @@ from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from silkbridge.directory.choices import Visibility
-from silkbridge.directory.search import search
 from silkbridge.directory.selectors import organisation_ids_of
 from silkbridge.marketplace.choices import InterestStatus, OpportunityStatus
-from silkbridge.marketplace.models import ExpressionOfInterest, Opportunity, OpportunityEvent, OpportunitySearchToken
+from silkbridge.marketplace.models import ExpressionOfInterest, Opportunity, OpportunityEvent
 
 
 def live_q(prefix: str = "") -> Q:
@@ -88,7 +87,6 @@ def is_open_to(*, viewer: Any, opportunity: Opportunity) -> bool:
     return Opportunity.objects.filter(shown_to_others_q(viewer), pk=opportunity.pk).exists()
 
 
-from silkbridge.marketplace.models import ExpressionOfInterest, Opportunity, OpportunityEvent, OpportunitySearchToken
 def opportunity_get(*, viewer: Any, pk: int) -> Opportunity:
     """One profile the viewer may see; Opportunity.DoesNotExist otherwise (pages answer 404)."""
     return opportunities_visible_to(viewer).get(pk=pk)

@@ -241,6 +241,9 @@ def opportunity_create(
     opportunity.save()
     _relations(opportunity, data, suggest_missing=True)
     opportunity_reindex(opportunity=opportunity)
+    history.opportunity_created(opportunity=opportunity, actor=actor)
+    if submit:
+        opportunity = opportunity_submit(actor=actor, opportunity=opportunity)
     return opportunity
 
 
