@@ -28,7 +28,7 @@ def test_marketplace_and_money_reach_matching_only_through_their_hooks():
 
     assert services.refresh_after_commit in marketplace_hooks.opportunity_changed._receivers
     assert marketplace_hooks.terms_suggested._provider is services.suggest_terms
-    assert services.rebuild_task_enqueue in money_hooks.rates_changed._receivers
+    assert services.rebuild_after_rate in money_hooks.rates_changed._receivers
 
 
 def test_no_dead_code():
