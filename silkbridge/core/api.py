@@ -16,7 +16,7 @@ router = Router(tags=["runs"])
 
 @router.get(
     "/runs/{run_id}",
-    response={200: RunOut, 404: ErrorOut},
+    response={200: RunOut, 404: ErrorOut, 422: ErrorOut},
     summary="A background run: its status, progress and result",
 )
 def run_detail(request: HttpRequest, run_id: int) -> Run:

@@ -341,3 +341,12 @@ def test_the_page_speaks_chinese_and_urdu(client, language, direction, status_te
     assert status_text in html
     assert error_text in html
     assert client.get(f"/api/v1/runs/{run.pk}").json()["error"] == error_text
+
+
+@pytest.mark.django_db
+def test_a_run_id_that_is_no_number_is_a_documented_422(client):
+    client.force_login(UserFactory())
+    response = client.get("/api/v1/runs/null")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "path.run_id"
+    assert "422" in client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/runs/{run_id}"]["get"]["responses"]
