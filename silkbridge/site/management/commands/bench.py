@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from silkbridge.datacenters.benchmarks import bench_dc
-from silkbridge.directory.benchmarks import bench_search
+from silkbridge.directory.benchmarks import bench_search, bench_search_kept
 from silkbridge.events.engine.bench import bench_schedule
 from silkbridge.matching.engine.bench import bench_matching
 
@@ -29,6 +29,12 @@ class Command(BaseCommand):
             "--baseline-organisations", type=int, default=10_000, help="size at which the LIKE scan is timed too"
         )
         search.add_argument("--seed", type=int, default=1)
+        search.add_argument(
+            "--keep-data",
+            action="store_true",
+            help="commit the organisations (generated once, reused by later runs) and VACUUM ANALYZE: the "
+            "production state; no LIKE baseline",
+        )
         schedule = subcommands.add_parser("schedule", help="Events: the meeting scheduler against greedy and exact.")
         schedule.add_argument("--participants", type=int, default=3000)
         schedule.add_argument("--requests", type=int, default=25000)
@@ -85,12 +91,17 @@ class Command(BaseCommand):
             if min(options["organisations"], options["queries"], options["baseline_organisations"]) < 1:
                 raise CommandError("--organisations, --queries and --baseline-organisations must be at least 1")
             try:
-                figures = bench_search(
-                    organisations=options["organisations"],
-                    queries=options["queries"],
-                    seed=options["seed"],
-                    baseline_organisations=options["baseline_organisations"],
-                )
+                if options["keep_data"]:
+                    figures = bench_search_kept(
+                        organisations=options["organisations"], queries=options["queries"], seed=options["seed"]
+                    )
+                else:
+                    figures = bench_search(
+                        organisations=options["organisations"],
+                        queries=options["queries"],
+                        seed=options["seed"],
+                        baseline_organisations=options["baseline_organisations"],
+                    )
             except ValueError as error:
                 raise CommandError(str(error)) from error
             self.stdout.write(json.dumps(figures, indent=2, ensure_ascii=False))
