@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("directory", "0007_organisationsearchtoken"),
+        ("directory", "0008_alter_organisationevent_kind"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
