@@ -16,10 +16,15 @@ def _country_choices() -> list[tuple[str, str]]:
 
 def sector_choices() -> list[tuple[str, str]]:
     """Focus fields, each followed by its sub-fields (by the parent link, as the sector filter reads it)."""
+    sectors = list(Sector.objects.order_by("position", "code"))  # one query: a list page builds this form
+    children: dict[int, list[Sector]] = {}
+    for sector in sectors:
+        if sector.parent_id is not None:
+            children.setdefault(sector.parent_id, []).append(sector)
     ordered: list[tuple[str, str]] = []
-    for focus in Sector.objects.filter(parent__isnull=True).prefetch_related("subsectors").order_by("position", "code"):
+    for focus in (sector for sector in sectors if sector.parent_id is None):
         ordered.append((focus.code, focus.name))
-        ordered.extend((sub.code, f"— {sub.name}") for sub in focus.subsectors.all())
+        ordered.extend((sub.code, f"— {sub.name}") for sub in children.get(focus.pk, []))
     return ordered
 
 

@@ -9,10 +9,17 @@ from silkbridge.accounts.tests.factories import StaffFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 OUR_APPS = {"accounts", "directory", "zones"}
+# Derived tables that only code writes: the search index is rebuilt from the organisations
+# (`silkbridge search_rebuild`), so an admin page for its rows would only let staff corrupt it.
+NOT_EDITED_BY_HAND = {"organisationsearchtoken"}
 
 
 def test_every_model_of_ours_is_registered():
-    ours = {model for model in apps.get_models() if model._meta.app_label in OUR_APPS}
+    ours = {
+        model
+        for model in apps.get_models()
+        if model._meta.app_label in OUR_APPS and model._meta.model_name not in NOT_EDITED_BY_HAND
+    }
     assert ours - set(admin.site._registry) == set()
 
 

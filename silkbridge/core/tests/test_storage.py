@@ -44,15 +44,16 @@ def test_an_uploaded_weather_file_lands_in_the_configured_storage(
     user = UserFactory(role="reviewer")
     client.force_login(user)
     weather = epw_text(city="Coldtown", mean_c=2.0).encode("utf-8")
-    response = client.post(
-        reverse("datacenters:assessment_list"),
-        {
-            "years": 1000,
-            "seed": 7,
-            "design": SimpleUploadedFile("tier3.yaml", (EXAMPLES / "tier3.yaml").read_bytes()),
-            "weather": SimpleUploadedFile("cold.epw", weather),
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the assessment runs as a task on commit
+        response = client.post(
+            reverse("datacenters:assessment_list"),
+            {
+                "years": 1000,
+                "seed": 7,
+                "design": SimpleUploadedFile("tier3.yaml", (EXAMPLES / "tier3.yaml").read_bytes()),
+                "weather": SimpleUploadedFile("cold.epw", weather),
+            },
+        )
     assert response.status_code == 302
     assessment = Assessment.objects.get()
     assert _files(configured_storage) == [assessment.weather_file.name]

@@ -13,7 +13,8 @@ from silkbridge.directory.models import Concept, Sector
 from silkbridge.directory.search import document_terms
 from silkbridge.marketplace import services
 from silkbridge.marketplace.models import Opportunity, OpportunitySearchToken
-from silkbridge.marketplace.selectors import opportunities_search
+from silkbridge.marketplace.filtersets import OpportunityFilterSet
+from silkbridge.marketplace.selectors import opportunities_browse
 from silkbridge.marketplace.tests.factories import CROP_REQUEST_UR, member, published
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +47,13 @@ def camel_milk_concept():
         synonyms={"en": [terms[3]], "zh": [], "ur": []},
         search_document=index_document(terms),
     )
+
+
+def opportunities_search(*, viewer, **filters):
+    """The marketplace list as the page and the API filter it (the one FilterSet)."""
+    filterset = OpportunityFilterSet(filters, queryset=opportunities_browse(viewer))
+    assert filterset.is_valid(), filterset.errors
+    return filterset.qs
 
 
 def _titles(viewer, query):
