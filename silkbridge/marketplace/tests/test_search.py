@@ -12,8 +12,8 @@ from silkbridge.common.text import index_document
 from silkbridge.directory.models import Concept, Sector
 from silkbridge.directory.search import document_terms
 from silkbridge.marketplace import services
-from silkbridge.marketplace.models import Opportunity, OpportunitySearchToken
 from silkbridge.marketplace.filtersets import OpportunityFilterSet
+from silkbridge.marketplace.models import Opportunity, OpportunitySearchToken
 from silkbridge.marketplace.selectors import opportunities_browse
 from silkbridge.marketplace.tests.factories import CROP_REQUEST_UR, member, published
 
