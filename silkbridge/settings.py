@@ -275,7 +275,9 @@ _TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
     "database": "django_tasks_db.DatabaseBackend",
 }
-TASK_BACKEND = env.str("SILKBRIDGE_TASK_BACKEND", default="immediate").strip()
+TASK_BACKEND = env.str(
+    "SILKBRIDGE_TASK_BACKEND", default="database" if IS_PRODUCTION else "immediate"
+).strip()  # production: never in a web request
 if TASK_BACKEND not in _TASK_BACKENDS and "." not in TASK_BACKEND:
     raise ImproperlyConfigured(
         f"SILKBRIDGE_TASK_BACKEND={TASK_BACKEND!r} is not valid: expected immediate, database or a backend's path."
@@ -286,6 +288,10 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS.get(TASK_BACKEND, TASK_BACKEND)}}
 # without a worker taking it is given up. The production smoke test lowers RUN_STALE_SECONDS to stay fast.
 RUN_HEARTBEAT_SECONDS = env.positive_float("SILKBRIDGE_RUN_HEARTBEAT_SECONDS", default=2.0)
 RUN_STALE_SECONDS = env.positive_float("SILKBRIDGE_RUN_STALE_SECONDS", default=30.0)
+if not 0 < RUN_HEARTBEAT_SECONDS < RUN_STALE_SECONDS:  # 0 would busy-loop beats or reap every run at once
+    raise ImproperlyConfigured(
+        "SILKBRIDGE_RUN_HEARTBEAT_SECONDS must be more than 0 and less than SILKBRIDGE_RUN_STALE_SECONDS."
+    )
 RUN_QUEUED_TIMEOUT_SECONDS = env.positive_float("SILKBRIDGE_RUN_QUEUED_TIMEOUT_SECONDS", default=3600.0)
 # How many matches each live profile keeps (the pages show them; the digest reports the new ones).
 MATCHES_PER_PROFILE = env.positive_int("SILKBRIDGE_MATCHES_PER_PROFILE", default=20)

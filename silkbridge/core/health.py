@@ -27,8 +27,11 @@ def _database_answers() -> bool:
 def _cache_answers() -> bool:
     token = secrets.token_hex(8)
     try:
-        cache.set("silkbridge:healthz", token, timeout=30)
-        return cache.get("silkbridge:healthz") == token
+        key = f"silkbridge:healthz:{token}"  # overlapping probes (several hosts) never read each other's
+        cache.set(key, token, timeout=30)
+        answered = cache.get(key) == token
+        cache.delete(key)
+        return answered
     except Exception:  # the database cache's table missing (createcachetable not run), Redis down...
         return False
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from silkbridge.directory.choices import Visibility
 from silkbridge.directory.selectors import filter_by_sector
-from silkbridge.events.choices import DayPart, MeetingStatus, ParticipantStatus, RequestStatus
+from silkbridge.events.choices import DayPart, MeetingEventKind, MeetingStatus, ParticipantStatus, RequestStatus
 from silkbridge.events.models import (
     Booking,
     Event,
@@ -288,6 +288,9 @@ def event_history(*, event: Event, viewer: Any) -> dict[str, QuerySet[Any]]:
             raise PermissionDenied(_("Only the event's participants and staff see its history."))
         registrations = registrations.filter(participant=participant)
         meetings = meetings.filter(Q(request__requester=participant) | Q(request__recipient=participant))
+        # A rating is private to the side that gave it (as everywhere else): the other side's
+        # "rated" row would tell its outcome.
+        meetings = meetings.filter(~Q(kind=MeetingEventKind.RATED) | Q(changes__participant=participant.pk))
     return {
         # Grouped by what they belong to (the page shows one list per registration and per meeting).
         "registrations": registrations.select_related("actor", "participant__organisation").order_by(

@@ -162,3 +162,33 @@ def test_owners_and_staff_read_the_history_on_the_object_pages_others_do_not(cli
     assert "已发出请求" in with_zh.content.decode()  # "Requested", in the reader's language
     client.force_login(UserFactory())
     assert client.get(reverse("events:history", args=[event.slug])).status_code == 403
+
+
+def test_a_participant_never_reads_the_other_sides_rating_nor_anyones_address_in_the_history(client):
+    event = EventFactory(slot_days=[in_days(14)], requires_approval=False)
+    mine, other = register(event, country="CN"), register(event, country="PK")
+    me, them = mine.representatives.get(), other.representatives.get()
+    meeting_request = events_services.request_create(actor=them, requester=other, recipient=mine)
+    # Both sides rated the meeting (rows as meeting_rate writes them: the side that rated, its outcome).
+    MeetingEvent.objects.create(
+        request=meeting_request, actor=them, kind="rated", changes={"participant": other.pk, "outcome": "no_interest"}
+    )
+    MeetingEvent.objects.create(
+        request=meeting_request, actor=me, kind="rated", changes={"participant": mine.pk, "outcome": "follow_up"}
+    )
+
+    client.force_login(me)
+    page = client.get(reverse("events:history", args=[event.slug]))
+    rows = [(row.kind, row.actor_id) for row in page.context["meetings"]]
+    assert rows == [("rated", me.pk), ("requested", them.pk)]  # their rating is theirs alone
+    content = page.content.decode()
+    assert them.email not in content  # the history names roles, not addresses
+    assert me.email not in content
+    assert "no_interest" not in content
+
+    client.force_login(StaffFactory())
+    staff_page = client.get(reverse("events:history", args=[event.slug]))
+    assert sorted(row.actor_id for row in staff_page.context["meetings"] if row.kind == "rated") == sorted(
+        [me.pk, them.pk]
+    )
+    assert them.email in staff_page.content.decode()

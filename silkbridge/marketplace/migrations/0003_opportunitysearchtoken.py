@@ -1,6 +1,6 @@
 """The search index of opportunity profiles (directory.search): one row per distinct word and tag.
 
-On PostgreSQL the term column is collated "C" (see directory 0005). Existing profiles are indexed
+On PostgreSQL the term column is collated "C" (see directory 0007). Existing profiles are indexed
 here as `opportunity_reindex` indexes them: title, summary, description, the labels and synonyms of
 their technologies and sectors, and those tags.
 """
