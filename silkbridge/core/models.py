@@ -104,3 +104,25 @@ class Run(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (RunStatus.SUCCEEDED, RunStatus.FAILED)
+
+
+class HistoryRow(models.Model):
+    """Abstract: one row of an object's history (each app's `history.py` writes them in the service's
+    transaction): who changed it, when, and what changed. A subclass adds the object and its `kind`."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changes = models.JSONField(
+        _("changes"), default=dict, blank=True, help_text=_("Each changed field with its value before and after.")
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ("-created_at", "-pk")

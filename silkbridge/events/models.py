@@ -19,7 +19,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from silkbridge.core.models import RunStatus
+from silkbridge.core.models import HistoryRow, RunStatus
 from silkbridge.core.runs import run_error_display
 from silkbridge.events.choices import (
     DayPart,
@@ -378,60 +378,34 @@ def schedule_run_key(event: Event) -> str:
     return f"events.schedule:{event.pk}"
 
 
-class ParticipantEvent(models.Model):
+class ParticipantEvent(HistoryRow):
     """One row of a registration's history: who changed it, when, and what changed."""
 
     participant = models.ForeignKey(
         Participant, verbose_name=_("participant"), on_delete=models.CASCADE, related_name="events"
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     kind = models.CharField(_("what happened"), max_length=24, choices=ParticipantEventKind)
-    changes = models.JSONField(
-        _("changes"), default=dict, blank=True, help_text=_("Each changed field with its value before and after.")
-    )
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
-    class Meta:
+    class Meta(HistoryRow.Meta):
         verbose_name = _("registration history entry")
         verbose_name_plural = _("registration history")
-        ordering = ("-created_at", "-pk")
 
     def __str__(self) -> str:
         return f"{self.participant_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
 
 
-class MeetingEvent(models.Model):
+class MeetingEvent(HistoryRow):
     """One row of a meeting's history, kept on its request (a cancelled meeting's row is deleted, its
     history is not): who requested, answered, booked, cancelled, marked or rated it, and when."""
 
     request = models.ForeignKey(
         MeetingRequest, verbose_name=_("meeting request"), on_delete=models.CASCADE, related_name="events"
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     kind = models.CharField(_("what happened"), max_length=24, choices=MeetingEventKind)
-    changes = models.JSONField(
-        _("changes"), default=dict, blank=True, help_text=_("Each changed field with its value before and after.")
-    )
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
-    class Meta:
+    class Meta(HistoryRow.Meta):
         verbose_name = _("meeting history entry")
         verbose_name_plural = _("meeting history")
-        ordering = ("-created_at", "-pk")
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"

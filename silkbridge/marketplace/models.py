@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from silkbridge.core.models import HistoryRow
 from silkbridge.directory.choices import ContentLanguage, Visibility
 from silkbridge.directory.models import SearchToken
 from silkbridge.marketplace.choices import (
@@ -214,30 +215,17 @@ class ExpressionOfInterest(models.Model):
         return f"{self.organisation} → {self.opportunity}"
 
 
-class OpportunityEvent(models.Model):
+class OpportunityEvent(HistoryRow):
     """One row of a profile's history: who changed its state, when, and what changed."""
 
     opportunity = models.ForeignKey(
         Opportunity, verbose_name=_("profile"), on_delete=models.CASCADE, related_name="events"
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     kind = models.CharField(_("what happened"), max_length=24, choices=OpportunityEventKind)
-    changes = models.JSONField(
-        _("changes"), default=dict, blank=True, help_text=_("Each changed field with its value before and after.")
-    )
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
-    class Meta:
+    class Meta(HistoryRow.Meta):
         verbose_name = _("profile history entry")
         verbose_name_plural = _("profile history")
-        ordering = ("-created_at", "-pk")
 
     def __str__(self) -> str:
         return f"{self.opportunity_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
