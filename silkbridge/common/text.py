@@ -19,6 +19,7 @@ import tempfile
 import threading
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 import jieba
@@ -33,6 +34,7 @@ ARABIC = r"\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff"
 _CJK = CJK
 _ARABIC = ARABIC
 _CJK_RUN = re.compile(f"[{_CJK}]+")
+_UNIT = re.compile(f"([{_CJK}])|[{_ARABIC}]+|[^\\W_]+", re.UNICODE)
 _SEGMENT = re.compile(f"[{_CJK}]+|[{_ARABIC}]+|[^\\W_]+", re.UNICODE)
 _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _URDU_LETTERS = str.maketrans(
@@ -148,3 +150,31 @@ def contains_cjk(text: str) -> bool:
 
 def contains_arabic_script(text: str) -> bool:
     return bool(re.search(f"[{_ARABIC}]", text or ""))
+
+
+@dataclass(frozen=True)
+class Unit:
+    text: str
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=200_000)
+def _word_unit(word: str) -> str | None:
+    tokens = tokenize(word)
+    return tokens[0] if tokens else None
+
+
+def units(normalised_text: str) -> list[Unit]:
+    """Cut already-normalised text into phrase-matching units with their character offsets: the
+    tokenizer's words for Latin and Urdu text, single characters for Chinese (the glossary matches
+    Chinese by character because jieba cuts a phrase differently inside a sentence)."""
+    found: list[Unit] = []
+    for match in _UNIT.finditer(normalised_text):
+        if match.group(1):
+            found.append(Unit(match.group(1), match.start(), match.end()))
+            continue
+        word = _word_unit(match.group(0))
+        if word:
+            found.append(Unit(word, match.start(), match.end()))
+    return found

@@ -40,3 +40,18 @@ def test_index_document_is_padded_and_without_duplicates():
     document = index_document(["AI ai", "AI"])
     assert document == " ai "
     assert index_document([""]) == ""
+
+
+def test_units_cut_latin_and_urdu_by_word_and_chinese_by_character_with_offsets():
+    """The glossary's phrase matcher uses this one splitter: words (stop words dropped, plurals folded)
+    for Latin and Urdu text, single characters for Chinese, each with where it stands in the text."""
+    from silkbridge.common.text import normalise, units
+
+    text = normalise("the Drones 无人机 زرعی")
+    assert [(unit.text, text[unit.start : unit.end]) for unit in units(text)] == [
+        ("drone", "drones"),
+        ("无", "无"),
+        ("人", "人"),
+        ("机", "机"),
+        ("زرعی", "زرعی"),
+    ]

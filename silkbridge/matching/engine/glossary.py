@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from silkbridge.common.text import ARABIC, CJK, normalise, tokenize
+from silkbridge.common.text import CJK, Unit, normalise, units
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "directory" / "data"
 LANGUAGES = ("en", "zh", "ur")
@@ -29,8 +29,6 @@ LANGUAGES = ("en", "zh", "ur")
 APPROXIMATE_THRESHOLD = 0.5
 
 _CJK = CJK
-_ARABIC = ARABIC
-_UNIT = re.compile(f"([{_CJK}])|[{_ARABIC}]+|[^\\W_]+", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -47,32 +45,6 @@ class Sector:
     code: str
     field_code: str
     names: dict[str, str]
-
-
-@dataclass(frozen=True)
-class Unit:
-    text: str
-    start: int
-    end: int
-
-
-@lru_cache(maxsize=200_000)
-def _word_unit(word: str) -> str | None:
-    tokens = tokenize(word)
-    return tokens[0] if tokens else None
-
-
-def units(normalised_text: str) -> list[Unit]:
-    """Cut already-normalised text into matching units with their character offsets."""
-    found: list[Unit] = []
-    for match in _UNIT.finditer(normalised_text):
-        if match.group(1):
-            found.append(Unit(match.group(1), match.start(), match.end()))
-            continue
-        word = _word_unit(match.group(0))
-        if word:
-            found.append(Unit(word, match.start(), match.end()))
-    return found
 
 
 _CJK_RUNS = re.compile(f"[{_CJK}]+")
