@@ -325,3 +325,10 @@ _.filter_verified
 # Django's test client reads this attribute; pytest passes fixtures by parameter name.
 _.raise_request_exception
 _.unprefixed_subfield
+
+# Django calls a database router's methods by name (DATABASE_ROUTERS).
+_.ReplicaRouter
+_.db_for_read
+_.db_for_write
+_.allow_relation
+_.allow_migrate

@@ -126,6 +126,15 @@ if _IS_SQLITE:
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
+# An optional PostgreSQL read replica: list and search pages read from it (silkbridge/core/replica.py).
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db_url("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    # Tests run against the primary's test database under the replica's name.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["silkbridge.core.replica.ReplicaRouter"]
+
 # Where `backup`/`restore` find pg_dump/pg_restore (unset: /usr/lib/postgresql/<server major>/bin, then PATH).
 PG_BIN_DIR = env.str("SILKBRIDGE_PG_BIN_DIR", default="")
 

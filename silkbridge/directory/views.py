@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from silkbridge.core.replica import reads_from_replica
 from silkbridge.directory import selectors, services
 from silkbridge.directory.filtersets import OrganisationFilterSet
 from silkbridge.directory.forms import ImportForm, MemberAddForm, OrganisationForm
@@ -29,6 +30,7 @@ def _add_form_errors(form: Any, error: ValidationError) -> None:
             form.add_error(target if target in form.fields else None, message)
 
 
+@reads_from_replica
 def organisation_list_view(request: HttpRequest) -> HttpResponse:
     filterset = OrganisationFilterSet(request.GET, queryset=selectors.organisations_visible(viewer=request.user))
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))

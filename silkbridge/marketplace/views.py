@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from silkbridge.core.forms import add_service_errors
+from silkbridge.core.replica import reads_from_replica
 from silkbridge.directory.selectors import organisation_ids_of, user_organisations
 from silkbridge.marketplace import selectors, services
 from silkbridge.marketplace.choices import InterestStatus, OpportunityStatus
@@ -61,6 +62,7 @@ def _profile_errors(form: OpportunityForm, error: ValidationError) -> None:
     add_service_errors(form, error)
 
 
+@reads_from_replica
 def opportunity_list_view(request: HttpRequest) -> HttpResponse:
     filterset = OpportunityFilterSet(request.GET, queryset=selectors.opportunities_browse(request.user))
     page = Paginator(filterset.qs.prefetch_related("sectors"), PAGE_SIZE).get_page(request.GET.get("page"))
