@@ -110,17 +110,74 @@ def run_enqueue(
             )
     except IntegrityError as error:
         raise RunAlreadyActive(exclusive_key) from error
-    run_id, task_kwargs = run.pk, kwargs or {}
+    _enqueue_on_commit(run.pk, kind=kind, task=task, args=args, kwargs=kwargs or {})
+    return run
 
+
+def _enqueue_on_commit(
+    run_id: int, *, kind: str, task: EnqueueableTask, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> None:
     def enqueue() -> None:
         try:
-            task.enqueue(run_id, *args, **task_kwargs)
+            task.enqueue(run_id, *args, **kwargs)
         except Exception:
             logger.exception("Run %s (%s) could not be queued", run_id, kind)
             _finish(run_id, status=RunStatus.FAILED, error=NOT_QUEUED, only_active=True)
 
     transaction.on_commit(enqueue)
+
+
+def run_enqueue_coalesced(
+    *,
+    kind: str,
+    key: str,
+    task: EnqueueableTask,
+    args: tuple[Any, ...] = (),
+    created_by: Any = None,
+) -> Run | None:
+    """Queue work that recomputes something from the data as it is when the work runs (a profile's
+    matches), asked for again and again by edits: at most one run per `key` is queued or running.
+
+    A request while a run is queued adds nothing: that run has not read the data yet. A request while
+    a run is running marks it (`rerun_requested`), and the worker does the work once more before it
+    finishes, so an edit made during a run is never missed. The new run, or None when the request was
+    folded into the run that holds the key. Both checks happen once the caller's transaction has
+    committed, so the run that answers for a change always reads it.
+    """
+    runs_reap()
+    user = created_by if getattr(created_by, "pk", None) is not None else None
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    try:
+        with transaction.atomic():
+            run = Run.objects.create(kind=kind, created_by=user, exclusive_key=key, language=language)
+    except IntegrityError:
+        # The holder may be queued in a transaction not committed yet, or be finishing: decide after commit.
+        transaction.on_commit(lambda: _coalesce(kind=kind, key=key, task=task, args=args, user=user, language=language))
+        return None
+    _enqueue_on_commit(run.pk, kind=kind, task=task, args=args, kwargs={})
     return run
+
+
+def _coalesce(*, kind: str, key: str, task: EnqueueableTask, args: tuple[Any, ...], user: Any, language: str) -> None:
+    """After the commit: fold the request into the queued run, mark the running one to run again, or (when
+    the holder finished meanwhile) queue a run of its own. A few rounds settle any race between these."""
+    for _round in range(5):
+        holder = Run.objects.filter(exclusive_key=key, status__in=ACTIVE_RUN_STATUSES).values_list("pk", "status")
+        active = holder.first()
+        if active is None:
+            try:
+                with transaction.atomic():
+                    run = Run.objects.create(kind=kind, created_by=user, exclusive_key=key, language=language)
+            except IntegrityError:
+                continue  # another request queued one meanwhile: look again
+            _enqueue_on_commit(run.pk, kind=kind, task=task, args=args, kwargs={})
+            return
+        run_id, status = active
+        if status == RunStatus.QUEUED:
+            return  # it is claimed after this moment, so it reads the committed change
+        if Run.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(rerun_requested=True):
+            return
+    logger.warning("Work %s (%s) was asked for again but could not be queued", key, kind)
 
 
 class _Heartbeat:
@@ -196,6 +253,8 @@ def run_execute(run_id: int, fn: Callable[[Progress], Any]) -> Any:
         heartbeat.start()
         try:
             result = _call(fn, heartbeat.report)
+            while not _finish_unless_rerun(run_id, result):  # asked for again while it ran: once more
+                result = _call(fn, heartbeat.report)
         except RunFailure as failure:
             heartbeat.stop()
             _finish(run_id, status=RunStatus.FAILED, error=failure.message)
@@ -210,7 +269,6 @@ def run_execute(run_id: int, fn: Callable[[Progress], Any]) -> Any:
             _finish(run_id, status=RunStatus.FAILED, error=WORKER_STOPPED)
             raise
         heartbeat.stop()
-        _finish(run_id, status=RunStatus.SUCCEEDED, result=result)
     return result
 
 
@@ -224,17 +282,28 @@ def _call(fn: Callable[[Progress], Any], progress: Progress) -> Any:
     return fn(progress)
 
 
-def _finish(run_id: int, *, status: str, result: Any = None, error: str = "", only_active: bool = False) -> None:
-    """Store how a run ended. The worker that claimed the run is the only one doing its work, so its
-    outcome is written even over a reaper's verdict (a run reaped during a long pause that then
-    finished did finish); `only_active` is for writers that must not overwrite an outcome."""
+def _finish(run_id: int, *, status: str, error: str = "", only_active: bool = False) -> None:
+    """Store how a run failed (`_finish_unless_rerun` stores a success). The worker that claimed the run
+    is the only one doing its work, so its outcome is written even over a reaper's verdict (a run reaped
+    during a long pause that then finished did finish); `only_active` is for writers that must not
+    overwrite an outcome."""
     runs = Run.objects.filter(pk=run_id)
     if only_active:
         runs = runs.filter(status__in=ACTIVE_RUN_STATUSES)
-    changes: dict[str, Any] = {"status": status, "finished_at": timezone.now(), "error": error}
-    if status == RunStatus.SUCCEEDED:
-        changes.update(progress=1.0, result=result, message="")
-    runs.update(**changes)
+    runs.update(status=status, finished_at=timezone.now(), error=error)
+
+
+def _finish_unless_rerun(run_id: int, result: Any) -> bool:
+    """Store a success unless the work was asked for again while it ran (one conditional UPDATE, so a
+    request landing at the same moment is either seen here or finds the run finished); in that case
+    take the request back and say so (False)."""
+    finished = Run.objects.filter(pk=run_id, rerun_requested=False).update(
+        status=RunStatus.SUCCEEDED, finished_at=timezone.now(), error="", progress=1.0, result=result, message=""
+    )
+    if finished:
+        return True
+    Run.objects.filter(pk=run_id).update(rerun_requested=False)
+    return False
 
 
 def runs_reap() -> int:
