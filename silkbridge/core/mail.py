@@ -4,7 +4,8 @@ transaction commits.
 A template's first line is the subject; the rest is the body. Nothing is sent for a change that
 rolls back. The message is rendered when the change commits and handed to `mail_send`, a task: a
 worker sends it, retrying with a growing wait while the mail server refuses, and records a message
-it could not send. A mailbox failure never turns a committed change into an error page.
+it could not send as a failed run (kind "core.mail") that staff see in the admin. A mailbox failure
+never turns a committed change into an error page.
 
 A message that carries a secret (a password-reset or address-verification link) is never put in the
 task queue, whose rows keep their arguments: `mail_queue_message` queues only a reference (a function
@@ -27,11 +28,16 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_noop
 from django_tasks import task
+
+from silkbridge.core.models import Run, RunStatus
 
 logger = logging.getLogger(__name__)
 # Seconds to wait before each retry: a refused message is tried 1 + len(...) times in all.
 DEFAULT_RETRY_SECONDS = (30, 120, 600)
+# The error of the failed run that records a message given up (translated when read, as the runs' own).
+MAIL_NOT_SENT = gettext_noop("The e-mail could not be sent: the mail server refused every try.")
 
 
 def render_for(*, user: Any, template: str, context: dict[str, Any]) -> tuple[str, str]:
@@ -138,8 +144,30 @@ def _deliver(message: Message, *, attempt: int, retry: Any, retry_kwargs: dict[s
             _queue_retry(retry, kwargs={**retry_kwargs, "attempt": attempt + 1}, wait=waits[attempt - 1])
             return {"status": "retrying", "attempt": attempt, "error": str(error)}
         logger.error("E-mail to %s not sent after %d attempts: %s", message.recipient, attempt, error)
-        return {"status": "failed", "attempts": attempt, "error": str(error)}
+        run = _failure_record(message, attempts=attempt, error=error)
+        return {"status": "failed", "attempts": attempt, "error": str(error), "run": run.pk}
     return {"status": "sent", "attempts": attempt}
+
+
+def _failure_record(message: Message, *, attempts: int, error: Exception) -> Run:
+    """A message given up is a failed background run (kind "core.mail"), which staff find among the runs
+    in the admin: who it was for, its subject, how many tries, and the mail server's last answer."""
+    now = timezone.now()
+    return Run.objects.create(
+        kind="core.mail",
+        status=RunStatus.FAILED,
+        error=MAIL_NOT_SENT,
+        result={
+            "recipient": message.recipient,
+            "subject": message.subject,
+            "attempts": attempts,
+            "error": str(error)[:500],
+        },
+        language=settings.LANGUAGE_CODE,
+        started_at=now,
+        finished_at=now,
+        attempts=attempts,
+    )
 
 
 def _queue_retry(retry: Any, *, kwargs: dict[str, Any], wait: int) -> None:
