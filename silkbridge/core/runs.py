@@ -8,14 +8,15 @@ result or an error fit for the user. A run whose worker died stops beating and i
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db import IntegrityError, OperationalError, close_old_connections, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
@@ -226,7 +227,8 @@ class _Heartbeat:
         if fraction is not None:
             changes.update(progress=fraction, message=message)
         try:
-            Run.objects.filter(pk=self.run_id, status=RunStatus.RUNNING).update(**changes)
+            with brief_lock_wait():  # SQLite: the import holding the write lock skips this beat, not all of them
+                Run.objects.filter(pk=self.run_id, status=RunStatus.RUNNING).update(**changes)
         except Exception:  # a missed beat is not fatal; several in a row get the run reaped
             logger.warning("Run %s: heartbeat not written", self.run_id, exc_info=True)
             close_old_connections()
@@ -306,17 +308,52 @@ def _finish_unless_rerun(run_id: int, result: Any) -> bool:
     return False
 
 
+@contextlib.contextmanager
+def brief_lock_wait(milliseconds: int = 250) -> Iterator[None]:
+    """On SQLite, wait at most `milliseconds` for the write lock inside (instead of the connection's
+    busy timeout): one writer at a time holds the whole file, e.g. a worker's import for minutes, and a
+    heartbeat or a reader's reap can be skipped where a request must not hang. No-op elsewhere."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        (usual,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {int(usual)}")
+
+
 def runs_reap() -> int:
     """Mark failed the runs whose worker is gone: running without a heartbeat for `stale_after()`, or
     queued for longer than `queued_timeout()`. One conditional UPDATE each, so a run whose heartbeat
-    lands at the same moment is not reaped (PostgreSQL re-checks the condition on the locked row)."""
+    lands at the same moment is not reaped (PostgreSQL re-checks the condition on the locked row).
+
+    Only a stale run costs a write. On SQLite, when another connection holds the write lock (a long
+    import in a worker) and the caller is not in a transaction, the reap waits briefly, then is left to
+    the next reader: the caller reads the runs as last stored instead of failing."""
     now = timezone.now()
-    dead = Run.objects.filter(status=RunStatus.RUNNING, heartbeat_at__lt=now - stale_after()).update(
-        status=RunStatus.FAILED, finished_at=now, error=WORKER_STOPPED
-    )
-    dead += Run.objects.filter(Q(status=RunStatus.QUEUED) & Q(created_at__lt=now - queued_timeout())).update(
-        status=RunStatus.FAILED, finished_at=now, error=NEVER_STARTED
-    )
+    dead_running = Q(status=RunStatus.RUNNING, heartbeat_at__lt=now - stale_after())
+    never_started = Q(status=RunStatus.QUEUED, created_at__lt=now - queued_timeout())
+    if not Run.objects.filter(dead_running | never_started).exists():
+        return 0
+    if connection.in_atomic_block:
+        return _reap(now, dead_running, never_started)
+    try:
+        with brief_lock_wait():
+            return _reap(now, dead_running, never_started)
+    except OperationalError:
+        logger.warning("Background runs not reaped now: the database is locked by another writer", exc_info=True)
+        return 0
+
+
+def _reap(now: Any, dead_running: Q, never_started: Q) -> int:
+    dead = Run.objects.filter(dead_running).update(status=RunStatus.FAILED, finished_at=now, error=WORKER_STOPPED)
+    dead += Run.objects.filter(never_started).update(status=RunStatus.FAILED, finished_at=now, error=NEVER_STARTED)
     if dead:
         logger.warning("Marked %d background run(s) failed: their worker stopped", dead)
     return dead
