@@ -8,12 +8,13 @@ from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
-from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from silkbridge.accounts import emails
 from silkbridge.accounts.backends import RETRY_AT_ATTRIBUTE
 from silkbridge.accounts.throttle import login_wait_message
-from silkbridge.core.mail import mail_queue
+from silkbridge.core.mail import mail_queue_message
 
 COMMON_TIME_ZONES = ["Asia/Karachi", "Asia/Shanghai", "Asia/Urumqi", "Asia/Dubai", "Europe/London", "UTC"]
 
@@ -94,17 +95,20 @@ class ResendVerificationForm(forms.Form):
 
 class QueuedPasswordResetForm(PasswordResetForm):
     """Django's password reset form, with the message handed to the mail task (retried by a worker)
-    instead of sent to the mail server inside the request."""
+    instead of sent to the mail server inside the request. Only the user's id and the language go into
+    the queue: the worker makes the token and the link when it sends the message."""
 
     def send_mail(
         self,
-        subject_template_name: str,
-        email_template_name: str,
+        _subject_template_name: str,
+        _email_template_name: str,
         context: dict[str, Any],
-        from_email: str | None,
-        to_email: str,
+        _from_email: str | None,
+        _to_email: str,
         html_email_template_name: str | None = None,
     ) -> None:
-        subject = "".join(render_to_string(subject_template_name, context).splitlines())
-        body = render_to_string(email_template_name, context)
-        mail_queue(recipient=to_email, subject=subject, body=body)  # the reset writes nothing to wait for
+        # Django calls this with the templates, the address and a context holding the token; only the
+        # user is kept. (Its other arguments are positional, so their names here are free.)
+        del html_email_template_name
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        mail_queue_message(emails.password_reset_message, user_id=context["user"].pk, language=language)

@@ -12,17 +12,14 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from silkbridge.accounts import emails
 from silkbridge.accounts.choices import PlatformRole
 from silkbridge.accounts.models import ApiToken, User
 from silkbridge.accounts.tokens import email_verification_token
-from silkbridge.core.mail import mail_queue
+from silkbridge.core.mail import mail_queue_message
 
 TOKEN_PREFIX = "sb_"
 
@@ -128,35 +125,14 @@ def user_signup(*, email: str, password: str, full_name: str, language: str, tim
 
 
 def signup_existing_notice_send(*, user: User) -> None:
-    """Tell an account's owner that someone signed up with their address, and how to get in."""
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        context = {
-            "user": user,
-            "login_link": settings.SITE_URL + reverse("accounts:login"),
-            "reset_link": settings.SITE_URL + reverse("accounts:password_reset"),
-        }
-        mail_queue(
-            recipient=user.email,
-            subject=_("Someone tried to sign up for Silkbridge with your address"),
-            body=render_to_string("accounts/email/signup_existing.txt", context),
-        )
-
-
-def verification_link(*, user: User) -> str:
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = email_verification_token.make_token(user)
-    return settings.SITE_URL + reverse("accounts:verify_email", kwargs={"uidb64": uid, "token": token})
+    """Tell an account's owner that someone signed up with their address (made and sent by a worker)."""
+    mail_queue_message(emails.signup_existing_message, user_id=user.pk)
 
 
 def verification_email_send(*, user: User) -> None:
-    """E-mail the verification link, written in the user's own language."""
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        context = {"user": user, "link": verification_link(user=user)}
-        mail_queue(
-            recipient=user.email,
-            subject=_("Confirm your e-mail address for Silkbridge"),
-            body=render_to_string("accounts/email/verify_email.txt", context),
-        )
+    """E-mail the verification link, written in the user's own language; the worker makes the link, so
+    the task queue never holds it."""
+    mail_queue_message(emails.verification_message, user_id=user.pk)
 
 
 def email_verify(*, user: User, token: str) -> bool:

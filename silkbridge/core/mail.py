@@ -4,27 +4,40 @@ transaction commits.
 A template's first line is the subject; the rest is the body. Nothing is sent for a change that
 rolls back. The message is rendered when the change commits and handed to `mail_send`, a task: a
 worker sends it, retrying with a growing wait while the mail server refuses, and records a message
-it could not send. A mailbox failure never turns a committed change into an error page.
+it could not send as a failed run (kind "core.mail") that staff see in the admin. A mailbox failure
+never turns a committed change into an error page.
+
+A message that carries a secret (a password-reset or address-verification link) is never put in the
+task queue, whose rows keep their arguments: `mail_queue_message` queues only a reference (a function
+marked `@mail_message` and plain arguments such as a user id), and the worker makes the message, and
+the token inside it, when it sends it.
 """
 
 from __future__ import annotations
 
 import logging
 import smtplib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_noop
 from django_tasks import task
+
+from silkbridge.core.models import Run, RunStatus
 
 logger = logging.getLogger(__name__)
 # Seconds to wait before each retry: a refused message is tried 1 + len(...) times in all.
 DEFAULT_RETRY_SECONDS = (30, 120, 600)
+# The error of the failed run that records a message given up (translated when read, as the runs' own).
+MAIL_NOT_SENT = gettext_noop("The e-mail could not be sent: the mail server refused every try.")
 
 
 def render_for(*, user: Any, template: str, context: dict[str, Any]) -> tuple[str, str]:
@@ -65,6 +78,31 @@ def mail_queue(*, recipient: str, subject: str, body: str) -> None:
     mail_send.enqueue(recipient=recipient, subject=subject, body=body)
 
 
+@dataclass(frozen=True)
+class Message:
+    recipient: str
+    subject: str
+    body: str
+
+
+MessageMaker = TypeVar("MessageMaker", bound=Callable[..., Message | None])
+
+
+def mail_message(maker: MessageMaker) -> MessageMaker:
+    """Mark a function that makes a message from plain arguments (None: nothing to send any more), so
+    that `mail_make_send` may call it by its path in a worker; nothing else can be called that way."""
+    maker.is_mail_message = True  # type: ignore[attr-defined]
+    return maker
+
+
+def mail_queue_message(maker: Callable[..., Message | None], **arguments: Any) -> None:
+    """Queue a message that a worker makes with `maker(**arguments)` (plain JSON values, no secret)."""
+    path = f"{maker.__module__}.{maker.__qualname__}"
+    if not getattr(maker, "is_mail_message", False):
+        raise ValueError(f"{path} is not marked @mail_message")
+    mail_make_send.enqueue(maker=path, arguments=arguments)
+
+
 def _retry_seconds() -> tuple[int, ...]:
     return tuple(getattr(settings, "MAIL_RETRY_SECONDS", DEFAULT_RETRY_SECONDS))
 
@@ -73,22 +111,68 @@ def _retry_seconds() -> tuple[int, ...]:
 def mail_send(*, recipient: str, subject: str, body: str, attempt: int = 1) -> dict[str, Any]:
     """Send one message; when the mail server refuses, queue the next try after a growing wait, and
     after the last try record the failure (logged with the address, never shown as an error page)."""
+    message = Message(recipient=recipient, subject=subject, body=body)
+    return _deliver(
+        message,
+        attempt=attempt,
+        retry=mail_send,
+        retry_kwargs={"recipient": recipient, "subject": subject, "body": body},
+    )
+
+
+@task()
+def mail_make_send(*, maker: str, arguments: dict[str, Any], attempt: int = 1) -> dict[str, Any]:
+    """Make a message from its reference (see `mail_queue_message`) and send it, retried as `mail_send`
+    is. Each try makes the message afresh, so a token is made when it is sent and stored nowhere."""
+    make = import_string(maker)
+    if not getattr(make, "is_mail_message", False):
+        raise ValueError(f"{maker} is not marked @mail_message")
+    message = make(**arguments)
+    if message is None:
+        return {"status": "nothing to send"}
+    return _deliver(
+        message, attempt=attempt, retry=mail_make_send, retry_kwargs={"maker": maker, "arguments": arguments}
+    )
+
+
+def _deliver(message: Message, *, attempt: int, retry: Any, retry_kwargs: dict[str, Any]) -> dict[str, Any]:
     try:
-        send_mail(subject=subject, message=body, from_email=None, recipient_list=[recipient])
+        send_mail(subject=message.subject, message=message.body, from_email=None, recipient_list=[message.recipient])
     except (smtplib.SMTPException, OSError) as error:
         waits = _retry_seconds()
         if attempt <= len(waits):
-            _queue_retry(recipient=recipient, subject=subject, body=body, attempt=attempt, wait=waits[attempt - 1])
+            _queue_retry(retry, kwargs={**retry_kwargs, "attempt": attempt + 1}, wait=waits[attempt - 1])
             return {"status": "retrying", "attempt": attempt, "error": str(error)}
-        logger.error("E-mail to %s not sent after %d attempts: %s", recipient, attempt, error)
-        return {"status": "failed", "attempts": attempt, "error": str(error)}
+        logger.error("E-mail to %s not sent after %d attempts: %s", message.recipient, attempt, error)
+        run = _failure_record(message, attempts=attempt, error=error)
+        return {"status": "failed", "attempts": attempt, "error": str(error), "run": run.pk}
     return {"status": "sent", "attempts": attempt}
 
 
-def _queue_retry(*, recipient: str, subject: str, body: str, attempt: int, wait: int) -> None:
+def _failure_record(message: Message, *, attempts: int, error: Exception) -> Run:
+    """A message given up is a failed background run (kind "core.mail"), which staff find among the runs
+    in the admin: who it was for, its subject, how many tries, and the mail server's last answer."""
+    now = timezone.now()
+    return Run.objects.create(
+        kind="core.mail",
+        status=RunStatus.FAILED,
+        error=MAIL_NOT_SENT,
+        result={
+            "recipient": message.recipient,
+            "subject": message.subject,
+            "attempts": attempts,
+            "error": str(error)[:500],
+        },
+        language=settings.LANGUAGE_CODE,
+        started_at=now,
+        finished_at=now,
+        attempts=attempts,
+    )
+
+
+def _queue_retry(retry: Any, *, kwargs: dict[str, Any], wait: int) -> None:
     """The next try: after `wait` seconds on a backend that can defer (the worker's); at once on the
     immediate backend of the embedded mode, which cannot."""
-    retry = mail_send
-    if mail_send.get_backend().supports_defer and wait > 0:
-        retry = mail_send.using(run_after=timezone.now() + timedelta(seconds=wait))
-    retry.enqueue(recipient=recipient, subject=subject, body=body, attempt=attempt + 1)
+    if retry.get_backend().supports_defer and wait > 0:
+        retry = retry.using(run_after=timezone.now() + timedelta(seconds=wait))
+    retry.enqueue(**kwargs)

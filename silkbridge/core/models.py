@@ -54,6 +54,8 @@ class Run(models.Model):
     two workers never both run it) and keeps `heartbeat_at` fresh while it works; a running run whose
     heartbeat stopped is marked failed by the reaper. `exclusive_key`, when set, allows at most one
     queued or running run per key (e.g. one scheduler run per event), held by the database.
+    `rerun_requested` lets work that recomputes from current data (a match refresh) be asked for again
+    while it runs without queueing a second run.
     """
 
     kind = models.CharField(_("kind"), max_length=60)
@@ -78,6 +80,9 @@ class Run(models.Model):
     heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    # Set when the work was asked for again while this run was running (`run_enqueue_coalesced`): the
+    # worker then does it once more before finishing, so the change that asked for it is not missed.
+    rerun_requested = models.BooleanField(_("run again when done"), default=False)
 
     class Meta:
         verbose_name = _("background run")

@@ -8,14 +8,15 @@ result or an error fit for the user. A run whose worker died stops beating and i
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db import IntegrityError, OperationalError, close_old_connections, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
@@ -110,17 +111,74 @@ def run_enqueue(
             )
     except IntegrityError as error:
         raise RunAlreadyActive(exclusive_key) from error
-    run_id, task_kwargs = run.pk, kwargs or {}
+    _enqueue_on_commit(run.pk, kind=kind, task=task, args=args, kwargs=kwargs or {})
+    return run
 
+
+def _enqueue_on_commit(
+    run_id: int, *, kind: str, task: EnqueueableTask, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> None:
     def enqueue() -> None:
         try:
-            task.enqueue(run_id, *args, **task_kwargs)
+            task.enqueue(run_id, *args, **kwargs)
         except Exception:
             logger.exception("Run %s (%s) could not be queued", run_id, kind)
             _finish(run_id, status=RunStatus.FAILED, error=NOT_QUEUED, only_active=True)
 
     transaction.on_commit(enqueue)
+
+
+def run_enqueue_coalesced(
+    *,
+    kind: str,
+    key: str,
+    task: EnqueueableTask,
+    args: tuple[Any, ...] = (),
+    created_by: Any = None,
+) -> Run | None:
+    """Queue work that recomputes something from the data as it is when the work runs (a profile's
+    matches), asked for again and again by edits: at most one run per `key` is queued or running.
+
+    A request while a run is queued adds nothing: that run has not read the data yet. A request while
+    a run is running marks it (`rerun_requested`), and the worker does the work once more before it
+    finishes, so an edit made during a run is never missed. The new run, or None when the request was
+    folded into the run that holds the key. Both checks happen once the caller's transaction has
+    committed, so the run that answers for a change always reads it.
+    """
+    runs_reap()
+    user = created_by if getattr(created_by, "pk", None) is not None else None
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    try:
+        with transaction.atomic():
+            run = Run.objects.create(kind=kind, created_by=user, exclusive_key=key, language=language)
+    except IntegrityError:
+        # The holder may be queued in a transaction not committed yet, or be finishing: decide after commit.
+        transaction.on_commit(lambda: _coalesce(kind=kind, key=key, task=task, args=args, user=user, language=language))
+        return None
+    _enqueue_on_commit(run.pk, kind=kind, task=task, args=args, kwargs={})
     return run
+
+
+def _coalesce(*, kind: str, key: str, task: EnqueueableTask, args: tuple[Any, ...], user: Any, language: str) -> None:
+    """After the commit: fold the request into the queued run, mark the running one to run again, or (when
+    the holder finished meanwhile) queue a run of its own. A few rounds settle any race between these."""
+    for _round in range(5):
+        holder = Run.objects.filter(exclusive_key=key, status__in=ACTIVE_RUN_STATUSES).values_list("pk", "status")
+        active = holder.first()
+        if active is None:
+            try:
+                with transaction.atomic():
+                    run = Run.objects.create(kind=kind, created_by=user, exclusive_key=key, language=language)
+            except IntegrityError:
+                continue  # another request queued one meanwhile: look again
+            _enqueue_on_commit(run.pk, kind=kind, task=task, args=args, kwargs={})
+            return
+        run_id, status = active
+        if status == RunStatus.QUEUED:
+            return  # it is claimed after this moment, so it reads the committed change
+        if Run.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(rerun_requested=True):
+            return
+    logger.warning("Work %s (%s) was asked for again but could not be queued", key, kind)
 
 
 class _Heartbeat:
@@ -169,7 +227,8 @@ class _Heartbeat:
         if fraction is not None:
             changes.update(progress=fraction, message=message)
         try:
-            Run.objects.filter(pk=self.run_id, status=RunStatus.RUNNING).update(**changes)
+            with brief_lock_wait():  # SQLite: the import holding the write lock skips this beat, not all of them
+                Run.objects.filter(pk=self.run_id, status=RunStatus.RUNNING).update(**changes)
         except Exception:  # a missed beat is not fatal; several in a row get the run reaped
             logger.warning("Run %s: heartbeat not written", self.run_id, exc_info=True)
             close_old_connections()
@@ -196,6 +255,8 @@ def run_execute(run_id: int, fn: Callable[[Progress], Any]) -> Any:
         heartbeat.start()
         try:
             result = _call(fn, heartbeat.report)
+            while not _finish_unless_rerun(run_id, result):  # asked for again while it ran: once more
+                result = _call(fn, heartbeat.report)
         except RunFailure as failure:
             heartbeat.stop()
             _finish(run_id, status=RunStatus.FAILED, error=failure.message)
@@ -210,7 +271,6 @@ def run_execute(run_id: int, fn: Callable[[Progress], Any]) -> Any:
             _finish(run_id, status=RunStatus.FAILED, error=WORKER_STOPPED)
             raise
         heartbeat.stop()
-        _finish(run_id, status=RunStatus.SUCCEEDED, result=result)
     return result
 
 
@@ -224,30 +284,76 @@ def _call(fn: Callable[[Progress], Any], progress: Progress) -> Any:
     return fn(progress)
 
 
-def _finish(run_id: int, *, status: str, result: Any = None, error: str = "", only_active: bool = False) -> None:
-    """Store how a run ended. The worker that claimed the run is the only one doing its work, so its
-    outcome is written even over a reaper's verdict (a run reaped during a long pause that then
-    finished did finish); `only_active` is for writers that must not overwrite an outcome."""
+def _finish(run_id: int, *, status: str, error: str = "", only_active: bool = False) -> None:
+    """Store how a run failed (`_finish_unless_rerun` stores a success). The worker that claimed the run
+    is the only one doing its work, so its outcome is written even over a reaper's verdict (a run reaped
+    during a long pause that then finished did finish); `only_active` is for writers that must not
+    overwrite an outcome."""
     runs = Run.objects.filter(pk=run_id)
     if only_active:
         runs = runs.filter(status__in=ACTIVE_RUN_STATUSES)
-    changes: dict[str, Any] = {"status": status, "finished_at": timezone.now(), "error": error}
-    if status == RunStatus.SUCCEEDED:
-        changes.update(progress=1.0, result=result, message="")
-    runs.update(**changes)
+    runs.update(status=status, finished_at=timezone.now(), error=error)
+
+
+def _finish_unless_rerun(run_id: int, result: Any) -> bool:
+    """Store a success unless the work was asked for again while it ran (one conditional UPDATE, so a
+    request landing at the same moment is either seen here or finds the run finished); in that case
+    take the request back and say so (False)."""
+    finished = Run.objects.filter(pk=run_id, rerun_requested=False).update(
+        status=RunStatus.SUCCEEDED, finished_at=timezone.now(), error="", progress=1.0, result=result, message=""
+    )
+    if finished:
+        return True
+    Run.objects.filter(pk=run_id).update(rerun_requested=False)
+    return False
+
+
+@contextlib.contextmanager
+def brief_lock_wait(milliseconds: int = 250) -> Iterator[None]:
+    """On SQLite, wait at most `milliseconds` for the write lock inside (instead of the connection's
+    busy timeout): one writer at a time holds the whole file, e.g. a worker's import for minutes, and a
+    heartbeat or a reader's reap can be skipped where a request must not hang. No-op elsewhere."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        (usual,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {int(usual)}")
 
 
 def runs_reap() -> int:
     """Mark failed the runs whose worker is gone: running without a heartbeat for `stale_after()`, or
     queued for longer than `queued_timeout()`. One conditional UPDATE each, so a run whose heartbeat
-    lands at the same moment is not reaped (PostgreSQL re-checks the condition on the locked row)."""
+    lands at the same moment is not reaped (PostgreSQL re-checks the condition on the locked row).
+
+    Only a stale run costs a write. On SQLite, when another connection holds the write lock (a long
+    import in a worker) and the caller is not in a transaction, the reap waits briefly, then is left to
+    the next reader: the caller reads the runs as last stored instead of failing."""
     now = timezone.now()
-    dead = Run.objects.filter(status=RunStatus.RUNNING, heartbeat_at__lt=now - stale_after()).update(
-        status=RunStatus.FAILED, finished_at=now, error=WORKER_STOPPED
-    )
-    dead += Run.objects.filter(Q(status=RunStatus.QUEUED) & Q(created_at__lt=now - queued_timeout())).update(
-        status=RunStatus.FAILED, finished_at=now, error=NEVER_STARTED
-    )
+    dead_running = Q(status=RunStatus.RUNNING, heartbeat_at__lt=now - stale_after())
+    never_started = Q(status=RunStatus.QUEUED, created_at__lt=now - queued_timeout())
+    if not Run.objects.filter(dead_running | never_started).exists():
+        return 0
+    if connection.in_atomic_block:
+        return _reap(now, dead_running, never_started)
+    try:
+        with brief_lock_wait():
+            return _reap(now, dead_running, never_started)
+    except OperationalError:
+        logger.warning("Background runs not reaped now: the database is locked by another writer", exc_info=True)
+        return 0
+
+
+def _reap(now: Any, dead_running: Q, never_started: Q) -> int:
+    dead = Run.objects.filter(dead_running).update(status=RunStatus.FAILED, finished_at=now, error=WORKER_STOPPED)
+    dead += Run.objects.filter(never_started).update(status=RunStatus.FAILED, finished_at=now, error=NEVER_STARTED)
     if dead:
         logger.warning("Marked %d background run(s) failed: their worker stopped", dead)
     return dead

@@ -35,7 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from silkbridge.core.models import Run
-from silkbridge.core.runs import Progress, run_enqueue
+from silkbridge.core.runs import Progress, run_enqueue, run_enqueue_coalesced
 from silkbridge.directory.choices import Visibility
 from silkbridge.marketplace.models import Opportunity
 from silkbridge.marketplace.selectors import live_q, offered_to_others_q
@@ -320,12 +320,22 @@ def rebuild(*, k: int | None = None, progress: Progress | None = None) -> dict[s
         return {"profiles": count, "matches": Match.objects.count()}
 
 
-def refresh_after_commit(opportunity_id: int, *, actor: Any = None) -> Run:
+def refresh_after_commit(opportunity_id: int, *, actor: Any = None) -> Run | None:
     """Queue the refresh of one profile's matches as a background run (kind "matching.refresh"); the
-    worker starts it once the change is committed, and nothing is queued if it rolls back."""
+    worker starts it once the change is committed, and nothing is queued if it rolls back.
+
+    Coalesced per profile: a member saving a profile again and again queues one refresh, not one per
+    save; a save while the refresh runs makes it run once more (see `run_enqueue_coalesced`). The new
+    run, or None when the save was folded into the profile's queued or running one."""
     from silkbridge.matching.tasks import refresh_matches
 
-    return run_enqueue(kind="matching.refresh", created_by=actor, task=refresh_matches, args=(opportunity_id,))
+    return run_enqueue_coalesced(
+        kind="matching.refresh",
+        key=f"matching.refresh:{opportunity_id}",
+        created_by=actor,
+        task=refresh_matches,
+        args=(opportunity_id,),
+    )
 
 
 def rebuild_after_rate(actor: Any) -> None:

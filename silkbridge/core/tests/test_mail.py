@@ -15,8 +15,9 @@ from django.utils import timezone
 from django_tasks import default_task_backend
 
 from silkbridge.accounts.models import User
-from silkbridge.accounts.tests.factories import PASSWORD, UserFactory
-from silkbridge.core.mail import mail_send, send_after_commit
+from silkbridge.accounts.tests.factories import PASSWORD, StaffFactory, UserFactory
+from silkbridge.core.mail import MAIL_NOT_SENT, mail_send, send_after_commit
+from silkbridge.core.models import Run
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +68,39 @@ def test_a_message_refused_every_time_is_given_up_after_four_tries_and_recorded(
     assert mail.outbox == []
     assert result.return_value == {"status": "retrying", "attempt": 1, "error": "Connection unexpectedly closed"}
     assert "E-mail to amina@example.org not sent after 4 attempts" in caplog.text
+
+
+def test_a_message_given_up_is_a_failed_run_that_staff_see_in_the_admin(refusing, client):
+    refusing(10)
+    mail_send.enqueue(recipient="amina@example.org", subject="Your meeting was accepted", body="Text\n")
+    [run] = Run.objects.filter(kind="core.mail")
+    assert (run.status, run.error, run.attempts, run.created_by) == ("failed", MAIL_NOT_SENT, 4, None)
+    assert run.result == {
+        "recipient": "amina@example.org",
+        "subject": "Your meeting was accepted",
+        "attempts": 4,
+        "error": "Connection unexpectedly closed",
+    }
+    assert run.finished_at is not None
+    client.force_login(StaffFactory())
+    listing = client.get("/admin/core/run/?kind=core.mail&status=failed")
+    assert listing.status_code == 200
+    assert MAIL_NOT_SENT in listing.content.decode()
+    page = client.get(f"/admin/core/run/{run.pk}/change/")
+    assert page.status_code == 200
+    assert "amina@example.org" in page.content.decode()
+    assert "Your meeting was accepted" in page.content.decode()
+
+
+def test_a_message_sent_after_a_refusal_leaves_no_failed_run(refusing):
+    refusing(1)
+    assert mail_send.enqueue(recipient="amina@example.org", subject="Hello", body="Text\n").return_value == {
+        "status": "retrying",
+        "attempt": 1,
+        "error": "Connection unexpectedly closed",
+    }
+    assert len(mail.outbox) == 1
+    assert not Run.objects.filter(kind="core.mail").exists()
 
 
 def test_a_worker_backend_gets_the_message_after_the_commit_and_retries_later(
