@@ -457,7 +457,8 @@ def stored_matches():
     assert Match.objects.count() >= 4
 
 
-def test_the_match_lists_filter_the_same_through_page_and_api(client, stored_matches):
+@pytest.mark.usefixtures("stored_matches")
+def test_the_match_lists_filter_the_same_through_page_and_api(client):
     client.force_login(StaffFactory())
     checked = 0
     for params in (
