@@ -321,6 +321,12 @@ _.filter_search
 _.filter_country
 _.filter_sector
 _.filter_verified
+_.filter_box
+_.filter_direction
+_.filter_title
+
+# A FilterSet's declared filter (and the API schema's field that feeds it through .dict()).
+_.box
 
 # Django's test client reads this attribute; pytest passes fixtures by parameter name.
 _.raise_request_exception

@@ -17,12 +17,18 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from silkbridge.accounts.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED
-from silkbridge.core.api_support import ErrorOut, PagePagination, auth_user
+from silkbridge.core.api_support import ErrorOut, PagePagination, auth_user, filterset_qs
 from silkbridge.core.runs import runs_reap
 from silkbridge.core.schemas import RunOut
 from silkbridge.directory import selectors as directory_selectors
 from silkbridge.directory.models import Organisation
 from silkbridge.events import selectors, services
+from silkbridge.events.filtersets import (
+    EventFilterSet,
+    MeetingFilterSet,
+    MeetingRequestFilterSet,
+    ParticipantFilterSet,
+)
 from silkbridge.events.models import Event, Meeting, MeetingRequest, Participant, Preference, Slot
 from silkbridge.events.schemas import (
     VIEWER_ATTRIBUTE,
@@ -153,12 +159,10 @@ def _with_prefix(error: ValidationError, prefix: str) -> ValidationError:
 )
 @paginate(PagePagination)
 def event_list(request: HttpRequest, filters: Query[EventFilters]) -> QuerySet[Event]:
-    events = selectors.event_list(viewer=auth_user(request))
-    if filters.q:
-        events = events.filter(title__icontains=filters.q)
-    if filters.kind:
-        events = events.filter(kind=filters.kind)
-    return events
+    filterset = EventFilterSet(
+        filters.dict(exclude_none=True), queryset=selectors.event_list(viewer=auth_user(request))
+    )
+    return filterset_qs(filterset)
 
 
 @router.get("/events/{slug}", response={200: EventOut, **ERRORS}, auth=AUTH_OPTIONAL, summary="One event")
@@ -327,9 +331,10 @@ def participant_status(request: HttpRequest, slug: str, participant_id: int, pay
 def participant_list(request: HttpRequest, slug: str, filters: Query[ParticipantFilters]) -> QuerySet[Participant]:
     """Your own registration is left out. `my_preference` is how much you want to meet each."""
     event = _event(request, slug)
-    participants = selectors.participant_list(
-        event=event, viewer=auth_user(request), query=filters.q, country=filters.country, sector=filters.sector
-    )
+    data = filters.dict()
+    data["country"] = data["country"].upper()
+    everyone = selectors.participant_list(event=event, viewer=auth_user(request))
+    participants = filterset_qs(ParticipantFilterSet(data, queryset=everyone))
     participant = selectors.participant_for_user(event=event, user=auth_user(request))
     preferences: dict[int, str] = {}
     if participant is not None:
@@ -390,10 +395,8 @@ def request_create(request: HttpRequest, slug: str, payload: RequestIn) -> Statu
 def request_list(request: HttpRequest, slug: str, filters: Query[RequestFilters]) -> QuerySet[MeetingRequest]:
     """Staff may pass `participant` to read any participant's requests."""
     participant = _acting_participant(request, _event(request, slug), filters.participant)
-    requests = selectors.requests_for(participant=participant)[filters.box]
-    if filters.status:
-        requests = requests.filter(status=filters.status)
-    return requests
+    data = filters.dict(exclude={"participant"}, exclude_none=True)
+    return filterset_qs(MeetingRequestFilterSet(data, queryset=selectors.requests_of(participant=participant)))
 
 
 @router.post(
@@ -517,12 +520,11 @@ def schedule_run(request: HttpRequest, slug: str, payload: ScheduleIn) -> Status
 )
 @paginate(PagePagination)
 def meeting_list(request: HttpRequest, slug: str, filters: Query[MeetingFilters]) -> QuerySet[Meeting]:
-    meetings = selectors.meeting_list(event=_staff_event(request, slug))
-    if filters.slot is not None:
-        meetings = meetings.filter(slot_id=filters.slot)
-    if filters.status:
-        meetings = meetings.filter(status=filters.status)
-    return meetings
+    event = _staff_event(request, slug)
+    filterset = MeetingFilterSet(
+        filters.dict(exclude_none=True), queryset=selectors.meeting_list(event=event), event=event
+    )
+    return filterset_qs(filterset)
 
 
 @router.post(

@@ -13,14 +13,11 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils.formats import date_format
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from silkbridge.accounts.forms import time_zone_choices
-from silkbridge.common.countries import country_name
 from silkbridge.core.forms import add_service_errors as add_service_errors  # the events views use it from here
-from silkbridge.core.i18n import content_language
-from silkbridge.directory.models import Organisation, Sector
+from silkbridge.directory.models import Organisation
 from silkbridge.events.choices import DayPart, DeclineReason, MeetingOutcome, PreferenceLevel
 from silkbridge.events.models import Slot
 
@@ -76,28 +73,6 @@ class AvailabilityForm(forms.Form):
     def __init__(self, *args: Any, slots: Iterable[Slot], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["slots"].choices = [(slot.pk, str(slot.pk)) for slot in slots]  # type: ignore[attr-defined]
-
-
-def _sector_choices() -> list[tuple[str, str]]:
-    return [(sector.code, sector.name) for sector in Sector.objects.filter(parent__isnull=True).order_by("position")]
-
-
-class ParticipantFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        max_length=200,
-        widget=forms.SearchInput(attrs={"placeholder": _("Name, interest or keyword")}),
-    )
-    country = forms.ChoiceField(label=_("Country"), required=False)
-    sector = forms.ChoiceField(label=_("Sector"), required=False)
-
-    def __init__(self, *args: Any, countries: Iterable[str] = (), **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        language = content_language(get_language())
-        names = sorted(((code, country_name(code, language)) for code in set(countries)), key=lambda item: item[1])
-        self.fields["country"].choices = [("", _("All countries")), *names]  # type: ignore[attr-defined]
-        self.fields["sector"].choices = [("", _("All sectors")), *_sector_choices()]  # type: ignore[attr-defined]
 
 
 class PreferenceForm(forms.Form):

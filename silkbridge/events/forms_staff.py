@@ -19,8 +19,7 @@ from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from silkbridge.events.choices import MeetingStatus
-from silkbridge.events.models import Event, Slot
+from silkbridge.events.models import Event
 from silkbridge.events.services import RESERVED_SLUGS
 
 MAX_GRID_DAYS = 62
@@ -216,24 +215,3 @@ class ScheduleRunForm(forms.Form):
             "At most %(limit)d seconds per run; each user may start %(runs)d runs with %(seconds)d seconds "
             "of search in total per hour."
         ) % {"limit": limit, "runs": settings.SCHEDULER_RUNS_PER_HOUR, "seconds": settings.SCHEDULER_SECONDS_PER_HOUR}
-
-
-class MeetingFilterForm(forms.Form):
-    slot = forms.ModelChoiceField(label=_("Slot"), queryset=Slot.objects.none(), required=False, empty_label=_("All"))
-    status = forms.ChoiceField(label=_("Status"), required=False)
-
-    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        zone = zoneinfo.ZoneInfo(event.time_zone)
-        slot_field = self.fields["slot"]
-        assert isinstance(slot_field, forms.ModelChoiceField)
-        slot_field.queryset = event.slots.all()
-
-        def slot_label(slot: Slot) -> str:
-            place = f" · {slot.location}" if slot.location else ""
-            return slot.starts_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") + place
-
-        slot_field.label_from_instance = slot_label  # type: ignore[method-assign,assignment]
-        status_field = self.fields["status"]
-        assert isinstance(status_field, forms.ChoiceField)
-        status_field.choices = [("", _("All")), *MeetingStatus.choices]

@@ -8,11 +8,10 @@ from datetime import time
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from silkbridge.directory.choices import Visibility
-from silkbridge.directory.selectors import filter_by_sector
 from silkbridge.events.choices import DayPart, MeetingEventKind, MeetingStatus, ParticipantStatus, RequestStatus
 from silkbridge.events.models import (
     Booking,
@@ -47,14 +46,13 @@ def participant_for_user(*, event: Event, user: Any) -> Participant | None:
     return Participant.objects.filter(event=event, representatives=user).select_related("organisation", "event").first()
 
 
-def participant_list(
-    *, event: Event, viewer: Any, query: str = "", country: str = "", sector: str = ""
-) -> QuerySet[Participant]:
+def participant_list(*, event: Event, viewer: Any) -> QuerySet[Participant]:
     """Approved participants, for approved participants and staff only (anyone else: PermissionDenied).
 
     The viewer's own registration is left out. For a participant looking, those whose organisation's
     live profiles best match its own organisation's come first (`match_score`: the best stored match,
-    or None), then the rest by country and name."""
+    or None), then the rest by country and name. Pages and API narrow it with
+    `events.filtersets.ParticipantFilterSet`."""
     viewer_participant = participant_for_user(event=event, user=viewer)
     is_approved = viewer_participant is not None and viewer_participant.status == ParticipantStatus.APPROVED
     if not is_approved and not getattr(viewer, "is_staff", False):
@@ -66,18 +64,6 @@ def participant_list(
     )
     if viewer_participant is not None:
         participants = participants.exclude(pk=viewer_participant.pk)
-    if country:
-        participants = participants.filter(organisation__country=country.upper())
-    participants = filter_by_sector(participants, sector, path="organisation__sectors")
-    if query:
-        participants = participants.filter(
-            Q(organisation__name_en__icontains=query)
-            | Q(organisation__name_local__icontains=query)
-            | Q(interests__icontains=query)
-            # A private organisation shows the event who it is, not its description: the directory's
-            # rule, so that a search cannot read the description out word by word.
-            | (Q(organisation__description__icontains=query) & ~Q(organisation__visibility=Visibility.PRIVATE))
-        )
     if viewer_participant is None:
         return participants.order_by("organisation__country", "organisation__name_en", "pk")
     best = (
@@ -92,6 +78,34 @@ def participant_list(
     )
     return participants.annotate(match_score=Subquery(best)).order_by(
         F("match_score").desc(nulls_last=True), "organisation__country", "organisation__name_en", "pk"
+    )
+
+
+def participants_search(participants: QuerySet[Participant], query: str) -> QuerySet[Participant]:
+    """Participants whose organisation's name or description, or whose interests, hold the words.
+
+    A private organisation shows the event who it is, not its description: the directory's rule, so
+    that a search cannot read the description out word by word."""
+    if not query:
+        return participants
+    return participants.filter(
+        Q(organisation__name_en__icontains=query)
+        | Q(organisation__name_local__icontains=query)
+        | Q(interests__icontains=query)
+        | (Q(organisation__description__icontains=query) & ~Q(organisation__visibility=Visibility.PRIVATE))
+    )
+
+
+def requests_of(*, participant: Participant) -> QuerySet[MeetingRequest]:
+    """The requests the participant received or sent, newest first, each marked `is_received`; what
+    `events.filtersets.MeetingRequestFilterSet` narrows by box and status."""
+    related = ("requester__organisation", "recipient__organisation", "meeting__slot")
+    received = ExpressionWrapper(Q(recipient=participant), output_field=BooleanField())
+    return (
+        MeetingRequest.objects.filter(Q(recipient=participant) | Q(requester=participant))
+        .select_related(*related)
+        .annotate(is_received=received)
+        .order_by("-created_at", "-pk")
     )
 
 

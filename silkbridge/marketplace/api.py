@@ -15,7 +15,7 @@ from silkbridge.core.api_support import ErrorOut, PagePagination, auth_user, fil
 from silkbridge.directory.models import Organisation
 from silkbridge.directory.selectors import user_organisations
 from silkbridge.marketplace import selectors, services
-from silkbridge.marketplace.filtersets import OpportunityFilterSet
+from silkbridge.marketplace.filtersets import InterestFilterSet, OpportunityFilterSet
 from silkbridge.marketplace.models import ExpressionOfInterest, Opportunity
 from silkbridge.marketplace.schemas import (
     AnswerIn,
@@ -181,9 +181,10 @@ def _interest(request: HttpRequest, pk: int) -> ExpressionOfInterest:
 )
 @paginate(PagePagination)
 def interest_list(request: HttpRequest, filters: Query[InterestFilters]) -> QuerySet[ExpressionOfInterest]:
-    if filters.direction == "sent":
-        return selectors.interests_sent(user=auth_user(request))
-    return selectors.interests_received(user=auth_user(request))
+    filterset = InterestFilterSet(
+        filters.dict(exclude_none=True), queryset=selectors.interests_of_user(user=auth_user(request))
+    )
+    return filterset_qs(filterset)
 
 
 @router.get(

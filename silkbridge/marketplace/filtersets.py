@@ -1,20 +1,21 @@
-"""One FilterSet per listed model: the marketplace page and the API filter profiles with the same one
-(NetBox's way), so that the same parameters give the same profiles through either door."""
+"""One FilterSet per listed model: the marketplace pages and the API filter profiles and expressions of
+interest with the same one (NetBox's way), so that the same parameters give the same rows through
+either door."""
 
 from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from silkbridge.directory.choices import ContentLanguage
 from silkbridge.directory.forms import sector_choices
 from silkbridge.directory.search import search
 from silkbridge.directory.selectors import filter_by_sector
-from silkbridge.marketplace.choices import OpportunityType
+from silkbridge.marketplace.choices import InterestStatus, OpportunityType
 from silkbridge.marketplace.forms import _countries
-from silkbridge.marketplace.models import Opportunity, OpportunitySearchToken
+from silkbridge.marketplace.models import ExpressionOfInterest, Opportunity, OpportunitySearchToken
 
 
 class OpportunityFilterSet(django_filters.FilterSet):
@@ -53,3 +54,28 @@ class OpportunityFilterSet(django_filters.FilterSet):
 
     def filter_country(self, queryset: QuerySet[Opportunity], name: str, value: str) -> QuerySet[Opportunity]:
         return queryset.filter(organisation__country=value.upper())
+
+
+DIRECTION_CHOICES = [("received", _("Received")), ("sent", _("Sent"))]
+
+
+class InterestFilterSet(django_filters.FilterSet):
+    """Received (on the organisations' profiles) or sent, and the status, over
+    `selectors.interests_of_user` (the interests of the viewer's organisations)."""
+
+    direction = django_filters.ChoiceFilter(
+        label=_("Direction"), choices=DIRECTION_CHOICES, empty_label=_("Both"), method="filter_direction"
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=InterestStatus.choices, empty_label=_("All statuses")
+    )
+
+    class Meta:
+        model = ExpressionOfInterest
+        fields: list[str] = []  # every filter is declared above
+
+    def filter_direction(
+        self, queryset: QuerySet[ExpressionOfInterest], name: str, value: str
+    ) -> QuerySet[ExpressionOfInterest]:
+        # `is_received` and `is_sent` are the selector's annotations (a Q, since they are no model fields).
+        return queryset.filter(Q(is_received=True) if value == "received" else Q(is_sent=True))

@@ -189,3 +189,4 @@ class InterestOut(Schema):
 
 class InterestFilters(Schema):
     direction: str = Field("received", pattern="^(received|sent)$")
+    status: InterestStatus | None = None

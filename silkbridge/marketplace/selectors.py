@@ -135,22 +135,20 @@ def _with_opportunity_visibility(
     return interests.annotate(opportunity_visible=visible)
 
 
-def interests_received(*, user: Any) -> QuerySet[ExpressionOfInterest]:
+def interests_of_user(*, user: Any) -> QuerySet[ExpressionOfInterest]:
+    """Expressions of interest the user's organisations received (on their profiles) or sent, newest
+    first, each marked `is_received` and `is_sent`; `filtersets.InterestFilterSet` picks one side."""
+    own = organisation_ids_of(user)
+    received, sent = Q(opportunity__organisation_id__in=own), Q(organisation_id__in=own)
     interests = (
         ExpressionOfInterest.objects.select_related(*_INTEREST_RELATED)
         .prefetch_related(*_INTEREST_CONTACTS)
-        .filter(opportunity__organisation_id__in=organisation_ids_of(user))
-        .order_by("-created_at")
-    )
-    return _with_opportunity_visibility(interests, user)
-
-
-def interests_sent(*, user: Any) -> QuerySet[ExpressionOfInterest]:
-    interests = (
-        ExpressionOfInterest.objects.select_related(*_INTEREST_RELATED)
-        .prefetch_related(*_INTEREST_CONTACTS)
-        .filter(organisation_id__in=organisation_ids_of(user))
-        .order_by("-created_at")
+        .filter(received | sent)
+        .annotate(
+            is_received=Case(When(received, then=Value(True)), default=Value(False), output_field=BooleanField()),
+            is_sent=Case(When(sent, then=Value(True)), default=Value(False), output_field=BooleanField()),
+        )
+        .order_by("-created_at", "-pk")
     )
     return _with_opportunity_visibility(interests, user)
 
@@ -168,7 +166,7 @@ def interest_get(*, viewer: Any, pk: int) -> ExpressionOfInterest:
 def interest_contacts(*, interest: ExpressionOfInterest) -> dict[str, list[dict[str, str]]] | None:
     """Once accepted, each side's contacts (all of them, and the people who wrote); None before. The
     owner's side is empty for a reader who may no longer see the profile (it would name the owner);
-    `interest` comes from interest_get / interests_sent / interests_received, which mark that."""
+    `interest` comes from interest_get or interests_of_user, which mark that."""
     if interest.status != InterestStatus.ACCEPTED:
         return None
 

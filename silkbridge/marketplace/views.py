@@ -22,7 +22,7 @@ from silkbridge.core.replica import reads_from_replica
 from silkbridge.directory.selectors import organisation_ids_of, user_organisations
 from silkbridge.marketplace import selectors, services
 from silkbridge.marketplace.choices import InterestStatus, OpportunityStatus
-from silkbridge.marketplace.filtersets import OpportunityFilterSet
+from silkbridge.marketplace.filtersets import InterestFilterSet, OpportunityFilterSet
 from silkbridge.marketplace.forms import (
     DeclineInterestForm,
     InterestForm,
@@ -214,10 +214,15 @@ def review_queue_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def mine_view(request: HttpRequest) -> HttpResponse:
+    interests = selectors.interests_of_user(user=request.user)
+    status = {"status": request.GET.get("status", "")}
+    received = InterestFilterSet({**status, "direction": "received"}, queryset=interests)
+    sent = InterestFilterSet({**status, "direction": "sent"}, queryset=interests)
     context = {
         "opportunities": selectors.opportunities_of_user(user=request.user),
-        "received": selectors.interests_received(user=request.user)[:50],
-        "sent": selectors.interests_sent(user=request.user)[:50],
+        "form": received.form,
+        "received": received.qs[:50],
+        "sent": sent.qs[:50],
         "has_organisation": user_organisations(user=request.user).exists(),
     }
     return render(request, "marketplace/mine.html", context)

@@ -11,11 +11,12 @@ from ninja import Query, Router
 from ninja.pagination import paginate
 
 from silkbridge.accounts.api_auth import AUTH_REQUIRED
-from silkbridge.core.api_support import ErrorOut, PagePagination, auth_user
+from silkbridge.core.api_support import ErrorOut, PagePagination, auth_user, filterset_qs
 from silkbridge.core.i18n import content_language
 from silkbridge.marketplace import selectors as marketplace_selectors
 from silkbridge.marketplace.models import Opportunity
 from silkbridge.matching import selectors, services
+from silkbridge.matching.filtersets import MatchFilterSet
 from silkbridge.matching.schemas import (
     FeedbackIn,
     FeedbackOut,
@@ -71,17 +72,16 @@ def profile_matches(request: HttpRequest, pk: int, query: Query[LanguageQuery]) 
     "/matches",
     response={200: list[MatchOut], **ERRORS},
     auth=AUTH_REQUIRED,
-    summary="The matches of your organisations' live profiles, best first (staff: every match, with filters)",
+    summary="The matches of your organisations' live profiles, best first (staff: every match); with filters",
 )
 @paginate(PagePagination)
 def match_list(request: HttpRequest, filters: Query[MatchFilters]) -> Any:
     user = auth_user(request)
-    if user.is_staff:
-        options = filters.dict(exclude={"language"}, exclude_none=True)
-        matches = selectors.matches_all(viewer=user, **options)
-    else:
-        matches = selectors.matches_of_user(user=user)
-    return _LazyOut(matches, _language(filters.language))
+    visible = selectors.matches_all(viewer=user) if user.is_staff else selectors.matches_of_user(user=user)
+    data = filters.dict(exclude={"language"}, exclude_none=True)
+    if "country" in data:
+        data["country"] = data["country"].upper()
+    return _LazyOut(filterset_qs(MatchFilterSet(data, queryset=visible)), _language(filters.language))
 
 
 class _LazyOut:

@@ -14,7 +14,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from silkbridge.common.countries import country_name
 from silkbridge.core.models import Run
 from silkbridge.directory.models import Concept, Sector
-from silkbridge.directory.selectors import filter_by_sector, organisation_ids_of
+from silkbridge.directory.selectors import organisation_ids_of
 from silkbridge.marketplace.models import Opportunity
 from silkbridge.marketplace.selectors import live_q, shown_to_others_q
 from silkbridge.matching import engine
@@ -61,29 +61,15 @@ def matches_of_user(*, user: Any) -> QuerySet[Match]:
     )
 
 
-def matches_all(
-    *,
-    viewer: Any,
-    kind: str = "",
-    min_score: float | None = None,
-    sector: str = "",
-    country: str = "",
-    q: str = "",
-) -> QuerySet[Match]:
-    """Staff's view of every stored match between live profiles, with filters."""
-    matches = _base().filter(live_q("opportunity__")).filter(_other_shown_q(viewer))
-    if kind:
-        matches = matches.filter(opportunity__kind=kind)
-    if min_score is not None:
-        matches = matches.filter(score__gte=min_score)
-    matches = filter_by_sector(matches, sector, path="opportunity__sectors")
-    if country:
-        matches = matches.filter(
-            Q(opportunity__organisation__country=country) | Q(other__organisation__country=country)
-        )
-    if q:
-        matches = matches.filter(Q(opportunity__title__icontains=q) | Q(other__title__icontains=q))
-    return matches.order_by("-score", "opportunity_id", "rank")
+def matches_all(*, viewer: Any) -> QuerySet[Match]:
+    """Staff's view of every stored match between live profiles, best first; pages and API narrow it
+    with `matching.filtersets.MatchFilterSet`."""
+    return (
+        _base()
+        .filter(live_q("opportunity__"))
+        .filter(_other_shown_q(viewer))
+        .order_by("-score", "opportunity_id", "rank")
+    )
 
 
 def new_matches_of_user(*, user: Any, since: datetime | None) -> QuerySet[Match]:

@@ -26,7 +26,8 @@ from silkbridge.core.i18n import content_language
 from silkbridge.marketplace import selectors as marketplace_selectors
 from silkbridge.marketplace.models import Opportunity
 from silkbridge.matching import digest, selectors, services
-from silkbridge.matching.forms import CurrencyRateForm, DigestForm, MatchFilterForm
+from silkbridge.matching.filtersets import MatchFilterSet
+from silkbridge.matching.forms import CurrencyRateForm, DigestForm
 from silkbridge.matching.models import Match
 from silkbridge.money import selectors as money_selectors
 from silkbridge.money import services as money_services
@@ -108,12 +109,13 @@ def profile_matches_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def dashboard_view(request: HttpRequest) -> HttpResponse:
-    matches = selectors.matches_of_user(user=request.user)
+    filterset = MatchFilterSet(request.GET, queryset=selectors.matches_of_user(user=request.user))
     if request.GET.get("format") == "csv":
-        return _csv(matches, "my-matches.csv", _language())
-    page = Paginator(matches, PAGE_SIZE).get_page(request.GET.get("page"))
+        return _csv(filterset.qs, "my-matches.csv", _language())
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     subscription = services.digest_subscription(user=request.user)
     context = {
+        "form": filterset.form,
         "page": page,
         "rows": _rows(page.object_list, _language()),
         "digest_form": DigestForm(initial={"weekly": subscription.weekly}),
@@ -150,16 +152,12 @@ def _require_staff(request: HttpRequest) -> None:
 @login_required
 def staff_matches_view(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
-    form = MatchFilterForm(request.GET or None)
-    filters: dict[str, Any] = {}
-    if form.is_valid():
-        filters = {key: value for key, value in form.cleaned_data.items() if value not in (None, "")}
-    matches = selectors.matches_all(viewer=request.user, **filters)
+    filterset = MatchFilterSet(request.GET, queryset=selectors.matches_all(viewer=request.user))
     if request.GET.get("format") == "csv":
-        return _csv(matches, "matches.csv", _language())
-    page = Paginator(matches, PAGE_SIZE).get_page(request.GET.get("page"))
+        return _csv(filterset.qs, "matches.csv", _language())
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
-        "form": form,
+        "form": filterset.form,
         "page": page,
         "rows": _rows(page.object_list, _language()),
         "match_runs": selectors.match_runs_recent(viewer=request.user),

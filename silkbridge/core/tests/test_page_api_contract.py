@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.urls import reverse
 
-from silkbridge.accounts.tests.factories import MembershipFactory, UserFactory
+from silkbridge.accounts.tests.factories import MembershipFactory, StaffFactory, UserFactory
 from silkbridge.directory import services as directory_services
 from silkbridge.directory.models import Organisation, Sector
 from silkbridge.directory.tests.factories import OrganisationFactory
@@ -24,7 +24,15 @@ from silkbridge.events.models import MeetingRating, Participant, Preference, Slo
 from silkbridge.events.tests.factories import EventFactory, in_days, register
 from silkbridge.marketplace import services as marketplace_services
 from silkbridge.marketplace.models import Opportunity
-from silkbridge.marketplace.tests.factories import XRAY_REQUEST_EN, member, published
+from silkbridge.marketplace.tests.factories import (
+    CROP_OFFER_ZH,
+    CROP_REQUEST_UR,
+    XRAY_OFFER_ZH,
+    XRAY_REQUEST_EN,
+    member,
+    published,
+)
+from silkbridge.matching.models import Match
 
 pytestmark = pytest.mark.django_db
 
@@ -331,3 +339,195 @@ def test_the_directory_filters_the_same_through_page_and_api(client, params):
     assert (page.status_code, api.status_code) == (200, 200)
     assert _same_items(page, api, key="key")
     assert page.context["page"].object_list
+
+
+# --- 7. every list's FilterSet: the same rows through both doors, a bad value refused by name ----------
+
+NOT_APPLIED = "Some filters could not be applied; the list is shown without them:"
+
+
+def _refused(api, parameter):
+    """The API's 422 names the query parameter it refused."""
+    return api.status_code == 422 and [error["field"] for error in api.json()["errors"]] == [f"query.{parameter}"]
+
+
+def _page_refuses(page, label):
+    """The page still answers (never a 500), and says which filter it could not apply."""
+    body = page.content.decode()
+    return page.status_code == 200 and NOT_APPLIED in body and f"<strong>{label}</strong>" in body
+
+
+def test_the_event_list_filters_the_same_through_page_and_api(client):
+    EventFactory(title="Lahore AI week", kind="physical")
+    EventFactory(title="Online fintech days", kind="virtual")
+    for params, expected in (({"q": "ai week"}, ["Lahore AI week"]), ({"kind": "virtual"}, ["Online fintech days"])):
+        page = client.get(reverse("events:event_list"), params)
+        api = _api(client, "get", "/events", **params)
+        assert [event.title for event in page.context["page"].object_list] == expected
+        assert [item["title"] for item in api.json()["items"]] == expected
+
+    assert _refused(_api(client, "get", "/events", kind="spaceship"), "kind")
+    page = client.get(reverse("events:event_list"), {"kind": "spaceship"})
+    assert _page_refuses(page, "Kind")
+    assert page.context["page"].paginator.count == 2  # shown without the refused filter
+
+
+def test_the_participant_list_filters_the_same_through_page_and_api(client):
+    event = EventFactory(slot_days=[in_days(14)])
+    viewer = register(event, country="CN")
+    karachi = register(
+        event, country="PK", interests="Crop disease detection", organisation_fields={"name_en": "Indus Agri"}
+    )
+    lahore = register(event, country="PK", organisation_fields={"name_en": "Ravi Robotics", "sectors": ["robotics"]})
+    beijing = register(
+        event, country="CN", organisation_fields={"name_en": "Beijing Robotics", "sectors": ["robotics"]}
+    )
+    client.force_login(viewer.representatives.get())
+    for params, expected in (
+        ({"country": "PK"}, {karachi.pk, lahore.pk}),
+        ({"q": "crop disease"}, {karachi.pk}),
+        ({"sector": "robotics", "country": "CN"}, {beijing.pk}),
+    ):
+        page = client.get(reverse("events:participants", args=[event.slug]), params)
+        api = _api(client, "get", f"/events/{event.slug}/participants", **params)
+        assert [row["participant"].pk for row in page.context["rows"]] == [item["id"] for item in api.json()["items"]]
+        assert {item["id"] for item in api.json()["items"]} == expected
+
+    assert _refused(_api(client, "get", f"/events/{event.slug}/participants", sector="no-such-sector"), "sector")
+    page = client.get(reverse("events:participants", args=[event.slug]), {"sector": "no-such-sector"})
+    assert _page_refuses(page, "Sector")
+    assert len(page.context["rows"]) == 3
+
+
+def test_the_meeting_requests_filter_the_same_through_page_and_api(client, upcoming_meeting):
+    event, first, meeting = upcoming_meeting
+    third, fourth = register(event, country="PK"), register(event, country="PK")
+    pending = events_services.request_create(actor=first.representatives.get(), requester=first, recipient=third)
+    received = events_services.request_create(actor=fourth.representatives.get(), requester=fourth, recipient=first)
+    client.force_login(first.representatives.get())
+    url = reverse("events:requests", args=[event.slug])
+    for params, sent, got in (
+        ({}, [pending.pk, meeting.request_id], [received.pk]),
+        ({"status": "accepted"}, [meeting.request_id], []),
+        ({"status": "pending"}, [pending.pk], [received.pk]),
+    ):
+        page = client.get(url, params)
+        api_sent = _api(client, "get", f"/events/{event.slug}/requests", box="sent", **params)
+        api_received = _api(client, "get", f"/events/{event.slug}/requests", **params)  # received by default
+        assert [item.pk for item in page.context["sent"]] == [item["id"] for item in api_sent.json()["items"]] == sent
+        assert [row["request"].pk for row in page.context["received"]] == got
+        assert [item["id"] for item in api_received.json()["items"]] == got
+
+    assert _refused(_api(client, "get", f"/events/{event.slug}/requests", status="lost"), "status")
+    page = client.get(url, {"status": "lost"})
+    assert _page_refuses(page, "Status")
+    assert len(page.context["sent"]) == 2
+
+
+def test_the_meeting_list_filters_the_same_through_page_and_api(client, upcoming_meeting):
+    event, _, meeting = upcoming_meeting
+    client.force_login(event.created_by)
+    url = reverse("events:meetings", args=[event.slug])
+    other_slot = event.slots.order_by("starts_at").last()
+    for params, expected in (
+        ({"slot": meeting.slot_id}, [meeting.pk]),
+        ({"slot": other_slot.pk}, []),
+        ({"status": "scheduled"}, [meeting.pk]),
+        ({"status": "no_show"}, []),
+    ):
+        page = client.get(url, params)
+        api = _api(client, "get", f"/events/{event.slug}/meetings", **params)
+        assert [item.pk for item in page.context["page"].object_list] == expected
+        assert [item["id"] for item in api.json()["items"]] == expected
+
+    # A slot of another event is no slot of this one: refused by name, not an empty list.
+    elsewhere = EventFactory(slot_days=[in_days(20)]).slots.first()
+    assert _refused(_api(client, "get", f"/events/{event.slug}/meetings", slot=elsewhere.pk), "slot")
+    page = client.get(url, {"slot": elsewhere.pk})
+    assert _page_refuses(page, "Slot")
+    assert [item.pk for item in page.context["page"].object_list] == [meeting.pk]
+
+
+@pytest.fixture
+def stored_matches():
+    published(**XRAY_REQUEST_EN)
+    published(country="CN", **XRAY_OFFER_ZH)
+    published(**CROP_REQUEST_UR)
+    published(country="CN", **CROP_OFFER_ZH)
+    assert Match.objects.count() >= 4
+
+
+@pytest.mark.usefixtures("stored_matches")
+def test_the_match_lists_filter_the_same_through_page_and_api(client):
+    client.force_login(StaffFactory())
+    checked = 0
+    for params in (
+        {"kind": "technology_request"},
+        {"sector": "ai.agri"},
+        {"country": "CN"},
+        {"min_score": "0.3"},
+        {"q": "X-ray"},
+    ):
+        page = client.get(reverse("matching:staff_matches"), params)
+        api = _api(client, "get", "/matches", **params, page_size=25)
+        assert _same_items(page, api)
+        checked += bool(page.context["page"].object_list)
+    assert checked == 5  # each filter found something: an empty answer cannot pass
+    kinds = {
+        row["match"].opportunity.kind
+        for row in client.get(reverse("matching:staff_matches"), {"kind": "technology_request"}).context["rows"]
+    }
+    assert kinds == {"technology_request"}
+
+    assert _refused(_api(client, "get", "/matches", sector="no-such-sector"), "sector")
+    page = client.get(reverse("matching:staff_matches"), {"sector": "no-such-sector"})
+    assert _page_refuses(page, "Sector")
+    assert page.context["page"].paginator.count == Match.objects.count()
+
+
+def test_a_members_matches_filter_the_same_on_the_dashboard_and_the_api(client):
+    user, organisation = member()
+    published(organisation, user, **XRAY_REQUEST_EN)
+    published(organisation, user, **CROP_REQUEST_UR)
+    published(country="CN", **XRAY_OFFER_ZH)
+    published(country="CN", **CROP_OFFER_ZH)
+    client.force_login(user)
+    everything = _api(client, "get", "/matches", page_size=25).json()["count"]
+    page = client.get(reverse("matching:dashboard"), {"sector": "ai.agri"})
+    api = _api(client, "get", "/matches", sector="ai.agri", page_size=25)
+    assert _same_items(page, api)
+    assert 0 < api.json()["count"] < everything  # the member's filter narrows the member's own matches
+    assert _refused(_api(client, "get", "/matches", country="XX"), "country")
+    assert _page_refuses(client.get(reverse("matching:dashboard"), {"country": "XX"}), "Country (either side)")
+
+
+def test_expressions_of_interest_filter_the_same_through_page_and_api(client):
+    user, organisation = member(name_en="Indus Health")
+    wanted = published(organisation, user, **XRAY_REQUEST_EN)
+    other_user, other_organisation = member(country="CN", name_en="Shenzhen Imaging")
+    offer = published(other_organisation, other_user, **XRAY_OFFER_ZH)
+    received = marketplace_services.interest_express(
+        actor=other_user, organisation=other_organisation, opportunity=wanted, message="We make these scanners."
+    )
+    sent = marketplace_services.interest_express(
+        actor=user, organisation=organisation, opportunity=offer, message="We would license it."
+    )
+    marketplace_services.interest_withdraw(actor=user, interest=sent)
+    client.force_login(user)
+    for params, expected_received, expected_sent in (
+        ({}, [received.pk], [sent.pk]),
+        ({"status": "withdrawn"}, [], [sent.pk]),
+        ({"status": "pending"}, [received.pk], []),
+    ):
+        page = client.get(reverse("marketplace:mine"), params)
+        api_received = _api(client, "get", "/interests", **params)  # received by default
+        api_sent = _api(client, "get", "/interests", direction="sent", **params)
+        assert [item.pk for item in page.context["received"]] == [i["id"] for i in api_received.json()["items"]]
+        assert [item.pk for item in page.context["sent"]] == [i["id"] for i in api_sent.json()["items"]]
+        assert [item.pk for item in page.context["received"]] == expected_received
+        assert [item.pk for item in page.context["sent"]] == expected_sent
+
+    assert _refused(_api(client, "get", "/interests", status="maybe"), "status")
+    page = client.get(reverse("marketplace:mine"), {"status": "maybe"})
+    assert _page_refuses(page, "Status")
+    assert [item.pk for item in page.context["received"]] == [received.pk]

@@ -31,12 +31,12 @@ from silkbridge.events.choices import (
     RequestStatus,
     SchedulingMode,
 )
+from silkbridge.events.filtersets import EventFilterSet, MeetingRequestFilterSet, ParticipantFilterSet
 from silkbridge.events.forms import (
     AcceptForm,
     AvailabilityForm,
     DeclineForm,
     MeetingRequestForm,
-    ParticipantFilterForm,
     PreferenceForm,
     RatingForm,
     RegistrationForm,
@@ -101,12 +101,13 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 
 
 def event_list_view(request: HttpRequest) -> HttpResponse:
-    events = selectors.event_list(viewer=request.user)
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    filterset = EventFilterSet(request.GET, queryset=selectors.event_list(viewer=request.user))
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     registered: set[int] = set()
     if request.user.is_authenticated:
         registered = set(Participant.objects.filter(representatives=request.user).values_list("event_id", flat=True))
-    return render(request, "events/event_list.html", {"page": page, "registered": registered, "now": timezone.now()})
+    context = {"form": filterset.form, "page": page, "registered": registered, "now": timezone.now()}
+    return render(request, "events/event_list.html", context)
 
 
 def event_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
@@ -263,17 +264,9 @@ def participants_view(request: HttpRequest, event: Event, participant: Participa
         return _participants_refused(request, event, participant, error)
     if request.method == "POST":
         return _preference_save(request, event, participant)
-    countries = everyone.order_by().values_list("organisation__country", flat=True)
-    form = ParticipantFilterForm(request.GET or None, countries=countries.distinct())
-    filters = form.cleaned_data if form.is_valid() else {}
-    participants = selectors.participant_list(
-        event=event,
-        viewer=request.user,
-        query=filters.get("q", ""),
-        country=filters.get("country", ""),
-        sector=filters.get("sector", ""),
-    )
-    page = Paginator(participants, PAGE_SIZE).get_page(request.GET.get("page"))
+    countries = everyone.order_by().values_list("organisation__country", flat=True).distinct()
+    filterset = ParticipantFilterSet(request.GET, queryset=everyone, countries=countries)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     preferences = dict(participant.preferences.values_list("target_id", "level"))
     exchanged = _requests_exchanged(participant)
     rows = []
@@ -290,7 +283,7 @@ def participants_view(request: HttpRequest, event: Event, participant: Participa
     context = {
         "event": event,
         "participant": participant,
-        "form": form,
+        "form": filterset.form,
         "page": page,
         "rows": rows,
         "levels": PreferenceLevel.choices,
@@ -395,9 +388,12 @@ def _requests_page(
 ) -> HttpResponse:
     """Received requests with their answer forms, and sent ones; `bound` holds forms that failed to submit."""
     bound = bound or {}
-    both = selectors.requests_for(participant=participant)
+    mine = selectors.requests_of(participant=participant)
+    status_filter = {"status": request.GET.get("status", "")}
+    received_filter = MeetingRequestFilterSet({**status_filter, "box": "received"}, queryset=mine)
+    sent_filter = MeetingRequestFilterSet({**status_filter, "box": "sent"}, queryset=mine)
     received = []
-    for meeting_request in both["received"]:
+    for meeting_request in received_filter.qs:
         row: dict[str, Any] = {"request": meeting_request}
         if meeting_request.status == RequestStatus.PENDING:
             forms = bound.get(meeting_request.pk, {})
@@ -408,7 +404,8 @@ def _requests_page(
         "event": event,
         "participant": participant,
         "received": received,
-        "sent": list(both["sent"]),
+        "sent": list(sent_filter.qs),
+        "form": received_filter.form,
         "participants_pick": event.scheduling_mode == SchedulingMode.PARTICIPANTS,
         "cancellable": CANCELLABLE,
     }

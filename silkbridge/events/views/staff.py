@@ -28,7 +28,8 @@ from silkbridge.core.exports import table_response
 from silkbridge.core.runs import runs_reap
 from silkbridge.events import selectors, services
 from silkbridge.events.choices import MeetingStatus, ParticipantStatus, RequestStatus
-from silkbridge.events.forms_staff import EventForm, MeetingFilterForm, ScheduleRunForm, SlotGridForm
+from silkbridge.events.filtersets import MeetingFilterSet
+from silkbridge.events.forms_staff import EventForm, ScheduleRunForm, SlotGridForm
 from silkbridge.events.models import Event, Meeting, Participant
 
 PAGE_SIZE = 50
@@ -313,17 +314,11 @@ def reminders_view(request: HttpRequest, slug: str) -> HttpResponse:
 @staff_required
 def meetings_view(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event(request, slug)
-    form = MeetingFilterForm(request.GET or None, event=event)
-    meetings = selectors.meeting_list(event=event)
-    if form.is_valid():
-        if form.cleaned_data.get("slot"):
-            meetings = meetings.filter(slot=form.cleaned_data["slot"])
-        if form.cleaned_data.get("status"):
-            meetings = meetings.filter(status=form.cleaned_data["status"])
-    page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
+    filterset = MeetingFilterSet(request.GET, queryset=selectors.meeting_list(event=event), event=event)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "event": event,
-        "form": form,
+        "form": filterset.form,
         "page": page,
         "is_filtered": bool(request.GET.get("slot") or request.GET.get("status")),
     }
