@@ -15,6 +15,7 @@ from silkbridge.core.budgets import Budget, Charge, usage_charge, usage_refund
 from silkbridge.core.inputs import first_unstorable, safe_file_name, unstorable_problem
 from silkbridge.core.models import Run
 from silkbridge.core.runs import Progress, RunFailure, run_enqueue
+from silkbridge.datacenters import selectors
 from silkbridge.datacenters.engine.assess import AssessmentError, assess_document, document_check
 from silkbridge.datacenters.models import Assessment
 from silkbridge.datacenters.report import describe_issues
@@ -246,8 +247,7 @@ def _assessment_store(
 @transaction.atomic
 def assessment_delete(*, actor: Any, assessment: Assessment) -> None:
     """Remove an assessment and its weather file; only its uploader or staff may."""
-    if not (actor.is_staff or assessment.created_by_id == actor.pk):
-        raise PermissionError
+    selectors.delete_check(viewer=actor, assessment=assessment)
     weather = assessment.weather_file
     assessment.delete()
     if weather:

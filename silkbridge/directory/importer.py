@@ -20,7 +20,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, IntegrityError, transaction
@@ -32,6 +32,7 @@ from silkbridge.core.models import Run
 from silkbridge.core.runs import Progress, RunFailure, run_enqueue
 from silkbridge.directory.choices import ImportStatus
 from silkbridge.directory.models import ImportRun
+from silkbridge.directory.selectors import importer_check
 from silkbridge.directory.services import OrganisationRecord, organisation_key_for, organisation_upsert
 
 logger = logging.getLogger(__name__)
@@ -467,8 +468,7 @@ def organisations_import(
 def import_start(*, actor: Any, upload: UploadedFile, all_or_nothing: bool = False) -> Run:
     """Check an uploaded file's size and format, store it, and queue its import for a worker; the run
     to watch. Nothing is parsed in the request: a 20,000-row workbook takes a worker a while."""
-    if not getattr(actor, "is_staff", False):
-        raise PermissionDenied(_("Only staff may do this."))
+    importer_check(viewer=actor)
     file_name = (upload.name or "")[:255]
     if (upload.size or 0) > settings.IMPORT_MAX_BYTES:
         raise ImportFileError(_("The file is larger than %(size)d MB.") % {"size": settings.IMPORT_MAX_BYTES // 2**20})

@@ -13,7 +13,6 @@ from ninja.pagination import paginate
 from silkbridge.accounts.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED
 from silkbridge.core.api_support import ErrorOut, PagePagination, auth_user, filterset_qs
 from silkbridge.directory.models import Organisation
-from silkbridge.directory.selectors import user_organisations
 from silkbridge.marketplace import selectors, services
 from silkbridge.marketplace.filtersets import OpportunityFilterSet
 from silkbridge.marketplace.models import ExpressionOfInterest, Opportunity
@@ -49,8 +48,7 @@ def _managed(request: HttpRequest, pk: int) -> Opportunity:
 
 
 def _own_organisation(request: HttpRequest, key: str) -> Organisation:
-    user = auth_user(request)
-    organisations = Organisation.objects.all() if user.is_staff else user_organisations(user=user)
+    organisations = selectors.organisations_acting_for(actor=auth_user(request))
     try:
         return organisations.get(key=key)
     except Organisation.DoesNotExist as error:
@@ -129,11 +127,13 @@ def opportunity_update(request: HttpRequest, pk: int, payload: OpportunityFields
     summary="Staff: approve (publish), request changes, or comment",
 )
 def opportunity_review(request: HttpRequest, pk: int, payload: ReviewIn) -> Status:
-    if not getattr(auth_user(request), "is_staff", False):
-        raise PermissionError(_("Only staff may do this."))
+    try:
+        opportunity = selectors.opportunity_for_review(viewer=auth_user(request), pk=pk)
+    except Opportunity.DoesNotExist as error:
+        raise Http404(_("No such profile.")) from error
     review = services.opportunity_review(
         actor=auth_user(request),
-        opportunity=_opportunity(request, pk),
+        opportunity=opportunity,
         decision=payload.decision,
         comment=payload.comment,
     )

@@ -9,14 +9,16 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from silkbridge.common.countries import country_name
 from silkbridge.core.models import Run
 from silkbridge.directory.models import Concept, Sector
 from silkbridge.directory.selectors import filter_by_sector, organisation_ids_of
 from silkbridge.marketplace.models import Opportunity
-from silkbridge.marketplace.selectors import live_q, shown_to_others_q
+from silkbridge.marketplace.selectors import can_manage, live_q, opportunity_get, shown_to_others_q
 from silkbridge.matching import engine
 from silkbridge.matching.engine import Glossary, render
 from silkbridge.matching.models import Match, MatchFeedback
@@ -41,8 +43,6 @@ def matches_for(*, viewer: Any, opportunity: Opportunity) -> QuerySet[Match]:
 def match_to_judge(*, viewer: Any, match_id: int) -> Match | None:
     """A match the viewer may mark useful or not: of a profile their organisation (or staff) manages,
     and still showable to them; None otherwise (pages and API answer 404)."""
-    from silkbridge.marketplace.selectors import can_manage
-
     match = _base().filter(pk=match_id).first()
     if match is None or not can_manage(user=viewer, opportunity=match.opportunity):
         return None
@@ -70,7 +70,10 @@ def matches_all(
     country: str = "",
     q: str = "",
 ) -> QuerySet[Match]:
-    """Staff's view of every stored match between live profiles, with filters."""
+    """Staff's view of every stored match between live profiles, with filters (PermissionDenied for
+    anyone else)."""
+    if not getattr(viewer, "is_staff", False):
+        raise PermissionDenied(_("Only staff may do this."))
     matches = _base().filter(live_q("opportunity__")).filter(_other_shown_q(viewer))
     if kind:
         matches = matches.filter(opportunity__kind=kind)
@@ -84,6 +87,23 @@ def matches_all(
     if q:
         matches = matches.filter(Q(opportunity__title__icontains=q) | Q(other__title__icontains=q))
     return matches.order_by("-score", "opportunity_id", "rank")
+
+
+def matches_visible(*, viewer: Any, **filters: Any) -> QuerySet[Match]:
+    """What the match list shows the viewer: staff every match (with the filters), anyone else the
+    matches of their organisations' live profiles (filters are staff's only)."""
+    if getattr(viewer, "is_staff", False):
+        return matches_all(viewer=viewer, **filters)
+    return matches_of_user(user=viewer)
+
+
+def profile_for_matches(*, viewer: Any, pk: int) -> Opportunity:
+    """A profile whose matches the viewer may read: one their organisation (or staff) manages;
+    Opportunity.DoesNotExist otherwise, as if it did not exist."""
+    opportunity = opportunity_get(viewer=viewer, pk=pk)
+    if not can_manage(user=viewer, opportunity=opportunity):
+        raise Opportunity.DoesNotExist
+    return opportunity
 
 
 def new_matches_of_user(*, user: Any, since: datetime | None) -> QuerySet[Match]:

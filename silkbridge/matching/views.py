@@ -93,11 +93,9 @@ def _csv(matches: QuerySet[Match], filename: str, language: str) -> HttpResponse
 @login_required
 def profile_matches_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        opportunity = marketplace_selectors.opportunity_get(viewer=request.user, pk=pk)
+        opportunity = selectors.profile_for_matches(viewer=request.user, pk=pk)
     except Opportunity.DoesNotExist as error:
         raise Http404(_("No such profile.")) from error
-    if not marketplace_selectors.can_manage(user=request.user, opportunity=opportunity):
-        raise Http404(_("No such profile."))
     matches = selectors.matches_for(viewer=request.user, opportunity=opportunity)
     if request.GET.get("format") == "csv":
         return _csv(matches, f"matches-{opportunity.pk}.csv", _language())
@@ -142,19 +140,13 @@ def feedback_view(request: HttpRequest, match_id: int) -> HttpResponse:
     return redirect(f"{target}#match-{match.pk}")
 
 
-def _require_staff(request: HttpRequest) -> None:
-    if not request.user.is_staff:
-        raise PermissionDenied(_("Only staff may do this."))
-
-
 @login_required
 def staff_matches_view(request: HttpRequest) -> HttpResponse:
-    _require_staff(request)
     form = MatchFilterForm(request.GET or None)
     filters: dict[str, Any] = {}
     if form.is_valid():
         filters = {key: value for key, value in form.cleaned_data.items() if value not in (None, "")}
-    matches = selectors.matches_all(viewer=request.user, **filters)
+    matches = selectors.matches_all(viewer=request.user, **filters)  # staff only: PermissionDenied, a 403
     if request.GET.get("format") == "csv":
         return _csv(matches, "matches.csv", _language())
     page = Paginator(matches, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -169,7 +161,7 @@ def staff_matches_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def rates_view(request: HttpRequest) -> HttpResponse:
-    _require_staff(request)
+    money_selectors.rate_setter_check(viewer=request.user)
     form = CurrencyRateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

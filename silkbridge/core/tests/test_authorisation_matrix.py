@@ -242,8 +242,8 @@ PAGES: dict[str, Row] = {
     # directory (search included)
     "directory:organisation_list": Row(public, query=SEARCH),
     "directory:organisation_create": Row(signed_in),
-    "directory:import": Row(STAFF_ONLY_TO_LOGIN),
-    "directory:import_report": Row(STAFF_ONLY_TO_LOGIN, IMPORT_REPORT),
+    "directory:import": Row(STAFF_ONLY),
+    "directory:import_report": Row(STAFF_ONLY, IMPORT_REPORT),
     "directory:sector_list": Row(public),
     "directory:organisation_detail": Row(organisation_seen, ORGANISATION, objects=ORGANISATIONS),
     "directory:organisation_edit": Row(OWNER_ROLE_OF_A, ORGANISATION),
@@ -259,7 +259,13 @@ PAGES: dict[str, Row] = {
         lambda w, o: {"token": "forged-invitation-token"},
         why="an invitation link with a token nobody was sent; a real one is tested in accounts",
     ),
-    "directory:organisation_verify": Row(STAFF_ONLY_TO_LOGIN, ORGANISATION, method="POST", body={"verified": "yes"}),
+    "directory:organisation_verify": Row(
+        STAFF_ONLY,
+        ORGANISATION,
+        method="POST",
+        body={"verified": "yes"},
+        why="the service's refusal, a 403 as in the API (it sent signed-in non-staff to the sign-in page before)",
+    ),
     # zones
     "zones:zone_list": Row(public),
     "zones:zone_detail": Row(public, lambda w, o: {"key": w.zone_key}),
