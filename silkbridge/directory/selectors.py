@@ -244,9 +244,11 @@ def verification_queue() -> QuerySet[Organisation]:
 
 
 def organisation_history(*, viewer: Any, organisation: Organisation) -> QuerySet[OrganisationEvent]:
-    """The organisation's history (creation, changes, verifications), newest first; its owners and staff only."""
+    """The organisation's history (creation, changes, verifications), newest first; its owners and
+    staff only (PermissionDenied otherwise). The page and the API show its rows through
+    `core.selectors.history_entries`, which hides the authors' addresses from all but staff."""
     if not organisation_can_edit(user=viewer, organisation=organisation):
-        return OrganisationEvent.objects.none()
+        raise PermissionDenied(_("Only the organisation's owners and staff see its history."))
     return (
         OrganisationEvent.objects.filter(organisation=organisation)
         .select_related("actor")

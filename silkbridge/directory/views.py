@@ -44,11 +44,12 @@ def _visible_organisation(request: HttpRequest, key: str) -> Organisation:
 
 def organisation_detail_view(request: HttpRequest, key: str) -> HttpResponse:
     organisation = _visible_organisation(request, key)
+    can_edit = selectors.organisation_can_edit(user=request.user, organisation=organisation)
     context = {
         "organisation": organisation,
         "contacts": selectors.contact_list(viewer=request.user, organisation=organisation),
-        "can_edit": selectors.organisation_can_edit(user=request.user, organisation=organisation),
-        "history": selectors.organisation_history(viewer=request.user, organisation=organisation),
+        "can_edit": can_edit,
+        "history": selectors.organisation_history(viewer=request.user, organisation=organisation) if can_edit else None,
     }
     return render(request, "directory/organisation_detail.html", context)
 

@@ -30,6 +30,7 @@ from silkbridge.events.schemas import (
     AnswerIn,
     DashboardOut,
     EventFilters,
+    EventHistoryOut,
     EventIn,
     EventOut,
     MeetingFilters,
@@ -468,6 +469,19 @@ def meeting_rate(request: HttpRequest, slug: str, meeting_id: int, payload: Rati
     return services.meeting_rate(
         actor=auth_user(request), meeting=meeting, outcome=payload.outcome, comment=payload.comment
     )
+
+
+@router.get(
+    "/events/{slug}/history",
+    response={200: EventHistoryOut, **ERRORS},
+    auth=AUTH_REQUIRED,
+    summary="Registration and meeting history (staff: all; a participant: its own)",
+)
+def event_history(request: HttpRequest, slug: str) -> dict[str, Any]:
+    """What the event's history page shows the caller: staff every registration and meeting; a
+    participant's representative its own registration and the meetings it is a side of, without the
+    other side's rating, and nobody's e-mail address. 403 for anyone else."""
+    return selectors.event_history_entries(event=_event(request, slug), viewer=auth_user(request))
 
 
 # --- the organiser ----------------------------------------------------------------------------------

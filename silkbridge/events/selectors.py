@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
+from silkbridge.core.selectors import history_entries
 from silkbridge.directory.choices import Visibility
 from silkbridge.directory.selectors import filter_by_sector
 from silkbridge.events.choices import DayPart, MeetingEventKind, MeetingStatus, ParticipantStatus, RequestStatus
@@ -355,4 +356,31 @@ def event_history(*, event: Event, viewer: Any) -> dict[str, QuerySet[Any]]:
         "meetings": meetings.select_related(
             "actor", "request__requester__organisation", "request__recipient__organisation"
         ).order_by("-request__created_at", "request_id", "-created_at", "-pk"),
+    }
+
+
+HISTORY_LIMIT = 200  # the latest rows of each list: a long event has thousands
+
+
+def event_history_entries(*, event: Event, viewer: Any) -> dict[str, list[dict[str, Any]]]:
+    """`event_history` as the viewer may read it (`core.selectors.history_entries`: the authors'
+    addresses for staff only), the latest HISTORY_LIMIT rows of each list, each row naming the
+    registration or the request it belongs to. What the API answers; PermissionDenied as there."""
+    history = event_history(event=event, viewer=viewer)
+    registrations = list(history["registrations"][:HISTORY_LIMIT])
+    meetings = list(history["meetings"][:HISTORY_LIMIT])
+    return {
+        "registrations": [
+            {**entry, "participant": row.participant_id, "organisation": row.participant.organisation.display_name}
+            for entry, row in zip(history_entries(viewer=viewer, rows=registrations), registrations, strict=True)
+        ],
+        "meetings": [
+            {
+                **entry,
+                "request": row.request_id,
+                "requester": row.request.requester.organisation.display_name,
+                "recipient": row.request.recipient.organisation.display_name,
+            }
+            for entry, row in zip(history_entries(viewer=viewer, rows=meetings), meetings, strict=True)
+        ],
     }

@@ -12,6 +12,8 @@ from ninja.pagination import paginate
 
 from silkbridge.accounts.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED
 from silkbridge.core.api_support import ErrorOut, PagePagination, auth_user, filterset_qs
+from silkbridge.core.schemas import HistoryEntryOut
+from silkbridge.core.selectors import history_entries
 from silkbridge.directory.models import Organisation
 from silkbridge.marketplace import selectors, services
 from silkbridge.marketplace.filtersets import OpportunityFilterSet
@@ -148,6 +150,22 @@ def opportunity_review(request: HttpRequest, pk: int, payload: ReviewIn) -> Stat
 )
 def opportunity_reviews(request: HttpRequest, pk: int) -> Any:
     return list(_managed(request, pk).review_comments.all())
+
+
+@router.get(
+    "/opportunities/{pk}/history",
+    response={200: list[HistoryEntryOut], **ERRORS},
+    auth=AUTH_REQUIRED,
+    summary="A profile's history: created, sent for review, published, edited, closed (its organisation and staff)",
+)
+@paginate(PagePagination)
+def opportunity_history(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+    """Newest first, as the profile's page shows it to its organisation; the authors' e-mail addresses
+    to staff only. Anyone else gets 404, as for the review comments."""
+    user = auth_user(request)
+    return history_entries(
+        viewer=user, rows=selectors.opportunity_history(viewer=user, opportunity=_managed(request, pk))
+    )
 
 
 @router.post(

@@ -224,9 +224,10 @@ def interest_contacts(*, interest: ExpressionOfInterest) -> dict[str, list[dict[
 
 def opportunity_history(*, viewer: Any, opportunity: Opportunity) -> QuerySet[OpportunityEvent]:
     """The profile's history (created, sent for review, published, closed...), newest first; for its
-    organisation's members and staff only, like its review comments."""
+    organisation's members and staff only, like its review comments (PermissionDenied otherwise). The
+    page and the API show its rows through `core.selectors.history_entries`."""
     if not can_manage(user=viewer, opportunity=opportunity):
-        return OpportunityEvent.objects.none()
+        raise PermissionDenied(_("Only the profile's organisation and staff see its history."))
     return (
         OpportunityEvent.objects.filter(opportunity=opportunity).select_related("actor").order_by("-created_at", "-pk")
     )

@@ -408,6 +408,7 @@ API: dict[str, Row] = {
     "GET /api/v1/organisations/{key}": Row(organisation_seen, ORGANISATION, objects=ORGANISATIONS),
     "PATCH /api/v1/organisations/{key}": Row(OWNER_ROLE_OF_A, ORGANISATION, body={"city": "Quetta"}),
     "POST /api/v1/organisations/{key}/verification": Row(STAFF_ONLY, ORGANISATION, body={"verified": True}),
+    "GET /api/v1/organisations/{key}/history": Row(OWNER_ROLE_OF_A, ORGANISATION),
     "GET /api/v1/sectors": Row(public),
     "GET /api/v1/concepts": Row(public),
     "GET /api/v1/concepts/{code}": Row(public, lambda w, o: {"code": w.concept_code}),
@@ -474,6 +475,7 @@ API: dict[str, Row] = {
         body={"status": "no_show"},
     ),
     "GET /api/v1/events/{slug}/dashboard": Row(STAFF_ONLY, SLUG),
+    "GET /api/v1/events/{slug}/history": Row(only(frozenset({MEMBER_A, MEMBER_B, STAFF}), refused=403), SLUG),
     # marketplace
     "GET /api/v1/opportunities": Row(public, query=SEARCH),
     "POST /api/v1/opportunities": Row(signed_in, body={}),
@@ -484,6 +486,7 @@ API: dict[str, Row] = {
         STAFF_ONLY, _pk("under_review"), body={"decision": "comment", "comment": "x"}
     ),
     "GET /api/v1/opportunities/{pk}/reviews": Row(profile_managed_api, PROFILE, objects=PROFILES),
+    "GET /api/v1/opportunities/{pk}/history": Row(profile_managed_api, PROFILE, objects=PROFILES),
     "POST /api/v1/opportunities/{pk}/interests": Row(
         each(422, anonymous="login", member_b="ok", member_ab="ok", staff="ok"),
         PROFILE,
