@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 
 from silkbridge.core.inputs import safe_file_name
@@ -18,10 +18,13 @@ from silkbridge.core.inputs import safe_file_name
 FOLDER = "uploads"
 
 
-def upload_keep(*, content: bytes, name: str, purpose: str) -> str:
-    """Store an upload for a task; returns the name to pass to the task (e.g. "uploads/directory.import/…")."""
+def upload_keep(*, content: bytes | File, name: str, purpose: str) -> str:
+    """Store an upload for a task; returns the name to pass to the task (e.g. "uploads/directory.import/…").
+    The caller checks its size and format first: nothing here parses it. A received file is streamed to
+    the storage, not read into memory."""
     cleaned = safe_file_name(name, default="upload", max_length=100)
-    return default_storage.save(f"{FOLDER}/{purpose}/{secrets.token_urlsafe(12)}/{cleaned}", ContentFile(content))
+    stored = ContentFile(content) if isinstance(content, bytes) else content
+    return default_storage.save(f"{FOLDER}/{purpose}/{secrets.token_urlsafe(12)}/{cleaned}", stored)
 
 
 def upload_read(stored_name: str) -> bytes:

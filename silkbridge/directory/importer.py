@@ -13,7 +13,6 @@ import codecs
 import csv
 import io
 import logging
-import uuid
 import zipfile
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +20,6 @@ from xml.etree import ElementTree
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, IntegrityError, transaction
 from django.urls import reverse
@@ -30,6 +28,7 @@ from django.utils.translation import gettext as _
 from silkbridge.core.inputs import unstorable_problem
 from silkbridge.core.models import Run
 from silkbridge.core.runs import Progress, RunFailure, run_enqueue
+from silkbridge.core.uploads import upload_discard, upload_keep, upload_read
 from silkbridge.directory.choices import ImportStatus
 from silkbridge.directory.models import ImportRun
 from silkbridge.directory.selectors import importer_check
@@ -465,6 +464,9 @@ def organisations_import(
 # --- in the background ------------------------------------------------------------------------------
 
 
+IMPORT_UPLOADS = "directory.import"  # where `import_start` keeps uploads for the worker (core.uploads)
+
+
 def import_start(*, actor: Any, upload: UploadedFile, all_or_nothing: bool = False) -> Run:
     """Check an uploaded file's size and format, store it, and queue its import for a worker; the run
     to watch. Nothing is parsed in the request: a 20,000-row workbook takes a worker a while."""
@@ -475,7 +477,7 @@ def import_start(*, actor: Any, upload: UploadedFile, all_or_nothing: bool = Fal
     upload.seek(0)
     upload_check(file_name=file_name, head=upload.read(4096))
     upload.seek(0)
-    stored_name = default_storage.save(f"imports/{uuid.uuid4().hex}.upload", upload)
+    stored_name = upload_keep(content=upload, name=file_name, purpose=IMPORT_UPLOADS)
     from silkbridge.directory.tasks import organisations_import_task
 
     return run_enqueue(
@@ -500,8 +502,7 @@ def stored_file_import(
     from silkbridge.accounts.models import User
 
     try:
-        with default_storage.open(stored_name, "rb") as handle:
-            content = handle.read()
+        content = upload_read(stored_name)
         with transaction.atomic():
             result = organisations_import(
                 file_name=file_name,
@@ -514,7 +515,7 @@ def stored_file_import(
     except ImportFileError as error:
         raise RunFailure(str(error)) from error
     finally:
-        default_storage.delete(stored_name)
+        upload_discard(stored_name)
     return {
         "import_run": result.import_run_id,
         "url": reverse("directory:import_report", kwargs={"pk": result.import_run_id}),

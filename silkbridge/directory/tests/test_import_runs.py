@@ -43,6 +43,8 @@ def test_the_request_stores_the_file_and_queues_the_import(client, settings, med
     assert queued.args == [run.pk]
     assert queued.kwargs["file_name"] == "orgs.csv"
     assert queued.kwargs["all_or_nothing"] is True
+    assert queued.kwargs["stored_name"].startswith("uploads/directory.import/")  # core.uploads: a random folder
+    assert queued.kwargs["stored_name"].endswith("/orgs.csv")
     with default_storage.open(queued.kwargs["stored_name"], "rb") as stored:
         assert stored.read() == _csv(*GOOD_ROWS).encode()
     assert Organisation.objects.count() == organisations  # nothing imported in the request
@@ -62,7 +64,7 @@ def test_a_failed_import_ends_failed_with_a_clear_message_and_writes_nothing(
     assert run.result is None
     assert Organisation.objects.count() == organisations
     assert not ImportRun.objects.exists()
-    assert not any(media.rglob("*.upload"))  # the stored upload is removed
+    assert not [path for path in media.rglob("*") if path.is_file()]  # the stored upload is removed
     assert "The header row lacks the required column(s): country." in client.get(response["Location"]).content.decode()
 
 
