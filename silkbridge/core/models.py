@@ -78,6 +78,9 @@ class Run(models.Model):
     heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    # What the run holds until it ends (a stored upload, a budget charge): given back once, by the
+    # receivers of `core.runs.run_ended`, however it ends (succeeded, failed, never started, reaped).
+    holds = models.JSONField(_("held until it ends"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("background run")

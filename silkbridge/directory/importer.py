@@ -27,8 +27,8 @@ from django.utils.translation import gettext as _
 
 from silkbridge.core.inputs import unstorable_problem
 from silkbridge.core.models import Run
-from silkbridge.core.runs import Progress, RunFailure, run_enqueue
-from silkbridge.core.uploads import upload_discard, upload_keep, upload_read
+from silkbridge.core.runs import Progress, RunFailure, queued_timeout, run_enqueue, stale_after
+from silkbridge.core.uploads import upload_discard, upload_keep, upload_read, upload_sweep
 from silkbridge.directory.choices import ImportStatus
 from silkbridge.directory.models import ImportRun
 from silkbridge.directory.selectors import importer_check
@@ -477,6 +477,8 @@ def import_start(*, actor: Any, upload: UploadedFile, all_or_nothing: bool = Fal
     upload.seek(0)
     upload_check(file_name=file_name, head=upload.read(4096))
     upload.seek(0)
+    # Uploads whose run never started or whose worker died, kept longer than a run can wait, go first.
+    upload_sweep(purpose=IMPORT_UPLOADS, older_than=queued_timeout() + stale_after())
     stored_name = upload_keep(content=upload, name=file_name, purpose=IMPORT_UPLOADS)
     from silkbridge.directory.tasks import organisations_import_task
 
@@ -490,7 +492,14 @@ def import_start(*, actor: Any, upload: UploadedFile, all_or_nothing: bool = Fal
             "all_or_nothing": all_or_nothing,
             "actor_id": actor.pk,
         },
+        holds={"upload": stored_name},
     )
+
+
+def import_run_ended(run: Run) -> None:
+    """An import run ended however (or was reaped before its worker read the file): its upload goes."""
+    if run.kind == "directory.import" and run.holds.get("upload"):
+        upload_discard(run.holds["upload"])
 
 
 def stored_file_import(
