@@ -312,6 +312,9 @@ _.page_url
 _.resolve_error
 _.resolve_page_url
 _.resolve_run
+_.kind_label  # HistoryEntryOut: filled from core.selectors.history_entries' dicts
+_.by_label
+_.actor_email
 
 # pytest-django's `settings` fixture applies attributes set on it.
 _.CACHES

@@ -83,6 +83,9 @@ class Run(models.Model):
     # Set when the work was asked for again while this run was running (`run_enqueue_coalesced`): the
     # worker then does it once more before finishing, so the change that asked for it is not missed.
     rerun_requested = models.BooleanField(_("run again when done"), default=False)
+    # What the run holds until it ends (a stored upload, a budget charge): given back once, by the
+    # receivers of `core.runs.run_ended`, however it ends (succeeded, failed, never started, reaped).
+    holds = models.JSONField(_("held until it ends"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("background run")

@@ -3,7 +3,9 @@
 A request creates a `Run` and queues a task (`run_enqueue`); the task calls `run_execute(run_id, fn)`,
 which claims the row, keeps its heartbeat fresh from a thread while `fn(progress)` works, and stores the
 result or an error fit for the user. A run whose worker died stops beating and is marked failed by
-`runs_reap`, which the worker and every reader call, so no run stays "running" for ever.
+`runs_reap`, which the worker and every reader call, so no run stays "running" for ever. However a run
+ends, what it held (`Run.holds`: a stored upload, a budget charge) is given back once, by the receivers
+of `run_ended`.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
+from silkbridge.core.hooks import Hook
 from silkbridge.core.models import ACTIVE_RUN_STATUSES, Run, RunStatus
 
 logger = logging.getLogger(__name__)
@@ -33,6 +36,12 @@ WORKER_STOPPED = gettext_noop("The worker stopped before the run finished; start
 NEVER_STARTED = gettext_noop("No worker picked up the run in time; start it again.")
 SERVER_ERROR = gettext_noop("The run failed because of an error on the server; the error has been logged.")
 NOT_QUEUED = gettext_noop("The run could not be queued; start it again.")
+# A run that ended with one of these failed because of the machinery, not because of what the user gave.
+INFRASTRUCTURE_ERRORS = frozenset({WORKER_STOPPED, NEVER_STARTED, SERVER_ERROR, NOT_QUEUED})
+
+# A run ended (however: succeeded, failed, never started, reaped) holding something (`Run.holds`): the
+# app that started it gives it back (deletes the stored upload, refunds the charge). Fired once per run.
+run_ended: Hook[[Run]] = Hook("run_ended")
 
 # What each kind of run is called on its page (the kinds of the shared plan; others read "Background run").
 RUN_KIND_LABELS = {
@@ -93,11 +102,13 @@ def run_enqueue(
     args: tuple[Any, ...] = (),
     kwargs: dict[str, Any] | None = None,
     exclusive_key: str = "",
+    holds: dict[str, Any] | None = None,
 ) -> Run:
     """Create a queued run and queue `task(run.id, *args, **kwargs)` once the transaction commits.
 
     With an `exclusive_key`, the database lets at most one run per key be queued or running:
-    a second start raises RunAlreadyActive and leaves no row behind.
+    a second start raises RunAlreadyActive and leaves no row behind. `holds` is what the run holds
+    until it ends (JSON), given back through `run_ended` whatever the end.
     """
     runs_reap()  # a dead run must not hold the key
     user = created_by if getattr(created_by, "pk", None) is not None else None
@@ -108,6 +119,7 @@ def run_enqueue(
                 created_by=user,
                 exclusive_key=exclusive_key,
                 language=translation.get_language() or settings.LANGUAGE_CODE,
+                holds=holds or {},
             )
     except IntegrityError as error:
         raise RunAlreadyActive(exclusive_key) from error
@@ -293,6 +305,7 @@ def _finish(run_id: int, *, status: str, error: str = "", only_active: bool = Fa
     if only_active:
         runs = runs.filter(status__in=ACTIVE_RUN_STATUSES)
     runs.update(status=status, finished_at=timezone.now(), error=error)
+    run_release(run_id)
 
 
 def _finish_unless_rerun(run_id: int, result: Any) -> bool:
@@ -303,6 +316,7 @@ def _finish_unless_rerun(run_id: int, result: Any) -> bool:
         status=RunStatus.SUCCEEDED, finished_at=timezone.now(), error="", progress=1.0, result=result, message=""
     )
     if finished:
+        run_release(run_id)
         return True
     Run.objects.filter(pk=run_id).update(rerun_requested=False)
     return False
@@ -326,6 +340,21 @@ def brief_lock_wait(milliseconds: int = 250) -> Iterator[None]:
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA busy_timeout = {int(usual)}")
+
+
+def run_release(run_id: int) -> None:
+    """Give back what an ended run held (`run_ended`), once: the holds are cleared under a row lock
+    first, so a worker finishing and a reaper reaping the same run cannot both give them back. An
+    active run is left alone. A receiver that fails is logged; the run's outcome stands."""
+    with transaction.atomic():
+        run = Run.objects.select_for_update().filter(pk=run_id).exclude(status__in=ACTIVE_RUN_STATUSES).first()
+        if run is None or not run.holds:
+            return
+        Run.objects.filter(pk=run_id).update(holds={})
+    try:
+        run_ended.fire(run)
+    except Exception:
+        logger.exception("Run %s (%s): what it held could not all be given back: %s", run_id, run.kind, run.holds)
 
 
 def runs_reap() -> int:
@@ -352,10 +381,19 @@ def runs_reap() -> int:
 
 
 def _reap(now: Any, dead_running: Q, never_started: Q) -> int:
-    dead = Run.objects.filter(dead_running).update(status=RunStatus.FAILED, finished_at=now, error=WORKER_STOPPED)
-    dead += Run.objects.filter(never_started).update(status=RunStatus.FAILED, finished_at=now, error=NEVER_STARTED)
+    dead = 0
+    reaped: list[int] = []
+    for condition, error in ((dead_running, WORKER_STOPPED), (never_started, NEVER_STARTED)):
+        ids = list(Run.objects.filter(condition).values_list("pk", flat=True))
+        if ids:
+            dead += Run.objects.filter(condition, pk__in=ids).update(
+                status=RunStatus.FAILED, finished_at=now, error=error
+            )
+            reaped += ids
     if dead:
         logger.warning("Marked %d background run(s) failed: their worker stopped", dead)
+    for run_id in reaped:  # a run whose heartbeat landed in between is still active: left alone
+        run_release(run_id)
     return dead
 
 

@@ -1,4 +1,4 @@
-"""API shapes of the plumbing floor: the background run resource."""
+"""API shapes of the plumbing floor: the background run resource, and one row of an object's history."""
 
 from __future__ import annotations
 
@@ -32,3 +32,16 @@ class RunOut(Schema):
     @staticmethod
     def resolve_page_url(obj: Run) -> str:
         return reverse("core:run_detail", args=[obj.pk])
+
+
+class HistoryEntryOut(Schema):
+    """One change of an object: what, when, who, and what changed (`core.selectors.history_entries`)."""
+
+    id: int
+    kind: str = Field(..., description="What happened, e.g. created, submitted, published, verified, rated.")
+    kind_label: str = Field(..., description="The same in the reader's language.")
+    created_at: datetime
+    by: str = Field(..., description="Who: you, staff, representative or system.")
+    by_label: str = Field(..., description="The same in the reader's language.")
+    actor_email: str | None = Field(None, description="The author's e-mail address: shown to staff only.")
+    changes: dict[str, Any] = Field(..., description="Each changed field with its value before and after.")

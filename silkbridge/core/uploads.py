@@ -9,19 +9,24 @@ it when done. Names are random, so one upload can never overwrite or reveal anot
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from silkbridge.core.inputs import safe_file_name
 
 FOLDER = "uploads"
 
 
-def upload_keep(*, content: bytes, name: str, purpose: str) -> str:
-    """Store an upload for a task; returns the name to pass to the task (e.g. "uploads/directory.import/…")."""
+def upload_keep(*, content: bytes | File, name: str, purpose: str) -> str:
+    """Store an upload for a task; returns the name to pass to the task (e.g. "uploads/directory.import/…").
+    The caller checks its size and format first: nothing here parses it. A received file is streamed to
+    the storage, not read into memory."""
     cleaned = safe_file_name(name, default="upload", max_length=100)
-    return default_storage.save(f"{FOLDER}/{purpose}/{secrets.token_urlsafe(12)}/{cleaned}", ContentFile(content))
+    stored = ContentFile(content) if isinstance(content, bytes) else content
+    return default_storage.save(f"{FOLDER}/{purpose}/{secrets.token_urlsafe(12)}/{cleaned}", stored)
 
 
 def upload_read(stored_name: str) -> bytes:
@@ -34,3 +39,22 @@ def upload_read(stored_name: str) -> bytes:
 def upload_discard(stored_name: str) -> None:
     """Remove a kept upload once the task has finished with it (a missing one is not an error)."""
     default_storage.delete(stored_name)
+
+
+def upload_sweep(*, purpose: str, older_than: timedelta) -> int:
+    """Remove the kept uploads of `purpose` stored longer ago than `older_than` (whose task never ran,
+    or whose worker died before discarding them); how many. Any storage: it lists, it never globs."""
+    cutoff = timezone.now() - older_than
+    removed = 0
+    folder = f"{FOLDER}/{purpose}"
+    if not default_storage.exists(folder):
+        return 0
+    holders, _files = default_storage.listdir(folder)
+    for holder in holders:
+        _folders, names = default_storage.listdir(f"{folder}/{holder}")
+        for name in names:
+            stored_name = f"{folder}/{holder}/{name}"
+            if default_storage.get_modified_time(stored_name) < cutoff:
+                default_storage.delete(stored_name)
+                removed += 1
+    return removed

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 
 from silkbridge.core.budgets import Budget, Charge, usage_charge, usage_refund
 from silkbridge.core.inputs import first_unstorable, safe_file_name, unstorable_problem
-from silkbridge.core.models import Run
-from silkbridge.core.runs import Progress, RunFailure, run_enqueue
+from silkbridge.core.models import Run, RunStatus
+from silkbridge.core.runs import INFRASTRUCTURE_ERRORS, Progress, RunFailure, run_enqueue
+from silkbridge.datacenters import selectors
 from silkbridge.datacenters.engine.assess import AssessmentError, assess_document, document_check
 from silkbridge.datacenters.models import Assessment
 from silkbridge.datacenters.report import describe_issues
@@ -172,7 +173,25 @@ def assessment_start(
         "charge": [charge.window_id, charge.units],
     }
     with transaction.atomic():
-        return run_enqueue(kind=ASSESSMENT_RUN_KIND, created_by=actor, task=assessment_task, kwargs=upload)
+        return run_enqueue(
+            kind=ASSESSMENT_RUN_KIND,
+            created_by=actor,
+            task=assessment_task,
+            kwargs=upload,
+            holds={"charge": [charge.window_id, charge.units]},
+        )
+
+
+def assessment_run_ended(run: Run) -> None:
+    """An assessment run that failed because of the machinery (its worker killed or stopped, no worker
+    in time, an error on the server, never queued) gives its charge back: the user got nothing for it.
+    One that failed because of the design keeps its charge once the simulation ran (a design refused
+    before it is refunded by `_assess_and_store` itself), and one that succeeded was paid for."""
+    if run.kind != ASSESSMENT_RUN_KIND or "charge" not in run.holds:
+        return
+    if run.status == RunStatus.FAILED and run.error in INFRASTRUCTURE_ERRORS:
+        window_id, units = run.holds["charge"]
+        usage_refund(charge=Charge(window_id=window_id, units=units))
 
 
 def assessment_run_execute(
@@ -246,8 +265,7 @@ def _assessment_store(
 @transaction.atomic
 def assessment_delete(*, actor: Any, assessment: Assessment) -> None:
     """Remove an assessment and its weather file; only its uploader or staff may."""
-    if not (actor.is_staff or assessment.created_by_id == actor.pk):
-        raise PermissionError
+    selectors.delete_check(viewer=actor, assessment=assessment)
     weather = assessment.weather_file
     assessment.delete()
     if weather:

@@ -8,7 +8,6 @@ import re
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -67,7 +66,7 @@ def assessment_list_view(request: HttpRequest) -> HttpResponse:
 def assessment_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
     assessment = _visible(request, reference)
     context = {"assessment": assessment, **report.report_context(assessment.result)}
-    context["can_delete"] = request.user.is_staff or assessment.created_by_id == request.user.pk
+    context["can_delete"] = selectors.can_delete(user=request.user, assessment=assessment)
     return render(request, "datacenters/assessment_detail.html", context)
 
 
@@ -110,10 +109,7 @@ def assessment_design_view(request: HttpRequest, reference: str) -> HttpResponse
 @require_POST
 def assessment_delete_view(request: HttpRequest, reference: str) -> HttpResponse:
     assessment = _visible(request, reference)
-    try:
-        services.assessment_delete(actor=request.user, assessment=assessment)
-    except PermissionError as error:
-        raise PermissionDenied from error
+    services.assessment_delete(actor=request.user, assessment=assessment)
     messages.success(request, _("The assessment was deleted."))
     return redirect("datacenters:assessment_list")
 

@@ -10,6 +10,8 @@ from ninja.pagination import paginate
 
 from silkbridge.accounts.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED
 from silkbridge.core.api_support import ErrorOut, PagePagination, auth_user, filterset_qs
+from silkbridge.core.schemas import HistoryEntryOut
+from silkbridge.core.selectors import history_entries
 from silkbridge.directory import selectors, services
 from silkbridge.directory.filtersets import OrganisationFilterSet
 from silkbridge.directory.models import Concept, Organisation
@@ -120,6 +122,21 @@ def organisation_verify(request: HttpRequest, key: str, payload: VerificationIn)
         is_verified=payload.verified,
     )
     return _detail(request, key)
+
+
+@router.get(
+    "/organisations/{key}/history",
+    response={200: list[HistoryEntryOut], **ERRORS},
+    auth=AUTH_REQUIRED,
+    summary="An organisation's history: created, changed, verified (owners and staff)",
+)
+@paginate(PagePagination)
+def organisation_history(request: HttpRequest, key: str) -> list[dict[str, Any]]:
+    """Newest first, as the organisation's page shows it; the authors' e-mail addresses to staff only.
+    403 for anyone else who may see the organisation, 404 for those who may not."""
+    user = auth_user(request)
+    rows = selectors.organisation_history(viewer=user, organisation=_detail(request, key))
+    return history_entries(viewer=user, rows=rows)
 
 
 @router.get("/sectors", response=list[SectorTreeOut], auth=AUTH_OPTIONAL, summary="The sector taxonomy")

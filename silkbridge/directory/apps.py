@@ -19,3 +19,9 @@ class DirectoryConfig(AppConfig):
         from silkbridge.directory.loaders import organisations_reindex_all
 
         search.register("organisations", organisations_reindex_all)
+
+        # Core's runs tell the app when an import run ended (or was reaped): its stored upload goes.
+        from silkbridge.core.runs import run_ended
+        from silkbridge.directory.importer import import_run_ended
+
+        run_ended.register(import_run_ended)

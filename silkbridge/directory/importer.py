@@ -13,15 +13,13 @@ import codecs
 import csv
 import io
 import logging
-import uuid
 import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 from xml.etree import ElementTree
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, IntegrityError, transaction
 from django.urls import reverse
@@ -29,9 +27,11 @@ from django.utils.translation import gettext as _
 
 from silkbridge.core.inputs import unstorable_problem
 from silkbridge.core.models import Run
-from silkbridge.core.runs import Progress, RunFailure, run_enqueue
+from silkbridge.core.runs import Progress, RunFailure, queued_timeout, run_enqueue, stale_after
+from silkbridge.core.uploads import upload_discard, upload_keep, upload_read, upload_sweep
 from silkbridge.directory.choices import ImportStatus
 from silkbridge.directory.models import ImportRun
+from silkbridge.directory.selectors import importer_check
 from silkbridge.directory.services import OrganisationRecord, organisation_key_for, organisation_upsert
 
 logger = logging.getLogger(__name__)
@@ -464,18 +464,22 @@ def organisations_import(
 # --- in the background ------------------------------------------------------------------------------
 
 
+IMPORT_UPLOADS = "directory.import"  # where `import_start` keeps uploads for the worker (core.uploads)
+
+
 def import_start(*, actor: Any, upload: UploadedFile, all_or_nothing: bool = False) -> Run:
     """Check an uploaded file's size and format, store it, and queue its import for a worker; the run
     to watch. Nothing is parsed in the request: a 20,000-row workbook takes a worker a while."""
-    if not getattr(actor, "is_staff", False):
-        raise PermissionDenied(_("Only staff may do this."))
+    importer_check(viewer=actor)
     file_name = (upload.name or "")[:255]
     if (upload.size or 0) > settings.IMPORT_MAX_BYTES:
         raise ImportFileError(_("The file is larger than %(size)d MB.") % {"size": settings.IMPORT_MAX_BYTES // 2**20})
     upload.seek(0)
     upload_check(file_name=file_name, head=upload.read(4096))
     upload.seek(0)
-    stored_name = default_storage.save(f"imports/{uuid.uuid4().hex}.upload", upload)
+    # Uploads whose run never started or whose worker died, kept longer than a run can wait, go first.
+    upload_sweep(purpose=IMPORT_UPLOADS, older_than=queued_timeout() + stale_after())
+    stored_name = upload_keep(content=upload, name=file_name, purpose=IMPORT_UPLOADS)
     from silkbridge.directory.tasks import organisations_import_task
 
     return run_enqueue(
@@ -488,7 +492,14 @@ def import_start(*, actor: Any, upload: UploadedFile, all_or_nothing: bool = Fal
             "all_or_nothing": all_or_nothing,
             "actor_id": actor.pk,
         },
+        holds={"upload": stored_name},
     )
+
+
+def import_run_ended(run: Run) -> None:
+    """An import run ended however (or was reaped before its worker read the file): its upload goes."""
+    if run.kind == "directory.import" and run.holds.get("upload"):
+        upload_discard(run.holds["upload"])
 
 
 def stored_file_import(
@@ -500,8 +511,7 @@ def stored_file_import(
     from silkbridge.accounts.models import User
 
     try:
-        with default_storage.open(stored_name, "rb") as handle:
-            content = handle.read()
+        content = upload_read(stored_name)
         with transaction.atomic():
             result = organisations_import(
                 file_name=file_name,
@@ -514,7 +524,7 @@ def stored_file_import(
     except ImportFileError as error:
         raise RunFailure(str(error)) from error
     finally:
-        default_storage.delete(stored_name)
+        upload_discard(stored_name)
     return {
         "import_run": result.import_run_id,
         "url": reverse("directory:import_report", kwargs={"pk": result.import_run_id}),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from silkbridge.common.countries import is_country_code
 from silkbridge.core.i18n import content_language
+from silkbridge.core.models import HistoryRow
 from silkbridge.directory.choices import (
     ContentLanguage,
     ImportStatus,
@@ -238,30 +239,17 @@ class OrganisationSearchToken(SearchToken):
         return f"{self.document_id} {self.term}"
 
 
-class OrganisationEvent(models.Model):
+class OrganisationEvent(HistoryRow):
     """One row of an organisation's history: who verified it, withdrew that, or changed its identity."""
 
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="events"
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     kind = models.CharField(_("what happened"), max_length=24, choices=OrganisationEventKind)
-    changes = models.JSONField(
-        _("changes"), default=dict, blank=True, help_text=_("Each changed field with its value before and after.")
-    )
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
-    class Meta:
+    class Meta(HistoryRow.Meta):
         verbose_name = _("organisation history entry")
         verbose_name_plural = _("organisation history")
-        ordering = ("-created_at", "-pk")
 
     def __str__(self) -> str:
         return f"{self.organisation_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"

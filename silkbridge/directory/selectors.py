@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from silkbridge.common.text import tokenize
 from silkbridge.directory.choices import MembershipRole, Visibility
@@ -159,6 +161,40 @@ def organisation_can_edit(*, user: Any, organisation: Organisation) -> bool:
     return is_owner(user, organisation)
 
 
+def organisation_edit_check(*, viewer: Any, organisation: Organisation) -> None:
+    """PermissionDenied unless the viewer may change the organisation (its owners and staff)."""
+    if not organisation_can_edit(user=viewer, organisation=organisation):
+        raise PermissionDenied(_("Only the organisation's owners and staff can change it."))
+
+
+def members_manage_check(*, viewer: Any, organisation: Organisation) -> None:
+    """PermissionDenied unless the viewer may see and manage the organisation's members (owners, staff)."""
+    if not organisation_can_edit(user=viewer, organisation=organisation):
+        raise PermissionDenied(_("Only the organisation's owners can manage its members."))
+
+
+def membership_list(*, viewer: Any, organisation: Organisation) -> QuerySet[Membership]:
+    """The organisation's members, owners first; for its owners and staff (PermissionDenied otherwise)."""
+    members_manage_check(viewer=viewer, organisation=organisation)
+    return organisation.memberships.select_related("user").order_by("role", "user__email")
+
+
+def can_verify(*, user: Any) -> bool:
+    """Staff verify organisations (and run imports); nobody else."""
+    return bool(getattr(user, "is_staff", False))
+
+
+def verifier_check(*, viewer: Any) -> None:
+    if not can_verify(user=viewer):
+        raise PermissionDenied(_("Only staff can verify organisations."))
+
+
+def importer_check(*, viewer: Any) -> None:
+    """PermissionDenied unless the viewer may import organisations (staff)."""
+    if not can_verify(user=viewer):
+        raise PermissionDenied(_("Only staff may do this."))
+
+
 def contact_list(*, viewer: Any, organisation: Organisation) -> QuerySet[Contact]:
     """Contacts the viewer may see: all of them for the organisation's members and staff, public ones
     for other signed-in users, none for anonymous visitors."""
@@ -193,7 +229,9 @@ def user_organisations(*, user: Any) -> QuerySet[Organisation]:
     return Organisation.objects.filter(memberships__user=user).order_by("name_en")
 
 
-def import_run_list() -> QuerySet[ImportRun]:
+def import_run_list(*, viewer: Any) -> QuerySet[ImportRun]:
+    """Imports and their per-row reports, for staff (PermissionDenied otherwise)."""
+    importer_check(viewer=viewer)
     return ImportRun.objects.select_related("created_by")
 
 
@@ -206,9 +244,11 @@ def verification_queue() -> QuerySet[Organisation]:
 
 
 def organisation_history(*, viewer: Any, organisation: Organisation) -> QuerySet[OrganisationEvent]:
-    """The organisation's history (creation, changes, verifications), newest first; its owners and staff only."""
+    """The organisation's history (creation, changes, verifications), newest first; its owners and
+    staff only (PermissionDenied otherwise). The page and the API show its rows through
+    `core.selectors.history_entries`, which hides the authors' addresses from all but staff."""
     if not organisation_can_edit(user=viewer, organisation=organisation):
-        return OrganisationEvent.objects.none()
+        raise PermissionDenied(_("Only the organisation's owners and staff see its history."))
     return (
         OrganisationEvent.objects.filter(organisation=organisation)
         .select_related("actor")
@@ -216,8 +256,9 @@ def organisation_history(*, viewer: Any, organisation: Organisation) -> QuerySet
     )
 
 
-def pending_invitations(*, organisation: Organisation) -> QuerySet[Any]:
+def pending_invitations(*, viewer: Any, organisation: Organisation) -> QuerySet[Any]:
     """Invitations to this organisation not yet accepted nor expired, newest first (for its owners)."""
+    members_manage_check(viewer=viewer, organisation=organisation)
     return MembershipInvitation.objects.filter(
         organisation=organisation, accepted_at__isnull=True, expires_at__gt=timezone.now()
     ).order_by("-created_at")

@@ -37,7 +37,6 @@ from silkbridge.directory.models import (
     Sector,
 )
 from silkbridge.directory.search import document_terms, index_replace
-from silkbridge.directory.selectors import is_owner
 
 ORGANISATION_FIELDS = (
     "kind",
@@ -227,8 +226,7 @@ def organisation_update(
     when, before and after); by anyone but staff it also clears verification and puts the
     organisation back in staff's queue. Only the organisation's owners and staff may change it.
     """
-    if not selectors.organisation_can_edit(user=actor, organisation=organisation):
-        raise PermissionDenied(_("Only the organisation's owners and staff can change it."))
+    selectors.organisation_edit_check(viewer=actor, organisation=organisation)
     # Locked, so that a verification by staff and this edit cannot interleave.
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     before = {name: getattr(organisation, name) for name in IDENTITY_FIELDS}
@@ -272,8 +270,7 @@ def _identity_changed(*, actor: User | None, organisation: Organisation, changes
 @transaction.atomic
 def organisation_verify(*, actor: User, organisation: Organisation, is_verified: bool = True) -> Organisation:
     """Staff mark an organisation as checked (or withdraw that), recording who and when in its history."""
-    if not actor.is_staff:
-        raise PermissionError(_("Only staff can verify organisations."))
+    selectors.verifier_check(viewer=actor)
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     organisation.is_verified = is_verified
     organisation.verified_at = timezone.now() if is_verified else None
@@ -439,7 +436,4 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
 
 
 def _require_owner(*, actor: User, organisation: Organisation) -> None:
-    if actor.is_staff:
-        return
-    if not is_owner(actor, organisation):
-        raise PermissionError(_("Only the organisation's owners can manage its members."))
+    selectors.members_manage_check(viewer=actor, organisation=organisation)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, user_passes_test
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -46,11 +46,12 @@ def _visible_organisation(request: HttpRequest, key: str) -> Organisation:
 
 def organisation_detail_view(request: HttpRequest, key: str) -> HttpResponse:
     organisation = _visible_organisation(request, key)
+    can_edit = selectors.organisation_can_edit(user=request.user, organisation=organisation)
     context = {
         "organisation": organisation,
         "contacts": selectors.contact_list(viewer=request.user, organisation=organisation),
-        "can_edit": selectors.organisation_can_edit(user=request.user, organisation=organisation),
-        "history": selectors.organisation_history(viewer=request.user, organisation=organisation),
+        "can_edit": can_edit,
+        "history": selectors.organisation_history(viewer=request.user, organisation=organisation) if can_edit else None,
     }
     return render(request, "directory/organisation_detail.html", context)
 
@@ -77,8 +78,7 @@ def organisation_create_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def organisation_edit_view(request: HttpRequest, key: str) -> HttpResponse:
     organisation = _visible_organisation(request, key)
-    if request.method != "POST" and not selectors.organisation_can_edit(user=request.user, organisation=organisation):
-        raise PermissionDenied  # the form is not shown; a POST is refused by the service itself
+    selectors.organisation_edit_check(viewer=request.user, organisation=organisation)  # no form for others
     initial = {name: getattr(organisation, name) for name in services.ORGANISATION_FIELDS}
     initial["sectors"] = [sector.code for sector in organisation.sectors.all()]
     initial["technologies"] = ", ".join(concept.label_en for concept in organisation.concepts.all())
@@ -111,8 +111,7 @@ def organisation_edit_view(request: HttpRequest, key: str) -> HttpResponse:
 @login_required
 def organisation_members_view(request: HttpRequest, key: str) -> HttpResponse:
     organisation = _visible_organisation(request, key)
-    if not selectors.organisation_can_edit(user=request.user, organisation=organisation):
-        raise PermissionDenied
+    memberships = selectors.membership_list(viewer=request.user, organisation=organisation)
     form = MemberAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -127,8 +126,7 @@ def organisation_members_view(request: HttpRequest, key: str) -> HttpResponse:
                 % {"email": form.cleaned_data["email"].lower()},
             )
             return redirect("directory:organisation_members", key=key)
-    memberships = organisation.memberships.select_related("user").order_by("role", "user__email")
-    invitations = selectors.pending_invitations(organisation=organisation)
+    invitations = selectors.pending_invitations(viewer=request.user, organisation=organisation)
     return render(
         request,
         "directory/organisation_members.html",
@@ -162,8 +160,6 @@ def membership_remove_view(request: HttpRequest, key: str, membership_id: int) -
     membership = get_object_or_404(Membership, pk=membership_id, organisation=organisation)
     try:
         services.membership_remove(actor=request.user, membership=membership)  # type: ignore[arg-type]
-    except PermissionError as error:
-        raise PermissionDenied from error
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -171,11 +167,7 @@ def membership_remove_view(request: HttpRequest, key: str, membership_id: int) -
     return redirect("directory:organisation_members", key=key)
 
 
-def _is_staff(user: Any) -> bool:
-    return bool(getattr(user, "is_staff", False))
-
-
-@user_passes_test(_is_staff)
+@login_required
 @require_POST
 def organisation_verify_view(request: HttpRequest, key: str) -> HttpResponse:
     organisation = _visible_organisation(request, key)
@@ -185,10 +177,11 @@ def organisation_verify_view(request: HttpRequest, key: str) -> HttpResponse:
     return redirect("directory:organisation_detail", key=key)
 
 
-@user_passes_test(_is_staff)
+@login_required
 def import_view(request: HttpRequest) -> HttpResponse:
     """The upload is checked (size, format) and stored here; a worker imports it while the staff member
     watches the run's page, which ends on the per-row report."""
+    runs = selectors.import_run_list(viewer=request.user)  # staff only: the form is not shown to others
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -201,14 +194,13 @@ def import_view(request: HttpRequest) -> HttpResponse:
             form.add_error("file", str(error))
         else:
             return redirect("core:run_detail", run_id=run.pk)
-    runs = selectors.import_run_list()[:10]
     status = 422 if form.errors else 200
-    return render(request, "directory/import.html", {"form": form, "runs": runs}, status=status)
+    return render(request, "directory/import.html", {"form": form, "runs": runs[:10]}, status=status)
 
 
-@user_passes_test(_is_staff)
+@login_required
 def import_report_view(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(selectors.import_run_list(), pk=pk)
+    report = get_object_or_404(selectors.import_run_list(viewer=request.user), pk=pk)
     return render(request, "directory/import_report.html", {"report": report})
 
 

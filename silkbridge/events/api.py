@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
@@ -36,6 +36,7 @@ from silkbridge.events.schemas import (
     AnswerIn,
     DashboardOut,
     EventFilters,
+    EventHistoryOut,
     EventIn,
     EventOut,
     MeetingFilters,
@@ -76,19 +77,12 @@ def _event(request: HttpRequest, slug: str) -> Event:
         raise Http404(_("No such event.")) from error
 
 
-def _is_staff(request: HttpRequest) -> bool:
-    return bool(getattr(auth_user(request), "is_staff", False))
-
-
-def _require_staff(request: HttpRequest) -> None:
-    # Checked before any lookup, so that non-staff cannot probe which ids exist.
-    if not _is_staff(request):
-        raise PermissionError(_("Only staff may do this."))
-
-
 def _staff_event(request: HttpRequest, slug: str) -> Event:
-    _require_staff(request)
-    return _event(request, slug)
+    """The selector refuses non-staff (403) before any lookup, so that they cannot probe which ids exist."""
+    try:
+        return selectors.event_manage_get(viewer=auth_user(request), slug=slug)
+    except Event.DoesNotExist as error:
+        raise Http404(_("No such event.")) from error
 
 
 def _mine(request: HttpRequest, event: Event) -> Participant:
@@ -100,13 +94,12 @@ def _mine(request: HttpRequest, event: Event) -> Participant:
 
 def _acting_participant(request: HttpRequest, event: Event, participant_id: int | None) -> Participant:
     """The caller's own registration, or for staff any participant of the event."""
-    if participant_id is None or not _is_staff(request):
-        participant = _mine(request, event)
-        if participant_id is not None and participant_id != participant.pk:
-            raise Http404(_("No such participant."))
-        return participant
-    participants = Participant.objects.select_related("organisation", "event").filter(event=event, pk=participant_id)
-    return _first_or_404(participants, _("No such participant."))
+    participant = selectors.participant_acting(event=event, viewer=auth_user(request), participant_id=participant_id)
+    if participant is None:
+        if participant_id is None:
+            raise Http404(_("You are not registered for this event."))
+        raise Http404(_("No such participant."))
+    return participant
 
 
 def _first_or_404(queryset: QuerySet[Any], message: str) -> Any:
@@ -117,13 +110,10 @@ def _first_or_404(queryset: QuerySet[Any], message: str) -> Any:
 
 
 def _visible_request(request: HttpRequest, event: Event, request_id: int) -> MeetingRequest:
-    requests = MeetingRequest.objects.filter(event=event, pk=request_id).select_related(
-        "event", "requester__organisation", "recipient__organisation"
-    )
-    if not _is_staff(request):
-        participant = _mine(request, event)
-        requests = requests.filter(Q(requester=participant) | Q(recipient=participant))
-    return _first_or_404(requests, _("No such request."))
+    meeting_request = selectors.request_get(event=event, viewer=auth_user(request), request_id=request_id)
+    if meeting_request is None:
+        raise Http404(_("No such request."))
+    return meeting_request
 
 
 def _request_out(meeting_request: MeetingRequest) -> MeetingRequest:
@@ -192,7 +182,6 @@ def _grid_generate(request: HttpRequest, event: Event, grid: SlotGridIn) -> list
 )
 def event_create(request: HttpRequest, payload: EventIn) -> Status:
     """The grid is cut in the event's time zone. The event and its slots are created together or not at all."""
-    _require_staff(request)
     with transaction.atomic():
         event = services.event_create(actor=auth_user(request), fields=payload.dict(exclude={"slots"}))
         if payload.slots is not None:
@@ -477,16 +466,25 @@ def agenda(request: HttpRequest, slug: str, participant: int | None = None) -> Q
     summary="Rate a meeting you took part in (replaces your earlier rating)",
 )
 def meeting_rate(request: HttpRequest, slug: str, meeting_id: int, payload: RatingIn) -> Any:
-    event = _event(request, slug)
-    meetings = Meeting.objects.filter(event=event, pk=meeting_id).select_related(
-        "request__requester", "request__recipient"
-    )
-    if not _is_staff(request):
-        meetings = meetings.filter(bookings__participant=_mine(request, event))
-    meeting = _first_or_404(meetings, _("No such meeting."))
+    meeting = selectors.meeting_get(event=_event(request, slug), viewer=auth_user(request), meeting_id=meeting_id)
+    if meeting is None:
+        raise Http404(_("No such meeting."))
     return services.meeting_rate(
         actor=auth_user(request), meeting=meeting, outcome=payload.outcome, comment=payload.comment
     )
+
+
+@router.get(
+    "/events/{slug}/history",
+    response={200: EventHistoryOut, **ERRORS},
+    auth=AUTH_REQUIRED,
+    summary="Registration and meeting history (staff: all; a participant: its own)",
+)
+def event_history(request: HttpRequest, slug: str) -> dict[str, Any]:
+    """What the event's history page shows the caller: staff every registration and meeting; a
+    participant's representative its own registration and the meetings it is a side of, without the
+    other side's rating, and nobody's e-mail address. 403 for anyone else."""
+    return selectors.event_history_entries(event=_event(request, slug), viewer=auth_user(request))
 
 
 # --- the organiser ----------------------------------------------------------------------------------

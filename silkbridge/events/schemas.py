@@ -16,6 +16,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from ninja import Field, Schema
 from pydantic import AwareDatetime, field_validator
 
+from silkbridge.core.schemas import HistoryEntryOut
 from silkbridge.events.choices import (
     DayPart,
     DeclineReason,
@@ -521,3 +522,21 @@ class DashboardOut(Schema):
     without_meeting: int = Field(..., description="Approved participants with no meeting yet.")
     leads: int = Field(..., description="Ratings saying cooperation is possible.")
     last_run: ScheduleRunOut | None
+
+
+class RegistrationHistoryOut(HistoryEntryOut):
+    participant: int = Field(..., description="The registration the row belongs to.")
+    organisation: str = Field(..., description="Its organisation's name.")
+
+
+class MeetingHistoryOut(HistoryEntryOut):
+    request: int = Field(..., description="The meeting request the row belongs to (a meeting hangs on its request).")
+    requester: str = Field(..., description="The requesting organisation's name.")
+    recipient: str = Field(..., description="The receiving organisation's name.")
+
+
+class EventHistoryOut(Schema):
+    """The latest 200 rows of each list, newest first within a registration or a request."""
+
+    registrations: list[RegistrationHistoryOut]
+    meetings: list[MeetingHistoryOut]

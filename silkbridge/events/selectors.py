@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
+from silkbridge.core.selectors import history_entries
 from silkbridge.directory.choices import Visibility
 from silkbridge.events.choices import DayPart, MeetingEventKind, MeetingStatus, ParticipantStatus, RequestStatus
 from silkbridge.events.models import (
@@ -39,11 +40,67 @@ def event_get(*, viewer: Any, slug: str) -> Event:
     return event_list(viewer=viewer).get(slug=slug)
 
 
+def can_manage_events(*, user: Any) -> bool:
+    """Staff set up events, approve registrations, run the scheduler and see the organiser's figures."""
+    return bool(getattr(user, "is_staff", False))
+
+
+def manager_check(*, viewer: Any) -> None:
+    """PermissionDenied unless the viewer may manage events. Checked before any lookup, so that
+    non-staff cannot probe which events exist; the pages and the API share it."""
+    if not can_manage_events(user=viewer):
+        raise PermissionDenied(_("Only staff may manage events."))
+
+
+def event_manage_get(*, viewer: Any, slug: str) -> Event:
+    """An event to manage: PermissionDenied for anyone but staff, then Event.DoesNotExist."""
+    manager_check(viewer=viewer)
+    return event_get(viewer=viewer, slug=slug)
+
+
 def participant_for_user(*, event: Event, user: Any) -> Participant | None:
     """The registration the user represents at this event, if any."""
     if not getattr(user, "is_authenticated", False):
         return None
     return Participant.objects.filter(event=event, representatives=user).select_related("organisation", "event").first()
+
+
+def participant_acting(*, event: Event, viewer: Any, participant_id: int | None = None) -> Participant | None:
+    """Whose requests or agenda the viewer reads: their own registration, or for staff asking for one,
+    any participant of the event. None when the viewer represents none (or names another one)."""
+    if participant_id is not None and can_manage_events(user=viewer):
+        participants = Participant.objects.select_related("organisation", "event")
+        return participants.filter(event=event, pk=participant_id).first()
+    participant = participant_for_user(event=event, user=viewer)
+    if participant is None or (participant_id is not None and participant_id != participant.pk):
+        return None
+    return participant
+
+
+def request_get(*, event: Event, viewer: Any, request_id: int) -> MeetingRequest | None:
+    """A request of the event that the viewer's participant sent or received (staff: any); None otherwise."""
+    requests = MeetingRequest.objects.filter(event=event, pk=request_id).select_related(
+        "event", "requester__organisation", "recipient__organisation"
+    )
+    if not can_manage_events(user=viewer):
+        participant = participant_for_user(event=event, user=viewer)
+        if participant is None:
+            return None
+        requests = requests.filter(Q(requester=participant) | Q(recipient=participant))
+    return requests.first()
+
+
+def meeting_get(*, event: Event, viewer: Any, meeting_id: int) -> Meeting | None:
+    """A meeting of the event that the viewer's participant is booked into (staff: any); None otherwise."""
+    meetings = Meeting.objects.filter(event=event, pk=meeting_id).select_related(
+        "request__requester", "request__recipient"
+    )
+    if not can_manage_events(user=viewer):
+        participant = participant_for_user(event=event, user=viewer)
+        if participant is None:
+            return None
+        meetings = meetings.filter(bookings__participant=participant)
+    return meetings.first()
 
 
 def participant_list(*, event: Event, viewer: Any) -> QuerySet[Participant]:
@@ -313,4 +370,31 @@ def event_history(*, event: Event, viewer: Any) -> dict[str, QuerySet[Any]]:
         "meetings": meetings.select_related(
             "actor", "request__requester__organisation", "request__recipient__organisation"
         ).order_by("-request__created_at", "request_id", "-created_at", "-pk"),
+    }
+
+
+HISTORY_LIMIT = 200  # the latest rows of each list: a long event has thousands
+
+
+def event_history_entries(*, event: Event, viewer: Any) -> dict[str, list[dict[str, Any]]]:
+    """`event_history` as the viewer may read it (`core.selectors.history_entries`: the authors'
+    addresses for staff only), the latest HISTORY_LIMIT rows of each list, each row naming the
+    registration or the request it belongs to. What the API answers; PermissionDenied as there."""
+    history = event_history(event=event, viewer=viewer)
+    registrations = list(history["registrations"][:HISTORY_LIMIT])
+    meetings = list(history["meetings"][:HISTORY_LIMIT])
+    return {
+        "registrations": [
+            {**entry, "participant": row.participant_id, "organisation": row.participant.organisation.display_name}
+            for entry, row in zip(history_entries(viewer=viewer, rows=registrations), registrations, strict=True)
+        ],
+        "meetings": [
+            {
+                **entry,
+                "request": row.request_id,
+                "requester": row.request.requester.organisation.display_name,
+                "recipient": row.request.recipient.organisation.display_name,
+            }
+            for entry, row in zip(history_entries(viewer=viewer, rows=meetings), meetings, strict=True)
+        ],
     }

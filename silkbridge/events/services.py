@@ -57,8 +57,7 @@ PREFERENCE_WEIGHTS: dict[PreferenceLevel, float] = {PreferenceLevel.MUST: 3.0, P
 
 
 def _require_staff(actor: Any) -> None:
-    if not getattr(actor, "is_staff", False):
-        raise PermissionDenied(_("Only staff may do this."))
+    selectors.manager_check(viewer=actor)
 
 
 def _save(instance: Any) -> Any:

@@ -12,8 +12,9 @@ from ninja.pagination import paginate
 
 from silkbridge.accounts.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED
 from silkbridge.core.api_support import ErrorOut, PagePagination, auth_user, filterset_qs
+from silkbridge.core.schemas import HistoryEntryOut
+from silkbridge.core.selectors import history_entries
 from silkbridge.directory.models import Organisation
-from silkbridge.directory.selectors import user_organisations
 from silkbridge.marketplace import selectors, services
 from silkbridge.marketplace.filtersets import InterestFilterSet, OpportunityFilterSet
 from silkbridge.marketplace.models import ExpressionOfInterest, Opportunity
@@ -49,8 +50,7 @@ def _managed(request: HttpRequest, pk: int) -> Opportunity:
 
 
 def _own_organisation(request: HttpRequest, key: str) -> Organisation:
-    user = auth_user(request)
-    organisations = Organisation.objects.all() if user.is_staff else user_organisations(user=user)
+    organisations = selectors.organisations_acting_for(actor=auth_user(request))
     try:
         return organisations.get(key=key)
     except Organisation.DoesNotExist as error:
@@ -129,11 +129,13 @@ def opportunity_update(request: HttpRequest, pk: int, payload: OpportunityFields
     summary="Staff: approve (publish), request changes, or comment",
 )
 def opportunity_review(request: HttpRequest, pk: int, payload: ReviewIn) -> Status:
-    if not getattr(auth_user(request), "is_staff", False):
-        raise PermissionError(_("Only staff may do this."))
+    try:
+        opportunity = selectors.opportunity_for_review(viewer=auth_user(request), pk=pk)
+    except Opportunity.DoesNotExist as error:
+        raise Http404(_("No such profile.")) from error
     review = services.opportunity_review(
         actor=auth_user(request),
-        opportunity=_opportunity(request, pk),
+        opportunity=opportunity,
         decision=payload.decision,
         comment=payload.comment,
     )
@@ -148,6 +150,22 @@ def opportunity_review(request: HttpRequest, pk: int, payload: ReviewIn) -> Stat
 )
 def opportunity_reviews(request: HttpRequest, pk: int) -> Any:
     return list(_managed(request, pk).review_comments.all())
+
+
+@router.get(
+    "/opportunities/{pk}/history",
+    response={200: list[HistoryEntryOut], **ERRORS},
+    auth=AUTH_REQUIRED,
+    summary="A profile's history: created, sent for review, published, edited, closed (its organisation and staff)",
+)
+@paginate(PagePagination)
+def opportunity_history(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+    """Newest first, as the profile's page shows it to its organisation; the authors' e-mail addresses
+    to staff only. Anyone else gets 404, as for the review comments."""
+    user = auth_user(request)
+    return history_entries(
+        viewer=user, rows=selectors.opportunity_history(viewer=user, opportunity=_managed(request, pk))
+    )
 
 
 @router.post(

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from silkbridge.directory.choices import Visibility
-from silkbridge.directory.selectors import organisation_ids_of
+from silkbridge.directory.models import Organisation
+from silkbridge.directory.selectors import organisation_ids_of, user_organisations
 from silkbridge.marketplace.choices import InterestStatus, OpportunityStatus
 from silkbridge.marketplace.models import ExpressionOfInterest, Opportunity, OpportunityEvent
 
@@ -107,7 +110,35 @@ def opportunities_of_user(*, user: Any) -> QuerySet[Opportunity]:
     )
 
 
-def review_queue() -> QuerySet[Opportunity]:
+def can_review(*, user: Any) -> bool:
+    """Staff review profiles (publish, send back, comment); nobody else."""
+    return bool(getattr(user, "is_staff", False))
+
+
+def review_check(*, viewer: Any) -> None:
+    """PermissionDenied unless the viewer may review profiles: checked before any lookup, so that the
+    page and the API refuse a non-staff reviewer alike, whatever the profile."""
+    if not can_review(user=viewer):
+        raise PermissionDenied(_("Only staff may do this."))
+
+
+def opportunity_for_review(*, viewer: Any, pk: int) -> Opportunity:
+    """A profile to review: PermissionDenied for anyone but staff, then Opportunity.DoesNotExist."""
+    review_check(viewer=viewer)
+    return opportunity_get(viewer=viewer, pk=pk)
+
+
+def organisations_acting_for(*, actor: Any) -> QuerySet[Organisation]:
+    """The organisations on whose behalf the actor may write a profile or an expression of interest:
+    their own, and for staff any organisation."""
+    if getattr(actor, "is_staff", False):
+        return Organisation.objects.all()
+    return user_organisations(user=actor)
+
+
+def review_queue(*, viewer: Any) -> QuerySet[Opportunity]:
+    """Profiles waiting for review, oldest first; staff only (PermissionDenied otherwise)."""
+    review_check(viewer=viewer)
     return (
         Opportunity.objects.select_related("organisation")
         .filter(status=OpportunityStatus.UNDER_REVIEW)
@@ -191,9 +222,10 @@ def interest_contacts(*, interest: ExpressionOfInterest) -> dict[str, list[dict[
 
 def opportunity_history(*, viewer: Any, opportunity: Opportunity) -> QuerySet[OpportunityEvent]:
     """The profile's history (created, sent for review, published, closed...), newest first; for its
-    organisation's members and staff only, like its review comments."""
+    organisation's members and staff only, like its review comments (PermissionDenied otherwise). The
+    page and the API show its rows through `core.selectors.history_entries`."""
     if not can_manage(user=viewer, opportunity=opportunity):
-        return OpportunityEvent.objects.none()
+        raise PermissionDenied(_("Only the profile's organisation and staff see its history."))
     return (
         OpportunityEvent.objects.filter(opportunity=opportunity).select_related("actor").order_by("-created_at", "-pk")
     )

@@ -70,11 +70,6 @@ def _require_member(*, actor: Any, organisation_id: int) -> None:
         raise PermissionDenied(_("You are not a member of this organisation."))
 
 
-def _require_staff(actor: Any) -> None:
-    if not getattr(actor, "is_staff", False):
-        raise PermissionDenied(_("Only staff may do this."))
-
-
 def _link(opportunity: Opportunity) -> str:
     return settings.SITE_URL + reverse("marketplace:opportunity_detail", kwargs={"pk": opportunity.pk})
 
@@ -295,7 +290,7 @@ def opportunity_submit(*, actor: Any, opportunity: Opportunity) -> Opportunity:
 @transaction.atomic
 def opportunity_review(*, actor: Any, opportunity: Opportunity, decision: str, comment: str = "") -> ReviewComment:
     """Staff approve (publish), send back for changes (with a comment), or only comment."""
-    _require_staff(actor)
+    selectors.review_check(viewer=actor)
     if decision not in ReviewDecision.values:
         raise ValidationError({"decision": _("Choose approve, request changes or comment.")})
     comment = (comment or "").strip()

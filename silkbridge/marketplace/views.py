@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -101,9 +101,7 @@ def opportunity_create_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def opportunity_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     opportunity = _managed_or_404(request, pk)
-    organisations = user_organisations(user=request.user).filter(pk=opportunity.organisation_id)
-    if request.user.is_staff:
-        organisations = type(opportunity.organisation).objects.filter(pk=opportunity.organisation_id)
+    organisations = selectors.organisations_acting_for(actor=request.user).filter(pk=opportunity.organisation_id)
     form = OpportunityForm(
         request.POST or None, organisations=organisations, initial=OpportunityForm.initial_for(opportunity)
     )
@@ -139,7 +137,7 @@ def opportunity_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         context["review_comments"] = opportunity.review_comments.select_related("author")
         context["interests"] = opportunity.interests.select_related("organisation")
         context["history"] = selectors.opportunity_history(viewer=request.user, opportunity=opportunity)
-    if request.user.is_staff and opportunity.status == OpportunityStatus.UNDER_REVIEW:
+    if selectors.can_review(user=request.user) and opportunity.status == OpportunityStatus.UNDER_REVIEW:
         context["review_form"] = ReviewForm()
     if request.user.is_authenticated and selectors.is_open_to(viewer=request.user, opportunity=opportunity):
         own_ids = organisation_ids_of(request.user)
@@ -176,9 +174,10 @@ def opportunity_action_view(request: HttpRequest, pk: int, action: str) -> HttpR
 @login_required
 @require_POST
 def opportunity_review_view(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.is_staff:
-        raise PermissionDenied(_("Only staff may do this."))
-    opportunity = _opportunity_or_404(request, pk)
+    try:
+        opportunity = selectors.opportunity_for_review(viewer=request.user, pk=pk)
+    except Opportunity.DoesNotExist as error:
+        raise Http404(_("No such profile.")) from error
     form = ReviewForm(request.POST)
     if form.is_valid():
         try:
@@ -206,9 +205,7 @@ def opportunity_review_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def review_queue_view(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_staff:
-        raise PermissionDenied(_("Only staff may do this."))
-    page = Paginator(selectors.review_queue(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.review_queue(viewer=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "marketplace/review_queue.html", {"page": page})
 
 

@@ -13,7 +13,6 @@ from ninja.pagination import paginate
 from silkbridge.accounts.api_auth import AUTH_REQUIRED
 from silkbridge.core.api_support import ErrorOut, PagePagination, auth_user, filterset_qs
 from silkbridge.core.i18n import content_language
-from silkbridge.marketplace import selectors as marketplace_selectors
 from silkbridge.marketplace.models import Opportunity
 from silkbridge.matching import selectors, services
 from silkbridge.matching.filtersets import MatchFilterSet
@@ -60,11 +59,9 @@ def _language(requested: str | None) -> str:
 def profile_matches(request: HttpRequest, pk: int, query: Query[LanguageQuery]) -> Any:
     user = auth_user(request)
     try:
-        opportunity = marketplace_selectors.opportunity_get(viewer=user, pk=pk)
+        opportunity = selectors.profile_for_matches(viewer=user, pk=pk)
     except Opportunity.DoesNotExist as error:
         raise Http404(_("No such profile.")) from error
-    if not marketplace_selectors.can_manage(user=user, opportunity=opportunity):
-        raise Http404(_("No such profile."))
     return _out(selectors.matches_for(viewer=user, opportunity=opportunity), _language(query.language))
 
 
@@ -77,10 +74,10 @@ def profile_matches(request: HttpRequest, pk: int, query: Query[LanguageQuery]) 
 @paginate(PagePagination)
 def match_list(request: HttpRequest, filters: Query[MatchFilters]) -> Any:
     user = auth_user(request)
-    visible = selectors.matches_all(viewer=user) if user.is_staff else selectors.matches_of_user(user=user)
     data = filters.dict(exclude={"language"}, exclude_none=True)
     if "country" in data:
         data["country"] = data["country"].upper()
+    visible = selectors.matches_visible(viewer=user)
     return _LazyOut(filterset_qs(MatchFilterSet(data, queryset=visible)), _language(filters.language))
 
 

@@ -9,14 +9,16 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from silkbridge.common.countries import country_name
 from silkbridge.core.models import Run
 from silkbridge.directory.models import Concept, Sector
 from silkbridge.directory.selectors import organisation_ids_of
 from silkbridge.marketplace.models import Opportunity
-from silkbridge.marketplace.selectors import live_q, shown_to_others_q
+from silkbridge.marketplace.selectors import can_manage, live_q, opportunity_get, shown_to_others_q
 from silkbridge.matching import engine
 from silkbridge.matching.engine import Glossary, render
 from silkbridge.matching.models import Match, MatchFeedback
@@ -41,8 +43,6 @@ def matches_for(*, viewer: Any, opportunity: Opportunity) -> QuerySet[Match]:
 def match_to_judge(*, viewer: Any, match_id: int) -> Match | None:
     """A match the viewer may mark useful or not: of a profile their organisation (or staff) manages,
     and still showable to them; None otherwise (pages and API answer 404)."""
-    from silkbridge.marketplace.selectors import can_manage
-
     match = _base().filter(pk=match_id).first()
     if match is None or not can_manage(user=viewer, opportunity=match.opportunity):
         return None
@@ -62,14 +62,33 @@ def matches_of_user(*, user: Any) -> QuerySet[Match]:
 
 
 def matches_all(*, viewer: Any) -> QuerySet[Match]:
-    """Staff's view of every stored match between live profiles, best first; pages and API narrow it
-    with `matching.filtersets.MatchFilterSet`."""
+    """Staff's view of every stored match between live profiles, best first (PermissionDenied for anyone
+    else); pages and API narrow it with `matching.filtersets.MatchFilterSet`."""
+    if not getattr(viewer, "is_staff", False):
+        raise PermissionDenied(_("Only staff may do this."))
     return (
         _base()
         .filter(live_q("opportunity__"))
         .filter(_other_shown_q(viewer))
         .order_by("-score", "opportunity_id", "rank")
     )
+
+
+def matches_visible(*, viewer: Any) -> QuerySet[Match]:
+    """What the match list shows the viewer: staff every match, anyone else the matches of their
+    organisations' live profiles; `matching.filtersets.MatchFilterSet` narrows either."""
+    if getattr(viewer, "is_staff", False):
+        return matches_all(viewer=viewer)
+    return matches_of_user(user=viewer)
+
+
+def profile_for_matches(*, viewer: Any, pk: int) -> Opportunity:
+    """A profile whose matches the viewer may read: one their organisation (or staff) manages;
+    Opportunity.DoesNotExist otherwise, as if it did not exist."""
+    opportunity = opportunity_get(viewer=viewer, pk=pk)
+    if not can_manage(user=viewer, opportunity=opportunity):
+        raise Opportunity.DoesNotExist
+    return opportunity
 
 
 def new_matches_of_user(*, user: Any, since: datetime | None) -> QuerySet[Match]:

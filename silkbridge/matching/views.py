@@ -94,11 +94,9 @@ def _csv(matches: QuerySet[Match], filename: str, language: str) -> HttpResponse
 @login_required
 def profile_matches_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        opportunity = marketplace_selectors.opportunity_get(viewer=request.user, pk=pk)
+        opportunity = selectors.profile_for_matches(viewer=request.user, pk=pk)
     except Opportunity.DoesNotExist as error:
         raise Http404(_("No such profile.")) from error
-    if not marketplace_selectors.can_manage(user=request.user, opportunity=opportunity):
-        raise Http404(_("No such profile."))
     matches = selectors.matches_for(viewer=request.user, opportunity=opportunity)
     if request.GET.get("format") == "csv":
         return _csv(matches, f"matches-{opportunity.pk}.csv", _language())
@@ -144,14 +142,9 @@ def feedback_view(request: HttpRequest, match_id: int) -> HttpResponse:
     return redirect(f"{target}#match-{match.pk}")
 
 
-def _require_staff(request: HttpRequest) -> None:
-    if not request.user.is_staff:
-        raise PermissionDenied(_("Only staff may do this."))
-
-
 @login_required
 def staff_matches_view(request: HttpRequest) -> HttpResponse:
-    _require_staff(request)
+    # staff only: matches_all refuses anyone else (PermissionDenied, a 403)
     filterset = MatchFilterSet(request.GET, queryset=selectors.matches_all(viewer=request.user))
     if request.GET.get("format") == "csv":
         return _csv(filterset.qs, "matches.csv", _language())
@@ -167,7 +160,7 @@ def staff_matches_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def rates_view(request: HttpRequest) -> HttpResponse:
-    _require_staff(request)
+    money_selectors.rate_setter_check(viewer=request.user)
     form = CurrencyRateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,3 +38,10 @@ def current_rates(*, on: date | None = None) -> Rates:
 def currency_rate_history(*, limit: int = 1000) -> QuerySet[CurrencyRate]:
     """Every rate staff have set, newest first per currency (the admin page and API show it)."""
     return CurrencyRate.objects.select_related("set_by")[:limit]
+
+
+def rate_setter_check(*, viewer: Any) -> None:
+    """PermissionDenied unless the viewer may set currency rates (staff): the rates page and the API's
+    POST share it, and so does `currency_rate_set`."""
+    if not getattr(viewer, "is_staff", False):
+        raise PermissionDenied(_("Only staff may do this."))

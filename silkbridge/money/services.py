@@ -6,11 +6,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from silkbridge.money import hooks
+from silkbridge.money import hooks, selectors
 from silkbridge.money.models import CurrencyRate
 
 
@@ -20,8 +20,7 @@ def currency_rate_set(
 ) -> CurrencyRate:
     """Staff set the rate of a currency from a date on; `rates_changed` is fired in the same
     transaction (matching queues the recomputation of every match list, which starts on commit)."""
-    if not getattr(actor, "is_staff", False):
-        raise PermissionDenied(_("Only staff may do this."))
+    selectors.rate_setter_check(viewer=actor)
     code = (currency or "").strip().upper()
     if code == "USD":
         raise ValidationError({"currency": _("Rates are per US dollar; the dollar itself is always 1.")})

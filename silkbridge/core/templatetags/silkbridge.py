@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 
 from silkbridge.common.countries import country_name as _country_name
 from silkbridge.core.i18n import content_language
+from silkbridge.core.selectors import history_actor as _history_actor
 
 register = template.Library()
 
@@ -45,3 +46,9 @@ def change_rows(changes: Any) -> list[dict[str, Any]]:
             shown = ", ".join(map(str, value)) if isinstance(value, list) else value
             rows.append({"name": name, "value": shown, "is_pair": False})
     return rows
+
+
+@register.filter
+def history_actor(entry: Any, viewer: Any) -> dict[str, Any]:
+    """Who made a history row's change, as the viewer may see it (the API shows the same)."""
+    return _history_actor(viewer=viewer, row=entry)

@@ -242,8 +242,8 @@ PAGES: dict[str, Row] = {
     # directory (search included)
     "directory:organisation_list": Row(public, query=SEARCH),
     "directory:organisation_create": Row(signed_in),
-    "directory:import": Row(STAFF_ONLY_TO_LOGIN),
-    "directory:import_report": Row(STAFF_ONLY_TO_LOGIN, IMPORT_REPORT),
+    "directory:import": Row(STAFF_ONLY),
+    "directory:import_report": Row(STAFF_ONLY, IMPORT_REPORT),
     "directory:sector_list": Row(public),
     "directory:organisation_detail": Row(organisation_seen, ORGANISATION, objects=ORGANISATIONS),
     "directory:organisation_edit": Row(OWNER_ROLE_OF_A, ORGANISATION),
@@ -259,7 +259,13 @@ PAGES: dict[str, Row] = {
         lambda w, o: {"token": "forged-invitation-token"},
         why="an invitation link with a token nobody was sent; a real one is tested in accounts",
     ),
-    "directory:organisation_verify": Row(STAFF_ONLY_TO_LOGIN, ORGANISATION, method="POST", body={"verified": "yes"}),
+    "directory:organisation_verify": Row(
+        STAFF_ONLY,
+        ORGANISATION,
+        method="POST",
+        body={"verified": "yes"},
+        why="the service's refusal, a 403 as in the API (it sent signed-in non-staff to the sign-in page before)",
+    ),
     # zones
     "zones:zone_list": Row(public),
     "zones:zone_detail": Row(public, lambda w, o: {"key": w.zone_key}),
@@ -402,6 +408,7 @@ API: dict[str, Row] = {
     "GET /api/v1/organisations/{key}": Row(organisation_seen, ORGANISATION, objects=ORGANISATIONS),
     "PATCH /api/v1/organisations/{key}": Row(OWNER_ROLE_OF_A, ORGANISATION, body={"city": "Quetta"}),
     "POST /api/v1/organisations/{key}/verification": Row(STAFF_ONLY, ORGANISATION, body={"verified": True}),
+    "GET /api/v1/organisations/{key}/history": Row(OWNER_ROLE_OF_A, ORGANISATION),
     "GET /api/v1/sectors": Row(public),
     "GET /api/v1/concepts": Row(public),
     "GET /api/v1/concepts/{code}": Row(public, lambda w, o: {"code": w.concept_code}),
@@ -468,6 +475,7 @@ API: dict[str, Row] = {
         body={"status": "no_show"},
     ),
     "GET /api/v1/events/{slug}/dashboard": Row(STAFF_ONLY, SLUG),
+    "GET /api/v1/events/{slug}/history": Row(only(frozenset({MEMBER_A, MEMBER_B, STAFF}), refused=403), SLUG),
     # marketplace
     "GET /api/v1/opportunities": Row(public, query=SEARCH),
     "POST /api/v1/opportunities": Row(signed_in, body={}),
@@ -478,6 +486,7 @@ API: dict[str, Row] = {
         STAFF_ONLY, _pk("under_review"), body={"decision": "comment", "comment": "x"}
     ),
     "GET /api/v1/opportunities/{pk}/reviews": Row(profile_managed_api, PROFILE, objects=PROFILES),
+    "GET /api/v1/opportunities/{pk}/history": Row(profile_managed_api, PROFILE, objects=PROFILES),
     "POST /api/v1/opportunities/{pk}/interests": Row(
         each(422, anonymous="login", member_b="ok", member_ab="ok", staff="ok"),
         PROFILE,

@@ -192,3 +192,116 @@ def test_a_participant_never_reads_the_other_sides_rating_nor_anyones_address_in
         [me.pk, them.pk]
     )
     assert them.email in staff_page.content.decode()
+
+
+# --- the same history through the API: one selector decides who sees which rows and which fields -------
+
+
+def _api_rows(response):
+    return [(item["kind"], item["by"], item["actor_email"]) for item in response.json()["items"]]
+
+
+def test_the_api_gives_an_organisations_history_as_its_page_shows_it(client):
+    owner = UserFactory()
+    organisation = directory_services.organisation_create(
+        actor=owner, fields={"kind": "company", "name_en": "Indus Robotics", "country": "PK", "language": "en"}
+    )
+    staff = StaffFactory()
+    directory_services.organisation_verify(actor=staff, organisation=organisation)
+    directory_services.organisation_update(actor=owner, organisation=organisation, fields={"city": "Quetta"})
+    path = f"/api/v1/organisations/{organisation.key}/history"
+
+    client.force_login(owner)
+    page = client.get(reverse("directory:organisation_detail", args=[organisation.key]))
+    api = client.get(path)
+    assert api.status_code == 200
+    assert _api_rows(api) == [("updated", "you", None), ("verified", "staff", None), ("created", "you", None)]
+    assert [row.kind for row in page.context["history"]] == ["updated", "verified", "created"]
+    assert api.json()["items"][0]["changes"] == {"fields": ["city"]}
+    assert api.json()["items"][1]["by_label"] == "Silkbridge staff"
+    assert staff.email not in api.content.decode()
+    assert staff.email not in page.content.decode()
+
+    client.force_login(staff)
+    assert _api_rows(client.get(path)) == [
+        ("updated", "representative", owner.email),
+        ("verified", "you", staff.email),
+        ("created", "representative", owner.email),
+    ]
+
+    from silkbridge.accounts.tests.factories import MembershipFactory
+
+    client.force_login(MembershipFactory(organisation=organisation, role="member").user)
+    refused = client.get(path)
+    assert refused.status_code == 403
+    assert refused.json()["message"] == "Only the organisation's owners and staff see its history."
+    client.logout()
+    assert client.get(path).status_code == 401
+
+
+def test_the_api_gives_a_profiles_history_to_its_organisation_and_staff_only(client):
+    user, organisation = member()
+    opportunity = marketplace_services.opportunity_create(
+        actor=user, organisation=organisation, fields=XRAY_REQUEST_EN, submit=True
+    )
+    staff = StaffFactory()
+    marketplace_services.opportunity_review(actor=staff, opportunity=opportunity, decision="approve")
+    path = f"/api/v1/opportunities/{opportunity.pk}/history"
+
+    client.force_login(user)
+    page = client.get(reverse("marketplace:opportunity_detail", args=[opportunity.pk]))
+    api = client.get(path)
+    assert _api_rows(api) == [("published", "staff", None), ("submitted", "you", None), ("created", "you", None)]
+    assert [row.kind for row in page.context["history"]] == ["published", "submitted", "created"]
+    assert api.json()["items"][0]["changes"] == {"status": ["under_review", "published"]}
+
+    client.force_login(staff)
+    assert [item["actor_email"] for item in client.get(path).json()["items"]] == [staff.email, user.email, user.email]
+
+    other, _other_organisation = member()
+    client.force_login(other)  # sees the published profile, not its history
+    assert client.get(f"/api/v1/opportunities/{opportunity.pk}").status_code == 200
+    assert client.get(path).status_code == 404
+
+
+def test_the_api_gives_a_participant_its_own_event_history_without_the_other_sides_rating_or_any_address(client):
+    event = EventFactory(slot_days=[in_days(14)], requires_approval=False)
+    mine, other = register(event, country="CN"), register(event, country="PK")
+    me, them = mine.representatives.get(), other.representatives.get()
+    meeting_request = events_services.request_create(actor=them, requester=other, recipient=mine)
+    MeetingEvent.objects.create(
+        request=meeting_request, actor=them, kind="rated", changes={"participant": other.pk, "outcome": "no_interest"}
+    )
+    MeetingEvent.objects.create(
+        request=meeting_request, actor=me, kind="rated", changes={"participant": mine.pk, "outcome": "follow_up"}
+    )
+    path = f"/api/v1/events/{event.slug}/history"
+
+    client.force_login(me)
+    page = client.get(reverse("events:history", args=[event.slug]))
+    api = client.get(path)
+    assert api.status_code == 200
+    body = api.json()
+    assert [(item["kind"], item["participant"]) for item in body["registrations"]] == [("registered", mine.pk)]
+    assert [(item["kind"], item["by"], item["request"]) for item in body["meetings"]] == [
+        ("rated", "you", meeting_request.pk),
+        ("requested", "representative", meeting_request.pk),
+    ]
+    assert [row.kind for row in page.context["meetings"]] == [item["kind"] for item in body["meetings"]]
+    text = api.content.decode()
+    assert "no_interest" not in text  # their rating is theirs alone
+    assert them.email not in text
+    assert me.email not in text
+    assert {item["actor_email"] for item in body["registrations"] + body["meetings"]} == {None}
+
+    client.force_login(StaffFactory())
+    staff_body = client.get(path).json()
+    assert sorted(item["actor_email"] for item in staff_body["meetings"] if item["kind"] == "rated") == sorted(
+        [me.email, them.email]
+    )
+    assert len(staff_body["registrations"]) == 2
+
+    client.force_login(UserFactory())
+    refused = client.get(path)
+    assert refused.status_code == 403
+    assert refused.json()["message"] == "Only the event's participants and staff see its history."

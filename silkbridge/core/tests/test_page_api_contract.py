@@ -531,3 +531,93 @@ def test_expressions_of_interest_filter_the_same_through_page_and_api(client):
     page = client.get(reverse("marketplace:mine"), {"status": "maybe"})
     assert _page_refuses(page, "Status")
     assert [item.pk for item in page.context["received"]] == [received.pk]
+
+
+# --- 8. staff-only and owner-only rules are the selector's: both doors refuse alike, nothing stored -------
+
+
+def test_a_member_may_not_review_a_profile_through_either_door(client):
+    user, organisation = member()
+    opportunity = marketplace_services.opportunity_create(
+        actor=user, organisation=organisation, fields=XRAY_REQUEST_EN, submit=True
+    )
+    client.force_login(user)
+    page = client.post(
+        reverse("marketplace:opportunity_review", args=[opportunity.pk]), {"decision": "approve", "comment": ""}
+    )
+    api = _api(client, "post", f"/opportunities/{opportunity.pk}/review", {"decision": "approve", "comment": ""})
+    queue = client.get(reverse("marketplace:review_queue"))
+    assert (page.status_code, api.status_code, queue.status_code) == (403, 403, 403)
+    assert api.json()["message"] == "Only staff may do this."
+    opportunity.refresh_from_db()
+    assert opportunity.status == "under_review"
+    assert not opportunity.review_comments.exists()
+    assert list(opportunity.events.values_list("kind", flat=True).order_by("pk")) == ["created", "submitted"]
+    with pytest.raises(PermissionDenied, match="Only staff may do this"):
+        marketplace_services.opportunity_review(actor=user, opportunity=opportunity, decision="approve")
+
+
+def test_an_owner_may_not_verify_its_own_organisation_through_either_door(client):
+    organisation = OrganisationFactory(key="pk-self-verify", name_en="Self Verify Labs")
+    owner = MembershipFactory(organisation=organisation, role="owner").user
+    client.force_login(owner)
+    page = client.post(reverse("directory:organisation_verify", args=[organisation.key]), {"verified": "yes"})
+    api = _api(client, "post", f"/organisations/{organisation.key}/verification", {"verified": True})
+    # The page used to send a signed-in non-staff user to the sign-in page; both now answer 403.
+    assert (page.status_code, api.status_code) == (403, 403)
+    assert api.json()["message"] == "Only staff can verify organisations."
+    organisation.refresh_from_db()
+    assert (organisation.is_verified, organisation.verified_by) == (False, None)
+    assert not organisation.events.filter(kind="verified").exists()
+
+
+def test_a_participant_may_not_manage_its_event_through_either_door(client, upcoming_meeting):
+    event, first, meeting = upcoming_meeting
+    client.force_login(first.representatives.get())
+    expected = "Only staff may manage events."
+    slots_before = event.slots.count()
+
+    pages = [
+        client.get(reverse("events:manage", args=[event.slug])),
+        client.post(reverse("events:meeting_mark", args=[event.slug, meeting.pk]), {"status": "no_show"}),
+        client.post(reverse("events:slots_add", args=[event.slug]), {}),
+        client.post(reverse("events:reminders", args=[event.slug]), {}),
+    ]
+    apis = [
+        _api(client, "get", f"/events/{event.slug}/dashboard"),
+        _api(client, "post", f"/events/{event.slug}/meetings/{meeting.pk}/mark", {"status": "no_show"}),
+        _api(
+            client,
+            "post",
+            "/events",
+            {
+                "slug": "mine",
+                "title": "Mine",
+                "registration_opens_at": "2030-01-01T00:00:00Z",
+                "registration_closes_at": "2030-01-02T00:00:00Z",
+            },
+        ),
+    ]
+    assert [response.status_code for response in pages] == [403, 403, 403, 403]
+    assert [response.status_code for response in apis] == [403, 403, 403]
+    assert {response.json()["message"] for response in apis} == {expected}
+    meeting.refresh_from_db()
+    assert meeting.status == "scheduled"
+    assert event.slots.count() == slots_before
+    assert not type(event).objects.filter(slug="mine").exists()
+    with pytest.raises(PermissionDenied, match=expected):
+        events_services.meeting_mark(actor=first.representatives.get(), meeting=meeting, status="no_show")
+
+
+def test_a_member_may_not_set_a_currency_rate_through_either_door(client):
+    from silkbridge.money.models import CurrencyRate
+
+    user, _organisation = member()
+    client.force_login(user)
+    rate = {"currency": "PKR", "units_per_usd": "280", "valid_from": "2030-01-01"}
+    page = client.post(reverse("matching:rates"), rate)
+    api = _api(client, "post", "/currency-rates", rate)
+    staff_list = client.get(reverse("matching:staff_matches"))
+    assert (page.status_code, api.status_code, staff_list.status_code) == (403, 403, 403)
+    assert api.json()["message"] == "Only staff may do this."
+    assert not CurrencyRate.objects.exists()

@@ -7,6 +7,7 @@ as they liked. The cap and the budget are settings; the tests shrink them so tha
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,10 +15,12 @@ import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import timezone
 
 from silkbridge.accounts.services import api_token_create
 from silkbridge.accounts.tests.factories import UserFactory
-from silkbridge.core.models import UsageWindow
+from silkbridge.core.models import Run, UsageWindow
+from silkbridge.core.runs import SERVER_ERROR, WORKER_STOPPED, queued_timeout, runs_reap, stale_after
 from silkbridge.datacenters.models import Assessment
 
 pytestmark = pytest.mark.django_db
@@ -157,3 +160,72 @@ def test_the_form_says_when_the_hourly_budget_is_spent(client):
     html = response.content.decode()
     assert '<div class="form-errors" role="alert"><p>Hourly limit reached: each user may run at most 3' in html
     assert Assessment.objects.count() == 2
+
+
+# --- a run the machinery failed costs nothing -------------------------------------------------------------
+
+
+def _queued(client, settings, headers, years):
+    """POST an assessment that no worker picks up yet (the dummy backend runs nothing): charged, queued."""
+    from django_tasks import default_task_backend
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    default_task_backend.clear()
+    response = _post(client, headers, years)
+    assert response.status_code == 202
+    return Run.objects.get(pk=response.json()["id"])
+
+
+def _window(user):
+    window = UsageWindow.objects.get(user=user, resource="datacenters.monte_carlo")
+    return (window.runs, window.units)
+
+
+def test_an_assessment_whose_worker_was_killed_is_refunded(client, settings):
+    user = UserFactory()
+    headers = _bearer(user)
+    run = _queued(client, settings, headers, 5_000)
+    assert _window(user) == (1, 5_000)
+    assert _post(client, headers, 4_000).status_code == 429  # the charge holds while the run may still run
+
+    long_ago = timezone.now() - stale_after() - timedelta(seconds=1)
+    Run.objects.filter(pk=run.pk).update(status="running", started_at=long_ago, heartbeat_at=long_ago)
+    assert runs_reap() == 1
+    run.refresh_from_db()
+    assert (run.status, run.error, run.holds) == ("failed", WORKER_STOPPED, {})
+    assert _window(user) == (0, 0)
+    assert runs_reap() == 0
+    assert _window(user) == (0, 0)  # given back once
+    assert _post(client, headers, 5_000).status_code == 202  # the whole budget again
+
+
+def test_an_assessment_no_worker_picked_up_is_refunded(client, settings):
+    user = UserFactory()
+    run = _queued(client, settings, _bearer(user), 3_000)
+    Run.objects.filter(pk=run.pk).update(created_at=timezone.now() - queued_timeout() - timedelta(seconds=1))
+    runs_reap()
+    assert _window(user) == (0, 0)
+
+
+def test_an_assessment_that_fails_on_a_server_error_is_refunded(client, monkeypatch):
+    from silkbridge.datacenters import services
+
+    def broken(**kwargs):
+        raise OSError("the disk is full")
+
+    monkeypatch.setattr(services, "_assessment_store", broken)
+    user = UserFactory()
+    headers = _bearer(user)
+    response = _post(client, headers, 5_000)
+    run = Run.objects.get(pk=response.json()["id"])
+    assert (run.status, run.error) == ("failed", SERVER_ERROR)
+    assert Assessment.objects.count() == 0
+    assert _window(user) == (0, 0)
+
+
+def test_a_successful_assessment_keeps_its_charge(client):
+    user = UserFactory()
+    response = _post(client, _bearer(user), 5_000)
+    run = Run.objects.get(pk=response.json()["id"])
+    assert (run.status, run.holds) == ("succeeded", {})
+    assert _window(user) == (1, 5_000)

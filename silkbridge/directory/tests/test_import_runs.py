@@ -3,10 +3,14 @@ imports in one transaction, reports progress, and fails with a message staff can
 
 from __future__ import annotations
 
+import os
+from datetime import timedelta
+
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks import default_task_backend
 
 from silkbridge.accounts.tests.factories import StaffFactory
@@ -43,6 +47,8 @@ def test_the_request_stores_the_file_and_queues_the_import(client, settings, med
     assert queued.args == [run.pk]
     assert queued.kwargs["file_name"] == "orgs.csv"
     assert queued.kwargs["all_or_nothing"] is True
+    assert queued.kwargs["stored_name"].startswith("uploads/directory.import/")  # core.uploads: a random folder
+    assert queued.kwargs["stored_name"].endswith("/orgs.csv")
     with default_storage.open(queued.kwargs["stored_name"], "rb") as stored:
         assert stored.read() == _csv(*GOOD_ROWS).encode()
     assert Organisation.objects.count() == organisations  # nothing imported in the request
@@ -62,7 +68,7 @@ def test_a_failed_import_ends_failed_with_a_clear_message_and_writes_nothing(
     assert run.result is None
     assert Organisation.objects.count() == organisations
     assert not ImportRun.objects.exists()
-    assert not any(media.rglob("*.upload"))  # the stored upload is removed
+    assert not [path for path in media.rglob("*") if path.is_file()]  # the stored upload is removed
     assert "The header row lacks the required column(s): country." in client.get(response["Location"]).content.decode()
 
 
@@ -97,3 +103,76 @@ def test_a_bad_upload_is_refused_in_the_request_and_nothing_is_stored_or_queued(
     assert "Upload a .csv or .xlsx file." in response.content.decode()
     assert not Run.objects.exists()
     assert not any(media.rglob("*"))
+
+
+# --- a stored upload never outlives its run --------------------------------------------------------------
+
+
+def _stored_files(media):
+    return sorted(str(path.relative_to(media)) for path in media.rglob("*") if path.is_file())
+
+
+@pytest.fixture
+def queued_import(client, settings, media, django_capture_on_commit_callbacks):
+    """An import stored and queued, that no worker has picked up (the dummy backend runs nothing)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    default_task_backend.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(client, _csv(*GOOD_ROWS).encode())
+    run = Run.objects.get()
+    assert _stored_files(media) == [run.holds["upload"]]
+    return run
+
+
+def test_an_import_no_worker_picks_up_is_given_up_and_its_file_deleted(queued_import, media):
+    from silkbridge.core.runs import queued_timeout, runs_reap
+
+    assert runs_reap() == 0  # still within its time: kept
+    assert len(_stored_files(media)) == 1
+    Run.objects.filter(pk=queued_import.pk).update(created_at=timezone.now() - queued_timeout() - timedelta(seconds=1))
+    assert runs_reap() == 1
+    queued_import.refresh_from_db()
+    assert (queued_import.status, queued_import.error, queued_import.holds) == (
+        "failed",
+        "No worker picked up the run in time; start it again.",
+        {},
+    )
+    assert _stored_files(media) == []
+
+
+def test_an_import_whose_worker_died_is_reaped_and_its_file_deleted(queued_import, media):
+    from silkbridge.core.runs import runs_reap, stale_after
+
+    long_ago = timezone.now() - stale_after() - timedelta(seconds=1)
+    Run.objects.filter(pk=queued_import.pk).update(status="running", started_at=long_ago, heartbeat_at=long_ago)
+    assert runs_reap() == 1
+    queued_import.refresh_from_db()
+    assert (queued_import.status, queued_import.error) == (
+        "failed",
+        "The worker stopped before the run finished; start it again.",
+    )
+    assert _stored_files(media) == []
+
+
+def test_an_import_run_that_succeeds_leaves_no_file_behind(client, media, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(client, _csv(*GOOD_ROWS).encode())
+    run = Run.objects.get()
+    assert (run.status, run.holds) == ("succeeded", {})
+    assert _stored_files(media) == []
+
+
+def test_the_next_import_sweeps_uploads_older_than_a_run_can_wait(client, settings, media, queued_import):
+    from silkbridge.core.runs import queued_timeout, stale_after
+
+    # A leftover from a run row that is gone (e.g. deleted with its user), older than any run waits.
+    leftover = media / "uploads" / "directory.import" / "gone" / "orgs.csv"
+    leftover.parent.mkdir(parents=True)
+    leftover.write_bytes(b"key,name_en")
+    old = (timezone.now() - queued_timeout() - stale_after() - timedelta(minutes=1)).timestamp()
+    os.utime(leftover, (old, old))
+    recent = queued_import.holds["upload"]
+
+    _post(client, _csv(*GOOD_ROWS).encode())
+    newest = Run.objects.order_by("-pk").first()
+    assert _stored_files(media) == sorted([recent, newest.holds["upload"]])  # the leftover alone is swept

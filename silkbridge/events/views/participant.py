@@ -573,7 +573,7 @@ def history_view(request: HttpRequest, slug: str) -> HttpResponse:
     """Who registered, answered, booked, cancelled, marked or rated what, and when."""
     event = _event_or_404(request, slug)
     history = selectors.event_history(event=event, viewer=request.user)
-    history = {name: rows[:200] for name, rows in history.items()}  # the latest; a long event has thousands
+    history = {name: rows[: selectors.HISTORY_LIMIT] for name, rows in history.items()}
     context = {"event": event, "participant": selectors.participant_for_user(event=event, user=request.user), **history}
     return render(request, "events/history.html", context)
 

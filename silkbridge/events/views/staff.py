@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -54,8 +54,7 @@ def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_staff:
-            raise PermissionDenied(_("Only staff may manage events."))
+        selectors.manager_check(viewer=request.user)  # the rule is the selector's: PermissionDenied, a 403
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -63,7 +62,7 @@ def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
 
 def _event(request: HttpRequest, slug: str) -> Event:
     try:
-        return selectors.event_get(viewer=request.user, slug=slug)
+        return selectors.event_manage_get(viewer=request.user, slug=slug)
     except Event.DoesNotExist as error:
         raise Http404(_("No such event.")) from error
 
