@@ -74,6 +74,25 @@ class PagePagination(PaginationBase):
         }
 
 
+class SearchPagination(PagePagination):
+    """PagePagination for a search's ranked results (directory.search.RankedResults): the count
+    stops at 10,000, and `count_is_capped` says when more match."""
+
+    class Output(Schema):
+        count: int = Field(description="Matches, counted up to 10,000.")
+        count_is_capped: bool = Field(description="More match than `count` (a list shows “10,000+”).")
+        page: int
+        page_size: int
+        pages: int
+        items: list[Any]
+
+    def paginate_queryset(self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any) -> Any:
+        return {
+            **super().paginate_queryset(queryset, pagination, request, **params),
+            "count_is_capped": queryset.is_capped,
+        }
+
+
 def document_common_errors(schema: dict[str, Any]) -> dict[str, Any]:
     """Add the answers every operation can give to the OpenAPI document, where a route did not list them.
 

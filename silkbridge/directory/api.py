@@ -9,7 +9,7 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from silkbridge.accounts.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED
-from silkbridge.core.api_support import ErrorOut, PagePagination, auth_user, filterset_qs
+from silkbridge.core.api_support import ErrorOut, PagePagination, SearchPagination, auth_user, filterset_qs
 from silkbridge.directory import selectors, services
 from silkbridge.directory.filtersets import OrganisationFilterSet
 from silkbridge.directory.models import Concept, Organisation
@@ -23,6 +23,7 @@ from silkbridge.directory.schemas import (
     SectorTreeOut,
     VerificationIn,
 )
+from silkbridge.directory.search import RankedResults
 
 router = Router(tags=["directory"])
 ERRORS: dict[int, type] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -44,15 +45,17 @@ def _detail(request: HttpRequest, key: str) -> Organisation:
     auth=AUTH_OPTIONAL,
     summary="Search and filter organisations",
 )
-@paginate(PagePagination)
-def organisation_list(request: HttpRequest, filters: Query[OrganisationFilters]) -> QuerySet[Organisation]:
+@paginate(SearchPagination)
+def organisation_list(request: HttpRequest, filters: Query[OrganisationFilters]) -> RankedResults:
     """The same search as the directory page: names, descriptions and technologies in English,
-    Chinese and Urdu. Private organisations appear only to their members and staff."""
+    Chinese and Urdu. Private organisations appear only to their members and staff. The count stops
+    at 10,000 (`count_is_capped` is then true)."""
     data = filters.dict()
     data["country"] = data["country"].upper()
     data["verified"] = {True: "yes", False: "no"}.get(data["verified"], "")
     filterset = OrganisationFilterSet(data, queryset=selectors.organisations_visible(viewer=auth_user(request)))
-    return filterset_qs(filterset)
+    filterset_qs(filterset)  # answers 422 for a filter it cannot read
+    return filterset.results()
 
 
 @router.get(
