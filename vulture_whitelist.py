@@ -325,3 +325,8 @@ _.filter_verified
 # Django's test client reads this attribute; pytest passes fixtures by parameter name.
 _.raise_request_exception
 _.unprefixed_subfield
+
+# A search's ranked results (directory.search.RankedResults): Django's Paginator and django-ninja's
+# pagination slice them; SearchPagination's Output field is read by django-ninja.
+_.__getitem__
+_.count_is_capped

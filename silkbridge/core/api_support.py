@@ -220,8 +220,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
 def filterset_qs(filterset: Any) -> Any:
     """A django-filter FilterSet's rows, or a 422 naming each query parameter it refused (an unknown
     sector code, a country not in the list), in the reader's language: never a silent empty list."""
+    filterset_check(filterset)
+    return filterset.qs
+
+
+def filterset_check(filterset: Any) -> None:
+    """`filterset_qs`'s 422 for a FilterSet whose rows the caller reads otherwise (a search's pages)."""
     if not filterset.is_valid():
         raise DjangoValidationError(
             {f"query.{name}": [str(message) for message in messages] for name, messages in filterset.errors.items()}
         )
-    return filterset.qs

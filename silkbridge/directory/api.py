@@ -9,7 +9,13 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from silkbridge.accounts.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED
-from silkbridge.core.api_support import ErrorOut, PagePagination, SearchPagination, auth_user, filterset_qs
+from silkbridge.core.api_support import (
+    ErrorOut,
+    PagePagination,
+    SearchPagination,
+    auth_user,
+    filterset_check,
+)
 from silkbridge.directory import selectors, services
 from silkbridge.directory.filtersets import OrganisationFilterSet
 from silkbridge.directory.models import Concept, Organisation
@@ -54,7 +60,7 @@ def organisation_list(request: HttpRequest, filters: Query[OrganisationFilters])
     data["country"] = data["country"].upper()
     data["verified"] = {True: "yes", False: "no"}.get(data["verified"], "")
     filterset = OrganisationFilterSet(data, queryset=selectors.organisations_visible(viewer=auth_user(request)))
-    filterset_qs(filterset)  # answers 422 for a filter it cannot read
+    filterset_check(filterset)
     return filterset.results()
 
 

@@ -33,7 +33,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, overload
+from typing import Any
 
 from django.db import connection
 from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Value, When
@@ -379,12 +379,6 @@ class RankedResults:
         condition = search_condition(self.query, token_model=self.token_model, units=self._units)
         matches = self.queryset if condition is None else self.queryset.filter(condition)
         return iter(self.prepare(ranked(matches, tiers=self.tiers, order=self.order)))
-
-    @overload
-    def __getitem__(self, window: int, /) -> Any: ...
-
-    @overload
-    def __getitem__(self, window: slice, /) -> list[Any]: ...
 
     def __getitem__(self, window: int | slice, /) -> Any:
         if isinstance(window, int):
