@@ -1,8 +1,9 @@
 """Indexes for ranking a search's matches (directory.search.RankedResults), so that a page costs about
 a page of organisations however many match.
 
-- (is_verified DESC, name_en, id), including name_local and visibility: the order within a tier; a
-  page of a large match set walks it and stops when full.
+- (is_verified DESC, name_en, id, name_local, visibility): the order within a tier (the id makes
+  it total, so the last two columns only make it covering); a page of a large match set walks it
+  and stops when full, and the name tier of a short query reads it alone (index-only scan).
 - On PostgreSQL, trigram indexes on UPPER(name_en), UPPER(name_local) and UPPER(description), the
   expressions Django's `icontains` compares: the tiers "the query as typed in a name" and "in the
   description" are read from them instead of testing every match. pg_trgm is a trusted extension
@@ -49,8 +50,7 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="organisation",
             index=models.Index(
-                fields=["-is_verified", "name_en", "id"],
-                include=("name_local", "visibility"),
+                fields=["-is_verified", "name_en", "id", "name_local", "visibility"],
                 name="directory_org_rank_order",
             ),
         ),

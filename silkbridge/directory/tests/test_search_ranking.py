@@ -117,7 +117,7 @@ def test_on_postgresql_the_ranking_has_its_order_index_and_substring_indexes():
         )
         definitions = {name: definition.split(" USING ")[1] for name, definition in cursor.fetchall()}
     assert definitions == {
-        "directory_org_rank_order": "btree (is_verified DESC, name_en, id) INCLUDE (name_local, visibility)",
+        "directory_org_rank_order": "btree (is_verified DESC, name_en, id, name_local, visibility)",
         "directory_org_name_en_trgm": "gin (upper((name_en)::text) gin_trgm_ops)",
         "directory_org_name_local_trgm": "gin (upper((name_local)::text) gin_trgm_ops)",
         "directory_org_description_trgm": "gin (upper(description) gin_trgm_ops)",
