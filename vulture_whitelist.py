@@ -341,3 +341,8 @@ _.db_for_read
 _.db_for_write
 _.allow_relation
 _.allow_migrate
+
+# A search's ranked results (directory.search.RankedResults): Django's Paginator and django-ninja's
+# pagination slice them; SearchPagination's Output field is read by django-ninja.
+_.__getitem__
+_.count_is_capped

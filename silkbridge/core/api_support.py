@@ -74,6 +74,25 @@ class PagePagination(PaginationBase):
         }
 
 
+class SearchPagination(PagePagination):
+    """PagePagination for a search's ranked results (directory.search.RankedResults): the count
+    stops at 10,000, and `count_is_capped` says when more match."""
+
+    class Output(Schema):
+        count: int = Field(description="Matches, counted up to 10,000.")
+        count_is_capped: bool = Field(description="More match than `count` (a list shows “10,000+”).")
+        page: int
+        page_size: int
+        pages: int
+        items: list[Any]
+
+    def paginate_queryset(self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any) -> Any:
+        return {
+            **super().paginate_queryset(queryset, pagination, request, **params),
+            "count_is_capped": queryset.is_capped,
+        }
+
+
 def document_common_errors(schema: dict[str, Any]) -> dict[str, Any]:
     """Add the answers every operation can give to the OpenAPI document, where a route did not list them.
 
@@ -201,8 +220,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
 def filterset_qs(filterset: Any) -> Any:
     """A django-filter FilterSet's rows, or a 422 naming each query parameter it refused (an unknown
     sector code, a country not in the list), in the reader's language: never a silent empty list."""
+    filterset_check(filterset)
+    return filterset.qs
+
+
+def filterset_check(filterset: Any) -> None:
+    """`filterset_qs`'s 422 for a FilterSet whose rows the caller reads otherwise (a search's pages)."""
     if not filterset.is_valid():
         raise DjangoValidationError(
             {f"query.{name}": [str(message) for message in messages] for name, messages in filterset.errors.items()}
         )
-    return filterset.qs

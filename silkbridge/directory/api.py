@@ -9,7 +9,13 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from silkbridge.accounts.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED
-from silkbridge.core.api_support import ErrorOut, PagePagination, auth_user, filterset_qs
+from silkbridge.core.api_support import (
+    ErrorOut,
+    PagePagination,
+    SearchPagination,
+    auth_user,
+    filterset_check,
+)
 from silkbridge.core.schemas import HistoryEntryOut
 from silkbridge.core.selectors import history_entries
 from silkbridge.directory import selectors, services
@@ -25,6 +31,7 @@ from silkbridge.directory.schemas import (
     SectorTreeOut,
     VerificationIn,
 )
+from silkbridge.directory.search import RankedResults
 
 router = Router(tags=["directory"])
 ERRORS: dict[int, type] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -46,15 +53,17 @@ def _detail(request: HttpRequest, key: str) -> Organisation:
     auth=AUTH_OPTIONAL,
     summary="Search and filter organisations",
 )
-@paginate(PagePagination)
-def organisation_list(request: HttpRequest, filters: Query[OrganisationFilters]) -> QuerySet[Organisation]:
+@paginate(SearchPagination)
+def organisation_list(request: HttpRequest, filters: Query[OrganisationFilters]) -> RankedResults:
     """The same search as the directory page: names, descriptions and technologies in English,
-    Chinese and Urdu. Private organisations appear only to their members and staff."""
+    Chinese and Urdu. Private organisations appear only to their members and staff. The count stops
+    at 10,000 (`count_is_capped` is then true)."""
     data = filters.dict()
     data["country"] = data["country"].upper()
     data["verified"] = {True: "yes", False: "no"}.get(data["verified"], "")
     filterset = OrganisationFilterSet(data, queryset=selectors.organisations_visible(viewer=auth_user(request)))
-    return filterset_qs(filterset)
+    filterset_check(filterset)
+    return filterset.results()
 
 
 @router.get(

@@ -14,6 +14,7 @@ from silkbridge.directory import selectors
 from silkbridge.directory.choices import OrganisationKind
 from silkbridge.directory.forms import _country_choices, sector_choices
 from silkbridge.directory.models import Organisation
+from silkbridge.directory.search import RankedResults
 
 VERIFIED_CHOICES = [("yes", _("Verified only")), ("no", _("Not yet verified"))]
 
@@ -60,3 +61,9 @@ class OrganisationFilterSet(django_filters.FilterSet):
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         filtered = super().filter_queryset(queryset)
         return selectors.organisations_ranked(filtered, query=self.form.cleaned_data.get("q") or "")
+
+    def results(self) -> RankedResults:
+        """`qs` as the page and the API read it: a page at a time, the count capped ("10,000+")."""
+        _ = self.errors  # validates the form, as `qs` does
+        filtered = super().filter_queryset(self.queryset.all())
+        return selectors.organisation_results(filtered, query=self.form.cleaned_data.get("q") or "")

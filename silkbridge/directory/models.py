@@ -177,6 +177,13 @@ class Organisation(models.Model):
         indexes: ClassVar = [
             models.Index(fields=["country", "kind"]),
             models.Index(fields=["visibility", "id"], name="directory_org_visibility_id"),
+            # The search's rank order within a tier (selectors.ORGANISATION_ORDER): a page of a large
+            # match set walks it and stops once full; with the local name and visibility as trailing
+            # columns, the name tier of a short query reads this index alone (index-only scan).
+            models.Index(
+                fields=["-is_verified", "name_en", "id", "name_local", "visibility"],
+                name="directory_org_rank_order",
+            ),
         ]
         constraints: ClassVar = [
             models.CheckConstraint(

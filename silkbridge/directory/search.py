@@ -13,6 +13,14 @@ same documents. A query token matches a document token it begins (as "% tok" did
 this replaces). Every unit must match (AND). Each token is one range of the (term, document) index,
 on SQLite and PostgreSQL alike, so both answer the same from indexes without reading every document.
 
+A list page reads its matches through `RankedResults`: the count stops at COUNT_CAP ("10,000+"), and
+the ranking is a list of tiers (the directory: the query as typed in a name, then in a description,
+then the rest), each read in one order and only as far as the page needs. The match set is built
+once per page: when it is small its ids come back and the ranking reads just those documents; when
+it is large each tier walks the order's index and tests each document it passes with index probes
+("has a word beginning ..."), so a query that matches half the directory costs about one page of
+documents instead of sorting all of them.
+
 Visibility is not the index's business: callers filter with their selectors' rules and then search.
 The directory registers organisations; the marketplace registers its profiles (`register`), so a
 rebuild (`silkbridge search_rebuild`) reaches every kind without the directory importing them.
@@ -22,12 +30,13 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
 from silkbridge.common.text import phrase_key, tokenize
@@ -37,6 +46,11 @@ MAX_QUERY_LENGTH = 200
 MAX_PHRASE_TOKENS = 8
 MAX_TERM_LENGTH = 100  # SearchToken.term; longer words are cut, in documents and queries alike
 BATCH_SIZE = 2000
+# A list counts its matches up to here and says "10,000+" beyond: counting every match of a common
+# word in a large directory costs more than the page itself, and nobody pages that far.
+COUNT_CAP = 10_000
+# Up to this many matches, the ranking reads every match (by id); above, each tier walks its index.
+SMALL_MATCH_SET = 1_000
 # A concrete subclass of SearchToken, with its `document` foreign key (which the abstract model,
 # and so the type checker, does not know).
 TokenModel = type[Any]
@@ -226,11 +240,14 @@ def _unit_condition(token_model: TokenModel, entry: LexiconEntry | None, tokens:
     return Q(pk__in=RawSQL(" UNION ".join(arms), params))
 
 
-def query_units(query: str) -> list[tuple[LexiconEntry | None, list[str]]]:
+Units = list[tuple[LexiconEntry | None, list[str]]]
+
+
+def query_units(query: str) -> Units:
     """The query's units, in order: each a run of tokens and the glossary entry it spells (or None)."""
     tokens = tokenize((query or "")[:MAX_QUERY_LENGTH])
     entries = lexicon().entries if tokens else {}
-    units: list[tuple[LexiconEntry | None, list[str]]] = []
+    units: Units = []
     position = 0
     while position < len(tokens):
         for end in range(min(len(tokens), position + MAX_PHRASE_TOKENS), position, -1):
@@ -245,10 +262,12 @@ def query_units(query: str) -> list[tuple[LexiconEntry | None, list[str]]]:
     return units
 
 
-def search_condition(query: str, *, token_model: TokenModel = OrganisationSearchToken) -> Q | None:
+def search_condition(
+    query: str, *, token_model: TokenModel = OrganisationSearchToken, units: Units | None = None
+) -> Q | None:
     """The filter (on the document's primary key) for a free-text query, or None when the query has
-    no searchable word."""
-    units = query_units(query)
+    no searchable word. `units`: the query's, when the caller has them already."""
+    units = query_units(query) if units is None else units
     if not units:
         return None
     condition = Q()
@@ -265,3 +284,136 @@ def search(queryset: QuerySet[Any], query: str, *, token_model: TokenModel) -> Q
 
 def search_organisations(queryset: QuerySet[Organisation], query: str) -> QuerySet[Organisation]:
     return search(queryset, query, token_model=OrganisationSearchToken)
+
+
+def _unit_probe(token_model: TokenModel, entry: LexiconEntry | None, tokens: list[str]) -> Q:
+    """`_unit_condition` as a test of one document (index probes on its (document, term) rows), for a
+    walk that passes few documents: the same documents, without building the set of all of them."""
+    rows = token_model.objects.filter(document_id=OuterRef("pk"))
+    condition = Q(pk__in=[])
+    for wording in unit_wordings(entry, tokens):
+        words = list(dict.fromkeys(token[:MAX_TERM_LENGTH] for token in wording))
+        has_wording = Q()
+        for token in words:
+            has_wording &= Q(Exists(rows.filter(term__gte=token, term__lt=_successor(token))))
+        condition |= has_wording
+    if entry is not None and (entry.concept_ids or entry.sector_ids):
+        tags = [concept_term(pk) for pk in sorted(entry.concept_ids)] + [
+            sector_term(pk) for pk in sorted(entry.sector_ids)
+        ]
+        condition |= Q(Exists(rows.filter(term__in=tags)))
+    return condition
+
+
+def search_probe(units: Units, *, token_model: TokenModel) -> Q | None:
+    """`search_condition` as per-document probes (see `_unit_probe`); None without searchable words."""
+    if not units:
+        return None
+    condition = Q()
+    for entry, tokens in units:
+        condition &= _unit_probe(token_model, entry, tokens)
+    return condition
+
+
+def tier_of(tiers: Sequence[Q]) -> Case:
+    """The number of the first tier a document meets (len(tiers) for none): the rank's first key."""
+    whens = [When(tier, then=Value(number)) for number, tier in enumerate(tiers)]
+    return Case(*whens, default=Value(len(tiers)), output_field=IntegerField())
+
+
+def ranked(queryset: QuerySet[Any], *, tiers: Sequence[Q], order: Sequence[str]) -> QuerySet[Any]:
+    """`queryset` in rank order: by tier, then by `order` (which must end with a unique key)."""
+    if not tiers:
+        return queryset.order_by(*order)
+    return queryset.annotate(search_tier=tier_of(tiers)).order_by("search_tier", *order)
+
+
+class RankedResults:
+    """The matches of a query among `queryset` in rank order, for a paginator (Django's, the API's):
+    `count()` stops at COUNT_CAP (`is_capped` says so) and a slice reads only what its page needs.
+
+    `tiers` are conditions on the document (the first one it meets places it), `order` orders each
+    tier and must end with a unique key, `prepare` shapes the queryset of the page's documents
+    (prefetches). Iterating gives every match, ranked (tests, exports)."""
+
+    def __init__(
+        self,
+        queryset: QuerySet[Any],
+        query: str,
+        *,
+        token_model: TokenModel,
+        tiers: Sequence[Q] = (),
+        order: Sequence[str] = ("pk",),
+        prepare: Callable[[QuerySet[Any]], QuerySet[Any]] = lambda documents: documents,
+    ) -> None:
+        self.queryset = queryset.order_by()
+        self.query = query
+        self.token_model = token_model
+        self.tiers = list(tiers)
+        self.order = list(order)
+        self.prepare = prepare
+
+    @cached_property
+    def _units(self) -> Units:
+        return query_units(self.query)
+
+    @cached_property
+    def _head(self) -> list[Any]:
+        """The ids of the first COUNT_CAP + 1 matches, in no order: one pass over the match set."""
+        condition = search_condition(self.query, token_model=self.token_model, units=self._units)
+        matches = self.queryset if condition is None else self.queryset.filter(condition)
+        return list(matches.values_list("pk", flat=True)[: COUNT_CAP + 1])
+
+    def count(self) -> int:
+        return min(len(self._head), COUNT_CAP)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    @property
+    def is_capped(self) -> bool:
+        """Whether there are more matches than `count()` says (the list shows "10,000+")."""
+        return len(self._head) > COUNT_CAP
+
+    def __iter__(self) -> Iterator[Any]:
+        condition = search_condition(self.query, token_model=self.token_model, units=self._units)
+        matches = self.queryset if condition is None else self.queryset.filter(condition)
+        return iter(self.prepare(ranked(matches, tiers=self.tiers, order=self.order)))
+
+    def __getitem__(self, window: int | slice, /) -> Any:
+        if isinstance(window, int):
+            found = self[window : window + 1] if window >= 0 else []
+            if not found:
+                raise IndexError(window)
+            return found[0]
+        if window.step not in (None, 1):
+            raise TypeError("RankedResults reads pages: slice it as results[start:stop]")
+        # Nobody reads past the cap: the count says no more, and each page is as cheap as the first.
+        start, stop = max(0, window.start or 0), min(COUNT_CAP, COUNT_CAP if window.stop is None else window.stop)
+        if stop <= start or not self._head:
+            return []
+        if len(self._head) <= SMALL_MATCH_SET:
+            # Few matches: rank just those, by id (the match set is not built again).
+            return list(
+                self.prepare(ranked(self.queryset.filter(pk__in=self._head), tiers=self.tiers, order=self.order))[
+                    start:stop
+                ]
+            )
+        ids = self._walk_tiers(stop)[start:stop]
+        documents = {document.pk: document for document in self.prepare(self.queryset.model.objects.filter(pk__in=ids))}
+        return [documents[pk] for pk in ids]
+
+    def _walk_tiers(self, stop: int) -> list[Any]:
+        """The ids of the first `stop` matches: each tier in order, read along `order` as far as needed
+        (an index walk that probes each document passed), stopping once the page is filled."""
+        probe = search_probe(self._units, token_model=self.token_model)
+        matches = self.queryset if probe is None else self.queryset.filter(probe)
+        ids: list[Any] = []
+        earlier = Q()
+        for tier in [*self.tiers, Q()]:
+            in_tier = matches.filter(earlier & tier).order_by(*self.order).values_list("pk", flat=True)
+            ids += in_tier[: stop - len(ids)]
+            if len(ids) >= stop:
+                break
+            earlier &= ~tier
+        return ids

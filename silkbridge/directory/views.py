@@ -33,7 +33,7 @@ def _add_form_errors(form: Any, error: ValidationError) -> None:
 @reads_from_replica
 def organisation_list_view(request: HttpRequest) -> HttpResponse:
     filterset = OrganisationFilterSet(request.GET, queryset=selectors.organisations_visible(viewer=request.user))
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(filterset.results(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "directory/organisation_list.html", {"form": filterset.form, "page": page})
 
 
