@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+
 @pytest.mark.django_db
 def test_the_mail_task_imports_any_module_named_in_its_arguments():
     """`mail_make_send(maker=...)` imports the module of whatever path the task row names before it checks
@@ -13,7 +14,7 @@ def test_the_mail_task_imports_any_module_named_in_its_arguments():
     from silkbridge.core.mail import mail_make_send
 
     sys.modules.pop("this", None)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not marked @mail_message"):
         mail_make_send.call(maker="this.s", arguments={})
     assert "this" not in sys.modules, "the worker imported (and ran) the module `this` to look up the maker"
 

@@ -20,9 +20,7 @@ def test_a_query_of_many_short_words_over_a_large_match_set_is_not_slow(client):
     100 correlated subqueries per organisation scanned, and the first two tiers (the whole query in a
     name, in a description) match nothing, so they scan the whole match set."""
     for number in range(1_100):
-        OrganisationFactory(
-            key=f"org-{number}", name_en=f"Alpha Beta {number}", description="a b c d e f g h i j k"
-        )
+        OrganisationFactory(key=f"org-{number}", name_en=f"Alpha Beta {number}", description="a b c d e f g h i j k")
     client.get("/api/v1/organisations", {"q": "alpha"})
     started = time.perf_counter()
     one_word = client.get("/api/v1/organisations", {"q": "alpha"})
