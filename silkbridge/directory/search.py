@@ -35,16 +35,21 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Case, Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import IsNull
+from django.utils.translation import gettext_lazy as _
 
-from silkbridge.common.text import phrase_key, tokenize
+from silkbridge.common.text import is_chinese, phrase_key, tokenize
 from silkbridge.directory.models import Concept, Organisation, OrganisationSearchToken, Sector
 
 MAX_QUERY_LENGTH = 200
 MAX_PHRASE_TOKENS = 8
+# Units (words or glossary phrases) a query may have: each one is a subquery per document a tier walk
+# passes, so a query of many words costs many times a short one. Forms refuse more (`query_units_check`).
+MAX_QUERY_UNITS = 8
 MAX_TERM_LENGTH = 100  # SearchToken.term; longer words are cut, in documents and queries alike
 BATCH_SIZE = 2000
 # A list counts its matches up to here and says "10,000+" beyond: counting every match of a common
@@ -279,7 +284,38 @@ Units = list[tuple[LexiconEntry | None, list[str]]]
 
 
 def query_units(query: str) -> Units:
-    """The query's units, in order: each a run of tokens and the glossary entry it spells (or None)."""
+    """The query's units, in order: each a run of tokens and the glossary entry it spells (or None);
+    the same unit once, and at most MAX_QUERY_UNITS of them (the rest is ignored)."""
+    return _all_query_units(query)[:MAX_QUERY_UNITS]
+
+
+def query_units_check(query: str) -> None:
+    """Refuse (ValidationError, for the search field) a query of more than MAX_QUERY_UNITS words."""
+    count = len(_all_query_units(query))
+    if count > MAX_QUERY_UNITS:
+        raise ValidationError(
+            _("Search with at most %(limit)d words; this search has %(count)d."),
+            code="too_many_words",
+            params={"limit": MAX_QUERY_UNITS, "count": count},
+        )
+
+
+def _all_query_units(query: str) -> Units:
+    """Every distinct unit of the query. A free word of one character that is not Chinese ("a", "x",
+    an Urdu letter) is left out: it begins a word in nearly every document, so it narrows nothing and
+    costs a scan; a single Chinese character is a word and stays."""
+    units: Units = []
+    seen: set[tuple[str, ...]] = set()
+    for entry, tokens in _query_units_in_order(query):
+        key = tuple(tokens)
+        if key in seen or (entry is None and len(tokens[0]) == 1 and not is_chinese(tokens[0])):
+            continue
+        seen.add(key)
+        units.append((entry, tokens))
+    return units
+
+
+def _query_units_in_order(query: str) -> Units:
     tokens = tokenize((query or "")[:MAX_QUERY_LENGTH])
     entries = lexicon().entries if tokens else {}
     units: Units = []
