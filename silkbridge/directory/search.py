@@ -291,6 +291,8 @@ def query_units(query: str) -> Units:
 
 def query_units_check(query: str) -> None:
     """Refuse (ValidationError, for the search field) a query of more than MAX_QUERY_UNITS words."""
+    if len(tokenize((query or "")[:MAX_QUERY_LENGTH])) <= MAX_QUERY_UNITS:
+        return  # a unit is one token or more, so this many tokens cannot make too many units
     count = len(_all_query_units(query))
     if count > MAX_QUERY_UNITS:
         raise ValidationError(
