@@ -7,6 +7,7 @@ import os
 import pytest
 
 from silkbridge.directory.loaders import DATA_DIR, concepts_load, organisations_load, sectors_load
+from silkbridge.directory.search import rebuild_all
 from silkbridge.zones.services import zones_load
 
 
@@ -25,6 +26,7 @@ def reference_data_load() -> None:
     zones_load()
     organisations_load(DATA_DIR / "reference_organisations.yaml", is_demo=False)
     organisations_load(DATA_DIR / "demo_organisations.yaml", is_demo=True)
+    rebuild_all()  # the index's glossary rows are current, as `load_reference` leaves them
 
 
 @pytest.fixture(autouse=True)

@@ -53,6 +53,7 @@ RUN_KIND_LABELS = {
     "events.schedule": gettext_lazy("Scheduler run"),
     "datacenters.assessment": gettext_lazy("Data-center assessment"),
     "directory.import": gettext_lazy("Import of organisations"),
+    "directory.search_rebuild": gettext_lazy("Rebuild of the search index"),
     "matching.rebuild": gettext_lazy("Rebuild of the matches"),
     "matching.refresh": gettext_lazy("Refresh of the matches"),
     "core.mail": gettext_lazy("E-mail"),

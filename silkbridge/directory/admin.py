@@ -11,7 +11,7 @@ from silkbridge.directory.models import (
     OrganisationEvent,
     Sector,
 )
-from silkbridge.directory.services import organisation_reindex, organisation_verify
+from silkbridge.directory.services import organisation_reindex, organisation_verify, search_rebuild_start
 
 
 class ContactInline(admin.TabularInline):
@@ -88,15 +88,32 @@ class OrganisationAdmin(admin.ModelAdmin):
         organisation_reindex(organisation=form.instance)
 
 
+class GlossaryAdmin(admin.ModelAdmin):
+    """Concepts and sectors: search finds documents by their labels, so every change rebuilds the search
+    index in a background run (`search_rebuild_start`)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        search_rebuild_start(actor=request.user)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        search_rebuild_start(actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        search_rebuild_start(actor=request.user)
+
+
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(GlossaryAdmin):
     list_display = ("code", "name_en", "name_zh", "name_ur", "parent", "position")
     list_filter = ("parent",)
     search_fields = ("code", "name_en", "name_zh", "name_ur")
 
 
 @admin.register(Concept)
-class ConceptAdmin(admin.ModelAdmin):
+class ConceptAdmin(GlossaryAdmin):
     list_display = ("code", "label_en", "label_zh", "label_ur", "sector")
     list_filter = ("sector__parent",)
     search_fields = ("code", "label_en", "label_zh", "label_ur")

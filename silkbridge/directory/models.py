@@ -246,6 +246,21 @@ class OrganisationSearchToken(SearchToken):
         return f"{self.document_id} {self.term}"
 
 
+class SearchIndexState(models.Model):
+    """One row: the glossary the whole search index was last rebuilt under (directory.search).
+
+    Besides a document's words and tags, its index rows say which glossary concepts and sectors its
+    text spells ("#wc<concept id>", "#ws<sector id>"), so that a glossary phrase in a query reads one
+    small range instead of every wording of the concept. Those rows depend on the glossary: a search
+    trusts them only while the glossary is the one written here, and reads the wordings otherwise; a
+    rebuild (a background run after a glossary edit, or `silkbridge search_rebuild`) writes it."""
+
+    glossary = models.CharField(_("glossary version"), max_length=200)
+
+    def __str__(self) -> str:
+        return self.glossary
+
+
 class OrganisationEvent(HistoryRow):
     """One row of an organisation's history: who verified it, withdrew that, or changed its identity."""
 

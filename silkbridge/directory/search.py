@@ -36,14 +36,14 @@ from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.db.models import Case, Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db import connection, connections, router
+from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import IsNull
 from django.utils.translation import gettext_lazy as _
 
 from silkbridge.common.text import is_chinese, phrase_key, tokenize
-from silkbridge.directory.models import Concept, Organisation, OrganisationSearchToken, Sector
+from silkbridge.directory.models import Concept, Organisation, OrganisationSearchToken, SearchIndexState, Sector
 
 MAX_QUERY_LENGTH = 200
 MAX_PHRASE_TOKENS = 8
@@ -62,17 +62,30 @@ SMALL_MATCH_SET = 1_000
 TokenModel = type[Any]
 
 
+Wording = tuple[str, ...]
+
+
 @dataclass
 class LexiconEntry:
     concept_ids: set[int] = field(default_factory=set)
     sector_ids: set[int] = field(default_factory=set)
     terms: set[str] = field(default_factory=set)
+    # The tokens of each of `terms`: every wording that satisfies the unit.
+    wordings: set[Wording] = field(default_factory=set)
+    # The index rows that say a document's text spells one of `wordings` ("#wc<concept>", "#ws<sector>");
+    # empty while the index's wording rows are not those of the current glossary (then the search reads
+    # the wordings themselves).
+    wording_tags: set[str] = field(default_factory=set)
 
 
 @dataclass
 class Lexicon:
     signature: tuple[object, ...]
     entries: dict[str, LexiconEntry]
+    # For writing a document's wording rows: each wording's words (cut as index terms are), listed under
+    # its first word, and every such word.
+    wordings_by_word: dict[str, list[tuple[str, tuple[str, ...]]]] = field(default_factory=dict)
+    words: frozenset[str] = frozenset()
 
 
 _lexicon_lock = threading.Lock()
@@ -80,36 +93,64 @@ _lexicon: Lexicon | None = None
 
 
 def _signature() -> tuple[object, ...]:
-    """Changes whenever a concept or sector is added, removed or relabelled, in any process."""
-    concepts = Concept.objects.aggregate(count=Count("id"), last=Max("id"), changed=Max("updated_at"))
-    sectors = Sector.objects.aggregate(count=Count("id"), last=Max("id"), changed=Max("updated_at"))
-    return (*concepts.values(), *sectors.values())
+    """Changes whenever a concept or sector is added, removed or relabelled (in any process), and when
+    the index is rebuilt under another glossary: the glossary's counts, last ids and last changes, and
+    the glossary the index was rebuilt under (`SearchIndexState`), in one query."""
+    database = router.db_for_read(Concept) or "default"
+    quote = connections[database].ops.quote_name
+    selects = []
+    for model in (Concept, Sector):
+        table = quote(model._meta.db_table)
+        selects += [f"(SELECT {aggregate} FROM {table})" for aggregate in ("COUNT(*)", "MAX(id)", "MAX(updated_at)")]
+    selects.append(f"(SELECT glossary FROM {quote(SearchIndexState._meta.db_table)} WHERE id = 1)")
+    with connections[database].cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(selects)}")
+        row = cursor.fetchone()
+    return tuple(row)
+
+
+def glossary_version(signature: tuple[object, ...]) -> str:
+    """The glossary part of a signature as text (what `SearchIndexState.glossary` holds)."""
+    return "|".join(str(value) for value in signature[:6])
+
+
+def _index_wordings(term: str) -> tuple[str, ...]:
+    """A label's words as the index compares them: cut to MAX_TERM_LENGTH, each once."""
+    return tuple(dict.fromkeys(token[:MAX_TERM_LENGTH] for token in tokenize(term)))
 
 
 def _build_lexicon(signature: tuple[object, ...]) -> Lexicon:
+    tags_current = signature[6] == glossary_version(signature)
     entries: dict[str, LexiconEntry] = {}
+    wordings_by_word: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+
+    def add(key_terms: set[str], tag: str, *, concept_ids: Iterable[int] = (), sector_ids: Iterable[int] = ()) -> None:
+        """One concept's labels and synonyms (or a sector's names), all found by any one of them."""
+        wordings = {tuple(tokens) for term in key_terms if (tokens := tokenize(term))}
+        for words in {_index_wordings(term) for term in key_terms} - {()}:
+            wordings_by_word.setdefault(words[0], []).append((tag, words))
+        for term in key_terms:
+            key = phrase_key(term)
+            if key:
+                entry = entries.setdefault(key, LexiconEntry())
+                entry.concept_ids.update(concept_ids)
+                entry.sector_ids.update(sector_ids)
+                entry.terms |= key_terms
+                entry.wordings |= wordings
+                if tags_current:
+                    entry.wording_tags.add(tag)
+
     children: dict[int, set[int]] = {}
     for sector_id, parent_id in Sector.objects.values_list("id", "parent_id"):
         if parent_id:
             children.setdefault(parent_id, set()).add(sector_id)
     for sector in Sector.objects.all():
         ids = {sector.id, *children.get(sector.id, set())}
-        terms = {sector.name_en, sector.name_zh, sector.name_ur}
-        for term in terms:
-            key = phrase_key(term)
-            if key:
-                entry = entries.setdefault(key, LexiconEntry())
-                entry.sector_ids |= ids
-                entry.terms |= terms
+        add({sector.name_en, sector.name_zh, sector.name_ur}, sector_wording_term(sector.id), sector_ids=ids)
     for concept in Concept.objects.all():
-        terms = set(concept.all_terms())
-        for term in terms:
-            key = phrase_key(term)
-            if key:
-                entry = entries.setdefault(key, LexiconEntry())
-                entry.concept_ids.add(concept.id)
-                entry.terms |= terms
-    return Lexicon(signature=signature, entries=entries)
+        add(set(concept.all_terms()), concept_wording_term(concept.id), concept_ids={concept.id})
+    words = frozenset(word for wordings in wordings_by_word.values() for _tag, wording in wordings for word in wording)
+    return Lexicon(signature=signature, entries=entries, wordings_by_word=wordings_by_word, words=words)
 
 
 def lexicon() -> Lexicon:
@@ -125,6 +166,12 @@ def lexicon() -> Lexicon:
         return _lexicon
 
 
+def search_index_current() -> bool:
+    """Whether the index's wording rows are those of the current glossary (see SearchIndexState)."""
+    signature = _signature()
+    return signature[6] == glossary_version(signature)
+
+
 # --- writing the index -------------------------------------------------------------------------------
 
 
@@ -136,11 +183,36 @@ def sector_term(sector_id: int) -> str:
     return f"#s{sector_id}"
 
 
+def concept_wording_term(concept_id: int) -> str:
+    """The row of a document whose text spells a label or synonym of the concept."""
+    return f"#wc{concept_id}"
+
+
+def sector_wording_term(sector_id: int) -> str:
+    """The row of a document whose text spells a name of the sector."""
+    return f"#ws{sector_id}"
+
+
+def wording_terms(text_terms: Iterable[str], lexicon: Lexicon) -> set[str]:
+    """The wording rows of a document with these index tokens: a concept's (or sector's) when every
+    word of one of its labels begins one of the tokens, as a query's words would find it."""
+    words = lexicon.words
+    present = {token[:end] for token in text_terms for end in range(1, len(token) + 1) if token[:end] in words}
+    found: set[str] = set()
+    for word in present:
+        for tag, wording in lexicon.wordings_by_word.get(word, ()):
+            if tag not in found and all(other in present for other in wording):
+                found.add(tag)
+    return found
+
+
 def document_terms(
     parts: Iterable[str], *, concept_ids: Iterable[int] = (), sector_ids: Iterable[int] = ()
 ) -> set[str]:
-    """The index rows of one document: the distinct index tokens of its text and its tags."""
+    """The index rows of one document: the distinct index tokens of its text, the glossary wordings
+    its text spells, and its tags."""
     terms = {token[:MAX_TERM_LENGTH] for part in parts if part for token in tokenize(part, for_index=True)}
+    terms |= wording_terms(terms, lexicon())
     terms.update(concept_term(concept_id) for concept_id in concept_ids)
     terms.update(sector_term(sector_id) for sector_id in sector_ids)
     return terms
@@ -188,9 +260,19 @@ def register(name: str, rebuild: Callable[[], int]) -> None:
     _rebuilders[name] = rebuild
 
 
-def rebuild_all() -> dict[str, int]:
-    """Rebuild the index of every registered kind of document (after a bulk load or a restore)."""
-    return {name: rebuild() for name, rebuild in sorted(_rebuilders.items())}
+def rebuild_all(progress: Callable[[float, str], None] | None = None) -> dict[str, int]:
+    """Rebuild the index of every registered kind of document (after a glossary edit, a bulk load or a
+    restore), then record the glossary it was rebuilt under, read before it started: an edit made
+    meanwhile leaves the index marked with the older glossary, so searches keep reading wordings until
+    the next rebuild."""
+    version = glossary_version(_signature())
+    counts: dict[str, int] = {}
+    for number, (name, rebuild) in enumerate(sorted(_rebuilders.items())):
+        if progress is not None:
+            progress(number / max(1, len(_rebuilders)), name)
+        counts[name] = rebuild()
+    SearchIndexState.objects.update_or_create(pk=1, defaults={"glossary": version})
+    return counts
 
 
 # --- querying the index ------------------------------------------------------------------------------
@@ -206,12 +288,18 @@ def _successor(prefix: str) -> str:
 
 def unit_wordings(entry: LexiconEntry | None, tokens: list[str]) -> list[tuple[str, ...]]:
     """Every wording that satisfies a unit: its own tokens and those of each label and synonym."""
-    wordings = {tuple(tokens)}
-    for term in entry.terms if entry is not None else ():
-        term_tokens = tokenize(term)
-        if term_tokens:
-            wordings.add(tuple(term_tokens))
-    return sorted(wordings)
+    return sorted({tuple(tokens), *(entry.wordings if entry is not None else ())})
+
+
+def _unit_tags(entry: LexiconEntry | None, tokens: list[str]) -> tuple[list[str], bool]:
+    """The index rows that place a document in the unit (the concepts and sectors it is tagged with,
+    and, while they are current, the wording rows of those it spells), and whether those rows answer
+    for every wording (else the wordings must be read too)."""
+    if entry is None:
+        return [], False
+    tags = [concept_term(pk) for pk in sorted(entry.concept_ids)] + [sector_term(pk) for pk in sorted(entry.sector_ids)]
+    covered = bool(entry.wording_tags) and tuple(tokens) in entry.wordings
+    return tags + sorted(entry.wording_tags), covered
 
 
 def _wording_words(entry: LexiconEntry | None, tokens: list[str]) -> list[list[str]]:
@@ -265,16 +353,15 @@ def _unit_condition(token_model: TokenModel, entry: LexiconEntry | None, tokens:
     word = f"SELECT {document} FROM {table} WHERE {term} >= %s AND {term} < %s"
     arms: list[str] = []
     params: list[str] = []
-    for number, words in enumerate(_wording_words(entry, tokens)):
+    tags, covered = _unit_tags(entry, tokens)
+    for number, words in enumerate([] if covered else _wording_words(entry, tokens)):
         for token in words:
             params += [token, _successor(token)]
         if len(words) == 1:
             arms.append(word)
         else:
             arms.append(f"SELECT {document} FROM ({' INTERSECT '.join([word] * len(words))}) AS wording_{number}")
-    if entry is not None and (entry.concept_ids or entry.sector_ids):
-        tags = [concept_term(pk) for pk in sorted(entry.concept_ids)]
-        tags += [sector_term(pk) for pk in sorted(entry.sector_ids)]
+    if tags:
         arms.append(f"SELECT {document} FROM {table} WHERE {term} IN ({', '.join(['%s'] * len(tags))})")
         params += tags
     return Q(pk__in=RawSQL(" UNION ".join(arms), params))
@@ -371,15 +458,13 @@ def _unit_probe(token_model: TokenModel, entry: LexiconEntry | None, tokens: lis
         return Q(IsNull(Subquery(found.values("document_id")[:1]), False))
 
     condition = Q(pk__in=[])
-    for words in _wording_words(entry, tokens):
+    tags, covered = _unit_tags(entry, tokens)
+    for words in [] if covered else _wording_words(entry, tokens):
         has_wording = Q()
         for token in words:
             has_wording &= has(rows.filter(term__gte=token, term__lt=_successor(token)))
         condition |= has_wording
-    if entry is not None and (entry.concept_ids or entry.sector_ids):
-        tags = [concept_term(pk) for pk in sorted(entry.concept_ids)] + [
-            sector_term(pk) for pk in sorted(entry.sector_ids)
-        ]
+    if tags:
         condition |= has(rows.filter(term__in=tags))
     return condition
 

@@ -82,6 +82,25 @@ def sectors_resolve(codes: Iterable[str]) -> list[Sector]:
     return list(dict.fromkeys(found[code] for code in wanted))
 
 
+def search_rebuild_start(*, actor: Any) -> Any:
+    """After an edit of the glossary (a concept's labels or synonyms, a sector's names): rebuild the
+    search index in a background run (kind "directory.search_rebuild"), once the edit is committed.
+    Until it has run, searches read the glossary's wordings themselves (slower, the same matches).
+    Coalesced: edits made one after another queue one rebuild, and an edit made while it runs makes it
+    run once more. Only staff edit the glossary (the admin)."""
+    from silkbridge.core.runs import run_enqueue_coalesced
+    from silkbridge.directory.tasks import search_rebuild_task
+
+    if actor is not None and not getattr(actor, "is_staff", False):
+        raise PermissionDenied(_("Only staff can change the glossary."))
+    return run_enqueue_coalesced(
+        kind="directory.search_rebuild",
+        key="directory.search_rebuild",
+        created_by=actor,
+        task=search_rebuild_task,
+    )
+
+
 def concepts_resolve(terms: Iterable[str]) -> list[Concept]:
     """Concepts named by code or by any label or synonym in any language."""
     wanted = [term.strip() for term in terms if term and term.strip()]

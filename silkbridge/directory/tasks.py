@@ -7,7 +7,7 @@ from typing import Any
 from django_tasks import task
 
 from silkbridge.core.runs import run_execute
-from silkbridge.directory import importer
+from silkbridge.directory import importer, search
 
 
 @task()
@@ -26,3 +26,9 @@ def organisations_import_task(
             progress=progress,
         ),
     )
+
+
+@task()
+def search_rebuild_task(run_id: int) -> Any:
+    """Rebuild the search index of every kind of document after a glossary edit (`search_rebuild_start`)."""
+    return run_execute(run_id, lambda progress: search.rebuild_all(progress))

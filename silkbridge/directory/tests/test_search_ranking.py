@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from silkbridge.common.text import tokenize
 from silkbridge.directory import search
 from silkbridge.directory.models import Organisation
 from silkbridge.directory.selectors import organisation_list, organisation_search
@@ -129,7 +130,8 @@ def test_a_glossary_unit_reads_no_wording_that_another_wording_implies():
     # A document with every word of "data quality management" has those of "data quality": the
     # longer wording adds nothing to the match set, so the query does not read it; nor "data" beside
     # "database" in one wording.
-    entry = search.LexiconEntry(terms={"Data quality management", "Data quality", "database data", "Zolar"})
+    terms = {"Data quality management", "Data quality", "database data", "Zolar"}
+    entry = search.LexiconEntry(terms=terms, wordings={tuple(tokenize(term)) for term in terms})
     assert search._wording_words(entry, ["data", "quality"]) == [["data", "quality"], ["database"], ["zolar"]]
     OrganisationFactory(key="dq", name_en="Dq Labs", description="Data quality management for banks.")
     OrganisationFactory(key="db", name_en="Db Labs", description="A database of quality data.")

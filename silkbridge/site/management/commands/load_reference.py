@@ -8,9 +8,9 @@ from silkbridge.directory.loaders import (
     DATA_DIR,
     concepts_load,
     organisations_load,
-    organisations_reindex_all,
     sectors_load,
 )
+from silkbridge.directory.search import rebuild_all, search_index_current
 from silkbridge.zones.services import zones_load
 
 
@@ -26,6 +26,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"institutions: {organisations_load(DATA_DIR / 'reference_organisations.yaml', is_demo=False)}"
         )
-        if sectors.created + sectors.updated + concepts.created + concepts.updated:
-            # Organisations index the labels of their technologies; relabelled concepts need a reindex.
-            self.stdout.write(f"reindexed {organisations_reindex_all()} organisations")
+        if sectors.created + sectors.updated + concepts.created + concepts.updated or not search_index_current():
+            # Documents index the labels of their technologies and the glossary phrases their text
+            # spells: a changed glossary needs a rebuild (here, inline: this is a command).
+            self.stdout.write(f"search index rebuilt: {rebuild_all()}")
