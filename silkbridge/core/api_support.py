@@ -76,11 +76,11 @@ class PagePagination(PaginationBase):
 
 class SearchPagination(PagePagination):
     """PagePagination for a search's ranked results (directory.search.RankedResults): the count
-    stops at 10,000, and `count_is_capped` says when more match."""
+    stops at 1,000, and `count_is_capped` says when more match."""
 
     class Output(Schema):
-        count: int = Field(description="Matches, counted up to 10,000.")
-        count_is_capped: bool = Field(description="More match than `count` (a list shows “10,000+”).")
+        count: int = Field(description="Matches, counted up to 1,000.")
+        count_is_capped: bool = Field(description="More match than `count` (a list shows “1,000+”).")
         page: int
         page_size: int
         pages: int

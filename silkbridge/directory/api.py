@@ -57,7 +57,7 @@ def _detail(request: HttpRequest, key: str) -> Organisation:
 def organisation_list(request: HttpRequest, filters: Query[OrganisationFilters]) -> RankedResults:
     """The same search as the directory page: names, descriptions and technologies in English,
     Chinese and Urdu. Private organisations appear only to their members and staff. The count stops
-    at 10,000 (`count_is_capped` is then true)."""
+    at 1,000 (`count_is_capped` is then true)."""
     data = filters.dict()
     data["country"] = data["country"].upper()
     data["verified"] = {True: "yes", False: "no"}.get(data["verified"], "")

@@ -39,6 +39,7 @@ from silkbridge.directory.search import (
     concept_term,
     index_bulk_create,
     lexicon,
+    name_terms,
     query_units,
     rebuild_all,
     search_index_current,
@@ -155,7 +156,8 @@ def generate(
                 (text := {word[:MAX_TERM_LENGTH] for word in words})
                 | wording_terms(text, glossary)
                 | {concept_term(concept.pk) for concept in chosen}
-                | {sector_term(pk) for pk in sector_ids},
+                | {sector_term(pk) for pk in sector_ids}
+                | name_terms([organisation.name_en, organisation.name_local]),
             )
             for organisation, (chosen, sector_ids, words) in zip(created, tags, strict=True)
         ),

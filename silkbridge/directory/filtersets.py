@@ -64,7 +64,7 @@ class OrganisationFilterSet(django_filters.FilterSet):
         return selectors.organisations_ranked(filtered, query=self.form.cleaned_data.get("q") or "")
 
     def results(self) -> RankedResults:
-        """`qs` as the page and the API read it: a page at a time, the count capped ("10,000+")."""
+        """`qs` as the page and the API read it: a page at a time, the count capped ("1,000+")."""
         _ = self.errors  # validates the form, as `qs` does
         filtered = super().filter_queryset(self.queryset.all())
         return selectors.organisation_results(filtered, query=self.form.cleaned_data.get("q") or "")

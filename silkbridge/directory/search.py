@@ -13,7 +13,7 @@ same documents. A query token matches a document token it begins (as "% tok" did
 this replaces). Every unit must match (AND). Each token is one range of the (term, document) index,
 on SQLite and PostgreSQL alike, so both answer the same from indexes without reading every document.
 
-A list page reads its matches through `RankedResults`: the count stops at COUNT_CAP ("10,000+"), and
+A list page reads its matches through `RankedResults`: the count stops at COUNT_CAP ("1,000+"), and
 the ranking is a list of tiers (the directory: the query as typed in a name, then in a description,
 then the rest), each read in one order and only as far as the page needs. The match set is built
 once per page: when it is small its ids come back and the ranking reads just those documents; when
@@ -52,9 +52,11 @@ MAX_PHRASE_TOKENS = 8
 MAX_QUERY_UNITS = 8
 MAX_TERM_LENGTH = 100  # SearchToken.term; longer words are cut, in documents and queries alike
 BATCH_SIZE = 2000
-# A list counts its matches up to here and says "10,000+" beyond: counting every match of a common
-# word in a large directory costs more than the page itself, and nobody pages that far.
-COUNT_CAP = 10_000
+# A list counts its matches up to here and says "1,000+" beyond (50 pages of 20): counting every match of
+# a common word in a large directory costs more than the page itself, and nobody pages that far. At
+# 100,000 organisations a cap of 10,000 read and sent ten times as many ids for a common word ("产品",
+# a third of the directory) and cost about 15 ms more per search (docs/benchmarks.md).
+COUNT_CAP = 1_000
 # Up to this many matches, the ranking reads every match (by id); above, each tier walks its index.
 SMALL_MATCH_SET = 1_000
 # A concrete subclass of SearchToken, with its `document` foreign key (which the abstract model,
@@ -86,6 +88,9 @@ class Lexicon:
     # its first word, and every such word.
     wordings_by_word: dict[str, list[tuple[str, tuple[str, ...]]]] = field(default_factory=dict)
     words: frozenset[str] = frozenset()
+    # Whether the index was rebuilt under this glossary and INDEX_FORMAT: only then does every document
+    # have its wording rows and its name-word rows.
+    index_current: bool = False
 
 
 _lexicon_lock = threading.Lock()
@@ -109,9 +114,16 @@ def _signature() -> tuple[object, ...]:
     return tuple(row)
 
 
+# The shape of the rows a document gets (bump it when `document_terms` writes new kinds of rows): an
+# index rebuilt under another format is not current, and searches do not read the rows it lacks.
+# 2: name-word rows ("#n<word>").
+INDEX_FORMAT = 2
+
+
 def glossary_version(signature: tuple[object, ...]) -> str:
-    """The glossary part of a signature as text (what `SearchIndexState.glossary` holds)."""
-    return "|".join(str(value) for value in signature[:6])
+    """The index format and the glossary part of a signature as text (what `SearchIndexState.glossary`
+    holds)."""
+    return "|".join([f"v{INDEX_FORMAT}", *(str(value) for value in signature[:6])])
 
 
 def _index_wordings(term: str) -> tuple[str, ...]:
@@ -150,7 +162,9 @@ def _build_lexicon(signature: tuple[object, ...]) -> Lexicon:
     for concept in Concept.objects.all():
         add(set(concept.all_terms()), concept_wording_term(concept.id), concept_ids={concept.id})
     words = frozenset(word for wordings in wordings_by_word.values() for _tag, wording in wordings for word in wording)
-    return Lexicon(signature=signature, entries=entries, wordings_by_word=wordings_by_word, words=words)
+    return Lexicon(
+        signature=signature, entries=entries, wordings_by_word=wordings_by_word, words=words, index_current=tags_current
+    )
 
 
 def lexicon() -> Lexicon:
@@ -193,6 +207,31 @@ def sector_wording_term(sector_id: int) -> str:
     return f"#ws{sector_id}"
 
 
+NAME_PREFIX = "#n"
+
+
+def name_terms(names: Iterable[str]) -> set[str]:
+    """The name-word rows of a document: one per index token of its names ("#n<word>"), so that "a word
+    of the name begins with the query" is a range of the index, for queries too short for trigrams."""
+    cut = MAX_TERM_LENGTH - len(NAME_PREFIX)
+    return {NAME_PREFIX + token[:cut] for name in names if name for token in tokenize(name, for_index=True)}
+
+
+def name_word_condition(token_model: TokenModel, query: str) -> Q | None:
+    """Documents with a name word that begins with each word of `query` (read from the name-word rows),
+    or None while the index lacks those rows (not rebuilt since INDEX_FORMAT 2) or the query has no
+    word: the caller then tests the names themselves."""
+    tokens = tokenize(query)
+    if not tokens or not lexicon().index_current:
+        return None
+    condition = Q()
+    for token in dict.fromkeys(tokens):
+        prefix = NAME_PREFIX + token[: MAX_TERM_LENGTH - len(NAME_PREFIX)]
+        rows = token_model.objects.filter(term__gte=prefix, term__lt=_successor(prefix)).values("document_id")
+        condition &= Q(pk__in=rows)
+    return condition
+
+
 def wording_terms(text_terms: Iterable[str], lexicon: Lexicon) -> set[str]:
     """The wording rows of a document with these index tokens: a concept's (or sector's) when every
     word of one of its labels begins one of the tokens, as a query's words would find it."""
@@ -207,12 +246,17 @@ def wording_terms(text_terms: Iterable[str], lexicon: Lexicon) -> set[str]:
 
 
 def document_terms(
-    parts: Iterable[str], *, concept_ids: Iterable[int] = (), sector_ids: Iterable[int] = ()
+    parts: Iterable[str],
+    *,
+    concept_ids: Iterable[int] = (),
+    sector_ids: Iterable[int] = (),
+    names: Iterable[str] = (),
 ) -> set[str]:
     """The index rows of one document: the distinct index tokens of its text, the glossary wordings
-    its text spells, and its tags."""
+    its text spells, its tags, and the words of its `names` (which `parts` should hold too)."""
     terms = {token[:MAX_TERM_LENGTH] for part in parts if part for token in tokenize(part, for_index=True)}
     terms |= wording_terms(terms, lexicon())
+    terms |= name_terms(names)
     terms.update(concept_term(concept_id) for concept_id in concept_ids)
     terms.update(sector_term(sector_id) for sector_id in sector_ids)
     return terms
@@ -536,7 +580,7 @@ class RankedResults:
 
     @property
     def is_capped(self) -> bool:
-        """Whether there are more matches than `count()` says (the list shows "10,000+")."""
+        """Whether there are more matches than `count()` says (the list shows "1,000+")."""
         return len(self._head) > COUNT_CAP
 
     def __iter__(self) -> Iterator[Any]:

@@ -24,7 +24,7 @@ from silkbridge.directory.models import (
     OrganisationSearchToken,
     Sector,
 )
-from silkbridge.directory.search import RankedResults, ranked, search_organisations
+from silkbridge.directory.search import RankedResults, name_word_condition, ranked, search_organisations
 
 # --- memberships: every app asks these three (and members_of), never the Membership table by hand ---
 
@@ -151,14 +151,19 @@ def organisation_tiers(query: str) -> list[Q]:
     if not query:
         return []
     if len(query) < SHORT_QUERY:
-        # The same test as icontains, written so that PostgreSQL does not answer it from the trigram
-        # indexes: a query of one or two characters has no trigram, and those indexes would return
-        # every organisation to be rechecked (300 ms at 100,000) where walking the rank order's
-        # index reads only names.
+        # A query of one or two characters has no trigram: PostgreSQL's trigram indexes would return
+        # every organisation to be rechecked (300 ms at 100,000), and a test of every name walks the
+        # whole rank-order index when few names hold it (40-70 ms for "产品"). So its name tier is "a
+        # word of a name begins with the query", read from the index's name-word rows; until the index
+        # has them (a rebuild after an upgrade), the names themselves are tested. The description tier
+        # is the same test as icontains, written so that PostgreSQL does not answer it from the trigram
+        # index: the tier walk stops as soon as its page is full.
         def contains(field: str) -> Q:
             return Q(GreaterThan(StrIndex(Upper(field), Upper(Value(query))), 0))
 
-        return [contains("name_en") | contains("name_local"), contains("description")]
+        name_words = name_word_condition(OrganisationSearchToken, query)
+        names = contains("name_en") | contains("name_local") if name_words is None else name_words
+        return [names, contains("description")]
     return [Q(name_en__icontains=query) | Q(name_local__icontains=query), Q(description__icontains=query)]
 
 

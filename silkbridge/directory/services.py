@@ -160,7 +160,10 @@ def organisation_reindex(*, organisation: Organisation) -> None:
     organisation.search_document = index_document(parts)
     organisation.save(update_fields=["search_document"])
     terms = document_terms(
-        parts, concept_ids=[concept.pk for concept in concepts], sector_ids=[sector.pk for sector in sectors]
+        parts,
+        concept_ids=[concept.pk for concept in concepts],
+        sector_ids=[sector.pk for sector in sectors],
+        names=[organisation.name_en, organisation.name_local],
     )
     index_replace(token_model=OrganisationSearchToken, document_id=organisation.pk, terms=terms)
 
