@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "silkbridge.events",
     "silkbridge.marketplace",
     "silkbridge.matching",
+    "silkbridge.deals",
     "silkbridge.site",
     "django.contrib.admin",
     "django.contrib.auth",

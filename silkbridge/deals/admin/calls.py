@@ -1,0 +1,1 @@
+"""Admin for calls. Nothing the selectors hide (sealed proposals, reviews, unsigned MoUs) may show here."""

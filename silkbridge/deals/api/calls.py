@@ -1,0 +1,5 @@
+"""The deals API: calls."""
+
+from ninja import Router
+
+router = Router(tags=["deals"])

@@ -1,0 +1,5 @@
+"""The deals API: proposals."""
+
+from ninja import Router
+
+router = Router(tags=["deals"])

@@ -1,0 +1,5 @@
+"""The deals API: reviews."""
+
+from ninja import Router
+
+router = Router(tags=["deals"])

@@ -1,0 +1,5 @@
+"""The deals pages: reviews."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""The deals pages: routing."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
