@@ -34,11 +34,14 @@ _.date_hierarchy
 _.fieldsets
 _.filter_horizontal
 _.fk_name
+_.get_queryset
 _.has_add_permission
 _.has_change_permission
 _.has_delete_permission
 _.inlines
 _.list_display
+_.list_display_links
+_.list_editable
 _.list_filter
 _.list_select_related
 _.login_form
@@ -182,6 +185,8 @@ _.province
 _.registered_at
 _.registrations
 _.requests_by_status
+_.resolve_author
+_.resolve_clauses
 _.resolve_concepts
 _.resolve_contacts
 _.resolve_counterpart
@@ -198,6 +203,7 @@ _.resolve_my_preference
 _.resolve_my_rating
 _.resolve_opportunity_available
 _.resolve_opportunity_title
+_.resolve_saved_by
 _.resolve_owner
 _.resolve_recipient
 _.resolve_request
@@ -346,3 +352,16 @@ _.allow_migrate
 # pagination slice them; SearchPagination's Output field is read by django-ninja.
 _.__getitem__
 _.count_is_capped
+
+# python-docx writes these properties of sections, paragraphs, tables and fonts into the document
+# when they are set (deals.documents.mou_docx).
+_.alignment
+_.autofit
+_.bottom_margin
+_.cs_size
+_.left_margin
+_.orientation
+_.page_height
+_.page_width
+_.right_margin
+_.top_margin

@@ -159,7 +159,13 @@ def _right_to_left(paragraph: Any) -> None:
 
 
 def _write(
-    cell_or_document: Any, text: str, language: str, *, bold: bool = False, size: float | None = None, first: bool = False
+    cell_or_document: Any,
+    text: str,
+    language: str,
+    *,
+    bold: bool = False,
+    size: float | None = None,
+    first: bool = False,
 ) -> None:
     """Lines of text as paragraphs of a cell (its first, empty paragraph used first) or the document."""
     from docx.shared import Pt
@@ -173,7 +179,7 @@ def _write(
         if size is not None:
             run.font.size = Pt(size)
             if language == "ur":
-                run.font.cs_size = Pt(size)  # type: ignore[attr-defined]
+                run.font.cs_size = Pt(size)
         _set_fonts(run, language)
 
 

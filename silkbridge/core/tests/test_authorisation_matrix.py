@@ -89,6 +89,7 @@ SECRETS: dict[str, frozenset[str]] = {
     f"{WORD} draft event": frozenset({STAFF}),
     f"{WORD} participant wish": frozenset({MEMBER_A, MEMBER_B, STAFF}),  # A's participant's interests
     f"{WORD} data centre": frozenset({MEMBER_A, REVIEWER, STAFF}),  # member A's design
+    f"{WORD} memorandum": OF_A,  # an unsigned MoU of a deal between A and the members-only organisation
 }
 
 
@@ -192,7 +193,7 @@ class Row:
     method: str = "GET"
     query: dict[str, str] = field(default_factory=dict)
     body: dict[str, Any] | Callable[[Any], dict[str, Any]] | None = None
-    channel: str = "page"  # page, csv, xlsx, ics, pdf, json, file
+    channel: str = "page"  # page, csv, xlsx, ics, pdf, docx, json, file
     why: str = ""
 
 
@@ -208,6 +209,15 @@ ORGANISATION = lambda world, obj: {"key": world.organisations[obj or "a"].key}  
 RUN = lambda world, obj: {"run_id": world.run.pk}  # noqa: E731
 IMPORT_REPORT = lambda world, obj: {"pk": world.import_run.pk}  # noqa: E731
 SEARCH = {"q": WORD}
+MOU = lambda world, obj: {"reference": world.mou.reference}  # noqa: E731
+MOU_VERSION = lambda world, obj: {"reference": world.mou.reference, "number": 1}  # noqa: E731
+MOU_CLAUSE = {
+    "key": "parties",
+    "title_en": "Parties",
+    "title_other": "双方",
+    "text_en": f"{WORD} rewritten",
+    "text_other": "改写",
+}
 
 PAGES: dict[str, Row] = {
     # site
@@ -278,6 +288,19 @@ PAGES: dict[str, Row] = {
     "datacenters:assessment_json": Row(ASSESSMENT_READERS, ASSESSMENT, channel="json"),
     "datacenters:assessment_design": Row(ASSESSMENT_READERS, ASSESSMENT, channel="file"),
     "datacenters:assessment_delete": Row(ASSESSMENT_DELETERS, ASSESSMENT, method="POST", body={}),
+    # deals: MoU drafting (the parties' members and staff; anyone else 404, as if it did not exist)
+    "deals:mou_list": Row(signed_in),
+    "deals:mou_new": Row(OWNERS_OF_A, lambda w, o: {"deal": w.mou.deal.reference}),
+    "deals:mou_detail": Row(OWNERS_OF_A, MOU),
+    "deals:mou_edit": Row(OWNERS_OF_A, MOU),
+    "deals:mou_compare": Row(OWNERS_OF_A, MOU, query={"from_number": "1", "to_number": "1"}),
+    "deals:mou_comment": Row(OWNERS_OF_A, MOU, method="POST", body={"clause_key": "parties", "text": "Matrix"}),
+    "deals:mou_download": Row(
+        OWNERS_OF_A,
+        lambda w, o: {"reference": w.mou.reference, "number": 1, "fmt": o},
+        objects=("docx", "pdf"),
+        channel="pdf",
+    ),
     # events: staff pages and exports
     "events:event_new": Row(STAFF_ONLY),
     "events:manage": Row(STAFF_ONLY, EVENT),
@@ -423,6 +446,21 @@ API: dict[str, Row] = {
     "POST /api/v1/datacenters/validate": Row(signed_in, body={}),
     "GET /api/v1/datacenters/assessments/{reference}": Row(ASSESSMENT_READERS, ASSESSMENT),
     "DELETE /api/v1/datacenters/assessments/{reference}": Row(ASSESSMENT_DELETERS, ASSESSMENT),
+    # deals: MoU drafting
+    "GET /api/v1/deals/clauses": Row(signed_in, why="the platform's model clauses: no secret"),
+    "GET /api/v1/deals/mous": Row(signed_in),
+    "POST /api/v1/deals/mous": Row(signed_in, body={}),
+    "GET /api/v1/deals/mous/{reference}": Row(OWNERS_OF_A, MOU),
+    "GET /api/v1/deals/mous/{reference}/versions": Row(OWNERS_OF_A, MOU),
+    "POST /api/v1/deals/mous/{reference}/versions": Row(OWNERS_OF_A, MOU, body={"clauses": [MOU_CLAUSE]}),
+    "GET /api/v1/deals/mous/{reference}/versions/{number}": Row(OWNERS_OF_A, MOU_VERSION),
+    "GET /api/v1/deals/mous/{reference}/diff": Row(OWNERS_OF_A, MOU, query={"from_number": "1", "to_number": "1"}),
+    "GET /api/v1/deals/mous/{reference}/comments": Row(OWNERS_OF_A, MOU),
+    "POST /api/v1/deals/mous/{reference}/comments": Row(
+        OWNERS_OF_A, MOU, body={"clause_key": "parties", "text": "Matrix"}
+    ),
+    "GET /api/v1/deals/mous/{reference}/versions/{number}/docx": Row(OWNERS_OF_A, MOU_VERSION, channel="docx"),
+    "GET /api/v1/deals/mous/{reference}/versions/{number}/pdf": Row(OWNERS_OF_A, MOU_VERSION, channel="pdf"),
     # events
     "GET /api/v1/events": Row(public),
     "POST /api/v1/events": Row(STAFF_ONLY, body=NEW_EVENT),
@@ -661,6 +699,25 @@ def _assessment(world: Any) -> Any:
     return assessment_create(actor=world.users[MEMBER_A], design=design, years=MIN_YEARS, seed=1)
 
 
+def _mou(world: Any) -> Any:
+    """An MoU being drafted for a deal between A (the authority) and the members-only organisation,
+    whose members are none of the principals: B's members are outsiders to it."""
+    from silkbridge.deals.models import Deal, DealParty
+    from silkbridge.deals.services.mou import mou_draft
+
+    deal = Deal.objects.create(title="Matrix deal", subject="data_center")
+    DealParty.objects.create(deal=deal, organisation=world.organisations["a"], role="authority")
+    DealParty.objects.create(deal=deal, organisation=world.organisations["members"], role="partner")
+    return mou_draft(
+        actor=world.users[STAFF],
+        deal=deal,
+        second_language="zh",
+        counterpart="foreign_private",
+        title=f"{WORD} memorandum",
+        clause_keys=["parties", "termination"],
+    )
+
+
 def _run_of_member_a(world: Any) -> Any:
     from silkbridge.core.models import Run
 
@@ -708,6 +765,7 @@ def _build() -> Any:
     world.matches = _matches(world)
     _events(world)
     world.assessment = _assessment(world)
+    world.mou = _mou(world)
     world.run = _run_of_member_a(world)
     world.import_run = _import_report()
     world.tokens, world.token_ids = {}, {}
@@ -782,6 +840,7 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "ics": "text/calendar",
     "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "json": "application/json",
 }
 
@@ -831,6 +890,8 @@ def _shown(route: str, obj: str | None) -> str | None:
         return f"{WORD} {obj.title()} Organisation"
     if route.endswith(("assessment_detail", "assessment_json", "/assessments/{reference}")):
         return f"{WORD} data centre"
+    if route.endswith(("mou_detail", "/deals/mous/{reference}")):
+        return f"{WORD} memorandum"
     return None
 
 

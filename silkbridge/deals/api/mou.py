@@ -39,7 +39,10 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 def _binary(content_type: str, description: str) -> dict[str, Any]:
     return {
         "responses": {
-            200: {"description": description, "content": {content_type: {"schema": {"type": "string", "format": "binary"}}}}
+            200: {
+                "description": description,
+                "content": {content_type: {"schema": {"type": "string", "format": "binary"}}},
+            }
         }
     }
 

@@ -4,7 +4,7 @@ posts each clause's five fields numbered in their order."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -29,8 +29,9 @@ class MouDraftForm(forms.Form):
 
     def __init__(self, *args: Any, library: list[ClauseTemplate], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["clause_keys"].choices = [(clause.key, clause.title) for clause in library]
-        self.fields["clause_keys"].initial = [clause.key for clause in library]
+        field = cast(forms.MultipleChoiceField, self.fields["clause_keys"])
+        field.choices = [(clause.key, clause.title) for clause in library]
+        field.initial = [clause.key for clause in library]
 
 
 class MouEditForm(forms.Form):
@@ -50,7 +51,7 @@ class CompareForm(forms.Form):
     def __init__(self, *args: Any, numbers: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("from_number", "to_number"):
-            self.fields[name].choices = [(number, str(number)) for number in numbers]
+            cast(forms.TypedChoiceField, self.fields[name]).choices = [(number, str(number)) for number in numbers]
 
 
 def clauses_from_post(data: Any) -> list[dict[str, str]]:

@@ -30,7 +30,9 @@ def mou_drafted(*, mou: Mou, actor: Any, clause_keys: list[str], duration_years:
     return _write(mou, actor, MouEventKind.CREATED, changes)
 
 
-def mou_saved(*, mou: Mou, actor: Any, before: int, added: list[str], removed: list[str], changed: list[str], note: str) -> MouEvent:
+def mou_saved(
+    *, mou: Mou, actor: Any, before: int, added: list[str], removed: list[str], changed: list[str], note: str
+) -> MouEvent:
     """The version step, and which clauses the save added, removed or changed (by key)."""
     changes: dict[str, Any] = {"version": [before, mou.version]}
     for name, keys in (("added", added), ("removed", removed), ("changed", changed)):

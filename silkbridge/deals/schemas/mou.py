@@ -35,7 +35,9 @@ class MouDraftIn(Schema):
     counterpart: CounterpartKind = CounterpartKind.FOREIGN_PRIVATE
     duration_years: int = Field(5, ge=1, le=50, description="Fills {duration_years} in the clauses.")
     clause_keys: list[str] | None = Field(
-        None, max_length=60, description="Library clauses in this order; every clause offered in new drafts when absent."
+        None,
+        max_length=60,
+        description="Library clauses in this order; every clause offered in new drafts when absent.",
     )
 
 

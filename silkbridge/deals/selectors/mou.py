@@ -56,18 +56,17 @@ def can_draft(*, user: Any, deal: Deal) -> bool:
         return True
     if not getattr(user, "is_authenticated", False):
         return False
-    return deal.parties.filter(
-        role=DealPartyRole.AUTHORITY, organisation_id__in=organisation_ids_of(user)
-    ).exists()
+    return deal.parties.filter(role=DealPartyRole.AUTHORITY, organisation_id__in=organisation_ids_of(user)).exists()
 
 
 def can_comment(*, user: Any, mou: Mou) -> bool:
     """Platform staff, or a member of any of the deal's parties."""
     if _is_staff(user):
         return True
-    return bool(organisation_ids_of(user)) and mou.deal.parties.filter(
-        organisation_id__in=organisation_ids_of(user)
-    ).exists()
+    return (
+        bool(organisation_ids_of(user))
+        and mou.deal.parties.filter(organisation_id__in=organisation_ids_of(user)).exists()
+    )
 
 
 def deal_for_drafting(*, viewer: Any, reference: str) -> Deal:

@@ -111,9 +111,7 @@ def library_clauses_for(*, mou: Mou, keys: Sequence[str] | None = None) -> list[
 
 def _values(deal: Deal, second_language: str, duration_years: int) -> tuple[dict[str, str], dict[str, str]]:
     return (
-        placeholder_values(
-            deal=deal, language="en", second_language=second_language, duration_years=duration_years
-        ),
+        placeholder_values(deal=deal, language="en", second_language=second_language, duration_years=duration_years),
         placeholder_values(
             deal=deal, language=second_language, second_language=second_language, duration_years=duration_years
         ),
@@ -134,9 +132,7 @@ def _require_drafter(actor: Any, deal: Deal) -> None:
         )
 
 
-def _clean_draft(
-    *, deal: Deal, second_language: str, counterpart: str, title: str, duration_years: int
-) -> None:
+def _clean_draft(*, deal: Deal, second_language: str, counterpart: str, title: str, duration_years: int) -> None:
     errors: dict[str, str] = {}
     if second_language not in SECOND_LANGUAGES:
         errors["second_language"] = _("Choose Chinese (zh) or Urdu (ur) as the second language.")
@@ -240,7 +236,9 @@ def _clean_clauses(clauses: Any) -> list[dict[str, str]]:
         clause = {name: str((raw or {}).get(name) or "").strip() for name in CLAUSE_FIELDS}
         named = _("Clause %(number)s (%(key)s)") % {"number": number, "key": clause["key"] or "?"}
         if not _KEY.match(clause["key"]):
-            problems.append(_("%(clause)s: the key must be 1 to 40 lowercase letters, digits or dashes.") % {"clause": named})
+            problems.append(
+                _("%(clause)s: the key must be 1 to 40 lowercase letters, digits or dashes.") % {"clause": named}
+            )
         elif clause["key"] in seen:
             problems.append(_("%(clause)s: another clause has the same key.") % {"clause": named})
         seen.add(clause["key"])
@@ -274,13 +272,17 @@ def mou_save(
     _require_drafter(actor, locked.deal)
     if locked.status != MouStatus.DRAFTING:
         raise ValidationError(
-            {"status": _("This MoU is no longer being drafted (%(status)s); its text cannot be changed.")
-             % {"status": locked.get_status_display()}}
+            {
+                "status": _("This MoU is no longer being drafted (%(status)s); its text cannot be changed.")
+                % {"status": locked.get_status_display()}
+            }
         )
     if base_version is not None and base_version != locked.version:
         raise ValidationError(
-            {"base_version": _("Version %(number)s was saved meanwhile; open the editor again to see it.")
-             % {"number": locked.version}}
+            {
+                "base_version": _("Version %(number)s was saved meanwhile; open the editor again to see it.")
+                % {"number": locked.version}
+            }
         )
     note = (note or "").strip()
     if len(note) > 500:
@@ -290,7 +292,9 @@ def mou_save(
     changes = clauses_diff(current.clauses, cleaned)
     order_changed = [clause["key"] for clause in current.clauses] != [clause["key"] for clause in cleaned]
     if not order_changed and all(change.status == "same" for change in changes):
-        raise ValidationError({"clauses": _("Nothing has changed since version %(number)s.") % {"number": locked.version}})
+        raise ValidationError(
+            {"clauses": _("Nothing has changed since version %(number)s.") % {"number": locked.version}}
+        )
     before = locked.version
     locked.version = before + 1
     locked.save(update_fields=["version", "updated_at"])

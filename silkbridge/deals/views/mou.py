@@ -105,8 +105,9 @@ def mou_comment_view(request: HttpRequest, reference: str) -> HttpResponse:
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
-            services.clause_comment(actor=request.user, mou=mou, clause_key=form.cleaned_data["clause_key"],
-                                    text=form.cleaned_data["text"])
+            services.clause_comment(
+                actor=request.user, mou=mou, clause_key=form.cleaned_data["clause_key"], text=form.cleaned_data["text"]
+            )
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
@@ -114,8 +115,8 @@ def mou_comment_view(request: HttpRequest, reference: str) -> HttpResponse:
             messages.success(request, _("Your comment is added to the clause."))
     else:
         for field_errors in form.errors.values():
-            for message in field_errors:
-                messages.error(request, message)
+            for problem in field_errors:
+                messages.error(request, str(problem))
     anchor = f"#clause-{form.cleaned_data['clause_key']}" if "clause_key" in form.cleaned_data else ""
     return redirect(f"{mou_url(mou)}{anchor}")
 
@@ -149,7 +150,9 @@ def _apply_action(mou: Mou, clauses: list[dict[str, str]], action: str, add_key:
             number = len(clauses) + 1
             while f"clause-{number}" in keys:
                 number += 1
-            clauses.append({"key": f"clause-{number}", "title_en": "", "title_other": "", "text_en": "", "text_other": ""})
+            clauses.append(
+                {"key": f"clause-{number}", "title_en": "", "title_other": "", "text_en": "", "text_other": ""}
+            )
             return None
         if add_key in keys:
             return _("This clause is already in the MoU.")
@@ -165,7 +168,9 @@ def _apply_action(mou: Mou, clauses: list[dict[str, str]], action: str, add_key:
 def mou_edit_view(request: HttpRequest, reference: str) -> HttpResponse:
     mou = _mou_or_404(request, reference)
     if not selectors.can_draft(user=request.user, deal=mou.deal):
-        raise PermissionDenied(_("Only platform staff and members of the deal's authority may draft and change its MoU."))
+        raise PermissionDenied(
+            _("Only platform staff and members of the deal's authority may draft and change its MoU.")
+        )
     if mou.status != MouStatus.DRAFTING:
         messages.error(request, _("This MoU is no longer being drafted; its text cannot be changed."))
         return redirect("deals:mou_detail", reference=mou.reference)
@@ -177,7 +182,9 @@ def mou_edit_view(request: HttpRequest, reference: str) -> HttpResponse:
             problem = _apply_action(mou, clauses, action, request.POST.get("add_key", ""))
             if problem:
                 messages.error(request, problem)
-            form = MouEditForm(initial={"note": request.POST.get("note", ""), "base_version": request.POST.get("base_version")})
+            form = MouEditForm(
+                initial={"note": request.POST.get("note", ""), "base_version": request.POST.get("base_version")}
+            )
         elif form.is_valid():
             try:
                 version = services.mou_save(
@@ -195,7 +202,8 @@ def mou_edit_view(request: HttpRequest, reference: str) -> HttpResponse:
     else:
         form = MouEditForm(initial={"base_version": mou.version})
         clauses = [
-            {name: getattr(clause, name) for name in services.CLAUSE_FIELDS} for clause in mou.clauses.order_by("position")
+            {name: getattr(clause, name) for name in services.CLAUSE_FIELDS}
+            for clause in mou.clauses.order_by("position")
         ]
     present = {clause["key"] for clause in clauses}
     library = [template for template in selectors.library_clauses() if template.key not in present]
@@ -222,7 +230,9 @@ def mou_compare_view(request: HttpRequest, reference: str) -> HttpResponse:
     titles = {clause.key: clause.title_en for clause in mou.clauses.all()}
     rows = [{"change": change, "title": _change_title(change, titles)} for change in changes or []]
     context = {"mou": mou, "form": form, "rows": rows, "other": _other_language(mou), "compared": changes is not None}
-    return render(request, "deals/mou/mou_compare.html", context, status=200 if form.is_valid() or not request.GET else 422)
+    return render(
+        request, "deals/mou/mou_compare.html", context, status=200 if form.is_valid() or not request.GET else 422
+    )
 
 
 def _change_title(change: Any, titles: dict[str, str]) -> str:

@@ -59,8 +59,12 @@ def test_the_library_is_installed_by_the_migration_in_three_languages():
     library = list(ClauseTemplate.objects.order_by("position"))
     assert [clause.key for clause in library] == LIBRARY_KEYS
     for clause in library:
-        assert clause.title_en and clause.title_zh and clause.title_ur
-        assert clause.text_en and clause.text_zh and clause.text_ur
+        assert clause.title_en
+        assert clause.title_zh
+        assert clause.title_ur
+        assert clause.text_en
+        assert clause.text_zh
+        assert clause.text_ur
     language = ClauseTemplate.objects.get(key="language")
     assert "both texts are equally authentic" in language.text_en
     assert "两种文本同等作准" in language.text_zh
@@ -97,7 +101,9 @@ def test_drafting_fills_the_placeholders_in_english_and_chinese():
         "This Memorandum is done in two originals, each in the English and Chinese languages; both texts are "
         "equally authentic."
     )
-    assert _clause(mou, "language").text_other.startswith("本备忘录一式两份，每份均以英文和中文写成，两种文本同等作准。")
+    assert _clause(mou, "language").text_other.startswith(
+        "本备忘录一式两份，每份均以英文和中文写成，两种文本同等作准。"
+    )
     assert "{" not in "".join(clause.text_en + clause.text_other + clause.title_other for clause in mou.clauses.all())
     version = MouVersion.objects.get(mou=mou, number=1)
     assert version.clauses == clauses_of(mou)
@@ -152,13 +158,17 @@ def test_every_save_is_a_version_and_the_diff_lists_exactly_the_changed_clauses(
     ]
     confidentiality_change = next(change for change in changes if change.key == "confidentiality")
     assert [field.name for field in confidentiality_change.fields] == ["text_en"]
-    assert [(piece.operation, piece.text) for piece in confidentiality_change.fields[0].pieces if piece.operation != "same"] == [
+    assert [
+        (piece.operation, piece.text) for piece in confidentiality_change.fields[0].pieces if piece.operation != "same"
+    ] == [
         ("removed", "three"),
         ("added", "five"),
     ]
     termination_change = next(change for change in changes if change.key == "termination")
     assert [field.name for field in termination_change.fields] == ["text_other"]
-    assert [(piece.operation, piece.text) for piece in termination_change.fields[0].pieces if piece.operation != "same"] == [
+    assert [
+        (piece.operation, piece.text) for piece in termination_change.fields[0].pieces if piece.operation != "same"
+    ] == [
         ("removed", "九"),  # Chinese is compared character by character
         ("added", "六"),
         ("removed", "90"),
@@ -175,8 +185,15 @@ def test_reordering_adding_and_removing_clauses_is_a_version():
     mou, people = drafted(second_language="zh", clause_keys=["parties", "purpose", "scope"])
     clauses = clauses_of(mou)
     clauses.reverse()
-    clauses.append({"key": "data-protection", "title_en": "Data protection", "title_other": "数据保护",
-                    "text_en": "Personal data stays in Pakistan.", "text_other": "个人数据存储在巴基斯坦境内。"})
+    clauses.append(
+        {
+            "key": "data-protection",
+            "title_en": "Data protection",
+            "title_other": "数据保护",
+            "text_en": "Personal data stays in Pakistan.",
+            "text_other": "个人数据存储在巴基斯坦境内。",
+        }
+    )
     clauses = [clause for clause in clauses if clause["key"] != "purpose"]
 
     mou_save(actor=people["authority_member"], mou=mou, clauses=clauses)
@@ -249,11 +266,21 @@ def test_a_save_over_a_newer_version_or_with_no_change_is_refused():
 def test_only_staff_and_the_authoritys_members_draft_and_save():
     deal, people = deal_with_parties()
     with pytest.raises(PermissionDenied):
-        mou_draft(actor=people["company_member"], deal=deal, second_language="zh", counterpart="foreign_private",
-                  title="Not mine to draft")
+        mou_draft(
+            actor=people["company_member"],
+            deal=deal,
+            second_language="zh",
+            counterpart="foreign_private",
+            title="Not mine to draft",
+        )
     assert not Mou.objects.filter(deal=deal).exists()
-    mou = mou_draft(actor=people["authority_member"], deal=deal, second_language="zh",
-                    counterpart="foreign_private", title="Drafted by the authority")
+    mou = mou_draft(
+        actor=people["authority_member"],
+        deal=deal,
+        second_language="zh",
+        counterpart="foreign_private",
+        title="Drafted by the authority",
+    )
     before = _snapshot(mou)
     clauses = clauses_of(mou)
     clauses[0]["text_en"] = "The company rewrites the parties."
@@ -266,21 +293,29 @@ def test_only_staff_and_the_authoritys_members_draft_and_save():
 def test_drafting_refuses_unknown_clauses_and_a_deal_with_one_party():
     deal, people = deal_with_parties()
     with pytest.raises(ValidationError) as unknown:
-        mou_draft(actor=people["authority_member"], deal=deal, second_language="zh",
-                  counterpart="foreign_private", title="x", clause_keys=["parties", "no-such-clause"])
+        mou_draft(
+            actor=people["authority_member"],
+            deal=deal,
+            second_language="zh",
+            counterpart="foreign_private",
+            title="x",
+            clause_keys=["parties", "no-such-clause"],
+        )
     assert unknown.value.message_dict == {"clause_keys": ["No such clause in the library: no-such-clause."]}
     deal.parties.filter(organisation=people["company"]).delete()
     with pytest.raises(ValidationError) as alone:
-        mou_draft(actor=people["authority_member"], deal=deal, second_language="ur",
-                  counterpart="foreign_private", title="x")
+        mou_draft(
+            actor=people["authority_member"], deal=deal, second_language="ur", counterpart="foreign_private", title="x"
+        )
     assert alone.value.message_dict == {"deal": ["An MoU needs at least two organisations in the deal."]}
     assert not Mou.objects.filter(deal=deal).exists()
 
 
 def test_any_party_member_comments_on_the_current_version_and_outsiders_may_not():
     mou, people = drafted()
-    comment = clause_comment(actor=people["company_member"], mou=mou, clause_key="termination",
-                             text="We would prefer sixty days.")
+    comment = clause_comment(
+        actor=people["company_member"], mou=mou, clause_key="termination", text="We would prefer sixty days."
+    )
     assert (comment.clause_key, comment.version, comment.author) == ("termination", 1, people["company_member"])
     assert MouEvent.objects.filter(mou=mou, kind="commented").get().changes == {"clause": "termination", "version": 1}
 
