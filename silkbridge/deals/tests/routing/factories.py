@@ -40,3 +40,31 @@ def mou_for_routing(*, counterpart: str = "foreign_private", seed_routes: bool =
         "staff": StaffFactory(),
         "outsider": UserFactory(),
     }
+
+
+def mou_ready(case: dict[str, Any], *, signatories: int = 2) -> Mou:
+    """Send the MoU along its whole route and record `signatories` signatories."""
+    from datetime import date
+
+    from silkbridge.deals.services.routing import mou_send, route_step_approve, signatory_add
+
+    mou = case["mou"]
+    mou_send(actor=case["officer"], mou=mou)
+    while mou.route_steps.filter(status="current").exists():
+        route_step_approve(actor=case["officer"], mou=mou)
+    people = [
+        ("Muhammad Ali", "Chairman", "Capital Development Authority", "Islamabad"),
+        ("Wang Fang", "Chief Executive", "Guiyang Cloud Data Co.", "Islamabad"),
+    ]
+    for name, title, organisation, place in people[:signatories]:
+        signatory_add(
+            actor=case["officer"],
+            mou=mou,
+            name=name,
+            title=title,
+            organisation_name=organisation,
+            signed_on=date(2025, 3, 14),
+            place=place,
+        )
+    mou.refresh_from_db()
+    return mou
