@@ -246,7 +246,6 @@ class SealCheck:
 
     status: str
     sha256: str
-    signed_at: datetime.datetime | None = None
     is_embedded_key: bool = False
 
 
@@ -283,7 +282,7 @@ def _check_signatures(data: bytes, digest: str, platform: SealKey) -> SealCheck:
     covers_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     if not (status.intact and status.valid and covers_file):
         return SealCheck(ALTERED, digest)
-    return SealCheck(SEALED, digest, signed_at=signature.self_reported_timestamp, is_embedded_key=platform.is_embedded)
+    return SealCheck(SEALED, digest, is_embedded_key=platform.is_embedded)
 
 
 def _validation_context(platform: SealKey) -> Any:

@@ -91,6 +91,7 @@ def route_send_view(request: HttpRequest, reference: str) -> HttpResponse:
 def route_act_view(request: HttpRequest, reference: str, action: str) -> HttpResponse:
     mou = _mou_or_404(request, reference)
     form: RouteApproveForm | RouteReturnForm
+    function: Any
     if action == "approve":
         form, function, done = RouteApproveForm(request.POST), services.route_step_approve, _("Approved.")
     elif action == "return":
