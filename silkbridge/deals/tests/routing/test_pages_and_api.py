@@ -114,3 +114,19 @@ def test_the_panel_and_the_verification_page_in_three_languages(client, language
     assert f'dir="{direction}"' in page
     assert heading in page
     assert verify.status_code == 422
+
+
+def test_staff_edit_routes_in_the_admin(client):
+    case = mou_for_routing(counterpart="foreign_government")
+    route = (
+        case["mou"]
+        .deal.parties.get(role="authority")
+        .organisation.approval_routes.get(counterpart="foreign_government")
+    )
+    client.force_login(case["staff"])
+
+    assert client.get("/admin/deals/approvalroute/").status_code == 200
+    change = client.get(f"/admin/deals/approvalroute/{route.pk}/change/")
+    assert change.status_code == 200
+    assert "Federal Cabinet (approval before signature)" in change.content.decode()
+    assert client.get("/admin/deals/approvalroute/add/").status_code == 200
