@@ -9,6 +9,7 @@ name only when a framework reads it, in the group that says which one. Dead code
 _.AccountsConfig
 _.CoreConfig
 _.DatacentersConfig
+_.DealsConfig
 _.DirectoryConfig
 _.EventsConfig
 _.MarketplaceConfig
@@ -20,6 +21,8 @@ _.ThrottledModelBackend
 _.UserPreferencesMiddleware
 _.ZonesConfig
 _.ready
+# Django system checks are called with app_configs by keyword.
+_.app_configs
 _.verbose_name
 
 # Management commands: Django imports `Command` and calls add_arguments() and handle().
@@ -218,6 +221,16 @@ _.resolve_url
 _.size_band
 _.status_note
 _.venue
+# deals routing schemas
+_.acted_at
+_.current_office
+_.mou_reference
+_.mou_title
+_.office_en
+_.resolve_acted_by
+_.resolve_by
+_.resolve_office
+_.sealed_with_embedded_key
 
 # Django forms: fields, Meta.widgets/help_texts, clean_<field> methods and label_from_instance.
 _.clean_breaks

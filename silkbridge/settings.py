@@ -230,6 +230,14 @@ DATACENTER_DESIGN_MAX_BYTES = env.positive_int("SILKBRIDGE_DATACENTER_DESIGN_MAX
 DATACENTER_EPW_MAX_BYTES = env.positive_int("SILKBRIDGE_DATACENTER_EPW_MAX_BYTES", default=5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 
+# The platform's seal on signed MoUs (deals/seal.py): a PEM key and certificate. Without them the embedded
+# mode makes a self-signed pair under VAR_DIR/seal/ on first use (and says so); production refuses to seal.
+SEAL_KEY_FILE = env.str("SILKBRIDGE_SEAL_KEY_FILE", default="")
+SEAL_CERT_FILE = env.str("SILKBRIDGE_SEAL_CERT_FILE", default="")
+SEAL_KEY_PASSPHRASE = env.str("SILKBRIDGE_SEAL_KEY_PASSPHRASE", default="")
+# The public verification page reads at most this much of an uploaded PDF.
+MOU_VERIFY_MAX_BYTES = env.positive_int("SILKBRIDGE_MOU_VERIFY_MAX_BYTES", default=10 * 1024 * 1024)
+
 # Cost controls: a cap per request and a budget per user per clock hour, counted in the database.
 # A Monte Carlo run of 1,000,000 years takes ~44 s of one core; the scheduler runs for its time limit.
 DATACENTER_MAX_YEARS = env.positive_int("SILKBRIDGE_DATACENTER_MAX_YEARS", default=200000)
