@@ -217,6 +217,8 @@ _.venue
 _.clean_breaks
 _.clean_days
 _.clean_slug
+_.clean_team
+_.clean_timeline
 _.file
 _.help_text
 _.help_texts
@@ -346,3 +348,8 @@ _.allow_migrate
 # pagination slice them; SearchPagination's Output field is read by django-ninja.
 _.__getitem__
 _.count_is_capped
+
+# The proposals API answers with dicts built by deals.api.proposals.proposal_out; django-ninja reads
+# these schema fields by name.
+_.download_url
+_.shown_version

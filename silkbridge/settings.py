@@ -229,6 +229,8 @@ IMPORT_MAX_BYTES = env.positive_int("SILKBRIDGE_IMPORT_MAX_BYTES", default=5 * 1
 DATACENTER_DESIGN_MAX_BYTES = env.positive_int("SILKBRIDGE_DATACENTER_DESIGN_MAX_BYTES", default=1024 * 1024)
 DATACENTER_EPW_MAX_BYTES = env.positive_int("SILKBRIDGE_DATACENTER_EPW_MAX_BYTES", default=5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
+# A proposal's document (PDF, DOCX, XLSX, image): refused above this size before it is read whole.
+PROPOSAL_DOCUMENT_MAX_BYTES = env.positive_int("SILKBRIDGE_PROPOSAL_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
 
 # Cost controls: a cap per request and a budget per user per clock hour, counted in the database.
 # A Monte Carlo run of 1,000,000 years takes ~44 s of one core; the scheduler runs for its time limit.
