@@ -114,6 +114,7 @@ def proposal_edit_view(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+@login_required  # a proposal is never public: visitors sign in first
 def proposal_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
     proposal = _proposal_or_404(request, reference)
     view = selectors.proposal_view(viewer=request.user, proposal=proposal)
@@ -145,6 +146,7 @@ def _field_messages(request: HttpRequest, form: DocumentForm, errors: dict[str, 
 @require_POST
 def proposal_document_add_view(request: HttpRequest, reference: str) -> HttpResponse:
     proposal = _proposal_or_404(request, reference)
+    selectors.submitter_check(viewer=request.user, proposal=proposal)  # before the form: readers get a 403
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
