@@ -236,6 +236,8 @@ _.sealed_with_embedded_key
 _.clean_breaks
 _.clean_days
 _.clean_slug
+_.clean_team
+_.clean_timeline
 _.file
 _.help_text
 _.help_texts
@@ -378,3 +380,7 @@ _.page_height
 _.page_width
 _.right_margin
 _.top_margin
+# The proposals API answers with dicts built by deals.api.proposals.proposal_out; django-ninja reads
+# these schema fields by name.
+_.download_url
+_.shown_version

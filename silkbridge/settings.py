@@ -229,6 +229,8 @@ IMPORT_MAX_BYTES = env.positive_int("SILKBRIDGE_IMPORT_MAX_BYTES", default=5 * 1
 DATACENTER_DESIGN_MAX_BYTES = env.positive_int("SILKBRIDGE_DATACENTER_DESIGN_MAX_BYTES", default=1024 * 1024)
 DATACENTER_EPW_MAX_BYTES = env.positive_int("SILKBRIDGE_DATACENTER_EPW_MAX_BYTES", default=5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
+# A proposal's document (PDF, DOCX, XLSX, image): refused above this size before it is read whole.
+PROPOSAL_DOCUMENT_MAX_BYTES = env.positive_int("SILKBRIDGE_PROPOSAL_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
 
 # The platform's seal on signed MoUs (deals/seal.py): a PEM key and certificate. Without them the embedded
 # mode makes a self-signed pair under VAR_DIR/seal/ on first use (and says so); production refuses to seal.

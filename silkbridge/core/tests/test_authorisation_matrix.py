@@ -31,6 +31,7 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -72,6 +73,16 @@ PROFILE_SEEN_BY: dict[str, frozenset[str]] = {
 PROFILES = tuple(PROFILE_SEEN_BY)
 ORGANISATION_SEEN_BY = {"a": frozenset(PRINCIPALS), "members": SIGNED_IN, "private": frozenset({STAFF})}
 ORGANISATIONS = tuple(ORGANISATION_SEEN_BY)
+# Proposals of organisation A to calls issued by organisation B (deals.selectors.proposals): a draft and
+# a sealed one (deadline ahead) for A's members only, not even staff; once the deadline has passed, the
+# calling body's staff too (B's members, platform staff). The reviewer declared a conflict: nothing.
+SUBMITTERS = frozenset({MEMBER_A, MEMBER_AB})
+PROPOSAL_SEEN_BY: dict[str, frozenset[str]] = {
+    "draft": SUBMITTERS,
+    "sealed": SUBMITTERS,
+    "opened": SUBMITTERS | {MEMBER_B, STAFF},
+}
+PROPOSALS = tuple(PROPOSAL_SEEN_BY)
 
 
 def _title(state: str) -> str:
@@ -90,6 +101,7 @@ SECRETS: dict[str, frozenset[str]] = {
     f"{WORD} participant wish": frozenset({MEMBER_A, MEMBER_B, STAFF}),  # A's participant's interests
     f"{WORD} data centre": frozenset({MEMBER_A, REVIEWER, STAFF}),  # member A's design
     f"{WORD} memorandum": OF_A,  # an unsigned MoU of a deal between A and the members-only organisation
+    **{f"{WORD} {state} proposal": seen for state, seen in PROPOSAL_SEEN_BY.items()},
 }
 
 
@@ -177,6 +189,30 @@ def event_seen(principal: str, obj: str | None) -> Expect:
     return "ok" if obj == "published" or principal == STAFF else 404
 
 
+def proposal_seen(principal: str, obj: str | None) -> Expect:
+    """The proposal selector: one the principal may not read answers 404 (anonymous: sign in first)."""
+    assert obj is not None
+    if principal in PROPOSAL_SEEN_BY[obj]:
+        return "ok"
+    return "login" if principal == ANONYMOUS else 404
+
+
+def proposal_changed(principal: str, obj: str | None) -> Expect:
+    """Writes: the submitter's members; a reader who is not one is refused (403), others find nothing."""
+    assert obj is not None
+    if principal in SUBMITTERS:
+        return "ok"
+    if principal in PROPOSAL_SEEN_BY[obj]:
+        return 403
+    return "login" if principal == ANONYMOUS else 404
+
+
+def proposal_edit_page(principal: str, obj: str | None) -> Expect:
+    if principal in SUBMITTERS:
+        return "ok"
+    return "login" if principal == ANONYMOUS else 404
+
+
 def feed_token_holder(principal: str, obj: str | None) -> Expect:
     """The subscribable calendar: the unguessable token is the key, whoever holds it."""
     return "ok" if obj == "right_token" else 404
@@ -217,6 +253,11 @@ MOU_CLAUSE = {
     "title_other": "双方",
     "text_en": f"{WORD} rewritten",
     "text_other": "改写",
+}
+PROPOSAL = lambda world, obj: {"reference": world.proposals[obj].reference}  # noqa: E731
+PROPOSAL_DOCUMENT = lambda world, obj: {  # noqa: E731
+    "reference": world.proposals[obj].reference,
+    "document_id": world.proposal_documents[obj],
 }
 
 PAGES: dict[str, Row] = {
@@ -413,6 +454,23 @@ PAGES: dict[str, Row] = {
     ),
     "matching:digest_setting": Row(signed_in, method="POST", body={}),
     "matching:digest_opt_out": Row(everyone_gets(404), lambda w, o: {"token": "not-a-valid-token"}),
+    # deals: proposals (sealed before their call's deadline, even to staff)
+    "deals:proposal_list": Row(signed_in),
+    "deals:proposal_create": Row(each(404, anonymous="login"), why="without ?call= or ?to= there is nothing to answer"),
+    "deals:proposal_detail": Row(proposal_seen, PROPOSAL, objects=PROPOSALS),
+    "deals:proposal_edit": Row(proposal_edit_page, PROPOSAL, objects=PROPOSALS),
+    "deals:proposal_document_add": Row(proposal_changed, PROPOSAL, objects=PROPOSALS, method="POST", body={}),
+    "deals:proposal_document": Row(proposal_seen, PROPOSAL_DOCUMENT, objects=PROPOSALS, channel="file"),
+    "deals:proposal_document_remove": Row(
+        proposal_changed, PROPOSAL_DOCUMENT, objects=PROPOSALS, method="POST", body={}
+    ),
+    "deals:proposal_action": Row(
+        proposal_changed,
+        lambda w, o: {"reference": w.proposals[o].reference, "action": "withdraw"},
+        objects=PROPOSALS,
+        method="POST",
+        body={},
+    ),
 }
 
 # The API, by "METHOD /path" as the OpenAPI document names it. Token and session are both checked.
@@ -558,6 +616,30 @@ API: dict[str, Row] = {
     "GET /api/v1/currency-rates/history": Row(signed_in),
     # background runs
     "GET /api/v1/runs/{run_id}": Row(RUN_READERS, RUN),
+    # deals: proposals
+    "GET /api/v1/deals/proposals": Row(signed_in),
+    "POST /api/v1/deals/proposals": Row(signed_in, body={}),
+    "GET /api/v1/deals/proposals/{reference}": Row(proposal_seen, PROPOSAL, objects=PROPOSALS),
+    "PATCH /api/v1/deals/proposals/{reference}": Row(proposal_changed, PROPOSAL, objects=PROPOSALS, body={}),
+    "POST /api/v1/deals/proposals/{reference}/documents": Row(
+        lambda principal, obj: "ok" if principal in SUBMITTERS else ("login" if principal == ANONYMOUS else 422),
+        PROPOSAL,
+        objects=PROPOSALS,
+        body={},
+        why="a multipart upload without its file is refused (422) before the proposal is looked up",
+    ),
+    "DELETE /api/v1/deals/proposals/{reference}/documents/{document_id}": Row(
+        proposal_changed, PROPOSAL_DOCUMENT, objects=PROPOSALS
+    ),
+    "GET /api/v1/deals/proposals/{reference}/documents/{document_id}": Row(
+        proposal_seen, PROPOSAL_DOCUMENT, objects=PROPOSALS, channel="file"
+    ),
+    "POST /api/v1/deals/proposals/{reference}/submit": Row(proposal_changed, PROPOSAL, objects=PROPOSALS),
+    "POST /api/v1/deals/proposals/{reference}/withdraw": Row(proposal_changed, PROPOSAL, objects=PROPOSALS),
+    "GET /api/v1/deals/proposals/{reference}/versions": Row(proposal_seen, PROPOSAL, objects=PROPOSALS),
+    "GET /api/v1/deals/proposals/{reference}/diff": Row(
+        each(404, anonymous="login"), PROPOSAL, objects=PROPOSALS, why="no proposal of the world has two versions"
+    ),
 }
 # The admin is Django's: one rule for all of its pages.
 ADMIN_RULE = STAFF_ONLY_TO_LOGIN
@@ -718,6 +800,51 @@ def _mou(world: Any) -> Any:
     )
 
 
+def _proposals(world: Any) -> tuple[dict[str, Any], dict[str, int]]:
+    """A's proposals to three calls of B: a draft, a sealed one, and one whose call's deadline has passed
+    (with a reviewer who declared a conflict of interest)."""
+    from silkbridge.deals.models import Call, ReviewAssignment
+    from silkbridge.deals.services import proposals as deals
+
+    now = timezone.now()
+    proposals, documents = {}, {}
+    for state in PROPOSAL_SEEN_BY:
+        call = Call.objects.create(
+            slug=f"matrix-call-{state}",
+            issuer=world.organisations["b"],
+            title_en="Matrix call",
+            scope_en="Matrix scope",
+            deadline=now + timedelta(days=10),
+            contact_name="Matrix",
+            contact_email="matrix@example.org",
+            status="published",
+            published_at=now,
+        )
+        member = world.users[MEMBER_A]
+        proposal = deals.proposal_create(
+            actor=member,
+            organisation=world.organisations["a"],
+            call=call,
+            fields={"title": f"{WORD} {state} proposal", "summary": "Matrix summary"},
+        )
+        upload = SimpleUploadedFile("matrix.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+        documents[state] = deals.proposal_document_add(actor=member, proposal=proposal, upload=upload).pk
+        if state != "draft":
+            deals.proposal_submit(actor=member, proposal=proposal)
+        if state == "opened":
+            Call.objects.filter(pk=call.pk).update(deadline=now - timedelta(minutes=1))
+            ReviewAssignment.objects.create(
+                proposal=proposal,
+                reviewer=world.users[REVIEWER],
+                conflict="declared",
+                conflict_note="Matrix",
+                declared_at=now,
+            )
+        proposal.refresh_from_db()
+        proposals[state] = proposal
+    return proposals, documents
+
+
 def _run_of_member_a(world: Any) -> Any:
     from silkbridge.core.models import Run
 
@@ -768,6 +895,7 @@ def _build() -> Any:
     world.mou = _mou(world)
     world.run = _run_of_member_a(world)
     world.import_run = _import_report()
+    world.proposals, world.proposal_documents = _proposals(world)
     world.tokens, world.token_ids = {}, {}
     for principal, user in world.users.items():
         token, secret = api_token_create(user=user, name="matrix")
@@ -892,6 +1020,8 @@ def _shown(route: str, obj: str | None) -> str | None:
         return f"{WORD} data centre"
     if route.endswith(("mou_detail", "/deals/mous/{reference}")):
         return f"{WORD} memorandum"
+    if route.endswith(("proposal_detail", "/deals/proposals/{reference}")):
+        return f"{WORD} {obj} proposal"
     return None
 
 
