@@ -212,6 +212,12 @@ _.resolve_url
 _.size_band
 _.status_note
 _.venue
+# deals reviews: schema fields filled from dicts (schemas/reviews.py), and a property the chair's page reads
+_.appointments
+_.flagged
+_.in_effect
+_.meaning
+_.reviewer_email
 
 # Django forms: fields, Meta.widgets/help_texts, clean_<field> methods and label_from_instance.
 _.clean_breaks

@@ -17,17 +17,17 @@ from silkbridge.core.api_support import ErrorOut, auth_user
 from silkbridge.deals.forms.reviews import SCORES, anchor_text
 from silkbridge.deals.models import Call, Criterion, Proposal, ReviewAssignment
 from silkbridge.deals.schemas.reviews import (
-    AppointIn,
-    AppointmentOut,
-    AssignmentDetailOut,
-    AssignmentOut,
-    DecisionIn,
-    DecisionOut,
-    DeclarationIn,
-    FeedbackOut,
-    ProposalScoresOut,
-    RankingOut,
-    ScoresIn,
+    ReviewAppointIn,
+    ReviewAppointmentOut,
+    ReviewAssignmentDetailOut,
+    ReviewAssignmentOut,
+    ReviewDecisionIn,
+    ReviewDecisionOut,
+    ReviewDeclarationIn,
+    ReviewFeedbackOut,
+    ReviewProposalScoresOut,
+    ReviewRankingOut,
+    ReviewScoresIn,
 )
 from silkbridge.deals.selectors import reviews as selectors
 from silkbridge.deals.services import reviews as services
@@ -170,7 +170,7 @@ def _fresh(pk: int) -> ReviewAssignment:
 
 @router.get(
     "/deals/reviews",
-    response={200: list[AssignmentOut], **ERRORS},
+    response={200: list[ReviewAssignmentOut], **ERRORS},
     auth=AUTH_REQUIRED,
     summary="The caller's review appointments (their queue)",
 )
@@ -180,7 +180,7 @@ def review_queue(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get(
     "/deals/reviews/{pk}",
-    response={200: AssignmentDetailOut, **ERRORS},
+    response={200: ReviewAssignmentDetailOut, **ERRORS},
     auth=AUTH_REQUIRED,
     summary="One appointment: the proposal after a clear declaration, others' scores after submitting",
 )
@@ -190,11 +190,11 @@ def review_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 @router.post(
     "/deals/reviews/{pk}/declaration",
-    response={200: AssignmentDetailOut, **ERRORS},
+    response={200: ReviewAssignmentDetailOut, **ERRORS},
     auth=AUTH_REQUIRED,
     summary="Declare a conflict of interest (which ends access) or none (which opens the proposal)",
 )
-def review_declare(request: HttpRequest, pk: int, payload: DeclarationIn) -> dict[str, Any]:
+def review_declare(request: HttpRequest, pk: int, payload: ReviewDeclarationIn) -> dict[str, Any]:
     assignment = services.conflict_declare(
         actor=auth_user(request),
         assignment=_own_assignment(request, pk),
@@ -208,11 +208,11 @@ def review_declare(request: HttpRequest, pk: int, payload: DeclarationIn) -> dic
 
 @router.put(
     "/deals/reviews/{pk}/scores",
-    response={200: AssignmentDetailOut, **ERRORS},
+    response={200: ReviewAssignmentDetailOut, **ERRORS},
     auth=AUTH_REQUIRED,
     summary="Save draft scores (0–5 per criterion, with comments) until the review is submitted",
 )
-def review_scores(request: HttpRequest, pk: int, payload: ScoresIn) -> dict[str, Any]:
+def review_scores(request: HttpRequest, pk: int, payload: ReviewScoresIn) -> dict[str, Any]:
     assignment = _own_assignment(request, pk)
     if not selectors.has_access(assignment):
         raise ValidationError({"has_conflict": _("Declare that you have no conflict of interest before scoring.")})
@@ -227,7 +227,7 @@ def review_scores(request: HttpRequest, pk: int, payload: ScoresIn) -> dict[str,
 
 @router.post(
     "/deals/reviews/{pk}/submit",
-    response={200: AssignmentDetailOut, **ERRORS},
+    response={200: ReviewAssignmentDetailOut, **ERRORS},
     auth=AUTH_REQUIRED,
     summary="Submit the review (every criterion scored); it cannot change afterwards",
 )
@@ -244,11 +244,11 @@ def review_submit(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 @router.post(
     "/deals/reviews/proposals/{reference}/reviewers",
-    response={201: AppointmentOut, **ERRORS},
+    response={201: ReviewAppointmentOut, **ERRORS},
     auth=AUTH_REQUIRED,
     summary="Staff of the calling body: appoint a reviewer (after the call's deadline)",
 )
-def reviewer_appoint(request: HttpRequest, reference: str, payload: AppointIn) -> Status:
+def reviewer_appoint(request: HttpRequest, reference: str, payload: ReviewAppointIn) -> Status:
     proposal = _chaired(request, reference)
     # Unknown addresses are refused like any address outside the pool, so that the answer reveals no account.
     reviewer = User.objects.filter(email__iexact=payload.reviewer.strip()).first()
@@ -274,7 +274,7 @@ def reviewer_remove(request: HttpRequest, reference: str, assignment_id: int) ->
 
 @router.get(
     "/deals/reviews/proposals/{reference}/scores",
-    response={200: ProposalScoresOut, **ERRORS},
+    response={200: ReviewProposalScoresOut, **ERRORS},
     auth=AUTH_REQUIRED,
     summary="Staff of the calling body: appointments, submitted reviews, weighted scores and spreads",
 )
@@ -285,7 +285,7 @@ def proposal_scores(request: HttpRequest, reference: str) -> dict[str, Any]:
 
 @router.get(
     "/deals/reviews/calls/{slug}/ranking",
-    response={200: RankingOut, **ERRORS},
+    response={200: ReviewRankingOut, **ERRORS},
     auth=AUTH_REQUIRED,
     summary="Staff of the calling body: the call's proposals ranked, with the tie-break rule",
 )
@@ -308,11 +308,11 @@ def call_ranking(request: HttpRequest, slug: str) -> dict[str, Any]:
 
 @router.post(
     "/deals/reviews/proposals/{reference}/decision",
-    response={200: DecisionOut, **ERRORS},
+    response={200: ReviewDecisionOut, **ERRORS},
     auth=AUTH_REQUIRED,
     summary="The chair: approve, ask to revise and resubmit, or decline, with reasons",
 )
-def decision_record(request: HttpRequest, reference: str, payload: DecisionIn) -> dict[str, Any]:
+def decision_record(request: HttpRequest, reference: str, payload: ReviewDecisionIn) -> dict[str, Any]:
     proposal = services.decision_record(
         actor=auth_user(request),
         proposal=_chaired(request, reference),
@@ -334,7 +334,7 @@ def decision_record(request: HttpRequest, reference: str, payload: DecisionIn) -
 
 @router.get(
     "/deals/reviews/proposals/{reference}/feedback",
-    response={200: FeedbackOut, **ERRORS},
+    response={200: ReviewFeedbackOut, **ERRORS},
     auth=AUTH_REQUIRED,
     summary="The submitter: the decision, its reasons and the reviewers' comments, without their names",
 )

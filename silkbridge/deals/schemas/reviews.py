@@ -15,52 +15,52 @@ MAX_ID = 2**63 - 1
 ObjectId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
-class ProposalRef(Schema):
+class ReviewProposalRef(Schema):
     reference: str
     title: str
     organisation: str = Field(description="The submitting organisation's name.")
     call: str | None = Field(None, description="The call's address (slug); none for an unsolicited proposal.")
 
 
-class AssignmentOut(Schema):
+class ReviewAssignmentOut(Schema):
     """An appointment as its reviewer sees it in the queue."""
 
     id: int
-    proposal: ProposalRef
+    proposal: ReviewProposalRef
     conflict: ConflictStatus
     appointed_at: datetime
     declared_at: datetime | None
     submitted_at: datetime | None
 
 
-class AnchorOut(Schema):
+class ReviewAnchorOut(Schema):
     score: int
     meaning: str
 
 
-class CriterionOut(Schema):
+class ReviewCriterionOut(Schema):
     id: int
     position: int
     name: str
     weight: int
-    anchors: list[AnchorOut] = Field(description="What each score from 0 to 5 means, in the reader's language.")
+    anchors: list[ReviewAnchorOut] = Field(description="What each score from 0 to 5 means, in the reader's language.")
 
 
-class ScoreOut(Schema):
+class ReviewScoreOut(Schema):
     criterion: int
     score: int | None
     comment: str
 
 
-class ReviewOut(Schema):
+class ReviewSheetOut(Schema):
     reviewer: str | None = Field(None, description="The reviewer's name (staff of the calling body and co-reviewers).")
-    scores: list[ScoreOut]
+    scores: list[ReviewScoreOut]
     comment: str
     weighted_score: Decimal | None = Field(description="Out of 100, once every criterion is scored.")
     submitted_at: datetime | None
 
 
-class ProposalContentOut(Schema):
+class ReviewProposalContentOut(Schema):
     reference: str
     title: str
     organisation: str
@@ -71,40 +71,42 @@ class ProposalContentOut(Schema):
     submitted_at: datetime | None
 
 
-class AssignmentDetailOut(Schema):
+class ReviewAssignmentDetailOut(Schema):
     """A reviewer's appointment: before the declaration only the proposal's title and submitter; after
     declaring no conflict, the proposal, the rubric, the own review, and — once submitted — the others'."""
 
     id: int
     conflict: ConflictStatus
-    proposal: ProposalRef
-    content: ProposalContentOut | None = None
-    criteria: list[CriterionOut] = []
-    review: ReviewOut | None = None
-    others: list[ReviewOut] = Field([], description="Other reviewers' submitted reviews, after submitting one's own.")
+    proposal: ReviewProposalRef
+    content: ReviewProposalContentOut | None = None
+    criteria: list[ReviewCriterionOut] = []
+    review: ReviewSheetOut | None = None
+    others: list[ReviewSheetOut] = Field(
+        [], description="Other reviewers' submitted reviews, after submitting one's own."
+    )
 
 
-class DeclarationIn(Schema):
+class ReviewDeclarationIn(Schema):
     has_conflict: bool
     note: str = Field("", max_length=2_000, description="What the conflict is (required when there is one).")
 
 
-class ScoreIn(Schema):
+class ReviewScoreIn(Schema):
     criterion: ObjectId
     score: int | None = Field(description="A whole number from 0 to 5; null clears the draft score.")
     comment: str = Field("", max_length=4_000)
 
 
-class ScoresIn(Schema):
-    scores: list[ScoreIn] = Field([], max_length=100)
+class ReviewScoresIn(Schema):
+    scores: list[ReviewScoreIn] = Field([], max_length=100)
     comment: str | None = Field(None, max_length=4_000, description="The overall comment; null leaves it as it is.")
 
 
-class AppointIn(Schema):
+class ReviewAppointIn(Schema):
     reviewer: str = Field(max_length=254, description="The reviewer's e-mail address.")
 
 
-class AppointmentOut(Schema):
+class ReviewAppointmentOut(Schema):
     """An appointment as the calling body's staff see it (the conflict's note included)."""
 
     id: int
@@ -117,7 +119,7 @@ class AppointmentOut(Schema):
     submitted_at: datetime | None
 
 
-class SpreadOut(Schema):
+class ReviewSpreadOut(Schema):
     criterion: int
     name: str
     lowest: int
@@ -126,34 +128,34 @@ class SpreadOut(Schema):
     differs: bool = Field(description="Reviewers differ by 2 points or more.")
 
 
-class ProposalScoresOut(Schema):
-    proposal: ProposalRef
+class ReviewProposalScoresOut(Schema):
+    proposal: ReviewProposalRef
     status: ProposalStatus
     decision: Decision | None
-    appointments: list[AppointmentOut]
-    reviews: list[ReviewOut]
+    appointments: list[ReviewAppointmentOut]
+    reviews: list[ReviewSheetOut]
     technical_score: Decimal | None = Field(description="The mean of the submitted reviews' weighted scores.")
-    spreads: list[SpreadOut]
+    spreads: list[ReviewSpreadOut]
 
 
-class RankedOut(ProposalScoresOut):
+class ReviewRankedOut(ReviewProposalScoresOut):
     rank: int | None = Field(description="1 for the best; none while the proposal has no submitted review.")
 
 
-class RankingOut(Schema):
+class ReviewRankingOut(Schema):
     call: str
     is_sealed: bool = Field(description="The deadline has not passed: nothing is shown.")
     tie_break_rule: str
-    criteria: list[CriterionOut]
-    proposals: list[RankedOut]
+    criteria: list[ReviewCriterionOut]
+    proposals: list[ReviewRankedOut]
 
 
-class DecisionIn(Schema):
+class ReviewDecisionIn(Schema):
     decision: Decision
     reasons: str = Field(max_length=10_000)
 
 
-class DecisionOut(Schema):
+class ReviewDecisionOut(Schema):
     reference: str
     status: ProposalStatus
     decision: Decision
@@ -164,15 +166,15 @@ class DecisionOut(Schema):
     )
 
 
-class CriterionFeedbackOut(Schema):
+class ReviewCriterionFeedbackOut(Schema):
     criterion: str
     comments: list[str]
 
 
-class FeedbackOut(Schema):
+class ReviewFeedbackOut(Schema):
     reference: str
     decision: Decision
     decision_label: str
     reasons: str
-    criteria: list[CriterionFeedbackOut]
+    criteria: list[ReviewCriterionFeedbackOut]
     comments: list[str]

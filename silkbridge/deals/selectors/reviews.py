@@ -29,7 +29,7 @@ from silkbridge.deals.choices import ConflictStatus, ProposalEventKind, Proposal
 from silkbridge.deals.engine import rubric
 from silkbridge.deals.history.reviews import REVIEW_EVENT_KINDS
 from silkbridge.deals.models import Call, Criterion, Proposal, ProposalEvent, ReviewAssignment, ReviewScore
-from silkbridge.directory.selectors import is_member
+from silkbridge.directory.selectors import is_member, organisation_ids_of
 
 # engine.rubric.TIE_BREAK_RULE, in the reader's language (the engine has no Django to translate it).
 TIE_BREAK_RULE = gettext_lazy(
@@ -53,12 +53,21 @@ def _is_call_staff(viewer: Any, call: Call) -> bool:
 
 def is_calling_body_staff(*, viewer: Any, proposal: Proposal) -> bool:
     """Staff of the body a proposal was made to: the call's (see _is_call_staff), or for an unsolicited
-    proposal the recipient organisation's members and platform staff."""
+    proposal the recipient organisation's members and platform staff — never a member of the submitting
+    organisation (a member of both would carry the committee's reviews over to the submitter)."""
+    if not getattr(viewer, "is_authenticated", False) or is_member(viewer, proposal.organisation_id):
+        return False
     if proposal.call is not None:
         return _is_call_staff(viewer, proposal.call)
-    if not getattr(viewer, "is_authenticated", False):
-        return False
     return bool(viewer.is_staff) or (proposal.recipient_id is not None and is_member(viewer, proposal.recipient_id))
+
+
+def may_chair_call(*, viewer: Any, call: Call) -> bool:
+    """Staff of the call's calling body who belong to none of the organisations that made a proposal to
+    it: the ranking compares every proposal, so a member of one submitter sees none of it."""
+    if not _is_call_staff(viewer, call):
+        return False
+    return not call.proposals.filter(organisation_id__in=organisation_ids_of(viewer)).exists()
 
 
 def is_open_for_review(proposal: Proposal, *, now: Any = None) -> bool:
@@ -211,7 +220,7 @@ def proposal_for_chair(*, viewer: Any, reference: str) -> Proposal:
 def call_for_chair(*, viewer: Any, slug: str) -> Call:
     """A call whose calling body the viewer belongs to (or platform staff); Call.DoesNotExist otherwise."""
     call = Call.objects.select_related("issuer").get(slug=slug)
-    if not _is_call_staff(viewer, call):
+    if not may_chair_call(viewer=viewer, call=call):
         raise Call.DoesNotExist
     return call
 
@@ -291,8 +300,8 @@ class Ranking:
 
 def call_ranking(*, viewer: Any, call: Call) -> Ranking:
     """Per proposal of the call, the weighted score of each submitted review, the mean and the spreads,
-    and the ranking. PermissionError for anyone but the call's staff."""
-    if not _is_call_staff(viewer, call):
+    and the ranking. PermissionError for anyone but the call's staff (see may_chair_call)."""
+    if not may_chair_call(viewer=viewer, call=call):
         raise PermissionError
     criteria = list(call.criteria.order_by("position"))
     if timezone.now() < call.deadline:

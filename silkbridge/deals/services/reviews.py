@@ -47,10 +47,10 @@ def _locked_proposal(proposal: Proposal) -> Proposal:
 
 
 def _require_calling_body_staff(*, actor: Any, proposal: Proposal) -> None:
-    if not selectors.is_calling_body_staff(viewer=actor, proposal=proposal):
-        raise PermissionDenied(_("Only staff of the calling body may do this."))
     if is_member(actor, proposal.organisation_id):
         raise PermissionDenied(_("You are a member of the submitting organisation: you cannot act on its proposal."))
+    if not selectors.is_calling_body_staff(viewer=actor, proposal=proposal):
+        raise PermissionDenied(_("Only staff of the calling body may do this."))
 
 
 def _locked_assignment(*, actor: Any, assignment: ReviewAssignment) -> ReviewAssignment:

@@ -12,7 +12,7 @@ from silkbridge.accounts.tests.factories import MembershipFactory, UserFactory
 from silkbridge.deals.choices import ProposalEventKind
 from silkbridge.deals.models import ProposalEvent, ReviewAssignment
 from silkbridge.deals.services import reviews as services
-from silkbridge.deals.tests.reviews.factories import make_proposal, member_of, world
+from silkbridge.deals.tests.reviews.factories import make_proposal, member_of, review, world
 from silkbridge.directory.tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,13 +51,29 @@ def test_a_member_of_two_organisations_cannot_review_a_proposal_of_one_of_them(c
     assert not ProposalEvent.objects.filter(kind=ProposalEventKind.REVIEWER_APPOINTED).exists()
 
 
-def test_a_member_of_both_cannot_chair_their_own_organisations_proposal():
+def test_a_member_of_both_cannot_chair_their_own_organisations_proposal(client):
     w = world()
+    review(w.chair, w.proposal, w.alice, dict.fromkeys(w.criteria, 3), comment="Committee-only remark")
     both = member_of(w.call.issuer)
     MembershipFactory(user=both, organisation=w.submitter_organisation, role="member")
     with pytest.raises(services.PermissionDenied):
-        services.reviewer_appoint(actor=both, proposal=w.proposal, reviewer=w.alice)
-    assert ReviewAssignment.objects.count() == 0
+        services.reviewer_appoint(actor=both, proposal=w.proposal, reviewer=w.bob)
+    with pytest.raises(services.PermissionDenied):
+        services.decision_record(actor=both, proposal=w.proposal, decision="approve", reasons="Mine.")
+    assert ReviewAssignment.objects.count() == 1
+    w.proposal.refresh_from_db()
+    assert w.proposal.decision == ""
+    # Nor does the issuer's side show them the committee's reviews of their own organisation's proposal.
+    client.force_login(both)
+    for url in (
+        f"/deals/reviews/proposals/{w.proposal.reference}/",
+        f"/deals/reviews/calls/{w.call.slug}/",
+        f"/api/v1/deals/reviews/proposals/{w.proposal.reference}/scores",
+        f"/api/v1/deals/reviews/calls/{w.call.slug}/ranking",
+    ):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "Committee-only remark" not in response.content.decode()
 
 
 def test_no_appointment_before_the_deadline_even_for_platform_staff():
