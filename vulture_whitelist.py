@@ -231,6 +231,12 @@ _.resolve_acted_by
 _.resolve_by
 _.resolve_office
 _.sealed_with_embedded_key
+# deals reviews: schema fields filled from dicts (schemas/reviews.py), and a property the chair's page reads
+_.appointments
+_.flagged
+_.in_effect
+_.meaning
+_.reviewer_email
 
 # Django forms: fields, Meta.widgets/help_texts, clean_<field> methods and label_from_instance.
 _.clean_breaks

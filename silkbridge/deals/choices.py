@@ -141,6 +141,7 @@ class ProposalEventKind(models.TextChoices):
     REVIEWER_REMOVED = "reviewer_removed", _("Reviewer removed")
     CONFLICT_DECLARED = "conflict_declared", _("Conflict of interest declared")
     NO_CONFLICT_DECLARED = "no_conflict_declared", _("No conflict of interest declared")
+    REVIEW_SAVED = "review_saved", _("Review draft saved")
     REVIEW_SUBMITTED = "review_submitted", _("Review submitted")
     DECIDED = "decided", _("Decision recorded")
 

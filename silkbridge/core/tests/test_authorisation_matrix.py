@@ -102,6 +102,9 @@ SECRETS: dict[str, frozenset[str]] = {
     f"{WORD} data centre": frozenset({MEMBER_A, REVIEWER, STAFF}),  # member A's design
     f"{WORD} memorandum": OF_A,  # an unsigned MoU of a deal between A and the members-only organisation
     **{f"{WORD} {state} proposal": seen for state, seen in PROPOSAL_SEEN_BY.items()},
+    # deals reviews: A's proposal to B's call, reviewed by REVIEWER; the committee is B's members and staff
+    # (MEMBER_AB belongs to the submitter too, so not to the committee of A's proposal).
+    f"{WORD} committee comment": frozenset({REVIEWER, MEMBER_B, STAFF}),
 }
 
 
@@ -162,6 +165,15 @@ PARTICIPANTS_API = only(frozenset({MEMBER_A, MEMBER_B}), refused=404)  # "you ar
 ASSESSMENT_READERS = only(frozenset({MEMBER_A, REVIEWER, STAFF}))
 RUN_READERS = only(frozenset({MEMBER_A, STAFF}))  # the one who started a background run, and staff
 ASSESSMENT_DELETERS = each(404, anonymous="login", member_a="ok", staff="ok", reviewer=403)  # reviewers read only
+
+
+REVIEWER_ONLY = only(frozenset({REVIEWER}))
+COMMITTEE = only(frozenset({MEMBER_B, STAFF}))  # B issued the call; MEMBER_AB also belongs to submitter A
+
+
+def committee_refusal(status: Expect) -> Rule:
+    """A write the committee may make, refused by the service with `status`; 404 for everyone else."""
+    return each(404, anonymous="login", member_b=status, staff=status)
 
 
 def profile_seen(principal: str, obj: str | None) -> Expect:
@@ -258,6 +270,13 @@ PROPOSAL = lambda world, obj: {"reference": world.proposals[obj].reference}  # n
 PROPOSAL_DOCUMENT = lambda world, obj: {  # noqa: E731
     "reference": world.proposals[obj].reference,
     "document_id": world.proposal_documents[obj],
+}
+ASSIGNMENT = lambda world, obj: {"pk": world.review_assignment.pk}  # noqa: E731
+REVIEWED = lambda world, obj: {"reference": world.reviewed_proposal.reference}  # noqa: E731
+REVIEWED_CALL = lambda world, obj: {"slug": world.reviewed_proposal.call.slug}  # noqa: E731
+APPOINTMENT = lambda world, obj: {  # noqa: E731
+    "reference": world.reviewed_proposal.reference,
+    "assignment_id": world.review_assignment.pk,
 }
 
 PAGES: dict[str, Row] = {
@@ -471,6 +490,18 @@ PAGES: dict[str, Row] = {
         method="POST",
         body={},
     ),
+    # deals: committee review (the review is submitted, so the reviewer's writes are refused: 400)
+    "deals:review_queue": Row(signed_in),
+    "deals:review_detail": Row(REVIEWER_ONLY, ASSIGNMENT),
+    "deals:review_declare": Row(
+        each(404, anonymous="login", reviewer=400), ASSIGNMENT, method="POST", body={"has_conflict": "yes"}
+    ),
+    "deals:review_scores": Row(each(404, anonymous="login", reviewer=400), ASSIGNMENT, method="POST", body={}),
+    "deals:review_chair": Row(COMMITTEE, REVIEWED_CALL),
+    "deals:review_proposal": Row(COMMITTEE, REVIEWED),
+    "deals:review_appoint": Row(committee_refusal(400), REVIEWED, method="POST", body={}),
+    "deals:review_remove": Row(committee_refusal(302), APPOINTMENT, method="POST", body={}, why="refused: submitted"),
+    "deals:review_decide": Row(committee_refusal(400), REVIEWED, method="POST", body={}),
 }
 
 # The API, by "METHOD /path" as the OpenAPI document names it. Token and session are both checked.
@@ -639,6 +670,28 @@ API: dict[str, Row] = {
     "GET /api/v1/deals/proposals/{reference}/versions": Row(proposal_seen, PROPOSAL, objects=PROPOSALS),
     "GET /api/v1/deals/proposals/{reference}/diff": Row(
         each(404, anonymous="login"), PROPOSAL, objects=PROPOSALS, why="no proposal of the world has two versions"
+    ),
+    # deals: committee review (the review is submitted: the reviewer's writes are refused, 422)
+    "GET /api/v1/deals/reviews": Row(signed_in),
+    "GET /api/v1/deals/reviews/{pk}": Row(REVIEWER_ONLY, ASSIGNMENT),
+    "POST /api/v1/deals/reviews/{pk}/declaration": Row(
+        each(404, anonymous="login", reviewer=422), ASSIGNMENT, body={"has_conflict": False}
+    ),
+    "PUT /api/v1/deals/reviews/{pk}/scores": Row(each(404, anonymous="login", reviewer=422), ASSIGNMENT, body={}),
+    "POST /api/v1/deals/reviews/{pk}/submit": Row(each(404, anonymous="login", reviewer=422), ASSIGNMENT, body={}),
+    "POST /api/v1/deals/reviews/proposals/{reference}/reviewers": Row(
+        committee_refusal(422), REVIEWED, body={"reviewer": "nobody@example.org"}
+    ),
+    "DELETE /api/v1/deals/reviews/proposals/{reference}/reviewers/{assignment_id}": Row(
+        committee_refusal(422), APPOINTMENT
+    ),
+    "GET /api/v1/deals/reviews/proposals/{reference}/scores": Row(COMMITTEE, REVIEWED),
+    "GET /api/v1/deals/reviews/calls/{slug}/ranking": Row(COMMITTEE, REVIEWED_CALL),
+    "POST /api/v1/deals/reviews/proposals/{reference}/decision": Row(
+        committee_refusal(422), REVIEWED, body={"decision": "approve", "reasons": " "}
+    ),
+    "GET /api/v1/deals/reviews/proposals/{reference}/feedback": Row(
+        each(404, anonymous="login"), REVIEWED, why="no decision has taken effect: no one reads feedback yet"
     ),
 }
 # The admin is Django's: one rule for all of its pages.
@@ -845,6 +898,22 @@ def _proposals(world: Any) -> tuple[dict[str, Any], dict[str, int]]:
     return proposals, documents
 
 
+def _deals_review(world: Any) -> None:
+    """A's proposal to B's call (deadline passed), reviewed and submitted by REVIEWER."""
+    from silkbridge.deals.services import reviews
+    from silkbridge.deals.tests.reviews.factories import make_call, make_proposal
+
+    call = make_call(issuer=world.organisations["b"], slug="matrix-call")
+    proposal = make_proposal(call=call, organisation=world.organisations["a"], title="Matrix reviewed proposal")
+    reviewer = world.users[REVIEWER]
+    assignment = reviews.reviewer_appoint(actor=world.users[MEMBER_B], proposal=proposal, reviewer=reviewer)
+    reviews.conflict_declare(actor=reviewer, assignment=assignment, has_conflict=False)
+    scores = {criterion.pk: (3, f"{WORD} committee comment") for criterion in call.criteria.all()}
+    reviews.review_save(actor=reviewer, assignment=assignment, scores=scores)
+    reviews.review_submit(actor=reviewer, assignment=assignment)
+    world.reviewed_proposal, world.review_assignment = proposal, assignment
+
+
 def _run_of_member_a(world: Any) -> Any:
     from silkbridge.core.models import Run
 
@@ -893,6 +962,7 @@ def _build() -> Any:
     _events(world)
     world.assessment = _assessment(world)
     world.mou = _mou(world)
+    _deals_review(world)
     world.run = _run_of_member_a(world)
     world.import_run = _import_report()
     world.proposals, world.proposal_documents = _proposals(world)
@@ -1022,6 +1092,8 @@ def _shown(route: str, obj: str | None) -> str | None:
         return f"{WORD} memorandum"
     if route.endswith(("proposal_detail", "/deals/proposals/{reference}")):
         return f"{WORD} {obj} proposal"
+    if route.endswith(("review_detail", "review_proposal", "/deals/reviews/{pk}", "/{reference}/scores")):
+        return f"{WORD} committee comment"
     return None
 
 

@@ -35,6 +35,9 @@ class ReviewAssignment(models.Model):
     )
     conflict_note = models.TextField(_("what the conflict is"), blank=True, max_length=2_000)
     declared_at = models.DateTimeField(_("declared at"), null=True, blank=True)
+    # What the reviewer says of the proposal as a whole; for an unsolicited proposal (no rubric) the
+    # review's only text.
+    comment = models.TextField(_("overall comment"), blank=True, max_length=4_000)
     submitted_at = models.DateTimeField(_("review submitted at"), null=True, blank=True)
 
     class Meta:
