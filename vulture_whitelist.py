@@ -346,3 +346,28 @@ _.allow_migrate
 # pagination slice them; SearchPagination's Output field is read by django-ninja.
 _.__getitem__
 _.count_is_capped
+
+# deals (pipeline): the app's config, its choices members and party field read by name, the deal
+# schemas' resolvers, DealFilterSet's methods and the forms' field options.
+_.DealsConfig
+_.MOU_DRAFTING
+_.VETTING
+_.IMPLEMENTATION
+_.INVESTMENT
+_.RELOCATION
+_.JOINT_RESEARCH
+_.added_at
+_.field_class
+_.field_order
+_.filter_older_than
+_.filter_in_stage_over
+_.in_stage_over
+_.next_step_overdue
+_.resolve_country
+_.resolve_days_in_stage
+_.resolve_name
+_.resolve_next_step_overdue
+_.resolve_organisation
+_.resolve_parties
+_.resolve_sector
+_.resolve_stage_label

@@ -31,7 +31,7 @@ def _owners(request: Any) -> QuerySet[Any]:
     return staff_users()
 
 
-class OwnerChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class OwnerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return obj.get_full_name() or obj.email
 

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from silkbridge.deals.models import Deal, DealEvent, DealParty
 
 
-class ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
+class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
@@ -37,7 +37,7 @@ class DealEventInline(ReadOnlyInline):
 
 
 @admin.register(Deal)
-class DealAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class DealAdmin(admin.ModelAdmin):
     list_display = ("title", "reference", "stage", "subject", "owner", "stage_changed_at", "next_step_on")
     list_filter = ("stage", "subject", "origin")
     search_fields = ("title", "reference", "parties__organisation__name_en", "parties__organisation__key")

@@ -24,12 +24,12 @@ def _sectors() -> list[tuple[str, str]]:
     return [("", "—"), *sector_choices()]
 
 
-class OrganisationsField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class OrganisationsField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.display_name} ({obj.country})"
 
 
-class OrganisationField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class OrganisationField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.display_name} ({obj.country})"
 
@@ -67,7 +67,7 @@ class DealStartForm(DealDetailsForm):
     def __init__(self, *args: Any, choose_organisations: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if choose_organisations:
-            self.fields["organisations"].queryset = Organisation.objects.order_by("name_en")
+            self.fields["organisations"].queryset = Organisation.objects.order_by("name_en")  # type: ignore[attr-defined]
         else:
             del self.fields["organisations"]
 
@@ -77,7 +77,7 @@ class DealEditForm(DealDetailsForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = staff_users()
+        self.fields["owner"].queryset = staff_users()  # type: ignore[attr-defined]
 
 
 class StageForm(forms.Form):
@@ -99,4 +99,6 @@ class PartyAddForm(forms.Form):
 
     def __init__(self, *args: Any, exclude_ids: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.exclude(pk__in=exclude_ids).order_by("name_en")
+        self.fields["organisation"].queryset = Organisation.objects.exclude(pk__in=exclude_ids).order_by(  # type: ignore[attr-defined]
+            "name_en"
+        )

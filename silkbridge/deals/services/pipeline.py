@@ -157,7 +157,7 @@ def _meeting_sides(meeting: Meeting) -> list[tuple[Organisation, str]]:
 def _proposal_sides(proposal: Proposal) -> list[tuple[Organisation, str]]:
     if proposal.status != ProposalStatus.APPROVED:
         raise ValidationError({"proposal": _("Only an approved proposal can start a deal.")})
-    counterpart = proposal.recipient or (proposal.call.issuer if proposal.call_id else None)
+    counterpart = proposal.recipient or (proposal.call.issuer if proposal.call is not None else None)
     sides: list[tuple[Organisation, str]] = [(proposal.organisation, DealPartyRole.INITIATOR)]
     if counterpart is not None:
         sides.append((counterpart, DealPartyRole.AUTHORITY))

@@ -51,6 +51,12 @@ def _back(request: HttpRequest, deal: Deal) -> HttpResponse:
     return redirect("deals:deal_detail", reference=deal.reference)
 
 
+def _flash_form_errors(request: HttpRequest, form: Any) -> None:
+    for errors in form.errors.values():
+        for message in errors:
+            messages.error(request, str(message))
+
+
 def _flash_errors(request: HttpRequest, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
@@ -154,7 +160,7 @@ def _lead_sides(lead: dict[str, Any]) -> list[Organisation]:
         return [request.requester.organisation, request.recipient.organisation]
     if "proposal" in lead:
         proposal = lead["proposal"]
-        counterpart = proposal.recipient or (proposal.call.issuer if proposal.call_id else None)
+        counterpart = proposal.recipient or (proposal.call.issuer if proposal.call is not None else None)
         return [proposal.organisation, *([counterpart] if counterpart else [])]
     return []
 
@@ -166,7 +172,7 @@ def deal_start_view(request: HttpRequest) -> HttpResponse:
         lead = _lead(request)
     except ValidationError as error:
         return render(request, "deals/pipeline/start.html", {"lead_errors": error.messages}, status=400)
-    is_staff = request.user.is_staff  # type: ignore[union-attr]
+    is_staff = request.user.is_staff
     if lead["origin"] == DealOrigin.MANUAL and not is_staff:
         return render(request, "deals/pipeline/start.html", {"needs_lead": True})
     sides = _lead_sides(lead)
@@ -254,9 +260,7 @@ def deal_next_step_view(request: HttpRequest, reference: str) -> HttpResponse:
     deal = _deal_or_404(request, reference)
     form = NextStepForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        _flash_form_errors(request, form)
         return _back(request, deal)
     try:
         services.deal_next_step_set(
@@ -295,9 +299,7 @@ def deal_edit_view(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             messages.success(request, _("Saved."))
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        _flash_form_errors(request, form)
     return _back(request, deal)
 
 

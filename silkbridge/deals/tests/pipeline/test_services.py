@@ -4,6 +4,7 @@ its next step; each refusal names the field (or is a PermissionDenied) and store
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any, cast
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -71,12 +72,13 @@ def test_an_outsider_cannot_start_a_deal_from_someone_elses_interest():
 
 def test_a_member_starting_from_a_lead_cannot_bring_in_a_third_organisation():
     interest, sender, _owner = accepted_interest()
+    third: Any = OrganisationFactory()
     with pytest.raises(ValidationError) as error:
         services.deal_start(
             actor=sender,
             title="With a friend",
             subject="licence",
-            organisations=[OrganisationFactory()],
+            organisations=[third],
             origin="interest",
             interest=interest,
         )
@@ -86,7 +88,7 @@ def test_a_member_starting_from_a_lead_cannot_bring_in_a_third_organisation():
 
 def test_staff_may_add_an_organisation_to_a_leads_two_and_become_owner():
     interest, _sender, _owner = accepted_interest()
-    staff, investor = StaffFactory(), OrganisationFactory(country="AE")
+    staff, investor = StaffFactory(), cast(Any, OrganisationFactory(country="AE"))
     deal = services.deal_start(
         actor=staff,
         title="With an investor",
