@@ -708,7 +708,7 @@ def _run_of_member_a(world: Any) -> Any:
 def _deal_of_a(world: Any) -> Any:
     from silkbridge.deals.services.pipeline import deal_start
 
-    gamma = OrganisationFactory(name_en="Gamma Matrix Ltd", country="AE")
+    gamma: Any = OrganisationFactory(name_en="Gamma Matrix Ltd", country="AE")
     return deal_start(
         actor=world.users[STAFF],
         title=f"{WORD} deal of A",

@@ -185,11 +185,15 @@ def _parties(
     return parties
 
 
-def _existing_deal_error(*, origin: str, interest: Any, meeting: Any, proposal: Any) -> ValidationError:
+def _existing_deal_error(*, actor: Any, origin: str, interest: Any, meeting: Any, proposal: Any) -> ValidationError:
+    """The deal already started from this lead, named to those who may see it (a side whose
+    organisation staff have since removed from the deal learns only that it exists)."""
     lookup = {"interest": interest, "meeting": meeting, "proposal": proposal}
     existing = Deal.objects.filter(**{origin: lookup[origin]}).only("reference", "title").first()
     if existing is None:  # the constraint that failed was not the one-deal-per-lead one
         return ValidationError({origin: _("This deal could not be saved; try again.")})
+    if not selectors.deals_visible(viewer=actor).filter(pk=existing.pk).exists():
+        return ValidationError({origin: _("A deal has already started from this lead.")})
     return ValidationError(
         {
             origin: _("A deal already started from this lead: “%(title)s” (%(reference)s).")
@@ -241,12 +245,14 @@ def deal_start(
     )
     _full_clean(deal)
     if origin != DealOrigin.MANUAL and Deal.objects.filter(**{origin: getattr(deal, origin)}).exists():
-        raise _existing_deal_error(origin=origin, interest=interest, meeting=meeting, proposal=proposal)
+        raise _existing_deal_error(actor=actor, origin=origin, interest=interest, meeting=meeting, proposal=proposal)
     try:
         with transaction.atomic():  # a savepoint: a racing second start fails on the constraint, not a 500
             deal.save()
     except IntegrityError as error:
-        raise _existing_deal_error(origin=origin, interest=interest, meeting=meeting, proposal=proposal) from error
+        raise _existing_deal_error(
+            actor=actor, origin=origin, interest=interest, meeting=meeting, proposal=proposal
+        ) from error
     DealParty.objects.bulk_create(
         [DealParty(deal=deal, organisation=organisation, role=role) for organisation, role in parties]
     )

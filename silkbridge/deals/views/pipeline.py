@@ -175,6 +175,12 @@ def deal_start_view(request: HttpRequest) -> HttpResponse:
     is_staff = request.user.is_staff
     if lead["origin"] == DealOrigin.MANUAL and not is_staff:
         return render(request, "deals/pipeline/start.html", {"needs_lead": True})
+    if lead["origin"] != DealOrigin.MANUAL and request.method == "GET":
+        existing = selectors.deals_visible(viewer=request.user).filter(**{lead["origin"]: lead[lead["origin"]]})
+        reference = existing.values_list("reference", flat=True).first()
+        if reference is not None:  # a second click on "Start a deal" opens the first one
+            messages.info(request, _("A deal has already started from this lead."))
+            return redirect("deals:deal_detail", reference=reference)
     sides = _lead_sides(lead)
     initial = {"title": " – ".join(side.display_name for side in sides)}
     form = DealStartForm(request.POST or None, initial=initial, choose_organisations=is_staff)

@@ -12,7 +12,7 @@ from silkbridge.accounts.tests.factories import MembershipFactory, StaffFactory,
 from silkbridge.deals.models import Deal
 from silkbridge.deals.services import pipeline as services
 from silkbridge.directory.tests.factories import OrganisationFactory
-from silkbridge.events.models import Meeting, MeetingRating, MeetingRequest
+from silkbridge.events.models import Booking, Meeting, MeetingRating, MeetingRequest
 from silkbridge.events.tests.factories import EventFactory, in_days, register
 from silkbridge.marketplace.models import ExpressionOfInterest
 from silkbridge.marketplace.tests.factories import XRAY_OFFER_ZH, published
@@ -54,7 +54,11 @@ def rated_meeting(*, outcome: str = "cooperation_possible") -> tuple[Meeting, An
     request = MeetingRequest.objects.create(
         event=event, requester=requester, recipient=recipient, created_by=requester_user, status="accepted"
     )
-    meeting = Meeting.objects.create(event=event, request=request, slot=event.slots.order_by("starts_at").first())
+    slot = event.slots.order_by("starts_at").first()
+    meeting = Meeting.objects.create(event=event, request=request, slot=slot)
+    Booking.objects.bulk_create(
+        [Booking(meeting=meeting, participant=side, slot=slot) for side in (requester, recipient)]
+    )
     MeetingRating.objects.create(meeting=meeting, participant=requester, outcome=outcome)
     return meeting, requester_user, recipient_user
 

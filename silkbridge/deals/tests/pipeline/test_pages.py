@@ -47,6 +47,28 @@ def test_a_side_starts_a_deal_from_an_accepted_interest_through_the_page(client)
     assert Deal.objects.count() == 1
 
 
+def test_an_accepted_interest_offers_start_a_deal_and_a_second_click_opens_the_first(client):
+    interest, sender, owner = accepted_interest()
+    client.login(email=owner.email, password=PASSWORD)
+    page = client.get(f"/marketplace/interests/{interest.pk}/").content.decode()
+    assert f'href="/deals/start/?interest={interest.pk}"' in page
+    deal = services.deal_start(
+        actor=sender, title="Licence", subject="licence", organisations=[], origin="interest", interest=interest
+    )
+    response = client.get(f"/deals/start/?interest={interest.pk}")
+    assert response.status_code == 302
+    assert response["Location"] == f"/deals/{deal.reference}/"
+
+
+def test_a_meeting_rated_cooperation_possible_offers_start_a_deal_on_the_agenda(client):
+    meeting, requester, _recipient = rated_meeting()
+    client.login(email=requester.email, password=PASSWORD)
+    page = client.get(f"/events/{meeting.event.slug}/agenda/").content.decode()
+    assert f'href="/deals/start/?meeting={meeting.pk}"' in page
+    form = client.get(f"/deals/start/?meeting={meeting.pk}").content.decode()
+    assert meeting.request.recipient.organisation.display_name in form
+
+
 def test_a_meeting_id_in_the_address_is_checked(client):
     meeting, requester, _recipient = rated_meeting(outcome="informative")
     client.login(email=requester.email, password=PASSWORD)

@@ -62,6 +62,18 @@ def test_a_second_start_from_the_same_lead_names_the_existing_deal():
     assert DealEvent.objects.count() == 1
 
 
+def test_a_side_removed_from_the_deal_is_not_told_its_title():
+    interest, sender, _owner = accepted_interest()
+    staff = StaffFactory()
+    deal = _start_from_interest(staff, interest, title="Confidential licence")
+    services.deal_party_add(actor=staff, deal=deal, organisation=cast(Any, OrganisationFactory()))
+    services.deal_party_remove(actor=staff, deal=deal, organisation=interest.organisation)
+    with pytest.raises(ValidationError) as error:
+        _start_from_interest(sender, interest)
+    assert error.value.message_dict == {"interest": ["A deal has already started from this lead."]}
+    assert Deal.objects.count() == 1
+
+
 def test_an_outsider_cannot_start_a_deal_from_someone_elses_interest():
     interest, _sender, _owner = accepted_interest()
     outsider, _organisation = member()
