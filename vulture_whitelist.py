@@ -390,3 +390,27 @@ _.top_margin
 # these schema fields by name.
 _.download_url
 _.shown_version
+# deals (pipeline): the app's config, its choices members and party field read by name, the deal
+# schemas' resolvers, DealFilterSet's methods and the forms' field options.
+_.DealsConfig
+_.MOU_DRAFTING
+_.VETTING
+_.IMPLEMENTATION
+_.INVESTMENT
+_.RELOCATION
+_.JOINT_RESEARCH
+_.added_at
+_.field_class
+_.field_order
+_.filter_older_than
+_.filter_in_stage_over
+_.in_stage_over
+_.next_step_overdue
+_.resolve_country
+_.resolve_days_in_stage
+_.resolve_name
+_.resolve_next_step_overdue
+_.resolve_organisation
+_.resolve_parties
+_.resolve_sector
+_.resolve_stage_label

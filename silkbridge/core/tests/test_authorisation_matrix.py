@@ -105,6 +105,7 @@ SECRETS: dict[str, frozenset[str]] = {
     # deals reviews: A's proposal to B's call, reviewed by REVIEWER; the committee is B's members and staff
     # (MEMBER_AB belongs to the submitter too, so not to the committee of A's proposal).
     f"{WORD} committee comment": frozenset({REVIEWER, MEMBER_B, STAFF}),
+    f"{WORD} deal of A": OF_A,  # a deal between A and a third organisation (deals' pipeline)
 }
 
 
@@ -164,6 +165,8 @@ PARTICIPANTS = only(frozenset({MEMBER_A, MEMBER_B}), refused=403)  # the not-reg
 PARTICIPANTS_API = only(frozenset({MEMBER_A, MEMBER_B}), refused=404)  # "you are not registered"
 ASSESSMENT_READERS = only(frozenset({MEMBER_A, REVIEWER, STAFF}))
 RUN_READERS = only(frozenset({MEMBER_A, STAFF}))  # the one who started a background run, and staff
+DEAL_READERS = OWNERS_OF_A  # the deal's parties' members and staff; 404 for anyone else
+DEAL_MANAGERS = each(404, anonymous="login", member_a=403, member_ab=403, staff="ok")  # staff and the owner
 ASSESSMENT_DELETERS = each(404, anonymous="login", member_a="ok", staff="ok", reviewer=403)  # reviewers read only
 
 
@@ -255,6 +258,7 @@ EVENT = lambda world, obj: {"slug": world.events[obj or "published"].slug}  # no
 ASSESSMENT = lambda world, obj: {"reference": world.assessment.reference}  # noqa: E731
 ORGANISATION = lambda world, obj: {"key": world.organisations[obj or "a"].key}  # noqa: E731
 RUN = lambda world, obj: {"run_id": world.run.pk}  # noqa: E731
+DEAL = lambda world, obj: {"reference": world.deal.reference}  # noqa: E731
 IMPORT_REPORT = lambda world, obj: {"pk": world.import_run.pk}  # noqa: E731
 SEARCH = {"q": WORD}
 MOU = lambda world, obj: {"reference": world.mou.reference}  # noqa: E731
@@ -502,6 +506,24 @@ PAGES: dict[str, Row] = {
     "deals:review_appoint": Row(committee_refusal(400), REVIEWED, method="POST", body={}),
     "deals:review_remove": Row(committee_refusal(302), APPOINTMENT, method="POST", body={}, why="refused: submitted"),
     "deals:review_decide": Row(committee_refusal(400), REVIEWED, method="POST", body={}),
+    # deals: the pipeline (the board and its export are staff's; a deal is its parties' and staff's)
+    "deals:deal_list": Row(signed_in, query=SEARCH),
+    "deals:deal_board": Row(STAFF_ONLY, query=SEARCH),
+    "deals:deal_board_export": Row(STAFF_ONLY, objects=("csv", "xlsx"), channel="export"),
+    "deals:deal_start": Row(signed_in, why="without a lead in the address: what starts a deal (leads: deals tests)"),
+    "deals:deal_detail": Row(DEAL_READERS, DEAL),
+    "deals:deal_stage": Row(DEAL_MANAGERS, DEAL, method="POST", body={"stage": "proposal"}),
+    "deals:deal_next_step": Row(DEAL_READERS, DEAL, method="POST", body={"next_step": ""}),
+    "deals:deal_edit": Row(DEAL_MANAGERS, DEAL, method="POST", body={"title": "x"}),
+    "deals:deal_party_add": Row(
+        DEAL_MANAGERS, DEAL, method="POST", body=lambda w: {"organisation": w.organisations["b"].pk, "role": "partner"}
+    ),
+    "deals:deal_party_remove": Row(
+        DEAL_MANAGERS,
+        lambda w, o: {"reference": w.deal.reference, "key": w.organisations["a"].key},
+        method="POST",
+        body={},
+    ),
 }
 
 # The API, by "METHOD /path" as the OpenAPI document names it. Token and session are both checked.
@@ -693,6 +715,20 @@ API: dict[str, Row] = {
     "GET /api/v1/deals/reviews/proposals/{reference}/feedback": Row(
         each(404, anonymous="login"), REVIEWED, why="no decision has taken effect: no one reads feedback yet"
     ),
+    # deals: the pipeline
+    "GET /api/v1/deals": Row(signed_in, query=SEARCH),
+    "POST /api/v1/deals": Row(signed_in, body={}),
+    "GET /api/v1/deals/{reference}": Row(DEAL_READERS, DEAL),
+    "PATCH /api/v1/deals/{reference}": Row(DEAL_MANAGERS, DEAL, body={"title": "x"}),
+    "POST /api/v1/deals/{reference}/stage": Row(DEAL_MANAGERS, DEAL, body={"stage": "proposal"}),
+    "POST /api/v1/deals/{reference}/next-step": Row(DEAL_READERS, DEAL, body={"next_step": ""}),
+    "POST /api/v1/deals/{reference}/parties": Row(
+        DEAL_MANAGERS, DEAL, body=lambda w: {"organisation": w.organisations["b"].key}
+    ),
+    "DELETE /api/v1/deals/{reference}/parties/{key}": Row(
+        DEAL_MANAGERS, lambda w, o: {"reference": w.deal.reference, "key": w.organisations["a"].key}
+    ),
+    "GET /api/v1/deals/{reference}/history": Row(DEAL_READERS, DEAL),
 }
 # The admin is Django's: one rule for all of its pages.
 ADMIN_RULE = STAFF_ONLY_TO_LOGIN
@@ -922,6 +958,19 @@ def _run_of_member_a(world: Any) -> Any:
     )
 
 
+def _deal_of_a(world: Any) -> Any:
+    from silkbridge.deals.services.pipeline import deal_start
+
+    gamma: Any = OrganisationFactory(name_en="Gamma Matrix Ltd", country="AE")
+    return deal_start(
+        actor=world.users[STAFF],
+        title=f"{WORD} deal of A",
+        subject="investment",
+        organisations=[world.organisations["a"], gamma],
+        origin="manual",
+    )
+
+
 def _import_report() -> Any:
     from silkbridge.directory.models import ImportRun
 
@@ -966,6 +1015,7 @@ def _build() -> Any:
     world.run = _run_of_member_a(world)
     world.import_run = _import_report()
     world.proposals, world.proposal_documents = _proposals(world)
+    world.deal = _deal_of_a(world)
     world.tokens, world.token_ids = {}, {}
     for principal, user in world.users.items():
         token, secret = api_token_create(user=user, name="matrix")
@@ -1094,6 +1144,8 @@ def _shown(route: str, obj: str | None) -> str | None:
         return f"{WORD} {obj} proposal"
     if route.endswith(("review_detail", "review_proposal", "/deals/reviews/{pk}", "/{reference}/scores")):
         return f"{WORD} committee comment"
+    if route.endswith(("deal_detail", "/deals/{reference}", "deal_board_export")):
+        return f"{WORD} deal of A"
     return None
 
 
@@ -1106,8 +1158,8 @@ def _check(world: Any, route: str, row: Row, obj: str | None, principal: str, ch
     else:
         method, url, is_api = row.method, reverse(route, kwargs=kwargs), route.startswith("api:")
     query = dict(row.query)
-    if obj == "csv" and route.startswith("matching:"):
-        query["format"] = "csv"
+    if obj in ("csv", "xlsx") and route.startswith(("matching:", "deals:")):
+        query["format"] = obj
     body = row.body(world) if callable(row.body) else row.body
     client = world.clients[channel]
     if method == "GET":
