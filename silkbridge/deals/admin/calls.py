@@ -38,8 +38,8 @@ class CallAdmin(admin.ModelAdmin):
     list_display = ("title_en", "issuer", "status", "visibility", "evaluation", "deadline", "time_zone")
     list_filter = ("status", "visibility", "evaluation")
     search_fields = ("title_en", "title_zh", "title_ur", "slug", "issuer__name_en")
-    raw_id_fields = ("issuer", "sector", "created_by")
-    filter_horizontal = ("invited",)
+    # Ids, not a list of every organisation: the page must name no organisation beyond the call's own.
+    raw_id_fields = ("issuer", "sector", "created_by", "invited")
     readonly_fields = (
         "status",
         "published_at",

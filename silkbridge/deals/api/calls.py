@@ -2,8 +2,6 @@
 decision. A call the caller may not see answers 404, as if it did not exist; every rule is the
 service's (services.calls) or the selector's (selectors.calls)."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -84,7 +82,7 @@ def _rubric(criteria: list[Any] | None) -> list[dict[str, Any]] | None:
 
 
 @router.get(
-    "/calls",
+    "/deals/calls",
     response={200: list[CallOut], **ERRORS},
     auth=AUTH_OPTIONAL,
     summary="Calls for proposals the caller may see (state=open|closed, sector, issuer)",
@@ -96,7 +94,7 @@ def call_list(request: HttpRequest, filters: Query[CallFilters]) -> QuerySet[Cal
 
 
 @router.post(
-    "/calls",
+    "/deals/calls",
     response={201: CallOut, **ERRORS},
     auth=AUTH_REQUIRED,
     summary="Create a draft call (staff of a government body or zone developer)",
@@ -116,13 +114,13 @@ def call_create(request: HttpRequest, payload: CallIn) -> Status:
     return Status(201, _out(request, call))
 
 
-@router.get("/calls/{slug}", response={200: CallOut, **ERRORS}, auth=AUTH_OPTIONAL, summary="One call")
+@router.get("/deals/calls/{slug}", response={200: CallOut, **ERRORS}, auth=AUTH_OPTIONAL, summary="One call")
 def call_detail(request: HttpRequest, slug: str) -> Call:
     return _out(request, _call(request, slug))
 
 
 @router.patch(
-    "/calls/{slug}",
+    "/deals/calls/{slug}",
     response={200: CallOut, **ERRORS},
     auth=AUTH_REQUIRED,
     summary="Edit a call (staff of the calling body; a published call only before its deadline)",
@@ -139,7 +137,7 @@ def call_update(request: HttpRequest, slug: str, payload: CallFields) -> Call:
 
 
 @router.post(
-    "/calls/{slug}/publish",
+    "/deals/calls/{slug}/publish",
     response={200: CallOut, **ERRORS},
     auth=AUTH_REQUIRED,
     summary="Publish a draft call (it needs a rubric and a deadline ahead)",
@@ -149,7 +147,7 @@ def call_publish(request: HttpRequest, slug: str) -> Call:
 
 
 @router.post(
-    "/calls/{slug}/cancel",
+    "/deals/calls/{slug}/cancel",
     response={200: CallOut, **ERRORS},
     auth=AUTH_REQUIRED,
     summary="Cancel a call, with the reason",
@@ -160,7 +158,7 @@ def call_cancel(request: HttpRequest, slug: str, payload: CancelIn) -> Call:
 
 
 @router.get(
-    "/calls/{slug}/clarifications",
+    "/deals/calls/{slug}/clarifications",
     response={200: list[ClarificationOut], **ERRORS},
     auth=AUTH_OPTIONAL,
     summary="Questions and published answers (for those who may submit; the asker is not named)",
@@ -171,7 +169,7 @@ def clarification_list(request: HttpRequest, slug: str) -> QuerySet[Clarificatio
 
 
 @router.post(
-    "/calls/{slug}/clarifications",
+    "/deals/calls/{slug}/clarifications",
     response={201: ClarificationOut, **ERRORS},
     auth=AUTH_REQUIRED,
     summary="Ask a question about a call (an organisation that may submit, until the deadline)",
@@ -187,7 +185,7 @@ def clarification_ask(request: HttpRequest, slug: str, payload: QuestionIn) -> S
 
 
 @router.post(
-    "/calls/{slug}/clarifications/{clarification_id}/answer",
+    "/deals/calls/{slug}/clarifications/{clarification_id}/answer",
     response={200: ClarificationOut, **ERRORS},
     auth=AUTH_REQUIRED,
     summary="Answer a question and publish it (staff of the calling body)",
@@ -203,7 +201,7 @@ def clarification_answer(request: HttpRequest, slug: str, clarification_id: int,
 
 
 @router.get(
-    "/calls/{slug}/openings",
+    "/deals/calls/{slug}/openings",
     response={200: list[OpeningOut], **ERRORS},
     auth=AUTH_REQUIRED,
     summary="The opening records (submitters and staff of the calling body; empty for others)",
@@ -214,7 +212,7 @@ def opening_list(request: HttpRequest, slug: str) -> QuerySet[Opening]:
 
 
 @router.post(
-    "/calls/{slug}/opening",
+    "/deals/calls/{slug}/opening",
     response={201: OpeningOut, **ERRORS},
     auth=AUTH_REQUIRED,
     summary="Open the proposals after the deadline (staff of the calling body)",
@@ -225,7 +223,7 @@ def call_open(request: HttpRequest, slug: str, payload: OpeningIn) -> Status:
 
 
 @router.post(
-    "/calls/{slug}/financial-opening",
+    "/deals/calls/{slug}/financial-opening",
     response={201: OpeningOut, **ERRORS},
     auth=AUTH_REQUIRED,
     summary="Open the financial envelopes of those above the pass mark (quality-and-cost-based calls)",
@@ -242,7 +240,7 @@ def _report(call: Call, report: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get(
-    "/calls/{slug}/report",
+    "/deals/calls/{slug}/report",
     response={200: ReportOut, **ERRORS},
     auth=AUTH_REQUIRED,
     summary="The evaluation report (submitters and staff of the calling body, once published)",
@@ -256,7 +254,7 @@ def report_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
 
 
 @router.post(
-    "/calls/{slug}/report",
+    "/deals/calls/{slug}/report",
     response={201: ReportOut, **ERRORS},
     auth=AUTH_REQUIRED,
     summary="Publish the evaluation report, opening the grievance window (staff of the calling body)",
@@ -269,7 +267,7 @@ def report_publish(request: HttpRequest, slug: str, payload: ReportIn) -> Status
 
 
 @router.get(
-    "/calls/{slug}/grievances",
+    "/deals/calls/{slug}/grievances",
     response={200: list[GrievanceOut], **ERRORS},
     auth=AUTH_REQUIRED,
     summary="Grievances: the caller's organisations' own (staff of the calling body: all)",
@@ -279,7 +277,7 @@ def grievance_list(request: HttpRequest, slug: str) -> QuerySet[Grievance]:
 
 
 @router.post(
-    "/calls/{slug}/grievances",
+    "/deals/calls/{slug}/grievances",
     response={201: GrievanceOut, **ERRORS},
     auth=AUTH_REQUIRED,
     summary="File a grievance about the evaluation report (a submitter, within the window)",
@@ -293,7 +291,7 @@ def grievance_file(request: HttpRequest, slug: str, payload: GrievanceIn) -> Sta
 
 
 @router.post(
-    "/calls/{slug}/grievances/{grievance_id}/answer",
+    "/deals/calls/{slug}/grievances/{grievance_id}/answer",
     response={200: GrievanceOut, **ERRORS},
     auth=AUTH_REQUIRED,
     summary="Answer a grievance (staff of the calling body; the answer is recorded)",
@@ -309,7 +307,7 @@ def grievance_answer(request: HttpRequest, slug: str, grievance_id: int, payload
 
 
 @router.post(
-    "/calls/{slug}/decision",
+    "/deals/calls/{slug}/decision",
     response={200: CallOut, **ERRORS},
     auth=AUTH_REQUIRED,
     summary="Let the decision take effect (after the grievance window, every grievance answered)",
