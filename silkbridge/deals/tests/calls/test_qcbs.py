@@ -184,6 +184,7 @@ def test_equal_technical_scores_are_ranked_by_the_heavier_criterion():
     decide(second)
     services.report_publish(actor=actor, call=call, grievance_days=3)
     call.refresh_from_db()
+    assert call.report is not None
     assert [(row["rank"], row["organisation"], row["technical"]) for row in call.report["ranking"]] == [
         (1, "Beta Data", "76.00"),
         (2, "Alpha Cloud", "76.00"),
