@@ -15,20 +15,20 @@ from silkbridge.accounts.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED
 from silkbridge.core.api_support import ErrorOut, PagePagination, auth_user
 from silkbridge.deals.models import Call, Clarification, Grievance, Opening
 from silkbridge.deals.schemas.calls import (
-    AnswerIn,
+    CallAnswerIn,
+    CallCancelIn,
     CallFields,
     CallFilters,
+    CallGrievanceIn,
+    CallGrievanceOut,
     CallIn,
+    CallOpeningIn,
+    CallOpeningOut,
     CallOut,
-    CancelIn,
+    CallReportIn,
+    CallReportOut,
+    ClarificationIn,
     ClarificationOut,
-    GrievanceIn,
-    GrievanceOut,
-    OpeningIn,
-    OpeningOut,
-    QuestionIn,
-    ReportIn,
-    ReportOut,
 )
 from silkbridge.deals.selectors import calls as selectors
 from silkbridge.deals.services import calls as services
@@ -152,7 +152,7 @@ def call_publish(request: HttpRequest, slug: str) -> Call:
     auth=AUTH_REQUIRED,
     summary="Cancel a call, with the reason",
 )
-def call_cancel(request: HttpRequest, slug: str, payload: CancelIn) -> Call:
+def call_cancel(request: HttpRequest, slug: str, payload: CallCancelIn) -> Call:
     call = services.call_cancel(actor=auth_user(request), call=_call(request, slug), reason=payload.reason)
     return _out(request, call)
 
@@ -174,7 +174,7 @@ def clarification_list(request: HttpRequest, slug: str) -> QuerySet[Clarificatio
     auth=AUTH_REQUIRED,
     summary="Ask a question about a call (an organisation that may submit, until the deadline)",
 )
-def clarification_ask(request: HttpRequest, slug: str, payload: QuestionIn) -> Status:
+def clarification_ask(request: HttpRequest, slug: str, payload: ClarificationIn) -> Status:
     actor = auth_user(request)
     call = _call(request, slug)
     organisation = _organisation(user_organisations(user=actor), payload.organisation, "organisation")
@@ -190,7 +190,9 @@ def clarification_ask(request: HttpRequest, slug: str, payload: QuestionIn) -> S
     auth=AUTH_REQUIRED,
     summary="Answer a question and publish it (staff of the calling body)",
 )
-def clarification_answer(request: HttpRequest, slug: str, clarification_id: int, payload: AnswerIn) -> Clarification:
+def clarification_answer(
+    request: HttpRequest, slug: str, clarification_id: int, payload: CallAnswerIn
+) -> Clarification:
     actor = auth_user(request)
     call = _call(request, slug)
     try:
@@ -202,7 +204,7 @@ def clarification_answer(request: HttpRequest, slug: str, clarification_id: int,
 
 @router.get(
     "/deals/calls/{slug}/openings",
-    response={200: list[OpeningOut], **ERRORS},
+    response={200: list[CallOpeningOut], **ERRORS},
     auth=AUTH_REQUIRED,
     summary="The opening records (submitters and staff of the calling body; empty for others)",
 )
@@ -213,22 +215,22 @@ def opening_list(request: HttpRequest, slug: str) -> QuerySet[Opening]:
 
 @router.post(
     "/deals/calls/{slug}/opening",
-    response={201: OpeningOut, **ERRORS},
+    response={201: CallOpeningOut, **ERRORS},
     auth=AUTH_REQUIRED,
     summary="Open the proposals after the deadline (staff of the calling body)",
 )
-def call_open(request: HttpRequest, slug: str, payload: OpeningIn) -> Status:
+def call_open(request: HttpRequest, slug: str, payload: CallOpeningIn) -> Status:
     opening = services.call_open(actor=auth_user(request), call=_call(request, slug), attendees=payload.attendees)
     return Status(201, opening)
 
 
 @router.post(
     "/deals/calls/{slug}/financial-opening",
-    response={201: OpeningOut, **ERRORS},
+    response={201: CallOpeningOut, **ERRORS},
     auth=AUTH_REQUIRED,
     summary="Open the financial envelopes of those above the pass mark (quality-and-cost-based calls)",
 )
-def call_open_financial(request: HttpRequest, slug: str, payload: OpeningIn) -> Status:
+def call_open_financial(request: HttpRequest, slug: str, payload: CallOpeningIn) -> Status:
     opening = services.call_open_financial(
         actor=auth_user(request), call=_call(request, slug), attendees=payload.attendees
     )
@@ -241,7 +243,7 @@ def _report(call: Call, report: dict[str, Any]) -> dict[str, Any]:
 
 @router.get(
     "/deals/calls/{slug}/report",
-    response={200: ReportOut, **ERRORS},
+    response={200: CallReportOut, **ERRORS},
     auth=AUTH_REQUIRED,
     summary="The evaluation report (submitters and staff of the calling body, once published)",
 )
@@ -255,11 +257,11 @@ def report_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
 
 @router.post(
     "/deals/calls/{slug}/report",
-    response={201: ReportOut, **ERRORS},
+    response={201: CallReportOut, **ERRORS},
     auth=AUTH_REQUIRED,
     summary="Publish the evaluation report, opening the grievance window (staff of the calling body)",
 )
-def report_publish(request: HttpRequest, slug: str, payload: ReportIn) -> Status:
+def report_publish(request: HttpRequest, slug: str, payload: CallReportIn) -> Status:
     call = services.report_publish(
         actor=auth_user(request), call=_call(request, slug), grievance_days=payload.grievance_days
     )
@@ -268,7 +270,7 @@ def report_publish(request: HttpRequest, slug: str, payload: ReportIn) -> Status
 
 @router.get(
     "/deals/calls/{slug}/grievances",
-    response={200: list[GrievanceOut], **ERRORS},
+    response={200: list[CallGrievanceOut], **ERRORS},
     auth=AUTH_REQUIRED,
     summary="Grievances: the caller's organisations' own (staff of the calling body: all)",
 )
@@ -278,11 +280,11 @@ def grievance_list(request: HttpRequest, slug: str) -> QuerySet[Grievance]:
 
 @router.post(
     "/deals/calls/{slug}/grievances",
-    response={201: GrievanceOut, **ERRORS},
+    response={201: CallGrievanceOut, **ERRORS},
     auth=AUTH_REQUIRED,
     summary="File a grievance about the evaluation report (a submitter, within the window)",
 )
-def grievance_file(request: HttpRequest, slug: str, payload: GrievanceIn) -> Status:
+def grievance_file(request: HttpRequest, slug: str, payload: CallGrievanceIn) -> Status:
     actor = auth_user(request)
     call = _call(request, slug)
     organisation = _organisation(user_organisations(user=actor), payload.organisation, "organisation")
@@ -292,11 +294,11 @@ def grievance_file(request: HttpRequest, slug: str, payload: GrievanceIn) -> Sta
 
 @router.post(
     "/deals/calls/{slug}/grievances/{grievance_id}/answer",
-    response={200: GrievanceOut, **ERRORS},
+    response={200: CallGrievanceOut, **ERRORS},
     auth=AUTH_REQUIRED,
     summary="Answer a grievance (staff of the calling body; the answer is recorded)",
 )
-def grievance_answer(request: HttpRequest, slug: str, grievance_id: int, payload: AnswerIn) -> Grievance:
+def grievance_answer(request: HttpRequest, slug: str, grievance_id: int, payload: CallAnswerIn) -> Grievance:
     actor = auth_user(request)
     call = _call(request, slug)
     try:

@@ -15,21 +15,21 @@ Text = Annotated[str, Field(max_length=20_000)]
 Short = Annotated[str, Field(max_length=200)]
 
 
-class LanguageText(Schema):
+class CallText(Schema):
     en: str = Field("", max_length=1000)
     zh: str = Field("", max_length=1000)
     ur: str = Field("", max_length=1000)
 
 
-class CriterionIn(Schema):
+class CallCriterionIn(Schema):
     name_en: Short
     name_zh: Short = ""
     name_ur: Short = ""
     weight: int = Field(..., ge=1, le=100)
-    anchors: dict[str, LanguageText] = Field(..., description='What each score means: keys "0" to "5".')
+    anchors: dict[str, CallText] = Field(..., description='What each score means: keys "0" to "5".')
 
 
-class CriterionOut(Schema):
+class CallCriterionOut(Schema):
     position: int
     name_en: str
     name_zh: str
@@ -50,7 +50,7 @@ class CallFields(Schema):
     eligibility_en: Text | None = None
     eligibility_zh: Text | None = None
     eligibility_ur: Text | None = None
-    required_documents: list[LanguageText] | None = Field(None, max_length=30)
+    required_documents: list[CallText] | None = Field(None, max_length=30)
     sector: str | None = Field(None, max_length=40, description="A sector code.")
     deadline: datetime | None = Field(
         None, description="Without an offset: a wall-clock time in the call's time zone (`time_zone`)."
@@ -64,7 +64,7 @@ class CallFields(Schema):
     technical_threshold: int | None = Field(None, ge=0, le=100)
     minimum_tier: int | None = Field(None, ge=1, le=4)
     currency: str | None = Field(None, min_length=3, max_length=3)
-    criteria: list[CriterionIn] | None = Field(None, max_length=20, description="The rubric (replaces it).")
+    criteria: list[CallCriterionIn] | None = Field(None, max_length=20, description="The rubric (replaces it).")
     invited: list[str] | None = Field(None, max_length=500, description="Keys of invited organisations.")
 
 
@@ -78,14 +78,14 @@ class CallIn(CallFields):
     contact_email: str = Field(..., max_length=254)
 
 
-class OrganisationRef(Schema):
+class CallOrganisationRef(Schema):
     key: str
     name: str = Field(..., alias="display_name")
 
 
 class CallOut(Schema):
     slug: str
-    issuer: OrganisationRef
+    issuer: CallOrganisationRef
     title: str
     title_en: str
     title_zh: str
@@ -113,7 +113,7 @@ class CallOut(Schema):
     report_published_at: datetime | None
     grievances_until: datetime | None
     decided_at: datetime | None
-    criteria: list[CriterionOut]
+    criteria: list[CallCriterionOut]
     submissions: int | None = Field(None, description="How many proposals were submitted: null before the deadline.")
 
     @staticmethod
@@ -135,16 +135,16 @@ class CallFilters(Schema):
     issuer: str | None = Field(None, max_length=80)
 
 
-class CancelIn(Schema):
+class CallCancelIn(Schema):
     reason: str = Field(..., min_length=1, max_length=2000)
 
 
-class QuestionIn(Schema):
+class ClarificationIn(Schema):
     organisation: str = Field(..., max_length=80, description="The key of the asking organisation.")
     question: str = Field(..., min_length=1, max_length=4000)
 
 
-class AnswerIn(Schema):
+class CallAnswerIn(Schema):
     answer: str = Field(..., min_length=1, max_length=8000)
 
 
@@ -156,22 +156,22 @@ class ClarificationOut(Schema):
     published_at: datetime | None
 
 
-class OpeningIn(Schema):
+class CallOpeningIn(Schema):
     attendees: list[Annotated[str, Field(max_length=200)]] = Field(..., min_length=1, max_length=100)
 
 
-class OpeningOut(Schema):
+class CallOpeningOut(Schema):
     kind: OpeningKind
     opened_at: datetime
     attendees: list[str]
     record: list[dict[str, Any]]
 
 
-class ReportIn(Schema):
+class CallReportIn(Schema):
     grievance_days: int = Field(..., ge=1, le=60)
 
 
-class ReportEntry(Schema):
+class CallReportEntry(Schema):
     rank: int
     organisation: str
     technical: str
@@ -182,7 +182,7 @@ class ReportEntry(Schema):
     decision: Decision
 
 
-class ReportOut(Schema):
+class CallReportOut(Schema):
     published_at: datetime
     grievances_until: datetime
     evaluation: EvaluationMethod
@@ -191,17 +191,17 @@ class ReportOut(Schema):
     pass_mark: int
     rates_as_of: str | None
     tie_break_rule: str
-    ranking: list[ReportEntry]
+    ranking: list[CallReportEntry]
 
 
-class GrievanceIn(Schema):
+class CallGrievanceIn(Schema):
     organisation: str = Field(..., max_length=80, description="The key of the submitting organisation.")
     text: str = Field(..., min_length=1, max_length=8000)
 
 
-class GrievanceOut(Schema):
+class CallGrievanceOut(Schema):
     id: int
-    organisation: OrganisationRef
+    organisation: CallOrganisationRef
     text: str
     filed_at: datetime
     answer: str

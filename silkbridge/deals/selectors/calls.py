@@ -110,10 +110,6 @@ def organisations_may_submit(*, viewer: Any, call: Call) -> QuerySet[Organisatio
     return own.order_by("name_en")
 
 
-def may_submit(*, viewer: Any, call: Call) -> bool:
-    return organisations_may_submit(viewer=viewer, call=call).exists()
-
-
 def clarifications_visible(*, viewer: Any, call: Call) -> QuerySet[Clarification]:
     """The call's clarifications the viewer may read: the calling body's staff every one (answered or
     not); those who may submit the published ones, and their own organisations' unanswered questions."""
