@@ -59,6 +59,22 @@ _.search_fields
 
 # Model fields, Meta options, manager and user-model hooks, choices members: read by the ORM,
 # templates, forms, admin and serialisers by name (a template's {{ zone.area_note }} is invisible here).
+_.title_zh  # deals calls
+_.title_ur  # deals calls
+_.scope_zh  # deals calls
+_.scope_ur  # deals calls
+_.eligibility_zh  # deals calls
+_.eligibility_ur  # deals calls
+_.contact_name  # deals calls
+_.contact_email  # deals calls
+_.minimum_tier  # deals calls
+_.eligibility  # deals calls
+_.asked_by  # deals calls
+_.asked_by_organisation  # deals calls
+_.asked_at  # deals calls
+_.opened_by  # deals calls
+_.filed_by  # deals calls
+_.filed_at  # deals calls
 _.ACQUISITION
 _.AFTERNOON
 _.ALREADY_IN_CONTACT
@@ -152,6 +168,13 @@ _.verbose_name_plural
 
 # django-ninja: schema fields and resolve_<field> methods, pagination Input/Output, the
 # authentication hooks and the exception handlers installed by decorator.
+_.en  # deals calls
+_.zh  # deals calls
+_.resolve_sector  # deals calls
+_.resolve_criteria  # deals calls
+_.resolve_submissions  # deals calls
+_.rates_as_of  # deals calls
+_.tie_break_rule  # deals calls
 _.Input
 _.Output
 _.PageInput
@@ -239,6 +262,7 @@ _.meaning
 _.reviewer_email
 
 # Django forms: fields, Meta.widgets/help_texts, clean_<field> methods and label_from_instance.
+_.clean_rubric  # deals calls
 _.clean_breaks
 _.clean_days
 _.clean_slug

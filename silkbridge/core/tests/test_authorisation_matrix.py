@@ -282,6 +282,7 @@ APPOINTMENT = lambda world, obj: {  # noqa: E731
     "reference": world.reviewed_proposal.reference,
     "assignment_id": world.review_assignment.pk,
 }
+NO_CALL = lambda world, obj: {"slug": "no-such-call"}  # noqa: E731
 
 PAGES: dict[str, Row] = {
     # site
@@ -464,6 +465,26 @@ PAGES: dict[str, Row] = {
         method="POST",
         body={},
     ),
+    # deals: calls for proposals. Who sees which call and which part of its record is tested channel by
+    # channel in deals/tests/calls/test_visibility.py; here every route answers an unknown call alike.
+    "deals:call_list": Row(public, query=SEARCH),
+    "deals:call_create": Row(each(403, anonymous="login", staff="ok"), why="staff of an issuing body (none of A/B)"),
+    "deals:call_detail": Row(everyone_gets(404), NO_CALL),
+    "deals:call_edit": Row(each(404, anonymous="login"), NO_CALL),
+    **{
+        f"deals:{name}": Row(each(404, anonymous="login"), NO_CALL, method="POST", body={})
+        for name in ("call_publish", "call_cancel", "call_open", "call_report", "call_decide", "clarification_ask")
+    },
+    "deals:clarification_answer": Row(
+        each(404, anonymous="login"),
+        lambda w, o: {"slug": "no-such-call", "clarification_id": 1},
+        method="POST",
+        body={},
+    ),
+    "deals:grievance_file": Row(each(404, anonymous="login"), NO_CALL, method="POST", body={}),
+    "deals:grievance_answer": Row(
+        each(404, anonymous="login"), lambda w, o: {"slug": "no-such-call", "grievance_id": 1}, method="POST", body={}
+    ),
     # matching (CSV is a channel of its own)
     "matching:dashboard": Row(signed_in, objects=(None, "csv")),
     "matching:staff_matches": Row(STAFF_ONLY, objects=(None, "csv"), query=SEARCH),
@@ -572,6 +593,35 @@ API: dict[str, Row] = {
     ),
     "GET /api/v1/deals/mous/{reference}/versions/{number}/docx": Row(OWNERS_OF_A, MOU_VERSION, channel="docx"),
     "GET /api/v1/deals/mous/{reference}/versions/{number}/pdf": Row(OWNERS_OF_A, MOU_VERSION, channel="pdf"),
+    # deals: calls for proposals (visibility per principal: deals/tests/calls/test_visibility.py)
+    "GET /api/v1/deals/calls": Row(public, query=SEARCH),
+    "POST /api/v1/deals/calls": Row(signed_in, body={}),
+    "GET /api/v1/deals/calls/{slug}": Row(everyone_gets(404), NO_CALL),
+    "PATCH /api/v1/deals/calls/{slug}": Row(each(404, anonymous="login"), NO_CALL, body={}),
+    "POST /api/v1/deals/calls/{slug}/publish": Row(each(404, anonymous="login"), NO_CALL, body={}),
+    "POST /api/v1/deals/calls/{slug}/cancel": Row(each(404, anonymous="login"), NO_CALL, body={"reason": "x"}),
+    "GET /api/v1/deals/calls/{slug}/clarifications": Row(everyone_gets(404), NO_CALL),
+    "POST /api/v1/deals/calls/{slug}/clarifications": Row(
+        each(404, anonymous="login"), NO_CALL, body={"organisation": "x", "question": "x"}
+    ),
+    "POST /api/v1/deals/calls/{slug}/clarifications/{clarification_id}/answer": Row(
+        each(404, anonymous="login"), lambda w, o: {"slug": "no-such-call", "clarification_id": 1}, body={"answer": "x"}
+    ),
+    "GET /api/v1/deals/calls/{slug}/openings": Row(each(404, anonymous="login"), NO_CALL),
+    "POST /api/v1/deals/calls/{slug}/opening": Row(each(404, anonymous="login"), NO_CALL, body={"attendees": ["x"]}),
+    "POST /api/v1/deals/calls/{slug}/financial-opening": Row(
+        each(404, anonymous="login"), NO_CALL, body={"attendees": ["x"]}
+    ),
+    "GET /api/v1/deals/calls/{slug}/report": Row(each(404, anonymous="login"), NO_CALL),
+    "POST /api/v1/deals/calls/{slug}/report": Row(each(404, anonymous="login"), NO_CALL, body={"grievance_days": 5}),
+    "GET /api/v1/deals/calls/{slug}/grievances": Row(each(404, anonymous="login"), NO_CALL),
+    "POST /api/v1/deals/calls/{slug}/grievances": Row(
+        each(404, anonymous="login"), NO_CALL, body={"organisation": "x", "text": "x"}
+    ),
+    "POST /api/v1/deals/calls/{slug}/grievances/{grievance_id}/answer": Row(
+        each(404, anonymous="login"), lambda w, o: {"slug": "no-such-call", "grievance_id": 1}, body={"answer": "x"}
+    ),
+    "POST /api/v1/deals/calls/{slug}/decision": Row(each(404, anonymous="login"), NO_CALL, body={}),
     # events
     "GET /api/v1/events": Row(public),
     "POST /api/v1/events": Row(STAFF_ONLY, body=NEW_EVENT),
