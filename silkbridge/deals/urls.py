@@ -4,4 +4,6 @@ from silkbridge.deals.views import calls, mou, pipeline, proposals, reviews, rou
 
 app_name = "deals"
 
-urlpatterns = [path("", include(part.urlpatterns)) for part in (pipeline, calls, proposals, reviews, mou, routing)]
+# The pipeline's deal pages (a reference after /deals/) come last, after every named path of the parts.
+
+urlpatterns = [path("", include(part.urlpatterns)) for part in (calls, proposals, reviews, mou, routing, pipeline)]

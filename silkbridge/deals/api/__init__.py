@@ -5,5 +5,7 @@ from ninja import Router
 from silkbridge.deals.api import calls, mou, pipeline, proposals, reviews, routing
 
 router = Router()
-for part in (pipeline, calls, proposals, reviews, mou, routing):
+# The pipeline's routes come last: its `/deals/{reference}` would otherwise catch `/deals/proposals`,
+# `/deals/calls`… (a reference is any string to the router).
+for part in (calls, proposals, reviews, mou, routing, pipeline):
     router.add_router("/", part.router)
