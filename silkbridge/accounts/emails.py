@@ -4,8 +4,6 @@ task queue keeps only the id and the language, never a token or a link."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.template.loader import render_to_string
@@ -25,29 +23,28 @@ def _recipient(user_id: int) -> User | None:
     return user if user is not None and user.email else None
 
 
+def _site_link(view_name: str, **kwargs: str) -> str:
+    """A link for a mail: SITE_URL (path prefix included, e.g. https://example.org/silkbridge) + the
+    view's path, never the Host header of whoever asked. Every account mail builds its links here."""
+    return settings.SITE_URL + reverse(view_name, kwargs=kwargs or None)
+
+
 def verification_link(*, user: User) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = email_verification_token.make_token(user)
-    return settings.SITE_URL + reverse("accounts:verify_email", kwargs={"uidb64": uid, "token": token})
+    return _site_link("accounts:verify_email", uidb64=uid, token=token)
 
 
 @mail_message
 def password_reset_message(*, user_id: int, language: str) -> Message | None:
-    """Django's password-reset message, its link on this site's address (SITE_URL, not the Host header
-    of whoever asked). Nothing for an account gone, deactivated or without a password since."""
+    """Django's password-reset message, its link on this site's address (SITE_URL with its path, not the
+    Host header of whoever asked). Nothing for an account gone, deactivated or without a password since."""
     user = _recipient(user_id)
     if user is None or not user.has_usable_password():
         return None
-    site = urlsplit(settings.SITE_URL)
-    context = {
-        "email": user.email,
-        "domain": site.netloc,
-        "site_name": site.netloc,
-        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
-        "user": user,
-        "token": default_token_generator.make_token(user),
-        "protocol": site.scheme or "https",
-    }
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    context = {"user": user, "link": _site_link("accounts:password_reset_confirm", uidb64=uid, token=token)}
     with translation.override(language or settings.LANGUAGE_CODE):
         subject = "".join(render_to_string("accounts/email/password_reset_subject.txt", context).splitlines())
         body = render_to_string("accounts/email/password_reset.txt", context)
@@ -78,8 +75,8 @@ def signup_existing_message(*, user_id: int) -> Message | None:
     with translation.override(user.language or settings.LANGUAGE_CODE):
         context = {
             "user": user,
-            "login_link": settings.SITE_URL + reverse("accounts:login"),
-            "reset_link": settings.SITE_URL + reverse("accounts:password_reset"),
+            "login_link": _site_link("accounts:login"),
+            "reset_link": _site_link("accounts:password_reset"),
         }
         return Message(
             recipient=user.email,

@@ -89,6 +89,11 @@ def _is_cjk(segment: str) -> bool:
     return bool(_CJK_RUN.fullmatch(segment))
 
 
+def is_chinese(word: str) -> bool:
+    """Whether a token is Chinese characters (a single one is a word, unlike a single letter)."""
+    return _is_cjk(word)
+
+
 def _is_stop_word(token: str) -> bool:
     return token in ENGLISH_STOP_WORDS or token in URDU_STOP_WORDS or token in CHINESE_STOP_WORDS
 

@@ -10,7 +10,8 @@ never turns a committed change into an error page.
 A message that carries a secret (a password-reset or address-verification link) is never put in the
 task queue, whose rows keep their arguments: `mail_queue_message` queues only a reference (a function
 marked `@mail_message` and plain arguments such as a user id), and the worker makes the message, and
-the token inside it, when it sends it.
+the token inside it, when it sends it. The worker looks the reference up in the registry that
+`@mail_message` fills (`MAIL_MAKERS`), never imports it: a task row cannot make the worker load a module.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext_noop
 from django_tasks import task
 
@@ -88,17 +88,26 @@ class Message:
 MessageMaker = TypeVar("MessageMaker", bound=Callable[..., Message | None])
 
 
+# The functions `mail_make_send` may call, by their dotted path: filled by `@mail_message` when the module
+# that defines them is imported (each app imports its mail module in `AppConfig.ready`, so a worker has them).
+MAIL_MAKERS: dict[str, Callable[..., Message | None]] = {}
+
+
+def _maker_path(maker: Callable[..., Any]) -> str:
+    return f"{maker.__module__}.{maker.__qualname__}"
+
+
 def mail_message(maker: MessageMaker) -> MessageMaker:
-    """Mark a function that makes a message from plain arguments (None: nothing to send any more), so
+    """Register a function that makes a message from plain arguments (None: nothing to send any more), so
     that `mail_make_send` may call it by its path in a worker; nothing else can be called that way."""
-    maker.is_mail_message = True  # type: ignore[attr-defined]
+    MAIL_MAKERS[_maker_path(maker)] = maker
     return maker
 
 
 def mail_queue_message(maker: Callable[..., Message | None], **arguments: Any) -> None:
     """Queue a message that a worker makes with `maker(**arguments)` (plain JSON values, no secret)."""
-    path = f"{maker.__module__}.{maker.__qualname__}"
-    if not getattr(maker, "is_mail_message", False):
+    path = _maker_path(maker)
+    if MAIL_MAKERS.get(path) is not maker:
         raise ValueError(f"{path} is not marked @mail_message")
     mail_make_send.enqueue(maker=path, arguments=arguments)
 
@@ -123,9 +132,10 @@ def mail_send(*, recipient: str, subject: str, body: str, attempt: int = 1) -> d
 @task()
 def mail_make_send(*, maker: str, arguments: dict[str, Any], attempt: int = 1) -> dict[str, Any]:
     """Make a message from its reference (see `mail_queue_message`) and send it, retried as `mail_send`
-    is. Each try makes the message afresh, so a token is made when it is sent and stored nowhere."""
-    make = import_string(maker)
-    if not getattr(make, "is_mail_message", False):
+    is. Each try makes the message afresh, so a token is made when it is sent and stored nowhere. The
+    path is only looked up among the registered makers: nothing named in a task row is imported."""
+    make = MAIL_MAKERS.get(maker)
+    if make is None:
         raise ValueError(f"{maker} is not marked @mail_message")
     message = make(**arguments)
     if message is None:

@@ -6,6 +6,11 @@ result or an error fit for the user. A run whose worker died stops beating and i
 `runs_reap`, which the worker and every reader call, so no run stays "running" for ever. However a run
 ends, what it held (`Run.holds`: a stored upload, a budget charge) is given back once, by the receivers
 of `run_ended`.
+
+A run ends once. The worker writes its outcome only while the run is still running (a conditional
+UPDATE): a run the reaper marked failed during a long pause stays failed, and the late worker's result
+is dropped (logged). Work that stores something besides its result calls `run_still_running` in the
+transaction that stores it, so a reaped run stores nothing either.
 """
 
 from __future__ import annotations
@@ -69,11 +74,18 @@ class RunAlreadyActive(Exception):
 
 
 class RunFailure(Exception):
-    """Raised by a run's work to end it as failed with `message`, which is shown to the user as it is."""
+    """Raised by a run's work to end it as failed with `message`, which is shown to the user as it is;
+    `result` (JSON) is stored as the failed run's result, for the `run_ended` receivers to read."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, result: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.result = result
+
+
+class RunReaped(Exception):
+    """The run is no longer running (the reaper marked it failed while its worker was paused): the work
+    must not store anything, since the run's ending is already decided and its holds given back."""
 
 
 class EnqueueableTask(Protocol):
@@ -135,7 +147,7 @@ def _enqueue_on_commit(
             task.enqueue(run_id, *args, **kwargs)
         except Exception:
             logger.exception("Run %s (%s) could not be queued", run_id, kind)
-            _finish(run_id, status=RunStatus.FAILED, error=NOT_QUEUED, only_active=True)
+            _fail_unqueued(run_id)
 
     transaction.on_commit(enqueue)
 
@@ -246,13 +258,17 @@ class _Heartbeat:
             close_old_connections()
 
 
-def run_execute(run_id: int, fn: Callable[[Progress], Any]) -> Any:
+def run_execute(run_id: int, fn: Callable[[Progress], Any], *, requeue: Callable[[], Any] | None = None) -> Any:
     """Claim a queued run and do its work: `fn(progress)` returns the JSON result, or raises.
 
     Only one worker can claim a run (a conditional UPDATE from queued to running); a run already
     claimed, finished or reaped is left alone and None is returned. A RunFailure's message is stored
     as the run's error; any other exception is logged with its trace and the user sees a plain
-    sentence. The work runs in the language of the request that started it.
+    sentence. The work runs in the language of the request that started it. The outcome is written only
+    while the run is still running: a run reaped meanwhile keeps the reaper's verdict.
+
+    `requeue` (coalesced work, see `run_enqueue_coalesced`) queues the work afresh: it is called when the
+    run does not succeed although the work was asked for again while it ran, so that request is not lost.
     """
     now = timezone.now()
     claimed = Run.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
@@ -267,23 +283,48 @@ def run_execute(run_id: int, fn: Callable[[Progress], Any]) -> Any:
         heartbeat.start()
         try:
             result = _call(fn, heartbeat.report)
-            while not _finish_unless_rerun(run_id, result):  # asked for again while it ran: once more
+            while (ending := _finish_unless_rerun(run_id, result)) == _RERUN:  # asked for again while it ran
                 result = _call(fn, heartbeat.report)
+        except RunReaped:
+            ending = _DROPPED
         except RunFailure as failure:
             heartbeat.stop()
-            _finish(run_id, status=RunStatus.FAILED, error=failure.message)
-            return None
+            ending = _finish(run_id, status=RunStatus.FAILED, error=failure.message, result=failure.result)
         except Exception:
             heartbeat.stop()
             logger.exception("Run %s (%s) failed", run_id, run.kind)
-            _finish(run_id, status=RunStatus.FAILED, error=SERVER_ERROR)
-            return None
+            ending = _finish(run_id, status=RunStatus.FAILED, error=SERVER_ERROR)
         except BaseException:  # the worker is being stopped (a second Ctrl-C, SIGTERM): say so, then stop
             heartbeat.stop()
             _finish(run_id, status=RunStatus.FAILED, error=WORKER_STOPPED)
             raise
         heartbeat.stop()
-    return result
+    if ending == _SUCCEEDED:
+        return result
+    if ending == _DROPPED:
+        logger.warning(
+            "Run %s (%s) was marked failed while its worker still worked: its result is dropped", run_id, run.kind
+        )
+    _requeue_if_asked(run_id, kind=run.kind, requeue=requeue)
+    return None
+
+
+# How the worker's attempt to end a run went.
+_SUCCEEDED, _FAILED, _RERUN, _DROPPED = "succeeded", "failed", "rerun", "dropped"
+
+
+def _requeue_if_asked(run_id: int, *, kind: str, requeue: Callable[[], Any] | None) -> None:
+    """A run that did not succeed hands on a request made while it ran (`rerun_requested`): the flag is
+    taken back by one conditional UPDATE (so only one caller hands it on) and the work queued afresh."""
+    if not Run.objects.filter(pk=run_id, rerun_requested=True).update(rerun_requested=False):
+        return
+    if requeue is None:
+        logger.warning("Run %s (%s) was asked for again but ended unsuccessfully; nothing queues it", run_id, kind)
+        return
+    try:
+        requeue()
+    except Exception:
+        logger.exception("Run %s (%s) was asked for again but could not be queued afresh", run_id, kind)
 
 
 def _call(fn: Callable[[Progress], Any], progress: Progress) -> Any:
@@ -296,30 +337,49 @@ def _call(fn: Callable[[Progress], Any], progress: Progress) -> Any:
     return fn(progress)
 
 
-def _finish(run_id: int, *, status: str, error: str = "", only_active: bool = False) -> None:
-    """Store how a run failed (`_finish_unless_rerun` stores a success). The worker that claimed the run
-    is the only one doing its work, so its outcome is written even over a reaper's verdict (a run reaped
-    during a long pause that then finished did finish); `only_active` is for writers that must not
-    overwrite an outcome."""
-    runs = Run.objects.filter(pk=run_id)
-    if only_active:
-        runs = runs.filter(status__in=ACTIVE_RUN_STATUSES)
-    runs.update(status=status, finished_at=timezone.now(), error=error)
+def _finish(run_id: int, *, status: str, error: str = "", result: Any = None) -> str:
+    """Store how the worker's run failed (`_finish_unless_rerun` stores a success), only while it is still
+    running: a run the reaper already marked failed keeps that ending (its holds are given back already)."""
+    finished = Run.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
+        status=status, finished_at=timezone.now(), error=error, result=result
+    )
+    if not finished:
+        return _DROPPED
+    run_release(run_id)
+    return _FAILED
+
+
+def _fail_unqueued(run_id: int) -> None:
+    """A run whose task could not be queued fails at once, unless something ended it meanwhile."""
+    Run.objects.filter(pk=run_id, status__in=ACTIVE_RUN_STATUSES).update(
+        status=RunStatus.FAILED, finished_at=timezone.now(), error=NOT_QUEUED
+    )
     run_release(run_id)
 
 
-def _finish_unless_rerun(run_id: int, result: Any) -> bool:
+def _finish_unless_rerun(run_id: int, result: Any) -> str:
     """Store a success unless the work was asked for again while it ran (one conditional UPDATE, so a
     request landing at the same moment is either seen here or finds the run finished); in that case
-    take the request back and say so (False)."""
-    finished = Run.objects.filter(pk=run_id, rerun_requested=False).update(
+    take the request back and say so (_RERUN). A run no longer running (reaped) is left as it is (_DROPPED)."""
+    running = Run.objects.filter(pk=run_id, status=RunStatus.RUNNING)
+    finished = running.filter(rerun_requested=False).update(
         status=RunStatus.SUCCEEDED, finished_at=timezone.now(), error="", progress=1.0, result=result, message=""
     )
     if finished:
         run_release(run_id)
-        return True
-    Run.objects.filter(pk=run_id).update(rerun_requested=False)
-    return False
+        return _SUCCEEDED
+    if running.filter(rerun_requested=True).update(rerun_requested=False):
+        return _RERUN
+    return _DROPPED
+
+
+def run_still_running(run_id: int) -> None:
+    """Call inside the transaction that stores a run's side effects (an assessment, a schedule's
+    meetings), before storing them: RunReaped if the run is no longer running, so a run the reaper gave
+    up stores nothing. Otherwise its heartbeat is renewed by an UPDATE whose row lock lasts until the
+    transaction ends, so the reaper cannot mark it failed between this check and the commit."""
+    if not Run.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(heartbeat_at=timezone.now()):
+        raise RunReaped(run_id)
 
 
 @contextlib.contextmanager

@@ -14,7 +14,14 @@ from django.utils.translation import gettext as _
 from silkbridge.core.budgets import Budget, Charge, usage_charge, usage_refund
 from silkbridge.core.inputs import first_unstorable, safe_file_name, unstorable_problem
 from silkbridge.core.models import Run, RunStatus
-from silkbridge.core.runs import INFRASTRUCTURE_ERRORS, EnqueueableTask, Progress, RunFailure, run_enqueue
+from silkbridge.core.runs import (
+    INFRASTRUCTURE_ERRORS,
+    EnqueueableTask,
+    Progress,
+    RunFailure,
+    run_enqueue,
+    run_still_running,
+)
 from silkbridge.datacenters import selectors
 from silkbridge.datacenters.engine.assess import AssessmentError, assess_document, document_check
 from silkbridge.datacenters.models import Assessment
@@ -127,12 +134,6 @@ def assessment_create(
     """
     _years_check(years)
     charge = usage_charge(user=actor, budget=monte_carlo_budget(), units=years)
-    return _assess_and_store(actor=actor, design=design, weather=weather, years=years, seed=seed, charge=charge)
-
-
-def _assess_and_store(
-    *, actor: Any, design: UploadedText, weather: UploadedText | None, years: int, seed: int, charge: Charge
-) -> Assessment:
     try:
         result = assessment_evaluate(design=design, weather=weather, years=years, seed=seed)
     except DesignRejected as error:
@@ -176,9 +177,10 @@ def assessment_start(
     What can be checked without the engines is checked here, so that a bad upload is refused at once
     (DesignRejected, naming the field) and nothing is stored or queued: the years, the files' size and
     encoding, the design document itself (its syntax and every rule the parser checks) and the weather file. The run is
-    charged to the actor's hourly budget now (BudgetExceeded when spent); the task gives the charge back
-    if the engine refuses the design before simulating. Another app may run its own `task` (which calls
-    `assessment_run_execute` with the upload, then uses the result), given its `context` as well."""
+    charged to the actor's hourly budget now (BudgetExceeded when spent) and held by the run, which gives
+    it back (`assessment_run_ended`) if the engine refuses the design before simulating. Another app may
+    run its own `task` (which calls `assessment_run_execute` with the upload, then uses the result),
+    given its `context` as well."""
     from silkbridge.datacenters.tasks import assessment_task
 
     design_text, weather_text = _upload_check(design=design, weather=weather, years=years)
@@ -190,7 +192,6 @@ def assessment_start(
         "weather_text": weather_text,
         "years": years,
         "seed": seed,
-        "charge": [charge.window_id, charge.units],
     }
     with transaction.atomic():
         return run_enqueue(
@@ -203,13 +204,15 @@ def assessment_start(
 
 
 def assessment_run_ended(run: Run) -> None:
-    """An assessment run that failed because of the machinery (its worker killed or stopped, no worker
-    in time, an error on the server, never queued) gives its charge back: the user got nothing for it.
-    One that failed because of the design keeps its charge once the simulation ran (a design refused
-    before it is refunded by `_assess_and_store` itself), and one that succeeded was paid for."""
+    """The only place a queued assessment's charge is given back (once: `run_release`), read from how
+    the run ended. One that failed because of the machinery (its worker killed or stopped, no worker in
+    time, an error on the server, never queued) is refunded: the user got nothing for it. So is one whose
+    design the engine refused before simulating (its result says `engine_ran: false`). One refused after
+    the simulation ran keeps its charge, and one that succeeded was paid for."""
     if run.kind != ASSESSMENT_RUN_KIND or "charge" not in run.holds:
         return
-    if run.status == RunStatus.FAILED and run.error in INFRASTRUCTURE_ERRORS:
+    refused_before_simulating = isinstance(run.result, dict) and run.result.get("engine_ran") is False
+    if run.status == RunStatus.FAILED and (run.error in INFRASTRUCTURE_ERRORS or refused_before_simulating):
         window_id, units = run.holds["charge"]
         usage_refund(charge=Charge(window_id=window_id, units=units))
 
@@ -217,31 +220,31 @@ def assessment_run_ended(run: Run) -> None:
 def assessment_run_execute(
     *,
     actor: Any,
+    run_id: int,
     design_name: str,
     design_text: str,
     weather_name: str | None,
     weather_text: str | None,
     years: int,
     seed: int,
-    charge: list[int],
     progress: Progress,
+    charge: list[int] | None = None,
 ) -> dict[str, Any]:
     """Do a queued assessment (in a worker): the result holds the stored assessment's reference and
-    page; a design the engine refuses ends the run failed, with every problem described."""
+    page; a design the engine refuses ends the run failed, with every problem described. The charge is
+    the run's to give back (`assessment_run_ended`), never this function's. A run reaped while the
+    engines ran stores nothing (RunReaped): it was already marked failed and refunded."""
+    del charge  # held by the run (Run.holds); still named by tasks queued before this release
     progress(0.05, _("Simulating %(years)s years of operation") % {"years": f"{years:,}"})
     design = UploadedText(name=design_name, content=design_text.encode("utf-8"))
     weather = None if weather_name is None else UploadedText(name=weather_name, content=(weather_text or "").encode())
     try:
-        assessment = _assess_and_store(
-            actor=actor,
-            design=design,
-            weather=weather,
-            years=years,
-            seed=seed,
-            charge=Charge(window_id=charge[0], units=charge[1]),
-        )
+        result = assessment_evaluate(design=design, weather=weather, years=years, seed=seed)
     except DesignRejected as error:
-        raise RunFailure(_rejection_text(error)) from error
+        raise RunFailure(_rejection_text(error), result={"engine_ran": error.engine_ran}) from error
+    assessment = _assessment_store(
+        actor=actor, design=design, weather=weather, years=years, seed=seed, result=result, run_id=run_id
+    )
     return {
         "reference": assessment.reference,
         "tier": assessment.tier,
@@ -256,8 +259,18 @@ def _rejection_text(error: DesignRejected) -> str:
 
 @transaction.atomic
 def _assessment_store(
-    *, actor: Any, design: UploadedText, weather: UploadedText | None, years: int, seed: int, result: dict[str, Any]
+    *,
+    actor: Any,
+    design: UploadedText,
+    weather: UploadedText | None,
+    years: int,
+    seed: int,
+    result: dict[str, Any],
+    run_id: int | None = None,
 ) -> Assessment:
+    if run_id is not None:
+        # A run the reaper marked failed (and refunded) while the engines ran stores no free assessment.
+        run_still_running(run_id)
     availability = result["availability"]
     assessment = Assessment(
         name=result["design"]["name"][:200],

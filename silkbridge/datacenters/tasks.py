@@ -19,6 +19,6 @@ def assessment_task(run_id: int, **upload: Any) -> Any:
         actor = Run.objects.select_related("created_by").get(pk=run_id).created_by
         if actor is None:
             raise RunFailure(_("The account that started the run no longer exists."))
-        return services.assessment_run_execute(actor=actor, progress=progress, **upload)
+        return services.assessment_run_execute(actor=actor, run_id=run_id, progress=progress, **upload)
 
     return run_execute(run_id, work)

@@ -14,7 +14,7 @@ from silkbridge.directory import selectors
 from silkbridge.directory.choices import OrganisationKind
 from silkbridge.directory.forms import _country_choices, sector_choices
 from silkbridge.directory.models import Organisation
-from silkbridge.directory.search import RankedResults
+from silkbridge.directory.search import RankedResults, query_units_check
 
 VERIFIED_CHOICES = [("yes", _("Verified only")), ("no", _("Not yet verified"))]
 
@@ -29,6 +29,7 @@ class OrganisationFilterSet(django_filters.FilterSet):
         label=_("Search"),
         method="filter_search",
         max_length=200,
+        validators=[query_units_check],
         widget=forms.SearchInput(attrs={"placeholder": _("Name, technology or keyword, in any language")}),
     )
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=OrganisationKind.choices, empty_label=_("All kinds"))

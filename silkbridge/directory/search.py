@@ -35,15 +35,21 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.expressions import RawSQL
+from django.db.models.lookups import IsNull
+from django.utils.translation import gettext_lazy as _
 
-from silkbridge.common.text import phrase_key, tokenize
+from silkbridge.common.text import is_chinese, phrase_key, tokenize
 from silkbridge.directory.models import Concept, Organisation, OrganisationSearchToken, Sector
 
 MAX_QUERY_LENGTH = 200
 MAX_PHRASE_TOKENS = 8
+# Units (words or glossary phrases) a query may have: each one is a subquery per document a tier walk
+# passes, so a query of many words costs many times a short one. Forms refuse more (`query_units_check`).
+MAX_QUERY_UNITS = 8
 MAX_TERM_LENGTH = 100  # SearchToken.term; longer words are cut, in documents and queries alike
 BATCH_SIZE = 2000
 # A list counts its matches up to here and says "10,000+" beyond: counting every match of a common
@@ -208,24 +214,58 @@ def unit_wordings(entry: LexiconEntry | None, tokens: list[str]) -> list[tuple[s
     return sorted(wordings)
 
 
+def _wording_words(entry: LexiconEntry | None, tokens: list[str]) -> list[list[str]]:
+    """The unit's wordings as the index reads them (each word cut to MAX_TERM_LENGTH, once, less a
+    word that begins another word of the wording), less those that another wording implies: a
+    document that has every word of ("data", "quality", "management") has those of ("data",
+    "quality") too, so the longer wording can add no document to the unit. A wording implies another
+    when each of the other's words begins one of its words."""
+    wordings: list[list[str]] = []
+    seen: set[frozenset[str]] = set()
+    for wording in unit_wordings(entry, tokens):
+        words = list(dict.fromkeys(token[:MAX_TERM_LENGTH] for token in wording))
+        # A word that begins another word of the wording adds nothing to it: ("data", "database").
+        words = [word for word in words if not any(other != word and other.startswith(word) for other in words)]
+        if frozenset(words) not in seen:
+            seen.add(frozenset(words))
+            wordings.append(words)
+
+    def implies(longer: list[str], shorter: list[str]) -> bool:
+        return all(any(word.startswith(prefix) for word in longer) for prefix in shorter)
+
+    kept: list[list[str]] = []
+    for number, words in enumerate(wordings):
+        # Of two wordings that imply each other (("data",) and ("data", "database")), keep the first.
+        if not any(
+            implies(words, other) and (not implies(other, words) or other_number < number)
+            for other_number, other in enumerate(wordings)
+            if other_number != number
+        ):
+            kept.append(words)
+    return kept
+
+
 def _unit_condition(token_model: TokenModel, entry: LexiconEntry | None, tokens: list[str]) -> Q:
     """Documents that match one unit of the query: their text holds the unit's words or, for a
     glossary phrase, the words of any label or synonym of it, or they are tagged with the concept or
     sector.
 
-    Written out as SQL, one UNION arm per wording: a word is one range of the (term, document) index
-    (an index-only scan), the words of a wording an INTERSECT of those, wrapped in a sub-select
-    because SQLite gives UNION and INTERSECT the same precedence and takes no parentheses. An OR of
-    the ranges made PostgreSQL fetch every matching row from the table (200 ms per wording at
-    100,000 organisations), and nested INs made it rescan a subquery per row."""
+    Written out as SQL, one UNION arm per wording (less those another implies): a word is one range
+    of the (term, document) index (an index-only scan), the words of a wording an INTERSECT of those,
+    wrapped in a sub-select because SQLite gives UNION and INTERSECT the same precedence and takes no
+    parentheses. An OR of the ranges made PostgreSQL fetch every matching row from the table (200 ms
+    per wording at 100,000 organisations), and nested INs made it rescan a subquery per row. Reading
+    the rarest word's range and probing its documents for the others (EXISTS) was tried: it pays only
+    when that word is about 15 times rarer than the others together, counting the ranges to know that
+    costs about as much as reading them, and PostgreSQL, which estimates every prefix range at about
+    one row, turned the probes round (see docs/benchmarks.md)."""
     quote = connection.ops.quote_name
     table, term = quote(token_model._meta.db_table), quote("term")
     document = quote(token_model._meta.get_field("document").column)
     word = f"SELECT {document} FROM {table} WHERE {term} >= %s AND {term} < %s"
     arms: list[str] = []
     params: list[str] = []
-    for number, wording in enumerate(unit_wordings(entry, tokens)):
-        words = list(dict.fromkeys(token[:MAX_TERM_LENGTH] for token in wording))
+    for number, words in enumerate(_wording_words(entry, tokens)):
         for token in words:
             params += [token, _successor(token)]
         if len(words) == 1:
@@ -244,7 +284,40 @@ Units = list[tuple[LexiconEntry | None, list[str]]]
 
 
 def query_units(query: str) -> Units:
-    """The query's units, in order: each a run of tokens and the glossary entry it spells (or None)."""
+    """The query's units, in order: each a run of tokens and the glossary entry it spells (or None);
+    the same unit once, and at most MAX_QUERY_UNITS of them (the rest is ignored)."""
+    return _all_query_units(query)[:MAX_QUERY_UNITS]
+
+
+def query_units_check(query: str) -> None:
+    """Refuse (ValidationError, for the search field) a query of more than MAX_QUERY_UNITS words."""
+    if len(tokenize((query or "")[:MAX_QUERY_LENGTH])) <= MAX_QUERY_UNITS:
+        return  # a unit is one token or more, so this many tokens cannot make too many units
+    count = len(_all_query_units(query))
+    if count > MAX_QUERY_UNITS:
+        raise ValidationError(
+            _("Search with at most %(limit)d words; this search has %(count)d."),
+            code="too_many_words",
+            params={"limit": MAX_QUERY_UNITS, "count": count},
+        )
+
+
+def _all_query_units(query: str) -> Units:
+    """Every distinct unit of the query. A free word of one character that is not Chinese ("a", "x",
+    an Urdu letter) is left out: it begins a word in nearly every document, so it narrows nothing and
+    costs a scan; a single Chinese character is a word and stays."""
+    units: Units = []
+    seen: set[tuple[str, ...]] = set()
+    for entry, tokens in _query_units_in_order(query):
+        key = tuple(tokens)
+        if key in seen or (entry is None and len(tokens[0]) == 1 and not is_chinese(tokens[0])):
+            continue
+        seen.add(key)
+        units.append((entry, tokens))
+    return units
+
+
+def _query_units_in_order(query: str) -> Units:
     tokens = tokenize((query or "")[:MAX_QUERY_LENGTH])
     entries = lexicon().entries if tokens else {}
     units: Units = []
@@ -290,18 +363,24 @@ def _unit_probe(token_model: TokenModel, entry: LexiconEntry | None, tokens: lis
     """`_unit_condition` as a test of one document (index probes on its (document, term) rows), for a
     walk that passes few documents: the same documents, without building the set of all of them."""
     rows = token_model.objects.filter(document_id=OuterRef("pk"))
+
+    def has(found: QuerySet[Any]) -> Q:
+        # "(SELECT document FROM … LIMIT 1) IS NOT NULL" rather than EXISTS: PostgreSQL turns an
+        # EXISTS into a join or a hashed subplan that reads the word's whole range (it estimates a
+        # prefix range at one row), while a scalar subquery stays a probe of the one document.
+        return Q(IsNull(Subquery(found.values("document_id")[:1]), False))
+
     condition = Q(pk__in=[])
-    for wording in unit_wordings(entry, tokens):
-        words = list(dict.fromkeys(token[:MAX_TERM_LENGTH] for token in wording))
+    for words in _wording_words(entry, tokens):
         has_wording = Q()
         for token in words:
-            has_wording &= Q(Exists(rows.filter(term__gte=token, term__lt=_successor(token))))
+            has_wording &= has(rows.filter(term__gte=token, term__lt=_successor(token)))
         condition |= has_wording
     if entry is not None and (entry.concept_ids or entry.sector_ids):
         tags = [concept_term(pk) for pk in sorted(entry.concept_ids)] + [
             sector_term(pk) for pk in sorted(entry.sector_ids)
         ]
-        condition |= Q(Exists(rows.filter(term__in=tags)))
+        condition |= has(rows.filter(term__in=tags))
     return condition
 
 

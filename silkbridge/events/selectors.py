@@ -347,10 +347,20 @@ def participants_by_id(*, event: Event, ids: list[int]) -> dict[int, Participant
     return {participant.pk: participant for participant in found}
 
 
+HISTORY_LIMIT = 200  # the latest rows of each list: a long event has thousands
+
+
+def _latest(rows: QuerySet[Any]) -> QuerySet[Any]:
+    """The newest HISTORY_LIMIT of `rows` (by when they were written), in `rows`' own order: the cut is
+    made newest first, before any grouping, so a large event keeps its latest changes."""
+    newest = rows.order_by("-created_at", "-pk").values("pk")[:HISTORY_LIMIT]
+    return rows.filter(pk__in=newest)
+
+
 def event_history(*, event: Event, viewer: Any) -> dict[str, QuerySet[Any]]:
-    """The registration and meeting history of an event, newest first: all of it for staff; for a
-    participant's representative, its own registration and the meetings it is a side of. Anyone
-    else: PermissionDenied."""
+    """The latest HISTORY_LIMIT rows of the registration and of the meeting history of an event: all
+    rows for staff; for a participant's representative, its own registration and the meetings it is a
+    side of. Anyone else: PermissionDenied."""
     registrations = ParticipantEvent.objects.filter(participant__event=event)
     meetings = MeetingEvent.objects.filter(request__event=event)
     if not getattr(viewer, "is_staff", False):
@@ -363,17 +373,15 @@ def event_history(*, event: Event, viewer: Any) -> dict[str, QuerySet[Any]]:
         # "rated" row would tell its outcome.
         meetings = meetings.filter(~Q(kind=MeetingEventKind.RATED) | Q(changes__participant=participant.pk))
     return {
-        # Grouped by what they belong to (the page shows one list per registration and per meeting).
-        "registrations": registrations.select_related("actor", "participant__organisation").order_by(
-            "participant__organisation__name_en", "participant_id", "-created_at", "-pk"
-        ),
-        "meetings": meetings.select_related(
-            "actor", "request__requester__organisation", "request__recipient__organisation"
-        ).order_by("-request__created_at", "request_id", "-created_at", "-pk"),
+        # Cut newest first, then grouped by what they belong to (the page shows one list per
+        # registration and per meeting).
+        "registrations": _latest(registrations)
+        .select_related("actor", "participant__organisation")
+        .order_by("participant__organisation__name_en", "participant_id", "-created_at", "-pk"),
+        "meetings": _latest(meetings)
+        .select_related("actor", "request__requester__organisation", "request__recipient__organisation")
+        .order_by("-request__created_at", "request_id", "-created_at", "-pk"),
     }
-
-
-HISTORY_LIMIT = 200  # the latest rows of each list: a long event has thousands
 
 
 def event_history_entries(*, event: Event, viewer: Any) -> dict[str, list[dict[str, Any]]]:
@@ -381,8 +389,8 @@ def event_history_entries(*, event: Event, viewer: Any) -> dict[str, list[dict[s
     addresses for staff only), the latest HISTORY_LIMIT rows of each list, each row naming the
     registration or the request it belongs to. What the API answers; PermissionDenied as there."""
     history = event_history(event=event, viewer=viewer)
-    registrations = list(history["registrations"][:HISTORY_LIMIT])
-    meetings = list(history["meetings"][:HISTORY_LIMIT])
+    registrations = list(history["registrations"])
+    meetings = list(history["meetings"])
     return {
         "registrations": [
             {**entry, "participant": row.participant_id, "organisation": row.participant.organisation.display_name}

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from silkbridge.core.budgets import Budget, usage_charge, usage_refund
-from silkbridge.core.runs import Progress, RunAlreadyActive, RunFailure, run_enqueue
+from silkbridge.core.runs import Progress, RunAlreadyActive, RunFailure, run_enqueue, run_still_running
 from silkbridge.directory.selectors import is_member
 from silkbridge.events import history, notifications, selectors
 from silkbridge.events.choices import (
@@ -725,7 +725,8 @@ SCHEDULER_PHASES = {
 def schedule_run_execute(*, schedule_run: ScheduleRun, progress: Progress) -> dict[str, Any]:
     """Do a claimed scheduler run (in a worker): meetings already placed stay where they are, accepted
     requests are added. Returns the plan's summary for the run's result; an event the scheduler cannot
-    read ends the run failed with the reasons (RunFailure)."""
+    read ends the run failed with the reasons (RunFailure). A run the reaper gave up while the solver
+    ran books nothing (RunReaped): its key is free, so another scheduler run may be booking already."""
     from silkbridge.events.engine.instance import InstanceError
     from silkbridge.events.engine.scheduler import schedule_json
 
@@ -745,6 +746,7 @@ def schedule_run_execute(*, schedule_run: ScheduleRun, progress: Progress) -> di
         raise RunFailure("; ".join(error.messages)) from error
     progress(0.99, _("Booking the meetings"))
     with transaction.atomic():
+        run_still_running(schedule_run.run_id)
         placed, refused = _plan_apply(event, plan)
         schedule_run.placed = placed
         schedule_run.objective = plan.get("objective")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from silkbridge.directory.choices import ContentLanguage
 from silkbridge.directory.forms import sector_choices
-from silkbridge.directory.search import search
+from silkbridge.directory.search import query_units_check, search
 from silkbridge.directory.selectors import filter_by_sector
 from silkbridge.marketplace.choices import InterestStatus, OpportunityType
 from silkbridge.marketplace.forms import _countries
@@ -27,6 +27,7 @@ class OpportunityFilterSet(django_filters.FilterSet):
         label=_("Search"),
         method="filter_search",
         max_length=200,
+        validators=[query_units_check],
         widget=forms.SearchInput(attrs={"placeholder": _("Title or words of the description")}),
     )
     kind = django_filters.ChoiceFilter(label=_("Type"), choices=OpportunityType.choices, empty_label=_("All types"))

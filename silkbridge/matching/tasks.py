@@ -15,14 +15,15 @@ from silkbridge.matching import services
 
 @task()
 def refresh_matches(run_id: int, opportunity_id: int) -> Any:
-    """Recompute what a change to one profile can alter (kind "matching.refresh")."""
+    """Recompute what a change to one profile can alter (kind "matching.refresh"). A save made while it
+    ran is refreshed by a fresh run if this one fails."""
 
     def work(progress: Progress) -> dict[str, Any]:
         with services.in_worker():
             result: dict[str, Any] = dict(services.refresh(opportunity_id))
         return {**result, "url": reverse("matching:profile_matches", kwargs={"pk": opportunity_id})}
 
-    return run_execute(run_id, work)
+    return run_execute(run_id, work, requeue=lambda: services.refresh_after_commit(opportunity_id))
 
 
 @task()

@@ -27,8 +27,9 @@ BUDGETS = {
     "marketplace": ("/marketplace/", False, 4),
     "marketplace (signed in)": ("/marketplace/", True, 7),
     "api organisations": (f"/api/v1/organisations?q={SEARCH}", False, 5),
-    # +2: whether the glossary changed (its reasons' labels come from the database, the one source).
-    "matches dashboard (signed in)": ("/matches/", True, 9),
+    # +2: whether the glossary changed (its reasons' labels come from the database, the one source);
+    # +1: the filter form's sector choices (members filter their matches with the staff's FilterSet).
+    "matches dashboard (signed in)": ("/matches/", True, 10),
 }
 
 

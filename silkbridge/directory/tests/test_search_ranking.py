@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from silkbridge.directory import search
+from silkbridge.directory.models import Organisation
 from silkbridge.directory.selectors import organisation_list, organisation_search
 from silkbridge.directory.tests.factories import OrganisationFactory
 
@@ -122,3 +123,44 @@ def test_on_postgresql_the_ranking_has_its_order_index_and_substring_indexes():
         "directory_org_name_local_trgm": "gin (upper((name_local)::text) gin_trgm_ops)",
         "directory_org_description_trgm": "gin (upper(description) gin_trgm_ops)",
     }
+
+
+def test_a_glossary_unit_reads_no_wording_that_another_wording_implies():
+    # A document with every word of "data quality management" has those of "data quality": the
+    # longer wording adds nothing to the match set, so the query does not read it; nor "data" beside
+    # "database" in one wording.
+    entry = search.LexiconEntry(terms={"Data quality management", "Data quality", "database data", "Zolar"})
+    assert search._wording_words(entry, ["data", "quality"]) == [["data", "quality"], ["database"], ["zolar"]]
+    OrganisationFactory(key="dq", name_en="Dq Labs", description="Data quality management for banks.")
+    OrganisationFactory(key="db", name_en="Db Labs", description="A database of quality data.")
+    OrganisationFactory(key="other", name_en="Other Labs", description="Data management.")
+    condition = search._unit_condition(search.OrganisationSearchToken, entry, ["data", "quality"])
+    keys = set(Organisation.objects.filter(condition, key__in=["dq", "db", "other"]).values_list("key", flat=True))
+    assert keys == {"dq", "db"}
+
+
+def test_a_large_match_set_is_probed_per_document_and_a_short_query_is_no_trigram_search(monkeypatch):
+    # The tier walk tests each organisation it passes with a scalar subquery on its (document, term)
+    # rows: PostgreSQL turns an EXISTS into a hash of the word's whole range. A query under three
+    # characters compares names with STRPOS, which the trigram indexes do not answer (they would
+    # return every organisation to recheck), and ranks exactly as icontains does.
+    OrganisationFactory(key="short-name", name_en="Zo Pumps", description="Zolar kits.", is_verified=False)
+    OrganisationFactory(key="short-text", name_en="Amber Kits", description="Zo zolar pumps.", is_verified=True)
+    monkeypatch.setattr(search, "SMALL_MATCH_SET", 2)
+    for query, expected in [
+        ("zo", ["name-a", "ref-stza", "short-name", "name-b", "word-a", "text-a", "short-text", "text-b"]),
+        ("zolar pump", ["name-a", "name-b", "text-a", "short-text", "text-b", "text-c", "word-a"]),
+    ]:
+        with CaptureQueriesContext(connection) as queries:
+            page = Paginator(organisation_search(viewer=None, query=query), 20).page(1)
+            keys = [organisation.key for organisation in page.object_list]
+        assert keys[: len(expected)] == expected
+        assert keys == [organisation.key for organisation in organisation_list(viewer=None, query=query)]
+        walks = [
+            captured["sql"]
+            for captured in queries.captured_queries
+            if "ORDER BY" in captured["sql"] and "LIMIT" in captured["sql"]
+        ]
+        assert walks
+        assert not any("EXISTS" in sql for sql in walks)
+        assert all(("LIKE" in sql) == (len(query) >= 3) for sql in walks)

@@ -572,8 +572,7 @@ def meeting_rate_view(request: HttpRequest, event: Event, participant: Participa
 def history_view(request: HttpRequest, slug: str) -> HttpResponse:
     """Who registered, answered, booked, cancelled, marked or rated what, and when."""
     event = _event_or_404(request, slug)
-    history = selectors.event_history(event=event, viewer=request.user)
-    history = {name: rows[: selectors.HISTORY_LIMIT] for name, rows in history.items()}
+    history = selectors.event_history(event=event, viewer=request.user)  # the latest rows of each list
     context = {"event": event, "participant": selectors.participant_for_user(event=event, user=request.user), **history}
     return render(request, "events/history.html", context)
 
