@@ -75,6 +75,9 @@ _.asked_at  # deals calls
 _.opened_by  # deals calls
 _.filed_by  # deals calls
 _.filed_at  # deals calls
+_.appointed_by  # deals reviews: ReviewAssignmentAdmin.fields shows it by name
+_.uploaded_by  # deals proposals: the proposal page names who added each document, for the submitter's members
+_.DOMESTIC  # deals CounterpartKind: offered through .choices by the MoU form, the routes admin and the API enum
 _.ACQUISITION
 _.AFTERNOON
 _.ALREADY_IN_CONTACT

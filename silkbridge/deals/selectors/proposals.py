@@ -199,7 +199,8 @@ def proposal_documents_visible(
         return ProposalDocument.objects.none()
     documents = ProposalDocument.objects.filter(proposal=proposal)
     if is_submitter(viewer=viewer, proposal=proposal):
-        return documents.filter(is_current=True)
+        # The submitter's members see who added each document (the page names them); nobody else does.
+        return documents.filter(is_current=True).select_related("uploaded_by")
     version = _version(proposal)
     ids = [entry["id"] for entry in (version.content.get("documents", []) if version else [])]
     documents = documents.filter(pk__in=ids)

@@ -9,9 +9,19 @@ from django.test import Client
 from django.utils import translation
 
 from silkbridge.accounts.services import api_token_create
+from silkbridge.accounts.tests.factories import MembershipFactory, UserFactory
 from silkbridge.deals.forms.proposals import timeline_parse
 from silkbridge.deals.models import Proposal, ProposalDocument
-from silkbridge.deals.tests.proposals.factories import EXE_BYTES, PDF_BYTES, draft, member, published_call
+from silkbridge.deals.services import proposals as services
+from silkbridge.deals.tests.proposals.factories import (
+    EXE_BYTES,
+    PDF_BYTES,
+    draft,
+    member,
+    past_deadline,
+    published_call,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +95,27 @@ def test_a_refused_upload_on_the_page_names_the_field_and_stores_nothing():
         or "Document: The file&#x27;s content is not a PDF" in response.content.decode()
     )
     assert ProposalDocument.objects.count() == 0
+
+
+def test_the_submitters_see_who_added_each_document_and_the_calling_body_does_not():
+    author, organisation = member()
+    author.full_name = "Ayesha Khan"
+    author.save(update_fields=["full_name"])
+    colleague = MembershipFactory(user=UserFactory(), organisation=organisation).user
+    call = published_call()
+    proposal = draft(call, user=author, organisation=organisation)
+    services.proposal_document_add(actor=author, proposal=proposal, upload=upload("offer.pdf", PDF_BYTES))
+
+    body = _client(colleague).get(f"/deals/proposals/{proposal.reference}/").content.decode()
+    assert "Added by <bdi>Ayesha Khan</bdi>" in body
+
+    services.proposal_submit(actor=author, proposal=proposal)
+    past_deadline(call)
+    issuer_staff = MembershipFactory(user=UserFactory(), organisation=call.issuer).user
+    response = _client(issuer_staff).get(f"/deals/proposals/{proposal.reference}/")
+    assert response.status_code == 200
+    assert "offer.pdf" in response.content.decode()
+    assert "Ayesha Khan" not in response.content.decode()
 
 
 def test_the_proposal_page_reads_right_to_left_in_urdu():
