@@ -5,5 +5,7 @@ from ninja import Router
 from silkbridge.deals.api import calls, mou, pipeline, proposals, reviews, routing
 
 router = Router()
-for part in (pipeline, calls, proposals, reviews, mou, routing):
+# The pipeline last: its "/deals/{reference}" would otherwise answer the other parts' one-segment
+# addresses (/deals/calls, /deals/mous, /deals/verify...) as a deal reference (404 or 405).
+for part in (calls, proposals, reviews, mou, routing, pipeline):
     router.add_router("/", part.router)
