@@ -5,7 +5,7 @@ from ninja import Router
 from silkbridge.deals.api import calls, mou, pipeline, proposals, reviews, routing
 
 router = Router()
-# The pipeline's routes come last: its `/deals/{reference}` would otherwise catch `/deals/proposals`,
-# `/deals/calls`… (a reference is any string to the router).
+# The pipeline last: its "/deals/{reference}" would otherwise answer the other parts' one-segment
+# addresses (/deals/calls, /deals/mous, /deals/verify...) as a deal reference (404 or 405).
 for part in (calls, proposals, reviews, mou, routing, pipeline):
     router.add_router("/", part.router)

@@ -35,12 +35,16 @@ def deal_created(*, deal: Deal, actor: Any, parties: list[str]) -> DealEvent:
     return _write(deal, actor, DealEventKind.CREATED, changes=changes, to_stage=deal.stage)
 
 
-def deal_stage_changed(*, deal: Deal, actor: Any, before: str, note: str) -> DealEvent:
+def deal_stage_changed(
+    *, deal: Deal, actor: Any, before: str, note: str, cause: dict[str, str] | None = None
+) -> DealEvent:
+    """`cause`: what another part's action moved the deal for ({"cause": "mou_sent", "mou": ref}); none
+    when someone moved it on the board."""
     return _write(
         deal,
         actor,
         DealEventKind.STAGE_CHANGED,
-        changes={"stage": [before, deal.stage]},
+        changes={"stage": [before, deal.stage], **(cause or {})},
         from_stage=before,
         to_stage=deal.stage,
         note=note,

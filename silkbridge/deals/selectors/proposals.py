@@ -39,6 +39,7 @@ from silkbridge.deals.choices import (
     ProposalStatus,
 )
 from silkbridge.deals.engine.diff import Piece, record_diff
+from silkbridge.deals.history.reviews import REVIEW_EVENT_KINDS
 from silkbridge.deals.models import (
     Opening,
     Proposal,
@@ -321,17 +322,13 @@ def proposal_diff(*, viewer: Any, proposal: Proposal, number: int | None = None)
 
 
 def proposal_history(*, viewer: Any, proposal: Proposal) -> QuerySet[ProposalEvent]:
-    """The proposal's history for its submitter: reviewer appointments and declarations are the calling
-    body's business (the reviews part shows those to its own readers)."""
+    """The proposal's history for its submitter: the committee's rows (history.reviews.REVIEW_EVENT_KINDS,
+    which name reviewers) are the calling body's business (selectors.reviews.review_events shows them to
+    its staff), and so is the decision's row, which names the chair and would tell a call's decision
+    before it takes effect: the submitter reads the decision in its feedback (proposal_feedback)."""
     if not is_submitter(viewer=viewer, proposal=proposal):
         return ProposalEvent.objects.none()
-    hidden = (
-        ProposalEventKind.REVIEWER_APPOINTED,
-        ProposalEventKind.REVIEWER_REMOVED,
-        ProposalEventKind.CONFLICT_DECLARED,
-        ProposalEventKind.NO_CONFLICT_DECLARED,
-        ProposalEventKind.REVIEW_SUBMITTED,
-    )
+    hidden = (*REVIEW_EVENT_KINDS, ProposalEventKind.DECIDED)
     return proposal.events.select_related("actor").exclude(kind__in=hidden)
 
 

@@ -29,6 +29,7 @@ from silkbridge.deals.choices import ConflictStatus, ProposalEventKind, Proposal
 from silkbridge.deals.engine import rubric
 from silkbridge.deals.history.reviews import REVIEW_EVENT_KINDS
 from silkbridge.deals.models import Call, Criterion, Proposal, ProposalEvent, ReviewAssignment, ReviewScore
+from silkbridge.deals.selectors.calls import call_staff_check
 from silkbridge.directory.selectors import is_member, organisation_ids_of
 
 # engine.rubric.TIE_BREAK_RULE, in the reader's language (the engine has no Django to translate it).
@@ -43,29 +44,21 @@ REVIEWED_STATUSES = (ProposalStatus.SUBMITTED, ProposalStatus.APPROVED, Proposal
 # --- who is who -----------------------------------------------------------------------------------
 
 
-def _is_call_staff(viewer: Any, call: Call) -> bool:
-    """Staff of the calling body of a call: members of its issuer, and platform staff. (A private copy
-    until selectors.calls.call_staff_check exists; the lead dedupes at merge.)"""
-    if not getattr(viewer, "is_authenticated", False):
-        return False
-    return bool(viewer.is_staff) or is_member(viewer, call.issuer_id)
-
-
 def is_calling_body_staff(*, viewer: Any, proposal: Proposal) -> bool:
-    """Staff of the body a proposal was made to: the call's (see _is_call_staff), or for an unsolicited
+    """Staff of the body a proposal was made to: the call's (selectors.calls.call_staff_check), or for an unsolicited
     proposal the recipient organisation's members and platform staff — never a member of the submitting
     organisation (a member of both would carry the committee's reviews over to the submitter)."""
     if not getattr(viewer, "is_authenticated", False) or is_member(viewer, proposal.organisation_id):
         return False
     if proposal.call is not None:
-        return _is_call_staff(viewer, proposal.call)
+        return call_staff_check(viewer=viewer, call=proposal.call)
     return bool(viewer.is_staff) or (proposal.recipient_id is not None and is_member(viewer, proposal.recipient_id))
 
 
 def may_chair_call(*, viewer: Any, call: Call) -> bool:
     """Staff of the call's calling body who belong to none of the organisations that made a proposal to
     it: the ranking compares every proposal, so a member of one submitter sees none of it."""
-    if not _is_call_staff(viewer, call):
+    if not call_staff_check(viewer=viewer, call=call):
         return False
     return not call.proposals.filter(organisation_id__in=organisation_ids_of(viewer)).exists()
 

@@ -3,9 +3,7 @@
 Who sees an MoU: members of the deal's party organisations and platform staff. Who acts on its route
 (send, approve, return, record signatories, sign): platform staff and members of the deal's party with
 the role "authority". Membership of another organisation gives nothing.
-
-`_mou_visible_to` is a private copy of the MoU visibility rule until the mou part's selectors
-(`selectors/mou.py`) are merged; the lead replaces it with theirs.
+Visibility is the mou part's rule (`selectors.mou.mous_visible`), read from there.
 """
 
 from __future__ import annotations
@@ -17,26 +15,16 @@ from django.db.models import QuerySet
 from silkbridge.deals import seal
 from silkbridge.deals.choices import DealPartyRole, MouEventKind
 from silkbridge.deals.models import ApprovalRoute, DealParty, Mou, MouEvent, MouRouteStep, Signatory
+from silkbridge.deals.selectors.mou import mous_visible
 from silkbridge.directory.models import Organisation
 from silkbridge.directory.selectors import organisation_ids_of
 
 ROUTE_EVENT_KINDS = (MouEventKind.SENT, MouEventKind.STEP_APPROVED, MouEventKind.STEP_RETURNED, MouEventKind.SIGNED)
 
 
-def _mou_visible_to(*, viewer: Any, mou: Mou) -> bool:
-    if not getattr(viewer, "is_authenticated", False):
-        return False
-    if viewer.is_staff:
-        return True
-    return DealParty.objects.filter(deal_id=mou.deal_id, organisation_id__in=organisation_ids_of(viewer)).exists()
-
-
 def mou_route_get(*, viewer: Any, reference: str) -> Mou:
     """The MoU with this reference if the viewer may see it; Mou.DoesNotExist otherwise (as if absent)."""
-    mou = Mou.objects.select_related("deal", "route").get(reference=reference)
-    if not _mou_visible_to(viewer=viewer, mou=mou):
-        raise Mou.DoesNotExist
-    return mou
+    return mous_visible(viewer=viewer).select_related("route").get(reference=reference)
 
 
 def can_route(*, user: Any, mou: Mou) -> bool:

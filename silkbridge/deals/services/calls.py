@@ -31,6 +31,7 @@ from silkbridge.deals.engine import rubric
 from silkbridge.deals.history import calls as history
 from silkbridge.deals.models import Call, Clarification, Criterion, Grievance, Opening, Proposal, ReviewScore
 from silkbridge.deals.selectors import calls as selectors
+from silkbridge.deals.services import reviews
 from silkbridge.directory.models import Organisation, Sector
 from silkbridge.directory.selectors import is_member, members_of
 from silkbridge.money.selectors import current_rates
@@ -815,7 +816,7 @@ def grievance_answer(*, actor: Any, grievance: Grievance, answer: str) -> Grieva
 @transaction.atomic
 def call_decide(*, actor: Any, call: Call) -> Call:
     """The decision takes effect: only once the grievance window has closed and every grievance has its
-    answer."""
+    answer. Then the chair's decisions take effect on the proposals (reviews.decision_take_effect)."""
     _require_call_staff(actor=actor, call=call)
     call = _locked(call)
     if call.status != CallStatus.PUBLISHED or call.report_published_at is None or call.grievances_until is None:
@@ -839,4 +840,8 @@ def call_decide(*, actor: Any, call: Call) -> Call:
     call.decided_at = timezone.now()
     call.save(update_fields=["status", "decided_at", "updated_at"])
     history.call_decided(call=call, actor=actor, before=CallStatus.PUBLISHED)
+    # The chair's recorded decisions take effect: each submitter is told (after the commit), and each
+    # approved proposal's deal reaches the stage "approved".
+    for proposal in selectors.submitted_proposals(call=call).exclude(decision=""):
+        reviews.decision_take_effect(actor=actor, proposal=proposal)
     return call

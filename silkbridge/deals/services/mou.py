@@ -30,6 +30,7 @@ from silkbridge.deals.engine.diff import clauses_diff
 from silkbridge.deals.history import mou as history
 from silkbridge.deals.models import ClauseComment, ClauseTemplate, Deal, DealParty, Mou, MouClause, MouVersion
 from silkbridge.deals.selectors import mou as mou_selectors
+from silkbridge.deals.services import pipeline
 
 SECOND_LANGUAGES = ("zh", "ur")
 DEFAULT_DURATION_YEARS = 5
@@ -183,7 +184,8 @@ def mou_draft(
     duration_years: int = DEFAULT_DURATION_YEARS,
 ) -> Mou:
     """A new MoU for the deal from the clause library (every clause offered in new drafts, or the keys
-    given, in that order), placeholders filled in English and the second language; saved as version 1."""
+    given, in that order), placeholders filled in English and the second language; saved as version 1.
+    The deal moves to "MoU drafting" (pipeline.deal_stage_follow, recorded with the actor)."""
     _require_drafter(actor, deal)
     _clean_draft(
         deal=deal, second_language=second_language, counterpart=counterpart, title=title, duration_years=duration_years
@@ -212,6 +214,9 @@ def mou_draft(
     version.save()
     history.mou_drafted(
         mou=mou, actor=actor, clause_keys=[clause["key"] for clause in clauses], duration_years=duration_years
+    )
+    pipeline.deal_stage_follow(
+        actor=actor, deal=deal, stage=DealStage.MOU_DRAFTING, cause={"cause": "mou_drafted", "mou": mou.reference}
     )
     return mou
 

@@ -277,13 +277,71 @@ def deal_stage_set(*, actor: Any, deal: Deal, stage: str, note: str = "") -> Dea
     deal = _locked(deal)
     if deal.stage == stage:
         raise ValidationError({"stage": _("The deal is already at this stage.")})
+    return _stage_move(actor=actor, deal=deal, stage=stage, note=note)
+
+
+def _stage_move(*, actor: Any, deal: Deal, stage: str, note: str = "", cause: dict[str, str] | None = None) -> Deal:
+    """Move a locked deal and write its history row (the checks are the caller's)."""
     before = deal.stage
     deal.stage = stage
     deal.stage_reason = note if stage in STAGES_NEEDING_REASON else ""
     deal.stage_changed_at = timezone.now()
     _full_clean(deal)
     deal.save(update_fields=["stage", "stage_reason", "stage_changed_at", "updated_at"])
-    history.deal_stage_changed(deal=deal, actor=actor, before=before, note=note)
+    history.deal_stage_changed(deal=deal, actor=actor, before=before, note=note, cause=cause)
+    return deal
+
+
+# --- moves that follow the story -------------------------------------------------------------------------
+#
+# Other parts' services move a deal when the story reaches a stage: a proposal's approval takes effect
+# (→ approved, the deal started from the proposal if there is none), its MoU is drafted (→ MoU drafting),
+# sent on its route (→ vetting), returned by an office (→ MoU drafting), signed (→ signed). The actor is
+# the user who did that action, already checked by the calling service for its own right to do it; they
+# need not be staff or the deal's owner (a member of the calling body decides a call, an authority's
+# member sends an MoU), so these internals skip `can_manage` but write the DealEvent with that actor and
+# a `cause` in its changes ({"cause": "mou_sent", "mou": "MOU-…"}), so the history says who and why.
+# They are called inside the calling service's transaction and are never reached from a page or the API.
+
+
+def deal_stage_follow(*, actor: Any, deal: Deal, stage: str, cause: dict[str, str]) -> Deal:
+    """Move the deal to `stage` because of `cause` (see above); nothing happens when it is there already
+    (an MoU sent again after a return, a second draft)."""
+    deal = _locked(deal)
+    if deal.stage == stage:
+        return deal
+    return _stage_move(actor=actor, deal=deal, stage=stage, cause=cause)
+
+
+def deal_follow_proposal(*, actor: Any, proposal: Proposal) -> Deal:
+    """The approval of `proposal` took effect: its deal moves to "approved", started now if none exists
+    (titled as the proposal, its parties the submitter and the calling body, or the recipient of an
+    unsolicited proposal, as the authority; owned by the actor if they are staff)."""
+    cause = {"cause": "proposal_approved", "proposal": proposal.reference}
+    existing = Deal.objects.filter(proposal=proposal).first()
+    if existing is not None:
+        return deal_stage_follow(actor=actor, deal=existing, stage=DealStage.APPROVED, cause=cause)
+    sides = _proposal_sides(proposal)
+    parties = _parties(actor=actor, sides=sides, organisations=[])
+    is_staff = bool(getattr(actor, "is_staff", False))
+    call = proposal.call
+    deal = Deal(
+        title=proposal.title,
+        subject=DealSubject.DATA_CENTER if call is not None and call.minimum_tier else DealSubject.OTHER,
+        origin=DealOrigin.PROPOSAL,
+        proposal=proposal,
+        sector=call.sector if call is not None else None,
+        owner=actor if is_staff else None,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        stage=DealStage.APPROVED,
+        stage_changed_at=timezone.now(),
+    )
+    _full_clean(deal)
+    deal.save()
+    DealParty.objects.bulk_create(
+        [DealParty(deal=deal, organisation=organisation, role=role) for organisation, role in parties]
+    )
+    history.deal_created(deal=deal, actor=actor, parties=[organisation.key for organisation, _role in parties])
     return deal
 
 

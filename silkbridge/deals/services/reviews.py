@@ -23,6 +23,7 @@ from silkbridge.deals.choices import ConflictStatus, Decision, ProposalStatus
 from silkbridge.deals.history import reviews as history
 from silkbridge.deals.models import Call, Proposal, ReviewAssignment, ReviewScore
 from silkbridge.deals.selectors import reviews as selectors
+from silkbridge.deals.services import pipeline
 from silkbridge.directory.selectors import is_member, members_of
 
 MAX_SCORE = 5
@@ -271,7 +272,7 @@ def review_submit(*, actor: Any, assignment: ReviewAssignment) -> ReviewAssignme
 def decision_record(*, actor: Any, proposal: Proposal, decision: str, reasons: str) -> Proposal:
     """The chair's decision (approve, revise and resubmit, decline) with its reasons, after at least one
     submitted review. An unsolicited proposal's submitter is told at once; a call's submitters are told
-    when the call's decision takes effect (the calls part then calls `decision_notify`)."""
+    when the call's decision takes effect (calls.call_decide then calls `decision_take_effect`)."""
     proposal = _locked_proposal(proposal)
     _require_calling_body_staff(actor=actor, proposal=proposal)
     if not selectors.is_open_for_review(proposal):
@@ -299,8 +300,19 @@ def decision_record(*, actor: Any, proposal: Proposal, decision: str, reasons: s
     proposal.save(update_fields=["decision", "decision_reasons", "decided_by", "decided_at", "status", "updated_at"])
     history.decision_recorded(proposal=proposal, actor=actor, before=before)
     if proposal.call_id is None:
-        decision_notify(proposal=proposal)
+        decision_take_effect(actor=actor, proposal=proposal)
     return proposal
+
+
+def decision_take_effect(*, actor: Any, proposal: Proposal) -> None:
+    """The recorded decision takes effect (an unsolicited proposal's when it is recorded, a call's
+    proposals' when the call is decided, from `calls.call_decide`, inside its transaction): the submitter
+    is told (decision_notify), and an approval starts the proposal's deal at the stage "approved" (or
+    moves the deal already started from it there), recorded with `actor` as who did it. The proposal's
+    status (approved, revise, declined) was set when the chair recorded the decision."""
+    decision_notify(proposal=proposal)
+    if proposal.status == ProposalStatus.APPROVED:
+        pipeline.deal_follow_proposal(actor=actor, proposal=proposal)
 
 
 def decision_notify(*, proposal: Proposal) -> None:

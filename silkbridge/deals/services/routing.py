@@ -23,10 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from silkbridge.deals import documents, seal
-from silkbridge.deals.choices import CounterpartKind, MouStatus, RouteStepStatus
+from silkbridge.deals.choices import CounterpartKind, DealStage, MouStatus, RouteStepStatus
 from silkbridge.deals.history import routing as history
 from silkbridge.deals.models import ApprovalRoute, ApprovalRouteStep, Mou, MouRouteStep, Signatory
 from silkbridge.deals.selectors import routing as selectors
+from silkbridge.deals.services import pipeline
 from silkbridge.directory.models import Organisation
 
 MIN_SIGNATORIES = 2
@@ -48,6 +49,12 @@ def mou_editable_check(*, mou: Mou) -> None:
 
 def _locked(mou: Mou) -> Mou:
     return Mou.objects.select_for_update(of=("self",)).select_related("deal", "route").get(pk=mou.pk)
+
+
+def _deal_follow(*, actor: Any, mou: Mou, stage: str, cause: str) -> None:
+    """The deal follows its MoU (sent → vetting, returned → MoU drafting, signed → signed), recorded in
+    the deal's history with the actor who did it (pipeline.deal_stage_follow)."""
+    pipeline.deal_stage_follow(actor=actor, deal=mou.deal, stage=stage, cause={"cause": cause, "mou": mou.reference})
 
 
 def _status_check(mou: Mou, expected: str, message: str) -> None:
@@ -79,6 +86,7 @@ def mou_send(*, actor: Any, mou: Mou) -> Mou:
     mou.status = MouStatus.VETTING
     mou.save(update_fields=["status", "route", "updated_at"])
     history.mou_sent(mou=mou, actor=actor, before=before, resumed_at=current)
+    _deal_follow(actor=actor, mou=mou, stage=DealStage.VETTING, cause="mou_sent")
     return mou
 
 
@@ -171,6 +179,7 @@ def route_step_return(*, actor: Any, mou: Mou, note: str) -> MouRouteStep:
     mou.status = MouStatus.DRAFTING
     mou.save(update_fields=["status", "updated_at"])
     history.route_step_returned(mou=mou, actor=actor, step=step, before=before)
+    _deal_follow(actor=actor, mou=mou, stage=DealStage.MOU_DRAFTING, cause="mou_returned")
     return step
 
 
@@ -281,6 +290,7 @@ def mou_sign(*, actor: Any, mou: Mou) -> Mou:
             history.mou_signed(
                 mou=locked, actor=actor, before=before, key_fingerprint=key.fingerprint, is_embedded_key=key.is_embedded
             )
+            _deal_follow(actor=actor, mou=locked, stage=DealStage.SIGNED, cause="mou_signed")
     except BaseException:
         default_storage.delete(stored)
         raise

@@ -27,6 +27,7 @@ from silkbridge.deals.forms.mou import CommentForm, CompareForm, MouDraftForm, M
 from silkbridge.deals.models import Deal, Mou, MouVersion
 from silkbridge.deals.selectors import mou as selectors
 from silkbridge.deals.services import mou as services
+from silkbridge.deals.views.routing import route_panel_context
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -95,6 +96,8 @@ def mou_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
         "can_comment": mou.status != MouStatus.SIGNED and selectors.can_comment(user=request.user, mou=mou),
         "history": selectors.mou_history(viewer=request.user, mou=mou)[:100],
     }
+    # The route, signatories and seal (deals/routing/_route_panel.html); its keys are its own.
+    context.update(route_panel_context(viewer=request.user, mou=mou))
     return render(request, "deals/mou/mou_detail.html", context)
 
 

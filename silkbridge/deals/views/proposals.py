@@ -17,14 +17,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from silkbridge.core.forms import add_service_errors
 from silkbridge.deals.api.proposals import document_response
+from silkbridge.deals.choices import ProposalStatus
 from silkbridge.deals.forms.proposals import DocumentForm, ProposalForm
 from silkbridge.deals.models import Call, Proposal, ProposalDocument
 from silkbridge.deals.selectors import proposals as selectors
+from silkbridge.deals.selectors import reviews as review_selectors
 from silkbridge.deals.services import proposals as services
 from silkbridge.directory.models import Organisation
 from silkbridge.directory.selectors import user_organisations
@@ -131,6 +134,20 @@ def proposal_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
     if view.is_submitter:
         context["history"] = selectors.proposal_history(viewer=request.user, proposal=proposal)
         context["document_form"] = DocumentForm()
+    elif review_selectors.is_calling_body_staff(viewer=request.user, proposal=proposal):
+        context["history"] = review_selectors.review_events(viewer=request.user, proposal=proposal)
+    # The decision, its reasons and the consolidated comments, once in effect (deals/reviews/_feedback.html).
+    context["feedback"] = review_selectors.proposal_feedback(viewer=request.user, proposal=proposal)
+    # Until a call's decision takes effect, the submitter reads "submitted", not the chair's decision.
+    context["status_shown"] = (
+        ProposalStatus.SUBMITTED
+        if view.is_submitter and proposal.decision and not review_selectors.decision_in_effect(proposal)
+        else ProposalStatus(proposal.status)
+    )
+    # Withdrawal ends at a call's deadline, so the button never tells a decision recorded after it.
+    context["can_withdraw"] = proposal.status == ProposalStatus.SUBMITTED and (
+        proposal.call is None or timezone.now() < proposal.call.deadline
+    )
     return render(request, "deals/proposals/proposal_detail.html", context)
 
 
