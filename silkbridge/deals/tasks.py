@@ -22,7 +22,7 @@ def design_assessment_task(run_id: int, *, proposal_id: int, **upload: Any) -> A
         actor = Run.objects.select_related("created_by").get(pk=run_id).created_by
         if actor is None:
             raise RunFailure(_("The account that started the run no longer exists."))
-        result = datacenters.assessment_run_execute(actor=actor, progress=progress, **upload)
+        result = datacenters.assessment_run_execute(actor=actor, run_id=run_id, progress=progress, **upload)
         proposal_design_link(proposal_id=proposal_id, reference=result["reference"], actor=actor)
         return result
 
