@@ -3,6 +3,8 @@ shape of the input; the rules are the services' and come back as ValidationError
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -17,12 +19,18 @@ class RouteApproveForm(forms.Form):
 
 
 class RouteReturnForm(forms.Form):
+    """Shown beside RouteApproveForm on one page: its own ids, so that each label names its own field."""
+
     note = forms.CharField(
         label=_("Why is the draft returned?"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
         help_text=_("The drafters see this note; the route resumes at this office when the MoU is sent again."),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_return_%s")
+        super().__init__(*args, **kwargs)
 
 
 class SignatoryForm(forms.Form):

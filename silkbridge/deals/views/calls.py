@@ -258,6 +258,7 @@ def call_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
     asking = selectors.organisations_may_submit(viewer=viewer, call=call)
     if call.status == CallStatus.PUBLISHED and not context["deadline_passed"] and asking.exists():
         context["question_form"] = QuestionForm(organisations=asking)
+        context["can_propose"] = True  # the way to the proposal form (proposals part) for those who may submit
     filing = selectors.grievance_organisations(viewer=viewer, call=call)
     if call.grievances_until and context["now"] <= call.grievances_until and filing.exists():
         context["grievance_form"] = GrievanceForm(organisations=filing)

@@ -25,6 +25,7 @@ from silkbridge.deals.choices import STAGES_NEEDING_REASON, DealOrigin, DealStag
 from silkbridge.deals.filtersets import DealFilterSet
 from silkbridge.deals.forms.pipeline import DealEditForm, DealStartForm, NextStepForm, PartyAddForm, StageForm
 from silkbridge.deals.models import Deal
+from silkbridge.deals.selectors import mou as mou_selectors
 from silkbridge.deals.selectors import pipeline as selectors
 from silkbridge.deals.services import pipeline as services
 from silkbridge.directory.models import Organisation
@@ -235,6 +236,9 @@ def deal_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
         context["party_form"] = PartyAddForm(exclude_ids=[party.organisation_id for party in parties])
     if selectors.can_set_next_step(user=request.user, deal=deal):
         context["next_step_form"] = NextStepForm(initial={"next_step": deal.next_step, "due_on": deal.next_step_on})
+    # The deal's MoUs, and the way to draft one for those who may (the MoU part's rules).
+    context["mous"] = list(mou_selectors.mous_visible(viewer=request.user).filter(deal=deal).order_by("pk"))
+    context["can_draft_mou"] = mou_selectors.can_draft(user=request.user, deal=deal)
     return render(request, "deals/pipeline/deal_detail.html", context)
 
 

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from silkbridge.core.forms import add_service_errors
 from silkbridge.deals.forms.reviews import AppointForm, DecisionForm, DeclarationForm, ScoreForm
 from silkbridge.deals.models import Call, Proposal, ReviewAssignment
+from silkbridge.deals.selectors import proposals as proposal_selectors
 from silkbridge.deals.selectors import reviews as selectors
 from silkbridge.deals.services import reviews as services
 
@@ -71,6 +72,8 @@ def _score_page(
         "form": form,
         "others": selectors.other_reviews(viewer=request.user, assignment=assignment),
         "is_submitted": assignment.submitted_at is not None,
+        # The design's assessment (Tier, availability, PUE) and its warnings, as on the proposal's page.
+        "design_warnings": proposal_selectors.design_warnings(proposal=assignment.proposal),
     }
     return render(request, "deals/reviews/score.html", context, status=status)
 
