@@ -315,6 +315,7 @@ def test_a_proposal_becomes_a_sealed_mou_in_three_languages(story_platform):
             page = desk
             _sign_in(page, base_url, "chair@cda.example")
             page.goto(f"{base_url}/deals/calls/{slug}/")
+            expect(page.locator("h1")).to_have_text(CALL_TITLE)
             expect(page.locator(".countdown")).to_contain_text("The deadline has passed.")
             page.get_by_label("Attendees").fill("Ayesha Chair, CDA\nProcurement cell, CDA")
             page.get_by_role("button", name="Open the proposals").click()
