@@ -20,9 +20,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from silkbridge.accounts.models import User
-from silkbridge.deals.choices import DealStage, ProposalStatus
+from silkbridge.deals.choices import DealStage, Decision, ProposalStatus
 from silkbridge.deals.models import Deal, DealEvent, DealParty, Proposal
 from silkbridge.directory.selectors import organisation_ids_of
 from silkbridge.events.choices import MeetingOutcome
@@ -32,6 +33,11 @@ from silkbridge.marketplace.models import ExpressionOfInterest
 
 # The board's columns, in the order a deal moves through them; the three that end or pause a deal last.
 BOARD_STAGES = tuple(DealStage)
+# Starting a deal from a call proposal whose approval is recorded but has not taken effect yet.
+PROPOSAL_APPROVAL_PENDING = gettext_lazy(
+    "This proposal's approval takes effect with its call's decision, once the evaluation report's grievance "
+    "window has closed and every grievance is answered; a deal can start from it then."
+)
 # Stages a deal no longer moves in: the daily reminder leaves them alone.
 CLOSED_STAGES = (DealStage.DECLINED, DealStage.WITHDRAWN)
 
@@ -255,9 +261,10 @@ def lead_proposal(*, viewer: Any, reference: str) -> Proposal:
     """An approved proposal staff may start a deal from (an approved proposal is past its call's
     deadline and decision, so nothing sealed is reachable this way). ValidationError naming `proposal`."""
     board_check(viewer=viewer)
+    proposals = Proposal.objects.select_related("organisation", "recipient", "call__issuer")
     try:
-        return Proposal.objects.select_related("organisation", "recipient", "call__issuer").get(
-            reference=reference, status=ProposalStatus.APPROVED
-        )
+        return proposals.get(reference=reference, status=ProposalStatus.APPROVED)
     except Proposal.DoesNotExist as error:
+        if proposals.filter(reference=reference, call__isnull=False, decision=Decision.APPROVE).exists():
+            raise ValidationError({"proposal": PROPOSAL_APPROVAL_PENDING}) from error
         raise ValidationError({"proposal": _("No approved proposal has this reference.")}) from error

@@ -373,7 +373,7 @@ def review_events(*, viewer: Any, proposal: Proposal) -> list[ProposalEvent]:
     included); nothing for anyone else, the submitter included (the rows name reviewers)."""
     if not is_calling_body_staff(viewer=viewer, proposal=proposal) or not is_open_for_review(proposal):
         return []
-    kinds = {*REVIEW_EVENT_KINDS, ProposalEventKind.DECIDED}
+    kinds = {*REVIEW_EVENT_KINDS, ProposalEventKind.DECIDED, ProposalEventKind.DECISION_IN_EFFECT}
     return list(proposal.events.filter(kind__in=kinds).select_related("actor").order_by("-created_at", "-pk"))
 
 
