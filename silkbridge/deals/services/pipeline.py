@@ -346,7 +346,9 @@ def deal_follow_proposal(*, actor: Any, proposal: Proposal) -> Deal:
     DealParty.objects.bulk_create(
         [DealParty(deal=deal, organisation=organisation, role=role) for organisation, role in parties]
     )
-    history.deal_created(deal=deal, actor=actor, parties=[organisation.key for organisation, _role in parties])
+    history.deal_created(
+        deal=deal, actor=actor, parties=[organisation.key for organisation, _role in parties], cause=cause
+    )
     return deal
 
 
