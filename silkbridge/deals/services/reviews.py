@@ -76,7 +76,9 @@ def reviewer_appoint(*, actor: Any, proposal: Proposal, reviewer: Any) -> Review
     platform reviewer who is not a member of the submitting organisation. The reviewer is e-mailed."""
     proposal = _locked_proposal(proposal)
     _require_calling_body_staff(actor=actor, proposal=proposal)
-    if proposal.status != ProposalStatus.SUBMITTED:
+    # A call proposal stays "submitted" until the call's decision takes effect: the recorded decision
+    # closes its committee all the same.
+    if proposal.status != ProposalStatus.SUBMITTED or proposal.decision:
         raise ValidationError({"proposal": _("Reviewers are appointed to submitted proposals awaiting a decision.")})
     if proposal.call is not None and timezone.now() < proposal.call.deadline:
         raise ValidationError({"proposal": _("Reviewers can be appointed only after the call's deadline.")})

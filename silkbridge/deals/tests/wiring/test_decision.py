@@ -188,3 +188,20 @@ def test_an_unsolicited_approval_starts_its_deal_at_once(django_capture_on_commi
     assert sorted(deal.parties.values_list("organisation_id", "role")) == sorted(
         [(company.pk, DealPartyRole.INITIATOR), (recipient.pk, DealPartyRole.AUTHORITY)]
     )
+
+
+def test_a_recorded_decision_closes_the_committee_though_the_status_still_reads_submitted(reported, client):
+    w = reported
+    newcomer = member_of(w.call.issuer, full_name="Late Reviewer")
+    with pytest.raises(calls_services.ValidationError) as refused:
+        services.reviewer_appoint(actor=w.chair, proposal=w.proposal, reviewer=newcomer)
+    assert refused.value.message_dict == {
+        "proposal": ["Reviewers are appointed to submitted proposals awaiting a decision."]
+    }
+    assert not w.proposal.assignments.filter(reviewer=newcomer).exists()
+    client.force_login(w.chair)
+    page = client.get(f"/deals/reviews/proposals/{w.proposal.reference}/").content.decode()
+    assert f"/deals/reviews/proposals/{w.proposal.reference}/appoint/" not in page
+    assert f"/deals/reviews/proposals/{w.proposal.reference}/decide/" not in page
+    ranking = client.get(f"/deals/reviews/calls/{w.call.slug}/").content.decode()
+    assert "/decide/" not in ranking
