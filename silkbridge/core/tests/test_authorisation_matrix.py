@@ -174,7 +174,7 @@ REVIEWER_ONLY = only(frozenset({REVIEWER}))
 COMMITTEE = only(frozenset({MEMBER_B, STAFF}))  # B issued the call; MEMBER_AB also belongs to submitter A
 
 
-def ROUTERS_REFUSED(status: Expect) -> Rule:  # noqa: N802 (reads as the constants beside it)
+def routers_refusal(status: Expect) -> Rule:
     """A route write on the world's draft MoU: its authority's members (A's) and staff are refused by the
     service with `status`; anyone else finds no MoU (404)."""
     return each(404, anonymous="login", member_a=status, member_ab=status, staff=status)
@@ -385,21 +385,21 @@ PAGES: dict[str, Row] = {
     "deals:mou_route": Row(OWNERS_OF_A, MOU),
     "deals:mou_route_send": Row(OWNERS_OF_A, MOU, method="POST", why="A's members and staff send it: a success"),
     "deals:mou_route_act": Row(
-        ROUTERS_REFUSED(400),
+        routers_refusal(400),
         lambda w, o: {"reference": w.mou.reference, "action": o},
         objects=("approve", "return"),
         method="POST",
         body={"note": "Matrix"},
         why="a draft is at no office: the service refuses",
     ),
-    "deals:mou_signatory_add": Row(ROUTERS_REFUSED(400), MOU, method="POST", body={}),
+    "deals:mou_signatory_add": Row(routers_refusal(400), MOU, method="POST", body={}),
     "deals:mou_signatory_remove": Row(
-        ROUTERS_REFUSED(302),
+        routers_refusal(302),
         lambda w, o: {"reference": w.mou.reference, "signatory_id": 1},
         method="POST",
         why="no such signatory: refused with a message",
     ),
-    "deals:mou_sign": Row(ROUTERS_REFUSED(302), MOU, method="POST", why="not cleared by its route: refused"),
+    "deals:mou_sign": Row(routers_refusal(302), MOU, method="POST", why="not cleared by its route: refused"),
     "deals:mou_sealed_pdf": Row(each(404, anonymous="login"), MOU, channel="pdf", why="not sealed yet"),
     "deals:verify": Row(public, why="anyone holding a PDF may ask whether it is a sealed copy"),
     # events: staff pages and exports
@@ -632,11 +632,11 @@ API: dict[str, Row] = {
     # deals: an MoU's route, signatories and seal (the world's MoU is a draft: the route's writes are refused)
     "GET /api/v1/deals/mous/{reference}/route": Row(OWNERS_OF_A, MOU),
     "POST /api/v1/deals/mous/{reference}/route/send": Row(OWNERS_OF_A, MOU, why="A's members and staff: a success"),
-    "POST /api/v1/deals/mous/{reference}/route/approve": Row(ROUTERS_REFUSED(422), MOU, body={"note": "Matrix"}),
-    "POST /api/v1/deals/mous/{reference}/route/return": Row(ROUTERS_REFUSED(422), MOU, body={"note": "Matrix"}),
+    "POST /api/v1/deals/mous/{reference}/route/approve": Row(routers_refusal(422), MOU, body={"note": "Matrix"}),
+    "POST /api/v1/deals/mous/{reference}/route/return": Row(routers_refusal(422), MOU, body={"note": "Matrix"}),
     "GET /api/v1/deals/mous/{reference}/signatories": Row(OWNERS_OF_A, MOU),
-    "POST /api/v1/deals/mous/{reference}/signatories": Row(ROUTERS_REFUSED(422), MOU, body=MOU_SIGNATORY),
-    "POST /api/v1/deals/mous/{reference}/sign": Row(ROUTERS_REFUSED(422), MOU),
+    "POST /api/v1/deals/mous/{reference}/signatories": Row(routers_refusal(422), MOU, body=MOU_SIGNATORY),
+    "POST /api/v1/deals/mous/{reference}/sign": Row(routers_refusal(422), MOU),
     "GET /api/v1/deals/mous/{reference}/sealed.pdf": Row(each(404, anonymous="login"), MOU, why="not sealed yet"),
     "POST /api/v1/deals/verify": Row(
         everyone_gets(422), why="public; the matrix sends no file (the verification itself: deals/tests/routing)"

@@ -109,10 +109,6 @@ class QueueEntry:
     assignment: ReviewAssignment
     proposal: Proposal | None
 
-    @property
-    def is_closed_by_conflict(self) -> bool:
-        return self.proposal is None
-
 
 def review_queue(*, reviewer: Any, limit: int = 500) -> list[QueueEntry]:
     """The reviewer's queue, as pages and API show it (see QueueEntry)."""
