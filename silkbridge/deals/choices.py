@@ -144,6 +144,9 @@ class ProposalEventKind(models.TextChoices):
     REVIEW_SAVED = "review_saved", _("Review draft saved")
     REVIEW_SUBMITTED = "review_submitted", _("Review submitted")
     DECIDED = "decided", _("Decision recorded")
+    # A call's recorded decision changes the proposal's status only when the call's decision takes
+    # effect (after the report's grievance window); this row records that change.
+    DECISION_IN_EFFECT = "decision_in_effect", _("Decision took effect")
 
 
 class ConflictStatus(models.TextChoices):

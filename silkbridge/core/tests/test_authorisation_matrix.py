@@ -174,6 +174,12 @@ REVIEWER_ONLY = only(frozenset({REVIEWER}))
 COMMITTEE = only(frozenset({MEMBER_B, STAFF}))  # B issued the call; MEMBER_AB also belongs to submitter A
 
 
+def routers_refusal(status: Expect) -> Rule:
+    """A route write on the world's draft MoU: its authority's members (A's) and staff are refused by the
+    service with `status`; anyone else finds no MoU (404)."""
+    return each(404, anonymous="login", member_a=status, member_ab=status, staff=status)
+
+
 def committee_refusal(status: Expect) -> Rule:
     """A write the committee may make, refused by the service with `status`; 404 for everyone else."""
     return each(404, anonymous="login", member_b=status, staff=status)
@@ -269,6 +275,13 @@ MOU_CLAUSE = {
     "title_other": "双方",
     "text_en": f"{WORD} rewritten",
     "text_other": "改写",
+}
+MOU_SIGNATORY = {
+    "name": "Matrix Signer",
+    "title": "Director",
+    "organisation_name": "Alpha Matrix Ltd",
+    "signed_on": "2025-01-01",
+    "place": "Islamabad",
 }
 PROPOSAL = lambda world, obj: {"reference": world.proposals[obj].reference}  # noqa: E731
 PROPOSAL_DOCUMENT = lambda world, obj: {  # noqa: E731
@@ -366,6 +379,29 @@ PAGES: dict[str, Row] = {
         objects=("docx", "pdf"),
         channel="pdf",
     ),
+    # deals: an MoU's route, signatories and seal (deals.selectors.routing): the parties' members and staff
+    # see it, anyone else 404; the world's MoU is a draft, so every write of the route is refused by the
+    # service (page forms: 400; buttons: back to the route page with the message; nothing stored).
+    "deals:mou_route": Row(OWNERS_OF_A, MOU),
+    "deals:mou_route_send": Row(OWNERS_OF_A, MOU, method="POST", why="A's members and staff send it: a success"),
+    "deals:mou_route_act": Row(
+        routers_refusal(400),
+        lambda w, o: {"reference": w.mou.reference, "action": o},
+        objects=("approve", "return"),
+        method="POST",
+        body={"note": "Matrix"},
+        why="a draft is at no office: the service refuses",
+    ),
+    "deals:mou_signatory_add": Row(routers_refusal(400), MOU, method="POST", body={}),
+    "deals:mou_signatory_remove": Row(
+        routers_refusal(302),
+        lambda w, o: {"reference": w.mou.reference, "signatory_id": 1},
+        method="POST",
+        why="no such signatory: refused with a message",
+    ),
+    "deals:mou_sign": Row(routers_refusal(302), MOU, method="POST", why="not cleared by its route: refused"),
+    "deals:mou_sealed_pdf": Row(each(404, anonymous="login"), MOU, channel="pdf", why="not sealed yet"),
+    "deals:verify": Row(public, why="anyone holding a PDF may ask whether it is a sealed copy"),
     # events: staff pages and exports
     "events:event_new": Row(STAFF_ONLY),
     "events:manage": Row(STAFF_ONLY, EVENT),
@@ -593,6 +629,18 @@ API: dict[str, Row] = {
     ),
     "GET /api/v1/deals/mous/{reference}/versions/{number}/docx": Row(OWNERS_OF_A, MOU_VERSION, channel="docx"),
     "GET /api/v1/deals/mous/{reference}/versions/{number}/pdf": Row(OWNERS_OF_A, MOU_VERSION, channel="pdf"),
+    # deals: an MoU's route, signatories and seal (the world's MoU is a draft: the route's writes are refused)
+    "GET /api/v1/deals/mous/{reference}/route": Row(OWNERS_OF_A, MOU),
+    "POST /api/v1/deals/mous/{reference}/route/send": Row(OWNERS_OF_A, MOU, why="A's members and staff: a success"),
+    "POST /api/v1/deals/mous/{reference}/route/approve": Row(routers_refusal(422), MOU, body={"note": "Matrix"}),
+    "POST /api/v1/deals/mous/{reference}/route/return": Row(routers_refusal(422), MOU, body={"note": "Matrix"}),
+    "GET /api/v1/deals/mous/{reference}/signatories": Row(OWNERS_OF_A, MOU),
+    "POST /api/v1/deals/mous/{reference}/signatories": Row(routers_refusal(422), MOU, body=MOU_SIGNATORY),
+    "POST /api/v1/deals/mous/{reference}/sign": Row(routers_refusal(422), MOU),
+    "GET /api/v1/deals/mous/{reference}/sealed.pdf": Row(each(404, anonymous="login"), MOU, why="not sealed yet"),
+    "POST /api/v1/deals/verify": Row(
+        everyone_gets(422), why="public; the matrix sends no file (the verification itself: deals/tests/routing)"
+    ),
     # deals: calls for proposals (visibility per principal: deals/tests/calls/test_visibility.py)
     "GET /api/v1/deals/calls": Row(public, query=SEARCH),
     "POST /api/v1/deals/calls": Row(signed_in, body={}),

@@ -103,8 +103,8 @@ def proposal_out(*, viewer: Any, proposal: Proposal) -> dict[str, Any]:
         "design_name": fields["design_name"] or "",
         "design": design,
         "documents": [_document_out(proposal, document) for document in view.documents],
-        "decision": proposal.decision,
-        "decision_reasons": proposal.decision_reasons,
+        "decision": view.decision,
+        "decision_reasons": view.decision_reasons,
     }
 
 

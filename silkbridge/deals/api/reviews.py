@@ -70,10 +70,11 @@ def _review(review: selectors.Review) -> dict[str, Any]:
     }
 
 
-def _assignment(assignment: ReviewAssignment) -> dict[str, Any]:
+def _queue_entry(entry: selectors.QueueEntry) -> dict[str, Any]:
+    assignment = entry.assignment
     return {
         "id": assignment.pk,
-        "proposal": _proposal_ref(assignment.proposal),
+        "proposal": None if entry.proposal is None else _proposal_ref(entry.proposal),
         "conflict": assignment.conflict,
         "appointed_at": assignment.appointed_at,
         "declared_at": assignment.declared_at,
@@ -175,7 +176,7 @@ def _fresh(pk: int) -> ReviewAssignment:
     summary="The caller's review appointments (their queue)",
 )
 def review_queue(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_assignment(assignment) for assignment in selectors.assignments_of(reviewer=auth_user(request))[:500]]
+    return [_queue_entry(entry) for entry in selectors.review_queue(reviewer=auth_user(request))]
 
 
 @router.get(
@@ -202,7 +203,8 @@ def review_declare(request: HttpRequest, pk: int, payload: ReviewDeclarationIn) 
         note=payload.note,
     )
     if not selectors.has_access(assignment):
-        return {"id": assignment.pk, "conflict": assignment.conflict, "proposal": _proposal_ref(_fresh(pk).proposal)}
+        # The appointment is closed by the declaration: nothing of the proposal any more (as in the queue).
+        return {"id": assignment.pk, "conflict": assignment.conflict, "proposal": None}
     return _detail(auth_user(request), _fresh(pk))
 
 

@@ -30,8 +30,9 @@ def _write(
     )
 
 
-def deal_created(*, deal: Deal, actor: Any, parties: list[str]) -> DealEvent:
-    changes = {"origin": deal.origin, "parties": ", ".join(parties)}
+def deal_created(*, deal: Deal, actor: Any, parties: list[str], cause: dict[str, str] | None = None) -> DealEvent:
+    """`cause`: what started it by itself ({"cause": "proposal_approved", "proposal": ref}), if anything."""
+    changes = {"origin": deal.origin, "parties": ", ".join(parties), **(cause or {})}
     return _write(deal, actor, DealEventKind.CREATED, changes=changes, to_stage=deal.stage)
 
 

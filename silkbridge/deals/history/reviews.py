@@ -71,9 +71,18 @@ def review_submitted(*, assignment: ReviewAssignment, actor: Any) -> ProposalEve
 
 
 def decision_recorded(*, proposal: Proposal, actor: Any, before: str) -> ProposalEvent:
+    """The chair's decision; the status only where it changed (an unsolicited proposal: at once)."""
+    changes: dict[str, Any] = {"decision": proposal.decision}
+    if before != proposal.status:
+        changes["status"] = [before, proposal.status]
+    return _write(proposal, actor, ProposalEventKind.DECIDED, changes)
+
+
+def decision_in_effect(*, proposal: Proposal, actor: Any, before: str) -> ProposalEvent:
+    """A call proposal's recorded decision took effect with its call's decision: its status changed."""
     return _write(
         proposal,
         actor,
-        ProposalEventKind.DECIDED,
+        ProposalEventKind.DECISION_IN_EFFECT,
         {"status": [before, proposal.status], "decision": proposal.decision},
     )

@@ -26,7 +26,10 @@ class ReviewAssignmentOut(Schema):
     """An appointment as its reviewer sees it in the queue."""
 
     id: int
-    proposal: ReviewProposalRef
+    proposal: ReviewProposalRef | None = Field(
+        description="None once the reviewer declared a conflict of interest: the appointment is closed by that "
+        "declaration, and nothing of the proposal is shown."
+    )
     conflict: ConflictStatus
     appointed_at: datetime
     declared_at: datetime | None
@@ -77,7 +80,9 @@ class ReviewAssignmentDetailOut(Schema):
 
     id: int
     conflict: ConflictStatus
-    proposal: ReviewProposalRef
+    proposal: ReviewProposalRef | None = Field(
+        description="None in the answer to a declared conflict of interest: the appointment is closed."
+    )
     content: ReviewProposalContentOut | None = None
     criteria: list[ReviewCriterionOut] = []
     review: ReviewSheetOut | None = None

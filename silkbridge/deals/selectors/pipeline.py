@@ -20,9 +20,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from silkbridge.accounts.models import User
-from silkbridge.deals.choices import DealStage, ProposalStatus
+from silkbridge.core.i18n import content_language
+from silkbridge.deals.choices import DealEventKind, DealStage, Decision, ProposalStatus
 from silkbridge.deals.models import Deal, DealEvent, DealParty, Proposal
 from silkbridge.directory.selectors import organisation_ids_of
 from silkbridge.events.choices import MeetingOutcome
@@ -32,6 +34,11 @@ from silkbridge.marketplace.models import ExpressionOfInterest
 
 # The board's columns, in the order a deal moves through them; the three that end or pause a deal last.
 BOARD_STAGES = tuple(DealStage)
+# Starting a deal from a call proposal whose approval is recorded but has not taken effect yet.
+PROPOSAL_APPROVAL_PENDING = gettext_lazy(
+    "This proposal's approval takes effect with its call's decision, once the evaluation report's grievance "
+    "window has closed and every grievance is answered; a deal can start from it then."
+)
 # Stages a deal no longer moves in: the daily reminder leaves them alone.
 CLOSED_STAGES = (DealStage.DECLINED, DealStage.WITHDRAWN)
 
@@ -92,6 +99,61 @@ def deal_history(*, viewer: Any, deal: Deal) -> QuerySet[DealEvent]:
     if not deals_visible(viewer=viewer).filter(pk=deal.pk).exists():
         raise Deal.DoesNotExist
     return DealEvent.objects.filter(deal=deal).select_related("actor").order_by("-created_at", "-pk")
+
+
+def stage_cause(changes: dict[str, Any], *, started: bool = False) -> str:
+    """Why a deal moved by itself (services.pipeline.deal_stage_follow's `cause`), in the reader's language:
+    "Moved automatically: MoU MOU-… v3 returned by the Law and Justice Division". Empty for a move made on
+    the board. `started`: the deal's first row (a deal started by an approval taking effect)."""
+    cause = changes.get("cause")
+    version = changes.get("version")
+    values = {"reference": changes.get("mou") or changes.get("proposal") or "", "version": version or ""}
+    if cause == "proposal_approved":
+        if started:
+            return _("Started automatically: proposal %(reference)s approved") % values
+        return _("Moved automatically: proposal %(reference)s approved") % values
+    if cause == "mou_returned":
+        office = changes.get(f"office_{content_language()}") or changes.get("office_en") or ""
+        if office and version:
+            return _("Moved automatically: MoU %(reference)s v%(version)s returned by %(office)s") % {
+                **values,
+                "office": office,
+            }
+        return _("Moved automatically: MoU %(reference)s returned") % values
+    messages = {
+        "mou_drafted": (
+            _("Moved automatically: MoU %(reference)s v%(version)s drafted"),
+            _("Moved automatically: MoU %(reference)s drafted"),
+        ),
+        "mou_sent": (
+            _("Moved automatically: MoU %(reference)s v%(version)s sent on its route"),
+            _("Moved automatically: MoU %(reference)s sent on its route"),
+        ),
+        "mou_signed": (
+            _("Moved automatically: MoU %(reference)s v%(version)s signed and sealed"),
+            _("Moved automatically: MoU %(reference)s signed and sealed"),
+        ),
+    }
+    if cause in messages:
+        with_version, without = messages[cause]
+        return (with_version if version else without) % values
+    return ""
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One row of a deal's history as its page shows it: the event and, for an automatic move, its cause."""
+
+    entry: DealEvent
+    cause: str
+
+
+def deal_history_rows(*, viewer: Any, deal: Deal) -> list[HistoryRow]:
+    """deal_history with each automatic move's cause in the reader's language."""
+    return [
+        HistoryRow(entry, stage_cause(entry.changes, started=entry.kind == DealEventKind.CREATED))
+        for entry in deal_history(viewer=viewer, deal=deal)
+    ]
 
 
 # --- measures shown on cards, lists and exports ------------------------------------------------------
@@ -255,9 +317,10 @@ def lead_proposal(*, viewer: Any, reference: str) -> Proposal:
     """An approved proposal staff may start a deal from (an approved proposal is past its call's
     deadline and decision, so nothing sealed is reachable this way). ValidationError naming `proposal`."""
     board_check(viewer=viewer)
+    proposals = Proposal.objects.select_related("organisation", "recipient", "call__issuer")
     try:
-        return Proposal.objects.select_related("organisation", "recipient", "call__issuer").get(
-            reference=reference, status=ProposalStatus.APPROVED
-        )
+        return proposals.get(reference=reference, status=ProposalStatus.APPROVED)
     except Proposal.DoesNotExist as error:
+        if proposals.filter(reference=reference, call__isnull=False, decision=Decision.APPROVE).exists():
+            raise ValidationError({"proposal": PROPOSAL_APPROVAL_PENDING}) from error
         raise ValidationError({"proposal": _("No approved proposal has this reference.")}) from error

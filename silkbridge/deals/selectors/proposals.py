@@ -48,6 +48,7 @@ from silkbridge.deals.models import (
     ProposalVersion,
     ReviewAssignment,
 )
+from silkbridge.deals.selectors import reviews as review_selectors
 from silkbridge.directory.selectors import is_member, organisation_ids_of
 from silkbridge.money.selectors import current_rates
 
@@ -156,6 +157,10 @@ class ProposalView:
     fields: dict[str, Any]
     documents: list[ProposalDocument] = field(default_factory=list)
     version_number: int | None = None
+    # The chair's decision and its reasons: for the calling body's staff once recorded, for everyone else
+    # who reads the proposal only once it took effect (a call's: with the call's decision).
+    decision: str = ""
+    decision_reasons: str = ""
 
 
 def _working_fields(proposal: Proposal) -> dict[str, Any]:
@@ -180,6 +185,9 @@ def proposal_view(*, viewer: Any, proposal: Proposal) -> ProposalView:
         for name in FINANCIAL_FIELDS:
             fields[name] = None
     documents = proposal_documents_visible(viewer=viewer, proposal=proposal, sees_financial=sees_financial)
+    decision_shown = review_selectors.decision_in_effect(proposal) or review_selectors.is_calling_body_staff(
+        viewer=viewer, proposal=proposal
+    )
     return ProposalView(
         proposal=proposal,
         is_submitter=submitter,
@@ -187,6 +195,8 @@ def proposal_view(*, viewer: Any, proposal: Proposal) -> ProposalView:
         fields=fields,
         documents=list(documents),
         version_number=None if version is None else version.number,
+        decision=proposal.decision if decision_shown else "",
+        decision_reasons=proposal.decision_reasons if decision_shown else "",
     )
 
 
@@ -328,7 +338,7 @@ def proposal_history(*, viewer: Any, proposal: Proposal) -> QuerySet[ProposalEve
     before it takes effect: the submitter reads the decision in its feedback (proposal_feedback)."""
     if not is_submitter(viewer=viewer, proposal=proposal):
         return ProposalEvent.objects.none()
-    hidden = (*REVIEW_EVENT_KINDS, ProposalEventKind.DECIDED)
+    hidden = (*REVIEW_EVENT_KINDS, ProposalEventKind.DECIDED, ProposalEventKind.DECISION_IN_EFFECT)
     return proposal.events.select_related("actor").exclude(kind__in=hidden)
 
 

@@ -93,11 +93,32 @@ def _assignments() -> QuerySet[ReviewAssignment]:
 
 
 def assignments_of(*, reviewer: Any) -> QuerySet[ReviewAssignment]:
-    """The reviewer's queue: every appointment of theirs, newest first (a declared conflict stays listed,
-    with no way into the proposal)."""
+    """The reviewer's appointments, newest first (a declared conflict included): for the services and
+    counts. What the reviewer is shown of them is `review_queue`."""
     if not getattr(reviewer, "is_authenticated", False):
         return ReviewAssignment.objects.none()
     return _assignments().filter(reviewer=reviewer).order_by("submitted_at", "-appointed_at", "-pk")
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    """One line of a reviewer's queue. `proposal` is None once the reviewer declared a conflict of
+    interest: the line then says only that an appointment was closed by their declaration, never the
+    proposal's title, summary or organisation."""
+
+    assignment: ReviewAssignment
+    proposal: Proposal | None
+
+
+def review_queue(*, reviewer: Any, limit: int = 500) -> list[QueueEntry]:
+    """The reviewer's queue, as pages and API show it (see QueueEntry)."""
+    return [
+        QueueEntry(
+            assignment=assignment,
+            proposal=None if assignment.conflict == ConflictStatus.DECLARED else assignment.proposal,
+        )
+        for assignment in assignments_of(reviewer=reviewer)[:limit]
+    ]
 
 
 def assignment_get(*, viewer: Any, pk: int) -> ReviewAssignment:
@@ -348,7 +369,7 @@ def review_events(*, viewer: Any, proposal: Proposal) -> list[ProposalEvent]:
     included); nothing for anyone else, the submitter included (the rows name reviewers)."""
     if not is_calling_body_staff(viewer=viewer, proposal=proposal) or not is_open_for_review(proposal):
         return []
-    kinds = {*REVIEW_EVENT_KINDS, ProposalEventKind.DECIDED}
+    kinds = {*REVIEW_EVENT_KINDS, ProposalEventKind.DECIDED, ProposalEventKind.DECISION_IN_EFFECT}
     return list(proposal.events.filter(kind__in=kinds).select_related("actor").order_by("-created_at", "-pk"))
 
 

@@ -216,7 +216,10 @@ def mou_draft(
         mou=mou, actor=actor, clause_keys=[clause["key"] for clause in clauses], duration_years=duration_years
     )
     pipeline.deal_stage_follow(
-        actor=actor, deal=deal, stage=DealStage.MOU_DRAFTING, cause={"cause": "mou_drafted", "mou": mou.reference}
+        actor=actor,
+        deal=deal,
+        stage=DealStage.MOU_DRAFTING,
+        cause={"cause": "mou_drafted", "mou": mou.reference, "version": str(mou.version)},
     )
     return mou
 

@@ -35,6 +35,7 @@ from silkbridge.deals.choices import (
     DealPartyRole,
     DealStage,
     DealSubject,
+    Decision,
     ProposalStatus,
 )
 from silkbridge.deals.history import pipeline as history
@@ -156,6 +157,10 @@ def _meeting_sides(meeting: Meeting) -> list[tuple[Organisation, str]]:
 
 def _proposal_sides(proposal: Proposal) -> list[tuple[Organisation, str]]:
     if proposal.status != ProposalStatus.APPROVED:
+        # A call proposal's approval is only recorded until the call's decision takes effect (after the
+        # evaluation report's grievance window): its status stays "submitted" until then.
+        if proposal.call_id is not None and proposal.decision == Decision.APPROVE:
+            raise ValidationError({"proposal": selectors.PROPOSAL_APPROVAL_PENDING})
         raise ValidationError({"proposal": _("Only an approved proposal can start a deal.")})
     counterpart = proposal.recipient or (proposal.call.issuer if proposal.call is not None else None)
     sides: list[tuple[Organisation, str]] = [(proposal.organisation, DealPartyRole.INITIATOR)]
@@ -341,7 +346,9 @@ def deal_follow_proposal(*, actor: Any, proposal: Proposal) -> Deal:
     DealParty.objects.bulk_create(
         [DealParty(deal=deal, organisation=organisation, role=role) for organisation, role in parties]
     )
-    history.deal_created(deal=deal, actor=actor, parties=[organisation.key for organisation, _role in parties])
+    history.deal_created(
+        deal=deal, actor=actor, parties=[organisation.key for organisation, _role in parties], cause=cause
+    )
     return deal
 
 

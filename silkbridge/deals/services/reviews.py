@@ -76,7 +76,9 @@ def reviewer_appoint(*, actor: Any, proposal: Proposal, reviewer: Any) -> Review
     platform reviewer who is not a member of the submitting organisation. The reviewer is e-mailed."""
     proposal = _locked_proposal(proposal)
     _require_calling_body_staff(actor=actor, proposal=proposal)
-    if proposal.status != ProposalStatus.SUBMITTED:
+    # A call proposal stays "submitted" until the call's decision takes effect: the recorded decision
+    # closes its committee all the same.
+    if proposal.status != ProposalStatus.SUBMITTED or proposal.decision:
         raise ValidationError({"proposal": _("Reviewers are appointed to submitted proposals awaiting a decision.")})
     if proposal.call is not None and timezone.now() < proposal.call.deadline:
         raise ValidationError({"proposal": _("Reviewers can be appointed only after the call's deadline.")})
@@ -293,7 +295,11 @@ def decision_record(*, actor: Any, proposal: Proposal, decision: str, reasons: s
     proposal.decision_reasons = reasons
     proposal.decided_by = actor
     proposal.decided_at = timezone.now()
-    proposal.status = STATUS_OF_DECISION[Decision(decision)]
+    if proposal.call_id is None:
+        # An unsolicited proposal's decision takes effect at once. A call proposal keeps the status
+        # "submitted" until the call's decision takes effect (decision_take_effect): its status is read
+        # by the lists, the API, exports and the pipeline, which must not tell the decision before then.
+        proposal.status = STATUS_OF_DECISION[Decision(decision)]
     proposal.full_clean(
         exclude=["call", "recipient", "organisation", "created_by", "assessment", "decided_by"], validate_unique=False
     )
@@ -306,10 +312,18 @@ def decision_record(*, actor: Any, proposal: Proposal, decision: str, reasons: s
 
 def decision_take_effect(*, actor: Any, proposal: Proposal) -> None:
     """The recorded decision takes effect (an unsolicited proposal's when it is recorded, a call's
-    proposals' when the call is decided, from `calls.call_decide`, inside its transaction): the submitter
-    is told (decision_notify), and an approval starts the proposal's deal at the stage "approved" (or
-    moves the deal already started from it there), recorded with `actor` as who did it. The proposal's
-    status (approved, revise, declined) was set when the chair recorded the decision."""
+    proposals' when the call is decided, from `calls.call_decide`, inside its transaction): a call
+    proposal's status becomes approved, revise or declined now (with its history row), the submitter is
+    told (decision_notify), and an approval starts the proposal's deal at the stage "approved" (or moves
+    the deal already started from it there), recorded with `actor` as who did it."""
+    if proposal.call_id is not None:
+        proposal = Proposal.objects.select_for_update(of=("self",)).select_related("call").get(pk=proposal.pk)
+        status = STATUS_OF_DECISION[Decision(proposal.decision)]
+        if proposal.status != status:
+            before = proposal.status
+            proposal.status = status
+            proposal.save(update_fields=["status", "updated_at"])
+            history.decision_in_effect(proposal=proposal, actor=actor, before=before)
     decision_notify(proposal=proposal)
     if proposal.status == ProposalStatus.APPROVED:
         pipeline.deal_follow_proposal(actor=actor, proposal=proposal)

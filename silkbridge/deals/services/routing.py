@@ -51,10 +51,15 @@ def _locked(mou: Mou) -> Mou:
     return Mou.objects.select_for_update(of=("self",)).select_related("deal", "route").get(pk=mou.pk)
 
 
-def _deal_follow(*, actor: Any, mou: Mou, stage: str, cause: str) -> None:
+def _deal_follow(*, actor: Any, mou: Mou, stage: str, cause: str, step: MouRouteStep | None = None) -> None:
     """The deal follows its MoU (sent → vetting, returned → MoU drafting, signed → signed), recorded in
-    the deal's history with the actor who did it (pipeline.deal_stage_follow)."""
-    pipeline.deal_stage_follow(actor=actor, deal=mou.deal, stage=stage, cause={"cause": cause, "mou": mou.reference})
+    the deal's history with the actor who did it (pipeline.deal_stage_follow), with the MoU's version and,
+    for a return, the office that returned it (in three languages: the deal's page names it in the
+    reader's)."""
+    details = {"cause": cause, "mou": mou.reference, "version": str(mou.version)}
+    if step is not None:
+        details.update({"office_en": step.name_en, "office_zh": step.name_zh, "office_ur": step.name_ur})
+    pipeline.deal_stage_follow(actor=actor, deal=mou.deal, stage=stage, cause=details)
 
 
 def _status_check(mou: Mou, expected: str, message: str) -> None:
@@ -179,7 +184,7 @@ def route_step_return(*, actor: Any, mou: Mou, note: str) -> MouRouteStep:
     mou.status = MouStatus.DRAFTING
     mou.save(update_fields=["status", "updated_at"])
     history.route_step_returned(mou=mou, actor=actor, step=step, before=before)
-    _deal_follow(actor=actor, mou=mou, stage=DealStage.MOU_DRAFTING, cause="mou_returned")
+    _deal_follow(actor=actor, mou=mou, stage=DealStage.MOU_DRAFTING, cause="mou_returned", step=step)
     return step
 
 

@@ -217,7 +217,7 @@ def deal_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
         "deal": deal,
         "parties": parties,
         "manages": manages,
-        "history": selectors.deal_history(viewer=request.user, deal=deal),
+        "history": selectors.deal_history_rows(viewer=request.user, deal=deal),
         "days_in_stage": selectors.days_in_stage(deal),
         "is_overdue": selectors.is_overdue(deal),
     }

@@ -138,12 +138,8 @@ def proposal_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
         context["history"] = review_selectors.review_events(viewer=request.user, proposal=proposal)
     # The decision, its reasons and the consolidated comments, once in effect (deals/reviews/_feedback.html).
     context["feedback"] = review_selectors.proposal_feedback(viewer=request.user, proposal=proposal)
-    # Until a call's decision takes effect, the submitter reads "submitted", not the chair's decision.
-    context["status_shown"] = (
-        ProposalStatus.SUBMITTED
-        if view.is_submitter and proposal.decision and not review_selectors.decision_in_effect(proposal)
-        else ProposalStatus(proposal.status)
-    )
+    # A call proposal's status changes only when the call's decision takes effect (services.reviews).
+    context["status_shown"] = ProposalStatus(proposal.status)
     # Withdrawal ends at a call's deadline, so the button never tells a decision recorded after it.
     context["can_withdraw"] = proposal.status == ProposalStatus.SUBMITTED and (
         proposal.call is None or timezone.now() < proposal.call.deadline

@@ -51,8 +51,7 @@ def _refusals(request: HttpRequest, error: ValidationError | PermissionDenied) -
 
 @login_required
 def queue_view(request: HttpRequest) -> HttpResponse:
-    assignments = selectors.assignments_of(reviewer=request.user)[:500]
-    return render(request, "deals/reviews/queue.html", {"assignments": assignments})
+    return render(request, "deals/reviews/queue.html", {"entries": selectors.review_queue(reviewer=request.user)})
 
 
 def _score_page(

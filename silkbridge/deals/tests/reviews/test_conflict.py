@@ -112,3 +112,36 @@ def test_the_conflict_note_is_for_the_calling_body_staff_only(appointed, client)
     client.force_login(appointed.submitter)
     assert client.get(f"/deals/reviews/proposals/{appointed.proposal.reference}/").status_code == 404
     assert client.get(f"/api/v1/deals/reviews/proposals/{appointed.proposal.reference}/scores").status_code == 404
+
+
+def test_after_a_declared_conflict_the_queue_says_only_that_an_appointment_was_closed(appointed, client):
+    """Page and API of the reviewer's queue, and the API's answer to the declaration itself: no title,
+    summary or organisation of the proposal once the reviewer declared a conflict of interest."""
+    client.force_login(appointed.alice)
+    pk = appointed.assignment.pk
+    declared = client.post(
+        f"/api/v1/deals/reviews/{pk}/declaration",
+        {"has_conflict": True, "note": "My brother works for the submitter."},
+        content_type="application/json",
+    )
+    assert declared.status_code == 200
+    assert declared.json() == {
+        "id": pk,
+        "conflict": "declared",
+        "proposal": None,
+        "content": None,
+        "criteria": [],
+        "review": None,
+        "others": [],
+    }
+    queue = client.get("/api/v1/deals/reviews")
+    assert queue.status_code == 200
+    (entry,) = queue.json()
+    assert (entry["id"], entry["conflict"], entry["proposal"]) == (pk, "declared", None)
+    page = client.get("/deals/reviews/").content.decode()
+    assert "An appointment closed by your declaration of a conflict of interest" in page
+    for response in (declared.content.decode(), queue.content.decode(), page):
+        assert appointed.proposal.title not in response
+        assert "Dragon Cloud Test Ltd" not in response
+        assert "A secret summary of the proposal." not in response
+        assert appointed.proposal.reference not in response

@@ -36,15 +36,16 @@ def decided():
 
 
 def test_the_decision_is_recorded_with_its_event(decided):
+    """A call proposal keeps its status "submitted" until the call's decision takes effect."""
     proposal = decided.proposal
     assert (proposal.status, proposal.decision, proposal.decided_by) == (
-        ProposalStatus.REVISE,
+        ProposalStatus.SUBMITTED,
         Decision.REVISE,
         decided.chair,
     )
     assert proposal.decision_reasons == "Strengthen the cooling design."
     event = ProposalEvent.objects.get(proposal=proposal, kind=ProposalEventKind.DECIDED)
-    assert event.changes == {"status": ["submitted", "revise"], "decision": "revise"}
+    assert event.changes == {"decision": "revise"}
 
 
 def test_a_call_proposals_feedback_waits_for_the_calls_decision(decided, client):
@@ -153,4 +154,4 @@ def test_the_chair_decides_on_the_call_page(client):
     assert response.status_code == 302
     assert response["Location"] == f"/deals/reviews/calls/{w.call.slug}/"
     w.proposal.refresh_from_db()
-    assert w.proposal.status == ProposalStatus.APPROVED
+    assert (w.proposal.status, w.proposal.decision) == (ProposalStatus.SUBMITTED, Decision.APPROVE)

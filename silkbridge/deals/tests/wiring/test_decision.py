@@ -4,6 +4,7 @@ proposal when there is none), recorded with the member of the calling body who d
 
 from __future__ import annotations
 
+import html
 from datetime import timedelta
 
 import pytest
@@ -11,8 +12,15 @@ from django.core import mail
 from django.utils import timezone
 
 from silkbridge.accounts.tests.factories import StaffFactory
-from silkbridge.deals.choices import DealEventKind, DealPartyRole, DealStage, Decision, ProposalStatus
-from silkbridge.deals.models import Call, Deal, DealEvent
+from silkbridge.deals.choices import (
+    DealEventKind,
+    DealPartyRole,
+    DealStage,
+    Decision,
+    ProposalEventKind,
+    ProposalStatus,
+)
+from silkbridge.deals.models import Call, Deal, DealEvent, ProposalEvent
 from silkbridge.deals.services import calls as calls_services
 from silkbridge.deals.services import pipeline as pipeline_services
 from silkbridge.deals.services import reviews as services
@@ -75,29 +83,80 @@ def test_the_calls_decision_tells_each_submitter_and_starts_the_approved_proposa
     assert w.other.status == ProposalStatus.DECLINED
 
 
-def test_a_deal_already_started_from_the_proposal_moves_to_approved(reported, django_capture_on_commit_callbacks):
+def test_a_call_proposals_status_tells_nothing_until_the_calls_decision_takes_effect(reported, client):
+    """The chair recorded "approve" and "decline" and the report is published, but the call's decision has
+    not taken effect: the proposal's status is still "submitted" in the lists, pages and API, for the
+    submitter and the calling body alike; the API gives the submitter no decision or reasons."""
+    w = reported
+    for proposal in (w.proposal, w.other):
+        proposal.refresh_from_db()
+        assert (proposal.status, bool(proposal.decision)) == (ProposalStatus.SUBMITTED, True)
+    client.force_login(w.submitter)
+    page = client.get("/deals/proposals/").content.decode()
+    assert "Submitted" in page
+    assert "Approved" not in page
+    assert [item["status"] for item in client.get("/api/v1/deals/proposals").json()["items"]] == ["submitted"]
+    detail = client.get(f"/api/v1/deals/proposals/{w.proposal.reference}").json()
+    assert (detail["status"], detail["decision"], detail["decision_reasons"]) == ("submitted", "", "")
+    detail_page = client.get(f"/deals/proposals/{w.proposal.reference}/").content.decode()
+    assert "Sound design." not in detail_page
+    assert "Approved" not in detail_page
+    client.force_login(w.chair)  # the calling body reads the recorded decision on its own pages
+    statuses = {item["reference"]: item["status"] for item in client.get("/api/v1/deals/proposals").json()["items"]}
+    assert statuses == {w.proposal.reference: "submitted", w.other.reference: "submitted"}
+    assert client.get(f"/api/v1/deals/proposals/{w.proposal.reference}").json()["decision"] == "approve"
+
+
+def test_staff_cannot_start_a_deal_from_a_call_proposal_before_its_approval_takes_effect(
+    reported, client, django_capture_on_commit_callbacks
+):
     w = reported
     staff = StaffFactory()
-    deal = pipeline_services.deal_start(
-        actor=staff,
-        title="CDA data center",
-        subject="data_center",
-        organisations=[],
-        origin="proposal",
-        proposal=w.proposal,
+    message = (
+        "This proposal's approval takes effect with its call's decision, once the evaluation report's grievance "
+        "window has closed and every grievance is answered; a deal can start from it then."
     )
+    with pytest.raises(calls_services.ValidationError) as refused:
+        pipeline_services.deal_start(
+            actor=staff,
+            title="CDA data center",
+            subject="data_center",
+            organisations=[],
+            origin="proposal",
+            proposal=w.proposal,
+        )
+    assert refused.value.message_dict == {"proposal": [message]}
+    client.force_login(staff)
+    api = client.post(
+        "/api/v1/deals",
+        {"title": "CDA data center", "subject": "data_center", "origin": "proposal", "proposal": w.proposal.reference},
+        content_type="application/json",
+    )
+    assert api.status_code == 422
+    assert api.json()["errors"][0]["field"] == "body.proposal"
+    assert api.json()["errors"][0]["message"] == message
+    page = client.get("/deals/start/", {"proposal": w.proposal.reference})
+    assert (page.status_code, html.escape(message) in page.content.decode()) == (400, True)
+    assert (Deal.objects.count(), DealEvent.objects.count()) == (0, 0)
+
     with django_capture_on_commit_callbacks(execute=True):
         calls_services.call_decide(actor=w.chair, call=w.call)
-    deal.refresh_from_db()
-    assert deal.stage == DealStage.APPROVED
+    w.proposal.refresh_from_db()
+    assert w.proposal.status == ProposalStatus.APPROVED
+    effect = ProposalEvent.objects.get(proposal=w.proposal, kind=ProposalEventKind.DECISION_IN_EFFECT)
+    assert (effect.actor, effect.changes) == (w.chair, {"status": ["submitted", "approved"], "decision": "approve"})
+    deal = Deal.objects.get()  # started by the decision itself; a second start names it
+    with pytest.raises(calls_services.ValidationError) as second:
+        pipeline_services.deal_start(
+            actor=staff,
+            title="Again",
+            subject="data_center",
+            organisations=[],
+            origin="proposal",
+            proposal=w.proposal,
+        )
+    assert deal.reference in str(second.value)
     assert Deal.objects.count() == 1
-    moved = DealEvent.objects.get(deal=deal, kind=DealEventKind.STAGE_CHANGED)
-    assert (moved.actor, moved.from_stage, moved.to_stage) == (w.chair, DealStage.LEAD, DealStage.APPROVED)
-    assert moved.changes == {
-        "stage": ["lead", "approved"],
-        "cause": "proposal_approved",
-        "proposal": w.proposal.reference,
-    }
 
 
 def test_a_refused_call_decision_starts_no_deal_and_sends_nothing(reported, django_capture_on_commit_callbacks):
@@ -129,3 +188,20 @@ def test_an_unsolicited_approval_starts_its_deal_at_once(django_capture_on_commi
     assert sorted(deal.parties.values_list("organisation_id", "role")) == sorted(
         [(company.pk, DealPartyRole.INITIATOR), (recipient.pk, DealPartyRole.AUTHORITY)]
     )
+
+
+def test_a_recorded_decision_closes_the_committee_though_the_status_still_reads_submitted(reported, client):
+    w = reported
+    newcomer = member_of(w.call.issuer, full_name="Late Reviewer")
+    with pytest.raises(calls_services.ValidationError) as refused:
+        services.reviewer_appoint(actor=w.chair, proposal=w.proposal, reviewer=newcomer)
+    assert refused.value.message_dict == {
+        "proposal": ["Reviewers are appointed to submitted proposals awaiting a decision."]
+    }
+    assert not w.proposal.assignments.filter(reviewer=newcomer).exists()
+    client.force_login(w.chair)
+    page = client.get(f"/deals/reviews/proposals/{w.proposal.reference}/").content.decode()
+    assert f"/deals/reviews/proposals/{w.proposal.reference}/appoint/" not in page
+    assert f"/deals/reviews/proposals/{w.proposal.reference}/decide/" not in page
+    ranking = client.get(f"/deals/reviews/calls/{w.call.slug}/").content.decode()
+    assert "/decide/" not in ranking
