@@ -35,6 +35,7 @@ from django.utils import timezone
 from silkbridge.accounts.choices import PlatformRole
 from silkbridge.accounts.models import User
 from silkbridge.accounts.services import user_create
+from silkbridge.deals import seal
 from silkbridge.deals.choices import CounterpartKind
 from silkbridge.deals.models import Call, Deal, Mou, Proposal, ReviewAssignment
 from silkbridge.deals.services import calls, mou, proposals, reviews, routing
@@ -102,6 +103,10 @@ def demo_deals_ensure(*, password: str) -> dict[str, Any]:
     existing = Call.objects.filter(issuer=cda, title_en=data["call"]["title_en"]).first()
     if existing is not None:
         return {"created": False, "call": existing, "people": _emails(data)}
+    try:
+        seal.seal_key()  # checked first: without a key the story would stop before its signed MoU
+    except seal.SealUnavailable as error:
+        return {"created": False, "call": None, "people": [], "skipped": str(error)}
     with _replay() as clock:
         people = _people(data, cda=cda, password=password)
         call = _call(data, cda=cda, chair=people["chair"], clock=clock)

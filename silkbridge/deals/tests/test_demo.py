@@ -122,3 +122,14 @@ def _upload(content: bytes) -> Any:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("signed.pdf", content, content_type="application/pdf")
+
+
+def test_without_a_sealing_key_the_demo_is_skipped_whole_rather_than_left_half_told(settings):
+    settings.IS_PRODUCTION = True  # production without SILKBRIDGE_SEAL_KEY_FILE: no seal for the signed MoU
+    before = _counts()
+
+    demo = demo_deals_ensure(password=PASSWORD)
+
+    assert demo["call"] is None
+    assert "This installation has no sealing key" in demo["skipped"]
+    assert _counts() == before

@@ -54,15 +54,18 @@ class Command(BaseCommand):
             f"demo opportunity profiles: {profiles['created']} created; {profiles['matches']} matches computed"
         )
         deals = demo_deals_ensure(password=password)
-        self.stdout.write(
-            f"demo call for proposals: {deals['call'].slug} ({'created' if deals['created'] else 'unchanged'})"
-        )
+        if deals["call"] is None:
+            self.stdout.write(f"demo call for proposals: skipped ({deals['skipped']})")
+        else:
+            state = "created" if deals["created"] else "unchanged"
+            self.stdout.write(f"demo call for proposals: {deals['call'].slug} ({state})")
         self.stdout.write("")
         self.stdout.write("Demo staff account" + (" (created)" if created else "") + ":")
         self.stdout.write(f"  e-mail:   {DEMO_STAFF_EMAIL}")
         self.stdout.write(f"  password: {password}")
-        self.stdout.write(
-            "The deals demo's people (the CDA's chair, two reviewers, three companies) use the same password:"
-        )
-        for email in deals["people"]:
-            self.stdout.write(f"  {email}")
+        if deals["people"]:
+            self.stdout.write(
+                "The deals demo's people (the CDA's chair, two reviewers, three companies), same password:"
+            )
+            for email in deals["people"]:
+                self.stdout.write(f"  {email}")
