@@ -27,3 +27,28 @@ def design_assessment_task(run_id: int, *, proposal_id: int, **upload: Any) -> A
         return result
 
     return run_execute(run_id, work)
+
+
+@task()
+def mou_pdf_task(run_id: int, *, mou_id: int, number: int) -> Any:
+    """Render one version of an MoU as PDF (seconds for a long bilingual text) and store it; the run's
+    result links to the file."""
+    from silkbridge.deals.services.mou import mou_pdf_render
+
+    def work(progress: Progress) -> dict[str, Any]:
+        return mou_pdf_render(run_id=run_id, mou_id=mou_id, number=number, progress=progress)
+
+    return run_execute(run_id, work)
+
+
+@task()
+def mou_sign_task(run_id: int, *, mou_id: int) -> Any:
+    """Sign an MoU: render the final PDF, seal it with the platform's key, store it and freeze the MoU.
+    A refusal (the MoU changed, no sealing key, no PDF output) ends the run failed with its message, and
+    the MoU stays unsigned, ready to be signed again."""
+    from silkbridge.deals.services.routing import mou_sign_run
+
+    def work(progress: Progress) -> dict[str, Any]:
+        return mou_sign_run(run_id=run_id, mou_id=mou_id, progress=progress)
+
+    return run_execute(run_id, work)

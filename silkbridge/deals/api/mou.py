@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.files.storage import default_storage
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from silkbridge.accounts.api_auth import AUTH_REQUIRED
 from silkbridge.core.api_support import ErrorOut, PagePagination, auth_user
+from silkbridge.core.schemas import RunOut
 from silkbridge.deals import documents
 from silkbridge.deals.models import ClauseTemplate, Deal, Mou, MouVersion
 from silkbridge.deals.schemas.mou import (
@@ -211,21 +213,40 @@ def mou_docx(request: HttpRequest, reference: str, number: int) -> HttpResponse:
     return response
 
 
+@router.post(
+    "/deals/mous/{reference}/versions/{number}/pdf",
+    response={202: RunOut, **ERRORS},
+    auth=AUTH_REQUIRED,
+    summary="Have one version made as PDF by a background run",
+    description=(
+        "Answers 202 with the background run (kind `deals.mou_pdf`); poll `GET /api/v1/runs/{id}` until it has "
+        "succeeded, then download the PDF with `GET` on this address (or the page address in the run's `result.url`). "
+        "A PDF of the same version already being made answers 422 (follow that run)."
+    ),
+)
+def mou_pdf_make(request: HttpRequest, reference: str, number: int) -> Status:
+    mou = _mou(request, reference)
+    _version(request, mou, number)
+    return Status(202, services.mou_pdf_start(actor=auth_user(request), mou=mou, number=number))
+
+
 @router.get(
     "/deals/mous/{reference}/versions/{number}/pdf",
-    response={**ERRORS, 503: ErrorOut},
+    response={**ERRORS},
     auth=AUTH_REQUIRED,
-    summary="One version as PDF (both texts side by side, version and page on every page)",
+    summary="The PDF of one version made last (both texts side by side, version and page on every page)",
+    description="404 until a PDF of the version has been made (`POST` on this address).",
     openapi_extra=_binary("application/pdf", "The PDF file"),
 )
 def mou_pdf(request: HttpRequest, reference: str, number: int) -> Any:
     mou = _mou(request, reference)
-    version = _version(request, mou, number)
-    try:
-        content = documents.mou_pdf(mou=mou, version=version)
-    except documents.PdfUnavailable:
-        message = _("PDF documents need the Pango library on the server; run “make pdf” as root.")
-        return Status(503, {"code": "pdf_unavailable", "message": message, "errors": []})
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="mou-{mou.reference}-v{number}.pdf"'
-    return response
+    _version(request, mou, number)
+    run = selectors.pdf_made(mou=mou, number=number)
+    if run is None or not default_storage.exists(run.result["file"]):
+        raise Http404(_("No PDF of this version has been made yet; POST to this address to make one."))
+    return FileResponse(
+        default_storage.open(run.result["file"], "rb"),
+        as_attachment=True,
+        filename=f"mou-{mou.reference}-v{number}.pdf",
+        content_type="application/pdf",
+    )

@@ -12,11 +12,11 @@ from ninja.files import UploadedFile
 
 from silkbridge.accounts.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED
 from silkbridge.core.api_support import ErrorOut, auth_user
+from silkbridge.core.schemas import RunOut
 from silkbridge.deals import seal
 from silkbridge.deals.models import Mou
 from silkbridge.deals.schemas.routing import (
     RouteOut,
-    SealedOut,
     SignatoryIn,
     SignatoryOut,
     StepActionIn,
@@ -121,27 +121,21 @@ def signatory_create(request: HttpRequest, reference: str, payload: SignatoryIn)
     return Status(201, signatory)
 
 
-def _sealed(mou: Mou) -> dict[str, Any]:
-    event = mou.events.filter(kind="signed").order_by("-created_at").first()
-    return {
-        "reference": mou.reference,
-        "status": mou.status,
-        "version": mou.version,
-        "sealed_at": mou.sealed_at,
-        "sealed_sha256": mou.sealed_sha256 or None,
-        "sealed_with_embedded_key": bool(event and event.changes.get("self_signed_embedded_key")),
-    }
-
-
 @router.post(
     "/deals/mous/{reference}/sign",
-    response={200: SealedOut, **ERRORS},
+    response={202: RunOut, **ERRORS},
     auth=AUTH_REQUIRED,
-    summary="Sign: render the final PDF, seal it with the platform's key (PAdES) and freeze the MoU",
-    description="Needs the MoU cleared by its route and at least two signatories. A signed MoU can no longer change.",
+    summary="Sign: a background run renders the final PDF, seals it with the platform's key and freezes the MoU",
+    description=(
+        "Needs the MoU cleared by its route and at least two signatories (refused with 422 otherwise, and nothing "
+        "is queued). Answers 202 with the background run (kind `deals.mou_sign`): poll `GET /api/v1/runs/{id}` "
+        "until it has succeeded (its `result` holds `sealed_sha256`, `sealed_at` and the MoU's page `url`; the "
+        "sealed PDF is then at `/api/v1/deals/mous/{reference}/sealed.pdf`) or failed (its `error` says why; the "
+        "MoU stays unsigned and can be signed again). A signed MoU can no longer change."
+    ),
 )
-def mou_sign(request: HttpRequest, reference: str) -> dict[str, Any]:
-    return _sealed(services.mou_sign(actor=auth_user(request), mou=_mou(request, reference)))
+def mou_sign(request: HttpRequest, reference: str) -> Status:
+    return Status(202, services.mou_sign_start(actor=auth_user(request), mou=_mou(request, reference)))
 
 
 @router.get(

@@ -80,17 +80,6 @@ class SignatoryOut(Schema):
     place: str
 
 
-class SealedOut(Schema):
-    reference: str
-    status: MouStatus
-    version: int
-    sealed_at: datetime | None
-    sealed_sha256: str | None
-    sealed_with_embedded_key: bool = Field(
-        ..., description="True when the seal is this installation's self-signed key (embedded mode)."
-    )
-
-
 class VerificationOut(Schema):
     valid: bool = Field(..., description="True only for an unaltered copy sealed by this platform.")
     status: str = Field(..., description="sealed, altered, not_sealed or unknown_copy.")

@@ -122,3 +122,35 @@ def mou_history(*, viewer: Any, mou: Mou) -> QuerySet[MouEvent]:
     """The MoU's history, newest first (the parties and staff read all of it)."""
     _check_visible(viewer, mou)
     return MouEvent.objects.filter(mou=mou).select_related("actor")
+
+
+# --- PDFs made by background runs ---------------------------------------------------------------------
+
+PDF_RUN_KIND = "deals.mou_pdf"
+
+
+def pdf_run_key(*, mou: Mou, number: int) -> str:
+    """The exclusive key of the runs that make one version's PDF: one at a time per version, and how its
+    runs are found again."""
+    return f"{PDF_RUN_KIND}:{mou.pk}:{number}"
+
+
+def pdf_runs(*, mou: Mou, number: int) -> QuerySet[Any]:
+    """The runs that made (or are making) this version's PDF, newest first. The caller got `mou` from
+    `mou_get`, so the viewer may read it; whoever may read the MoU may read its PDFs."""
+    from silkbridge.core.models import Run
+
+    return Run.objects.filter(kind=PDF_RUN_KIND, exclusive_key=pdf_run_key(mou=mou, number=number)).order_by(
+        "-created_at", "-pk"
+    )
+
+
+def pdf_made(*, mou: Mou, number: int, run_id: int | None = None) -> Any:
+    """The succeeded run whose PDF of this version is stored (the latest, or the one asked for), or None."""
+    runs = pdf_runs(mou=mou, number=number).filter(status="succeeded")
+    if run_id is not None:
+        runs = runs.filter(pk=run_id)
+    for run in runs[:5]:
+        if isinstance(run.result, dict) and run.result.get("file"):
+            return run
+    return None

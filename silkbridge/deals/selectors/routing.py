@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from silkbridge.core.models import Run
 from silkbridge.deals import seal
 from silkbridge.deals.choices import DealPartyRole, MouEventKind
 from silkbridge.deals.models import ApprovalRoute, DealParty, Mou, MouEvent, MouRouteStep, Signatory
@@ -19,12 +20,25 @@ from silkbridge.deals.selectors.mou import mous_visible
 from silkbridge.directory.models import Organisation
 from silkbridge.directory.selectors import organisation_ids_of
 
+SIGN_RUN_KIND = "deals.mou_sign"
 ROUTE_EVENT_KINDS = (MouEventKind.SENT, MouEventKind.STEP_APPROVED, MouEventKind.STEP_RETURNED, MouEventKind.SIGNED)
 
 
 def mou_route_get(*, viewer: Any, reference: str) -> Mou:
     """The MoU with this reference if the viewer may see it; Mou.DoesNotExist otherwise (as if absent)."""
     return mous_visible(viewer=viewer).select_related("route").get(reference=reference)
+
+
+def sign_run_key(mou: Mou) -> str:
+    """The exclusive key of an MoU's signing runs: one at a time per MoU, and how its runs are found."""
+    return f"{SIGN_RUN_KIND}:{mou.pk}"
+
+
+def last_sign_run(*, mou: Mou) -> Run | None:
+    """The MoU's latest signing run (queued, running, or how the last attempt ended), for whoever may see
+    the MoU: its page says that signing is under way, or why the last attempt failed."""
+    runs = Run.objects.filter(kind=SIGN_RUN_KIND, exclusive_key=sign_run_key(mou))
+    return runs.order_by("-created_at", "-pk").first()
 
 
 def can_route(*, user: Any, mou: Mou) -> bool:

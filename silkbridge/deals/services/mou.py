@@ -352,3 +352,64 @@ def clause_comment(*, actor: Any, mou: Mou, clause_key: str, text: str) -> Claus
     comment.save()
     history.clause_commented(mou=locked, actor=actor, clause_key=clause_key, version=locked.version)
     return comment
+
+
+# --- PDFs, made by a background run -------------------------------------------------------------------
+
+
+def mou_pdf_start(*, actor: Any, mou: Mou, number: int) -> Any:
+    """Queue the PDF of one version (rendering a long bilingual MoU takes seconds: a worker does it,
+    `mou_pdf_render`); the background run to follow. Whoever may read the MoU may have its PDF made.
+    A PDF of this version already being made is the one to follow (ValidationError says so)."""
+    from silkbridge.core.runs import RunAlreadyActive, run_enqueue
+    from silkbridge.deals.tasks import mou_pdf_task
+
+    if not mou_selectors.mous_visible(viewer=actor).filter(pk=mou.pk).exists():
+        raise PermissionDenied(_("No such MoU."))
+    if not mou.versions.filter(number=number).exists():
+        raise ValidationError({"number": _("This MoU has no version %(number)s.") % {"number": number}})
+    try:
+        with transaction.atomic():
+            return run_enqueue(
+                kind=mou_selectors.PDF_RUN_KIND,
+                created_by=actor,
+                task=mou_pdf_task,
+                kwargs={"mou_id": mou.pk, "number": number},
+                exclusive_key=mou_selectors.pdf_run_key(mou=mou, number=number),
+            )
+    except RunAlreadyActive as error:
+        raise ValidationError(_("The PDF of this version is being made already; follow that run.")) from error
+
+
+def mou_pdf_render(*, run_id: int, mou_id: int, number: int, progress: Any) -> dict[str, Any]:
+    """The work of a PDF run: render the version, store the file, and give the address to download it
+    as the run's result. The PDF made before for the same version is removed (the newest replaces it)."""
+    import secrets
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.urls import reverse
+
+    from silkbridge.core.models import Run
+    from silkbridge.core.runs import RunFailure
+    from silkbridge.deals import documents
+
+    run = Run.objects.select_related("created_by").get(pk=run_id)
+    mou = Mou.objects.select_related("deal").get(pk=mou_id)
+    if run.created_by is None or not mou_selectors.mous_visible(viewer=run.created_by).filter(pk=mou.pk).exists():
+        raise RunFailure(_("You may no longer read this MoU."))
+    version = mou.versions.get(number=number)
+    progress(0.1, _("Rendering the PDF"))
+    try:
+        content = documents.mou_pdf(mou=mou, version=version)
+    except documents.PdfUnavailable as error:
+        raise RunFailure(_("PDF documents need the Pango library on the server; run “make pdf” as root.")) from error
+    progress(0.9, _("Storing the PDF"))
+    stored = default_storage.save(
+        f"deals/mous/{mou.reference}/pdf/{secrets.token_urlsafe(9)}-v{number}.pdf", ContentFile(content)
+    )
+    for earlier in mou_selectors.pdf_runs(mou=mou, number=number).filter(status="succeeded").exclude(pk=run_id):
+        if isinstance(earlier.result, dict) and earlier.result.get("file"):
+            default_storage.delete(earlier.result["file"])
+    url = reverse("deals:mou_pdf_file", kwargs={"reference": mou.reference, "number": number, "run_id": run_id})
+    return {"url": url, "file": stored, "reference": mou.reference, "version": number, "bytes": len(content)}

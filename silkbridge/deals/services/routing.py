@@ -1,5 +1,5 @@
 """Writes for an MoU's way to signature: its approval route (send, approve, return), its signatories,
-and the signing that renders, seals and freezes it.
+and the signing that renders, seals and freezes it (seconds of work: a background run, `mou_sign_start`).
 
 Who acts: platform staff and members of the deal's authority (selectors.routing.can_route). Each
 service locks the MoU row, checks its status, and writes its history row in the same transaction.
@@ -22,6 +22,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from silkbridge.core.models import Run
+from silkbridge.core.runs import Progress, RunAlreadyActive, RunFailure, run_enqueue, run_still_running
 from silkbridge.deals import documents, seal
 from silkbridge.deals.choices import CounterpartKind, DealStage, MouStatus, RouteStepStatus
 from silkbridge.deals.history import routing as history
@@ -257,17 +259,75 @@ def _sign_check(*, actor: Any, mou: Mou) -> tuple[Mou, tuple[Any, ...]]:
     return locked, (locked.version, people)
 
 
-def mou_sign(*, actor: Any, mou: Mou) -> Mou:
+def mou_sign_start(*, actor: Any, mou: Mou) -> Run:
+    """Queue the signing of an MoU cleared for signature (rendering and sealing take seconds, so a worker
+    does it: `mou_sign_run`); the background run to follow. What can be checked now is checked now, and
+    a refusal queues nothing: the route's clearance, the signatories, the sealing key, and a signing of
+    this MoU already under way."""
+    from silkbridge.deals.tasks import mou_sign_task
+
+    with transaction.atomic():
+        ready, _made_of = _sign_check(actor=actor, mou=mou)
+        try:
+            seal.seal_key()
+        except seal.SealUnavailable as error:
+            raise ValidationError(str(error)) from error
+        try:
+            return run_enqueue(
+                kind=selectors.SIGN_RUN_KIND,
+                created_by=actor,
+                task=mou_sign_task,
+                kwargs={"mou_id": ready.pk},
+                exclusive_key=selectors.sign_run_key(ready),
+            )
+        except RunAlreadyActive as error:
+            raise ValidationError(_("This MoU is being signed already; follow that run.")) from error
+
+
+def mou_sign_run(*, run_id: int, mou_id: int, progress: Progress) -> dict[str, Any]:
+    """The work of a signing run: `mou_sign` as the account that started the run. A refusal ends the run
+    failed with its message (the MoU stays unsigned and can be signed again); success gives the seal's
+    figures and the MoU's page as the result."""
+    from django.urls import reverse
+
+    run = Run.objects.select_related("created_by").get(pk=run_id)
+    if run.created_by is None:
+        raise RunFailure(_("The account that started the run no longer exists."))
+    mou = Mou.objects.get(pk=mou_id)
+    try:
+        signed = mou_sign(actor=run.created_by, mou=mou, progress=progress, run_id=run_id)
+    except ValidationError as error:
+        raise RunFailure(" ".join(error.messages)) from error
+    except PermissionDenied as error:
+        raise RunFailure(str(error)) from error
+    return {
+        "url": reverse("deals:mou_detail", kwargs={"reference": signed.reference}),
+        "reference": signed.reference,
+        "version": signed.version,
+        "sealed_at": signed.sealed_at.isoformat() if signed.sealed_at else None,
+        "sealed_sha256": signed.sealed_sha256,
+        "sealed_with_embedded_key": bool(
+            signed.events.filter(kind="signed").values_list("changes__self_signed_embedded_key", flat=True).last()
+        ),
+    }
+
+
+def mou_sign(*, actor: Any, mou: Mou, progress: Progress | None = None, run_id: int | None = None) -> Mou:
     """Render the final PDF (both texts, the signatories, and the route with who acted when on the last
-    page), seal it with the platform's key, store it and freeze the MoU.
+    page), seal it with the platform's key, store it and freeze the MoU. Called by the signing run
+    (`mou_sign_run`), never in a request.
 
     The PDF is rendered and sealed outside any transaction (it takes seconds); the MoU is then locked
-    again and signed only if nothing changed meanwhile, so two clicks seal once."""
+    again and signed only if nothing changed meanwhile, so two clicks seal once. The MoU is signed only
+    when the seal succeeded: any refusal leaves it cleared for signature, with nothing stored."""
+    report = progress or (lambda fraction, message: None)
     with transaction.atomic():
         ready, made_of = _sign_check(actor=actor, mou=mou)
     try:
         key = seal.seal_key()
+        report(0.1, _("Rendering the final PDF"))
         pdf = documents.mou_pdf(mou=ready)
+        report(0.7, _("Sealing the PDF with the platform's key"))
         sealed = seal.seal_pdf(
             pdf,
             key=key,
@@ -278,11 +338,14 @@ def mou_sign(*, actor: Any, mou: Mou) -> Mou:
         raise ValidationError(str(error)) from error
     except documents.PdfUnavailable as error:
         raise ValidationError(_("PDF output is not available on this server; ask the administrator.")) from error
+    report(0.9, _("Storing the sealed PDF"))
     stored = default_storage.save(
         f"deals/mous/{ready.reference}/{secrets.token_urlsafe(9)}-v{ready.version}-sealed.pdf", ContentFile(sealed)
     )
     try:
         with transaction.atomic():
+            if run_id is not None:
+                run_still_running(run_id)  # a run the reaper gave up signs nothing
             locked, now_made_of = _sign_check(actor=actor, mou=mou)
             if now_made_of != made_of:
                 raise ValidationError(_("The MoU or its signatories changed while it was being sealed; sign again."))

@@ -14,13 +14,16 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from silkbridge.core.forms import add_service_errors
+from silkbridge.core.models import ACTIVE_RUN_STATUSES, RunStatus
+from silkbridge.core.runs import run_error_display
 from silkbridge.deals import documents
 from silkbridge.deals.choices import MouStatus
 from silkbridge.deals.forms.mou import CommentForm, CompareForm, MouDraftForm, MouEditForm, clauses_from_post
@@ -125,8 +128,6 @@ def mou_comment_view(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def mou_url(mou: Mou) -> str:
-    from django.urls import reverse
-
     return reverse("deals:mou_detail", kwargs={"reference": mou.reference})
 
 
@@ -247,24 +248,65 @@ def _change_title(change: Any, titles: dict[str, str]) -> str:
 
 @login_required
 def mou_download_view(request: HttpRequest, reference: str, number: int, fmt: str) -> HttpResponse:
+    """A version as DOCX, made in the request (a fraction of a second). The PDF takes seconds: it is made
+    by a background run (`mou_pdf_view`)."""
     mou = _mou_or_404(request, reference)
-    if fmt not in {"docx", "pdf"}:
+    if fmt != "docx":
         raise Http404(_("No such format."))
     try:
         version = selectors.mou_version_get(viewer=request.user, mou=mou, number=number)
     except MouVersion.DoesNotExist as error:
         raise Http404(_("This MoU has no version %(number)s.") % {"number": number}) from error
-    if fmt == "docx":
-        response = HttpResponse(documents.mou_docx(mou=mou, version=version), content_type=DOCX_TYPE)
-    else:
-        try:
-            pdf = documents.mou_pdf(mou=mou, version=version)
-        except documents.PdfUnavailable:
-            message = _("PDF documents need the Pango library on the server; run “make pdf” as root.")
-            return render(request, "datacenters/pdf_unavailable.html", {"message": message}, status=503)
-        response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="mou-{mou.reference}-v{number}.{fmt}"'
+    response = HttpResponse(documents.mou_docx(mou=mou, version=version), content_type=DOCX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="mou-{mou.reference}-v{number}.docx"'
     return response
+
+
+@login_required
+def mou_pdf_view(request: HttpRequest, reference: str, number: int) -> HttpResponse:
+    """A version's PDF: the latest one made (to download), the one being made (with a link to its
+    progress), and the button that has a PDF made by a background run (POST; the progress page follows)."""
+    mou = _mou_or_404(request, reference)
+    try:
+        version = selectors.mou_version_get(viewer=request.user, mou=mou, number=number)
+    except MouVersion.DoesNotExist as error:
+        raise Http404(_("This MoU has no version %(number)s.") % {"number": number}) from error
+    if request.method == "POST":
+        try:
+            run = services.mou_pdf_start(actor=request.user, mou=mou, number=number)
+        except (ValidationError, PermissionDenied) as error:
+            for message in error.messages if isinstance(error, ValidationError) else [str(error)]:
+                messages.error(request, message)
+            return redirect("deals:mou_pdf", reference=mou.reference, number=number)
+        return redirect("core:run_detail", run_id=run.pk)
+    runs = list(selectors.pdf_runs(mou=mou, number=number)[:1])
+    latest = runs[0] if runs else None
+    mine = latest is not None and (request.user.is_staff or latest.created_by_id == request.user.pk)
+    context = {
+        "mou": mou,
+        "version": version,
+        "made": selectors.pdf_made(mou=mou, number=number),
+        "latest": latest,
+        "latest_is_active": latest is not None and latest.status in ACTIVE_RUN_STATUSES,
+        "latest_error": run_error_display(latest) if latest is not None and latest.status == RunStatus.FAILED else "",
+        "latest_url": reverse("core:run_detail", args=[latest.pk]) if mine and latest is not None else "",
+    }
+    return render(request, "deals/mou/mou_pdf.html", context)
+
+
+@login_required
+def mou_pdf_file_view(request: HttpRequest, reference: str, number: int, run_id: int) -> FileResponse:
+    """The PDF of a version that a background run made, for whoever may read the MoU."""
+    mou = _mou_or_404(request, reference)
+    run = selectors.pdf_made(mou=mou, number=number, run_id=run_id)
+    if run is None or not default_storage.exists(run.result["file"]):
+        raise Http404(_("This PDF is not available; make it again from the MoU's page."))
+    return FileResponse(
+        default_storage.open(run.result["file"], "rb"),
+        as_attachment=True,
+        filename=f"mou-{mou.reference}-v{number}.pdf",
+        content_type="application/pdf",
+    )
 
 
 urlpatterns = [
@@ -274,5 +316,7 @@ urlpatterns = [
     path("mous/<str:reference>/edit/", mou_edit_view, name="mou_edit"),
     path("mous/<str:reference>/compare/", mou_compare_view, name="mou_compare"),
     path("mous/<str:reference>/comment/", mou_comment_view, name="mou_comment"),
+    path("mous/<str:reference>/versions/<int:number>/pdf/", mou_pdf_view, name="mou_pdf"),
+    path("mous/<str:reference>/versions/<int:number>/pdf/<int:run_id>.pdf", mou_pdf_file_view, name="mou_pdf_file"),
     path("mous/<str:reference>/versions/<int:number>/<str:fmt>/", mou_download_view, name="mou_download"),
 ]

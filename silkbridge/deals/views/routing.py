@@ -15,11 +15,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from silkbridge.core.forms import add_service_errors
+from silkbridge.core.models import ACTIVE_RUN_STATUSES, RunStatus
+from silkbridge.core.runs import run_error_display
 from silkbridge.deals import seal
 from silkbridge.deals.choices import MouStatus, RouteStepStatus
 from silkbridge.deals.forms.routing import RouteApproveForm, RouteReturnForm, SignatoryForm, VerifyForm
@@ -51,6 +53,7 @@ def route_panel_context(*, viewer: Any, mou: Mou, **forms: Any) -> dict[str, Any
         "can_act": can_act,
         "sealed_with_embedded_key": bool(signed and signed.changes.get("self_signed_embedded_key")),
         "min_signatories": services.MIN_SIGNATORIES,
+        **_sign_run_context(viewer=viewer, mou=mou),
     }
     if can_act and mou.status == MouStatus.VETTING:
         context["approve_form"] = forms.get("approve_form") or RouteApproveForm()
@@ -58,6 +61,23 @@ def route_panel_context(*, viewer: Any, mou: Mou, **forms: Any) -> dict[str, Any
     if can_act and mou.status == MouStatus.READY:
         context["signatory_form"] = forms.get("signatory_form") or SignatoryForm()
     return context
+
+
+def _sign_run_context(*, viewer: Any, mou: Mou) -> dict[str, Any]:
+    """The MoU's latest signing run, as the panel shows it: under way (with a link to its progress page
+    for whoever may open it: the one who started it, and staff), or why the last attempt failed while
+    the MoU is still unsigned (signing again is the same button)."""
+    run = selectors.last_sign_run(mou=mou)
+    if run is None:
+        return {"sign_run": None}
+    mine = bool(getattr(viewer, "is_staff", False)) or run.created_by_id == getattr(viewer, "pk", None)
+    return {
+        "sign_run": run,
+        "sign_run_active": run.status in ACTIVE_RUN_STATUSES,
+        "sign_run_failed": run.status == RunStatus.FAILED and mou.status != MouStatus.SIGNED,
+        "sign_run_error": run_error_display(run),
+        "sign_run_url": reverse("core:run_detail", args=[run.pk]) if mine else "",
+    }
 
 
 @login_required
@@ -140,8 +160,17 @@ def signatory_remove_view(request: HttpRequest, reference: str, signatory_id: in
 @login_required
 @require_POST
 def sign_view(request: HttpRequest, reference: str) -> HttpResponse:
+    """Start signing (a background run renders and seals the final PDF) and show its progress page; the
+    run ends on a link back to the MoU, signed, or with the reason it could not be signed."""
     mou = _mou_or_404(request, reference)
-    return _done(request, mou, services.mou_sign, _("Signed and sealed. The sealed PDF can be downloaded below."))
+    try:
+        run = services.mou_sign_start(actor=request.user, mou=mou)
+    except (ValidationError, PermissionDenied) as error:
+        for message in error.messages if isinstance(error, ValidationError) else [str(error)]:
+            messages.error(request, message)
+        return redirect("deals:mou_route", reference=mou.reference)
+    messages.success(request, _("Signing has started: the final PDF is rendered and sealed in the background."))
+    return redirect("core:run_detail", run_id=run.pk)
 
 
 @login_required

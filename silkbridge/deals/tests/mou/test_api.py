@@ -17,7 +17,10 @@ def _post(client: Client, url: str, body: dict) -> object:
     return client.post(url, body, content_type="application/json")
 
 
-def test_draft_save_compare_comment_and_download_through_the_api():
+def test_draft_save_compare_comment_and_download_through_the_api(
+    settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
     deal, people = deal_with_parties()
     client = Client()
     client.force_login(people["authority_member"])
@@ -82,8 +85,24 @@ def test_draft_save_compare_comment_and_download_through_the_api():
     assert document["Content-Type"] == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     table = docx.Document(io.BytesIO(document.content)).tables[0]
     assert "thirty (30)" in table.rows[1].cells[0].text
-    pdf = client.get(f"/api/v1/deals/mous/{reference}/versions/1/pdf")
-    assert (pdf.status_code, pdf["Content-Type"], pdf.content[:5]) == (200, "application/pdf", b"%PDF-")
+    # The PDF takes seconds: a background run makes it (the immediate backend runs it at the commit).
+    pdf_url = f"/api/v1/deals/mous/{reference}/versions/1/pdf"
+    assert client.get(pdf_url).status_code == 404  # none made yet
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(pdf_url)
+    assert (started.status_code, started.json()["kind"], started.json()["page_url"]) == (
+        202,
+        "deals.mou_pdf",
+        f"/runs/{started.json()['id']}/",
+    )
+    run = client.get(f"/api/v1/runs/{started.json()['id']}").json()
+    file_page = f"/deals/mous/{reference}/versions/1/pdf/{run['id']}.pdf"
+    assert (run["status"], run["progress"], run["result"]["url"]) == ("succeeded", 1.0, file_page)
+    pdf = client.get(pdf_url)
+    assert (pdf.status_code, pdf["Content-Type"]) == (200, "application/pdf")
+    assert b"".join(pdf.streaming_content)[:5] == b"%PDF-"
+    # Another party's member reads the same PDF (the MoU's readers, not only the run's starter).
+    assert company.get(file_page).status_code == 200
 
 
 def test_the_api_refuses_with_the_field_named_and_stores_nothing():

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from silkbridge.accounts.tests.factories import MembershipFactory
+from silkbridge.core.models import Run
 from silkbridge.deals.models import ClauseComment, MouVersion
 from silkbridge.deals.services.mou import mou_save
 from silkbridge.deals.tests.mou.factories import clauses_of, drafted, outsider
@@ -83,8 +84,11 @@ def test_a_non_party_member_gets_404_on_every_channel_and_stores_nothing(who):
             {"clauses": clauses, "note": "mine now"},
             content_type="application/json",
         ),
+        client.post(f"/deals/mous/{mou.reference}/versions/2/pdf/"),
+        client.post(f"/api/v1/deals/mous/{mou.reference}/versions/2/pdf"),
     ]
-    assert [response.status_code for response in refused] == [404, 404, 404, 404]
+    assert [response.status_code for response in refused] == [404, 404, 404, 404, 404, 404]
+    assert not Run.objects.exists()  # no PDF queued for a reader who may not see the MoU
     assert ClauseComment.objects.filter(mou=mou).count() == 0
     assert MouVersion.objects.filter(mou=mou).count() == 2
 
@@ -100,8 +104,10 @@ def test_the_parties_members_and_staff_read_every_channel(who):
     client = Client()
     client.force_login(user)
 
-    for url in _pages(mou)[:1] + _pages(mou)[2:] + _api(mou):
+    # The API's PDF is the one made last: none yet (tests/mou/test_pdf_runs.py makes and reads one).
+    for url in _pages(mou)[:1] + _pages(mou)[2:] + _api(mou)[:-1]:
         assert client.get(url).status_code == 200, url
+    assert client.get(_api(mou)[-1]).status_code == 404
     assert client.get("/api/v1/deals/mous").json()["count"] == 1
 
 
