@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
+import yaml
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import translation
@@ -147,6 +149,26 @@ def _clean_draft(*, deal: Deal, second_language: str, counterpart: str, title: s
         errors["deal"] = _("This deal was declined or withdrawn; no MoU can be drafted for it.")
     if errors:
         raise ValidationError(errors)
+
+
+CLAUSE_LIBRARY = Path(__file__).resolve().parent.parent / "data" / "clause_library.yaml"
+LIBRARY_FIELDS = ("title_en", "title_zh", "title_ur", "text_en", "text_zh", "text_ur")
+
+
+def clause_library_load() -> int:
+    """The clause library every install starts with (deals/data/clause_library.yaml, which migration
+    0002 loads too), for `load_reference`: a clause missing is added, one already there (same key) is
+    left as staff left it. A database emptied and reloaded (tests that flush it, a restore of data
+    without it) gets its library back. The number of clauses added."""
+    clauses = yaml.safe_load(CLAUSE_LIBRARY.read_text(encoding="utf-8"))
+    added = 0
+    for position, clause in enumerate(clauses, start=1):
+        _template, created = ClauseTemplate.objects.get_or_create(
+            key=clause["key"],
+            defaults={"position": position * 10, **{name: clause[name].strip() for name in LIBRARY_FIELDS}},
+        )
+        added += created
+    return added
 
 
 def _templates(clause_keys: Sequence[str] | None) -> list[ClauseTemplate]:
