@@ -471,8 +471,9 @@ class RankedResults:
         start, stop = max(0, window.start or 0), min(COUNT_CAP, COUNT_CAP if window.stop is None else window.stop)
         if stop <= start or not self._head:
             return []
-        if len(self._head) <= SMALL_MATCH_SET:
-            # Few matches: rank just those, by id (the match set is not built again).
+        if len(self._head) <= SMALL_MATCH_SET and not self.is_capped:
+            # Few matches: rank just those, by id (the match set is not built again). A capped head is
+            # some of the matches, not the best ones: that walks the tiers.
             return list(
                 self.prepare(ranked(self.queryset.filter(pk__in=self._head), tiers=self.tiers, order=self.order))[
                     start:stop
