@@ -4,6 +4,7 @@ demo data, served by `silkbridge runserver`."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -67,13 +68,32 @@ def platform(tmp_path_factory) -> Iterator[tuple[str, str, dict[str, str]]]:
     for step in (["migrate", "--noinput", "-v0"], ["load_demo"]):
         subprocess.run([*command, *step], env=env, check=True, capture_output=True, timeout=300)
     password = (var_dir / "demo-staff-password.txt").read_text().strip()
+    with serving(command, env) as base_url:
+        yield base_url, password, env
+
+
+@contextlib.contextmanager
+def serving(command: list[str], env: dict[str, str], *, worker: bool = False) -> Iterator[str]:
+    """The platform served on a free port (and a `db_worker` beside it with `worker`) until the block
+    ends: its base URL once the home page answers."""
     port = _free_port()
-    server = subprocess.Popen(
-        [*command, "runserver", f"127.0.0.1:{port}", "--noreload"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    processes = [
+        subprocess.Popen(
+            [*command, "runserver", f"127.0.0.1:{port}", "--noreload"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    ]
+    if worker:
+        processes.append(
+            subprocess.Popen(
+                [*command, "db_worker", "--no-startup-delay", "--no-reload"],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
     base_url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):
@@ -84,10 +104,11 @@ def platform(tmp_path_factory) -> Iterator[tuple[str, str, dict[str, str]]]:
                 time.sleep(0.5)
         else:
             pytest.fail("the platform did not start")
-        yield base_url, password, env
+        yield base_url
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        for process in reversed(processes):
+            process.terminate()
+            process.wait(timeout=10)
 
 
 def test_sign_in_switch_languages_search_and_open_a_profile(platform):

@@ -20,14 +20,13 @@ import re
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from silkbridge.core.tests.test_browser import ARTIFACTS, CHROMIUM_ARGS, TIMEOUT_MS, _chromium, _free_port
+from silkbridge.core.tests.test_browser import ARTIFACTS, CHROMIUM_ARGS, TIMEOUT_MS, _chromium, serving
 
 pytestmark = pytest.mark.browser
 
@@ -177,34 +176,8 @@ def story_platform(tmp_path_factory) -> Iterator[tuple[str, dict[str, str]]]:
     env.pop("SILKBRIDGE_MEDIA_ROOT", None)
     command = [sys.executable, "-m", "silkbridge"]
     subprocess.run([*command, "migrate", "--noinput", "-v0"], env=env, check=True, capture_output=True, timeout=300)
-    port = _free_port()
-    server = subprocess.Popen(
-        [*command, "runserver", f"127.0.0.1:{port}", "--noreload"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    worker = subprocess.Popen(
-        [*command, "db_worker", "--no-startup-delay", "--no-reload"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(base_url + "/", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("the platform did not start")
+    with serving(command, env, worker=True) as base_url:
         yield base_url, env
-    finally:
-        for process in (worker, server):
-            process.terminate()
-            process.wait(timeout=10)
 
 
 def _sign_in(page: Any, base_url: str, email: str) -> None:

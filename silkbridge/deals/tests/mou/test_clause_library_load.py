@@ -25,4 +25,5 @@ def test_load_reference_restores_a_missing_clause_library_and_keeps_staff_edits(
     edited.refresh_from_db()
     assert edited.text_en == "Edited by staff."
     keys = list(ClauseTemplate.objects.order_by("position").values_list("key", flat=True))
-    assert keys[0] == edited.key and "language" in " ".join(keys)
+    assert keys[0] == edited.key
+    assert "language" in " ".join(keys)
