@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import secrets
+from silkbridge.core.references import public_reference
 
 
 def new_reference() -> str:
     """An unguessable public reference: proposals and MoUs are confidential, so their ids in URLs must not
     be enumerable."""
-    return secrets.token_urlsafe(9)
+    return public_reference()
