@@ -25,9 +25,13 @@ alternating process with exponential up and down times from the site's frequency
 (from NREL's operational availability 0.9998); every grid outage demands a start (fail to start per
 demand); running they fail at the fail-to-run rate per running hour; a failed set is repaired (MTTR)
 and then rejoins. Demands caused by failures inside the facility (a failed utility transformer) are not
-counted as extra starts. Fuel: the plant runs dry when an outage outlasts the fuel on site (the sum of
-the tanks' `fuel_hours`) and stays dry until the assumed resupply (reliability.yaml `fuel`), unless the
-site holds more fuel than that. A generator is fed only through a working tank and fuel line.
+counted as extra starts. Fuel: the fuel on site is what the tanks can deliver to
+generators that carry N (topology's fuel autonomy). Scheduled deliveries top the tanks up
+(site.fuel_supply, else the stated default of reliability.yaml `fuel`): an outage starts at a random
+phase of the delivery cycle, with the tanks short of what was burnt since the last delivery; the plant is
+dry from the moment the tanks run out until a delivery arrives (each fails with a probability and is
+replaced after the lead time) or the grid returns. A generator is fed only through a working tank and
+fuel line.
 
 *Maintenance windows* (reliability.yaml, e.g. 168 h/yr per chiller train, OREDA) are taken one element
 at a time, never overlapping, with alternate paths in use.
@@ -89,7 +93,7 @@ from silkbridge.datacenters.engine.reliability_data import (
     HOURS_PER_YEAR,
     GridData,
     element_data,
-    fuel_resupply_hours,
+    fuel_supply_data,
     grid_data,
 )
 
@@ -222,10 +226,13 @@ def _method_notes(structure: Structure, grid: GridData, analytical: AnalyticalRe
     if not structure.has_cooling:
         notes.append("No cooling network described: cooling is not assessed.")
     autonomy = fuel_autonomy(structure)
-    if structure.tanks and autonomy < fuel_resupply_hours():
+    if structure.tanks and structure.has_utility:
+        supply = fuel_supply_data(structure.design, autonomy, grid)
+        assumed = ", ".join(supply.assumed) or "none"
         notes.append(
-            f"Fuel on site ({autonomy:g} h) is less than the assumed resupply time ({fuel_resupply_hours():g} h): "
-            "long outages run the generators dry."
+            f"Fuel deliveries: every {supply.interval_hours:.3g} h, a failed one replaced after "
+            f"{supply.lead_time_hours:.3g} h, {supply.failure_probability:.3g} of deliveries fail; fuel on site "
+            f"{autonomy:.3g} h at N. Assumed (not from the design): {assumed}. {supply.source}"
         )
     return notes
 

@@ -15,12 +15,13 @@ import math
 import statistics
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from silkbridge.datacenters.engine.availability_analytical import fuel_autonomy, maintained_blocks
 from silkbridge.datacenters.engine.availability_structure import Structure
-from silkbridge.datacenters.engine.reliability_data import HOURS_PER_YEAR, GridData, fuel_resupply_hours
+from silkbridge.datacenters.engine.reliability_data import HOURS_PER_YEAR, GridData, fuel_supply_data
 
 BATCHES = 50
 _CHUNK_YEARS = 5_000  # years simulated at once inside a batch (bounds memory)
@@ -62,7 +63,7 @@ class _Simulator:
             if block.is_generator
         ]
         self.autonomy = fuel_autonomy(structure)
-        self.resupply = fuel_resupply_hours()
+        self.supply = fuel_supply_data(structure.design, self.autonomy, grid)
         offset = 0.0
         self.maintenance_offsets: dict[int, float] = {}
         for index, hours in self.maintained.items():
@@ -130,13 +131,8 @@ class _Simulator:
         else:
             outages, running_hours = 0, length
         gen_start, gen_end, gen_id = self._generator_windows(outages, running_hours, length)
-        if self.generators and outages and self.autonomy < self.resupply:
-            long_outages = rng.binomial(outages, math.exp(-self.autonomy / grid.mean_outage_hours))
-            if long_outages:
-                start = rng.random(long_outages) * length
-                duration = self.autonomy + rng.exponential(grid.mean_outage_hours, long_outages)
-                add(start, duration, self.anchor_id)
-                add(start + self.autonomy, np.minimum(duration, self.resupply) - self.autonomy, self.fuel_id)
+        if self.generators and outages and math.isfinite(self.autonomy):
+            self._fuel_windows(outages, length, add)
         year_starts = np.arange(years, dtype=float) * HOURS_PER_YEAR
         for index, hours in self.maintained.items():
             add(year_starts + self.maintenance_offsets[index], np.full(years, hours), self.maintenance_ids[index])
@@ -148,6 +144,31 @@ class _Simulator:
                 add(gen_start, rng.exponential(grid.mean_outage_hours, gen_start.size), self.anchor_id)
         starts, ends, ids = zip(*parts, strict=True)
         return np.concatenate(starts), np.concatenate(ends), np.concatenate(ids)
+
+    def _fuel_windows(self, outages: int, length: float, add: Any) -> None:
+        """Anchored outages in which the tanks run dry before a delivery arrives (see fuel_out_fraction).
+
+        Only outages longer than the lowest level the tanks can hold at an outage start can run dry, so
+        those are drawn (memoryless durations), then the phase of the delivery cycle and the deliveries.
+        """
+        rng, grid, supply = self.rng, self.grid, self.supply
+        burn = grid.unavailability
+        interval = supply.interval_hours
+        lowest = max(0.0, self.autonomy - burn * interval)
+        count = int(rng.binomial(outages, math.exp(-lowest / grid.mean_outage_hours)))
+        if not count:
+            return
+        start = rng.random(count) * length
+        duration = lowest + rng.exponential(grid.mean_outage_hours, count)
+        phase = rng.random(count)
+        level = np.maximum(0.0, self.autonomy - burn * phase * interval)
+        attempts = rng.geometric(1.0 - supply.failure_probability, count) if supply.failure_probability else 1
+        arrival = (1.0 - phase) * interval + (np.asarray(attempts) - 1) * min(supply.lead_time_hours, interval)
+        dry_until = np.minimum(duration, arrival)
+        keep = dry_until > level
+        if keep.any():
+            add(start[keep], duration[keep], self.anchor_id)
+            add(start[keep] + level[keep], dry_until[keep] - level[keep], self.fuel_id)
 
     def _generator_windows(
         self, outages: int, running_hours: float, length: float

@@ -24,6 +24,11 @@ def _read(path: str, what: str) -> str:
         raise CommandError(f"{what} {path}: cannot be read as UTF-8 text ({error})") from error
 
 
+def _located(file_name: str, level: str, line: int | None, message: str) -> str:
+    """`file:line: level: message`, the form editors and CI logs link to the line."""
+    return f"{file_name}:{line}: {level}: {message}" if line else f"{file_name}: {level}: {message}"
+
+
 class Command(BaseCommand):
     help = "Assess data-center designs against the Tier criteria, with availability and energy."
 
@@ -52,7 +57,7 @@ class Command(BaseCommand):
             )
         except AssessmentError as error:
             for issue in error.issues:
-                self.stderr.write(f"error: {issue['message']}")
+                self.stderr.write(_located(options["design"], "error", issue.get("line"), issue["message"]))
             raise CommandError(f"{options['design']}: {len(error.issues)} error(s); nothing assessed") from error
         if options["json"]:
             self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
@@ -62,9 +67,9 @@ class Command(BaseCommand):
     def _validate(self, text: str, name: str) -> None:
         parsed = design_load(text, filename=name)
         for issue in parsed.errors:
-            self.stderr.write(f"error: {issue.message}")
+            self.stderr.write(_located(name, "error", issue.line, issue.message))
         for issue in parsed.warnings:
-            self.stdout.write(f"warning: {issue.message}")
+            self.stdout.write(_located(name, "warning", issue.line, issue.message))
         if parsed.errors:
             raise CommandError(f"{name}: {len(parsed.errors)} error(s)")
         self.stdout.write(f"{name}: valid ({len(parsed.warnings)} warning(s))")
@@ -95,4 +100,5 @@ class Command(BaseCommand):
         if result.get("pue") is not None:
             write(f"  PUE {result['pue']:.2f}")
         for warning in result.get("warnings", []):
-            write(f"  warning: {warning['message']}")
+            line = f"line {warning['line']}: " if warning.get("line") else ""
+            write(f"  warning: {line}{warning['message']}")
