@@ -130,6 +130,73 @@ def _ranked_elements(availability: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+_BOX_W, _BOX_H, _COLUMN, _ROW, _MARGIN = 112, 22, 150, 30, 8
+
+
+def diagram_layout(network: dict[str, Any]) -> dict[str, Any] | None:
+    """Geometry of one network's diagram (SVG user units): sources on the left, the load on the right.
+
+    A node's column is its longest chain of paths from a source (fuel tanks feed the generators, so they
+    stand before them); rows follow the document's order. Single points of failure carry `single_point`.
+    """
+    nodes = network.get("nodes") or []
+    edges = network.get("edges") or []
+    if not nodes:
+        return None
+    ids = [str(node["id"]) for node in nodes]
+    column = dict.fromkeys(ids, 0)
+    for _round in range(len(ids)):  # longest path; the cap also ends the walk on a loop of normally-open ties
+        changed = False
+        for edge in edges:
+            source, target = str(edge["from"]), str(edge["to"])
+            if source in column and target in column and column[target] < column[source] + 1:
+                column[target] = column[source] + 1
+                changed = True
+        if not changed:
+            break
+    rows: dict[int, int] = {}
+    placed: dict[str, dict[str, Any]] = {}
+    for node in nodes:
+        node_id = str(node["id"])
+        row = rows.get(column[node_id], 0)
+        rows[column[node_id]] = row + 1
+        placed[node_id] = {
+            "id": node_id,
+            "kind": node.get("kind", ""),
+            "single_point": bool(node.get("single_point")),
+            "x": _MARGIN + column[node_id] * _COLUMN,
+            "y": _MARGIN + row * _ROW,
+            "text_x": _MARGIN + column[node_id] * _COLUMN + _BOX_W // 2,
+            "text_y": _MARGIN + row * _ROW + 15,
+        }
+    lines = []
+    for edge in edges:
+        source, target = placed.get(str(edge["from"])), placed.get(str(edge["to"]))
+        if source is None or target is None:
+            continue
+        lines.append(
+            {
+                "id": str(edge["id"]),
+                "x1": source["x"] + _BOX_W,
+                "y1": source["y"] + _BOX_H // 2,
+                "x2": target["x"],
+                "y2": target["y"] + _BOX_H // 2,
+                "active": bool(edge.get("active", True)),
+                "single_point": bool(edge.get("single_point")),
+            }
+        )
+    return {
+        "nodes": list(placed.values()),
+        "edges": lines,
+        "width": _MARGIN * 2 + max(column.values()) * _COLUMN + _BOX_W,
+        "height": _MARGIN * 2 + (max(rows.values()) - 1) * _ROW + _BOX_H,
+        "box_width": _BOX_W,
+        "box_height": _BOX_H,
+        "single_points": [node["id"] for node in placed.values() if node["single_point"]]
+        + [line["id"] for line in lines if line["single_point"]],
+    }
+
+
 def culprits(criteria: list[dict[str, Any]]) -> list[str]:
     """The components the failed criteria name, each once, in the order they are first named."""
     named: list[str] = []
@@ -199,8 +266,14 @@ def report_context(result: dict[str, Any]) -> dict[str, Any]:
     blockers = [_criterion(criterion) for criterion in result.get("next_tier_blockers") or []]
     availability = result.get("availability") or {}
     downtime = availability.get("downtime_minutes_per_year") or {}
+    diagram = result.get("diagram") or {}
     return {
         "summary": verdict_paragraph(result),
+        "diagrams": [
+            {"system": system, "title": title, "layout": layout}
+            for system, title in (("power", _("Power network")), ("cooling", _("Cooling network")))
+            if (layout := diagram_layout(diagram.get(system) or {})) is not None
+        ],
         "tier": tier,
         "tier_label": tier_name(tier),
         "next_tier_label": tier_name(tier + 1) if tier < 4 else None,

@@ -28,6 +28,7 @@ _CHUNK_YEARS = 5_000  # years simulated at once inside a batch (bounds memory)
 _TABLE_BITS = 17  # the status table has 2**17 slots (1 MiB of keys: stays in cache)
 _TABLE_MASK = (1 << _TABLE_BITS) - 1
 _SPARE_SUBSETS = 256  # most generator subsets of one size tried when counting spare sets
+_FUEL_CELLS = 2000  # phase cells of the delivery cycle when drawing dry outages
 _ANCHORED = 4  # flag in a status code: the state holds an anchored grid outage (status is code & 3)
 
 
@@ -64,6 +65,7 @@ class _Simulator:
         ]
         self.autonomy = fuel_autonomy(structure)
         self.supply = fuel_supply_data(structure.design, self.autonomy, grid)
+        self._fuel = self._fuel_table() if math.isfinite(self.autonomy) else (0.0, np.zeros(0), [])
         offset = 0.0
         self.maintenance_offsets: dict[int, float] = {}
         for index, hours in self.maintained.items():
@@ -145,28 +147,54 @@ class _Simulator:
         starts, ends, ids = zip(*parts, strict=True)
         return np.concatenate(starts), np.concatenate(ends), np.concatenate(ids)
 
-    def _fuel_windows(self, outages: int, length: float, add: Any) -> None:
-        """Anchored outages in which the tanks run dry before a delivery arrives (see fuel_out_fraction).
+    def _fuel_table(self) -> tuple[float, np.ndarray, list[np.ndarray]]:
+        """For drawing dry outages directly: P(an outage runs the tanks dry), P(k-th delivery attempt is the
+        one that arrives | dry), and per k the cumulative weight over the phase cells of the delivery cycle.
 
-        Only outages longer than the lowest level the tanks can hold at an outage start can run dry, so
-        those are drawn (memoryless durations), then the phase of the delivery cycle and the deliveries.
+        An outage starting at phase u runs dry when it outlasts the level A(u) (probability exp(-A(u)/mean))
+        and the delivery that arrives, the k-th attempt at R_k(u), comes after A(u) (see fuel_out_fraction).
+        """
+        grid, supply = self.grid, self.supply
+        phases = (np.arange(_FUEL_CELLS) + 0.5) / _FUEL_CELLS
+        level = np.maximum(0.0, self.autonomy - grid.unavailability * phases * supply.interval_hours)
+        outlasts = np.exp(-level / grid.mean_outage_hours)
+        retry = min(supply.lead_time_hours, supply.interval_hours)
+        weights, cumulative = [], []
+        attempt, failure = 1, supply.failure_probability
+        while True:
+            arrival = (1.0 - phases) * supply.interval_hours + (attempt - 1) * retry
+            cell = (1.0 - failure) * failure ** (attempt - 1) * outlasts * (arrival > level)
+            weights.append(float(cell.mean()))
+            cumulative.append(np.cumsum(cell) / cell.sum() if cell.sum() > 0 else np.ones(_FUEL_CELLS))
+            if failure**attempt < 1e-12 or attempt >= 200:
+                break
+            attempt += 1
+        total = float(sum(weights))
+        return total, (np.array(weights) / total if total > 0 else np.array(weights)), cumulative
+
+    def _fuel_windows(self, outages: int, length: float, add: Any) -> None:
+        """The outages in which the tanks run dry before a delivery arrives, drawn directly (no rejection).
+
+        Their number is binomial over all outages; each gets its delivery attempt k, its phase u in the
+        cycle (from the table), the level A(u), a duration A(u) + Exp(mean) (memoryless) and the arrival.
         """
         rng, grid, supply = self.rng, self.grid, self.supply
-        burn = grid.unavailability
-        interval = supply.interval_hours
-        lowest = max(0.0, self.autonomy - burn * interval)
-        count = int(rng.binomial(outages, math.exp(-lowest / grid.mean_outage_hours)))
+        dry_probability, attempt_weights, cumulative = self._fuel
+        count = int(rng.binomial(outages, dry_probability)) if dry_probability > 0 else 0
         if not count:
             return
-        start = rng.random(count) * length
-        duration = lowest + rng.exponential(grid.mean_outage_hours, count)
-        phase = rng.random(count)
-        level = np.maximum(0.0, self.autonomy - burn * phase * interval)
-        attempts = rng.geometric(1.0 - supply.failure_probability, count) if supply.failure_probability else 1
-        arrival = (1.0 - phase) * interval + (np.asarray(attempts) - 1) * min(supply.lead_time_hours, interval)
-        dry_until = np.minimum(duration, arrival)
-        keep = dry_until > level
-        if keep.any():
+        per_attempt = rng.multinomial(count, attempt_weights)
+        retry = min(supply.lead_time_hours, supply.interval_hours)
+        for index in np.flatnonzero(per_attempt).tolist():
+            drawn = int(per_attempt[index])
+            cells = np.searchsorted(cumulative[index], rng.random(drawn), side="right")
+            phase = (np.minimum(cells, _FUEL_CELLS - 1) + rng.random(drawn)) / _FUEL_CELLS
+            level = np.maximum(0.0, self.autonomy - grid.unavailability * phase * supply.interval_hours)
+            arrival = (1.0 - phase) * supply.interval_hours + index * retry
+            duration = level + rng.exponential(grid.mean_outage_hours, drawn)
+            dry_until = np.minimum(duration, arrival)
+            keep = dry_until > level
+            start = rng.random(drawn) * length
             add(start[keep], duration[keep], self.anchor_id)
             add(start[keep] + level[keep], dry_until[keep] - level[keep], self.fuel_id)
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.template.loader import render_to_string
 
 from silkbridge.datacenters.engine.assess import assess_document
 from silkbridge.datacenters.engine.availability import assess_availability
@@ -320,6 +321,17 @@ def test_cli_errors_name_the_file_and_line(tmp_path: Path) -> None:
     ]
 
 
+def test_cli_assess_errors_name_the_file_and_line(tmp_path: Path) -> None:
+    design = tmp_path / "quetta.yaml"
+    design.write_text(QUETTA, encoding="utf-8")
+    errors = StringIO()
+
+    with pytest.raises(CommandError, match="2 error"):
+        call_command("dc", "assess", str(design), stdout=StringIO(), stderr=errors)
+
+    assert errors.getvalue().splitlines()[0] == f"{design}:9: error: power.ups[0].modules: must be at least 1"
+
+
 def test_cli_warnings_name_the_line_of_the_component(tmp_path: Path) -> None:
     design = tmp_path / "gwadar.yaml"
     design.write_text(GWADAR.read_text(), encoding="utf-8")
@@ -378,3 +390,40 @@ def test_a_capacity_failure_names_the_units_that_limit_it() -> None:
         "only 100 of 120 kW of power reach racks",
         "what limits the power reaching racks, at full capacity: ups1 (100 kW)",
     ]
+
+
+def test_each_network_is_drawn_with_its_single_points_of_failure_marked() -> None:
+    context = _report(KARACHI)
+
+    power, cooling = context["diagrams"]
+    assert (power["system"], cooling["system"]) == ("power", "cooling")
+    assert power["layout"]["single_points"] == [
+        "DAY-4H",
+        "ATS-MAIN",
+        "GEN-BUS",
+        "UPS-1",
+        "PDU-1",
+        "bus-ats",
+        "ats-ups",
+        "ups-pdu",
+        "pdu-hall",
+    ]
+    assert {node["id"] for node in power["layout"]["nodes"]} == {
+        "KE-11KV",
+        "SET-1",
+        "SET-2",
+        "SET-3",
+        "BULK-48H",
+        "DAY-4H",
+        "GEN-BUS",
+        "ATS-MAIN",
+        "UPS-1",
+        "PDU-1",
+        "HALL-1",
+    }
+    html = render_to_string("datacenters/_report.html", context)
+    assert '<g class="node single-point" data-id="UPS-1">' in html
+    assert '<g class="node" data-id="SET-1">' in html
+    # The fault-tolerant design of the white-space case has none: its one weakness is the shared room.
+    lahore = _report(UNSEEN / "lahore_edge_ups_in_white_space.yaml")
+    assert [diagram["layout"]["single_points"] for diagram in lahore["diagrams"]] == [[], []]
