@@ -171,16 +171,16 @@ def diagram_layout(network: dict[str, Any]) -> dict[str, Any] | None:
         }
     lines = []
     for edge in edges:
-        source, target = placed.get(str(edge["from"])), placed.get(str(edge["to"]))
-        if source is None or target is None:
+        tail, head = placed.get(str(edge["from"])), placed.get(str(edge["to"]))
+        if tail is None or head is None:
             continue
         lines.append(
             {
                 "id": str(edge["id"]),
-                "x1": source["x"] + _BOX_W,
-                "y1": source["y"] + _BOX_H // 2,
-                "x2": target["x"],
-                "y2": target["y"] + _BOX_H // 2,
+                "x1": tail["x"] + _BOX_W,
+                "y1": tail["y"] + _BOX_H // 2,
+                "x2": head["x"],
+                "y2": head["y"] + _BOX_H // 2,
                 "active": bool(edge.get("active", True)),
                 "single_point": bool(edge.get("single_point")),
             }
