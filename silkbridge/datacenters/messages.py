@@ -72,7 +72,7 @@ MESSAGES: dict[str, Any] = {
     ),
     "load_not_met": _("only %(delivered_kw)s of %(demand_kw)s kW of %(system)s reach %(sink)s"),
     "fuel_maintainable_below_minimum": _(
-        "with the largest tank (%(element)s, %(largest_hours)s h) out for maintenance, fuel lasts %(hours)s h at N; "
+        "with tank %(element)s (%(largest_hours)s h) out for maintenance, the others deliver %(hours)s h at N; "
         "at least %(minimum_hours)s h is required"
     ),
     "no_redundancy": _(

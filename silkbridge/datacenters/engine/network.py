@@ -26,7 +26,7 @@ from .model import Component, Design, Kind, Path, System
 POWER_SOURCE_KINDS = frozenset({Kind.UTILITY, Kind.GENERATOR})
 COOLING_SOURCE_KINDS = frozenset({Kind.CHILLER, Kind.CRAC, Kind.COOLING_TOWER, Kind.DRY_COOLER})
 # Cooling kinds that do nothing without electricity (a heat exchanger or a storage tank is passive).
-MAX_FUEL_CLASSES = 12  # tank groups (tanks piped to the same generators) enumerated for fuel autonomy
+MAX_FUEL_CLASSES = 8  # tank groups (tanks piped to the same generators) enumerated for fuel autonomy
 POWERED_COOLING_KINDS = frozenset({Kind.CHILLER, Kind.CRAC, Kind.CRAH, Kind.PUMP, Kind.COOLING_TOWER, Kind.DRY_COOLER})
 
 

@@ -37,7 +37,8 @@ Reason codes (params are strings or numbers; the web layer translates by code):
     load_not_met {system, sink, delivered_kw, demand_kw}
     capacity_limited_by {system, sink, units}   the saturated units of the minimum cut, "ID (kW), ..."
     fuel_below_minimum {hours, minimum_hours}
-    fuel_maintainable_below_minimum {hours, minimum_hours, element, largest_hours}
+    fuel_maintainable_below_minimum {hours, minimum_hours, element, largest_hours}  (element: the tank whose
+        maintenance leaves least, largest_hours: its own fuel_hours)
     no_redundancy {group, installed_units, units_needed, scheme}
     too_few_paths {system, sink, total, required}
     too_few_active_paths {system, sink, active, required}
@@ -102,8 +103,8 @@ REASON_MESSAGES: dict[str, str] = {
     "load_not_met": "only {delivered_kw} of {demand_kw} kW of {system} reach {sink}",
     "capacity_limited_by": "what limits the {system} reaching {sink}, at full capacity: {units}",
     "fuel_below_minimum": "fuel storage lasts {hours} h at N; at least {minimum_hours} h is required",
-    "fuel_maintainable_below_minimum": "with the largest tank ({element}, {largest_hours} h) out for maintenance, "
-    "fuel lasts {hours} h at N; at least {minimum_hours} h is required",
+    "fuel_maintainable_below_minimum": "with tank {element} ({largest_hours} h) out for maintenance, the others "
+    "deliver {hours} h at N; at least {minimum_hours} h is required",
     "no_redundancy": "{group}: {installed_units} unit(s) installed, {units_needed} needed for N ({scheme}): no "
     "redundant unit",
     "too_few_paths": "{system}: {total} independent distribution path(s) to {sink}; {required} are required (one "
