@@ -72,6 +72,7 @@ An availability figure never implies a Tier (Uptime Tier is a topology test).
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -124,6 +125,7 @@ class AvailabilityResult:
     seed: int
     seconds: float
     method: list[str] = field(default_factory=list)
+    fuel_supply: dict[str, Any] | None = None  # the deliveries used, which were assumed, the fuel on site
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -139,6 +141,7 @@ class AvailabilityResult:
             "years": self.years,
             "seed": self.seed,
             "method": list(self.method),
+            "fuel_supply": dict(self.fuel_supply) if self.fuel_supply else None,
         }
 
 
@@ -177,7 +180,18 @@ def assess_availability(
         seed=seed,
         seconds=time.perf_counter() - started,
         method=_method_notes(structure, grid, analytical),
+        fuel_supply=_fuel_supply(structure, grid),
     )
+
+
+def _fuel_supply(structure: Structure, grid: GridData) -> dict[str, Any] | None:
+    """The refuelling figures the model used (None without tanks or without a utility to fail)."""
+    if not structure.tanks or not structure.has_utility:
+        return None
+    autonomy = fuel_autonomy(structure)
+    if not math.isfinite(autonomy):
+        return None
+    return {**fuel_supply_data(structure.design, autonomy, grid).to_dict(), "fuel_hours": autonomy}
 
 
 def _ranking(structure: Structure, analytical: AnalyticalResult) -> list[dict[str, Any]]:

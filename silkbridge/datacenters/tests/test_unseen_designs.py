@@ -427,3 +427,24 @@ def test_each_network_is_drawn_with_its_single_points_of_failure_marked() -> Non
     # The fault-tolerant design of the white-space case has none: its one weakness is the shared room.
     lahore = _report(UNSEEN / "lahore_edge_ups_in_white_space.yaml")
     assert [diagram["layout"]["single_points"] for diagram in lahore["diagrams"]] == [[], []]
+
+
+def test_the_page_says_which_fuel_delivery_figures_were_assumed() -> None:
+    design = UNSEEN / "multan_server_room_weekly_diesel.yaml"
+    text = design.read_text().replace("    lead_time_hours: 48\n", "")
+    context = report_context(assess_document(text, file_name=design.name, years=100, seed=0))
+
+    assert context["availability"]["fuel_supply"] == {
+        "interval_hours": 168.0,
+        "lead_time_hours": 24.0,
+        "failure_probability": 0.1,
+        "assumed": ["lead_time_hours"],
+        "source": context["availability"]["fuel_supply"]["source"],
+        "fuel_hours": 6.0,
+    }
+    html = render_to_string("datacenters/_report.html", context)
+    assert (
+        "every 168 h; a missed delivery is replaced after 24 h or by the next one; 0.1 of deliveries fail; fuel on "
+        "site 6 h at N" in html
+    )
+    assert "Assumed, not stated in the design: lead_time_hours (set site.fuel_supply to the fuel contract)." in html
