@@ -448,3 +448,21 @@ def test_the_page_says_which_fuel_delivery_figures_were_assumed() -> None:
         "site 6 h at N" in html
     )
     assert "Assumed, not stated in the design: lead_time_hours (set site.fuel_supply to the fuel contract)." in html
+
+
+def test_cli_summary_opens_with_the_verdict_and_names_each_culprit_once() -> None:
+    out = StringIO()
+
+    call_command("dc", "assess", str(KARACHI), "--years", "200", stdout=out, stderr=StringIO())
+
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "Korangi colocation hall 1 (bid drawing rev C): Tier none"
+    assert lines[1].startswith("  The design does not meet Tier I. It does not support the claimed Tier II.")
+    fault_lines = [line for line in lines if "fails fault tolerance" in line]
+    assert fault_lines == [
+        "         DAY-4H (fuel tank): a fault there drops the power of HALL-1 to 500 of 800 kW — fails fault tolerance",
+        "         a fault in any one of these drops the power of HALL-1 to 0 of 800 kW — fails fault tolerance: "
+        "ATS-MAIN, GEN-BUS, UPS-1, PDU-1, bus-ats, ats-ups, ups-pdu, pdu-hall",
+        "         a fault in any one of these drops the cooling of HALL-1-HEAT to 0 of 800 kW — fails fault tolerance: "
+        "ATS-MAIN, GEN-BUS, bus-ats",
+    ]

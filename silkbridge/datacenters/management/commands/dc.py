@@ -10,6 +10,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from silkbridge.datacenters.engine.assess import AssessmentError, assess_document
 from silkbridge.datacenters.engine.parse import design_load
+from silkbridge.datacenters.messages import message_text
+from silkbridge.datacenters.report import group_reasons, verdict_paragraph
 from silkbridge.datacenters.services import MAX_YEARS
 
 TIER_NAMES = {0: "none", 1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -78,14 +80,15 @@ class Command(BaseCommand):
         write = self.stdout.write
         design = result["design"]
         write(f"{design['name']}: Tier {TIER_NAMES[result['tier']]}")
+        write(f"  {verdict_paragraph(result)}")
         if design.get("claimed_tier"):
             verdict = "supports" if result["meets_claim"] else "does NOT support"
             write(f"  claimed Tier {TIER_NAMES[design['claimed_tier']]}: the design {verdict} the claim")
         for criterion in result.get("criteria", []):
             mark = "pass" if criterion["passed"] else "FAIL"
             write(f"  [{mark}] {criterion.get('title') or criterion['code']} (Tier {criterion.get('tier_required')})")
-            for reason in criterion.get("reasons", []):
-                write(f"         {reason['message']}")
+            for reason in group_reasons(criterion.get("reasons", [])):
+                write(f"         {message_text(reason['code'], reason.get('params') or {}, reason['message'])}")
         availability = result["availability"]
         low, high = availability["interval"]
         downtime = availability["downtime_minutes_per_year"]
