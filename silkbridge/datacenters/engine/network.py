@@ -26,6 +26,7 @@ from .model import Component, Design, Kind, Path, System
 POWER_SOURCE_KINDS = frozenset({Kind.UTILITY, Kind.GENERATOR})
 COOLING_SOURCE_KINDS = frozenset({Kind.CHILLER, Kind.CRAC, Kind.COOLING_TOWER, Kind.DRY_COOLER})
 # Cooling kinds that do nothing without electricity (a heat exchanger or a storage tank is passive).
+MAX_FUEL_CLASSES = 8  # tank groups (tanks piped to the same generators) enumerated for fuel autonomy
 POWERED_COOLING_KINDS = frozenset({Kind.CHILLER, Kind.CRAC, Kind.CRAH, Kind.PUMP, Kind.COOLING_TOWER, Kind.DRY_COOLER})
 
 
@@ -89,7 +90,8 @@ class SystemNetwork:
         for component in components:
             if component.kind is not Kind.FUEL_TANK:
                 self._component_add(component)
-        self.sink_node = self.in_node[self.sink_id]
+        # A network the design leaves out (a power-only model) gets an isolated sink: nothing reaches it.
+        self.sink_node = self.in_node[self.sink_id] if self.sink_id else self.graph.node_add()
         flow_paths = [path for path in paths if self.components[path.source].kind is not Kind.FUEL_TANK]
         for path in paths:
             if path not in flow_paths:
@@ -222,6 +224,16 @@ class SystemNetwork:
     def solve(self, capacities: list[float]) -> tuple[float, list[float]]:
         return self.graph.max_flow(self.source_node, self.sink_node, capacities, self.demand)
 
+    def limiting_units(self, capacities: list[float]) -> list[tuple[str, float]]:
+        """The units on the minimum cut when N does not get through: (id, kW) of each saturated component."""
+        _, residual = self.solve(capacities)
+        seen = self.graph.reachable([self.source_node], residual)
+        return [
+            (component_id, capacities[self.component_arc[component_id]])
+            for component_id, node in self.in_node.items()
+            if seen[node] and not seen[node + 1] and 0 < capacities[self.component_arc[component_id]] < INFINITE
+        ]
+
     def route_count(self, policy: Policy) -> int:
         """Number of routes from the sources to the sink that share no component (unit capacities)."""
         base = self.policy_capacities(policy)
@@ -303,25 +315,98 @@ class DesignNetworks:
         self.solves += 1
         return network.solve(capacities)[0]
 
-    def continuous_cooling(self, minimum_minutes: float) -> tuple[float, list[str]]:
-        """Cooling kW reaching the heat load while the generators start: only UPS power and thermal storage.
+    def fuel_autonomy(self, tanks_out: frozenset[str] = frozenset()) -> float:
+        """Hours the stored fuel keeps N at the IT load, counting only what reaches generators that can carry it.
 
-        Returns the kW and the ids of powered cooling units on a route that stop in that window.
+        A tank's `fuel_hours` is its energy in hours of the plant at N. The tanks feed generators through fuel
+        lines; a set of tanks B can only burn in the generators it is piped to, which deliver D(B) kW to the IT
+        load (max-flow, utility absent, alternate paths allowed). The plant runs at N for T hours exactly when,
+        for every B with D(B) < N, the fuel outside B covers what B's generators cannot: T * (N - D(B)) <= the
+        energy of the other tanks (the min-cut of tanks -> generators -> load with generator arcs of capacity
+        kW x T). So a big tank piped only to a generator smaller than N never counts alone. Tanks piped to the
+        same generators are merged first; `tanks_out` are out of service (maintenance).
+        """
+        power = self.power
+        demand = power.demand
+        fed_by: dict[str, set[str]] = {}
+        for generator_id, lines in power.fuel_lines.items():
+            if generator_id in power.on_route:
+                for line in lines:
+                    if line.source not in tanks_out:
+                        fed_by.setdefault(line.source, set()).add(generator_id)
+        if not fed_by or demand <= 0:
+            return 0.0
+        energy: dict[frozenset[str], float] = {}
+        for tank_id, generators in fed_by.items():
+            key = frozenset(generators)
+            energy[key] = energy.get(key, 0.0) + (self.design.component(tank_id).fuel_hours or 0.0)
+        classes = sorted(energy, key=sorted)
+        if len(classes) > MAX_FUEL_CLASSES:
+            return sum(energy.values())  # too many distinct tank groups to enumerate: the plain sum (documented)
+        unfuelled = frozenset(
+            component.id
+            for component in power.components.values()
+            if component.kind is Kind.GENERATOR and component.id not in power.fuel_lines
+        )
+        all_tanks = frozenset(component.id for component in self.design.of_kind(Kind.FUEL_TANK))
+        best = sum(energy.values())
+        for mask in range(1, 1 << len(classes)):
+            chosen = [classes[index] for index in range(len(classes)) if mask >> index & 1]
+            others = sum(energy[key] for key in classes if key not in chosen)
+            kept = frozenset(tank for tank, generators in fed_by.items() if frozenset(generators) in chosen)
+            outcome = self.outcome(Failure(components=(all_tanks - kept) | unfuelled), MAINTENANCE)
+            shortfall = demand - min(outcome.power_kw, demand)
+            if shortfall > TOLERANCE:
+                best = min(best, others * demand / shortfall)
+        return best
+
+    def ups_energised(self, minimum_minutes: float | None = None, only: str | None = None) -> frozenset[str]:
+        """Power components energised with every source dark, from the UPS systems alone (or from `only`).
+
+        With `minimum_minutes`, a UPS counts only when its stated ride-through reaches it (unstated: 0 min).
         """
         power = self.power
         dark = list(power.policy_capacities(FAULT))
         for arc in power.source_arc.values():
             dark[arc] = 0.0
-        ups_starts = [
-            power.in_node[component.id] + 1 for component in power.components.values() if component.kind is Kind.UPS
+        starts = [
+            power.in_node[component.id] + 1
+            for component in power.components.values()
+            if component.kind is Kind.UPS
+            and (only is None or component.id == only)
+            and (minimum_minutes is None or (component.ride_through_minutes or 0.0) >= minimum_minutes)
         ]
-        on_ups = power.energised(dark, ups_starts) if ups_starts else frozenset()
-        stopped = frozenset(
+        return power.energised(dark, starts) if starts else frozenset()
+
+    def cooling_on_ups(self, minimum_minutes: float | None = None) -> frozenset[str]:
+        """Powered cooling units that keep running while the generators start.
+
+        Derived from the topology: a unit with `powered_by` runs when one of its feeders is energised from a
+        UPS (its `ups_backed` flag is not trusted); only a unit without `powered_by` is taken at its flag.
+        """
+        on_ups = self.ups_energised(minimum_minutes)
+        return frozenset(
             component.id
             for component in self.cooling.components.values()
             if component.kind in POWERED_COOLING_KINDS
-            and not component.ups_backed
-            and not any(feeder in on_ups for feeder in component.powered_by)
+            and (
+                any(feeder in on_ups for feeder in component.powered_by)
+                if component.powered_by
+                else component.ups_backed
+            )
+        )
+
+    def continuous_cooling(self, minimum_minutes: float) -> tuple[float, list[str]]:
+        """Cooling kW reaching the heat load while the generators start: only UPS power and thermal storage.
+
+        UPS systems and thermal storage count under one rule: each must ride through `minimum_minutes`.
+        Returns the kW and the ids of powered cooling units on a route that stop in that window.
+        """
+        running = self.cooling_on_ups(minimum_minutes)
+        stopped = frozenset(
+            component.id
+            for component in self.cooling.components.values()
+            if component.kind in POWERED_COOLING_KINDS and component.id not in running
         )
         capacities = self.cooling.policy_capacities(FAULT, stopped)
         for storage_id, arc in self.cooling.storage_arc.items():
