@@ -45,7 +45,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from silkbridge.events.engine import milp
 from silkbridge.events.engine.bounds import combinatorial_bound
 from silkbridge.events.engine.greedy import augment, greedy_assignment, reduce_gaps
 from silkbridge.events.engine.instance import Instance, instance_from_dict
@@ -58,8 +57,6 @@ from silkbridge.events.engine.problem import (
     problem_from_instance,
     weight_scale,
 )
-from silkbridge.events.engine.relaxation import solve_relaxation
-from silkbridge.events.engine.search import improve, neighbourhood_size
 
 # CP-SAT counts "deterministic time" in its own units; on the reference 2-core machine one unit is about
 # this many wall seconds at the sizes we solve. The wall-clock guard catches slower machines.
@@ -195,6 +192,12 @@ def schedule(
     bound = _round_down_to_weights(problem, live, combinatorial_bound(problem, live, residual))
     guide: dict[int, float] = {}
     if assignment.weight < bound - EPSILON:
+        # Imported here: SciPy takes a while to load, and many runs (a solved event with late requests) are
+        # proven optimal by the greedy and the combinatorial bound alone.
+        from silkbridge.events.engine import milp
+        from silkbridge.events.engine.relaxation import solve_relaxation
+        from silkbridge.events.engine.search import improve
+
         report("relaxation")
         relaxation = solve_relaxation(problem, live, residual, seconds=budget.remaining() * 0.3)
         if relaxation is not None:
@@ -289,6 +292,8 @@ def _search_steps(time_limit: float, variables: int) -> int:
     """Neighbourhood steps for the budget: what is left of it after the set-up phases (estimated from the
     model size, not measured, so that the count does not depend on the machine's load) at the measured
     cost of one step on the reference machine."""
+    from silkbridge.events.engine.search import neighbourhood_size
+
     setup = variables * SETUP_SECONDS_PER_VARIABLE
     step = SECONDS_PER_STEP + SECONDS_PER_STEP_VARIABLE * neighbourhood_size(variables)
     return max(0, int((time_limit * SEARCH_SHARE - setup) / step))
