@@ -1,7 +1,8 @@
 """Scheduler benchmark: greedy baseline, our plan, its bound, an exact optimum where affordable, a re-run with
 100 late requests, and a set of tight brokerage-forum instances.
 
-Run: ``python -m silkbridge.events.engine.bench 3000 25000 16 [--time-limit 30] [--seed 1]``.
+Run: ``python -m silkbridge.events.engine.bench 3000 25000 16 [--time-limit 30] [--seed 1]``; re-record the
+forum optima with ``python -m silkbridge.events.engine.bench --record-forum-optima``.
 
 ``bench_forum`` runs the forum set (``generate.generate_forum``): each instance through the real command
 line, ``silkbridge schedule … --time-limit 4``, in its own process, timed from the outside, against the
@@ -245,13 +246,19 @@ def _forum_size(data: dict[str, Any]) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("participants", type=int)
-    parser.add_argument("requests", type=int)
-    parser.add_argument("slots", type=int)
+    parser.add_argument("participants", type=int, nargs="?", default=3000)
+    parser.add_argument("requests", type=int, nargs="?", default=25000)
+    parser.add_argument("slots", type=int, nargs="?", default=16)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--time-limit", type=float, default=30.0)
     parser.add_argument("--tight", type=int, default=5)
+    parser.add_argument(
+        "--record-forum-optima", action="store_true", help=f"solve the forum set exactly and write {FORUM_OPTIMA.name}"
+    )
     arguments = parser.parse_args()
+    if arguments.record_forum_optima:
+        print(json.dumps(record_forum_optima(), indent=1))
+        return
     figures = bench_schedule(
         arguments.participants,
         arguments.requests,

@@ -64,11 +64,13 @@ def run(options: dict[str, Any], *, stdout: TextIO, stderr: TextIO) -> None:
         _line(stderr, f"{phase} ({time.monotonic() - started:.1f} s)")
 
     try:
+        # The time limit covers the whole command: reading the file and loading the solvers count against
+        # it. The work (what makes a plan reproducible) is still sized by the limit given.
         plan = schedule_json(
             data,
-            time_limit=options["time_limit"],
+            time_limit=max(0.01, options["time_limit"] - (time.monotonic() - started)),
             seed=options["seed"],
-            work_limit=options.get("work_limit"),
+            work_limit=options.get("work_limit") or options["time_limit"],
             on_progress=progress,
         )
     except InstanceError as error:

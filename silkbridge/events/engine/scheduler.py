@@ -12,8 +12,8 @@ Strategy, a portfolio that uses its budget (figures: ``bench.py`` and docs/bench
    re-place them exactly with HiGHS, around the rest of the plan; the weight never drops. It runs for a
    number of steps fixed from the work budget, or until the bound is reached.
 4. **Exact MILP** (``milp.py``, HiGHS through ``scipy.optimize.milp``) on models of at most
-   ``EXACT_MAX_VARIABLES`` variables (forum size): asked for a plan heavier than the current one, it either
-   finds it or proves that none exists (gap 0). It stops at the proof, its node limit or the clock, never
+   ``EXACT_MAX_VARIABLES`` variables (forum size) once the search stalls: it finds a heavier plan or proves
+   the current one optimal (gap 0). It stops at the proof, its node limit or the clock, never
    because the current plan looks good.
 5. **Idle gaps** (second objective, lexicographic): a local search that moves a meeting to a better free
    slot or swaps two meetings of one person (the set of meetings, so the weight, never changes), then on
@@ -67,22 +67,28 @@ BUILD_SECONDS_PER_VARIABLE = 2e-5
 EPSILON = 1e-9
 # CP-SAT's idle-gap phase gets every request below this many x[request, slot] variables.
 SMALL_MODEL_VARIABLES = 60_000
-# The exact MILP runs on models up to this many variables (forum size: 1,000-5,000; at 9,000 HiGHS took
-# 4 s for the root LP alone and overran its time limit); larger events rely on the LP bound and the
-# neighbourhood search. It may use this share of the time, and this many
-# branch-and-bound nodes per second of the time limit (its deterministic work limit).
-EXACT_MAX_VARIABLES = 6_000
+# The exact MILP runs on models up to this many variables (forum size: 1,000-5,000; 300 companies / 2,000
+# requests / 12 slots: 17,000, proven in 7 s where the search stalled 0.1 % short), when the budget allows
+# its root LP at about this many seconds per variable (measured: 9,000 variables, 3.5 s on the loaded
+# reference machine). Larger events rely on the LP bound and the neighbourhood search. It may use this
+# share of the time left, and this many branch-and-bound nodes per second of work (its work limit).
+EXACT_MAX_VARIABLES = 40_000
+EXACT_ROOT_SECONDS_PER_VARIABLE = 4e-4
 EXACT_SHARE = 0.8
 EXACT_NODES_PER_SECOND = 400
 # Neighbourhood search (search.py): the share of the time limit it may fill, the set-up cost estimated per
 # variable (greedy, LP, table numbering) and one step's cost, measured on the reference machine.
 SEARCH_SHARE = 0.8
 SEARCH_SHARE_BEFORE_EXACT = 0.3
+# On exact-size models the search hands over to the MILP after this many steps in a row without progress
+# (the plan may already be optimal with an LP bound that is not tight: the MILP proves it in tenths).
+STALL_BEFORE_EXACT = 10
 SETUP_SECONDS_PER_VARIABLE = 2.5e-5
 SECONDS_PER_STEP = 0.01
 SECONDS_PER_STEP_VARIABLE = 5e-5
-# The idle-gap phase: passes of the local search, share of the time limit for CP-SAT.
-GAP_PASSES = 4
+# The idle-gap phase: passes of the local search (it stops earlier at a local optimum), share of the time
+# limit for CP-SAT.
+GAP_PASSES = 50
 GAP_SHARE = 0.3
 
 
@@ -171,7 +177,7 @@ def schedule(
     the time limit spent so far; it must not raise."""
     started = time.monotonic()
     budget = Budget(started + max(0.0, time_limit))
-    work = time_limit if work_limit is None else min(work_limit, time_limit)
+    work = time_limit if work_limit is None else work_limit
 
     def report(phase: str) -> None:
         if on_progress is not None:
@@ -209,23 +215,37 @@ def schedule(
                 assignment = guided
         else:
             budget.clock_stopped = True
-    is_exact_size = variables <= EXACT_MAX_VARIABLES
+    # The whole MILP only where its root LP (not interruptible: HiGHS overran its time limit there) fits the
+    # work budget left after the search; decided on the work, not the clock, so a seed still fixes the plan.
+    is_exact_size = variables <= EXACT_MAX_VARIABLES and variables * EXACT_ROOT_SECONDS_PER_VARIABLE <= work * (
+        1 - SEARCH_SHARE_BEFORE_EXACT
+    )
     if assignment.weight < bound - EPSILON and not budget.expired():
         # Exact re-optimisation of neighbourhoods until the bound or the work budget (a number of steps
         # fixed from the time limit and the model size); on models the MILP can take whole, a share only.
         report("exact")
         steps = _search_steps(work * (SEARCH_SHARE_BEFORE_EXACT if is_exact_size else 1.0), variables)
-        improve(assignment, live, residual, guide=guide, target=bound, steps=steps, seed=seed, budget=budget)
+        improve(
+            assignment,
+            live,
+            residual,
+            guide=guide,
+            target=bound,
+            steps=steps,
+            seed=seed,
+            budget=budget,
+            stall_limit=STALL_BEFORE_EXACT if is_exact_size else None,
+        )
     if assignment.weight < bound - EPSILON and is_exact_size and not budget.expired():
-        # Prove it, or find better: HiGHS on the whole model, asked for a plan heavier than this one. It runs
-        # until the proof, its node limit or the clock; a good heuristic plan never stops it early.
+        # Prove it, or find better: HiGHS on the whole model. It runs until the proof (gap 0), its node limit or
+        # the clock; a good heuristic plan never stops it early. (Asking it for a plan heavier than this one,
+        # a dense objective row, made it slower: 300 / 2,000 / 12 slots found nothing in 30 s, not 1270 in 7.)
         result = milp.solve_weight(
             problem,
             live,
             residual,
             wall_seconds=budget.remaining() * EXACT_SHARE,
             node_limit=max(100, round(work * EXACT_NODES_PER_SECOND)),
-            at_least=_scaled(problem, live, assignment.weight) + 1,
         )
         budget.clock_stopped |= result.stopped_by_wall_clock
         bound = min(bound, result.bound / result.scale)
@@ -284,10 +304,6 @@ def _assignment_of(problem: Problem, slot_of: dict[int, int]) -> Assignment:
     return assignment
 
 
-def _scaled(problem: Problem, live: list[int], weight: float) -> int:
-    return round(weight * weight_scale([problem.weights[r] for r in live] or [1.0]))
-
-
 def _search_steps(time_limit: float, variables: int) -> int:
     """Neighbourhood steps for the budget: what is left of it after the set-up phases (estimated from the
     model size, not measured, so that the count does not depend on the machine's load) at the measured
@@ -325,7 +341,7 @@ def _minimise_gaps(
         built,
         assignment,
         deterministic_time=deterministic_time,
-        wall_seconds=budget.remaining(),
+        wall_seconds=budget.remaining() * 0.9,  # the rest: reading the answer, numbering tables, writing
         seed=seed,
         workers=WORKERS,
         maximise=False,

@@ -37,16 +37,21 @@ def improve(
     steps: int,
     seed: int,
     budget: Budget,
+    stall_limit: int | None = None,
 ) -> int:
     """Up to ``steps`` neighbourhood steps, stopping early only when the weight reaches ``target`` (a proven
-    upper bound). Returns the number of steps run."""
+    upper bound) or, given a ``stall_limit``, after that many steps in a row without a heavier plan (the
+    caller then hands over to the exact MILP). Returns the number of steps run."""
     problem = assignment.problem
     rng = random.Random(seed)
     live_set = set(live)
     size = neighbourhood_size(sum(residual[r].bit_count() for r in live))
     done = 0
+    stalled = 0
     for _ in range(steps):
         if assignment.weight >= target - 1e-9 or budget.expired():
+            break
+        if stall_limit is not None and stalled >= stall_limit:
             break
         unplaced = [r for r in live if assignment.slot_of[r] == UNPLACED]
         if not unplaced:
@@ -54,7 +59,9 @@ def improve(
         done += 1
         start = _pick(problem, unplaced, guide, rng)
         requests = _neighbourhood(assignment, start, live_set, residual, rng, size)
+        before = assignment.weight
         _resolve(assignment, requests, residual, budget)
+        stalled = 0 if assignment.weight > before + 1e-9 else stalled + 1
     return done
 
 

@@ -15,9 +15,6 @@ from silkbridge.events.engine import cli
 
 class Command(BaseCommand):
     help = "Place accepted meeting requests in slots and tables (B2B meeting scheduler)."
-    # A file-to-file engine run: it reads no model and serves no URL, so Django's system checks (which load
-    # every URLconf, API and view module) are not its business.
-    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         cli.add_arguments(parser)
