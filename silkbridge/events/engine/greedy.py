@@ -137,7 +137,7 @@ def reduce_gaps(assignment: Assignment, budget: Budget, *, passes: int) -> int:
         for request in assignment.placed_free():
             if budget.expired():
                 break
-            gain = _improve_by_move(assignment, request)
+            gain = improve_by_move(assignment, request)
             if gain:
                 removed += gain
                 improved = True
@@ -156,7 +156,7 @@ def _pair_gaps(assignment: Assignment, request: int) -> int:
     return assignment.gaps_of(a) + assignment.gaps_of(b)
 
 
-def _improve_by_move(assignment: Assignment, request: int) -> int:
+def improve_by_move(assignment: Assignment, request: int) -> int:
     before = _pair_gaps(assignment, request)
     if before == 0:
         return 0

@@ -78,7 +78,7 @@ EXACT_SHARE = 0.8
 EXACT_NODES_PER_SECOND = 400
 # Neighbourhood search (search.py): the share of the time limit it may fill, the set-up cost estimated per
 # variable (greedy, LP, table numbering) and one step's cost, measured on the reference machine.
-SEARCH_SHARE = 0.8
+SEARCH_SHARE = 0.65  # the rest: table numbering, and the idle-gap local search on large events
 SEARCH_SHARE_BEFORE_EXACT = 0.3
 # On exact-size models the search hands over to the MILP after this many steps in a row without progress
 # (the plan may already be optimal with an LP bound that is not tight: the MILP proves it in tenths).

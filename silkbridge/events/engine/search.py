@@ -17,6 +17,7 @@ from __future__ import annotations
 import random
 
 from silkbridge.events.engine import milp
+from silkbridge.events.engine.greedy import improve_by_move
 from silkbridge.events.engine.problem import UNPLACED, Assignment, Budget, Problem
 
 # Variables of one sub-problem: HiGHS solves these in a few tenths of a second, so many steps fit a budget;
@@ -134,6 +135,10 @@ def _resolve(assignment: Assignment, requests: list[int], residual: dict[int, in
     if result.status != "unknown" and result.objective >= removed:
         for request, slot in sorted(result.slot_of.items()):
             assignment.place(request, slot)
+        # The MILP is blind to idle gaps: move each re-placed meeting to its best free slot (same meetings,
+        # same weight). Without this, 70 steps at 3,000 participants doubled the gaps the greedy left.
+        for request in sorted(result.slot_of):
+            improve_by_move(assignment, request)
         return result.objective > removed
     for request, slot in sorted(before.items()):
         assignment.place(request, slot)
