@@ -79,7 +79,7 @@ EXACT_NODES_PER_SECOND = 400
 # Neighbourhood search (search.py): the share of the time limit it may fill, the set-up cost estimated per
 # variable (greedy, LP, table numbering) and one step's cost, measured on the reference machine.
 SEARCH_SHARE = 0.65  # the rest: table numbering, and the idle-gap local search on large events
-SEARCH_SHARE_BEFORE_EXACT = 0.3
+SEARCH_SHARE_BEFORE_EXACT = 0.4
 # On exact-size models the search hands over to the MILP after this many steps in a row without progress
 # (the plan may already be optimal with an LP bound that is not tight: the MILP proves it in tenths).
 STALL_BEFORE_EXACT = 10
@@ -224,7 +224,7 @@ def schedule(
         # Exact re-optimisation of neighbourhoods until the bound or the work budget (a number of steps
         # fixed from the time limit and the model size); on models the MILP can take whole, a share only.
         report("exact")
-        steps = _search_steps(work * (SEARCH_SHARE_BEFORE_EXACT if is_exact_size else 1.0), variables)
+        steps = _search_steps(work * (SEARCH_SHARE_BEFORE_EXACT if is_exact_size else SEARCH_SHARE), variables)
         improve(
             assignment,
             live,
@@ -304,7 +304,7 @@ def _assignment_of(problem: Problem, slot_of: dict[int, int]) -> Assignment:
     return assignment
 
 
-def _search_steps(time_limit: float, variables: int) -> int:
+def _search_steps(seconds: float, variables: int) -> int:
     """Neighbourhood steps for the budget: what is left of it after the set-up phases (estimated from the
     model size, not measured, so that the count does not depend on the machine's load) at the measured
     cost of one step on the reference machine."""
@@ -312,7 +312,7 @@ def _search_steps(time_limit: float, variables: int) -> int:
 
     setup = variables * SETUP_SECONDS_PER_VARIABLE
     step = SECONDS_PER_STEP + SECONDS_PER_STEP_VARIABLE * neighbourhood_size(variables)
-    return max(0, int((time_limit * SEARCH_SHARE - setup) / step))
+    return max(0, int((seconds - setup) / step))
 
 
 def _minimise_gaps(
