@@ -66,3 +66,57 @@ def test_malformed_json_is_reported_with_its_line(tmp_path):
     instance.write_text('{"slots": [\n  {"id": }\n]}', encoding="utf-8")
     with pytest.raises(CommandError, match="line 2"):
         call_command("schedule", str(instance))
+
+
+def test_the_command_line_schedules_without_starting_django(tmp_path):
+    # `silkbridge schedule` is a file-to-file run: it must not pay for Django's start-up (every app, seconds on a
+    # loaded machine) before its first progress line; the speed itself is measured in docs/benchmarks.md.
+    import subprocess
+    import sys
+
+    instance, plan_path = tmp_path / "instance.json", tmp_path / "plan.json"
+    instance.write_text(json.dumps(INSTANCE), encoding="utf-8")
+    script = (
+        "import sys\n"
+        "from silkbridge.__main__ import main\n"
+        f"sys.argv = ['silkbridge', 'schedule', {str(instance)!r}, '--output', {str(plan_path)!r}]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exit:\n"
+        "    print('exit', exit.code, 'django' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
+    assert done.stdout.strip() == "exit 0 False"
+    lines = done.stderr.splitlines()
+    assert lines[0] == f"reading {instance}"
+    assert lines[-1].startswith("2 meetings, objective 3.0, upper bound 3.0 (optimal), 0 idle gaps")
+    plan = json.loads(plan_path.read_text(encoding="utf-8"))
+    assert sorted((m["request"], m["slot"]) for m in plan["meetings"]) == [("r1", "s1"), ("r2", "s2")]
+
+
+def test_a_bad_time_limit_on_the_command_line_exits_with_status_1_and_writes_nothing(tmp_path):
+    import subprocess
+    import sys
+
+    instance, plan_path = tmp_path / "instance.json", tmp_path / "plan.json"
+    instance.write_text(json.dumps(INSTANCE), encoding="utf-8")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "silkbridge",
+            "schedule",
+            str(instance),
+            "--output",
+            str(plan_path),
+            "--time-limit",
+            "0",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip() == "CommandError: --time-limit must be between 0 and 3600 seconds"
+    assert not plan_path.exists()
