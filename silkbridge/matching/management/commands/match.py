@@ -38,9 +38,7 @@ class Command(BaseCommand):
         # newline, so collect the output and hand it over in one piece.
         out, err = io.StringIO(), io.StringIO()
         if options["baselines"] and options["truth"]:
-            code = eval_main(
-                options["profiles"], options["truth"], split=options["split"], stdout=out, stderr=err
-            )
+            code = eval_main(options["profiles"], options["truth"], split=options["split"], stdout=out, stderr=err)
         else:
             code = match_main(
                 options["profiles"],
