@@ -35,6 +35,7 @@ APPROXIMATE_SLACK = 3
 # One word of a longer term names it only when that word carries this share of the term's weight
 # (a rare, distinctive word such as "nastaliq"); a common word of it ("language", "finance") does not.
 SINGLE_KEY_SHARE = 0.7
+BOUND_MIN_USES = 2  # see bound_words
 
 _CJK = CJK
 
@@ -74,20 +75,49 @@ def _stem(word: str) -> str:
     return word
 
 
-def approximate_keys(normalised_text: str) -> set[str]:
+def approximate_keys(normalised_text: str, bound: dict[str, str] | None = None) -> set[str]:
     """Keys for approximate matching: stemmed Latin and Urdu words, and Chinese character bigrams."""
-    return {key for key, _ in positioned_keys(normalised_text)}
+    return {key for key, _ in positioned_keys(normalised_text, bound)}
 
 
-def positioned_keys(normalised_text: str) -> list[tuple[str, int]]:
+def bound_words(terms: Iterable[str]) -> dict[str, str]:
+    """Words that the glossary's terms only ever use before one same next word (Urdu writes many
+    English words as two: آن لائن "online", پلیٹ فارم "platform"): word -> that next word. Such a pair
+    is one key, as the English word is, so that one Urdu word is not counted as two."""
+    following: dict[str, set[str]] = {}
+    uses: dict[str, int] = {}
+    for term in set(terms):
+        words = [_stem(unit.text) for unit in units(normalise(term)) if not _CJK_RUNS.fullmatch(unit.text)]
+        for position, word in enumerate(words):
+            following.setdefault(word, set()).add(words[position + 1] if position + 1 < len(words) else "")
+            uses[word] = uses.get(word, 0) + 1
+    # Seen in at least BOUND_MIN_USES terms: a word used once is trivially "always" before its neighbour.
+    return {
+        word: next(iter(nexts))
+        for word, nexts in following.items()
+        if len(nexts) == 1 and "" not in nexts and uses[word] >= BOUND_MIN_USES
+    }
+
+
+def positioned_keys(normalised_text: str, bound: dict[str, str] | None = None) -> list[tuple[str, int]]:
     """The approximate-matching keys of a text in reading order, each with its position: the index of
     the unit it starts at (a word, or a Chinese character whose bigram it is), so that distances
-    count words in English and Urdu and characters in Chinese alike."""
+    count words in English and Urdu and characters in Chinese alike. A bound pair (`bound_words`) is
+    one key."""
     text_units = units(normalised_text)
     found: list[tuple[str, int]] = []
+    skip = -1
     for position, unit in enumerate(text_units):
+        if position == skip:
+            continue
         if not _CJK_RUNS.fullmatch(unit.text):
-            found.append((_stem(unit.text), position))
+            word = _stem(unit.text)
+            following = text_units[position + 1] if position + 1 < len(text_units) else None
+            if bound and word in bound and following is not None and _stem(following.text) == bound[word]:
+                found.append((f"{word} {bound[word]}", position))
+                skip = position + 1
+                continue
+            found.append((word, position))
             continue
         following = text_units[position + 1] if position + 1 < len(text_units) else None
         if following is not None and following.start == unit.end and _CJK_RUNS.fullmatch(following.text):
@@ -123,6 +153,7 @@ class Glossary:
         self._term_concept: list[str] = []
         self._term_mass: list[float] = []
         self._term_keys: list[frozenset[str]] = []
+        self._bound: dict[str, str] = {}
         self._key_terms: dict[str, list[int]] = {}
         self._key_weight: dict[str, float] = {}
         terms = list(terms)
@@ -148,8 +179,9 @@ class Glossary:
 
     def _index_approximate(self, all_terms: list[tuple[str, str, str]]) -> None:
         """Concept terms and sector names as key sets; sectors are kept apart under a 'sector:' prefix."""
+        self._bound = bound_words(term for _, _, term in all_terms)
         term_keys = [
-            (code if kind == "concept" else f"sector:{code}", approximate_keys(normalise(term)))
+            (code if kind == "concept" else f"sector:{code}", approximate_keys(normalise(term), self._bound))
             for kind, code, term in all_terms
         ]
         concepts_with_key: dict[str, set[str]] = {}
@@ -178,7 +210,7 @@ class Glossary:
     ) -> tuple[dict[str, float], dict[str, float]]:
         """(supported, weak): approximate concepts, and those that reach `threshold` only through one
         common word of the term (or words far apart). Weak ones are a hint, never a stated fact."""
-        keyed = positioned_keys(normalised_text)
+        keyed = positioned_keys(normalised_text, self._bound)
         covered: dict[int, float] = {}
         for key in {key for key, _ in keyed}:
             for term_id in self._key_terms.get(key, ()):

@@ -14,7 +14,7 @@ from silkbridge.common.rates import DEFAULT_RATES
 from silkbridge.marketplace.tests.factories import XRAY_OFFER_ZH, XRAY_REQUEST_EN, draft, member, published
 from silkbridge.matching.engine import MatchIndex, profile_from_dict
 from silkbridge.matching.engine.features import extract_features
-from silkbridge.matching.engine.glossary import load_glossary
+from silkbridge.matching.engine.glossary import Concept, Sector, build_glossary, load_glossary
 
 
 def _features(**data):
@@ -177,3 +177,19 @@ def test_pages_and_api_show_the_shared_concept_first_then_two_more_then_the_rest
     page = client.get(f"/matches/profile/{request.pk}/").content.decode()
     assert f"{len(stored) - 3} more reason" in page
     assert "Similar wording" not in page
+
+
+def test_an_urdu_word_written_as_two_counts_once_in_approximate_matching():
+    # Urdu writes "online" as two words (آن لائن); with each counted as a word of its own, any text
+    # saying "online" covered two thirds of "online trading" and read as e-commerce.
+    glossary = build_glossary(
+        [Sector("fintech", "fintech", {"en": "Fintech"}), Sector("iot", "iot", {"en": "IoT"})],
+        [
+            Concept("online_trading", "fintech", {"ur": "آن لائن تجارت"}),
+            Concept("online_meeting", "iot", {"ur": "آن لائن میٹنگ"}),
+            Concept("online_banking", "fintech", {"ur": "آن لائن بینکاری"}),
+        ],
+    )
+    extraction = glossary.extract("اینٹوں کے بھٹوں کا آن لائن نگرانی نظام")
+    assert extraction.approximate == {}
+    assert glossary.extract("ہم آن لائن تجارت کرتے ہیں").concepts == {"online_trading": "آن لائن تجارت"}
