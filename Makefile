@@ -28,7 +28,8 @@ test: install assets translations browser pdf
 ## eval: the matching engine on the labelled evaluation set, beside its baselines (TF-IDF, no glossary)
 eval: install
 	$(BIN)/silkbridge match silkbridge/matching/evaluation/profiles.jsonl \
-		--truth silkbridge/matching/evaluation/truth.json --baselines
+		--truth silkbridge/matching/evaluation/truth.json --baselines \
+		--split silkbridge/matching/evaluation/split.json
 
 ## lint: ruff, mypy, the floor plan (import-linter), dead code (vulture), Django's checks, no missing migration
 lint: install

@@ -441,3 +441,6 @@ _.resolve_organisation
 _.resolve_parties
 _.resolve_sector
 _.resolve_stage_label
+
+# matching API (issue 12): the reasons past the three shown, filled from a dict (matching/api.py)
+_.more_reasons
