@@ -38,7 +38,8 @@ def _sector_codes(codes: set[str], glossary: Glossary) -> tuple[set[str], set[st
 
 
 # A weak approximate concept (see Glossary.approximate_all) counts towards concept similarity at this
-# fraction of its share; it is never shown as a reason and never votes for a sector.
+# fraction of its share; it is never shown as a reason and never votes for a sector. At 1.0 it counts
+# its whole (already loose) share: a lower factor was not tried on the tuning half yet.
 WEAK_FACTOR = 1.0
 # A field is inferred only on this much evidence (one concept or sector name found exactly, one
 # approximate concept covering most of its term, or several adding up to as much): a field inferred
@@ -140,7 +141,7 @@ def extract_features(profile: Profile, glossary: Glossary, rates: Rates, *, max_
             for code in concepts:
                 if code not in in_title and code not in profile.concepts:
                     weights[code] *= PASSING_FACTOR
-    # A weak hint (one common word of a term) counts a little towards similarity, and for nothing else.
+    # A weak hint (one common word of a term) counts towards similarity (WEAK_FACTOR), and for nothing else.
     for code, share in sorted(extraction.weak.items(), key=lambda item: (-item[1], item[0])):
         if code not in concepts:
             concepts[code] = glossary.label(code, profile.language).casefold()

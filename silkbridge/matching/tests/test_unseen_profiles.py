@@ -37,7 +37,9 @@ def test_an_urdu_interface_in_passing_is_no_urdu_language_concept_or_field():
 
 
 def test_words_far_apart_in_urdu_name_no_concept():
-    # "لو" (low) ... "کوڈ" never stand together here: no low-code platform, no milking robot asserted.
+    # "لو" (low) ... "کوڈ" never stand together here: no low-code platform, and the mobile alert makes
+    # no mobile banking app or fintech field. (The milking robot is still asserted from "دودھ دوہنے",
+    # milking, without any robot: a known precision fault, written down in docs/benchmarks.md.)
     features = _features(
         type="technology_request",
         language="ur",
@@ -49,7 +51,7 @@ def test_words_far_apart_in_urdu_name_no_concept():
     )
     assert "low_code_platform" not in features.supported
     assert "mobile_banking_app" not in features.supported
-    assert features.subfields == frozenset({"robotics.agri"}) or "fintech" not in features.fields
+    assert "fintech" not in features.fields
 
 
 def test_out_of_field_investment_requests_get_no_inferred_field():
