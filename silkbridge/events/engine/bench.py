@@ -6,9 +6,13 @@ forum optima with ``python -m silkbridge.events.engine.bench --record-forum-opti
 
 ``bench_forum`` runs the forum set (``generate.generate_forum``): each instance through the real command
 line, ``silkbridge schedule … --time-limit 4``, in its own process, timed from the outside, against the
-optimum that an exact MILP (HiGHS on the whole model, no time pressure) recorded beside it in
-``data/forum_optima.json``. The set has two halves: seeds 0-9, which the scheduler's constants were
-checked on, and the held-out seeds 1000-1009, on which nothing was chosen.
+optimum recorded beside it in ``data/forum_optima.json``. Those optima were recorded by ``forum_optimum``:
+HiGHS on the whole MILP with no time pressure, but built from the scheduler's own model
+(``problem_from_instance``, ``residual_domain``, ``milp.solve_weight``), so they are not independent of its
+modelling; ``test_scheduler.test_the_recorded_forum_optima_match_a_milp_written_from_the_instance`` checks
+every one of them against a MILP written from the instance JSON alone. The set has two halves: seeds 0-9,
+which the scheduler's constants were checked on, and the held-out seeds 1000-1009, on which nothing was
+chosen.
 """
 
 from __future__ import annotations
@@ -152,7 +156,12 @@ FORUM_OPTIMA = Path(__file__).with_name("data") / "forum_optima.json"
 
 
 def forum_optimum(data: dict[str, Any], *, seconds: float = 600.0) -> dict[str, Any]:
-    """The exact optimum of an instance by HiGHS on the whole MILP (independent of the scheduler's phases)."""
+    """The exact optimum of an instance by HiGHS on the whole MILP.
+
+    Independent of the scheduler's phases (no search, no time split), but NOT of its modelling: the MILP is the
+    scheduler's own ``milp.solve_weight`` on ``problem_from_instance``/``residual_domain``. The tests compare it
+    with ``test_scheduler.reference_optimum``, a MILP written from the instance dict alone.
+    """
     from silkbridge.events.engine import milp
 
     instance = instance_from_dict(data)

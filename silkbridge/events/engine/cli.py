@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -47,12 +48,19 @@ def run(options: dict[str, Any], *, stdout: TextIO, stderr: TextIO) -> None:
         raise UsageError("--time-limit must be between 0 and 3600 seconds")
     if options.get("work_limit") is not None and not 0 < options["work_limit"] <= 3600:
         raise UsageError("--work-limit must be between 0 and 3600 seconds")
+    output = Path(options["output"]) if options.get("output") else None
+    if output is not None:
+        _check_writable(output)  # before the solve: a plan computed for minutes must not be lost at the end
     path = Path(options["instance"])
     _line(stderr, f"reading {path}")
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError as error:
         raise UsageError(f"{path}: no such file") from error
+    except IsADirectoryError as error:
+        raise UsageError(f"{path}: cannot read the instance: it is a folder") from error
+    except OSError as error:
+        raise UsageError(f"{path}: cannot read the instance: {_reason(error)}") from error
     except UnicodeDecodeError as error:
         raise UsageError(f"{path}: not UTF-8 text") from error
     except json.JSONDecodeError as error:
@@ -78,8 +86,16 @@ def run(options: dict[str, Any], *, stdout: TextIO, stderr: TextIO) -> None:
             _line(stderr, f"error: {message}")
         raise UsageError(f"{path}: {len(error.messages)} problem(s); no plan written") from error
     text = json.dumps(plan, ensure_ascii=False, indent=2)
-    if options.get("output"):
-        Path(options["output"]).write_text(text + "\n", encoding="utf-8")
+    if output is not None:
+        try:
+            output.write_text(text + "\n", encoding="utf-8")
+        except OSError as error:
+            # The check before the solve passed, so this is rare (a full disk, a folder removed meanwhile):
+            # the plan goes to standard output rather than being lost.
+            _line(stdout, text)
+            raise UsageError(
+                f"{output}: cannot write the plan: {_reason(error)}; the plan is on standard output"
+            ) from error
         _line(
             stderr,
             f"{len(plan['meetings'])} meetings, objective {plan['objective']}, upper bound {plan['upper_bound']} "
@@ -101,6 +117,27 @@ def main(argv: list[str]) -> int:
         _line(sys.stderr, f"CommandError: {error}")
         return 1
     return 0
+
+
+def _check_writable(output: Path) -> None:
+    """Raise ``UsageError`` unless ``output`` can be created or overwritten; writes nothing."""
+    if output.is_dir():
+        raise UsageError(f"{output}: cannot write the plan: it is a folder")
+    if output.exists():
+        if not os.access(output, os.W_OK):
+            raise UsageError(f"{output}: cannot write the plan: permission denied")
+        return
+    folder = output.parent
+    if not folder.exists():
+        raise UsageError(f"{output}: cannot write the plan: the folder {folder} does not exist")
+    if not folder.is_dir():
+        raise UsageError(f"{output}: cannot write the plan: {folder} is not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"{output}: cannot write the plan: the folder {folder} is not writable")
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or str(error)
 
 
 def _line(stream: TextIO, text: str) -> None:
