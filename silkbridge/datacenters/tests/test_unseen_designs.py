@@ -6,6 +6,7 @@ sites); each test names the rule of the Tier Standard it holds the engine to.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from io import StringIO
@@ -466,3 +467,58 @@ def test_cli_summary_opens_with_the_verdict_and_names_each_culprit_once() -> Non
         "         a fault in any one of these drops the cooling of HALL-1-HEAT to 0 of 800 kW — fails fault tolerance: "
         "ATS-MAIN, GEN-BUS, bus-ats",
     ]
+
+
+# --- fuel autonomy is exact however many tank groups there are ------------------------------------
+
+
+def rooftop_sets_design() -> dict[str, Any]:
+    """A 400 kW hall: one 400 kW main set on its own 6 h tank, and eight 20 kW rooftop sets, each with its
+    own 5 h tank (nine tank groups). The rooftop sets together give 160 kW, so the main set must run at
+    240 kW for as long as the plant runs: 6 h x 400 kW / 240 kW = 10 h, not the 46 h the tanks add up to."""
+    design = json.loads(KARACHI.read_text())
+    design["name"] = "Hyderabad rooftop sets"
+    design["it_load_kw"] = 400
+    power = design["power"]
+    power["generators"] = [{"id": "MAIN-SET", "capacity_kw": 400, "rating": "prime"}]
+    power["fuel_tanks"] = [{"id": "MAIN-TANK", "fuel_hours": 6}]
+    power["paths"] = [path for path in power["paths"] if not path["from"].startswith(("SET", "BULK", "DAY"))]
+    power["paths"] += [
+        {"id": "main-bus", "from": "MAIN-SET", "to": "GEN-BUS"},
+        {"id": "main-fuel", "from": "MAIN-TANK", "to": "MAIN-SET"},
+    ]
+    for roof in range(1, 9):
+        power["generators"].append({"id": f"ROOF-{roof}", "capacity_kw": 20, "rating": "prime"})
+        power["fuel_tanks"].append({"id": f"ROOF-TANK-{roof}", "fuel_hours": 5})
+        power["paths"] += [
+            {"id": f"roof-{roof}-bus", "from": f"ROOF-{roof}", "to": "GEN-BUS"},
+            {"id": f"roof-{roof}-fuel", "from": f"ROOF-TANK-{roof}", "to": f"ROOF-{roof}"},
+        ]
+    return design
+
+
+def test_nine_tank_groups_count_only_the_fuel_the_generators_can_burn() -> None:
+    design = load(json.dumps(rooftop_sets_design()))
+    verdict = classify(design)
+
+    assert verdict.fuel_hours == 10
+    assert "fuel_storage" in failed(verdict)
+    assert fuel_autonomy(Structure(design, element_data(design))) == pytest.approx(10)
+
+
+def test_tiny_tanks_on_tiny_sets_do_not_lift_a_tank_on_a_small_generator() -> None:
+    design = json.loads(KARACHI.read_text())
+    for extra in range(1, 8):
+        design["power"]["generators"].append({"id": f"PORTABLE-{extra}", "capacity_kw": 1, "rating": "prime"})
+        design["power"]["fuel_tanks"].append({"id": f"JERRY-{extra}", "fuel_hours": 0.01})
+        design["power"]["paths"] += [
+            {"id": f"portable-{extra}", "from": f"PORTABLE-{extra}", "to": "GEN-BUS"},
+            {"id": f"jerry-{extra}", "from": f"JERRY-{extra}", "to": f"PORTABLE-{extra}"},
+        ]
+    verdict = classify(load(json.dumps(design)))
+
+    # The portables burn their 8 kWh cans at 1 kW; the day tank (4 h x 800 kWh) and the cans cover what the
+    # bulk tank's 500 kW set cannot: T x 300 kW <= 4.07 h x 800 kW, 10.85 h (the tanks add up to 52.07 h).
+    assert verdict.fuel_hours == pytest.approx(4.07 * 800 / 300, abs=0.05)
+    assert verdict.tier == 0
+    assert "fuel_storage" in failed(verdict)
