@@ -406,9 +406,15 @@ class DesignNetworks:
         """Powered cooling units that keep running while the generators start.
 
         Derived from the topology: a unit with `powered_by` runs when one of its feeders is energised from a
-        UPS (its `ups_backed` flag is not trusted); only a unit without `powered_by` is taken at its flag.
+        UPS (its `ups_backed` flag is not trusted); a unit without `powered_by` is taken at its flag only while
+        some UPS of the design rides through `minimum_minutes` (the same rule its feeders would face).
         """
         on_ups = self.ups_energised(minimum_minutes)
+        flag_believed = any(
+            component.kind is Kind.UPS
+            and (minimum_minutes is None or (component.ride_through_minutes or 0.0) >= minimum_minutes)
+            for component in self.power.components.values()
+        )
         return frozenset(
             component.id
             for component in self.cooling.components.values()
@@ -416,7 +422,7 @@ class DesignNetworks:
             and (
                 any(feeder in on_ups for feeder in component.powered_by)
                 if component.powered_by
-                else component.ups_backed
+                else component.ups_backed and flag_believed
             )
         )
 

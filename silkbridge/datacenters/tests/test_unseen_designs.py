@@ -522,3 +522,40 @@ def test_tiny_tanks_on_tiny_sets_do_not_lift_a_tank_on_a_small_generator() -> No
     assert verdict.fuel_hours == pytest.approx(4.07 * 800 / 300, abs=0.05)
     assert verdict.tier == 0
     assert "fuel_storage" in failed(verdict)
+
+
+# --- a cooling unit taken at its ups_backed flag needs a UPS that rides through ---------------------
+
+
+def flag_only(text: str) -> str:
+    """Gwadar's pumps and CRAHs marked ups_backed without saying which board feeds them."""
+    return text.replace("powered_by: [mcc-a], ups_backed: true", "ups_backed: true").replace(
+        "powered_by: [mcc-b], ups_backed: true", "ups_backed: true"
+    )
+
+
+def test_a_flag_without_feeders_is_not_believed_when_no_ups_rides_through() -> None:
+    text = flag_only(GWADAR.read_text())
+    text = text.replace("ride_through_minutes: 10", "ride_through_minutes: 4")
+    text = text.replace("ride_through_minutes: 12", "ride_through_minutes: 4")
+
+    verdict = verdict_of(text)
+
+    assert verdict.tier == 3
+    assert failed(verdict) == ["continuous_cooling"]
+
+
+def test_a_flag_without_feeders_is_believed_with_a_ups_that_rides_through_and_warned_with_its_line() -> None:
+    text = flag_only(GWADAR.read_text())
+    result = design_load(text)
+    assert result.design is not None
+
+    assert classify(result.design).tier == 4
+    unfed = [warning for warning in result.warnings if warning.code == "ups_backed_without_feeder"]
+    flagged = ["pu-a", "pu-b", "crah-a1", "crah-a2", "crah-a3", "crah-b1", "crah-b2", "crah-b3"]
+    assert sorted(warning.params["id"] for warning in unfed) == sorted(flagged)
+    lines = text.splitlines()
+    for warning in unfed:
+        assert warning.line is not None
+        assert f"{{id: {warning.params['id']}," in lines[warning.line - 1]
+    assert "pu-a" in unfed[0].message or "crah" in unfed[0].message
