@@ -559,3 +559,33 @@ def test_a_flag_without_feeders_is_believed_with_a_ups_that_rides_through_and_wa
         assert warning.line is not None
         assert f"{{id: {warning.params['id']}," in lines[warning.line - 1]
     assert "pu-a" in unfed[0].message or "crah" in unfed[0].message
+
+
+# --- a board is beside the load by what it feeds, not by the list it is declared in ----------------
+
+
+def test_switchboards_declared_as_pdus_in_the_hall_are_still_tested() -> None:
+    text = GWADAR.read_text()
+    for old, new in ON_THE_UPS_BOARDS:
+        text = text.replace(old, new)
+    # The new user lists the generator switchboards (they feed the UPSs and the mechanical boards) with the
+    # PDUs and stands them in the hall.
+    for board in ("swb-a", "swb-b"):
+        line = f"    - {{id: {board}, capacity_kw: 1400, compartment: lv-{board[-1]}}}\n"
+        assert line in text
+        text = text.replace(line, "").replace(
+            "  pdus:\n", f"  pdus:\n    - {{id: {board}, capacity_kw: 1400, compartment: hall}}\n"
+        )
+
+    verdict = verdict_of(text)
+
+    assert verdict.tier == 3
+    assert failed(verdict) == ["compartmentalisation"]
+    reasons = verdict.criterion("compartmentalisation").reasons
+    assert [(reason.code, reason.params["compartment"]) for reason in reasons] == [
+        ("compartment_drops_load", "hall"),
+        ("compartment_drops_load", "hall"),
+    ]
+    assert sorted(str(reasons[0].params["elements"]).split(", ")) == ["swb-a", "swb-b"]
+    note = verdict.criterion("compartmentalisation").notes[0]
+    assert note.params["elements"] == "pdu-a, pdu-b"  # the switchboards are not exempt
