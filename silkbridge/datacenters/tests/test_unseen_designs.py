@@ -589,3 +589,29 @@ def test_switchboards_declared_as_pdus_in_the_hall_are_still_tested() -> None:
     assert sorted(str(reasons[0].params["elements"]).split(", ")) == ["swb-a", "swb-b"]
     note = verdict.criterion("compartmentalisation").notes[0]
     assert note.params["elements"] == "pdu-a, pdu-b"  # the switchboards are not exempt
+
+
+# --- the diagram of a network with boards tied both ways keeps its width --------------------------
+
+
+def power_diagram_width(text: str) -> int:
+    report = assess_document(text, file_name="ties.yaml", years=10, seed=0)
+    context = report_context(report)
+    return int(context["diagrams"][0]["layout"]["width"])
+
+
+def test_normally_open_ties_both_ways_do_not_widen_the_diagram() -> None:
+    text = (EXAMPLES / "tier4.yaml").read_text()
+    # A new user draws the generator buses' tie breaker as two normally-open paths, one each way, and the
+    # main boards' tie the same way.
+    ties = (
+        "  paths:\n"
+        "    - {id: TIE-GEN-AB, from: PSWG-A, to: PSWG-B, active: false}\n"
+        "    - {id: TIE-GEN-BA, from: PSWG-B, to: PSWG-A, active: false}\n"
+        "    - {id: TIE-MSB-AB, from: MSB-A, to: MSB-B, active: false}\n"
+        "    - {id: TIE-MSB-BA, from: MSB-B, to: MSB-A, active: false}\n"
+    )
+    tied = text.replace("  paths:\n", ties, 1)
+
+    assert power_diagram_width(text) == 1328
+    assert power_diagram_width(tied) == 1328
