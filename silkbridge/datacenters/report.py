@@ -137,7 +137,8 @@ def diagram_layout(network: dict[str, Any]) -> dict[str, Any] | None:
     """Geometry of one network's diagram (SVG user units): sources on the left, the load on the right.
 
     A node's column is its longest chain of paths from a source (fuel tanks feed the generators, so they
-    stand before them), over the loop-free paths of _layering_edges; rows follow the document's order. Single points of failure carry `single_point`.
+    stand before them), over the loop-free paths of _layering_edges; rows follow the document's order.
+    Single points of failure carry `single_point`.
     """
     nodes = network.get("nodes") or []
     edges = network.get("edges") or []
