@@ -6,8 +6,10 @@ sites); each test names the rule of the Tier Standard it holds the engine to.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
+import random
 import re
 from io import StringIO
 from pathlib import Path
@@ -21,7 +23,8 @@ from silkbridge.datacenters.engine.assess import assess_document
 from silkbridge.datacenters.engine.availability import assess_availability
 from silkbridge.datacenters.engine.availability_analytical import fuel_autonomy, fuel_out_fraction
 from silkbridge.datacenters.engine.availability_structure import Structure
-from silkbridge.datacenters.engine.model import Design
+from silkbridge.datacenters.engine.model import Design, Kind
+from silkbridge.datacenters.engine.network import MAINTENANCE, DesignNetworks, Failure
 from silkbridge.datacenters.engine.parse import design_load
 from silkbridge.datacenters.engine.reliability_data import (
     FuelSupplyData,
@@ -615,3 +618,54 @@ def test_normally_open_ties_both_ways_do_not_widen_the_diagram() -> None:
 
     assert power_diagram_width(text) == 1328
     assert power_diagram_width(tied) == 1328
+
+
+def brute_force_fuel_hours(design: Design) -> float:
+    """The min-cut condition of fuel_autonomy checked over every set of tank groups, one max-flow each."""
+    networks = DesignNetworks(design)
+    demand = design.it_load_kw
+    fed_by: dict[str, set[str]] = {}
+    for generator_id, lines in networks.power.fuel_lines.items():
+        for line in lines:
+            fed_by.setdefault(line.source, set()).add(generator_id)
+    energy: dict[frozenset[str], float] = {}
+    for tank_id, generators in fed_by.items():
+        energy[frozenset(generators)] = energy.get(frozenset(generators), 0.0) + design.component(tank_id).fuel_hours
+    groups = list(energy)
+    all_tanks = frozenset(fed_by)
+    # A generator with no fuel line has nothing to burn once the utility is gone.
+    dry = frozenset(unit.id for unit in design.of_kind(Kind.GENERATOR)) - set(networks.power.fuel_lines)
+    best = sum(energy.values())
+    for size in range(1, len(groups) + 1):
+        for chosen in itertools.combinations(groups, size):
+            kept = frozenset(tank for tank, generators in fed_by.items() if frozenset(generators) in chosen)
+            outcome = networks.outcome(Failure(components=(all_tanks - kept) | dry), MAINTENANCE)
+            shortfall = demand - min(outcome.power_kw, demand)
+            if shortfall > 1e-6:
+                best = min(best, sum(energy[key] for key in groups if key not in chosen) * demand / shortfall)
+    return best
+
+
+def test_fuel_autonomy_agrees_with_every_set_of_tank_groups_checked_one_by_one() -> None:
+    rng = random.Random(12)
+    for _ in range(40):
+        design = json.loads(KARACHI.read_text())
+        power = design["power"]
+        power["paths"] = [path for path in power["paths"] if not path["from"].startswith(("SET", "BULK", "DAY"))]
+        power["switchgear"].append({"id": "BUS-2", "capacity_kw": rng.choice([300, 600, 2000])})
+        power["paths"].append({"id": "bus-2", "from": "BUS-2", "to": "ATS-MAIN"})
+        sets = rng.randint(1, 5)
+        power["generators"] = [{"id": f"G{g}", "capacity_kw": rng.choice([100, 300, 500, 800])} for g in range(sets)]
+        power["paths"] += [
+            {"id": f"g{g}", "from": f"G{g}", "to": rng.choice(["GEN-BUS", "BUS-2"])} for g in range(sets)
+        ]
+        # A set the new user forgot to pipe: it burns nothing.
+        power["generators"].append({"id": "G-DRY", "capacity_kw": 400})
+        power["paths"].append({"id": "g-dry", "from": "G-DRY", "to": "GEN-BUS"})
+        power["fuel_tanks"] = [{"id": f"T{t}", "fuel_hours": rng.choice([0.5, 2, 4, 12, 24])} for t in range(5)]
+        for tank in range(5):
+            for generator in rng.sample(range(sets), rng.randint(1, sets)):
+                power["paths"].append({"id": f"f{tank}-{generator}", "from": f"T{tank}", "to": f"G{generator}"})
+        loaded = load(json.dumps(design))
+
+        assert DesignNetworks(loaded).fuel_autonomy() == pytest.approx(brute_force_fuel_hours(loaded), rel=1e-9)
