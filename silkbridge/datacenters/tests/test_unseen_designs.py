@@ -630,7 +630,8 @@ def brute_force_fuel_hours(design: Design) -> float:
             fed_by.setdefault(line.source, set()).add(generator_id)
     energy: dict[frozenset[str], float] = {}
     for tank_id, generators in fed_by.items():
-        energy[frozenset(generators)] = energy.get(frozenset(generators), 0.0) + design.component(tank_id).fuel_hours
+        hours = design.component(tank_id).fuel_hours or 0.0
+        energy[frozenset(generators)] = energy.get(frozenset(generators), 0.0) + hours
     groups = list(energy)
     all_tanks = frozenset(fed_by)
     # A generator with no fuel line has nothing to burn once the utility is gone.
