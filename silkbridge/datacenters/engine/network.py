@@ -382,7 +382,10 @@ class DesignNetworks:
             if lower >= hours * (1 - 1e-12):
                 return lower
             hours = lower
-        return hours
+        # Not reached: the binding sets of groups are nested as T falls (source arcs E x N against arcs scaled by
+        # T), so there are at most one per group plus one. Each step's figure is only an upper bound, so a walk
+        # that did not prove one would report none rather than an optimistic figure.
+        return 0.0
 
     def ups_energised(self, minimum_minutes: float | None = None, only: str | None = None) -> frozenset[str]:
         """Power components energised with every source dark, from the UPS systems alone (or from `only`).
