@@ -171,6 +171,10 @@ MESSAGES: dict[str, Any] = {
         "marked ups_backed, but nothing they are powered by (%(feeders)s) is fed from a UPS, so they are "
         "counted as stopping while the generators start: %(ids)s"
     ),
+    "ups_backed_without_feeder": _(
+        "%(id)s is marked ups_backed but names no powered_by: the flag is believed only while a UPS of the design "
+        "rides through the generator start; name the board that feeds it"
+    ),
     "heat_load_below_it_load": _("the heat load (%(heat_load_kw)s kW) is below the IT load (%(it_load_kw)s kW)"),
 }
 

@@ -137,7 +137,8 @@ def diagram_layout(network: dict[str, Any]) -> dict[str, Any] | None:
     """Geometry of one network's diagram (SVG user units): sources on the left, the load on the right.
 
     A node's column is its longest chain of paths from a source (fuel tanks feed the generators, so they
-    stand before them); rows follow the document's order. Single points of failure carry `single_point`.
+    stand before them), over the loop-free paths of _layering_edges; rows follow the document's order.
+    Single points of failure carry `single_point`.
     """
     nodes = network.get("nodes") or []
     edges = network.get("edges") or []
@@ -145,11 +146,11 @@ def diagram_layout(network: dict[str, Any]) -> dict[str, Any] | None:
         return None
     ids = [str(node["id"]) for node in nodes]
     column = dict.fromkeys(ids, 0)
-    for _round in range(len(ids)):  # longest path; the cap also ends the walk on a loop of normally-open ties
+    layered = _layering_edges(ids, edges)
+    for _round in range(len(ids)):  # longest path over an acyclic set of edges: ends within len(ids) rounds
         changed = False
-        for edge in edges:
-            source, target = str(edge["from"]), str(edge["to"])
-            if source in column and target in column and column[target] < column[source] + 1:
+        for source, target in layered:
+            if column[target] < column[source] + 1:
                 column[target] = column[source] + 1
                 changed = True
         if not changed:
@@ -195,6 +196,48 @@ def diagram_layout(network: dict[str, Any]) -> dict[str, Any] | None:
         "single_points": [node["id"] for node in placed.values() if node["single_point"]]
         + [line["id"] for line in lines if line["single_point"]],
     }
+
+
+def _layering_edges(ids: list[str], edges: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """The edges that set the columns: acyclic, and normally-open paths only into a node no active path reaches.
+
+    A depth-first walk from the sources (active edges first) drops every edge back to a node still on the walk,
+    so a tie drawn both ways (A->B and B->A) cannot push the columns round a loop. A normally-open path (a tie,
+    a bypass) places a node only when no active path leads to it, so a tie does not shift the board it joins.
+    """
+    known = set(ids)
+    pairs = [
+        (str(edge["from"]), str(edge["to"]), bool(edge.get("active", True)))
+        for edge in edges
+        if str(edge["from"]) in known and str(edge["to"]) in known
+    ]
+    out: dict[str, list[tuple[str, bool]]] = {node: [] for node in ids}
+    for source, target, active in sorted(pairs, key=lambda pair: not pair[2]):  # stable: active first
+        out[source].append((target, active))
+    fed = {target for _, target, _ in pairs}
+    state = dict.fromkeys(ids, 0)  # 0 unseen, 1 on the walk, 2 done
+    kept: list[tuple[str, str, bool]] = []
+    for root in [node for node in ids if node not in fed] + ids:
+        if state[root]:
+            continue
+        state[root] = 1
+        stack = [(root, iter(out[root]))]
+        while stack:
+            node, successors = stack[-1]
+            step = next(successors, None)
+            if step is None:
+                state[node] = 2
+                stack.pop()
+                continue
+            target, active = step
+            if state[target] == 1:
+                continue  # back to a node on the walk: the edge that closes a loop
+            kept.append((node, target, active))
+            if state[target] == 0:
+                state[target] = 1
+                stack.append((target, iter(out[target])))
+    actively_fed = {target for _, target, active in kept if active}
+    return [(source, target) for source, target, active in kept if active or target not in actively_fed]
 
 
 def culprits(criteria: list[dict[str, Any]]) -> list[str]:

@@ -26,7 +26,6 @@ from .model import Component, Design, Kind, Path, System
 POWER_SOURCE_KINDS = frozenset({Kind.UTILITY, Kind.GENERATOR})
 COOLING_SOURCE_KINDS = frozenset({Kind.CHILLER, Kind.CRAC, Kind.COOLING_TOWER, Kind.DRY_COOLER})
 # Cooling kinds that do nothing without electricity (a heat exchanger or a storage tank is passive).
-MAX_FUEL_CLASSES = 8  # tank groups (tanks piped to the same generators) enumerated for fuel autonomy
 POWERED_COOLING_KINDS = frozenset({Kind.CHILLER, Kind.CRAC, Kind.CRAH, Kind.PUMP, Kind.COOLING_TOWER, Kind.DRY_COOLER})
 
 
@@ -340,25 +339,53 @@ class DesignNetworks:
         for tank_id, generators in fed_by.items():
             key = frozenset(generators)
             energy[key] = energy.get(key, 0.0) + (self.design.component(tank_id).fuel_hours or 0.0)
-        classes = sorted(energy, key=sorted)
-        if len(classes) > MAX_FUEL_CLASSES:
-            return sum(energy.values())  # too many distinct tank groups to enumerate: the plain sum (documented)
-        unfuelled = frozenset(
-            component.id
-            for component in power.components.values()
-            if component.kind is Kind.GENERATOR and component.id not in power.fuel_lines
-        )
-        all_tanks = frozenset(component.id for component in self.design.of_kind(Kind.FUEL_TANK))
-        best = sum(energy.values())
-        for mask in range(1, 1 << len(classes)):
-            chosen = [classes[index] for index in range(len(classes)) if mask >> index & 1]
-            others = sum(energy[key] for key in classes if key not in chosen)
-            kept = frozenset(tank for tank, generators in fed_by.items() if frozenset(generators) in chosen)
-            outcome = self.outcome(Failure(components=(all_tanks - kept) | unfuelled), MAINTENANCE)
-            shortfall = demand - min(outcome.power_kw, demand)
-            if shortfall > TOLERANCE:
-                best = min(best, others * demand / shortfall)
-        return best
+        return self._fuel_hours(energy)
+
+    def _fuel_hours(self, energy: dict[frozenset[str], float]) -> float:
+        """The largest T whose min-cut condition holds, by Dinkelbach's iteration on the parametric min-cut.
+
+        One flow graph: a new source -> each tank group (its energy, kWh) -> the generators it is piped to ->
+        the power network with every arc scaled to kWh over T hours -> the IT load, which must receive N x T.
+        A cut that keeps groups B costs E(not B) x N + T x D(B), so N x T gets through exactly when the
+        condition of fuel_autonomy holds for every B (B empty: the fuel adds up to T). When it does not, the
+        minimum cut names the B that binds, and T drops to where that B is just met; each step gives a new B,
+        so the iteration ends with the exact figure however many groups there are.
+        """
+        power = self.power
+        demand = power.demand
+        graph = FlowGraph()
+        graph.adjacency = [list(arcs) for arcs in power.graph.adjacency]
+        graph.heads = list(power.graph.heads)
+        graph.capacities = list(power.graph.capacities)
+        source = graph.node_add()
+        group_arcs: dict[frozenset[str], int] = {}
+        for generators in energy:
+            node = graph.node_add()
+            group_arcs[generators] = graph.arc_add(source, node, energy[generators] * demand)
+            for generator_id in generators:
+                graph.arc_add(node, power.in_node[generator_id], INFINITE)
+        electrical = power.policy_capacities(MAINTENANCE)
+        for arc in power.source_arc.values():
+            electrical[arc] = 0.0  # utility absent; a generator runs only on the fuel piped to it
+        hours = sum(energy.values())
+        for _ in range(4 * len(energy) + 8):
+            if hours <= 0:
+                return 0.0
+            capacities = [capacity * hours for capacity in electrical] + graph.capacities[len(electrical) :]
+            delivered, residual = graph.max_flow(source, power.sink_node, capacities, demand * hours)
+            if delivered >= demand * hours * (1 - 1e-9) - TOLERANCE:
+                return hours
+            kept = _residual_reachable(graph, source, residual)
+            others = sum(energy[key] for key, arc in group_arcs.items() if not kept[graph.heads[arc]])
+            carried = (delivered - others * demand) / hours  # D(B): kW the kept groups' generators deliver
+            lower = others * demand / (demand - carried) if carried < demand else hours
+            if lower >= hours * (1 - 1e-12):
+                return lower
+            hours = lower
+        # Not reached: the binding sets of groups are nested as T falls (source arcs E x N against arcs scaled by
+        # T), so there are at most one per group plus one. Each step's figure is only an upper bound, so a walk
+        # that did not prove one would report none rather than an optimistic figure.
+        return 0.0
 
     def ups_energised(self, minimum_minutes: float | None = None, only: str | None = None) -> frozenset[str]:
         """Power components energised with every source dark, from the UPS systems alone (or from `only`).
@@ -382,9 +409,15 @@ class DesignNetworks:
         """Powered cooling units that keep running while the generators start.
 
         Derived from the topology: a unit with `powered_by` runs when one of its feeders is energised from a
-        UPS (its `ups_backed` flag is not trusted); only a unit without `powered_by` is taken at its flag.
+        UPS (its `ups_backed` flag is not trusted); a unit without `powered_by` is taken at its flag only while
+        some UPS of the design rides through `minimum_minutes` (the same rule its feeders would face).
         """
         on_ups = self.ups_energised(minimum_minutes)
+        flag_believed = any(
+            component.kind is Kind.UPS
+            and (minimum_minutes is None or (component.ride_through_minutes or 0.0) >= minimum_minutes)
+            for component in self.power.components.values()
+        )
         return frozenset(
             component.id
             for component in self.cooling.components.values()
@@ -392,7 +425,7 @@ class DesignNetworks:
             and (
                 any(feeder in on_ups for feeder in component.powered_by)
                 if component.powered_by
-                else component.ups_backed
+                else component.ups_backed and flag_believed
             )
         )
 
@@ -416,3 +449,18 @@ class DesignNetworks:
         self.solves += 1
         cooling_kw, _ = self.cooling.solve(capacities)
         return cooling_kw, sorted(stopped & self.cooling.on_route)
+
+
+def _residual_reachable(graph: FlowGraph, source: int, residual: list[float]) -> list[bool]:
+    """Nodes reachable from `source` in the residual graph, twin arcs included: the source side of a min cut."""
+    seen = [False] * graph.node_count
+    seen[source] = True
+    stack = [source]
+    while stack:
+        node = stack.pop()
+        for arc in graph.adjacency[node]:
+            head = graph.heads[arc]
+            if residual[arc] > TOLERANCE and not seen[head]:
+                seen[head] = True
+                stack.append(head)
+    return seen

@@ -52,6 +52,7 @@ Warnings (valid but physically odd; the design is still analysed):
     unconnected_component {id}
     heat_load_below_it_load {heat_load_kw, it_load_kw}
     ups_backed_contradicted {ids, feeders}  ups_backed: true but no feeder in powered_by is on a UPS
+    ups_backed_without_feeder {id}      ups_backed: true with no powered_by: believed only with a UPS that rides through
 """
 
 from __future__ import annotations
@@ -180,6 +181,8 @@ ISSUE_MESSAGES: dict[str, str] = {
     "unconnected_component": "'{id}' is not joined to anything by a path and plays no part in the analysis",
     "ups_backed_contradicted": "marked ups_backed, but nothing they are powered by ({feeders}) is fed from a UPS, so "
     "they are counted as stopping while the generators start: {ids}",
+    "ups_backed_without_feeder": "'{id}' is marked ups_backed but names no powered_by: the flag is believed only "
+    "while a UPS of the design rides through the generator start; name the board that feeds it",
     "heat_load_below_it_load": "the heat load of {heat_load_kw} kW is below the IT load of {it_load_kw} kW; almost "
     "all IT power becomes heat",
 }
@@ -835,6 +838,9 @@ def design_warnings(design: Design) -> list[Issue]:
             contradicted.setdefault(component.powered_by, []).append(component.id)
     for feeders, ids in contradicted.items():
         warn(ids[0], "ups_backed_contradicted", ids=", ".join(ids), feeders=", ".join(feeders))
+    for component in design.components:
+        if component.ups_backed and not component.powered_by:
+            warn(component.id, "ups_backed_without_feeder", id=component.id)
     claimed = design.claimed_tier or 0
     for generator in design.of_kind(Kind.GENERATOR):
         if generator.rating is None:

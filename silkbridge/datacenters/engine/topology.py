@@ -75,9 +75,31 @@ CERTIFICATION_NOTE = (
     "facility, TCOS operational sustainability)."
 )
 
-# What must stand beside the load in its own compartment: exempt from the compartment test there (with the
-# paths between them, the racks' own cords). Anything else in the data hall is tested like anywhere else.
+# What may stand beside the load in its own compartment: exempt from the compartment test there (with the
+# paths between them, the racks' own cords), but only where it really is last before the load: see
+# beside_the_load. Anything else in the data hall is tested like anywhere else.
 BESIDE_THE_LOAD = frozenset({Kind.IT_LOAD, Kind.HEAT_LOAD, Kind.PDU, Kind.BUSWAY})
+
+
+def beside_the_load(design: Design) -> frozenset[str]:
+    """The loads, and the PDUs and busways every path out of which leads only to the load or to others of these.
+
+    The declared kind is not enough: a switchboard listed under `pdus` that feeds a UPS or a mechanical board is
+    upstream plant and burns with the hall like anywhere else. Found as the largest set closed under "every
+    outgoing path stays inside" (a ring of PDUs feeding the load is still beside it).
+    """
+    exempt = {component.id for component in design.components if component.kind in BESIDE_THE_LOAD}
+    boards = {component.id for component in design.components if component.kind in (Kind.PDU, Kind.BUSWAY)}
+    feeds: dict[str, set[str]] = {}
+    for path in design.paths:
+        feeds.setdefault(path.source, set()).add(path.target)
+    changed = True
+    while changed:
+        leaving = {element for element in exempt if element in boards and not feeds.get(element, set()) <= exempt}
+        exempt -= leaving
+        changed = bool(leaving)
+    return frozenset(exempt)
+
 
 CRITERIA: dict[str, tuple[int, str]] = {
     "dedicated_infrastructure": (1, "Dedicated site infrastructure: UPS, engine generator, cooling"),
@@ -654,7 +676,6 @@ def _compartmentalisation(analysis: _Analysis) -> Criterion:
     # and distribution paths". The compartment that holds the IT load is no exception: only the load itself and
     # what must stand beside it (PDUs, busways, the racks' own cords) are exempt; a UPS, a generator, a chiller
     # or a tank placed with the racks burns with them like anywhere else.
-    kinds = {component.id: component.kind for component in design.components}
     members: dict[str, list[str]] = {}
     exempt_members: dict[str, list[str]] = {}
     sinks: dict[str, list[str]] = {}
@@ -667,15 +688,12 @@ def _compartmentalisation(analysis: _Analysis) -> Criterion:
     for path in design.paths:
         if path.compartment:
             path_members.setdefault(path.compartment, []).append(path.id)
+    beside = beside_the_load(design)
     for compartment in sinks:
-        exempt_members[compartment] = [
-            element for element in members.get(compartment, []) if kinds[element] in BESIDE_THE_LOAD
-        ] + [
+        exempt_members[compartment] = [element for element in members.get(compartment, []) if element in beside] + [
             path.id
             for path in design.paths
-            if path.compartment == compartment
-            and kinds[path.source] in BESIDE_THE_LOAD
-            and kinds[path.target] in BESIDE_THE_LOAD
+            if path.compartment == compartment and path.source in beside and path.target in beside
         ]
     for compartment in sorted(set(members) | set(path_members)):
         exempt = set(exempt_members.get(compartment, ()))

@@ -6,7 +6,10 @@ sites); each test names the rule of the Tier Standard it holds the engine to.
 
 from __future__ import annotations
 
+import itertools
+import json
 import math
+import random
 import re
 from io import StringIO
 from pathlib import Path
@@ -20,7 +23,8 @@ from silkbridge.datacenters.engine.assess import assess_document
 from silkbridge.datacenters.engine.availability import assess_availability
 from silkbridge.datacenters.engine.availability_analytical import fuel_autonomy, fuel_out_fraction
 from silkbridge.datacenters.engine.availability_structure import Structure
-from silkbridge.datacenters.engine.model import Design
+from silkbridge.datacenters.engine.model import Design, Kind
+from silkbridge.datacenters.engine.network import MAINTENANCE, DesignNetworks, Failure
 from silkbridge.datacenters.engine.parse import design_load
 from silkbridge.datacenters.engine.reliability_data import (
     FuelSupplyData,
@@ -466,3 +470,203 @@ def test_cli_summary_opens_with_the_verdict_and_names_each_culprit_once() -> Non
         "         a fault in any one of these drops the cooling of HALL-1-HEAT to 0 of 800 kW — fails fault tolerance: "
         "ATS-MAIN, GEN-BUS, bus-ats",
     ]
+
+
+# --- fuel autonomy is exact however many tank groups there are ------------------------------------
+
+
+def rooftop_sets_design() -> dict[str, Any]:
+    """A 400 kW hall: one 400 kW main set on its own 6 h tank, and eight 20 kW rooftop sets, each with its
+    own 5 h tank (nine tank groups). The rooftop sets together give 160 kW, so the main set must run at
+    240 kW for as long as the plant runs: 6 h x 400 kW / 240 kW = 10 h, not the 46 h the tanks add up to."""
+    design = json.loads(KARACHI.read_text())
+    design["name"] = "Hyderabad rooftop sets"
+    design["it_load_kw"] = 400
+    power = design["power"]
+    power["generators"] = [{"id": "MAIN-SET", "capacity_kw": 400, "rating": "prime"}]
+    power["fuel_tanks"] = [{"id": "MAIN-TANK", "fuel_hours": 6}]
+    power["paths"] = [path for path in power["paths"] if not path["from"].startswith(("SET", "BULK", "DAY"))]
+    power["paths"] += [
+        {"id": "main-bus", "from": "MAIN-SET", "to": "GEN-BUS"},
+        {"id": "main-fuel", "from": "MAIN-TANK", "to": "MAIN-SET"},
+    ]
+    for roof in range(1, 9):
+        power["generators"].append({"id": f"ROOF-{roof}", "capacity_kw": 20, "rating": "prime"})
+        power["fuel_tanks"].append({"id": f"ROOF-TANK-{roof}", "fuel_hours": 5})
+        power["paths"] += [
+            {"id": f"roof-{roof}-bus", "from": f"ROOF-{roof}", "to": "GEN-BUS"},
+            {"id": f"roof-{roof}-fuel", "from": f"ROOF-TANK-{roof}", "to": f"ROOF-{roof}"},
+        ]
+    return design
+
+
+def test_nine_tank_groups_count_only_the_fuel_the_generators_can_burn() -> None:
+    design = load(json.dumps(rooftop_sets_design()))
+    verdict = classify(design)
+
+    assert verdict.fuel_hours == 10
+    assert "fuel_storage" in failed(verdict)
+    assert fuel_autonomy(Structure(design, element_data(design))) == pytest.approx(10)
+
+
+def test_tiny_tanks_on_tiny_sets_do_not_lift_a_tank_on_a_small_generator() -> None:
+    design = json.loads(KARACHI.read_text())
+    for extra in range(1, 8):
+        design["power"]["generators"].append({"id": f"PORTABLE-{extra}", "capacity_kw": 1, "rating": "prime"})
+        design["power"]["fuel_tanks"].append({"id": f"JERRY-{extra}", "fuel_hours": 0.01})
+        design["power"]["paths"] += [
+            {"id": f"portable-{extra}", "from": f"PORTABLE-{extra}", "to": "GEN-BUS"},
+            {"id": f"jerry-{extra}", "from": f"JERRY-{extra}", "to": f"PORTABLE-{extra}"},
+        ]
+    verdict = classify(load(json.dumps(design)))
+
+    # The portables burn their 8 kWh cans at 1 kW; the day tank (4 h x 800 kWh) and the cans cover what the
+    # bulk tank's 500 kW set cannot: T x 300 kW <= 4.07 h x 800 kW, 10.85 h (the tanks add up to 52.07 h).
+    assert verdict.fuel_hours == pytest.approx(4.07 * 800 / 300, abs=0.05)
+    assert verdict.tier == 0
+    assert "fuel_storage" in failed(verdict)
+
+
+# --- a cooling unit taken at its ups_backed flag needs a UPS that rides through ---------------------
+
+
+def flag_only(text: str) -> str:
+    """Gwadar's pumps and CRAHs marked ups_backed without saying which board feeds them."""
+    return text.replace("powered_by: [mcc-a], ups_backed: true", "ups_backed: true").replace(
+        "powered_by: [mcc-b], ups_backed: true", "ups_backed: true"
+    )
+
+
+def test_a_flag_without_feeders_is_not_believed_when_no_ups_rides_through() -> None:
+    text = flag_only(GWADAR.read_text())
+    text = text.replace("ride_through_minutes: 10", "ride_through_minutes: 4")
+    text = text.replace("ride_through_minutes: 12", "ride_through_minutes: 4")
+
+    verdict = verdict_of(text)
+
+    assert verdict.tier == 3
+    assert failed(verdict) == ["continuous_cooling"]
+
+
+def test_a_flag_without_feeders_is_believed_with_a_ups_that_rides_through_and_warned_with_its_line() -> None:
+    text = flag_only(GWADAR.read_text())
+    result = design_load(text)
+    assert result.design is not None
+
+    assert classify(result.design).tier == 4
+    unfed = [warning for warning in result.warnings if warning.code == "ups_backed_without_feeder"]
+    flagged = ["pu-a", "pu-b", "crah-a1", "crah-a2", "crah-a3", "crah-b1", "crah-b2", "crah-b3"]
+    assert sorted(warning.params["id"] for warning in unfed) == sorted(flagged)
+    lines = text.splitlines()
+    for warning in unfed:
+        assert warning.line is not None
+        assert f"{{id: {warning.params['id']}," in lines[warning.line - 1]
+    assert "pu-a" in unfed[0].message or "crah" in unfed[0].message
+
+
+# --- a board is beside the load by what it feeds, not by the list it is declared in ----------------
+
+
+def test_switchboards_declared_as_pdus_in_the_hall_are_still_tested() -> None:
+    text = GWADAR.read_text()
+    for old, new in ON_THE_UPS_BOARDS:
+        text = text.replace(old, new)
+    # The new user lists the generator switchboards (they feed the UPSs and the mechanical boards) with the
+    # PDUs and stands them in the hall.
+    for board in ("swb-a", "swb-b"):
+        line = f"    - {{id: {board}, capacity_kw: 1400, compartment: lv-{board[-1]}}}\n"
+        assert line in text
+        text = text.replace(line, "").replace(
+            "  pdus:\n", f"  pdus:\n    - {{id: {board}, capacity_kw: 1400, compartment: hall}}\n"
+        )
+
+    verdict = verdict_of(text)
+
+    assert verdict.tier == 3
+    assert failed(verdict) == ["compartmentalisation"]
+    reasons = verdict.criterion("compartmentalisation").reasons
+    assert [(reason.code, reason.params["compartment"]) for reason in reasons] == [
+        ("compartment_drops_load", "hall"),
+        ("compartment_drops_load", "hall"),
+    ]
+    assert sorted(str(reasons[0].params["elements"]).split(", ")) == ["swb-a", "swb-b"]
+    note = verdict.criterion("compartmentalisation").notes[0]
+    assert note.params["elements"] == "pdu-a, pdu-b"  # the switchboards are not exempt
+
+
+# --- the diagram of a network with boards tied both ways keeps its width --------------------------
+
+
+def power_diagram_width(text: str) -> int:
+    report = assess_document(text, file_name="ties.yaml", years=10, seed=0)
+    context = report_context(report)
+    return int(context["diagrams"][0]["layout"]["width"])
+
+
+def test_normally_open_ties_both_ways_do_not_widen_the_diagram() -> None:
+    text = (EXAMPLES / "tier4.yaml").read_text()
+    # A new user draws the generator buses' tie breaker as two normally-open paths, one each way, and the
+    # main boards' tie the same way.
+    ties = (
+        "  paths:\n"
+        "    - {id: TIE-GEN-AB, from: PSWG-A, to: PSWG-B, active: false}\n"
+        "    - {id: TIE-GEN-BA, from: PSWG-B, to: PSWG-A, active: false}\n"
+        "    - {id: TIE-MSB-AB, from: MSB-A, to: MSB-B, active: false}\n"
+        "    - {id: TIE-MSB-BA, from: MSB-B, to: MSB-A, active: false}\n"
+    )
+    tied = text.replace("  paths:\n", ties, 1)
+
+    assert power_diagram_width(text) == 1328
+    assert power_diagram_width(tied) == 1328
+
+
+def brute_force_fuel_hours(design: Design) -> float:
+    """The min-cut condition of fuel_autonomy checked over every set of tank groups, one max-flow each."""
+    networks = DesignNetworks(design)
+    demand = design.it_load_kw
+    fed_by: dict[str, set[str]] = {}
+    for generator_id, lines in networks.power.fuel_lines.items():
+        for line in lines:
+            fed_by.setdefault(line.source, set()).add(generator_id)
+    energy: dict[frozenset[str], float] = {}
+    for tank_id, generators in fed_by.items():
+        hours = design.component(tank_id).fuel_hours or 0.0
+        energy[frozenset(generators)] = energy.get(frozenset(generators), 0.0) + hours
+    groups = list(energy)
+    all_tanks = frozenset(fed_by)
+    # A generator with no fuel line has nothing to burn once the utility is gone.
+    dry = frozenset(unit.id for unit in design.of_kind(Kind.GENERATOR)) - set(networks.power.fuel_lines)
+    best = sum(energy.values())
+    for size in range(1, len(groups) + 1):
+        for chosen in itertools.combinations(groups, size):
+            kept = frozenset(tank for tank, generators in fed_by.items() if frozenset(generators) in chosen)
+            outcome = networks.outcome(Failure(components=(all_tanks - kept) | dry), MAINTENANCE)
+            shortfall = demand - min(outcome.power_kw, demand)
+            if shortfall > 1e-6:
+                best = min(best, sum(energy[key] for key in groups if key not in chosen) * demand / shortfall)
+    return best
+
+
+def test_fuel_autonomy_agrees_with_every_set_of_tank_groups_checked_one_by_one() -> None:
+    rng = random.Random(12)
+    for _ in range(40):
+        design = json.loads(KARACHI.read_text())
+        power = design["power"]
+        power["paths"] = [path for path in power["paths"] if not path["from"].startswith(("SET", "BULK", "DAY"))]
+        power["switchgear"].append({"id": "BUS-2", "capacity_kw": rng.choice([300, 600, 2000])})
+        power["paths"].append({"id": "bus-2", "from": "BUS-2", "to": "ATS-MAIN"})
+        sets = rng.randint(1, 5)
+        power["generators"] = [{"id": f"G{g}", "capacity_kw": rng.choice([100, 300, 500, 800])} for g in range(sets)]
+        power["paths"] += [
+            {"id": f"g{g}", "from": f"G{g}", "to": rng.choice(["GEN-BUS", "BUS-2"])} for g in range(sets)
+        ]
+        # A set the new user forgot to pipe: it burns nothing.
+        power["generators"].append({"id": "G-DRY", "capacity_kw": 400})
+        power["paths"].append({"id": "g-dry", "from": "G-DRY", "to": "GEN-BUS"})
+        power["fuel_tanks"] = [{"id": f"T{t}", "fuel_hours": rng.choice([0.5, 2, 4, 12, 24])} for t in range(5)]
+        for tank in range(5):
+            for generator in rng.sample(range(sets), rng.randint(1, sets)):
+                power["paths"].append({"id": f"f{tank}-{generator}", "from": f"T{tank}", "to": f"G{generator}"})
+        loaded = load(json.dumps(design))
+
+        assert DesignNetworks(loaded).fuel_autonomy() == pytest.approx(brute_force_fuel_hours(loaded), rel=1e-9)
