@@ -9,6 +9,7 @@ name only when a framework reads it, in the group that says which one. Dead code
 _.AccountsConfig
 _.CoreConfig
 _.DatacentersConfig
+_.DealsConfig
 _.DirectoryConfig
 _.EventsConfig
 _.MarketplaceConfig
@@ -20,6 +21,8 @@ _.ThrottledModelBackend
 _.UserPreferencesMiddleware
 _.ZonesConfig
 _.ready
+# Django system checks are called with app_configs by keyword.
+_.app_configs
 _.verbose_name
 
 # Management commands: Django imports `Command` and calls add_arguments() and handle().
@@ -34,11 +37,14 @@ _.date_hierarchy
 _.fieldsets
 _.filter_horizontal
 _.fk_name
+_.get_queryset
 _.has_add_permission
 _.has_change_permission
 _.has_delete_permission
 _.inlines
 _.list_display
+_.list_display_links
+_.list_editable
 _.list_filter
 _.list_select_related
 _.login_form
@@ -53,6 +59,25 @@ _.search_fields
 
 # Model fields, Meta options, manager and user-model hooks, choices members: read by the ORM,
 # templates, forms, admin and serialisers by name (a template's {{ zone.area_note }} is invisible here).
+_.title_zh  # deals calls
+_.title_ur  # deals calls
+_.scope_zh  # deals calls
+_.scope_ur  # deals calls
+_.eligibility_zh  # deals calls
+_.eligibility_ur  # deals calls
+_.contact_name  # deals calls
+_.contact_email  # deals calls
+_.minimum_tier  # deals calls
+_.eligibility  # deals calls
+_.asked_by  # deals calls
+_.asked_by_organisation  # deals calls
+_.asked_at  # deals calls
+_.opened_by  # deals calls
+_.filed_by  # deals calls
+_.filed_at  # deals calls
+_.appointed_by  # deals reviews: ReviewAssignmentAdmin.fields shows it by name
+_.uploaded_by  # deals proposals: the proposal page names who added each document, for the submitter's members
+_.DOMESTIC  # deals CounterpartKind: offered through .choices by the MoU form, the routes admin and the API enum
 _.ACQUISITION
 _.AFTERNOON
 _.ALREADY_IN_CONTACT
@@ -146,6 +171,13 @@ _.verbose_name_plural
 
 # django-ninja: schema fields and resolve_<field> methods, pagination Input/Output, the
 # authentication hooks and the exception handlers installed by decorator.
+_.en  # deals calls
+_.zh  # deals calls
+_.resolve_sector  # deals calls
+_.resolve_criteria  # deals calls
+_.resolve_submissions  # deals calls
+_.rates_as_of  # deals calls
+_.tie_break_rule  # deals calls
 _.Input
 _.Output
 _.PageInput
@@ -182,6 +214,8 @@ _.province
 _.registered_at
 _.registrations
 _.requests_by_status
+_.resolve_author
+_.resolve_clauses
 _.resolve_concepts
 _.resolve_contacts
 _.resolve_counterpart
@@ -198,6 +232,7 @@ _.resolve_my_preference
 _.resolve_my_rating
 _.resolve_opportunity_available
 _.resolve_opportunity_title
+_.resolve_saved_by
 _.resolve_owner
 _.resolve_recipient
 _.resolve_request
@@ -212,11 +247,30 @@ _.resolve_url
 _.size_band
 _.status_note
 _.venue
+# deals routing schemas
+_.acted_at
+_.current_office
+_.mou_reference
+_.mou_title
+_.office_en
+_.resolve_acted_by
+_.resolve_by
+_.resolve_office
+_.sealed_with_embedded_key
+# deals reviews: schema fields filled from dicts (schemas/reviews.py), and a property the chair's page reads
+_.appointments
+_.flagged
+_.in_effect
+_.meaning
+_.reviewer_email
 
 # Django forms: fields, Meta.widgets/help_texts, clean_<field> methods and label_from_instance.
+_.clean_rubric  # deals calls
 _.clean_breaks
 _.clean_days
 _.clean_slug
+_.clean_team
+_.clean_timeline
 _.file
 _.help_text
 _.help_texts
@@ -346,3 +400,47 @@ _.allow_migrate
 # pagination slice them; SearchPagination's Output field is read by django-ninja.
 _.__getitem__
 _.count_is_capped
+
+# python-docx writes these properties of sections, paragraphs, tables and fonts into the document
+# when they are set (deals.documents.mou_docx).
+_.alignment
+_.autofit
+_.bottom_margin
+_.cs_size
+_.left_margin
+_.orientation
+_.page_height
+_.page_width
+_.right_margin
+_.top_margin
+# The proposals API answers with dicts built by deals.api.proposals.proposal_out; django-ninja reads
+# these schema fields by name.
+_.download_url
+_.shown_version
+# deals (pipeline): the app's config, its choices members and party field read by name, the deal
+# schemas' resolvers, DealFilterSet's methods and the forms' field options.
+_.DealsConfig
+_.MOU_DRAFTING
+_.VETTING
+_.IMPLEMENTATION
+_.INVESTMENT
+_.RELOCATION
+_.JOINT_RESEARCH
+_.added_at
+_.field_class
+_.field_order
+_.filter_older_than
+_.filter_in_stage_over
+_.in_stage_over
+_.next_step_overdue
+_.resolve_country
+_.resolve_days_in_stage
+_.resolve_name
+_.resolve_next_step_overdue
+_.resolve_organisation
+_.resolve_parties
+_.resolve_sector
+_.resolve_stage_label
+
+# matching API (issue 12): the reasons past the three shown, filled from a dict (matching/api.py)
+_.more_reasons

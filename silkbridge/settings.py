@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "silkbridge.events",
     "silkbridge.marketplace",
     "silkbridge.matching",
+    "silkbridge.deals",
     "silkbridge.site",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -228,6 +229,16 @@ IMPORT_MAX_BYTES = env.positive_int("SILKBRIDGE_IMPORT_MAX_BYTES", default=5 * 1
 DATACENTER_DESIGN_MAX_BYTES = env.positive_int("SILKBRIDGE_DATACENTER_DESIGN_MAX_BYTES", default=1024 * 1024)
 DATACENTER_EPW_MAX_BYTES = env.positive_int("SILKBRIDGE_DATACENTER_EPW_MAX_BYTES", default=5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
+# A proposal's document (PDF, DOCX, XLSX, image): refused above this size before it is read whole.
+PROPOSAL_DOCUMENT_MAX_BYTES = env.positive_int("SILKBRIDGE_PROPOSAL_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
+
+# The platform's seal on signed MoUs (deals/seal.py): a PEM key and certificate. Without them the embedded
+# mode makes a self-signed pair under VAR_DIR/seal/ on first use (and says so); production refuses to seal.
+SEAL_KEY_FILE = env.str("SILKBRIDGE_SEAL_KEY_FILE", default="")
+SEAL_CERT_FILE = env.str("SILKBRIDGE_SEAL_CERT_FILE", default="")
+SEAL_KEY_PASSPHRASE = env.str("SILKBRIDGE_SEAL_KEY_PASSPHRASE", default="")
+# The public verification page reads at most this much of an uploaded PDF.
+MOU_VERIFY_MAX_BYTES = env.positive_int("SILKBRIDGE_MOU_VERIFY_MAX_BYTES", default=10 * 1024 * 1024)
 
 # Cost controls: a cap per request and a budget per user per clock hour, counted in the database.
 # A Monte Carlo run of 1,000,000 years takes ~44 s of one core; the scheduler runs for its time limit.

@@ -57,6 +57,8 @@ RUN_KIND_LABELS = {
     "matching.rebuild": gettext_lazy("Rebuild of the matches"),
     "matching.refresh": gettext_lazy("Refresh of the matches"),
     "core.mail": gettext_lazy("E-mail"),
+    "deals.mou_pdf": gettext_lazy("PDF of an MoU"),
+    "deals.mou_sign": gettext_lazy("Signing and sealing of an MoU"),
 }
 
 

@@ -72,7 +72,7 @@ MESSAGES: dict[str, Any] = {
     ),
     "load_not_met": _("only %(delivered_kw)s of %(demand_kw)s kW of %(system)s reach %(sink)s"),
     "fuel_maintainable_below_minimum": _(
-        "with the largest tank (%(element)s, %(largest_hours)s h) out for maintenance, fuel lasts %(hours)s h at N; "
+        "with tank %(element)s (%(largest_hours)s h) out for maintenance, the others deliver %(hours)s h at N; "
         "at least %(minimum_hours)s h is required"
     ),
     "no_redundancy": _(
@@ -113,11 +113,28 @@ MESSAGES: dict[str, Any] = {
         "%(element)s rides through %(minutes)s min, below the %(minimum_minutes)s min assumed for generator start "
         "and chiller restart"
     ),
+    "capacity_limited_by": _("what limits the %(system)s reaching %(sink)s, at full capacity: %(units)s"),
+    # Report-only: reasons of the same effect grouped, each culprit named once (report.py).
+    "maintenance_drops_load_group": _(
+        "taking any one of these out for maintenance leaves %(delivered_kw)s of %(demand_kw)s kW of %(system)s at "
+        "%(sink)s — fails concurrent maintainability: %(elements)s"
+    ),
+    "fault_drops_load_group": _(
+        "a fault in any one of these drops the %(system)s of %(sink)s to %(delivered_kw)s of %(demand_kw)s kW — "
+        "fails fault tolerance: %(elements)s"
+    ),
+    "ups_ride_through_too_short": _(
+        "%(element)s (UPS feeding cooling) rides through %(minutes)s min, below the %(minimum_minutes)s min "
+        "assumed for generator start and chiller restart; the cooling it feeds is counted as stopped"
+    ),
     "prime_generator_accepted": _(
         "%(element)s is prime-rated: accepted on the condition that the manufacturer allows unlimited hours at "
         "the design load"
     ),
-    "compartment_with_load_skipped": _("compartment %(compartment)s holds %(sink)s itself; a fire there is not tested"),
+    "compartment_with_load_exempt": _(
+        "compartment %(compartment)s holds %(sink)s; a fire there is tested on everything in it except the load "
+        "and what must stand beside it (%(elements)s)"
+    ),
     # Warnings: valid but physically odd designs.
     "ups_capacity_below_load": _("the UPS capacity (%(ups_kw)s kW) is below the IT load (%(it_load_kw)s kW)"),
     "generator_capacity_below_load": _(
@@ -149,6 +166,14 @@ MESSAGES: dict[str, Any] = {
     "energy.ups_undersized": _("UPS capacity %(ups_kw)s kW is below the IT load %(it_load_kw)s kW"),
     "energy.climate_low_quality": _(
         "the climate normals for this city come from a low-quality source: treat the PUE as rough"
+    ),
+    "ups_backed_contradicted": _(
+        "marked ups_backed, but nothing they are powered by (%(feeders)s) is fed from a UPS, so they are "
+        "counted as stopping while the generators start: %(ids)s"
+    ),
+    "ups_backed_without_feeder": _(
+        "%(id)s is marked ups_backed but names no powered_by: the flag is believed only while a UPS of the design "
+        "rides through the generator start; name the board that feeds it"
     ),
     "heat_load_below_it_load": _("the heat load (%(heat_load_kw)s kW) is below the IT load (%(it_load_kw)s kW)"),
 }

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from silkbridge.core.references import public_reference
+
 
 def new_reference() -> str:
     """An unguessable public reference: assessments are confidential, so ids must not be enumerable."""
-    return secrets.token_urlsafe(9)
+    return public_reference()
 
 
 class Assessment(models.Model):

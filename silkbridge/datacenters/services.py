@@ -14,7 +14,14 @@ from django.utils.translation import gettext as _
 from silkbridge.core.budgets import Budget, Charge, usage_charge, usage_refund
 from silkbridge.core.inputs import first_unstorable, safe_file_name, unstorable_problem
 from silkbridge.core.models import Run, RunStatus
-from silkbridge.core.runs import INFRASTRUCTURE_ERRORS, Progress, RunFailure, run_enqueue, run_still_running
+from silkbridge.core.runs import (
+    INFRASTRUCTURE_ERRORS,
+    EnqueueableTask,
+    Progress,
+    RunFailure,
+    run_enqueue,
+    run_still_running,
+)
 from silkbridge.datacenters import selectors
 from silkbridge.datacenters.engine.assess import AssessmentError, assess_document, document_check
 from silkbridge.datacenters.models import Assessment
@@ -139,8 +146,31 @@ def assessment_create(
 ASSESSMENT_RUN_KIND = "datacenters.assessment"
 
 
+def design_check(*, design: UploadedText, weather: UploadedText | None = None, years: int = MIN_YEARS) -> str:
+    """The design as text once every check short of the engines has passed (what `assessment_start`
+    checks before it queues anything); DesignRejected, naming the field, otherwise. Other apps that take
+    a design (a proposal to a data-center call) check it here."""
+    return _upload_check(design=design, weather=weather, years=years)[0]
+
+
+def _upload_check(*, design: UploadedText, weather: UploadedText | None, years: int) -> tuple[str, str | None]:
+    design_text, weather_text = _texts_check(design=design, weather=weather, years=years)
+    try:
+        document_check(design_text, file_name=design.name, weather_text=weather_text)
+    except AssessmentError as error:
+        raise DesignRejected(error.issues) from error
+    return design_text, weather_text
+
+
 def assessment_start(
-    *, actor: Any, design: UploadedText, weather: UploadedText | None = None, years: int, seed: int
+    *,
+    actor: Any,
+    design: UploadedText,
+    weather: UploadedText | None = None,
+    years: int,
+    seed: int,
+    task: EnqueueableTask | None = None,
+    context: dict[str, Any] | None = None,
 ) -> Run:
     """Check an upload and queue its assessment for a worker; the background run to follow.
 
@@ -148,14 +178,12 @@ def assessment_start(
     (DesignRejected, naming the field) and nothing is stored or queued: the years, the files' size and
     encoding, the design document itself (its syntax and every rule the parser checks) and the weather file. The run is
     charged to the actor's hourly budget now (BudgetExceeded when spent) and held by the run, which gives
-    it back (`assessment_run_ended`) if the engine refuses the design before simulating."""
+    it back (`assessment_run_ended`) if the engine refuses the design before simulating. Another app may
+    run its own `task` (which calls `assessment_run_execute` with the upload, then uses the result),
+    given its `context` as well."""
     from silkbridge.datacenters.tasks import assessment_task
 
-    design_text, weather_text = _texts_check(design=design, weather=weather, years=years)
-    try:
-        document_check(design_text, file_name=design.name, weather_text=weather_text)
-    except AssessmentError as error:
-        raise DesignRejected(error.issues) from error
+    design_text, weather_text = _upload_check(design=design, weather=weather, years=years)
     charge = usage_charge(user=actor, budget=monte_carlo_budget(), units=years)
     upload = {
         "design_name": design.name,
@@ -169,8 +197,8 @@ def assessment_start(
         return run_enqueue(
             kind=ASSESSMENT_RUN_KIND,
             created_by=actor,
-            task=assessment_task,
-            kwargs=upload,
+            task=task or assessment_task,
+            kwargs={**upload, **(context or {})},
             holds={"charge": [charge.window_id, charge.units]},
         )
 

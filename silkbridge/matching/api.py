@@ -30,20 +30,24 @@ ERRORS: dict[int, type] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: Err
 
 def _out(matches: Any, language: str) -> list[dict[str, Any]]:
     labels = selectors.glossary()
-    return [
-        {
-            "id": match.pk,
-            "profile": match.opportunity_id,
-            "other": match.other,
-            "score": match.score,
-            "rank": match.rank,
-            "reasons": selectors.reasons_text(match.reasons, language, labels=labels),
-            "reason_codes": match.reasons,
-            "features": match.features,
-            "first_found": match.first_seen_at,
-        }
-        for match in matches
-    ]
+    rows = []
+    for match in matches:
+        shown, more = selectors.shown_reasons(match.reasons, language, labels=labels)
+        rows.append(
+            {
+                "id": match.pk,
+                "profile": match.opportunity_id,
+                "other": match.other,
+                "score": match.score,
+                "rank": match.rank,
+                "reasons": shown,
+                "more_reasons": more,
+                "reason_codes": match.reasons,
+                "features": match.features,
+                "first_found": match.first_seen_at,
+            }
+        )
+    return rows
 
 
 def _language(requested: str | None) -> str:

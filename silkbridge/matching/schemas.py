@@ -24,7 +24,11 @@ class MatchOut(Schema):
     other: MatchedProfileOut
     score: float = Field(..., ge=0, le=1)
     rank: int
-    reasons: list[str] = Field(..., description="In the language asked for (?language=en|zh|ur), else the caller's.")
+    reasons: list[str] = Field(
+        ...,
+        description="The three strongest reasons, in the language asked for (?language=en|zh|ur), else the caller's.",
+    )
+    more_reasons: list[str] = Field(..., description="The other reasons, weaker, in the same language.")
     reason_codes: list[dict[str, object]]
     features: dict[str, float]
     first_found: datetime

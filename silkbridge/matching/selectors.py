@@ -110,6 +110,13 @@ def _country(code: str, language: str) -> str:
     return country_name(code, language)
 
 
+# Pages, e-mails and the API show this many reasons of a match (the strongest: the engine stores them
+# strongest first), then "n more".
+SHOWN_REASONS = 3
+# Codes no longer shown that rows stored before issue 12 may still hold ("Similar wording: 12").
+_RETIRED_REASONS = frozenset({"similar_wording"})
+
+
 def reasons_text(reasons: list[dict[str, Any]], language: str, *, labels: Glossary | None = None) -> list[str]:
     """The stored reasons as sentences in the reader's language (en, zh or ur). A list of matches passes
     `labels` (`glossary()`, read once) so that its length costs no queries."""
@@ -117,7 +124,16 @@ def reasons_text(reasons: list[dict[str, Any]], language: str, *, labels: Glossa
     return [
         render(reason["code"], reason["params"], language, sector_name=labels.label, country_name=_country)
         for reason in reasons
+        if reason["code"] not in _RETIRED_REASONS
     ]
+
+
+def shown_reasons(
+    reasons: list[dict[str, Any]], language: str, *, labels: Glossary | None = None
+) -> tuple[list[str], list[str]]:
+    """(the SHOWN_REASONS strongest reasons, the rest) as sentences in the reader's language."""
+    sentences = reasons_text(reasons, language, labels=labels)
+    return sentences[:SHOWN_REASONS], sentences[SHOWN_REASONS:]
 
 
 def match_runs_recent(*, viewer: Any, limit: int = 10) -> QuerySet[Run]:

@@ -103,14 +103,19 @@ def engine_profile(opportunity: Opportunity) -> Profile:
 
 
 def suggest_terms(*, text: str, language: str) -> dict[str, list[str]]:
-    """Sectors and concepts the glossary reads in a text: exact names and well-covered approximate ones."""
+    """Sectors and concepts the glossary reads in a text: exact names and well-covered approximate ones
+    whose words stand together, never a weak hint (one common word of a longer term)."""
     glossary = selectors.glossary()
     features = extract_features(
         Profile(id="suggestion", org="-", type="technology_offer", description=text, language=language),
         glossary,
         DEFAULT_RATES,
     )
-    concepts = [code for code, weight in features.concept_weights.items() if weight >= STRONG_APPROXIMATE]
+    concepts = [
+        code
+        for code, weight in features.concept_weights.items()
+        if code in features.supported and weight >= STRONG_APPROXIMATE
+    ]
     return {"sectors": sorted(features.subfields or features.fields), "concepts": concepts[:12]}
 
 

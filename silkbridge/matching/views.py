@@ -42,15 +42,19 @@ def _language() -> str:
 
 def _rows(matches: Any, language: str, feedback: dict[int, bool] | None = None) -> list[dict[str, Any]]:
     labels = selectors.glossary()
-    return [
-        {
-            "match": match,
-            "percent": round(match.score * 100),
-            "reasons": selectors.reasons_text(match.reasons, language, labels=labels),
-            "useful": (feedback or {}).get(match.other_id),
-        }
-        for match in matches
-    ]
+    rows = []
+    for match in matches:
+        shown, more = selectors.shown_reasons(match.reasons, language, labels=labels)
+        rows.append(
+            {
+                "match": match,
+                "percent": round(match.score * 100),
+                "reasons": shown,
+                "more_reasons": more,
+                "useful": (feedback or {}).get(match.other_id),
+            }
+        )
+    return rows
 
 
 CSV_HEADERS = (

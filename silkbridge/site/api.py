@@ -9,6 +9,7 @@ from silkbridge.accounts.api_auth import AUTH_REQUIRED
 from silkbridge.core.api import router as core_router
 from silkbridge.core.api_support import document_common_errors, install_error_handlers
 from silkbridge.datacenters.api import router as datacenters_router
+from silkbridge.deals.api import router as deals_router
 from silkbridge.directory.api import router as directory_router
 from silkbridge.events.api import router as events_router
 from silkbridge.marketplace.api import router as marketplace_router
@@ -26,7 +27,7 @@ api = SilkbridgeAPI(
     title="Silkbridge API",
     version="1.0.0",
     description=(
-        "Directory, taxonomy, accounts, zones, data-center assessment, events, marketplace and matching API "
+        "Directory, taxonomy, accounts, zones, data-center assessment, events, marketplace, matching and deals API "
         "of Silkbridge. "
         "Authenticate with a personal API token "
         "(`Authorization: Bearer sb_…`) or a browser session. Errors are JSON: "
@@ -44,5 +45,6 @@ api.add_router("/", datacenters_router)
 api.add_router("/", events_router)
 api.add_router("/", marketplace_router)
 api.add_router("/", matching_router)
+api.add_router("/", deals_router)
 api.add_router("/", money_router, auth=AUTH_REQUIRED)
 api.add_router("/", core_router, auth=AUTH_REQUIRED)

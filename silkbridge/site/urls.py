@@ -12,6 +12,7 @@ urlpatterns = [
     path("events/", include("silkbridge.events.urls")),
     path("marketplace/", include("silkbridge.marketplace.urls")),
     path("matches/", include("silkbridge.matching.urls")),
+    path("deals/", include("silkbridge.deals.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

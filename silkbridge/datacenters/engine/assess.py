@@ -14,7 +14,7 @@ from silkbridge.datacenters.engine.availability import assess_availability
 from silkbridge.datacenters.engine.climate import known_cities
 from silkbridge.datacenters.engine.energy import EnergyInputError, estimate_energy
 from silkbridge.datacenters.engine.epw import EpwError, read_epw
-from silkbridge.datacenters.engine.model import Design
+from silkbridge.datacenters.engine.model import Design, System
 from silkbridge.datacenters.engine.parse import design_load
 from silkbridge.datacenters.engine.topology import classify
 
@@ -30,7 +30,13 @@ class AssessmentError(Exception):
 
 
 def _issue_dict(issue: Any) -> dict[str, Any]:
-    return {"path": issue.path, "code": issue.code, "params": dict(issue.params), "message": issue.message}
+    return {
+        "path": issue.path,
+        "code": issue.code,
+        "params": dict(issue.params),
+        "message": issue.message,
+        "line": issue.line,  # in the source document, for `file:line` messages; None when it has no place
+    }
 
 
 def _design_summary(design: Design) -> dict[str, Any]:
@@ -51,6 +57,38 @@ def _design_summary(design: Design) -> dict[str, Any]:
         "components": len(design.components),
         "paths": len(design.paths),
     }
+
+
+def _diagram(design: Design, verdict: dict[str, Any]) -> dict[str, Any]:
+    """Each network as nodes and edges for the report's diagram; `single_point` marks the elements whose
+    single fault drops the load (the `fault_drops_load` reasons: generators as the source, no switching)."""
+    single = {
+        str(reason["params"]["element"])
+        for criterion in verdict.get("criteria") or []
+        if criterion.get("code") == "fault_tolerance"
+        for reason in criterion.get("reasons") or []
+        if reason.get("code") == "fault_drops_load"
+    }
+    networks: dict[str, Any] = {}
+    for system in System:
+        components, paths = design.in_system(system)
+        networks[system.value] = {
+            "nodes": [
+                {"id": component.id, "kind": component.kind.value, "single_point": component.id in single}
+                for component in components
+            ],
+            "edges": [
+                {
+                    "id": path.id,
+                    "from": path.source,
+                    "to": path.target,
+                    "active": path.active,
+                    "single_point": path.id in single,
+                }
+                for path in paths
+            ],
+        }
+    return networks
 
 
 def _weather(weather_text: str | None) -> Any:
@@ -97,6 +135,7 @@ def assess_design(design: Design, *, years: int, seed: int, weather: Any = None)
         "meets_claim": None if design.claimed_tier is None else tier >= design.claimed_tier,
         **{key: value for key, value in verdict.items() if key != "tier"},
         "availability": availability,
+        "diagram": _diagram(design, verdict),
         "pue": energy.get("pue_annual"),
         "energy": energy,
         "years": years,

@@ -25,9 +25,13 @@ alternating process with exponential up and down times from the site's frequency
 (from NREL's operational availability 0.9998); every grid outage demands a start (fail to start per
 demand); running they fail at the fail-to-run rate per running hour; a failed set is repaired (MTTR)
 and then rejoins. Demands caused by failures inside the facility (a failed utility transformer) are not
-counted as extra starts. Fuel: the plant runs dry when an outage outlasts the fuel on site (the sum of
-the tanks' `fuel_hours`) and stays dry until the assumed resupply (reliability.yaml `fuel`), unless the
-site holds more fuel than that. A generator is fed only through a working tank and fuel line.
+counted as extra starts. Fuel: the fuel on site is what the tanks can deliver to
+generators that carry N (topology's fuel autonomy). Scheduled deliveries top the tanks up
+(site.fuel_supply, else the stated default of reliability.yaml `fuel`): an outage starts at a random
+phase of the delivery cycle, with the tanks short of what was burnt since the last delivery; the plant is
+dry from the moment the tanks run out until a delivery arrives (each fails with a probability and is
+replaced after the lead time) or the grid returns. A generator is fed only through a working tank and
+fuel line.
 
 *Maintenance windows* (reliability.yaml, e.g. 168 h/yr per chiller train, OREDA) are taken one element
 at a time, never overlapping, with alternate paths in use.
@@ -68,6 +72,7 @@ An availability figure never implies a Tier (Uptime Tier is a topology test).
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -89,7 +94,7 @@ from silkbridge.datacenters.engine.reliability_data import (
     HOURS_PER_YEAR,
     GridData,
     element_data,
-    fuel_resupply_hours,
+    fuel_supply_data,
     grid_data,
 )
 
@@ -120,6 +125,7 @@ class AvailabilityResult:
     seed: int
     seconds: float
     method: list[str] = field(default_factory=list)
+    fuel_supply: dict[str, Any] | None = None  # the deliveries used, which were assumed, the fuel on site
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -135,6 +141,7 @@ class AvailabilityResult:
             "years": self.years,
             "seed": self.seed,
             "method": list(self.method),
+            "fuel_supply": dict(self.fuel_supply) if self.fuel_supply else None,
         }
 
 
@@ -173,7 +180,18 @@ def assess_availability(
         seed=seed,
         seconds=time.perf_counter() - started,
         method=_method_notes(structure, grid, analytical),
+        fuel_supply=_fuel_supply(structure, grid),
     )
+
+
+def _fuel_supply(structure: Structure, grid: GridData) -> dict[str, Any] | None:
+    """The refuelling figures the model used (None without tanks or without a utility to fail)."""
+    if not structure.tanks or not structure.has_utility:
+        return None
+    autonomy = fuel_autonomy(structure)
+    if not math.isfinite(autonomy):
+        return None
+    return {**fuel_supply_data(structure.design, autonomy, grid).to_dict(), "fuel_hours": autonomy}
 
 
 def _ranking(structure: Structure, analytical: AnalyticalResult) -> list[dict[str, Any]]:
@@ -222,10 +240,13 @@ def _method_notes(structure: Structure, grid: GridData, analytical: AnalyticalRe
     if not structure.has_cooling:
         notes.append("No cooling network described: cooling is not assessed.")
     autonomy = fuel_autonomy(structure)
-    if structure.tanks and autonomy < fuel_resupply_hours():
+    if structure.tanks and structure.has_utility:
+        supply = fuel_supply_data(structure.design, autonomy, grid)
+        assumed = ", ".join(supply.assumed) or "none"
         notes.append(
-            f"Fuel on site ({autonomy:g} h) is less than the assumed resupply time ({fuel_resupply_hours():g} h): "
-            "long outages run the generators dry."
+            f"Fuel deliveries: every {supply.interval_hours:.3g} h, a failed one replaced after "
+            f"{supply.lead_time_hours:.3g} h, {supply.failure_probability:.3g} of deliveries fail; fuel on site "
+            f"{autonomy:.3g} h at N. Assumed (not from the design): {assumed}. {supply.source}"
         )
     return notes
 

@@ -14,7 +14,8 @@ import numpy as np
 
 from silkbridge.datacenters.engine.availability_structure import INFINITY, Block, Structure
 from silkbridge.datacenters.engine.model import Kind
-from silkbridge.datacenters.engine.reliability_data import HOURS_PER_YEAR, GridData, fuel_resupply_hours
+from silkbridge.datacenters.engine.network import DesignNetworks
+from silkbridge.datacenters.engine.reliability_data import HOURS_PER_YEAR, FuelSupplyData, GridData, fuel_supply_data
 
 _TRIPLE_EPSILON = 1e-4
 _MAINTENANCE_PAIR_BLOCKS = 15
@@ -126,29 +127,54 @@ class AnalyticalResult:
     cut_counts: dict[str, int]
 
 
-def _outage_quadrature(grid: GridData, autonomy: float, resupply: float) -> tuple[list[tuple[float, float]], float]:
-    """Nodes (age, weight) over the outage age for fuel-ok periods, and the fuel-out probability."""
+def _outage_quadrature(grid: GridData, fuel_out: float) -> list[tuple[float, float]]:
+    """Nodes (age, weight) over the outage age for the fuel-ok share of grid-down time (1 - fuel_out).
+
+    The fuel-out windows fall at a random age (the level at the outage start depends on the delivery
+    cycle), so the fuel-ok share is spread over all ages in proportion.
+    """
     rate = 1.0 / grid.mean_outage_hours
-    nodes: list[tuple[float, float]] = []
+    points, weights = np.polynomial.laguerre.laggauss(24)
+    return [
+        (float(point / rate), float(weight * (1.0 - fuel_out))) for point, weight in zip(points, weights, strict=True)
+    ]
 
-    def finite(start: float, end: float, count: int = 16) -> None:
-        points, weights = np.polynomial.legendre.leggauss(count)
-        half = (end - start) / 2
-        for point, weight in zip(points, weights, strict=True):
-            age = start + half * (point + 1)
-            nodes.append((age, float(weight * half * rate * math.exp(-rate * age))))
 
-    def tail(start: float, count: int = 24) -> None:
-        points, weights = np.polynomial.laguerre.laggauss(count)
-        for point, weight in zip(points, weights, strict=True):
-            nodes.append((start + point / rate, float(weight * math.exp(-rate * start))))
+_CYCLE_POINTS = 400  # midpoints over the phase of the delivery cycle at an outage start
 
-    if math.isinf(autonomy) or autonomy >= resupply:
-        tail(0.0)
-        return nodes, 0.0
-    finite(0.0, autonomy)
-    tail(resupply)
-    return nodes, math.exp(-rate * autonomy) - math.exp(-rate * resupply)
+
+def fuel_out_fraction(autonomy: float, supply: FuelSupplyData, grid: GridData, burn: float) -> float:
+    """The share of grid-down time spent with the generators dry, under scheduled deliveries.
+
+    An outage starts at a uniform phase u of the delivery cycle (interval I): the tanks hold
+    A - burn * u * I hours (burn: the share of time the generators run), the next delivery is due after
+    (1 - u) * I, and each delivery fails with probability p, to be replaced min(lead time, I) later. The
+    plant is dry from the age the tanks run out until the first delivery that arrives (or the grid returns);
+    with exponential outages the share of down time at an age beyond a is exp(-a / mean). A second
+    exhaustion after a refill within the same outage is not counted.
+    """
+    if math.isinf(autonomy) or grid.mean_outage_hours <= 0:
+        return 0.0
+    rate = 1.0 / grid.mean_outage_hours
+    interval, retry, failure = (
+        supply.interval_hours,
+        min(supply.lead_time_hours, supply.interval_hours),
+        supply.failure_probability,
+    )
+    total = 0.0
+    for step in range(_CYCLE_POINTS):
+        phase = (step + 0.5) / _CYCLE_POINTS
+        level = max(0.0, autonomy - burn * phase * interval)
+        attempt, chance = 1, 1.0 - failure
+        while True:
+            arrival = (1.0 - phase) * interval + (attempt - 1) * retry
+            weight = chance * failure ** (attempt - 1)
+            if arrival > level:
+                total += weight * (math.exp(-rate * level) - math.exp(-rate * arrival))
+            if failure**attempt < 1e-12 or attempt > 200:
+                break
+            attempt += 1
+    return min(total / _CYCLE_POINTS, 1.0)
 
 
 def _analyse(
@@ -168,8 +194,11 @@ def _analyse(
         index: _block_unavailability(structure, block, skip_generator=True) for index, block in enumerate(blocks)
     }
     grid_down_weight = grid.unavailability if structure.has_utility else 1.0
-    autonomy, resupply = fuel_autonomy(structure), fuel_resupply_hours()
-    nodes, fuel_out = _outage_quadrature(grid, autonomy, resupply)
+    autonomy = fuel_autonomy(structure)
+    fuel_out = fuel_out_fraction(
+        autonomy, fuel_supply_data(structure.design, autonomy, grid), grid, grid.unavailability
+    )
+    nodes = _outage_quadrature(grid, fuel_out)
     if not structure.has_utility:
         nodes, fuel_out = [(1e6, 1.0)], 0.0  # prime power: generators at their long-run running availability
 
@@ -251,7 +280,10 @@ def fuel_autonomy(structure: Structure) -> float:
     if not structure.tanks:
         return INFINITY
     hours = [structure.components[tank].fuel_hours for tank in structure.tanks]
-    return INFINITY if any(value is None for value in hours) else float(sum(value or 0.0 for value in hours))
+    if any(value is None for value in hours):
+        return INFINITY
+    # Only what the tanks can deliver to generators that carry N (the same figure as the Tier criterion).
+    return DesignNetworks(structure.design).fuel_autonomy()
 
 
 def maintained_blocks(structure: Structure) -> dict[int, float]:

@@ -15,18 +15,20 @@ import math
 import statistics
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from silkbridge.datacenters.engine.availability_analytical import fuel_autonomy, maintained_blocks
 from silkbridge.datacenters.engine.availability_structure import Structure
-from silkbridge.datacenters.engine.reliability_data import HOURS_PER_YEAR, GridData, fuel_resupply_hours
+from silkbridge.datacenters.engine.reliability_data import HOURS_PER_YEAR, GridData, fuel_supply_data
 
 BATCHES = 50
 _CHUNK_YEARS = 5_000  # years simulated at once inside a batch (bounds memory)
 _TABLE_BITS = 17  # the status table has 2**17 slots (1 MiB of keys: stays in cache)
 _TABLE_MASK = (1 << _TABLE_BITS) - 1
 _SPARE_SUBSETS = 256  # most generator subsets of one size tried when counting spare sets
+_FUEL_CELLS = 2000  # phase cells of the delivery cycle when drawing dry outages
 _ANCHORED = 4  # flag in a status code: the state holds an anchored grid outage (status is code & 3)
 
 
@@ -62,7 +64,8 @@ class _Simulator:
             if block.is_generator
         ]
         self.autonomy = fuel_autonomy(structure)
-        self.resupply = fuel_resupply_hours()
+        self.supply = fuel_supply_data(structure.design, self.autonomy, grid)
+        self._fuel = self._fuel_table() if math.isfinite(self.autonomy) else (0.0, np.zeros(0), [])
         offset = 0.0
         self.maintenance_offsets: dict[int, float] = {}
         for index, hours in self.maintained.items():
@@ -130,13 +133,8 @@ class _Simulator:
         else:
             outages, running_hours = 0, length
         gen_start, gen_end, gen_id = self._generator_windows(outages, running_hours, length)
-        if self.generators and outages and self.autonomy < self.resupply:
-            long_outages = rng.binomial(outages, math.exp(-self.autonomy / grid.mean_outage_hours))
-            if long_outages:
-                start = rng.random(long_outages) * length
-                duration = self.autonomy + rng.exponential(grid.mean_outage_hours, long_outages)
-                add(start, duration, self.anchor_id)
-                add(start + self.autonomy, np.minimum(duration, self.resupply) - self.autonomy, self.fuel_id)
+        if self.generators and outages and math.isfinite(self.autonomy):
+            self._fuel_windows(outages, length, add)
         year_starts = np.arange(years, dtype=float) * HOURS_PER_YEAR
         for index, hours in self.maintained.items():
             add(year_starts + self.maintenance_offsets[index], np.full(years, hours), self.maintenance_ids[index])
@@ -148,6 +146,57 @@ class _Simulator:
                 add(gen_start, rng.exponential(grid.mean_outage_hours, gen_start.size), self.anchor_id)
         starts, ends, ids = zip(*parts, strict=True)
         return np.concatenate(starts), np.concatenate(ends), np.concatenate(ids)
+
+    def _fuel_table(self) -> tuple[float, np.ndarray, list[np.ndarray]]:
+        """For drawing dry outages directly: P(an outage runs the tanks dry), P(k-th delivery attempt is the
+        one that arrives | dry), and per k the cumulative weight over the phase cells of the delivery cycle.
+
+        An outage starting at phase u runs dry when it outlasts the level A(u) (probability exp(-A(u)/mean))
+        and the delivery that arrives, the k-th attempt at R_k(u), comes after A(u) (see fuel_out_fraction).
+        """
+        grid, supply = self.grid, self.supply
+        phases = (np.arange(_FUEL_CELLS) + 0.5) / _FUEL_CELLS
+        level = np.maximum(0.0, self.autonomy - grid.unavailability * phases * supply.interval_hours)
+        outlasts = np.exp(-level / grid.mean_outage_hours)
+        retry = min(supply.lead_time_hours, supply.interval_hours)
+        weights, cumulative = [], []
+        attempt, failure = 1, supply.failure_probability
+        while True:
+            arrival = (1.0 - phases) * supply.interval_hours + (attempt - 1) * retry
+            cell = (1.0 - failure) * failure ** (attempt - 1) * outlasts * (arrival > level)
+            weights.append(float(cell.mean()))
+            cumulative.append(np.cumsum(cell) / cell.sum() if cell.sum() > 0 else np.ones(_FUEL_CELLS))
+            if failure**attempt < 1e-12 or attempt >= 200:
+                break
+            attempt += 1
+        total = float(sum(weights))
+        return total, (np.array(weights) / total if total > 0 else np.array(weights)), cumulative
+
+    def _fuel_windows(self, outages: int, length: float, add: Any) -> None:
+        """The outages in which the tanks run dry before a delivery arrives, drawn directly (no rejection).
+
+        Their number is binomial over all outages; each gets its delivery attempt k, its phase u in the
+        cycle (from the table), the level A(u), a duration A(u) + Exp(mean) (memoryless) and the arrival.
+        """
+        rng, grid, supply = self.rng, self.grid, self.supply
+        dry_probability, attempt_weights, cumulative = self._fuel
+        count = int(rng.binomial(outages, dry_probability)) if dry_probability > 0 else 0
+        if not count:
+            return
+        per_attempt = rng.multinomial(count, attempt_weights)
+        retry = min(supply.lead_time_hours, supply.interval_hours)
+        for index in np.flatnonzero(per_attempt).tolist():
+            drawn = int(per_attempt[index])
+            cells = np.searchsorted(cumulative[index], rng.random(drawn), side="right")
+            phase = (np.minimum(cells, _FUEL_CELLS - 1) + rng.random(drawn)) / _FUEL_CELLS
+            level = np.maximum(0.0, self.autonomy - grid.unavailability * phase * supply.interval_hours)
+            arrival = (1.0 - phase) * supply.interval_hours + index * retry
+            duration = level + rng.exponential(grid.mean_outage_hours, drawn)
+            dry_until = np.minimum(duration, arrival)
+            keep = dry_until > level
+            start = rng.random(drawn) * length
+            add(start[keep], duration[keep], self.anchor_id)
+            add(start[keep] + level[keep], dry_until[keep] - level[keep], self.fuel_id)
 
     def _generator_windows(
         self, outages: int, running_hours: float, length: float

@@ -128,6 +128,19 @@ class Grid:
 
 
 @dataclass(frozen=True)
+class FuelSupply:
+    """How the site gets diesel: scheduled deliveries that top the tanks up, each of which may fail.
+
+    Any field left None takes the default of reliability.yaml `fuel` (the report says which were assumed).
+    """
+
+    interval_hours: float | None = None  # time between scheduled deliveries
+    lead_time_hours: float | None = None  # a failed delivery is replaced this long after (or the next one comes)
+    failure_probability: float | None = None  # probability that one delivery does not arrive
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class Site:
     city: str | None = None  # key into the shipped climate normals (e.g. "islamabad")
     country: str | None = None  # ISO 3166-1 alpha-2
@@ -135,6 +148,7 @@ class Site:
     longitude: float | None = None
     elevation_m: float | None = None
     grid: Grid | None = None  # None: the default for the city/country
+    fuel_supply: FuelSupply | None = None  # None: the defaults of reliability.yaml `fuel`
 
 
 @dataclass(frozen=True)

@@ -89,7 +89,8 @@ class SystemNetwork:
         for component in components:
             if component.kind is not Kind.FUEL_TANK:
                 self._component_add(component)
-        self.sink_node = self.in_node[self.sink_id]
+        # A network the design leaves out (a power-only model) gets an isolated sink: nothing reaches it.
+        self.sink_node = self.in_node[self.sink_id] if self.sink_id else self.graph.node_add()
         flow_paths = [path for path in paths if self.components[path.source].kind is not Kind.FUEL_TANK]
         for path in paths:
             if path not in flow_paths:
@@ -222,6 +223,16 @@ class SystemNetwork:
     def solve(self, capacities: list[float]) -> tuple[float, list[float]]:
         return self.graph.max_flow(self.source_node, self.sink_node, capacities, self.demand)
 
+    def limiting_units(self, capacities: list[float]) -> list[tuple[str, float]]:
+        """The units on the minimum cut when N does not get through: (id, kW) of each saturated component."""
+        _, residual = self.solve(capacities)
+        seen = self.graph.reachable([self.source_node], residual)
+        return [
+            (component_id, capacities[self.component_arc[component_id]])
+            for component_id, node in self.in_node.items()
+            if seen[node] and not seen[node + 1] and 0 < capacities[self.component_arc[component_id]] < INFINITE
+        ]
+
     def route_count(self, policy: Policy) -> int:
         """Number of routes from the sources to the sink that share no component (unit capacities)."""
         base = self.policy_capacities(policy)
@@ -303,25 +314,132 @@ class DesignNetworks:
         self.solves += 1
         return network.solve(capacities)[0]
 
-    def continuous_cooling(self, minimum_minutes: float) -> tuple[float, list[str]]:
-        """Cooling kW reaching the heat load while the generators start: only UPS power and thermal storage.
+    def fuel_autonomy(self, tanks_out: frozenset[str] = frozenset()) -> float:
+        """Hours the stored fuel keeps N at the IT load, counting only what reaches generators that can carry it.
 
-        Returns the kW and the ids of powered cooling units on a route that stop in that window.
+        A tank's `fuel_hours` is its energy in hours of the plant at N. The tanks feed generators through fuel
+        lines; a set of tanks B can only burn in the generators it is piped to, which deliver D(B) kW to the IT
+        load (max-flow, utility absent, alternate paths allowed). The plant runs at N for T hours exactly when,
+        for every B with D(B) < N, the fuel outside B covers what B's generators cannot: T * (N - D(B)) <= the
+        energy of the other tanks (the min-cut of tanks -> generators -> load with generator arcs of capacity
+        kW x T). So a big tank piped only to a generator smaller than N never counts alone. Tanks piped to the
+        same generators are merged first; `tanks_out` are out of service (maintenance).
+        """
+        power = self.power
+        demand = power.demand
+        fed_by: dict[str, set[str]] = {}
+        for generator_id, lines in power.fuel_lines.items():
+            if generator_id in power.on_route:
+                for line in lines:
+                    if line.source not in tanks_out:
+                        fed_by.setdefault(line.source, set()).add(generator_id)
+        if not fed_by or demand <= 0:
+            return 0.0
+        energy: dict[frozenset[str], float] = {}
+        for tank_id, generators in fed_by.items():
+            key = frozenset(generators)
+            energy[key] = energy.get(key, 0.0) + (self.design.component(tank_id).fuel_hours or 0.0)
+        return self._fuel_hours(energy)
+
+    def _fuel_hours(self, energy: dict[frozenset[str], float]) -> float:
+        """The largest T whose min-cut condition holds, by Dinkelbach's iteration on the parametric min-cut.
+
+        One flow graph: a new source -> each tank group (its energy, kWh) -> the generators it is piped to ->
+        the power network with every arc scaled to kWh over T hours -> the IT load, which must receive N x T.
+        A cut that keeps groups B costs E(not B) x N + T x D(B), so N x T gets through exactly when the
+        condition of fuel_autonomy holds for every B (B empty: the fuel adds up to T). When it does not, the
+        minimum cut names the B that binds, and T drops to where that B is just met; each step gives a new B,
+        so the iteration ends with the exact figure however many groups there are.
+        """
+        power = self.power
+        demand = power.demand
+        graph = FlowGraph()
+        graph.adjacency = [list(arcs) for arcs in power.graph.adjacency]
+        graph.heads = list(power.graph.heads)
+        graph.capacities = list(power.graph.capacities)
+        source = graph.node_add()
+        group_arcs: dict[frozenset[str], int] = {}
+        for generators in energy:
+            node = graph.node_add()
+            group_arcs[generators] = graph.arc_add(source, node, energy[generators] * demand)
+            for generator_id in generators:
+                graph.arc_add(node, power.in_node[generator_id], INFINITE)
+        electrical = power.policy_capacities(MAINTENANCE)
+        for arc in power.source_arc.values():
+            electrical[arc] = 0.0  # utility absent; a generator runs only on the fuel piped to it
+        hours = sum(energy.values())
+        for _ in range(4 * len(energy) + 8):
+            if hours <= 0:
+                return 0.0
+            capacities = [capacity * hours for capacity in electrical] + graph.capacities[len(electrical) :]
+            delivered, residual = graph.max_flow(source, power.sink_node, capacities, demand * hours)
+            if delivered >= demand * hours * (1 - 1e-9) - TOLERANCE:
+                return hours
+            kept = _residual_reachable(graph, source, residual)
+            others = sum(energy[key] for key, arc in group_arcs.items() if not kept[graph.heads[arc]])
+            carried = (delivered - others * demand) / hours  # D(B): kW the kept groups' generators deliver
+            lower = others * demand / (demand - carried) if carried < demand else hours
+            if lower >= hours * (1 - 1e-12):
+                return lower
+            hours = lower
+        # Not reached: the binding sets of groups are nested as T falls (source arcs E x N against arcs scaled by
+        # T), so there are at most one per group plus one. Each step's figure is only an upper bound, so a walk
+        # that did not prove one would report none rather than an optimistic figure.
+        return 0.0
+
+    def ups_energised(self, minimum_minutes: float | None = None, only: str | None = None) -> frozenset[str]:
+        """Power components energised with every source dark, from the UPS systems alone (or from `only`).
+
+        With `minimum_minutes`, a UPS counts only when its stated ride-through reaches it (unstated: 0 min).
         """
         power = self.power
         dark = list(power.policy_capacities(FAULT))
         for arc in power.source_arc.values():
             dark[arc] = 0.0
-        ups_starts = [
-            power.in_node[component.id] + 1 for component in power.components.values() if component.kind is Kind.UPS
+        starts = [
+            power.in_node[component.id] + 1
+            for component in power.components.values()
+            if component.kind is Kind.UPS
+            and (only is None or component.id == only)
+            and (minimum_minutes is None or (component.ride_through_minutes or 0.0) >= minimum_minutes)
         ]
-        on_ups = power.energised(dark, ups_starts) if ups_starts else frozenset()
-        stopped = frozenset(
+        return power.energised(dark, starts) if starts else frozenset()
+
+    def cooling_on_ups(self, minimum_minutes: float | None = None) -> frozenset[str]:
+        """Powered cooling units that keep running while the generators start.
+
+        Derived from the topology: a unit with `powered_by` runs when one of its feeders is energised from a
+        UPS (its `ups_backed` flag is not trusted); a unit without `powered_by` is taken at its flag only while
+        some UPS of the design rides through `minimum_minutes` (the same rule its feeders would face).
+        """
+        on_ups = self.ups_energised(minimum_minutes)
+        flag_believed = any(
+            component.kind is Kind.UPS
+            and (minimum_minutes is None or (component.ride_through_minutes or 0.0) >= minimum_minutes)
+            for component in self.power.components.values()
+        )
+        return frozenset(
             component.id
             for component in self.cooling.components.values()
             if component.kind in POWERED_COOLING_KINDS
-            and not component.ups_backed
-            and not any(feeder in on_ups for feeder in component.powered_by)
+            and (
+                any(feeder in on_ups for feeder in component.powered_by)
+                if component.powered_by
+                else component.ups_backed and flag_believed
+            )
+        )
+
+    def continuous_cooling(self, minimum_minutes: float) -> tuple[float, list[str]]:
+        """Cooling kW reaching the heat load while the generators start: only UPS power and thermal storage.
+
+        UPS systems and thermal storage count under one rule: each must ride through `minimum_minutes`.
+        Returns the kW and the ids of powered cooling units on a route that stop in that window.
+        """
+        running = self.cooling_on_ups(minimum_minutes)
+        stopped = frozenset(
+            component.id
+            for component in self.cooling.components.values()
+            if component.kind in POWERED_COOLING_KINDS and component.id not in running
         )
         capacities = self.cooling.policy_capacities(FAULT, stopped)
         for storage_id, arc in self.cooling.storage_arc.items():
@@ -331,3 +449,18 @@ class DesignNetworks:
         self.solves += 1
         cooling_kw, _ = self.cooling.solve(capacities)
         return cooling_kw, sorted(stopped & self.cooling.on_route)
+
+
+def _residual_reachable(graph: FlowGraph, source: int, residual: list[float]) -> list[bool]:
+    """Nodes reachable from `source` in the residual graph, twin arcs included: the source side of a min cut."""
+    seen = [False] * graph.node_count
+    seen[source] = True
+    stack = [source]
+    while stack:
+        node = stack.pop()
+        for arc in graph.adjacency[node]:
+            head = graph.heads[arc]
+            if residual[arc] > TOLERANCE and not seen[head]:
+                seen[head] = True
+                stack.append(head)
+    return seen

@@ -51,6 +51,8 @@ Warnings (valid but physically odd; the design is still analysed):
     no_compartments_at_claimed_tier {claimed_tier}
     unconnected_component {id}
     heat_load_below_it_load {heat_load_kw, it_load_kw}
+    ups_backed_contradicted {ids, feeders}  ups_backed: true but no feeder in powered_by is on a UPS
+    ups_backed_without_feeder {id}      ups_backed: true with no powered_by: believed only with a UPS that rides through
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ from .model import (
     Component,
     Design,
     Energy,
+    FuelSupply,
     GeneratorRating,
     Grid,
     Kind,
@@ -82,6 +85,7 @@ from .model import (
     Site,
     System,
 )
+from .network import DesignNetworks
 
 MAX_DOCUMENT_BYTES = 1_000_000
 MAX_NODES = 50_000  # expanded YAML nodes: stops alias "billion laughs" before validation walks them
@@ -175,6 +179,10 @@ ISSUE_MESSAGES: dict[str, str] = {
     "no_compartments_at_claimed_tier": "Tier {claimed_tier} is claimed but no component states a compartment, so "
     "compartmentalisation cannot be shown",
     "unconnected_component": "'{id}' is not joined to anything by a path and plays no part in the analysis",
+    "ups_backed_contradicted": "marked ups_backed, but nothing they are powered by ({feeders}) is fed from a UPS, so "
+    "they are counted as stopping while the generators start: {ids}",
+    "ups_backed_without_feeder": "'{id}' is marked ups_backed but names no powered_by: the flag is believed only "
+    "while a UPS of the design rides through the generator start; name the board that feeds it",
     "heat_load_below_it_load": "the heat load of {heat_load_kw} kW is below the IT load of {it_load_kw} kW; almost "
     "all IT power becomes heat",
 }
@@ -737,6 +745,7 @@ def _design_build(document: dict[str, Any], lines: dict[str, int]) -> Design:
     )
     site_data = document.get("site") or {}
     grid_data = site_data.get("grid")
+    supply_data = site_data.get("fuel_supply")
     site = Site(
         city=site_data.get("city"),
         country=site_data.get("country"),
@@ -749,6 +758,14 @@ def _design_build(document: dict[str, Any], lines: dict[str, int]) -> Design:
             source=grid_data.get("source", ""),
         )
         if grid_data
+        else None,
+        fuel_supply=FuelSupply(
+            interval_hours=_float_or_none(supply_data.get("interval_hours")),
+            lead_time_hours=_float_or_none(supply_data.get("lead_time_hours")),
+            failure_probability=_float_or_none(supply_data.get("failure_probability")),
+            source=supply_data.get("source", ""),
+        )
+        if supply_data
         else None,
     )
     energy_data = document.get("energy") or {}
@@ -788,8 +805,11 @@ def design_warnings(design: Design) -> list[Issue]:
     warnings: list[Issue] = []
     where = _component_paths(design)
 
+    lines = {component.id: component.line for component in design.components}
+
     def warn(component_id: str | None, code: str, **params: str | int | float) -> None:
-        warnings.append(issue_make(where.get(component_id or "", ""), code, at_line=None, **params))
+        line = lines.get(component_id) if component_id else None
+        warnings.append(issue_make(where.get(component_id or "", ""), code, at_line=line, **params))
 
     it_load = design.it_load_kw
     for kinds, code, name in (
@@ -808,7 +828,19 @@ def design_warnings(design: Design) -> list[Issue]:
         )
     if design.heat_load_kw is not None and design.heat_load_kw < 0.9 * it_load:
         warn(None, "heat_load_below_it_load", heat_load_kw=_kw(design.heat_load_kw), it_load_kw=_kw(it_load))
-    warnings += _fuel_warnings(design, where)
+    networks = DesignNetworks(design)
+    warnings += _fuel_warnings(design, where, networks)
+    on_ups = networks.ups_energised()
+    contradicted: dict[tuple[str, ...], list[str]] = {}
+    for component in design.components:
+        if component.ups_backed and component.powered_by and not any(feed in on_ups for feed in component.powered_by):
+            # Continuous cooling is derived from the topology; the flag alone is not believed.
+            contradicted.setdefault(component.powered_by, []).append(component.id)
+    for feeders, ids in contradicted.items():
+        warn(ids[0], "ups_backed_contradicted", ids=", ".join(ids), feeders=", ".join(feeders))
+    for component in design.components:
+        if component.ups_backed and not component.powered_by:
+            warn(component.id, "ups_backed_without_feeder", id=component.id)
     claimed = design.claimed_tier or 0
     for generator in design.of_kind(Kind.GENERATOR):
         if generator.rating is None:
@@ -824,7 +856,7 @@ def design_warnings(design: Design) -> list[Issue]:
         design.rack_density_kw is not None
         and design.rack_density_kw > CONTINUOUS_COOLING_RACK_KW
         and not design.of_kind(Kind.THERMAL_STORAGE)
-        and not any(component.ups_backed for component in design.components)
+        and not networks.cooling_on_ups()
     ):
         warn(None, "rack_density_without_continuous_cooling", rack_density_kw=design.rack_density_kw, limit_kw=4)
     if claimed == 4 and not any(component.compartment for component in design.components):
@@ -836,16 +868,20 @@ def design_warnings(design: Design) -> list[Issue]:
     return warnings
 
 
-def _fuel_warnings(design: Design, where: dict[str, str]) -> list[Issue]:
+def _fuel_warnings(design: Design, where: dict[str, str], networks: DesignNetworks) -> list[Issue]:
     if not design.of_kind(Kind.GENERATOR):
         return []
     tanks = design.of_kind(Kind.FUEL_TANK)
     connected = {path.source for path in design.paths if path.system is System.POWER}
     warnings = [
-        issue_make(where[tank.id], "tank_not_connected", id=tank.id) for tank in tanks if tank.id not in connected
+        issue_make(where[tank.id], "tank_not_connected", at_line=tank.line, id=tank.id)
+        for tank in tanks
+        if tank.id not in connected
     ]
-    hours = sum(tank.fuel_hours or 0.0 for tank in tanks if tank.id in connected)
-    if not tanks or hours == 0:
+    stored = sum(tank.fuel_hours or 0.0 for tank in tanks if tank.id in connected)
+    # What the tanks can deliver to generators that carry N, as the Tier criterion counts it.
+    hours = networks.fuel_autonomy() if stored > 0 else 0.0
+    if not tanks or stored == 0:
         warnings.append(issue_make("power.fuel_tanks", "no_fuel_storage"))
     elif hours < MINIMUM_FUEL_HOURS:
         warnings.append(

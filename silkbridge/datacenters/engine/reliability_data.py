@@ -100,8 +100,54 @@ def grid_table() -> dict[str, Any]:
         return dict(yaml.safe_load(handle))
 
 
-def fuel_resupply_hours() -> float:
-    return float(reliability_table()["fuel"]["resupply_hours"])
+@dataclass(frozen=True)
+class FuelSupplyData:
+    """The refuelling figures used, and which of them are the shipped assumption."""
+
+    interval_hours: float
+    lead_time_hours: float
+    failure_probability: float
+    assumed: tuple[str, ...]  # the fields taken from reliability.yaml `fuel`
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "interval_hours": self.interval_hours,
+            "lead_time_hours": self.lead_time_hours,
+            "failure_probability": self.failure_probability,
+            "assumed": list(self.assumed),
+            "source": self.source,
+        }
+
+
+def fuel_supply_data(design: Design, autonomy_hours: float, grid: GridData) -> FuelSupplyData:
+    """The site's refuelling, each figure from site.fuel_supply or else the stated default.
+
+    The default interval keeps the tanks above `refill_at_fraction` at the average burn: the site burns
+    fuel for the share of the time the grid is down (all the time without a utility).
+    """
+    table = reliability_table()["fuel"]
+    given = design.site.fuel_supply
+    assumed = []
+    interval = given.interval_hours if given else None
+    if interval is None:
+        assumed.append("interval_hours")
+        burn = grid.unavailability if any(c.kind is Kind.UTILITY for c in design.components) else 1.0
+        low, high = float(table["min_interval_hours"]), float(table["max_interval_hours"])
+        wanted = autonomy_hours * float(table["refill_at_fraction"]) / burn if burn > 0 else high
+        interval = min(max(wanted, low), high)
+    lead = given.lead_time_hours if given else None
+    if lead is None:
+        assumed.append("lead_time_hours")
+        lead = float(table["lead_time_hours"])
+    failure = given.failure_probability if given else None
+    if failure is None:
+        assumed.append("failure_probability")
+        failure = float(table["failure_probability"])
+    source = " ".join(str(table["source"]).split()) if assumed else ""
+    if given and given.source:
+        source = f"{given.source} {source}".strip()
+    return FuelSupplyData(float(interval), float(lead), float(failure), tuple(assumed), source or "Designer's figure.")
 
 
 def path_kind(design: Design, path: Path) -> str:

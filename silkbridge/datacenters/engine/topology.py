@@ -10,27 +10,35 @@ shared/reference/datacenter-reference.md):
 - Tier I  dedicated_infrastructure: a UPS, an engine generator able to carry N on its own, dedicated
           cooling (chiller or CRAC).
           capacity_n: N reaches the IT load and the heat load (utility allowed, active paths).
-          fuel_storage: connected fuel storage lasts >= 12 h at N.
+          fuel_storage: the tanks deliver >= 12 h at N to generators that carry N (a tank piped only to
+          generators smaller than N counts only with fuel for the rest; DesignNetworks.fuel_autonomy).
 - Tier II redundant_components: generators, UPS modules, chillers/CRAC, CRAH, pumps and heat
           rejection each have at least one redundant unit (N+1 or better, or 2N).
 - Tier III distribution_paths: >= 2 component-disjoint routes to each sink, >= 1 of them active.
           concurrent_maintainability: each component, UPS module and path removed in turn, alternate
           paths switched in, utility absent: N still reaches both sinks.
           generators_primary: the generators alone carry N; no standby or unstated rating.
-          fuel_storage_maintainable: fuel minus the largest tank still lasts >= 12 h at N.
+          fuel_storage_maintainable: with any one tank out, the rest still deliver >= 12 h at N.
 - Tier IV active_paths: >= 2 disjoint routes to each sink over active paths only.
           fault_tolerance: each element failed in turn, active paths only, no switching, utility absent.
           compartmentalisation: every compartment failed in turn (all it holds at once); components
-          without a compartment fail the criterion because their separation cannot be shown.
+          without a compartment fail the criterion because their separation cannot be shown. In the
+          compartment of the IT or heat load only the load, PDUs, busways and the paths between them
+          (the racks' cords) are exempt; every other element there fails with the compartment.
           continuous_cooling: with only UPS power and thermal storage (generators starting), N of
-          cooling reaches the heat load; storage counts when it rides through >= 10 minutes.
+          cooling reaches the heat load. One ride-through rule: a UPS or a thermal store counts when
+          it rides through >= 10 minutes. Whether a cooling unit is on UPS is derived from the
+          topology (a feeder in `powered_by` energised from a UPS); `ups_backed` is only taken for
+          units that name no feeder, and parse warns when it contradicts the topology.
 
 Reason codes (params are strings or numbers; the web layer translates by code):
     ups_missing {}, generator_missing {}, cooling_missing {}
     generators_cannot_carry_load {delivered_kw, demand_kw, sink}
     load_not_met {system, sink, delivered_kw, demand_kw}
+    capacity_limited_by {system, sink, units}   the saturated units of the minimum cut, "ID (kW), ..."
     fuel_below_minimum {hours, minimum_hours}
-    fuel_maintainable_below_minimum {hours, minimum_hours, element, largest_hours}
+    fuel_maintainable_below_minimum {hours, minimum_hours, element, largest_hours}  (element: the tank whose
+        maintenance leaves least, largest_hours: its own fuel_hours)
     no_redundancy {group, installed_units, units_needed, scheme}
     too_few_paths {system, sink, total, required}
     too_few_active_paths {system, sink, active, required}
@@ -41,9 +49,10 @@ Reason codes (params are strings or numbers; the web layer translates by code):
     standby_generator {element}, generator_rating_missing {element}
     no_continuous_cooling {delivered_kw, demand_kw, sink, elements, minimum_minutes}
     thermal_storage_too_short {element, minutes, minimum_minutes}
+    ups_ride_through_too_short {element, minutes, minimum_minutes}
 Note codes (on passing criteria, for the reader):
     prime_generator_accepted {element}
-    compartment_with_load_skipped {compartment, sink}
+    compartment_with_load_exempt {compartment, sink, elements}
 """
 
 from __future__ import annotations
@@ -55,7 +64,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .model import Design, GeneratorRating, Kind, System
-from .network import FAULT, MAINTENANCE, WITH_UTILITY, DesignNetworks, Failure, Outcome, SystemNetwork
+from .network import FAULT, MAINTENANCE, WITH_UTILITY, DesignNetworks, Failure, Outcome, Policy, SystemNetwork
 from .standards import StandardEquivalent, en50600_equivalent, tia942_equivalent
 
 MINIMUM_FUEL_HOURS = 12.0
@@ -65,6 +74,32 @@ CERTIFICATION_NOTE = (
     "certification: only Uptime Institute certifies, in three stages (TCDD design documents, TCCF constructed "
     "facility, TCOS operational sustainability)."
 )
+
+# What may stand beside the load in its own compartment: exempt from the compartment test there (with the
+# paths between them, the racks' own cords), but only where it really is last before the load: see
+# beside_the_load. Anything else in the data hall is tested like anywhere else.
+BESIDE_THE_LOAD = frozenset({Kind.IT_LOAD, Kind.HEAT_LOAD, Kind.PDU, Kind.BUSWAY})
+
+
+def beside_the_load(design: Design) -> frozenset[str]:
+    """The loads, and the PDUs and busways every path out of which leads only to the load or to others of these.
+
+    The declared kind is not enough: a switchboard listed under `pdus` that feeds a UPS or a mechanical board is
+    upstream plant and burns with the hall like anywhere else. Found as the largest set closed under "every
+    outgoing path stays inside" (a ring of PDUs feeding the load is still beside it).
+    """
+    exempt = {component.id for component in design.components if component.kind in BESIDE_THE_LOAD}
+    boards = {component.id for component in design.components if component.kind in (Kind.PDU, Kind.BUSWAY)}
+    feeds: dict[str, set[str]] = {}
+    for path in design.paths:
+        feeds.setdefault(path.source, set()).add(path.target)
+    changed = True
+    while changed:
+        leaving = {element for element in exempt if element in boards and not feeds.get(element, set()) <= exempt}
+        exempt -= leaving
+        changed = bool(leaving)
+    return frozenset(exempt)
+
 
 CRITERIA: dict[str, tuple[int, str]] = {
     "dedicated_infrastructure": (1, "Dedicated site infrastructure: UPS, engine generator, cooling"),
@@ -88,9 +123,10 @@ REASON_MESSAGES: dict[str, str] = {
     "generators_cannot_carry_load": "the engine generators alone deliver only {delivered_kw} of {demand_kw} kW to "
     "{sink}",
     "load_not_met": "only {delivered_kw} of {demand_kw} kW of {system} reach {sink}",
+    "capacity_limited_by": "what limits the {system} reaching {sink}, at full capacity: {units}",
     "fuel_below_minimum": "fuel storage lasts {hours} h at N; at least {minimum_hours} h is required",
-    "fuel_maintainable_below_minimum": "with the largest tank ({element}, {largest_hours} h) out for maintenance, "
-    "fuel lasts {hours} h at N; at least {minimum_hours} h is required",
+    "fuel_maintainable_below_minimum": "with tank {element} ({largest_hours} h) out for maintenance, the others "
+    "deliver {hours} h at N; at least {minimum_hours} h is required",
     "no_redundancy": "{group}: {installed_units} unit(s) installed, {units_needed} needed for N ({scheme}): no "
     "redundant unit",
     "too_few_paths": "{system}: {total} independent distribution path(s) to {sink}; {required} are required (one "
@@ -112,9 +148,13 @@ REASON_MESSAGES: dict[str, str] = {
     "{delivered_kw} of {demand_kw} kW of cooling reach {sink}; stopped: {elements}",
     "thermal_storage_too_short": "{element} rides through {minutes} min, below the {minimum_minutes} min assumed "
     "for generator start and chiller restart",
+    "ups_ride_through_too_short": "{element} (UPS feeding cooling) rides through {minutes} min, below the "
+    "{minimum_minutes} min assumed for generator start and chiller restart; the cooling it feeds is counted as "
+    "stopped",
     "prime_generator_accepted": "{element} is prime-rated: accepted on the condition that the manufacturer allows "
     "unlimited hours at the design load",
-    "compartment_with_load_skipped": "compartment {compartment} holds {sink} itself; a fire there is not tested",
+    "compartment_with_load_exempt": "compartment {compartment} holds {sink}; a fire there is tested on everything "
+    "in it except the load and what must stand beside it ({elements})",
 }
 
 Params = dict[str, str | int | float]
@@ -253,7 +293,7 @@ def classify(design: Design) -> TierVerdict:
     criteria = [
         _dedicated_infrastructure(analysis),
         _capacity_n(analysis),
-        *_fuel_storage(analysis),
+        *_fuel_storage(analysis, fuel := _fuel_hours(analysis)),
         _redundant_components(analysis, groups := capacity_groups(analysis)),
         *_distribution_paths(analysis, paths := _path_counts(analysis)),
         fault_failures[0],
@@ -266,7 +306,7 @@ def classify(design: Design) -> TierVerdict:
     criteria.sort(key=lambda criterion: order.index(criterion.code))
     tier = tier_met(criteria)
     blockers = [criterion for criterion in criteria if criterion.tier_required == tier + 1 and not criterion.passed]
-    fuel_total, fuel_maintainable, _ = _fuel_hours(analysis)
+    fuel_total, fuel_maintainable, _, _ = fuel
     return TierVerdict(
         design_name=design.name,
         tier=tier,
@@ -321,9 +361,22 @@ def _dedicated_infrastructure(analysis: _Analysis) -> Criterion:
                     sink=analysis.power.sink_id,
                 )
             )
+            reasons += _limit_reason(analysis, System.POWER, FAULT)
     if not on_cooling_route & {Kind.CHILLER, Kind.CRAC}:
         reasons.append(reason_make("cooling_missing", System.COOLING))
     return _criterion("dedicated_infrastructure", reasons)
+
+
+def _limit_reason(analysis: _Analysis, system: System, policy: Policy) -> list[Reason]:
+    """Name the units that cap the flow (the minimum cut), so a capacity failure says what to enlarge."""
+    baseline = analysis.networks.baseline(policy)
+    network = analysis.power if system is System.POWER else analysis.cooling
+    capacities = baseline.power_capacities if system is System.POWER else baseline.cooling_capacities
+    units = network.limiting_units(capacities)
+    if not units:
+        return []
+    listed = ", ".join(f"{unit} ({_kw(kw)} kW)" for unit, kw in units)
+    return [reason_make("capacity_limited_by", system, system=system.value, sink=network.sink_id, units=listed)]
 
 
 def _capacity_n(analysis: _Analysis) -> Criterion:
@@ -339,24 +392,27 @@ def _capacity_n(analysis: _Analysis) -> Criterion:
         )
         for system, delivered, demand in analysis.shortfalls(outcome)
     ]
+    for system, _, _ in analysis.shortfalls(outcome):
+        reasons += _limit_reason(analysis, system, WITH_UTILITY)
     return _criterion("capacity_n", reasons)
 
 
-def _fuel_hours(analysis: _Analysis) -> tuple[float, float, str]:
-    """Total hours at N of the tanks feeding generators, hours without the largest tank, and its id."""
+def _fuel_hours(analysis: _Analysis) -> tuple[float, float, str, float]:
+    """Hours at N the tanks can deliver to generators that carry N; the same with the tank whose maintenance
+    leaves least out of service; that tank's id and its own hours (see DesignNetworks.fuel_autonomy)."""
     power = analysis.power
-    feeding = {line.source for lines in power.fuel_lines.values() for line in lines if line.target in power.on_route}
-    tanks = [tank for tank in analysis.design.of_kind(Kind.FUEL_TANK) if tank.id in feeding]
-    hours = [(tank.fuel_hours or 0.0, tank.id) for tank in tanks]
-    total = sum(value for value, _ in hours)
-    if not hours:
-        return 0.0, 0.0, ""
-    largest, largest_id = max(hours)
-    return total, total - largest, largest_id
+    feeding = sorted(
+        {line.source for lines in power.fuel_lines.values() for line in lines if line.target in power.on_route}
+    )
+    if not feeding:
+        return 0.0, 0.0, "", 0.0
+    total = analysis.networks.fuel_autonomy()
+    maintainable, tank_id = min((analysis.networks.fuel_autonomy(frozenset({tank})), tank) for tank in feeding)
+    return total, maintainable, tank_id, analysis.design.component(tank_id).fuel_hours or 0.0
 
 
-def _fuel_storage(analysis: _Analysis) -> list[Criterion]:
-    total, maintainable, largest_id = _fuel_hours(analysis)
+def _fuel_storage(analysis: _Analysis, fuel: tuple[float, float, str, float]) -> list[Criterion]:
+    total, maintainable, largest_id, largest_hours = fuel
     minimum = _kw(MINIMUM_FUEL_HOURS)
     basic = []
     if total < MINIMUM_FUEL_HOURS:
@@ -370,7 +426,7 @@ def _fuel_storage(analysis: _Analysis) -> list[Criterion]:
                 hours=_kw(maintainable),
                 minimum_hours=minimum,
                 element=largest_id or "-",
-                largest_hours=_kw(total - maintainable),
+                largest_hours=_kw(largest_hours),
             )
         )
     return [_criterion("fuel_storage", basic), _criterion("fuel_storage_maintainable", maintainable_reasons)]
@@ -604,44 +660,60 @@ def _compartmentalisation(analysis: _Analysis) -> Criterion:
     design = analysis.design
     reasons: list[Reason] = []
     notes: list[Reason] = []
-    exempt = (Kind.IT_LOAD, Kind.HEAT_LOAD, Kind.UTILITY)
+    unplaced_exempt = (Kind.IT_LOAD, Kind.HEAT_LOAD, Kind.UTILITY)
     for system, network in ((System.POWER, analysis.power), (System.COOLING, analysis.cooling)):
         missing = [
             component.id
             for component in design.components
             if component.compartment is None
-            and component.kind not in exempt
+            and component.kind not in unplaced_exempt
             and (component.id in network.on_route or (component.kind is Kind.FUEL_TANK and system is System.POWER))
         ]
         if missing:
             reasons.append(reason_make("compartment_missing", system, elements=", ".join(missing), count=len(missing)))
+    # Tier Standard: Topology, Tier IV: "complementary systems and distribution paths must be physically isolated
+    # from one another (compartmentalized) to prevent any single event from simultaneously impacting both systems
+    # and distribution paths". The compartment that holds the IT load is no exception: only the load itself and
+    # what must stand beside it (PDUs, busways, the racks' own cords) are exempt; a UPS, a generator, a chiller
+    # or a tank placed with the racks burns with them like anywhere else.
     members: dict[str, list[str]] = {}
+    exempt_members: dict[str, list[str]] = {}
     sinks: dict[str, list[str]] = {}
     for component in design.components:
         if component.compartment:
-            members.setdefault(component.compartment, []).append(component.id)
             if component.kind in (Kind.IT_LOAD, Kind.HEAT_LOAD):
                 sinks.setdefault(component.compartment, []).append(component.id)
+            members.setdefault(component.compartment, []).append(component.id)
     path_members: dict[str, list[str]] = {}
     for path in design.paths:
         if path.compartment:
             path_members.setdefault(path.compartment, []).append(path.id)
+    beside = beside_the_load(design)
+    for compartment in sinks:
+        exempt_members[compartment] = [element for element in members.get(compartment, []) if element in beside] + [
+            path.id
+            for path in design.paths
+            if path.compartment == compartment and path.source in beside and path.target in beside
+        ]
     for compartment in sorted(set(members) | set(path_members)):
+        exempt = set(exempt_members.get(compartment, ()))
         if compartment in sinks:
             notes.append(
                 reason_make(
-                    "compartment_with_load_skipped",
+                    "compartment_with_load_exempt",
                     System.POWER,
                     compartment=compartment,
                     sink=", ".join(sinks[compartment]),
+                    elements=", ".join(sorted(exempt - set(sinks[compartment]))) or "-",
                 )
             )
+        tested = [element for element in members.get(compartment, []) if element not in exempt]
+        tested_paths = [element for element in path_members.get(compartment, []) if element not in exempt]
+        if not tested and not tested_paths:
             continue
-        failure = Failure(
-            components=frozenset(members.get(compartment, ())), paths=frozenset(path_members.get(compartment, ()))
-        )
+        failure = Failure(components=frozenset(tested), paths=frozenset(tested_paths))
         outcome = analysis.networks.outcome(failure, FAULT)
-        held = ", ".join(members.get(compartment, []) + path_members.get(compartment, []))
+        held = ", ".join(tested + tested_paths)
         for system, delivered, demand in analysis.shortfalls(outcome):
             reasons.append(
                 reason_make(
@@ -674,6 +746,7 @@ def _continuous_cooling(analysis: _Analysis) -> Criterion:
                         minimum_minutes=_kw(CONTINUOUS_COOLING_MINUTES),
                     )
                 )
+        reasons += _ups_ride_through_reasons(analysis)
         reasons.append(
             reason_make(
                 "no_continuous_cooling",
@@ -686,6 +759,31 @@ def _continuous_cooling(analysis: _Analysis) -> Criterion:
             )
         )
     return _criterion("continuous_cooling", reasons)
+
+
+def _ups_ride_through_reasons(analysis: _Analysis) -> list[Reason]:
+    """UPS systems that feed cooling units but ride through less than the minimum (the storage rule)."""
+    networks = analysis.networks
+    feeders = {
+        feeder
+        for component in analysis.cooling.components.values()
+        if component.id in analysis.cooling.on_route
+        for feeder in component.powered_by
+    }
+    reasons = []
+    for ups in analysis.design.of_kind(Kind.UPS):
+        minutes = ups.ride_through_minutes or 0.0
+        if minutes < CONTINUOUS_COOLING_MINUTES and networks.ups_energised(only=ups.id) & feeders:
+            reasons.append(
+                reason_make(
+                    "ups_ride_through_too_short",
+                    System.COOLING,
+                    element=ups.id,
+                    minutes=_kw(minutes),
+                    minimum_minutes=_kw(CONTINUOUS_COOLING_MINUTES),
+                )
+            )
+    return reasons
 
 
 # --- benchmark ------------------------------------------------------------------------------------

@@ -167,6 +167,7 @@ def test_to_dict_keys() -> None:
         "years",
         "seed",
         "method",
+        "fuel_supply",
     }
     assert set(result["downtime_minutes_per_year"]) == {"analytical", "simulated"}
 

@@ -323,9 +323,10 @@ def test_warnings_for_a_valid_but_odd_design() -> None:
         ("", "no_compartments_at_claimed_tier"),
     ]
     assert result.warnings[0].params == {"ups_kw": 300, "it_load_kw": 500}
+    # The 400 kW generator cannot carry the 500 kW load, so its 2 h tank delivers nothing at N.
     assert (
         result.warnings[3].message
-        == "power.fuel_tanks: fuel storage lasts 2 h at N, below the 12 h every Tier requires"
+        == "power.fuel_tanks: fuel storage lasts 0 h at N, below the 12 h every Tier requires"
     )
 
 

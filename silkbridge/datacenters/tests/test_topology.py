@@ -317,7 +317,9 @@ def test_utility_counts_at_tier_i_but_not_as_the_primary_source() -> None:
     assert verdict.tier == 0
     assert verdict.criterion("capacity_n").passed
     assert reason_codes(verdict, "dedicated_infrastructure") == [
-        ("generators_cannot_carry_load", {"delivered_kw": 300, "demand_kw": 500, "sink": "IT"})
+        ("generators_cannot_carry_load", {"delivered_kw": 300, "demand_kw": 500, "sink": "IT"}),
+        # The capacity failure names the unit to enlarge.
+        ("capacity_limited_by", {"system": "power", "sink": "IT", "units": "GEN-1 (300 kW)"}),
     ]
 
 

@@ -21,6 +21,7 @@ class PhaseResult:
     slot_of: dict[int, int]  # free request -> slot, for the placed ones
     objective: int  # scaled
     bound: float  # scaled
+    stopped_by_wall_clock: bool = False  # the safety stop, not the deterministic time, ended the search
 
 
 @dataclass
@@ -35,6 +36,8 @@ class SchedulingModel:
     gap_cells: set[tuple[int, int]] = field(default_factory=set)  # (participant, day) with a gap term
     # (participant, day, first, last) variables of phase 2, hinted from the plan so the hint is complete.
     day_spans: list[tuple[int, int, cp_model.IntVar, cp_model.IntVar]] = field(default_factory=list)
+    # (participant, day) -> the slots it attends that day, in order: position i of first/last is slot [i].
+    positions: dict[tuple[int, int], list[int]] = field(default_factory=dict)
 
     def scaled_weight(self, request: int) -> int:
         return round(self.problem.weights[request] * self.scale)
@@ -104,16 +107,24 @@ def add_gap_objective(built: SchedulingModel, minimum_weight: int | None) -> Non
     for participant in participants:
         fixed = problem.fixed_busy[participant]
         for day, (first_slot, last_slot) in enumerate(problem.day_ranges):
+            # Positions count only the slots the participant attends: an idle gap is an attended slot
+            # without a meeting between the first and last meeting, so span - meetings in these positions.
+            attended = [
+                slot
+                for slot in range(first_slot, last_slot + 1)
+                if (problem.available[participant] >> slot) & 1 or (fixed >> slot) & 1
+            ]
             busy: list[tuple[int, cp_model.LinearExpr | int]] = []
-            for slot in range(first_slot, last_slot + 1):
+            for position, slot in enumerate(attended):
                 if (fixed >> slot) & 1:
-                    busy.append((slot - first_slot, 1))
+                    busy.append((position, 1))
                 elif (participant, slot) in busy_terms:
-                    busy.append((slot - first_slot, cp_model.LinearExpr.sum(busy_terms[(participant, slot)])))
+                    busy.append((position, cp_model.LinearExpr.sum(busy_terms[(participant, slot)])))
             if len(busy) < 2:
                 continue
             built.gap_cells.add((participant, day))
-            length = last_slot - first_slot + 1
+            built.positions[(participant, day)] = attended
+            length = len(attended)
             first = model.new_int_var(0, length - 1, f"first{participant}_{first_slot}")
             last = model.new_int_var(0, length - 1, f"last{participant}_{first_slot}")
             model.add(last >= first - 1)
@@ -142,11 +153,10 @@ def solve(
     for (request, slot), variable in built.variables.items():
         model.add_hint(variable, hint.slot_of[request] == slot)
     for participant, day, first, last in built.day_spans:
-        first_slot, last_slot = built.problem.day_ranges[day]
-        busy = (hint.busy[participant] >> first_slot) & ((1 << (last_slot - first_slot + 1)) - 1)
-        if busy:
-            model.add_hint(first, (busy & -busy).bit_length() - 1)
-            model.add_hint(last, busy.bit_length() - 1)
+        used = [i for i, slot in enumerate(built.positions[(participant, day)]) if (hint.busy[participant] >> slot) & 1]
+        if used:
+            model.add_hint(first, used[0])
+            model.add_hint(last, used[-1])
         else:
             model.add_hint(first, 1)
             model.add_hint(last, 0)
@@ -161,14 +171,17 @@ def solve(
     parameters.random_seed = seed
     parameters.interleave_search = workers > 1
     status = solver.solve(model)
+    # Deterministic time left over means the wall-clock guard (not the work limit) stopped the search.
+    clock = status != cp_model.OPTIMAL and solver.wall_time >= parameters.max_time_in_seconds * 0.99
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return PhaseResult("unknown", {}, 0, math.inf)
+        return PhaseResult("unknown", {}, 0, math.inf, clock)
     slot_of = {request: slot for (request, slot), variable in built.variables.items() if solver.boolean_value(variable)}
     return PhaseResult(
         "optimal" if status == cp_model.OPTIMAL else "feasible",
         slot_of,
         round(solver.objective_value),
         solver.best_objective_bound,
+        clock,
     )
 
 

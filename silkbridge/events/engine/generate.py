@@ -191,3 +191,66 @@ def _some_fixed(
             meeting["table"] = used_tables[slot_id]
         fixed.append(meeting)
     return fixed
+
+
+def generate_forum(seed: int) -> dict[str, Any]:
+    """A brokerage forum as an organiser would enter it (the benchmark set of ``bench.forum_set``).
+
+    40-100 companies, 150-400 accepted requests, 20-24 slots of 20 minutes on one day (or 10-12 a day on
+    two), tables for about 60-90 % of the meetings a slot could hold, a quarter of the companies present only
+    in the morning or only in the afternoon, every company with 0-3 forbidden slots of its own (a talk, a
+    site visit), some requests limited to one session, a few "priority" requests of weight 2, some companies
+    with a maximum number of meetings, and 20-40 % of the requests already fixed (agreed before the run).
+    """
+    rng = random.Random(f"forum-{seed}")
+    companies = rng.randint(40, 100)
+    wanted = rng.randint(150, min(400, companies * 5))
+    slot_count = rng.randint(20, 24)
+    days = rng.choice([1, 1, 2])
+    tables = max(2, round(wanted / slot_count * rng.uniform(0.7, 1.3)))
+    slot_list = event_slots(slot_count, days, tables=tables, minutes=20)
+    blocks = _blocks(slot_list)
+    sessions = sorted(blocks)
+    people: list[dict[str, Any]] = []
+    for number in range(1, companies + 1):
+        roll = rng.random()
+        chosen = [rng.choice(sessions)] if roll < 0.25 else sessions
+        present = [slot_id for key in chosen for slot_id in blocks[key]]
+        forbidden = set(rng.sample(present, min(len(present) - 1, rng.randint(0, 3))))
+        person: dict[str, Any] = {"id": f"c{number}", "available": [s for s in present if s not in forbidden]}
+        if rng.random() < 0.2:
+            person["max_meetings"] = rng.randint(4, 10)
+        people.append(person)
+    available = [set(person["available"]) for person in people]
+    # A fifth of the companies are "exhibitors" that most requests go to.
+    exhibitors = rng.sample(range(companies), max(3, companies // 5))
+    request_list: list[dict[str, Any]] = []
+    seen: set[tuple[int, int]] = set()
+    attempts = 0
+    while len(request_list) < wanted and attempts < wanted * 50:
+        attempts += 1
+        a = rng.randrange(companies)
+        b = rng.choice(exhibitors) if rng.random() < 0.7 else rng.randrange(companies)
+        pair = (min(a, b), max(a, b))
+        if a == b or pair in seen:
+            continue
+        seen.add(pair)
+        request: dict[str, Any] = {"id": f"q{len(request_list) + 1}", "a": f"c{a + 1}", "b": f"c{b + 1}"}
+        if rng.random() < 0.2:
+            request["weight"] = 2.0
+        if rng.random() < 0.15:
+            key = rng.choice(sessions)
+            request["slots"] = list(blocks[key])
+        request_list.append(request)
+    fixed = _some_fixed(rng, slot_list, available, request_list, share=rng.uniform(0.2, 0.4))
+    # A maximum set before the phone agreements cannot be below them.
+    fixed_count: dict[str, int] = {}
+    requests_by_id = {request["id"]: request for request in request_list}
+    for meeting in fixed:
+        for side in ("a", "b"):
+            company = requests_by_id[meeting["request"]][side]
+            fixed_count[company] = fixed_count.get(company, 0) + 1
+    for person in people:
+        if "max_meetings" in person:
+            person["max_meetings"] = max(person["max_meetings"], fixed_count.get(person["id"], 0))
+    return {"slots": slot_list, "participants": people, "requests": request_list, "fixed": fixed}

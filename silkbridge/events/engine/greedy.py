@@ -5,9 +5,7 @@ All three are deterministic (ties broken by index) and only ever keep feasible a
 
 from __future__ import annotations
 
-import time
-
-from silkbridge.events.engine.problem import UNPLACED, Assignment, Problem, idle_gaps_of_mask
+from silkbridge.events.engine.problem import UNPLACED, Assignment, Budget, Problem, idle_gaps_of_mask
 
 
 def greedy_assignment(problem: Problem, candidates: list[int], guide: dict[int, float] | None = None) -> Assignment:
@@ -49,12 +47,17 @@ def best_slot(assignment: Assignment, request: int, free: int) -> int:
     a, b = assignment.problem.endpoints[request]
     busy_a, busy_b = assignment.busy[a], assignment.busy[b]
     day_ranges = assignment.problem.day_ranges
-    base = idle_gaps_of_mask(busy_a, day_ranges) + idle_gaps_of_mask(busy_b, day_ranges)
+    free_a, free_b = assignment.problem.available[a], assignment.problem.available[b]
+    base = idle_gaps_of_mask(busy_a, day_ranges, free_a) + idle_gaps_of_mask(busy_b, day_ranges, free_b)
     best, best_cost = -1, 1 << 30
     while free:
         bit = free & -free
         free ^= bit
-        cost = idle_gaps_of_mask(busy_a | bit, day_ranges) + idle_gaps_of_mask(busy_b | bit, day_ranges) - base
+        cost = (
+            idle_gaps_of_mask(busy_a | bit, day_ranges, free_a)
+            + idle_gaps_of_mask(busy_b | bit, day_ranges, free_b)
+            - base
+        )
         if cost < best_cost:
             best, best_cost = bit.bit_length() - 1, cost
             if cost <= 0 and (busy_a | busy_b) == 0:
@@ -62,10 +65,11 @@ def best_slot(assignment: Assignment, request: int, free: int) -> int:
     return best
 
 
-def augment(assignment: Assignment, candidates: list[int], deadline: float) -> int:
+def augment(assignment: Assignment, candidates: list[int], budget: Budget) -> int:
     """Place unplaced requests by moving the (at most two) meetings that block a slot elsewhere.
 
-    Returns how many requests were added. A move never removes a meeting, so the weight only grows.
+    One pass over the unplaced requests (the wall clock only as a safety stop). Returns how many requests
+    were added. A move never removes a meeting, so the weight only grows.
     """
     problem = assignment.problem
     added = 0
@@ -73,7 +77,7 @@ def augment(assignment: Assignment, candidates: list[int], deadline: float) -> i
         (r for r in candidates if assignment.slot_of[r] == UNPLACED), key=lambda r: (-problem.weights[r], r)
     )
     for request in unplaced:
-        if time.monotonic() > deadline:
+        if budget.expired():
             break
         a, b = problem.endpoints[request]
         if not (assignment.has_room(a) and assignment.has_room(b)):
@@ -118,25 +122,27 @@ def _place_by_relocation(assignment: Assignment, request: int) -> bool:
     return False
 
 
-def reduce_gaps(assignment: Assignment, deadline: float) -> int:
+def reduce_gaps(assignment: Assignment, budget: Budget, *, passes: int) -> int:
     """Local search on idle gaps: move a meeting to a better free slot, or swap two meetings of one person.
 
-    The set of meetings never changes, so the weight stays the same. Returns the number of gaps removed.
+    At most ``passes`` passes (the wall clock only as a safety stop). The set of meetings never changes, so
+    the weight stays the same. Returns the number of gaps removed.
     """
     problem = assignment.problem
     removed = 0
     improved = True
-    while improved and time.monotonic() < deadline:
+    while improved and passes > 0 and not budget.expired():
+        passes -= 1
         improved = False
         for request in assignment.placed_free():
-            if time.monotonic() > deadline:
+            if budget.expired():
                 break
-            gain = _improve_by_move(assignment, request)
+            gain = improve_by_move(assignment, request)
             if gain:
                 removed += gain
                 improved = True
         for participant in range(problem.participant_count):
-            if time.monotonic() > deadline:
+            if budget.expired():
                 break
             gain = _improve_by_swap(assignment, participant)
             if gain:
@@ -150,7 +156,7 @@ def _pair_gaps(assignment: Assignment, request: int) -> int:
     return assignment.gaps_of(a) + assignment.gaps_of(b)
 
 
-def _improve_by_move(assignment: Assignment, request: int) -> int:
+def improve_by_move(assignment: Assignment, request: int) -> int:
     before = _pair_gaps(assignment, request)
     if before == 0:
         return 0

@@ -1,12 +1,14 @@
 """Integer-indexed view of an instance and a mutable assignment, shared by the greedy, the bounds and CP-SAT.
 
 Slots are re-indexed in chronological order, grouped by day, so one participant's meetings on one day are a
-contiguous run of bits in a Python ``int`` bit mask; idle gaps are then ``span - popcount`` per day.
+contiguous run of bits in a Python ``int`` bit mask. A participant's idle gaps on a day are the slots it is
+available in, without a meeting, between its first and its last meeting of that day (docs/events.md).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
 from silkbridge.events.engine.instance import Instance
 
@@ -30,6 +32,7 @@ class Problem:
     slot_capacity: list[int | None]  # residual tables per slot (None: unlimited)
     max_meetings: list[int | None]  # residual maximum per participant (None: unlimited)
     requests_of: list[list[int]]  # per participant: its request indices
+    available: list[int]  # per participant: slots it attends (a gap is counted only in these)
 
     @property
     def slot_count(self) -> int:
@@ -105,6 +108,7 @@ def problem_from_instance(instance: Instance) -> Problem:
         slot_capacity=capacity,
         max_meetings=max_meetings,
         requests_of=requests_of,
+        available=available,
     )
 
 
@@ -124,14 +128,16 @@ def _mask(positions: object) -> int:
     return mask
 
 
-def idle_gaps_of_mask(busy: int, day_ranges: list[tuple[int, int]]) -> int:
-    """Unused slots between two meetings on the same day, for one participant's busy mask."""
+def idle_gaps_of_mask(busy: int, day_ranges: list[tuple[int, int]], available: int = -1) -> int:
+    """One participant's idle gaps: per day, the ``available`` slots without a meeting between its first and
+    last meeting of the day (a slot it does not attend is not idle time). ``-1``: available everywhere."""
     gaps = 0
     for first, last in day_ranges:
         day = (busy >> first) & ((1 << (last - first + 1)) - 1)
         if day & (day - 1):  # at least two meetings that day
             lowest = (day & -day).bit_length() - 1
-            gaps += day.bit_length() - lowest - day.bit_count()
+            span = ((1 << day.bit_length()) - 1) & ~((1 << lowest) - 1)
+            gaps += (span & ~day & (available >> first)).bit_count()
     return gaps
 
 
@@ -198,10 +204,28 @@ class Assignment:
         return slot
 
     def gaps_of(self, participant: int) -> int:
-        return idle_gaps_of_mask(self.busy[participant], self.problem.day_ranges)
+        return idle_gaps_of_mask(self.busy[participant], self.problem.day_ranges, self.problem.available[participant])
 
     def total_gaps(self) -> int:
         return sum(self.gaps_of(p) for p in range(self.problem.participant_count))
 
     def placed_free(self) -> list[int]:
         return [r for r, s in enumerate(self.slot_of) if s != UNPLACED and r not in self.problem.fixed_slot]
+
+
+@dataclass
+class Budget:
+    """Wall-clock safety stop shared by the phases; ``clock_stopped`` records whether it ever fired."""
+
+    deadline: float
+    clock_stopped: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def remaining(self) -> float:
+        return max(0.0, self.deadline - time.monotonic())
+
+    def expired(self) -> bool:
+        if time.monotonic() >= self.deadline:
+            self.clock_stopped = True
+            return True
+        return False

@@ -123,16 +123,37 @@ def _truth_metrics(index: Any, loaded: list[Profile], truth: dict[str, str], std
     return {group: metrics(ranks) for group, ranks in sorted(grouped.items())}
 
 
+def _read_split(source: PathOrStream, stderr: TextIO) -> list[str] | None:
+    try:
+        with _opened(source, "r") as handle:
+            split = json.load(handle)
+    except (OSError, json.JSONDecodeError) as error:
+        print(f"cannot read split file: {error}", file=stderr)
+        return None
+    held_out = split.get("held_out") if isinstance(split, dict) else None
+    if not isinstance(held_out, list) or not all(isinstance(item, str) for item in held_out):
+        print('split file must be a JSON object with "held_out": a list of query ids', file=stderr)
+        return None
+    return held_out
+
+
 def eval_main(
-    profiles: PathOrStream, truth: PathOrStream, *, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr
+    profiles: PathOrStream,
+    truth: PathOrStream,
+    *,
+    split: PathOrStream | None = None,
+    stdout: TextIO = sys.stdout,
+    stderr: TextIO = sys.stderr,
 ) -> int:
-    """`make eval`: the engine, its baselines and a 2-fold refit of the weights, as JSON on stdout."""
+    """`make eval`: the engine, its baselines and a 2-fold refit of the weights, as JSON on stdout;
+    with a split file, also the tuning and the held-out half apart."""
     read = _read_profiles(profiles, stderr)
     truth_map = _read_truth(truth, stderr)
-    if read is None or truth_map is None:
+    held_out = _read_split(split, stderr) if split is not None else []
+    if read is None or truth_map is None or held_out is None:
         return EXIT_UNUSABLE
     loaded, bad_lines = read
-    report = evaluate(loaded, truth_map, progress=lambda message: print(message, file=stderr))
+    report = evaluate(loaded, truth_map, progress=lambda message: print(message, file=stderr), held_out=held_out)
     json.dump(report, stdout, indent=2, ensure_ascii=False)
     stdout.write("\n")
     return EXIT_BAD_LINES if bad_lines else EXIT_OK
@@ -157,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     evaluation = commands.add_parser("eval", help="engine vs baselines on a labelled set")
     evaluation.add_argument("profiles")
     evaluation.add_argument("truth")
+    evaluation.add_argument("--split", help="JSON object whose held_out lists the held-out queries")
     bench = commands.add_parser("bench", help="speed and memory on synthetic profiles")
     bench.add_argument("--profiles", type=int, default=100_000)
     bench.add_argument("--seed", type=int, default=7)
@@ -171,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
             language=arguments.language,
         )
     if arguments.command == "eval":
-        return eval_main(arguments.profiles, arguments.truth)
+        return eval_main(arguments.profiles, arguments.truth, split=arguments.split)
     return bench_main(profiles=arguments.profiles, seed=arguments.seed, run_all=not arguments.no_all)
 
 

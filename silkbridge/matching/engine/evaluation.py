@@ -183,8 +183,13 @@ def evaluate(
     weights: ScoringWeights | None = None,
     embedder: CachedEmbedder | Literal["default"] | None = "default",
     progress: Callable[[str], None] | None = None,
+    held_out: Iterable[str] = (),
 ) -> dict[str, Any]:
     """Engine metrics (overall and per group) beside the baselines and a 2-fold refit of the weights.
+
+    `held_out` names queries that no weight is fitted on: the engine and its baselines are also
+    reported on the tuning and the held-out half separately ("halves"), and the 2-fold refit uses
+    the tuning queries only.
 
     The embedder is `default_embedder()` unless one (or None) is given; with one, the baselines also
     show the engine without it and the embedding alone. The engine without the glossary keeps it.
@@ -198,8 +203,9 @@ def evaluate(
     index = build_index(profiles, weights=weights, embedder=embedder)
     collected = collect_candidates(index, usable)
     engine_ranks = ranks_under(collected, weights)
+    held = set(held_out) & set(usable)
     note("refitting the weights (2-fold)")
-    refit_ranks, fitted = refit_two_fold(collected, weights)
+    refit_ranks, fitted = refit_two_fold([item for item in collected if item.query_id not in held], weights)
     note("baselines")
     without_glossary = build_index(profiles, weights=weights, glossary=Glossary.empty(), embedder=embedder)
     baselines = {
@@ -210,11 +216,22 @@ def evaluate(
         without_embedding = build_index(profiles, weights=weights)
         baselines["engine_without_embedding"] = _grouped(index_ranks(without_embedding, usable), by_id, usable)
         baselines["embedding_alone"] = _grouped(embedding_ranks(index, usable), by_id, usable)
+    halves = {}
+    if held:
+        tfidf = tfidf_ranks(by_id, usable)
+        for name, keep in (("tuning", lambda query: query not in held), ("held_out", lambda query: query in held)):
+            half = {query: target for query, target in usable.items() if keep(query)}
+            halves[name] = {
+                "queries": len(half),
+                "engine": _grouped({query: engine_ranks[query] for query in half}, by_id, half),
+                "tfidf_raw_text": _grouped({query: tfidf[query] for query in half}, by_id, half),
+            }
     return {
         "queries": len(usable),
         "truth_entries_ignored": len(truth) - len(usable),
         "embedder": embedder.name if embedder else None,
         "engine": _grouped(engine_ranks, by_id, usable),
+        "halves": halves,
         "engine_refit_two_fold": _grouped(refit_ranks, by_id, usable),
         "candidate_generation_recall": round(
             sum(1 for item in collected if item.target_id in item.candidate_ids) / max(1, len(collected)), 4

@@ -18,6 +18,7 @@ class ProfileFeatures:
     profile: Profile
     concepts: dict[str, str]  # strongest first
     concept_weights: dict[str, float]  # 1.0 when named exactly, the covered share when approximate
+    supported: frozenset[str]  # concepts the text names (not weak hints): the ones shown as reasons
     subfields: frozenset[str]
     fields: frozenset[str]
     tokens: tuple[str, ...]
@@ -36,6 +37,16 @@ def _sector_codes(codes: set[str], glossary: Glossary) -> tuple[set[str], set[st
     return subfields, fields
 
 
+# A weak approximate concept (see Glossary.approximate_all) counts towards concept similarity at this
+# fraction of its share; it is never shown as a reason and never votes for a sector. At 1.0 it counts
+# its whole (already loose) share: a lower factor was not tried on the tuning half yet.
+WEAK_FACTOR = 1.0
+# A field is inferred only on this much evidence (one concept or sector name found exactly, one
+# approximate concept covering most of its term, or several adding up to as much): a field inferred
+# from less would be asserted ("Same field: Fintech") and scored on the strength of a stray word.
+MIN_FIELD_EVIDENCE = 0.7
+# A concept the description names but the title (which names others) does not: its weight factor.
+PASSING_FACTOR = 0.5
 STRONG_APPROXIMATE = 0.75  # an approximate concept this well covered also tells the sector
 # A sub-field is inferred when its evidence reaches this share of the best-supported sub-field's.
 SECTOR_VOTE_SHARE = 0.5
@@ -43,7 +54,7 @@ SECTOR_VOTE_SHARE = 0.5
 
 def _sector_votes(extraction: Extraction, glossary: Glossary) -> dict[str, float]:
     """Evidence per sector: 1 for each concept or sector name found exactly, the covered share for an
-    approximate one (weak matches, under STRONG_APPROXIMATE, count at half their share)."""
+    approximate one (its words standing together; see Glossary.approximate)."""
     votes: dict[str, float] = {}
 
     def add(code: str, weight: float) -> None:
@@ -53,8 +64,8 @@ def _sector_votes(extraction: Extraction, glossary: Glossary) -> dict[str, float
         add(glossary.concepts[code].sector, 1.0)
     for code in extraction.sectors:
         add(code, 1.0)
-    for code, share in extraction.approximate.items():
-        add(glossary.concepts[code].sector, share if share >= STRONG_APPROXIMATE else share / 2)
+    for code, share in extraction.approximate.items():  # words standing together (see Glossary.approximate)
+        add(glossary.concepts[code].sector, share)
     for code, share in extraction.approximate_sectors.items():
         add(code, share if share >= STRONG_APPROXIMATE else share / 2)
     return votes
@@ -83,7 +94,13 @@ def infer_sectors(profile: Profile, extraction: Extraction, concepts: dict[str, 
         field_code = glossary.field_of(code) or code.split(".", 1)[0]
         field_votes[field_code] = field_votes.get(field_code, 0.0) + weight
     best_field = max(field_votes.values())
-    fields = {code for code, weight in field_votes.items() if weight >= SECTOR_VOTE_SHARE * best_field}
+    if best_field < MIN_FIELD_EVIDENCE:
+        return set()
+    fields = {
+        code
+        for code, weight in field_votes.items()
+        if weight >= max(SECTOR_VOTE_SHARE * best_field, MIN_FIELD_EVIDENCE)
+    }
     in_fields = {code: weight for code, weight in votes.items() if (glossary.field_of(code) or code) in fields}
     best = max(in_fields.values())
     return {code for code, weight in in_fields.items() if weight >= SECTOR_VOTE_SHARE * best} | fields
@@ -114,6 +131,21 @@ def extract_features(profile: Profile, glossary: Glossary, rates: Rates, *, max_
         if code not in concepts:
             concepts[code] = glossary.label(code, profile.language).casefold()
             weights[code] = share
+    supported = frozenset(concepts)
+    # The title says what the profile is about: when it names concepts, those named only in the
+    # description are passing mentions ("with an Urdu interface") and weigh less than the subject.
+    if profile.title and profile.description:
+        title = glossary.extract(profile.title)
+        in_title = set(title.concepts) | set(title.approximate)
+        if in_title & set(concepts):
+            for code in concepts:
+                if code not in in_title and code not in profile.concepts:
+                    weights[code] *= PASSING_FACTOR
+    # A weak hint (one common word of a term) counts towards similarity (WEAK_FACTOR), and for nothing else.
+    for code, share in sorted(extraction.weak.items(), key=lambda item: (-item[1], item[0])):
+        if code not in concepts:
+            concepts[code] = glossary.label(code, profile.language).casefold()
+            weights[code] = share * WEAK_FACTOR
     sector_codes = infer_sectors(profile, extraction, concepts, glossary)
     subfields, fields = _sector_codes(sector_codes, glossary)
     # One-letter words (a lone Chinese character, a digit) say too little to count as shared wording.
@@ -123,6 +155,7 @@ def extract_features(profile: Profile, glossary: Glossary, rates: Rates, *, max_
         profile=profile,
         concepts=concepts,
         concept_weights=weights,
+        supported=supported,
         subfields=frozenset(subfields),
         fields=frozenset(fields),
         tokens=tokens,

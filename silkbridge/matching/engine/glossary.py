@@ -27,6 +27,15 @@ DATA_DIR = Path(__file__).resolve().parents[2] / "directory" / "data"
 LANGUAGES = ("en", "zh", "ur")
 # Share of a term's (rarity-weighted) words a text must contain for an approximate concept match.
 APPROXIMATE_THRESHOLD = 0.5
+# ... and those words must stand together: within a span of at most this many keys per key of the
+# term (plus APPROXIMATE_SLACK), so that words scattered over a description ("Urdu" in one sentence,
+# "language" in another, "model" in a third) never add up to a concept the text does not name.
+APPROXIMATE_SPAN_PER_KEY = 2
+APPROXIMATE_SLACK = 3
+# One word of a longer term names it only when that word carries this share of the term's weight
+# (a rare, distinctive word such as "nastaliq"); a common word of it ("language", "finance") does not.
+SINGLE_KEY_SHARE = 0.7
+BOUND_MIN_USES = 2  # see bound_words
 
 _CJK = CJK
 
@@ -66,12 +75,54 @@ def _stem(word: str) -> str:
     return word
 
 
-def approximate_keys(normalised_text: str) -> set[str]:
+def approximate_keys(normalised_text: str, bound: dict[str, str] | None = None) -> set[str]:
     """Keys for approximate matching: stemmed Latin and Urdu words, and Chinese character bigrams."""
-    keys = {_stem(unit.text) for unit in units(normalised_text) if not _CJK_RUNS.fullmatch(unit.text)}
-    for run in _CJK_RUNS.findall(normalised_text):
-        keys.update(run[position : position + 2] for position in range(len(run) - 1))
-    return keys
+    return {key for key, _ in positioned_keys(normalised_text, bound)}
+
+
+def bound_words(terms: Iterable[str]) -> dict[str, str]:
+    """Words that the glossary's terms only ever use before one same next word (Urdu writes many
+    English words as two: آن لائن "online", پلیٹ فارم "platform"): word -> that next word. Such a pair
+    is one key, as the English word is, so that one Urdu word is not counted as two."""
+    following: dict[str, set[str]] = {}
+    uses: dict[str, int] = {}
+    for term in set(terms):
+        words = [_stem(unit.text) for unit in units(normalise(term)) if not _CJK_RUNS.fullmatch(unit.text)]
+        for position, word in enumerate(words):
+            following.setdefault(word, set()).add(words[position + 1] if position + 1 < len(words) else "")
+            uses[word] = uses.get(word, 0) + 1
+    # Seen in at least BOUND_MIN_USES terms: a word used once is trivially "always" before its neighbour.
+    return {
+        word: next(iter(nexts))
+        for word, nexts in following.items()
+        if len(nexts) == 1 and "" not in nexts and uses[word] >= BOUND_MIN_USES
+    }
+
+
+def positioned_keys(normalised_text: str, bound: dict[str, str] | None = None) -> list[tuple[str, int]]:
+    """The approximate-matching keys of a text in reading order, each with its position: the index of
+    the unit it starts at (a word, or a Chinese character whose bigram it is), so that distances
+    count words in English and Urdu and characters in Chinese alike. A bound pair (`bound_words`) is
+    one key."""
+    text_units = units(normalised_text)
+    found: list[tuple[str, int]] = []
+    skip = -1
+    for position, unit in enumerate(text_units):
+        if position == skip:
+            continue
+        if not _CJK_RUNS.fullmatch(unit.text):
+            word = _stem(unit.text)
+            following = text_units[position + 1] if position + 1 < len(text_units) else None
+            if bound and word in bound and following is not None and _stem(following.text) == bound[word]:
+                found.append((f"{word} {bound[word]}", position))
+                skip = position + 1
+                continue
+            found.append((word, position))
+            continue
+        following = text_units[position + 1] if position + 1 < len(text_units) else None
+        if following is not None and following.start == unit.end and _CJK_RUNS.fullmatch(following.text):
+            found.append((unit.text + following.text, position))
+    return found
 
 
 @dataclass
@@ -84,6 +135,8 @@ class Extraction:
     # Concepts whose best label or synonym the text covers only in part: code -> covered share (0.5–1).
     approximate: dict[str, float] = field(default_factory=dict)
     approximate_sectors: dict[str, float] = field(default_factory=dict)
+    # Concepts only one common word of (or words far apart) suggests: code -> loose covered share.
+    weak: dict[str, float] = field(default_factory=dict)
 
 
 _END = ""  # trie key that marks "a phrase ends here"; never a unit, since units are non-empty
@@ -99,6 +152,8 @@ class Glossary:
         # Approximate matching: each concept term as a set of keys, keys weighted by their rarity.
         self._term_concept: list[str] = []
         self._term_mass: list[float] = []
+        self._term_keys: list[frozenset[str]] = []
+        self._bound: dict[str, str] = {}
         self._key_terms: dict[str, list[int]] = {}
         self._key_weight: dict[str, float] = {}
         terms = list(terms)
@@ -124,8 +179,9 @@ class Glossary:
 
     def _index_approximate(self, all_terms: list[tuple[str, str, str]]) -> None:
         """Concept terms and sector names as key sets; sectors are kept apart under a 'sector:' prefix."""
+        self._bound = bound_words(term for _, _, term in all_terms)
         term_keys = [
-            (code if kind == "concept" else f"sector:{code}", approximate_keys(normalise(term)))
+            (code if kind == "concept" else f"sector:{code}", approximate_keys(normalise(term), self._bound))
             for kind, code, term in all_terms
         ]
         concepts_with_key: dict[str, set[str]] = {}
@@ -140,22 +196,62 @@ class Glossary:
             term_id = len(self._term_concept)
             self._term_concept.append(code)
             self._term_mass.append(sum(self._key_weight[key] for key in keys))
+            self._term_keys.append(frozenset(keys))
             for key in keys:
                 self._key_terms.setdefault(key, []).append(term_id)
 
     def approximate(self, normalised_text: str, threshold: float = APPROXIMATE_THRESHOLD) -> dict[str, float]:
-        """Concepts whose best term the text covers by at least `threshold` of its key weight."""
+        """Concepts whose best term the text covers by at least `threshold` of its key weight, within
+        one short span and with two of its words (or one distinctive word); see `approximate_all`."""
+        return self.approximate_all(normalised_text, threshold)[0]
+
+    def approximate_all(
+        self, normalised_text: str, threshold: float = APPROXIMATE_THRESHOLD
+    ) -> tuple[dict[str, float], dict[str, float]]:
+        """(supported, weak): approximate concepts, and those that reach `threshold` only through one
+        common word of the term (or words far apart). Weak ones are a hint, never a stated fact."""
+        keyed = positioned_keys(normalised_text, self._bound)
         covered: dict[int, float] = {}
-        for key in approximate_keys(normalised_text):
+        for key in {key for key, _ in keyed}:
             for term_id in self._key_terms.get(key, ()):
                 covered[term_id] = covered.get(term_id, 0.0) + self._key_weight[key]
+        positions: dict[str, list[int]] = {}
+        for key, position in keyed:
+            positions.setdefault(key, []).append(position)
         found: dict[str, float] = {}
+        weak: dict[str, float] = {}
         for term_id, weight in covered.items():
-            share = weight / self._term_mass[term_id]
+            loose = weight / self._term_mass[term_id]
+            if loose < threshold:
+                continue
+            share = self._best_window_share(term_id, positions)
             code = self._term_concept[term_id]
-            if share >= threshold and share > found.get(code, 0.0):
-                found[code] = round(min(share, 1.0), 4)
-        return found
+            if share >= threshold:
+                found[code] = max(found.get(code, 0.0), round(min(share, 1.0), 4))
+            else:
+                weak[code] = max(weak.get(code, 0.0), round(min(loose, 1.0), 4))
+        return found, {code: share for code, share in weak.items() if code not in found}
+
+    def _best_window_share(self, term_id: int, positions: dict[str, list[int]]) -> float:
+        """The largest share of the term's key weight that the text covers within one short span, with
+        at least two of its keys there, or one that carries SINGLE_KEY_SHARE of the term by itself."""
+        keys = self._term_keys[term_id]
+        span = APPROXIMATE_SPAN_PER_KEY * len(keys) + APPROXIMATE_SLACK
+        occurrences = sorted((position, key) for key in keys for position in positions.get(key, ()))
+        best, counts, weight, left = 0.0, dict[str, int](), 0.0, 0
+        for position, key in occurrences:
+            counts[key] = counts.get(key, 0) + 1
+            if counts[key] == 1:
+                weight += self._key_weight[key]
+            while position - occurrences[left][0] > span:
+                gone = occurrences[left][1]
+                counts[gone] -= 1
+                if counts[gone] == 0:
+                    weight -= self._key_weight[gone]
+                left += 1
+            if weight >= SINGLE_KEY_SHARE * self._term_mass[term_id] or sum(1 for n in counts.values() if n) >= 2:
+                best = max(best, weight)
+        return best / self._term_mass[term_id]
 
     def field_of(self, sector_code: str) -> str | None:
         sector = self.sectors.get(sector_code)
@@ -187,11 +283,15 @@ class Glossary:
             consumed.append((start, end))
             position += length
         extraction.residual_text = _remove_spans(normalised, consumed)
-        for code, share in self.approximate(normalised).items():
+        supported, weak = self.approximate_all(normalised)
+        for code, share in supported.items():
             if code.startswith("sector:"):
                 extraction.approximate_sectors[code.removeprefix("sector:")] = share
             elif code not in extraction.concepts:
                 extraction.approximate[code] = share
+        for code, share in weak.items():
+            if not code.startswith("sector:") and code not in extraction.concepts:
+                extraction.weak[code] = share
         return extraction
 
     def _longest_at(self, text_units: list[Unit], position: int) -> tuple[int, tuple[str, str]] | None:

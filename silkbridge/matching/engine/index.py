@@ -662,10 +662,17 @@ class MatchIndex:
     # ----------------------------------------------------------------- reasons
     def reasons(self, query: ProfileFeatures, other: ProfileFeatures, features: dict[str, float]) -> list[Reason]:
         found: list[tuple[str, dict[str, Any]]] = []
-        concept_idf, token_idf = self._idf_tables()
+        # Only concepts both texts name (exactly, or approximately with the words together) are shown,
+        # the one that weighs most in the pair first; a weak hint counts in the score but is no reason.
+        # Shared wording is never a reason: a list of common words is not one a person agrees with.
+        concept_idf, _ = self._idf_tables()
+        shown = query.supported & other.supported
         shared = sorted(
-            set(query.concepts) & set(other.concepts),
-            key=lambda code: (-concept_idf[self._concept_id[code]], code),
+            shown,
+            key=lambda code: (
+                -concept_idf[self._concept_id[code]] * query.concept_weights[code] * other.concept_weights[code],
+                code,
+            ),
         )
         if shared:
             concepts = [
@@ -679,13 +686,8 @@ class MatchIndex:
         found += self._money_reason(query, other)
         found += self._deal_reason(query.profile, other.profile)
         found += self._country_reason(query.profile, other.profile)
-        words = sorted(
-            set(query.tokens) & set(other.tokens) - {""},
-            key=lambda token: (-token_idf[self._token_id.get(token, 0)], token),
-        )
-        if words and features.get("text", 0) > 0:
-            found.append(("similar_wording", {"words": words[:4]}))
-        return [self._reason(code, params) for code, params in found]
+        weights = self.weights.for_family(pair_family(query.profile.type, other.profile.type))
+        return [self._reason(code, params) for code, params in _strongest_first(found, features, weights)]
 
     def _reason(self, code: str, params: dict[str, Any]) -> Reason:
         return Reason(code, params, self._render)
@@ -750,6 +752,44 @@ class MatchIndex:
         if query.country == other.country:
             return [("same_country", {"this": query.country, "other": other.country})]
         return [("cross_border", {"this": query.country, "other": other.country})]
+
+
+# The feature each reason speaks for; a failed requirement is told before what merely fits.
+_REASON_FEATURE = {
+    "shared_concepts": "concepts",
+    "same_sector": "sectors",
+    "trl_meets": "trl",
+    "trl_below": "trl",
+    "ticket_covers": "money",
+    "ticket_misses": "money",
+    "amounts_overlap": "money",
+    "amounts_apart": "money",
+    "deal_types_common": "deal_types",
+    "deal_types_differ": "deal_types",
+    "cross_border": "country",
+    "same_country": "country",
+    "target_country": "country",
+}
+_FAILED_REQUIREMENTS = frozenset({"trl_below", "ticket_misses", "amounts_apart", "deal_types_differ"})
+
+
+def _strongest_first(
+    found: list[tuple[str, dict[str, Any]]], features: dict[str, float], weights: Any
+) -> list[tuple[str, dict[str, Any]]]:
+    """Reasons in the order a reader needs them: the shared concept first (what the pair is about),
+    then any requirement the pair fails, then the others by what they add to the score (the family's
+    weight times the feature's value); pages show the first three (`SHOWN_REASONS`)."""
+
+    def strength(item: tuple[str, dict[str, Any]]) -> tuple[int, float]:
+        code = item[0]
+        if code == "shared_concepts":
+            return (0, 0.0)
+        if code in _FAILED_REQUIREMENTS:
+            return (1, 0.0)
+        feature = _REASON_FEATURE.get(code, "")
+        return (2, -getattr(weights, feature, 0.0) * features.get(feature, 0.0))
+
+    return sorted(found, key=strength)
 
 
 def _language_code(language: str) -> int:

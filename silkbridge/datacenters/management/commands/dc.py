@@ -10,6 +10,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from silkbridge.datacenters.engine.assess import AssessmentError, assess_document
 from silkbridge.datacenters.engine.parse import design_load
+from silkbridge.datacenters.messages import message_text
+from silkbridge.datacenters.report import group_reasons, verdict_paragraph
 from silkbridge.datacenters.services import MAX_YEARS
 
 TIER_NAMES = {0: "none", 1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -22,6 +24,11 @@ def _read(path: str, what: str) -> str:
         raise CommandError(f"{what} {path}: no such file") from error
     except (OSError, UnicodeDecodeError) as error:
         raise CommandError(f"{what} {path}: cannot be read as UTF-8 text ({error})") from error
+
+
+def _located(file_name: str, level: str, line: int | None, message: str) -> str:
+    """`file:line: level: message`, the form editors and CI logs link to the line."""
+    return f"{file_name}:{line}: {level}: {message}" if line else f"{file_name}: {level}: {message}"
 
 
 class Command(BaseCommand):
@@ -52,7 +59,7 @@ class Command(BaseCommand):
             )
         except AssessmentError as error:
             for issue in error.issues:
-                self.stderr.write(f"error: {issue['message']}")
+                self.stderr.write(_located(options["design"], "error", issue.get("line"), issue["message"]))
             raise CommandError(f"{options['design']}: {len(error.issues)} error(s); nothing assessed") from error
         if options["json"]:
             self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
@@ -62,9 +69,9 @@ class Command(BaseCommand):
     def _validate(self, text: str, name: str) -> None:
         parsed = design_load(text, filename=name)
         for issue in parsed.errors:
-            self.stderr.write(f"error: {issue.message}")
+            self.stderr.write(_located(name, "error", issue.line, issue.message))
         for issue in parsed.warnings:
-            self.stdout.write(f"warning: {issue.message}")
+            self.stdout.write(_located(name, "warning", issue.line, issue.message))
         if parsed.errors:
             raise CommandError(f"{name}: {len(parsed.errors)} error(s)")
         self.stdout.write(f"{name}: valid ({len(parsed.warnings)} warning(s))")
@@ -73,14 +80,15 @@ class Command(BaseCommand):
         write = self.stdout.write
         design = result["design"]
         write(f"{design['name']}: Tier {TIER_NAMES[result['tier']]}")
+        write(f"  {verdict_paragraph(result)}")
         if design.get("claimed_tier"):
             verdict = "supports" if result["meets_claim"] else "does NOT support"
             write(f"  claimed Tier {TIER_NAMES[design['claimed_tier']]}: the design {verdict} the claim")
         for criterion in result.get("criteria", []):
             mark = "pass" if criterion["passed"] else "FAIL"
             write(f"  [{mark}] {criterion.get('title') or criterion['code']} (Tier {criterion.get('tier_required')})")
-            for reason in criterion.get("reasons", []):
-                write(f"         {reason['message']}")
+            for reason in group_reasons(criterion.get("reasons", [])):
+                write(f"         {message_text(reason['code'], reason.get('params') or {}, reason['message'])}")
         availability = result["availability"]
         low, high = availability["interval"]
         downtime = availability["downtime_minutes_per_year"]
@@ -95,4 +103,5 @@ class Command(BaseCommand):
         if result.get("pue") is not None:
             write(f"  PUE {result['pue']:.2f}")
         for warning in result.get("warnings", []):
-            write(f"  warning: {warning['message']}")
+            line = f"line {warning['line']}: " if warning.get("line") else ""
+            write(f"  warning: {line}{warning['message']}")

@@ -25,6 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", help="where to write the matches (default: standard output)")
         parser.add_argument("--truth", help="a JSON object mapping a profile id to its correct counterpart")
         parser.add_argument("--language", choices=("en", "zh", "ur"), default="en", help="language of the reasons")
+        parser.add_argument("--split", help="with --baselines: a JSON object whose held_out lists held-out queries")
         parser.add_argument(
             "--baselines", action="store_true", help="with --truth: also TF-IDF and engine-without-glossary baselines"
         )
@@ -37,7 +38,7 @@ class Command(BaseCommand):
         # newline, so collect the output and hand it over in one piece.
         out, err = io.StringIO(), io.StringIO()
         if options["baselines"] and options["truth"]:
-            code = eval_main(options["profiles"], options["truth"], stdout=out, stderr=err)
+            code = eval_main(options["profiles"], options["truth"], split=options["split"], stdout=out, stderr=err)
         else:
             code = match_main(
                 options["profiles"],

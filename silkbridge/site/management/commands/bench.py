@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from silkbridge.datacenters.benchmarks import bench_dc
 from silkbridge.directory.benchmarks import bench_search, bench_search_kept
-from silkbridge.events.engine.bench import bench_schedule
+from silkbridge.events.engine.bench import bench_forum, bench_schedule
 from silkbridge.matching.engine.bench import bench_matching
 
 
@@ -42,6 +42,12 @@ class Command(BaseCommand):
         schedule.add_argument("--seed", type=int, default=1)
         schedule.add_argument("--time-limit", type=float, default=30.0)
         schedule.add_argument("--exact-budget", type=float, default=60.0, help="seconds for the exact solve")
+        schedule.add_argument(
+            "--forum",
+            action="store_true",
+            help="instead: the forum set (both halves), each instance through `silkbridge schedule` in its own "
+            "process against its recorded exact optimum",
+        )
         matching = subcommands.add_parser("matching", help="Matching: top-10 latency, all matches, memory.")
         matching.add_argument("--profiles", type=int, default=100_000)
         matching.add_argument("--seed", type=int, default=7)
@@ -66,6 +72,10 @@ class Command(BaseCommand):
             self._load(options)
         elif options["benchmark"] == "load-data":
             self._load_data(options)
+        elif options["benchmark"] == "schedule" and options["forum"]:
+            if options["time_limit"] <= 0:
+                raise CommandError("--time-limit must be more than 0")
+            self.stdout.write(json.dumps(bench_forum(time_limit=options["time_limit"]), indent=2))
         elif options["benchmark"] == "schedule":
             if min(options["participants"], options["requests"], options["slots"]) < 1:
                 raise CommandError("--participants, --requests and --slots must be at least 1")

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from silkbridge.accounts.services import demo_staff_ensure
+from silkbridge.deals.demo import demo_deals_ensure
 from silkbridge.directory.loaders import DATA_DIR, organisations_load
 from silkbridge.events.demo import demo_event_ensure
 from silkbridge.marketplace.demo import demo_opportunities_ensure
@@ -52,7 +53,19 @@ class Command(BaseCommand):
         self.stdout.write(
             f"demo opportunity profiles: {profiles['created']} created; {profiles['matches']} matches computed"
         )
+        deals = demo_deals_ensure(password=password)
+        if deals["call"] is None:
+            self.stdout.write(f"demo call for proposals: skipped ({deals['skipped']})")
+        else:
+            state = "created" if deals["created"] else "unchanged"
+            self.stdout.write(f"demo call for proposals: {deals['call'].slug} ({state})")
         self.stdout.write("")
         self.stdout.write("Demo staff account" + (" (created)" if created else "") + ":")
         self.stdout.write(f"  e-mail:   {DEMO_STAFF_EMAIL}")
         self.stdout.write(f"  password: {password}")
+        if deals["people"]:
+            self.stdout.write(
+                "The deals demo's people (the CDA's chair, two reviewers, three companies), same password:"
+            )
+            for email in deals["people"]:
+                self.stdout.write(f"  {email}")

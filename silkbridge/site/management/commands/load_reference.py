@@ -1,9 +1,11 @@
-"""`silkbridge load_reference`: the sector taxonomy, the concept glossary, real institutions, zones."""
+"""`silkbridge load_reference`: the sector taxonomy, the concept glossary, real institutions, zones, and
+the MoU clause library."""
 
 from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from silkbridge.deals.services.mou import clause_library_load
 from silkbridge.directory.loaders import (
     DATA_DIR,
     concepts_load,
@@ -23,6 +25,7 @@ class Command(BaseCommand):
         self.stdout.write(f"sectors: {sectors}")
         self.stdout.write(f"concepts: {concepts}")
         self.stdout.write(f"zones: {zones_load()}")
+        self.stdout.write(f"MoU clauses added: {clause_library_load()}")
         self.stdout.write(
             f"institutions: {organisations_load(DATA_DIR / 'reference_organisations.yaml', is_demo=False)}"
         )

@@ -1,0 +1,1 @@
+"""The deals pages' forms, one module per part."""

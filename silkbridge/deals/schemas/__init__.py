@@ -1,0 +1,1 @@
+"""The deals API's schemas, one module per part."""

@@ -1,0 +1,326 @@
+"""Reads for deals. Who may see a deal is decided here and nowhere else.
+
+- Platform staff see every deal.
+- Anyone else sees the deals whose parties include one of their organisations, and nothing of any
+  other deal: a member of two organisations sees the deals of both, and nothing of a third's. A deal
+  someone may not see does not exist for them (pages and API answer 404, not 403).
+- A deal's history is shown to everyone who sees the deal (the authors' e-mail addresses to staff
+  only, through `core.selectors.history_entries`).
+- Who may change a deal: staff and the deal's owner move its stage, edit it and change its parties;
+  the parties' members may also set its next step (see `can_set_next_step`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from silkbridge.accounts.models import User
+from silkbridge.core.i18n import content_language
+from silkbridge.deals.choices import DealEventKind, DealStage, Decision, ProposalStatus
+from silkbridge.deals.models import Deal, DealEvent, DealParty, Proposal
+from silkbridge.directory.selectors import organisation_ids_of
+from silkbridge.events.choices import MeetingOutcome
+from silkbridge.events.models import Meeting
+from silkbridge.marketplace.choices import InterestStatus
+from silkbridge.marketplace.models import ExpressionOfInterest
+
+# The board's columns, in the order a deal moves through them; the three that end or pause a deal last.
+BOARD_STAGES = tuple(DealStage)
+# Starting a deal from a call proposal whose approval is recorded but has not taken effect yet.
+PROPOSAL_APPROVAL_PENDING = gettext_lazy(
+    "This proposal's approval takes effect with its call's decision, once the evaluation report's grievance "
+    "window has closed and every grievance is answered; a deal can start from it then."
+)
+# Stages a deal no longer moves in: the daily reminder leaves them alone.
+CLOSED_STAGES = (DealStage.DECLINED, DealStage.WITHDRAWN)
+
+
+def _parties_prefetch() -> Prefetch[Any]:
+    return Prefetch("parties", queryset=DealParty.objects.select_related("organisation").order_by("pk"))
+
+
+def deals_visible(*, viewer: Any) -> QuerySet[Deal]:
+    """Every deal the viewer may see, with its sector, owner and parties loaded (a fixed number of
+    queries however many deals a page lists)."""
+    deals = Deal.objects.select_related("sector", "owner").prefetch_related(_parties_prefetch())
+    if getattr(viewer, "is_staff", False):
+        return deals.all()
+    own = organisation_ids_of(viewer)
+    # A subquery rather than a join: each deal once, whatever number of the viewer's organisations take part.
+    return deals.filter(pk__in=DealParty.objects.filter(organisation_id__in=own).values("deal_id"))
+
+
+def deal_get(*, viewer: Any, reference: str) -> Deal:
+    """One deal the viewer may see; Deal.DoesNotExist otherwise (a 404: others cannot learn it exists)."""
+    return deals_visible(viewer=viewer).get(reference=reference)
+
+
+def is_party_member(*, user: Any, deal: Deal) -> bool:
+    """Whether the user belongs to one of the deal's party organisations."""
+    own = set(organisation_ids_of(user))
+    return any(party.organisation_id in own for party in deal.parties.all())
+
+
+def can_manage(*, user: Any, deal: Deal) -> bool:
+    """Staff and the deal's owner move a deal's stage, edit it and change its parties."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_staff or (deal.owner_id is not None and deal.owner_id == user.pk))
+
+
+def can_set_next_step(*, user: Any, deal: Deal) -> bool:
+    """Staff, the owner, and the members of the deal's parties: the parties are the ones who take the
+    next step, so they may say what it is and when; they may not move the stage, which is the center's
+    assessment of the deal."""
+    return can_manage(user=user, deal=deal) or is_party_member(user=user, deal=deal)
+
+
+def board_check(*, viewer: Any) -> None:
+    """The board and its exports are the center's working view: staff only (PermissionDenied otherwise)."""
+    if not getattr(viewer, "is_staff", False):
+        raise PermissionDenied(_("Only staff see the deals board."))
+
+
+def staff_users() -> QuerySet[User]:
+    """Active platform staff: who may own a deal, and who is reminded of a deal without an owner."""
+    return User.objects.filter(Q(role="staff") | Q(is_superuser=True), is_active=True).order_by("full_name", "pk")
+
+
+def deal_history(*, viewer: Any, deal: Deal) -> QuerySet[DealEvent]:
+    """The deal's history, newest first, for those who see the deal (Deal.DoesNotExist otherwise)."""
+    if not deals_visible(viewer=viewer).filter(pk=deal.pk).exists():
+        raise Deal.DoesNotExist
+    return DealEvent.objects.filter(deal=deal).select_related("actor").order_by("-created_at", "-pk")
+
+
+def stage_cause(changes: dict[str, Any], *, started: bool = False) -> str:
+    """Why a deal moved by itself (services.pipeline.deal_stage_follow's `cause`), in the reader's language:
+    "Moved automatically: MoU MOU-… v3 returned by the Law and Justice Division". Empty for a move made on
+    the board. `started`: the deal's first row (a deal started by an approval taking effect)."""
+    cause = changes.get("cause")
+    version = changes.get("version")
+    values = {"reference": changes.get("mou") or changes.get("proposal") or "", "version": version or ""}
+    if cause == "proposal_approved":
+        if started:
+            return _("Started automatically: proposal %(reference)s approved") % values
+        return _("Moved automatically: proposal %(reference)s approved") % values
+    if cause == "mou_returned":
+        office = changes.get(f"office_{content_language()}") or changes.get("office_en") or ""
+        if office and version:
+            return _("Moved automatically: MoU %(reference)s v%(version)s returned by %(office)s") % {
+                **values,
+                "office": office,
+            }
+        return _("Moved automatically: MoU %(reference)s returned") % values
+    messages = {
+        "mou_drafted": (
+            _("Moved automatically: MoU %(reference)s v%(version)s drafted"),
+            _("Moved automatically: MoU %(reference)s drafted"),
+        ),
+        "mou_sent": (
+            _("Moved automatically: MoU %(reference)s v%(version)s sent on its route"),
+            _("Moved automatically: MoU %(reference)s sent on its route"),
+        ),
+        "mou_signed": (
+            _("Moved automatically: MoU %(reference)s v%(version)s signed and sealed"),
+            _("Moved automatically: MoU %(reference)s signed and sealed"),
+        ),
+    }
+    if cause in messages:
+        with_version, without = messages[cause]
+        return (with_version if version else without) % values
+    return ""
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One row of a deal's history as its page shows it: the event and, for an automatic move, its cause."""
+
+    entry: DealEvent
+    cause: str
+
+
+def deal_history_rows(*, viewer: Any, deal: Deal) -> list[HistoryRow]:
+    """deal_history with each automatic move's cause in the reader's language."""
+    return [
+        HistoryRow(entry, stage_cause(entry.changes, started=entry.kind == DealEventKind.CREATED))
+        for entry in deal_history(viewer=viewer, deal=deal)
+    ]
+
+
+# --- measures shown on cards, lists and exports ------------------------------------------------------
+
+
+def days_in_stage(deal: Deal, *, now: datetime | None = None) -> int:
+    return max(0, ((now or timezone.now()) - deal.stage_changed_at).days)
+
+
+def age_days(deal: Deal, *, now: datetime | None = None) -> int:
+    return max(0, ((now or timezone.now()) - deal.created_at).days)
+
+
+def is_overdue(deal: Deal, *, today: date | None = None) -> bool:
+    """The next step's date has passed (a step due today is due, not overdue)."""
+    return deal.next_step_on is not None and deal.next_step_on < (today or timezone.localdate())
+
+
+@dataclass
+class BoardCard:
+    deal: Deal
+    days_in_stage: int
+    age_days: int
+    is_overdue: bool
+
+
+@dataclass
+class BoardColumn:
+    stage: str
+    label: str
+    cards: list[BoardCard] = field(default_factory=list)
+
+
+def deal_board(*, viewer: Any, deals: QuerySet[Deal]) -> list[BoardColumn]:
+    """The board: one column per stage (all of them, empty ones too, so that a deal can be moved
+    anywhere), each with its cards, longest in the stage first. `deals` is `deals_visible` already
+    filtered (DealFilterSet); staff only."""
+    board_check(viewer=viewer)
+    now, today = timezone.now(), timezone.localdate()
+    columns = {stage.value: BoardColumn(stage=stage.value, label=str(stage.label)) for stage in BOARD_STAGES}
+    for deal in deals.order_by("stage_changed_at", "pk"):
+        card = BoardCard(
+            deal=deal,
+            days_in_stage=days_in_stage(deal, now=now),
+            age_days=age_days(deal, now=now),
+            is_overdue=is_overdue(deal, today=today),
+        )
+        columns[deal.stage].cards.append(card)
+    return list(columns.values())
+
+
+EXPORT_FIELDS = (
+    "reference",
+    "title",
+    "subject",
+    "stage",
+    "stage_reason",
+    "in_stage_since",
+    "days_in_stage",
+    "age_days",
+    "parties",
+    "countries",
+    "sector",
+    "owner",
+    "amount",
+    "currency",
+    "next_step",
+    "next_step_on",
+    "next_step_overdue",
+    "created_at",
+)
+
+
+def deal_export_records(*, viewer: Any, deals: QuerySet[Deal]) -> list[dict[str, Any]]:
+    """One plain record per deal (the names in EXPORT_FIELDS), for the board's CSV/XLSX and for
+    `silkbridge deals export`; staff only. Stage and subject are codes (the same in every language);
+    parties are "key: name (role)" joined with "; "."""
+    board_check(viewer=viewer)
+    now, today = timezone.now(), timezone.localdate()
+    records = []
+    for deal in deals.order_by("stage", "stage_changed_at", "pk"):
+        parties = list(deal.parties.all())
+        records.append(
+            {
+                "reference": deal.reference,
+                "title": deal.title,
+                "subject": deal.subject,
+                "stage": deal.stage,
+                "stage_reason": deal.stage_reason,
+                "in_stage_since": deal.stage_changed_at.isoformat(),
+                "days_in_stage": days_in_stage(deal, now=now),
+                "age_days": age_days(deal, now=now),
+                "parties": "; ".join(
+                    f"{party.organisation.key}: {party.organisation.name_en} ({party.role})" for party in parties
+                ),
+                "countries": ", ".join(sorted({party.organisation.country for party in parties})),
+                "sector": deal.sector.code if deal.sector else "",
+                "owner": deal.owner.email if deal.owner else "",
+                "amount": str(deal.amount) if deal.amount is not None else "",
+                "currency": deal.currency,
+                "next_step": deal.next_step,
+                "next_step_on": deal.next_step_on.isoformat() if deal.next_step_on else "",
+                "next_step_overdue": is_overdue(deal, today=today),
+                "created_at": deal.created_at.isoformat(),
+            }
+        )
+    return records
+
+
+def deals_due(*, today: date) -> QuerySet[Deal]:
+    """Deals whose next step is due today or overdue, not reminded today, and still moving."""
+    return (
+        Deal.objects.filter(next_step_on__lte=today)
+        .filter(Q(reminded_on__isnull=True) | Q(reminded_on__lt=today))
+        .exclude(stage__in=CLOSED_STAGES)
+        .order_by("next_step_on", "pk")
+    )
+
+
+# --- where a deal starts: the lead, as the starter may see it ----------------------------------------
+
+
+def lead_interest(*, viewer: Any, interest_id: int) -> ExpressionOfInterest:
+    """An accepted expression of interest the viewer may start a deal from: staff any, others one
+    their organisation sent or received. ValidationError naming `interest` otherwise (the same
+    message whether it does not exist or is someone else's)."""
+    interests = ExpressionOfInterest.objects.select_related("opportunity__organisation", "organisation")
+    if not getattr(viewer, "is_staff", False):
+        own = organisation_ids_of(viewer)
+        interests = interests.filter(Q(organisation_id__in=own) | Q(opportunity__organisation_id__in=own))
+    try:
+        interest = interests.get(pk=interest_id)
+    except ExpressionOfInterest.DoesNotExist as error:
+        raise ValidationError(
+            {"interest": _("No expression of interest of your organisations has this number.")}
+        ) from error
+    if interest.status != InterestStatus.ACCEPTED:
+        raise ValidationError({"interest": _("Only an accepted expression of interest can start a deal.")})
+    return interest
+
+
+def lead_meeting(*, viewer: Any, meeting_id: int) -> Meeting:
+    """A meeting rated "cooperation possible" the viewer may start a deal from: staff any, others one
+    their organisation took part in. ValidationError naming `meeting` otherwise."""
+    meetings = Meeting.objects.select_related("request__requester__organisation", "request__recipient__organisation")
+    if not getattr(viewer, "is_staff", False):
+        own = organisation_ids_of(viewer)
+        meetings = meetings.filter(
+            Q(request__requester__organisation_id__in=own) | Q(request__recipient__organisation_id__in=own)
+        )
+    try:
+        meeting = meetings.get(pk=meeting_id)
+    except Meeting.DoesNotExist as error:
+        raise ValidationError({"meeting": _("No meeting of your organisations has this number.")}) from error
+    if not meeting.ratings.filter(outcome=MeetingOutcome.COOPERATION_POSSIBLE).exists():
+        raise ValidationError({"meeting": _("Only a meeting rated “cooperation possible” can start a deal.")})
+    return meeting
+
+
+def lead_proposal(*, viewer: Any, reference: str) -> Proposal:
+    """An approved proposal staff may start a deal from (an approved proposal is past its call's
+    deadline and decision, so nothing sealed is reachable this way). ValidationError naming `proposal`."""
+    board_check(viewer=viewer)
+    proposals = Proposal.objects.select_related("organisation", "recipient", "call__issuer")
+    try:
+        return proposals.get(reference=reference, status=ProposalStatus.APPROVED)
+    except Proposal.DoesNotExist as error:
+        if proposals.filter(reference=reference, call__isnull=False, decision=Decision.APPROVE).exists():
+            raise ValidationError({"proposal": PROPOSAL_APPROVAL_PENDING}) from error
+        raise ValidationError({"proposal": _("No approved proposal has this reference.")}) from error

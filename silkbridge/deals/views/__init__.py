@@ -1,0 +1,1 @@
+"""The deals pages, one module per part, each with its own `urlpatterns`."""
