@@ -508,8 +508,11 @@ def _unit_probe(token_model: TokenModel, entry: LexiconEntry | None, tokens: lis
         for token in words:
             has_wording &= has(rows.filter(term__gte=token, term__lt=_successor(token)))
         condition |= has_wording
-    if tags:
-        condition |= has(rows.filter(term__in=tags))
+    # One probe per tag: PostgreSQL reads "term IN (…)" as a filter over every row of the document
+    # (about 110 at 100,000 organisations) instead of a condition of the (document, term) index, which
+    # made a tier walk that passes a thousand organisations cost 40 ms instead of 3.
+    for tag in tags:
+        condition |= has(rows.filter(term=tag))
     return condition
 
 
@@ -618,11 +621,13 @@ class RankedResults:
         probe = search_probe(self._units, token_model=self.token_model)
         matches = self.queryset if probe is None else self.queryset.filter(probe)
         ids: list[Any] = []
-        earlier = Q()
         for tier in [*self.tiers, Q()]:
-            in_tier = matches.filter(earlier & tier).order_by(*self.order).values_list("pk", flat=True)
-            ids += in_tier[: stop - len(ids)]
+            # Every earlier tier was read to its end (else the page would be full), so its members are
+            # `ids`: excluding them by id spares testing each document passed against the earlier
+            # tiers' conditions (a LIKE over its description, read from the table: 18 ms instead of
+            # 4 for a walk past a thousand organisations).
+            in_tier = matches.filter(tier).exclude(pk__in=ids) if ids else matches.filter(tier)
+            ids += in_tier.order_by(*self.order).values_list("pk", flat=True)[: stop - len(ids)]
             if len(ids) >= stop:
                 break
-            earlier &= ~tier
         return ids
