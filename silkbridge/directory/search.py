@@ -59,6 +59,9 @@ BATCH_SIZE = 2000
 COUNT_CAP = 1_000
 # Up to this many matches, the ranking reads every match (by id); above, each tier walks its index.
 SMALL_MATCH_SET = 1_000
+# Index rows per counted match that a one-word query's count reads before it falls back to building
+# the match set (see RankedResults._head_streamed): a document has one or two rows in most ranges.
+HEAD_ROWS_PER_MATCH = 2
 # A concrete subclass of SearchToken, with its `document` foreign key (which the abstract model,
 # and so the type checker, does not know).
 TokenModel = type[Any]
@@ -516,6 +519,23 @@ def _unit_probe(token_model: TokenModel, entry: LexiconEntry | None, tokens: lis
     return condition
 
 
+def single_row_set(units: Units) -> dict[str, Any] | None:
+    """For a query of one unit that one set of index rows answers (one word's range, or the tag and
+    wording rows of a glossary phrase while they are current), the lookups on the rows' term that
+    select them; None otherwise (several units, or wordings of several words, need the set form)."""
+    if len(units) != 1:
+        return None
+    entry, tokens = units[0]
+    tags, covered = _unit_tags(entry, tokens)
+    if covered:
+        return {"term__in": tags}
+    wordings = _wording_words(entry, tokens)
+    if tags or len(wordings) != 1 or len(wordings[0]) != 1:
+        return None
+    (word,) = wordings[0]
+    return {"term__gte": word, "term__lt": _successor(word)}
+
+
 def search_probe(units: Units, *, token_model: TokenModel) -> Q | None:
     """`search_condition` as per-document probes (see `_unit_probe`); None without searchable words."""
     if not units:
@@ -571,9 +591,31 @@ class RankedResults:
     @cached_property
     def _head(self) -> list[Any]:
         """The ids of the first COUNT_CAP + 1 matches, in no order: one pass over the match set."""
+        streamed = self._head_streamed()
+        if streamed is not None:
+            return streamed
         condition = search_condition(self.query, token_model=self.token_model, units=self._units)
         matches = self.queryset if condition is None else self.queryset.filter(condition)
         return list(matches.values_list("pk", flat=True)[: COUNT_CAP + 1])
+
+    def _head_streamed(self) -> list[Any] | None:
+        """`_head` for a query that one set of index rows answers (`single_row_set`), read as a join
+        of those rows (in index order) to the documents that stops after HEAD_ROWS_PER_MATCH rows per
+        counted match: a common word ("产品", a third of the directory) then reads about two thousand
+        rows instead of hashing its whole range (35,000 rows, 30-60 ms at 100,000 organisations). A
+        document has one or a few rows in a range, so None (build the set) when the rows read held
+        COUNT_CAP documents or fewer and there may be more."""
+        lookups = single_row_set(self._units)
+        if lookups is None:
+            return None
+        rows = self.token_model._meta.get_field("document").related_query_name()
+        joined = self.queryset.filter(**{f"{rows}__{lookup}": value for lookup, value in lookups.items()})
+        limit = HEAD_ROWS_PER_MATCH * (COUNT_CAP + 1)
+        read = list(joined.values_list("pk", flat=True)[:limit])
+        ids = list(dict.fromkeys(read))
+        if len(read) == limit and len(ids) <= COUNT_CAP:
+            return None
+        return ids[: COUNT_CAP + 1]
 
     def count(self) -> int:
         return min(len(self._head), COUNT_CAP)
