@@ -30,6 +30,9 @@ _TABLE_MASK = (1 << _TABLE_BITS) - 1
 _SPARE_SUBSETS = 256  # most generator subsets of one size tried when counting spare sets
 _FUEL_CELLS = 2000  # phase cells of the delivery cycle when drawing dry outages
 _ANCHORED = 4  # flag in a status code: the state holds an anchored grid outage (status is code & 3)
+_FUEL_JITTER = 16  # points inside each phase cell when integrating over the sampler's jitter
+_FUEL_REACH = 4.0  # dry outages longer than fuel autonomy + this many mean outages are drawn one by one
+_FUEL_SUMMED = 5_000  # fewest expected dry outages in a chunk for summing the isolated ones (else all drawn)
 
 
 @dataclass
@@ -41,10 +44,31 @@ class SimulationResult:
     seconds: float
 
 
+@dataclass(frozen=True)
+class _FuelProcess:
+    """The dry outages as a Boolean model on the time axis, for summing those that touch nothing else.
+
+    Dry intervals start at rate `rate` per hour (a Poisson process: a binomial thinning of Poisson outages);
+    `coverage` is the stationary share of time inside their union, `variance` the asymptotic variance per
+    hour of the covered time, `clumps` the rate of maximal covered stretches (outages). `reach` bounds the
+    outage that holds a dry interval for all but the `long_table` ones, which are drawn one by one.
+    """
+
+    rate: float
+    coverage: float
+    variance: float
+    clumps: float
+    reach: float
+    long_share: float  # of the dry outages, the share longer than `reach`
+    long_table: tuple[np.ndarray, list[np.ndarray]]
+
+
 class _Simulator:
     """Vectorised event sampling; the structure function is evaluated per distinct state only."""
 
-    def __init__(self, structure: Structure, grid: GridData, rng: np.random.Generator) -> None:
+    def __init__(
+        self, structure: Structure, grid: GridData, rng: np.random.Generator, *, sum_isolated_fuel: bool = True
+    ) -> None:
         self.structure = structure
         self.grid = grid
         self.rng = rng
@@ -81,6 +105,7 @@ class _Simulator:
         self._table_codes = np.zeros(_TABLE_MASK + 1, dtype=np.int8)
         # Slot 0 holds key 0, the empty state; no other state can match a zero key in its own slot.
         self._table_codes[0] = self._code(0, set())
+        self._fuel_process = self._summable_fuel() if sum_isolated_fuel else None
 
     def _sample_rates(self) -> None:
         rates, repairs, owners = [], [], []
@@ -102,16 +127,17 @@ class _Simulator:
         for chunk_start in range(0, years, _CHUNK_YEARS):
             chunk = min(_CHUNK_YEARS, years - chunk_start)
             length = chunk * HOURS_PER_YEAR
-            starts, ends, ids = self._windows(chunk, length)
+            starts, ends, ids, summed_down, summed_outages = self._windows(chunk, length)
             chunk_down, chunk_outages = self._sweep(starts, ends, ids, length)
-            downtime += chunk_down
-            outages += chunk_outages
+            downtime += chunk_down + summed_down
+            outages += chunk_outages + summed_outages
         return downtime, outages
 
     # -- sampling -----------------------------------------------------------------------------------
 
-    def _windows(self, years: int, length: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """All down-windows of one chunk as (start, end, pseudo-element id) arrays, unsorted."""
+    def _windows(self, years: int, length: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, int]:
+        """All down-windows of one chunk as (start, end, pseudo-element id) arrays, unsorted, plus the
+        downtime and outages of the dry outages that were summed instead of drawn (see _summed_fuel)."""
         rng = self.rng
         parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
 
@@ -133,31 +159,53 @@ class _Simulator:
         else:
             outages, running_hours = 0, length
         gen_start, gen_end, gen_id = self._generator_windows(outages, running_hours, length)
-        if self.generators and outages and math.isfinite(self.autonomy):
-            self._fuel_windows(outages, length, add)
+        # Every generator window anchors the grid outage it happened in (drawn now: the summed fuel needs them).
+        gen_anchor = (
+            rng.exponential(grid.mean_outage_hours, gen_start.size)
+            if self.structure.has_utility
+            else np.zeros(gen_start.size)
+        )
         year_starts = np.arange(years, dtype=float) * HOURS_PER_YEAR
         for index, hours in self.maintained.items():
             add(year_starts + self.maintenance_offsets[index], np.full(years, hours), self.maintenance_ids[index])
+        summed_down, summed_outages = 0.0, 0
+        if self.generators and outages and math.isfinite(self.autonomy):
+            process = self._fuel_process
+            if process is not None and process.rate * length >= _FUEL_SUMMED:
+                near = [
+                    *parts,
+                    (gen_start, gen_end, gen_id),
+                    (gen_start, np.minimum(gen_start + gen_anchor, length), gen_id),
+                ]
+                summed = self._summed_fuel(process, outages, length, near, add)
+                if summed is not None:
+                    summed_down, summed_outages = summed
+                else:
+                    self._fuel_windows(outages, length, add)
+            else:
+                self._fuel_windows(outages, length, add)
         if gen_start.size:
             keep = self._mattering(gen_start, gen_end, gen_id, parts)
-            gen_start, gen_end, gen_id = gen_start[keep], gen_end[keep], gen_id[keep]
+            gen_start, gen_end, gen_id, gen_anchor = gen_start[keep], gen_end[keep], gen_id[keep], gen_anchor[keep]
             add(gen_start, gen_end - gen_start, gen_id)
             if self.structure.has_utility:
-                add(gen_start, rng.exponential(grid.mean_outage_hours, gen_start.size), self.anchor_id)
+                add(gen_start, gen_anchor, self.anchor_id)
         starts, ends, ids = zip(*parts, strict=True)
-        return np.concatenate(starts), np.concatenate(ends), np.concatenate(ids)
+        return np.concatenate(starts), np.concatenate(ends), np.concatenate(ids), summed_down, summed_outages
 
-    def _fuel_table(self) -> tuple[float, np.ndarray, list[np.ndarray]]:
-        """For drawing dry outages directly: P(an outage runs the tanks dry), P(k-th delivery attempt is the
-        one that arrives | dry), and per k the cumulative weight over the phase cells of the delivery cycle.
+    def _fuel_table(self, reach: float = 0.0) -> tuple[float, np.ndarray, list[np.ndarray]]:
+        """For drawing dry outages directly: P(an outage runs the tanks dry [and lasts beyond `reach`]),
+        P(k-th delivery attempt is the one that arrives | that), and per k the cumulative weight over the
+        phase cells of the delivery cycle.
 
         An outage starting at phase u runs dry when it outlasts the level A(u) (probability exp(-A(u)/mean))
         and the delivery that arrives, the k-th attempt at R_k(u), comes after A(u) (see fuel_out_fraction).
+        With `reach` (at least every level) the outage must outlast `reach` instead.
         """
         grid, supply = self.grid, self.supply
         phases = (np.arange(_FUEL_CELLS) + 0.5) / _FUEL_CELLS
         level = np.maximum(0.0, self.autonomy - grid.unavailability * phases * supply.interval_hours)
-        outlasts = np.exp(-level / grid.mean_outage_hours)
+        outlasts = np.exp(-np.maximum(level, reach) / grid.mean_outage_hours)
         retry = min(supply.lead_time_hours, supply.interval_hours)
         weights, cumulative = [], []
         attempt, failure = 1, supply.failure_probability
@@ -178,25 +226,152 @@ class _Simulator:
         Their number is binomial over all outages; each gets its delivery attempt k, its phase u in the
         cycle (from the table), the level A(u), a duration A(u) + Exp(mean) (memoryless) and the arrival.
         """
-        rng, grid, supply = self.rng, self.grid, self.supply
         dry_probability, attempt_weights, cumulative = self._fuel
-        count = int(rng.binomial(outages, dry_probability)) if dry_probability > 0 else 0
-        if not count:
-            return
-        per_attempt = rng.multinomial(count, attempt_weights)
+        count = int(self.rng.binomial(outages, dry_probability)) if dry_probability > 0 else 0
+        if count:
+            self._draw_dry(self.rng.random(count) * length, (attempt_weights, cumulative), 0.0, add)
+
+    def _draw_dry(
+        self, start: np.ndarray, table: tuple[np.ndarray, list[np.ndarray]], reach: float, add: Any
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Dry outages starting at `start`, marks drawn from `table` (outlasting `reach`); adds the outage
+        and its dry window, and returns the dry windows (start, end) that were kept."""
+        rng, grid, supply = self.rng, self.grid, self.supply
+        attempt_weights, cumulative = table
         retry = min(supply.lead_time_hours, supply.interval_hours)
+        per_attempt = rng.multinomial(start.size, attempt_weights)
+        taken = 0
+        dry_starts, dry_ends = [np.empty(0)], [np.empty(0)]
         for index in np.flatnonzero(per_attempt).tolist():
             drawn = int(per_attempt[index])
             cells = np.searchsorted(cumulative[index], rng.random(drawn), side="right")
             phase = (np.minimum(cells, _FUEL_CELLS - 1) + rng.random(drawn)) / _FUEL_CELLS
             level = np.maximum(0.0, self.autonomy - grid.unavailability * phase * supply.interval_hours)
             arrival = (1.0 - phase) * supply.interval_hours + index * retry
-            duration = level + rng.exponential(grid.mean_outage_hours, drawn)
+            duration = np.maximum(level, reach) + rng.exponential(grid.mean_outage_hours, drawn)
             dry_until = np.minimum(duration, arrival)
             keep = dry_until > level
-            start = rng.random(drawn) * length
-            add(start[keep], duration[keep], self.anchor_id)
-            add(start[keep] + level[keep], dry_until[keep] - level[keep], self.fuel_id)
+            begin = start[taken : taken + drawn][keep]
+            taken += drawn
+            add(begin, duration[keep], self.anchor_id)
+            add(begin + level[keep], dry_until[keep] - level[keep], self.fuel_id)
+            dry_starts.append(begin + level[keep])
+            dry_ends.append(begin + dry_until[keep])
+        return np.concatenate(dry_starts), np.concatenate(dry_ends)
+
+    def _summable_fuel(self) -> _FuelProcess | None:
+        """The dry-outage process in closed form, where a dry outage touching nothing else is simply down.
+
+        That holds when the plant with nothing failed is up with the grid up and down, and down when dry.
+        The moments follow the sampler of _draw_dry exactly: attempt k and phase cell by the table, the
+        phase jittered inside its cell (integrated over _FUEL_JITTER points), dry length z = min(E, a) with
+        E ~ Exp(mean outage) and a = arrival - level; an outage with a <= 0 is dropped.
+        """
+        if not (self.generators and self.structure.has_utility and math.isfinite(self.autonomy)):
+            return None
+        anchor, fuel = int(self.keys[self.anchor_id]), int(self.keys[self.fuel_id])
+        if (
+            self._code(0, set()) != 1
+            or self._code(anchor, {self.anchor_id}) & 3 != 1
+            or self._code(anchor ^ fuel, {self.anchor_id, self.fuel_id}) & 3 != 0
+        ):
+            return None
+        grid, supply = self.grid, self.supply
+        dry_probability, attempt_weights, cumulative = self._fuel
+        if dry_probability <= 0:
+            return None
+        mean = grid.mean_outage_hours
+        retry = min(supply.lead_time_hours, supply.interval_hours)
+        offsets = (np.arange(_FUEL_JITTER) + 0.5) / _FUEL_JITTER
+        phase = ((np.arange(_FUEL_CELLS)[:, None] + offsets[None, :]) / _FUEL_CELLS).ravel()
+        level = np.maximum(0.0, self.autonomy - grid.unavailability * phase * supply.interval_hours)
+        weights, spans = [], []
+        for index, attempt_weight in enumerate(attempt_weights.tolist()):
+            if attempt_weight <= 0:
+                continue
+            cell = np.diff(np.concatenate([[0.0], cumulative[index]]))
+            arrival = (1.0 - phase) * supply.interval_hours + index * retry
+            weights.append(attempt_weight * np.repeat(cell, _FUEL_JITTER) / _FUEL_JITTER)
+            spans.append(arrival - level)
+        weight, span = np.concatenate(weights), np.concatenate(spans)
+        kept = span > 0
+        weight, span = weight[kept], span[kept]
+        kept_share = float(weight.sum())
+        if kept_share <= 0:
+            return None
+        weight = weight / kept_share
+        rate = grid.outages_per_year / HOURS_PER_YEAR * dry_probability * kept_share
+        mean_dry = float((weight * mean * -np.expm1(-span / mean)).sum())
+        # E[(z - t)+] = sum over marks with a > t of w * mean * (exp(-t/mean) - exp(-a/mean)).
+        order = np.argsort(span)
+        span, weight = span[order], weight[order]
+        tail_weight = np.cumsum(weight[::-1])[::-1]
+        tail_decay = np.cumsum((weight * np.exp(-span / mean))[::-1])[::-1]
+        lags = np.linspace(0.0, float(span[-1]), 20_001)
+        first = np.searchsorted(span, lags, side="right")
+        inside = first < span.size
+        excess = np.zeros(lags.size)
+        excess[inside] = mean * (np.exp(-lags[inside] / mean) * tail_weight[first[inside]] - tail_decay[first[inside]])
+        uncovered = math.exp(-rate * mean_dry)
+        integrand = np.expm1(rate * np.maximum(excess, 0.0))
+        step = float(lags[1] - lags[0])
+        variance = 2 * uncovered**2 * float((integrand[1:] + integrand[:-1]).sum() * step / 2)
+        reach = self.autonomy + _FUEL_REACH * mean
+        long_probability, long_attempts, long_cumulative = self._fuel_table(reach)
+        return _FuelProcess(
+            rate=rate,
+            coverage=1.0 - uncovered,
+            variance=variance,
+            clumps=rate * uncovered,
+            reach=reach,
+            long_share=min(1.0, long_probability / dry_probability),
+            long_table=(long_attempts, long_cumulative),
+        )
+
+    def _summed_fuel(
+        self,
+        process: _FuelProcess,
+        outages: int,
+        length: float,
+        near: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+        add: Any,
+    ) -> tuple[float, int] | None:
+        """Draw only the dry outages that may touch another window; sum the rest in closed form.
+
+        W is every other window stretched back by `reach`. Drawn one by one: the dry outages starting in W
+        (any length) and those starting outside W that outlast `reach`; the others end before any other
+        window begins, so where they lie the plant is down exactly while some dry interval covers the time.
+        The sweep of the drawn windows therefore misses exactly (covered time of all dry intervals) minus
+        (covered time of the drawn ones): the first is drawn from its normal limit (mean and variance of the
+        Boolean model over the whole chunk), the second is measured. The drawn ones' covered time then
+        cancels between the sweep and the correction, so the chunk's downtime varies as the whole process's.
+        Returns None where W covers half the chunk (then everything is drawn).
+        """
+        rng = self.rng
+        starts = np.concatenate([part[0] for part in near])
+        ends = np.concatenate([part[1] for part in near])
+        keep = ends > starts
+        lows, highs = _union(np.maximum(starts[keep] - process.reach, 0.0), np.minimum(ends[keep], length))
+        covered = float((highs - lows).sum())
+        if covered > 0.5 * length:
+            return None
+        dry_probability = self._fuel[0]
+        count = int(rng.binomial(outages, dry_probability))
+        inside = int(rng.binomial(count, covered / length)) if covered > 0 else 0
+        far_long = int(rng.binomial(count - inside, process.long_share))
+        dry_parts = [self._draw_dry(_uniform_in(rng, lows, highs, inside), (self._fuel[1], self._fuel[2]), 0.0, add)]
+        gap_lows = np.concatenate([[0.0], highs])
+        gap_highs = np.concatenate([lows, [length]])
+        dry_parts.append(
+            self._draw_dry(_uniform_in(rng, gap_lows, gap_highs, far_long), process.long_table, process.reach, add)
+        )
+        dry_start = np.concatenate([part[0] for part in dry_parts])
+        dry_end = np.minimum(np.concatenate([part[1] for part in dry_parts]), length)
+        drawn_low, drawn_high = _union(dry_start[dry_end > dry_start], dry_end[dry_end > dry_start])
+        spread = math.sqrt(length * process.variance)
+        total = min(max(rng.normal(length * process.coverage, spread), 0.0), length)
+        clumps = int(rng.poisson(length * process.clumps))
+        return total - float((drawn_high - drawn_low).sum()), clumps - int(drawn_low.size)
 
     def _generator_windows(
         self, outages: int, running_hours: float, length: float
@@ -404,6 +579,29 @@ def _touches(
     return (before > 0) & (latest_end[np.maximum(before - 1, 0)] > cluster_start)
 
 
+def _union(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The union of intervals as disjoint sorted (start, end) arrays."""
+    if starts.size == 0:
+        return starts, ends
+    order = np.argsort(starts)
+    starts, running_end = starts[order], np.maximum.accumulate(ends[order])
+    new = np.concatenate([[True], starts[1:] > running_end[:-1]])
+    first = np.flatnonzero(new)
+    last = np.concatenate([first[1:] - 1, [starts.size - 1]])
+    return starts[first], running_end[last]
+
+
+def _uniform_in(rng: np.random.Generator, lows: np.ndarray, highs: np.ndarray, count: int) -> np.ndarray:
+    """`count` points uniform on the union of the disjoint intervals [lows, highs)."""
+    sizes = np.maximum(highs - lows, 0.0)
+    cumulative = np.cumsum(sizes)
+    if count == 0 or cumulative.size == 0 or cumulative[-1] <= 0:
+        return np.empty(0)
+    position = rng.random(count) * cumulative[-1]
+    index = np.minimum(np.searchsorted(cumulative, position, side="right"), sizes.size - 1)
+    return lows[index] + position - (cumulative[index] - sizes[index])
+
+
 def _cluster_depth(starts: np.ndarray, ends: np.ndarray, cluster: np.ndarray) -> np.ndarray:
     """Most windows open at once in each cluster (windows sorted by start, clusters numbered in time)."""
     times = np.concatenate([starts, ends])
@@ -460,11 +658,17 @@ def _membership(starts: np.ndarray, ends: np.ndarray, ids: np.ndarray, when: np.
     return members
 
 
-def simulate(structure: Structure, grid: GridData, *, years: int, seed: int) -> SimulationResult:
-    """Monte Carlo over `years` years in batches; deterministic for a seed (PCG64)."""
+def simulate(
+    structure: Structure, grid: GridData, *, years: int, seed: int, sum_isolated_fuel: bool = True
+) -> SimulationResult:
+    """Monte Carlo over `years` years in batches; deterministic for a seed (PCG64).
+
+    `sum_isolated_fuel=False` draws every dry outage one by one (slow on a poor fuel supply; the reference
+    the summed estimate is tested against).
+    """
     started = time.perf_counter()
     rng = np.random.Generator(np.random.PCG64(seed))
-    simulator = _Simulator(structure, grid, rng)
+    simulator = _Simulator(structure, grid, rng, sum_isolated_fuel=sum_isolated_fuel)
     batches = max(1, min(BATCHES, years))
     sizes = [years // batches + (1 if index < years % batches else 0) for index in range(batches)]
     batch_unavailability: list[float] = []
