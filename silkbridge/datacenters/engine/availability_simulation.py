@@ -33,7 +33,7 @@ _FUEL_CELLS = 2000  # phase cells of the delivery cycle when drawing dry outages
 _ANCHORED = 4  # flag in a status code: the state holds an anchored grid outage (status is code & 3)
 _FUEL_JITTER = 16  # points inside each phase cell when integrating over the sampler's jitter
 _FUEL_REACH = 4.0  # dry outages longer than fuel autonomy + this many mean outages are drawn one by one
-_SPANS = 8  # grid up/down spans drawn at once per window when sampling the grid locally (even)
+_SUMMED_SEGMENTS = 2_000  # from this many grid-sensitive windows in a chunk their grid-down time is summed
 _SCANNED_STATES = 64  # at most this many new states in a chunk are read off the unmerged windows
 _FUEL_SUMMED = 5_000  # fewest expected dry outages in a chunk for summing the isolated ones (else all drawn)
 
@@ -599,31 +599,59 @@ class _Simulator:
             outages += int(counts.sum())
         short = lengths[~long]
         short_start_up = start_up[~long]
-        if short.size:
-            # Alternate down and up spans, _SPANS at a time for every window still open, until each is covered.
+        if short.size >= _SUMMED_SEGMENTS:
+            # Many windows: their summed grid-down time is normal with the two-state chain's exact moments.
+            mean, variance, entries = _occupation_moments(
+                short, np.where(short_start_up, 0.0, grid.unavailability), 1.0 / mean_up, 1.0 / mean_down
+            )
+            downtime += min(max(float(rng.normal(mean.sum(), math.sqrt(variance.sum()))), 0.0), float(short.sum()))
+            outages += int(rng.poisson(entries.sum()))
+        elif short.size:
+            clock = np.zeros(short.size)
             is_down = (rng.random(short.size) < grid.unavailability) & ~short_start_up
             outages += int(is_down.sum())
-            open_index = np.arange(short.size)
-            clock = np.zeros(short.size)
-            even = np.arange(_SPANS) % 2 == 0
-            first_block = True
-            while open_index.size:
-                down = even[None, :] == is_down[open_index, None]  # span j is down when j's parity says so
-                spans = rng.exponential(1.0, (open_index.size, _SPANS)) * np.where(down, mean_down, mean_up)
-                span_ends = clock[open_index, None] + np.cumsum(spans, axis=1)
-                with np.errstate(invalid="ignore"):  # inf - inf only after an endless up span (no outages)
-                    span_starts = span_ends - spans
-                remaining = short[open_index, None]
-                downtime += float(np.clip(np.minimum(span_ends, remaining) - span_starts, 0.0, None)[down].sum())
-                begun = down & (span_starts < remaining)
-                if first_block:
-                    begun[:, 0] = False  # the first span's outage was counted with is_down
-                    first_block = False
-                outages += int(np.count_nonzero(begun))
-                still = span_ends[:, -1] < short[open_index]
-                clock[open_index] = span_ends[:, -1]
-                open_index = open_index[still]  # an even number of spans: each keeps its parity
+            active = np.ones(short.size, dtype=bool)
+            while active.any():
+                index = np.flatnonzero(active)
+                spans = np.where(
+                    is_down[index], rng.exponential(mean_down, index.size), rng.exponential(mean_up, index.size)
+                )
+                remaining = short[index] - clock[index]
+                downtime += float(np.minimum(spans, remaining)[is_down[index]].sum())
+                clock[index] += spans
+                still = clock[index] < short[index]
+                outages += int(np.count_nonzero(still & ~is_down[index]))
+                is_down[index] = ~is_down[index]
+                active[index] = still
         return downtime, outages
+
+
+def _occupation_moments(
+    lengths: np.ndarray, down_at_start: np.ndarray, up_to_down: float, down_to_up: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean and variance of the time a two-state Markov chain (the grid) spends down within windows of
+    `lengths`, starting down with probability `down_at_start`, and the mean number of outages begun there.
+
+    With a = stationary share down, l = up_to_down + down_to_up, c = P(down at 0) - a:
+    E[D] = a x + c (1 - e^-lx) / l and E[D^2] = 2 * integral over s < u of P(down at s) P(down at u | down at s).
+    """
+    rate = up_to_down + down_to_up
+    a = up_to_down / rate if math.isfinite(rate) and rate > 0 else 0.0
+    b = 1.0 - a
+    c = down_at_start - a
+    x = lengths
+    decay = np.exp(-rate * x)
+    settle = (1.0 - decay) / rate
+    mean = a * x + c * settle
+    second = 2.0 * (
+        a * a * x * x / 2
+        + a * b / rate * (x - settle)
+        + a * c * (x - settle) / rate
+        + c * b / rate * (settle - x * decay)
+    )
+    variance = np.maximum(second - mean * mean, 0.0)
+    entries = down_at_start + up_to_down * (x - mean)
+    return mean, variance, entries
 
 
 def _touches(
