@@ -32,7 +32,7 @@ _SPARE_SUBSETS = 256  # most generator subsets of one size tried when counting s
 _FUEL_CELLS = 2000  # phase cells of the delivery cycle when drawing dry outages
 _ANCHORED = 4  # flag in a status code: the state holds an anchored grid outage (status is code & 3)
 _FUEL_JITTER = 16  # points inside each phase cell when integrating over the sampler's jitter
-_FUEL_REACH = 4.0  # dry outages longer than fuel autonomy + this many mean outages are drawn one by one
+_FUEL_REACH = 6.0  # dry outages longer than fuel autonomy + this many mean outages are drawn one by one
 _SUMMED_SEGMENTS = 2_000  # from this many grid-sensitive windows in a chunk their grid-down time is summed
 _SCANNED_STATES = 64  # at most this many new states in a chunk are read off the unmerged windows
 _FUEL_SUMMED = 5_000  # fewest expected dry outages in a chunk for summing the isolated ones (else all drawn)
@@ -63,7 +63,7 @@ class _FuelProcess:
     clumps: float
     reach: float
     long_share: float  # of the dry outages, the share longer than `reach`
-    long_table: tuple[np.ndarray, list[np.ndarray]]
+    long_joint: np.ndarray  # the table of the long ones, cumulative over (delivery attempt, phase cell)
     maintenance_neutral: bool  # maintenance windows (never overlapping) change nothing about dry outages
 
 
@@ -95,6 +95,7 @@ class _Simulator:
         self.autonomy = fuel_autonomy(structure)
         self.supply = fuel_supply_data(structure.design, self.autonomy, grid)
         self._fuel = self._fuel_table() if math.isfinite(self.autonomy) else (0.0, np.zeros(0), [])
+        self._fuel_joint = _joint_table(self._fuel[1], self._fuel[2])
         offset = 0.0
         self.maintenance_offsets: dict[int, float] = {}
         for index, hours in self.maintained.items():
@@ -175,24 +176,34 @@ class _Simulator:
         for index, hours in self.maintained.items():
             add(year_starts + self.maintenance_offsets[index], np.full(years, hours), self.maintenance_ids[index])
         summed_down, summed_outages = 0.0, 0
-        if self.generators and outages and math.isfinite(self.autonomy):
-            process = self._fuel_process
-            if process is not None and process.rate * length >= _FUEL_SUMMED:
-                near = [
-                    *(parts[:failures] if process.maintenance_neutral else parts),
-                    (gen_start, gen_end, gen_id),
-                    (gen_start, np.minimum(gen_start + gen_anchor, length), gen_id),
-                ]
-                summed = self._summed_fuel(process, outages, length, near, add)
-                if summed is not None:
-                    summed_down, summed_outages = summed
-                else:
-                    self._fuel_windows(outages, length, add)
-            else:
-                self._fuel_windows(outages, length, add)
-        if gen_start.size:
+        process = self._fuel_process
+        fuel = bool(self.generators and outages and math.isfinite(self.autonomy))
+        summing = fuel and process is not None and process.rate * length >= _FUEL_SUMMED
+        mattered = False
+        if summing and gen_start.size:
+            # Where the plant is down exactly while dry (the summing condition), a cluster of spare generator
+            # sets that touches only dry outages changes nothing either: drop it before placing the dry ones.
             keep = self._mattering(gen_start, gen_end, gen_id, parts)
             gen_start, gen_end, gen_id, gen_anchor = gen_start[keep], gen_end[keep], gen_id[keep], gen_anchor[keep]
+            mattered = True
+        if summing and process is not None:
+            near = [
+                *(parts[:failures] if process.maintenance_neutral else parts),
+                (gen_start, gen_end, gen_id),
+                (gen_start, np.minimum(gen_start + gen_anchor, length), gen_id),
+            ]
+            summed = self._summed_fuel(process, outages, length, near, add)
+            if summed is not None:
+                summed_down, summed_outages = summed
+            else:
+                self._fuel_windows(outages, length, add)
+        elif fuel:
+            self._fuel_windows(outages, length, add)
+        if gen_start.size:
+            if not mattered:
+                keep = self._mattering(gen_start, gen_end, gen_id, parts)
+                gen_start, gen_end, gen_id = gen_start[keep], gen_end[keep], gen_id[keep]
+                gen_anchor = gen_anchor[keep]
             add(gen_start, gen_end - gen_start, gen_id)
             if self.structure.has_utility:
                 add(gen_start, gen_anchor, self.anchor_id)
@@ -232,38 +243,33 @@ class _Simulator:
         Their number is binomial over all outages; each gets its delivery attempt k, its phase u in the
         cycle (from the table), the level A(u), a duration A(u) + Exp(mean) (memoryless) and the arrival.
         """
-        dry_probability, attempt_weights, cumulative = self._fuel
+        dry_probability = self._fuel[0]
         count = int(self.rng.binomial(outages, dry_probability)) if dry_probability > 0 else 0
         if count:
-            self._draw_dry(self.rng.random(count) * length, (attempt_weights, cumulative), 0.0, add)
+            self._draw_dry(self.rng.random(count) * length, self._fuel_joint, 0.0, add)
 
-    def _draw_dry(
-        self, start: np.ndarray, table: tuple[np.ndarray, list[np.ndarray]], reach: float, add: Any
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Dry outages starting at `start`, marks drawn from `table` (outlasting `reach`); adds the outage
-        and its dry window, and returns the dry windows (start, end) that were kept."""
+    def _draw_dry(self, start: np.ndarray, joint: np.ndarray, reach: float, add: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Dry outages starting at `start`, marks drawn from `joint` (outlasting `reach`); adds the outage
+        and its dry window, and returns the dry windows (start, end) that were kept.
+
+        The delivery attempt k and the phase cell are drawn together from `joint`, the cumulative weight over
+        (k, cell) of a table of _fuel_table (see _joint_table).
+        """
         rng, grid, supply = self.rng, self.grid, self.supply
-        attempt_weights, cumulative = table
         retry = min(supply.lead_time_hours, supply.interval_hours)
-        per_attempt = rng.multinomial(start.size, attempt_weights)
-        taken = 0
-        dry_starts, dry_ends = [np.empty(0)], [np.empty(0)]
-        for index in np.flatnonzero(per_attempt).tolist():
-            drawn = int(per_attempt[index])
-            cells = np.searchsorted(cumulative[index], rng.random(drawn), side="right")
-            phase = (np.minimum(cells, _FUEL_CELLS - 1) + rng.random(drawn)) / _FUEL_CELLS
-            level = np.maximum(0.0, self.autonomy - grid.unavailability * phase * supply.interval_hours)
-            arrival = (1.0 - phase) * supply.interval_hours + index * retry
-            duration = np.maximum(level, reach) + rng.exponential(grid.mean_outage_hours, drawn)
-            dry_until = np.minimum(duration, arrival)
-            keep = dry_until > level
-            begin = start[taken : taken + drawn][keep]
-            taken += drawn
-            add(begin, duration[keep], self.anchor_id)
-            add(begin + level[keep], dry_until[keep] - level[keep], self.fuel_id)
-            dry_starts.append(begin + level[keep])
-            dry_ends.append(begin + dry_until[keep])
-        return np.concatenate(dry_starts), np.concatenate(dry_ends)
+        drawn = start.size
+        flat = np.minimum(np.searchsorted(joint, rng.random(drawn), side="right"), joint.size - 1)
+        attempt, cells = np.divmod(flat, _FUEL_CELLS)
+        phase = (cells + rng.random(drawn)) / _FUEL_CELLS
+        level = np.maximum(0.0, self.autonomy - grid.unavailability * phase * supply.interval_hours)
+        arrival = (1.0 - phase) * supply.interval_hours + attempt * retry
+        duration = np.maximum(level, reach) + rng.exponential(grid.mean_outage_hours, drawn)
+        dry_until = np.minimum(duration, arrival)
+        keep = dry_until > level
+        begin, level, dry_until = start[keep], level[keep], dry_until[keep]
+        add(begin, duration[keep], self.anchor_id)
+        add(begin + level, dry_until - level, self.fuel_id)
+        return begin + level, begin + dry_until
 
     def _summable_fuel(self) -> _FuelProcess | None:
         """The dry-outage process in closed form, where a dry outage touching nothing else is simply down.
@@ -341,7 +347,7 @@ class _Simulator:
             clumps=rate * uncovered,
             reach=reach,
             long_share=min(1.0, long_probability / dry_probability),
-            long_table=(long_attempts, long_cumulative),
+            long_joint=_joint_table(long_attempts, long_cumulative),
             maintenance_neutral=maintenance_neutral,
         )
 
@@ -377,11 +383,11 @@ class _Simulator:
         count = int(rng.binomial(outages, dry_probability))
         inside = int(rng.binomial(count, covered / length)) if covered > 0 else 0
         far_long = int(rng.binomial(count - inside, process.long_share))
-        dry_parts = [self._draw_dry(_uniform_in(rng, lows, highs, inside), (self._fuel[1], self._fuel[2]), 0.0, add)]
+        dry_parts = [self._draw_dry(_uniform_in(rng, lows, highs, inside), self._fuel_joint, 0.0, add)]
         gap_lows = np.concatenate([[0.0], highs])
         gap_highs = np.concatenate([lows, [length]])
         dry_parts.append(
-            self._draw_dry(_uniform_in(rng, gap_lows, gap_highs, far_long), process.long_table, process.reach, add)
+            self._draw_dry(_uniform_in(rng, gap_lows, gap_highs, far_long), process.long_joint, process.reach, add)
         )
         dry_start = np.concatenate([part[0] for part in dry_parts])
         dry_end = np.minimum(np.concatenate([part[1] for part in dry_parts]), length)
@@ -471,7 +477,8 @@ class _Simulator:
         once) are counted open per id, and only the edges that open or close an id change the state.
         """
         keep = ends > starts
-        starts, ends, ids = starts[keep], ends[keep], ids[keep]
+        if not keep.all():
+            starts, ends, ids = starts[keep], ends[keep], ids[keep]
         low = self._edge_mask
         packed = np.concatenate([starts, ends]).view(np.int64) & ~low
         packed |= np.concatenate([ids << 1, (ids << 1) | 1])
@@ -480,9 +487,10 @@ class _Simulator:
         edge_ids = edge >> 1
         closing = (edge & 1).astype(bool)
         by_id = np.argsort(edge_ids.astype(self._id_type), kind="stable")  # radix sort: linear
-        open_count = np.cumsum(np.where(closing[by_id], -1, 1))  # every id's edges sum to 0
+        closing_by_id = closing[by_id]
+        open_count = np.cumsum(1 - 2 * closing_by_id.view(np.int8), dtype=np.int32)  # each id's edges sum to 0
         toggles = np.empty(edge.size, dtype=bool)
-        toggles[by_id] = np.where(closing[by_id], open_count == 0, open_count == 1)
+        toggles[by_id] = open_count == 1 - closing_by_id.view(np.int8)  # opens its id, or closes it
         times = (ordered[toggles] & ~low).view(np.float64)
         states = np.bitwise_xor.accumulate(self.keys[edge_ids[toggles]])
         boundaries = np.concatenate([[0.0], times, [length]])
@@ -490,8 +498,8 @@ class _Simulator:
         lengths = np.diff(boundaries)
         # Zero-length segments (a generator failure and its outage start at the same instant) carry no
         # time, and their midpoint would read the wrong members: leave them out.
-        positive = lengths > 0
-        segment_starts, lengths, states = boundaries[:-1][positive], lengths[positive], states[positive]
+        positive = np.flatnonzero(lengths > 0)
+        segment_starts, lengths, states = boundaries[positive], lengths[positive], states[positive]
         codes = self._codes(
             states,
             segment_starts + lengths / 2,
@@ -654,18 +662,33 @@ def _occupation_moments(
     return mean, variance, entries
 
 
+def _joint_table(attempt_weights: np.ndarray, cumulative: list[np.ndarray]) -> np.ndarray:
+    """One cumulative weight over (delivery attempt, phase cell) from a table of _fuel_table."""
+    if not cumulative or attempt_weights.sum() <= 0:
+        return np.ones(1)
+    cells = [
+        weight * np.diff(np.concatenate([[0.0], cumulative[index]]))
+        for index, weight in enumerate(attempt_weights.tolist())
+    ]
+    joint = np.cumsum(np.concatenate(cells))
+    return joint / joint[-1]
+
+
 def _touches(
     cluster_start: np.ndarray, cluster_end: np.ndarray, others: list[tuple[np.ndarray, np.ndarray, np.ndarray]]
 ) -> np.ndarray:
-    """Whether each interval [start, end] overlaps one of the other windows."""
+    """Whether each interval [start, end] overlaps one of the other windows (of positive length: the sweep
+    drops the others)."""
     starts = np.concatenate([part[0] for part in others]) if others else np.empty(0)
     if starts.size == 0:
         return np.zeros(cluster_start.size, dtype=bool)
-    order = np.argsort(starts)
-    latest_end = np.maximum.accumulate(np.concatenate([part[1] for part in others])[order])
-    # Of the windows starting before an interval ends, the latest-ending one decides.
-    before = np.searchsorted(starts[order], cluster_end, side="left")
-    return (before > 0) & (latest_end[np.maximum(before - 1, 0)] > cluster_start)
+    ends = np.concatenate([part[1] for part in others])
+    lows, highs = _union(starts[ends > starts], ends[ends > starts])
+    if lows.size == 0:
+        return np.zeros(cluster_start.size, dtype=bool)
+    # Of the disjoint covered stretches starting before an interval ends, the last one decides.
+    before = np.searchsorted(lows, cluster_end, side="left")
+    return (before > 0) & (highs[np.maximum(before - 1, 0)] > cluster_start)
 
 
 def _union(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -63,8 +63,9 @@ def test_summed_dry_outages_agree_with_drawing_every_one(path: Path, years: int,
     low_d, high_d = confidence_interval(drawn, 0.99)
     allowed = math.hypot((high_s - low_s) / 2, (high_d - low_d) / 2)
     assert abs(summed.unavailability - drawn.unavailability) <= allowed
-    # The intervals are alike: the summed part carries the variance of the whole dry-outage process.
-    assert 0.7 < (high_s - low_s) / (high_d - low_d) < 1.4
+    # The intervals are alike: the summed part carries the variance of the whole dry-outage process. Each
+    # width is itself estimated from 50 batch means (about +-10 %), so their ratio may stray by 40 %.
+    assert 0.6 < (high_s - low_s) / (high_d - low_d) < 1.6
     # Outages a year: each summed dry spell still counts as one outage.
     assert summed.outages / years == pytest.approx(drawn.outages / years, rel=0.01)
     # The analytical figure counts overlapping dry outages twice, the simulation once, and carries generator
@@ -83,11 +84,11 @@ def test_dry_outage_process_moments_match_the_sampler() -> None:
     assert process is not None
     years, length = 200, 200 * HOURS_PER_YEAR
     covered, spells = [], []
-    dry_probability, attempts, cumulative = simulator._fuel
+    dry_probability = simulator._fuel[0]
     for _ in range(150):
         count = simulator.rng.binomial(simulator.rng.poisson(grid.outages_per_year * years), dry_probability)  # type: ignore[attr-defined]
         start, end = simulator._draw_dry(
-            simulator.rng.random(count) * length, (attempts, cumulative), 0.0, lambda *_: None
+            simulator.rng.random(count) * length, simulator._fuel_joint, 0.0, lambda *_: None
         )
         end = np.minimum(end, length)
         low, high = _union(start[end > start], end[end > start])
