@@ -33,7 +33,7 @@ _FUEL_CELLS = 2000  # phase cells of the delivery cycle when drawing dry outages
 _ANCHORED = 4  # flag in a status code: the state holds an anchored grid outage (status is code & 3)
 _FUEL_JITTER = 16  # points inside each phase cell when integrating over the sampler's jitter
 _FUEL_REACH = 6.0  # dry outages longer than fuel autonomy + this many mean outages are drawn one by one
-_SUMMED_SEGMENTS = 2_000  # from this many grid-sensitive windows in a chunk their grid-down time is summed
+_SUMMED_SEGMENTS = 2_000  # from this many grid-sensitive (or generator) windows in a chunk they are summed
 _SCANNED_STATES = 64  # at most this many new states in a chunk are read off the unmerged windows
 _FUEL_SUMMED = 5_000  # fewest expected dry outages in a chunk for summing the isolated ones (else all drawn)
 
@@ -112,6 +112,17 @@ class _Simulator:
         # Slot 0 holds key 0, the empty state; no other state can match a zero key in its own slot.
         self._table_codes[0] = self._code(0, set())
         self._fuel_process = self._summable_fuel() if sum_isolated_fuel else None
+        self._lone_generators = np.zeros(total_ids, dtype=bool)
+        if sum_isolated_fuel and structure.has_utility:
+            anchor = int(self.keys[self.anchor_id])
+            for index, _ in self.generators:
+                # Alone, the failed set leaves the plant up on the grid only; in its outage the plant is down.
+                key = int(self.keys[index])
+                self._lone_generators[index] = (
+                    self._code(key, {index}) == 2
+                    and self._code(key ^ anchor, {index, self.anchor_id}) & 3 == 0
+                    and self._code(anchor, {self.anchor_id}) & 3 == 1
+                )
 
     def _sample_rates(self) -> None:
         rates, repairs, owners = [], [], []
@@ -189,8 +200,7 @@ class _Simulator:
         if summing and process is not None:
             near = [
                 *(parts[:failures] if process.maintenance_neutral else parts),
-                (gen_start, gen_end, gen_id),
-                (gen_start, np.minimum(gen_start + gen_anchor, length), gen_id),
+                (gen_start, np.minimum(np.maximum(gen_end, gen_start + gen_anchor), length), gen_id),
             ]
             summed = self._summed_fuel(process, outages, length, near, add)
             if summed is not None:
@@ -204,11 +214,62 @@ class _Simulator:
                 keep = self._mattering(gen_start, gen_end, gen_id, parts)
                 gen_start, gen_end, gen_id = gen_start[keep], gen_end[keep], gen_id[keep]
                 gen_anchor = gen_anchor[keep]
+            if self.structure.has_utility and self._lone_generators.any() and gen_start.size >= _SUMMED_SEGMENTS:
+                alone = self._alone(gen_start, gen_end, gen_anchor, gen_id, length, parts)
+                if alone.any():
+                    lone_down, lone_outages = self._lone_windows(gen_end[alone] - gen_start[alone], gen_anchor[alone])
+                    summed_down += lone_down
+                    summed_outages += lone_outages
+                    keep = ~alone
+                    gen_start, gen_end, gen_id, gen_anchor = (
+                        gen_start[keep],
+                        gen_end[keep],
+                        gen_id[keep],
+                        gen_anchor[keep],
+                    )
             add(gen_start, gen_end - gen_start, gen_id)
             if self.structure.has_utility:
                 add(gen_start, gen_anchor, self.anchor_id)
         starts, ends, ids = zip(*parts, strict=True)
         return np.concatenate(starts), np.concatenate(ends), np.concatenate(ids), summed_down, summed_outages
+
+    def _alone(
+        self,
+        gen_start: np.ndarray,
+        gen_end: np.ndarray,
+        gen_anchor: np.ndarray,
+        gen_id: np.ndarray,
+        length: float,
+        others: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+    ) -> np.ndarray:
+        """Generator windows of a lone-generator id whose window and outage together meet no other window."""
+        reach = np.minimum(np.maximum(gen_end, gen_start + gen_anchor), length)
+        order = np.argsort(gen_start)
+        starts, ends = gen_start[order], reach[order]
+        running = np.maximum.accumulate(ends)
+        # Alone among generator windows: it starts after every earlier one ended and ends before the next starts.
+        after_previous = np.concatenate([[True], starts[1:] > running[:-1]])
+        before_next = np.concatenate([ends[:-1] < starts[1:], [True]])
+        alone = np.zeros(gen_start.size, dtype=bool)
+        alone[order] = after_previous & before_next
+        alone &= self._lone_generators[gen_id]
+        if alone.any():
+            index = np.flatnonzero(alone)
+            alone[index[_touches(gen_start[index], reach[index], others)]] = False
+        return alone
+
+    def _lone_windows(self, repairs: np.ndarray, outages: np.ndarray) -> tuple[float, int]:
+        """Downtime and outages of generator windows that meet nothing else, without the sweep.
+
+        For such a generator (see _lone_generators) the plant is down while the set is failed during its grid
+        outage, then, if the repair outlasts the outage, down exactly while the grid is down again (sampled
+        locally from the grid being up, as the sweep does after an anchored outage).
+        """
+        downtime = float(np.minimum(repairs, outages).sum())
+        rest = repairs - outages
+        rest = rest[rest > 0]
+        extra_down, extra_outages = self._grid_occupation(rest, np.ones(rest.size, dtype=bool))
+        return downtime + extra_down, repairs.size + extra_outages
 
     def _fuel_table(self, reach: float = 0.0) -> tuple[float, np.ndarray, list[np.ndarray]]:
         """For drawing dry outages directly: P(an outage runs the tanks dry [and lasts beyond `reach`]),
@@ -776,8 +837,8 @@ def simulate(
 ) -> SimulationResult:
     """Monte Carlo over `years` years in batches; deterministic for a seed (PCG64).
 
-    `sum_isolated_fuel=False` draws every dry outage one by one (slow on a poor fuel supply; the reference
-    the summed estimate is tested against).
+    `sum_isolated_fuel=False` draws every dry outage one by one and sweeps every generator window (slow on
+    a poor fuel supply or a weak grid; the reference the summed estimate is tested against).
     """
     started = time.perf_counter()
     rng = np.random.Generator(np.random.PCG64(seed))
