@@ -60,7 +60,14 @@ at these events, so the structure function is evaluated once per distinct set of
 (it is memoryless; right after an anchored outage it starts up). Failure windows of redundant
 generators that overlap only each other, never with more sets down at once than are spare (any k sets
 may be down with nothing else failed), cannot change the state and are dropped before the sweep. The
-horizon is split into batches; the confidence interval is the batch-means normal interval. Weak spots:
+horizon is split into batches; the confidence interval is the batch-means normal interval.
+Where the plant with nothing failed is down exactly while dry, dry outages whose grid outage meets no other
+window are not drawn: their covered time (the union of their dry intervals, a Boolean model on the time
+axis) is drawn per chunk from its normal limit with its exact mean and variance, less what the drawn ones
+cover; only dry outages near other windows, or longer than fuel autonomy + 6 mean outages, are drawn. A
+lone generator's window (its failure alone leaves the plant on the grid only) that meets nothing else is
+added up directly, and many grid-sensitive windows have their grid-down time drawn from the two-state
+chain's exact mean and variance. Short runs (few such windows a chunk) draw and sweep everything. Weak spots:
 apart from that restart the locally sampled grid is independent of nearby anchored outages, and a
 repair that outlasts a 5,000-year chunk is cut at its end.
 
