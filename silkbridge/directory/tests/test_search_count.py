@@ -12,7 +12,7 @@ from silkbridge.directory.models import Organisation
 from silkbridge.directory.selectors import organisation_list, organisation_search
 from silkbridge.directory.tests.factories import OrganisationFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quorn_directory")]
 
 JOIN_SQL = 'INNER JOIN "directory_organisationsearchtoken"'
 # The set form of the match set (directory.search._unit_condition).
@@ -39,14 +39,14 @@ def _count(query):
     return counted, [captured["sql"] for captured in queries.captured_queries]
 
 
-def test_a_common_word_is_counted_from_its_rows_and_says_more_beyond_the_cap(monkeypatch, quorn_directory):
+def test_a_common_word_is_counted_from_its_rows_and_says_more_beyond_the_cap(monkeypatch):
     monkeypatch.setattr(search, "COUNT_CAP", 5)
     (count, capped), sql = _count("quorn")
     assert (count, capped) == (5, True)
     assert any(JOIN_SQL in statement for statement in sql)
 
 
-def test_below_the_cap_the_count_is_exact_and_hides_the_private_one(monkeypatch, quorn_directory):
+def test_below_the_cap_the_count_is_exact_and_hides_the_private_one(monkeypatch):
     monkeypatch.setattr(search, "COUNT_CAP", 50)
     (count, capped), sql = _count("quorn")
     assert (count, capped) == (10, False)
@@ -56,7 +56,7 @@ def test_below_the_cap_the_count_is_exact_and_hides_the_private_one(monkeypatch,
     assert len(keys) == 10
 
 
-def test_many_rows_per_organisation_fall_back_to_the_match_set_and_count_the_same(monkeypatch, quorn_directory):
+def test_many_rows_per_organisation_fall_back_to_the_match_set_and_count_the_same(monkeypatch):
     # With a cap of 3, the join may read 2 x 4 = 8 rows; the three organisations with four rows each in
     # the range of "quorn" fill them with three organisations or fewer, so the count cannot tell from
     # them whether there are more: it builds the set.
@@ -71,7 +71,7 @@ def test_many_rows_per_organisation_fall_back_to_the_match_set_and_count_the_sam
     assert any(MATCH_SET_SQL in statement for statement in sql)
 
 
-def test_pages_after_a_streamed_count_are_the_ranking_of_every_match(monkeypatch, quorn_directory):
+def test_pages_after_a_streamed_count_are_the_ranking_of_every_match(monkeypatch):
     monkeypatch.setattr(search, "COUNT_CAP", 50)
     monkeypatch.setattr(search, "SMALL_MATCH_SET", 2)
     expected = [organisation.key for organisation in organisation_list(viewer=None, query="quorn")]

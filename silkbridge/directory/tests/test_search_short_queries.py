@@ -14,7 +14,7 @@ from silkbridge.directory.selectors import organisation_list
 from silkbridge.directory.services import organisation_update
 from silkbridge.directory.tests.factories import OrganisationFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("ai_directory")]
 
 
 @pytest.fixture
@@ -44,18 +44,18 @@ def _keys(query: str) -> list[str]:
     return [organisation.key for organisation in organisations if organisation.key in KEYS]
 
 
-def test_a_two_letter_query_ranks_names_that_have_it_as_a_word_first(ai_directory):
+def test_a_two_letter_query_ranks_names_that_have_it_as_a_word_first():
     # Name tier: a name word begins with "ai" (Airport, AI); then the description tier (verified first);
     # "Mountain Dairy" holds the letters A, I twice but no word of it begins with them.
     assert _keys("AI") == ["airport", "indus", "basalt", "mountain"]
     assert _keys("ai") == _keys("AI")
 
 
-def test_a_two_character_chinese_query_finds_the_word_in_a_chinese_name(ai_directory):
+def test_a_two_character_chinese_query_finds_the_word_in_a_chinese_name():
     assert _keys("产品") == ["zhi", "pin"]
 
 
-def test_the_name_tier_reads_the_name_word_rows_not_every_name(ai_directory):
+def test_the_name_tier_reads_the_name_word_rows_not_every_name():
     with CaptureQueriesContext(connection) as queries:
         _keys("AI")
     sql = " ".join(query["sql"] for query in queries.captured_queries)
@@ -65,7 +65,7 @@ def test_the_name_tier_reads_the_name_word_rows_not_every_name(ai_directory):
     assert 'STRPOS(UPPER("directory_organisation"."name_en")' not in sql
 
 
-def test_a_renamed_organisation_is_found_by_its_new_name_word(ai_directory):
+def test_a_renamed_organisation_is_found_by_its_new_name_word():
     # Staff rename it through the service the page and the API use; its name-word rows follow.
     organisation = Organisation.objects.get(key="none")
     organisation_update(actor=StaffFactory(), organisation=organisation, fields={"name_en": "Aspen AI Wind"})
@@ -75,7 +75,7 @@ def test_a_renamed_organisation_is_found_by_its_new_name_word(ai_directory):
     assert _keys("AI") == ["none", "airport", "indus", "basalt", "mountain"]
 
 
-def test_an_index_without_name_word_rows_tests_the_names_as_before(ai_directory):
+def test_an_index_without_name_word_rows_tests_the_names_as_before():
     # An index rebuilt before the name-word rows existed (another INDEX_FORMAT) is not current: the
     # name tier tests every name for the letters, as it did, and the search finds the same organisations.
     SearchIndexState.objects.update(glossary="v1|an older index")
