@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
+PYTEST_ARGS ?=
 export SILKBRIDGE_CACHE_DIR ?= $(CURDIR)/var/cache
 
 .PHONY: run test eval lint install assets translations browser pdf messages openapi clean
@@ -23,7 +24,7 @@ run: install assets translations pdf
 ## test: the whole suite (unit, API, import, pages in three languages, headless-browser end-to-end)
 test: install assets translations browser pdf
 	@mkdir -p var
-	$(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider $(PYTEST_ARGS)
 
 ## eval: the matching engine on the labelled evaluation set (both halves, beside its baselines: TF-IDF, no glossary), then on the outsider set
 eval: install

@@ -306,6 +306,7 @@ _.django_user_model
 _.handle_starttag
 _.members_organisation
 _.plain
+_.pytest_addoption
 _.pytest_collection_modifyitems
 _.pytestmark
 _.skip_postgeneration_save

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
 
@@ -41,16 +42,97 @@ def running_in_ci() -> bool:
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
-def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
-    """Leave out the tests that can only mean something on PostgreSQL when the suite runs on SQLite.
+# What lets a test reach the database: pytest-django unblocks it only for the django_db mark and these
+# fixtures (and those named django_db_*); `django_db_blocker` lets a fixture or test unblock it by hand.
+DATABASE_FIXTURES = frozenset({"db", "transactional_db", "live_server", "_django_db_helper"})
+# The environment a database-free test's child processes see: a Django child that reads it fails at once.
+UNREACHABLE_DATABASE_URL = "postgres://no-database:for-a-test-without-the-django_db-mark@127.0.0.1:9/none"
 
-    They are deselected, not skipped: `.ci/run` runs the whole suite again on PostgreSQL, where they run.
+
+def pytest_addoption(parser):  # type: ignore[no-untyped-def]
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="Run only the tests that can reach the database (the PostgreSQL pass of .ci/run; the SQLite pass "
+        "runs them all). The others run identically on any database: the guard below fails them otherwise.",
+    )
+
+
+def reaches_database(item: pytest.Item) -> bool:
+    """Whether a test can reach the database: the same facts pytest-django unblocks database access on."""
+    if any(item.get_closest_marker(name) for name in ("django_db", "postgres", "postgres_only")):
+        return True
+    fixtures = set(getattr(item, "fixturenames", ())) - {"django_db_blocker"}
+    if any(name in DATABASE_FIXTURES or name.startswith("django_db_") for name in fixtures):
+        return True
+    if _unblocks_by_hand(item):
+        return True
+    from django.test import SimpleTestCase
+
+    cls = getattr(item, "cls", None)
+    return cls is not None and issubclass(cls, SimpleTestCase) and bool(cls.databases)
+
+
+def _unblocks_by_hand(item: pytest.Item) -> bool:
+    """Whether the test, or a fixture it uses that pytest-django does not own, takes `django_db_blocker`
+    (pytest-django's own autouse fixtures take it for every test, so its mere presence says nothing)."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    if "django_db_blocker" in info.argnames:
+        return True
+    return any(
+        "django_db_blocker" in definition.argnames and not definition.func.__module__.startswith("pytest_django")
+        for definitions in info.name2fixturedefs.values()
+        for definition in definitions
+    )
+
+
+@pytest.fixture(autouse=True)
+def _database_free_guard(request, monkeypatch) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """A test that cannot reach the database (see reaches_database) must not try, in any pass.
+
+    pytest-django already refuses its connection; this also fails the test when it swallowed that refusal,
+    and points its child processes at a database that does not exist. So a test `--database-tests-only`
+    leaves out of the PostgreSQL pass behaves the same on every database, or fails in the SQLite pass.
+    """
+    if reaches_database(request.node):
+        yield
+        return
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    attempts: list[str] = []
+
+    def refuse(wrapper, *args, **kwargs):  # type: ignore[no-untyped-def]
+        attempts.append(wrapper.alias)
+        raise RuntimeError("Database access not allowed: the test has no django_db mark and no database fixture.")
+
+    monkeypatch.setattr(BaseDatabaseWrapper, "ensure_connection", refuse)
+    monkeypatch.setenv("DATABASE_URL", UNREACHABLE_DATABASE_URL)
+    monkeypatch.delenv("DATABASE_REPLICA_URL", raising=False)
+    yield
+    if attempts:
+        pytest.fail(
+            f"{request.node.nodeid} reached for the database ({', '.join(sorted(set(attempts)))}) without the "
+            "django_db mark or a database fixture; mark it, or the PostgreSQL pass would leave it out."
+        )
+
+
+def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
+    """Leave out the tests that can only mean something on PostgreSQL when the suite runs on SQLite, and,
+    with --database-tests-only, the tests that cannot reach the database.
+
+    They are deselected, not skipped: `.ci/run` runs the whole suite on SQLite and again on PostgreSQL
+    with --database-tests-only, so every test runs at least once and every database test on both.
     """
     from django.conf import settings
 
-    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        return
-    kept = [item for item in items if item.get_closest_marker("postgres_only") is None]
+    kept = list(items)
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        kept = [item for item in kept if item.get_closest_marker("postgres_only") is None]
+    if config.getoption("database_tests_only"):
+        kept = [item for item in kept if reaches_database(item)]
     if len(kept) != len(items):
-        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        kept_ids = {id(item) for item in kept}
+        config.hook.pytest_deselected(items=[item for item in items if id(item) not in kept_ids])
         items[:] = kept

@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[3]
 
 SCRIPT = """
@@ -56,9 +58,17 @@ def _run(arguments: list[str], env: dict[str, str]) -> str:
     return result.stdout
 
 
-def test_the_directory_list_reads_the_replica_while_writes_and_transactions_use_the_primary(tmp_path):
-    env = _environment(tmp_path)
-    _run(["-m", "silkbridge", "migrate", "--no-input", "-v", "0"], env)
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A primary freshly migrated by `silkbridge migrate`, once for the module (the migration is most of
+    each case's time); every case starts from its own copy of the file."""
+    folder = tmp_path_factory.mktemp("migrated")
+    _run(["-m", "silkbridge", "migrate", "--no-input", "-v", "0"], _environment(folder))
+    return folder / "primary.sqlite3"
+
+
+def test_the_directory_list_reads_the_replica_while_writes_and_transactions_use_the_primary(tmp_path, migrated):
+    shutil.copyfile(migrated, tmp_path / "primary.sqlite3")
     shutil.copyfile(tmp_path / "primary.sqlite3", tmp_path / "replica.sqlite3")  # the replica, a moment behind
     with_replica = _environment(tmp_path, DATABASE_REPLICA_URL=f"sqlite:///{tmp_path / 'replica.sqlite3'}")
 
@@ -73,9 +83,9 @@ def test_the_directory_list_reads_the_replica_while_writes_and_transactions_use_
     }
 
 
-def test_without_a_replica_every_read_goes_to_the_primary(tmp_path):
+def test_without_a_replica_every_read_goes_to_the_primary(tmp_path, migrated):
+    shutil.copyfile(migrated, tmp_path / "primary.sqlite3")
     env = _environment(tmp_path)
-    _run(["-m", "silkbridge", "migrate", "--no-input", "-v", "0"], env)
 
     lines = dict(line.split(" ", 1) for line in _run(["-c", SCRIPT], env).split("\n") if line)
 
