@@ -195,3 +195,63 @@ def test_an_urdu_word_written_as_two_counts_once_in_approximate_matching():
     extraction = glossary.extract("اینٹوں کے بھٹوں کا آن لائن نگرانی نظام")
     assert extraction.approximate == {}
     assert glossary.extract("ہم آن لائن تجارت کرتے ہیں").concepts == {"online_trading": "آن لائن تجارت"}
+
+
+def test_a_language_name_alone_is_no_chinese_language_technology():
+    # 乌尔都语 is one word but four characters (three bigrams): counted bigram by bigram, a map-data
+    # request that lists Urdu place names covered most of 乌尔都语OCR and read as Urdu text recognition.
+    features = _features(
+        type="technology_request",
+        language="zh",
+        title="城市道路地图数据采集与更新",
+        description="我们需要为拉合尔和卡拉奇采集道路与商铺数据，地名同时标注英文和乌尔都语，数据每季度更新一次。",
+    )
+    assert not {"urdu_text_recognition", "urdu_speech_recognition", "urdu_language_model"} & features.supported
+    assert not {"ai.nlp", "ai.speech", "ai.genai"} & features.subfields
+
+
+def test_a_qualifier_of_a_term_without_what_it_qualifies_is_no_concept():
+    # "during milking" names the milking, not a milking robot or an automatic milking system.
+    for language, title, description in [
+        (
+            "en",
+            "Early mastitis warning for a buffalo dairy",
+            "We milk 600 buffaloes twice a day and want to catch udder infection during milking, "
+            "from a conductivity reading per quarter, before the milk goes into the tank.",
+        ),
+        (
+            "ur",
+            "گائے کے تھنوں کی سوزش کی جلد نشاندہی",
+            "ہم روزانہ دو بار دودھ دوہتے ہیں اور چاہتے ہیں کہ دودھ دوہنے کے وقت ہی بیماری کا پتہ چل جائے۔",
+        ),
+        ("zh", "奶牛乳房炎早期预警", "牧场每天挤奶三次，希望在挤奶时通过电导率发现乳房炎，避免病奶进入奶罐。"),
+    ]:
+        features = _features(type="technology_request", language=language, title=title, description=description)
+        assert "milking_robot" not in features.supported, (language, features.concepts)
+        assert "robotics.agri" not in features.subfields, language
+
+
+def test_a_named_milking_robot_is_still_found_when_paraphrased():
+    features = _features(
+        type="technology_request",
+        language="en",
+        title="Robots that milk our cows",
+        description="A family dairy with 120 cows wants a robot arm that attaches the milking cups itself.",
+    )
+    assert "milking_robot" in features.supported
+
+
+def test_an_urdu_word_written_as_three_counts_once_in_approximate_matching():
+    # Urdu writes "IoT" as three words (آئی او ٹی); counted as two keys ("آئی او" and "ٹی"), a farm that
+    # says it has IoT devices covered most of "IoT sensor" and was given the sensor concept.
+    glossary = build_glossary(
+        [Sector("iot", "iot", {"en": "IoT"})],
+        [
+            Concept("iot_sensor", "iot", {"ur": "آئی او ٹی سینسر"}),
+            Concept("iot_gateway", "iot", {"ur": "آئی او ٹی گیٹ وے"}),
+            Concept("smart_meter", "iot", {"ur": "سمارٹ میٹر"}),
+        ],
+    )
+    assert glossary.extract("ہمارے کھیتوں میں پہلے سے آئی او ٹی آلات لگے ہیں").approximate == {}
+    wanted = glossary.extract("ہمیں مٹی کی نمی کے سینسر چاہئیں جو آئی او ٹی سے جڑے ہوں")
+    assert wanted.approximate == {"iot_sensor": 1.0}
