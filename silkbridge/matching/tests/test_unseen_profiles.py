@@ -255,3 +255,38 @@ def test_an_urdu_word_written_as_three_counts_once_in_approximate_matching():
     assert glossary.extract("ہمارے کھیتوں میں پہلے سے آئی او ٹی آلات لگے ہیں").approximate == {}
     wanted = glossary.extract("ہمیں مٹی کی نمی کے سینسر چاہئیں جو آئی او ٹی سے جڑے ہوں")
     assert wanted.approximate == {"iot_sensor": 1.0}
+
+
+def test_two_profiles_that_only_hint_at_one_concept_are_not_fully_alike_in_concepts():
+    # "camera" alone hints at a thermal imaging camera in both texts; neither names it. The hint still
+    # counts, but two such half-named concepts no longer read as the same subject (a concept score of
+    # 1.0 put a door passenger counter above a drowsiness camera's own counterpart).
+    index = _index_with(
+        {
+            "id": "drowsy",
+            "org": "pk-2",
+            "type": "technology_request",
+            "country": "PK",
+            "language": "en",
+            "title": "Keep our crane operators awake",
+            "description": "A camera in the cab that sounds an alarm when the operator's eyes close.",
+            "trl": 7,
+            "deal_types": ["licence"],
+        },
+        {
+            "id": "doors",
+            "org": "cn-2",
+            "type": "technology_offer",
+            "country": "CN",
+            "language": "en",
+            "title": "Passenger counting at bus doors",
+            "description": "A camera over each door counts people getting on and off.",
+            "trl": 9,
+            "deal_types": ["licence"],
+        },
+    )
+    assert "thermal_imaging_camera" not in index.features_of("drowsy").supported
+    assert "thermal_imaging_camera" not in index.features_of("doors").supported
+    (match,) = index.top_k("drowsy", 5)
+    assert index.features_of("drowsy").concept_weights == {"thermal_imaging_camera": 0.5}
+    assert match.features["concepts"] == pytest.approx(0.5)
