@@ -80,6 +80,14 @@ def approximate_keys(normalised_text: str, bound: dict[str, str] | None = None) 
     return {key for key, _ in positioned_keys(normalised_text, bound)}
 
 
+# The names of the Latin letters as Urdu spells them: an English acronym written in Urdu is a run of
+# them (جی پی ایس "GPS", او سی آر "OCR"), and the run is one word, as the acronym is in English; letter by
+# letter, GPS covered two thirds of GIS (جی آئی ایس) and of GMP (جی ایم پی). (کے, also "of", is left out.)
+_URDU_LETTER_NAMES = frozenset(
+    "اے بی سی ڈی ای ایف جی ایچ آئی جے ایل ایم این او پی کیو آر ایس ٹی یو وی ڈبلیو ایکس وائی زیڈ زیڈ".split()
+)
+
+
 def _raw_keys(text_units: list[Unit]) -> list[tuple[str, int, bool]]:
     """(key, position, joins the next key): stemmed words, and Chinese character bigrams; a key joins
     the next one when both are words, or both are bigrams of one run of Chinese characters."""
@@ -94,7 +102,20 @@ def _raw_keys(text_units: list[Unit]) -> list[tuple[str, int, bool]]:
             after = text_units[position + 2] if position + 2 < len(text_units) else None
             joins = after is not None and after.start == following.end and bool(_CJK_RUNS.fullmatch(after.text))
             found.append((unit.text + following.text, position, joins))
-    return found
+    return _join_letter_names(found)
+
+
+def _join_letter_names(keys: list[tuple[str, int, bool]]) -> list[tuple[str, int, bool]]:
+    """Runs of two or more Urdu letter names (a spelled-out acronym) as one key."""
+    joined: list[tuple[str, int, bool]] = []
+    for key, position, joins in keys:
+        if joined and key in _URDU_LETTER_NAMES:
+            previous, start, previous_joins = joined[-1]
+            if previous_joins and all(part in _URDU_LETTER_NAMES for part in previous.split(" ")):
+                joined[-1] = (f"{previous} {key}", start, joins)
+                continue
+        joined.append((key, position, joins))
+    return joined
 
 
 def bound_words(terms: Iterable[str]) -> dict[str, str]:
@@ -168,6 +189,7 @@ class Glossary:
         self._term_mass: list[float] = []
         self._term_keys: list[frozenset[str]] = []
         self._term_generic: list[frozenset[str]] = []
+        self._term_distinctive: list[frozenset[str]] = []
         self._bound: dict[str, str] = {}
         self._key_terms: dict[str, list[int]] = {}
         self._key_weight: dict[str, float] = {}
@@ -214,6 +236,8 @@ class Glossary:
             self._term_keys.append(frozenset(keys))
             mean = self._term_mass[term_id] / len(keys)
             self._term_generic.append(frozenset(key for key in keys if self._key_weight[key] <= mean))
+            rarest = max(self._key_weight[key] for key in keys)
+            self._term_distinctive.append(frozenset(key for key in keys if self._key_weight[key] == rarest))
             for key in keys:
                 self._key_terms.setdefault(key, []).append(term_id)
 
@@ -251,13 +275,16 @@ class Glossary:
 
     def _best_window_share(self, term_id: int, positions: dict[str, list[int]]) -> float:
         """The largest share of the term's key weight that the text covers within one short span: keys
-        that carry SINGLE_KEY_SHARE of the term, or at least two keys of which one is a common key of
-        the term (weighing no more than its average key).
+        that carry SINGLE_KEY_SHARE of the term, or at least two keys among which both a common key of
+        the term (weighing no more than its average key) and its rarest one.
 
         The common word says what kind of thing the term is (robot, system, detection), the rare ones
-        mostly what it is for: rare words that leave a third of the term out ("during milking", دودھ
-        دوہنے, 挤奶) are no "milking robot" nor "automatic milking system"."""
+        what it is for; a term needs both. Rare words that leave a third of the term out ("during
+        milking", دودھ دوہنے, 挤奶) are no "milking robot", and common words alone ("core system",
+        "food testing", خودکار ... نظام) are no "core banking system", "halal food testing" or
+        "automated sewing system"."""
         keys, generic = self._term_keys[term_id], self._term_generic[term_id]
+        distinctive = self._term_distinctive[term_id]
         span = APPROXIMATE_SPAN_PER_KEY * len(keys) + APPROXIMATE_SLACK
         occurrences = sorted((position, key) for key in keys for position in positions.get(key, ()))
         best, counts, weight, left = 0.0, dict[str, int](), 0.0, 0
@@ -271,8 +298,9 @@ class Glossary:
                 if counts[gone] == 0:
                     weight -= self._key_weight[gone]
                 left += 1
+            present = {key for key, n in counts.items() if n}
             if weight >= SINGLE_KEY_SHARE * self._term_mass[term_id] or (
-                sum(1 for n in counts.values() if n) >= 2 and any(counts.get(key) for key in generic)
+                len(present) >= 2 and present & generic and present & distinctive
             ):
                 best = max(best, weight)
         return best / self._term_mass[term_id]

@@ -290,3 +290,20 @@ def test_two_profiles_that_only_hint_at_one_concept_are_not_fully_alike_in_conce
     (match,) = index.top_k("drowsy", 5)
     assert index.features_of("drowsy").concept_weights == {"thermal_imaging_camera": 0.5}
     assert match.features["concepts"] == pytest.approx(0.5)
+
+
+def test_an_acronym_spelled_in_urdu_letters_is_one_word():
+    # جی پی ایس (GPS), letter by letter, covered two thirds of GIS (جی آئی ایس) and GMP (جی ایم پی): a
+    # distributor of GPS trackers was given a geographic information system and good manufacturing practice.
+    glossary = build_glossary(
+        [Sector("bigdata", "bigdata", {"en": "Big data"}), Sector("biotech", "biotech", {"en": "Biotech"})],
+        [
+            Concept("gis", "bigdata", {"en": "Geographic information system"}, {"ur": ["جی آئی ایس"]}),
+            Concept("gmp", "biotech", {"en": "Good manufacturing practice"}, {"ur": ["جی ایم پی"]}),
+            Concept("gps_tracker", "bigdata", {"ur": "جی پی ایس ٹریکر"}),
+        ],
+    )
+    extraction = glossary.extract("ہم جی پی ایس کے آلات درآمد کرتے ہیں")
+    assert extraction.approximate == {}
+    assert not {"gis", "gmp"} & set(extraction.weak)
+    assert glossary.extract("ہمیں جی آئی ایس پر نقشے چاہئیں").concepts == {"gis": "جی آئی ایس"}
