@@ -57,13 +57,20 @@ class Sector:
 
 
 _CJK_RUNS = re.compile(f"[{_CJK}]+")
+_WORDS = re.compile(r"[^\W_]+")  # the words of a Latin or Urdu term before stop words are dropped
 _ENGLISH_SUFFIXES = ("ations", "ation", "ings", "ing", "ions", "ion", "ers", "er", "ed", "ic", "al", "es", "s")
 _URDU_SUFFIXES = ("وں", "یں")
+# Urdu writes the plural of an English loanword with the English -s as ز: ماڈیولز "modules", ٹریکرز
+# "trackers", ڈیوائسز "devices", سروسز "services". Since Urdu letter names became one key (آئی او ٹی "IoT"),
+# these plurals decide whether a term is found at all: آئی او ٹی ماڈیولز is "IoT modules".
+_URDU_LOAN_PLURAL = "ز"
+_URDU_LOAN_STEM_MIN = 3
 
 
 @lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
-    """A crude stem for approximate matching only: 'automated'/'automation' -> 'automat', 'فصلوں' -> 'فصل'."""
+    """A crude stem for approximate matching only: 'automated'/'automation' -> 'automat', 'فصلوں' -> 'فصل',
+    'ٹریکرز' -> 'ٹریکر'."""
     if word.isascii():
         for suffix in _ENGLISH_SUFFIXES:
             if word.endswith(suffix) and len(word) - len(suffix) >= 4:
@@ -72,6 +79,8 @@ def _stem(word: str) -> str:
     for suffix in _URDU_SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 2:
             return word[: -len(suffix)]
+    if word.endswith(_URDU_LOAN_PLURAL) and len(word) - 1 >= _URDU_LOAN_STEM_MIN:
+        return word[:-1]
     return word
 
 
@@ -204,8 +213,11 @@ class Glossary:
         return cls([], [], [])
 
     def _add_term(self, kind: str, code: str, term: str) -> None:
-        term_units = [unit.text for unit in units(normalise(term))]
-        if not term_units:
+        normalised = normalise(term)
+        term_units = [unit.text for unit in units(normalised)]
+        if not term_units or (len(term_units) == 1 and len(_WORDS.findall(normalised)) > 1):
+            # A term that stop words cut down to one word is not that word: "e-CO" is no "e" (found
+            # in every e-government and e-commerce text), "AS/RS" no "rs" (rupees).
             return
         node = self._trie
         for unit_text in term_units:

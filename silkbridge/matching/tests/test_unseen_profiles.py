@@ -307,3 +307,62 @@ def test_an_acronym_spelled_in_urdu_letters_is_one_word():
     assert extraction.approximate == {}
     assert not {"gis", "gmp"} & set(extraction.weak)
     assert glossary.extract("ہمیں جی آئی ایس پر نقشے چاہئیں").concepts == {"gis": "جی آئی ایس"}
+
+
+def test_an_urdu_plural_of_an_english_word_names_the_same_concept():
+    # Urdu writes "trackers", "modules" as ٹریکرز, ماڈیولز; with IoT and GPS now one word each, the plural
+    # alone decided that a distributor of GPS trackers and IoT modules named neither.
+    features = _features(
+        type="business_offer",
+        language="ur",
+        title="لاہور میں جی پی ایس ٹریکرز اور آئی او ٹی ماڈیولز کے ڈیلر",
+        description=(
+            "ہم دس سال سے ٹرانسپورٹ کمپنیوں کو گاڑیوں کے جی پی ایس ٹریکرز لگا کر دیتے ہیں اور اب صنعتی"
+            " گاہکوں کے لیے آئی او ٹی ماڈیولز بھی رکھنا چاہتے ہیں۔"
+        ),
+    )
+    assert {"satellite_positioning_tracker", "iot_communication_module"} <= features.supported
+
+
+def test_a_term_that_stop_words_cut_to_one_letter_is_not_found_in_other_words():
+    # "e-CO" (electronic certificate of origin) lost "co" as a stop word and became "e", found in every
+    # e-commerce or e-government text; "AS/RS" became "rs", as in rupees.
+    index = _index_with(
+        {
+            "id": "pharmacy",
+            "org": "pk-2",
+            "type": "investment_request",
+            "country": "PK",
+            "language": "en",
+            "title": "Series A for an e-pharmacy in Karachi",
+            "description": "We deliver medicines to 40,000 households a month and want Rs 80 crore of equity "
+            "to open dark stores in Lahore and Islamabad.",
+            "deal_types": ["equity"],
+            "amount_min": 8e8,
+            "amount_max": 8e8,
+            "currency": "PKR",
+        },
+        {
+            "id": "trade-docs",
+            "org": "cn-2",
+            "type": "investment_offer",
+            "country": "CN",
+            "language": "en",
+            "title": "Equity for trade-document platforms",
+            "sectors": ["blockchain.trade"],
+            "description": "Equity of USD 1-5 million in companies that issue electronic certificates of "
+            "origin and warehouse receipts for exporters.",
+            "deal_types": ["equity"],
+            "amount_min": 1e6,
+            "amount_max": 5e6,
+            "currency": "USD",
+        },
+    )
+    pharmacy = index.features_of("pharmacy")
+    assert not {"electronic_certificate_of_origin", "automated_storage_retrieval"} & (
+        pharmacy.supported | set(pharmacy.concept_weights)
+    )
+    assert "blockchain" not in pharmacy.fields
+    (match,) = index.top_k("pharmacy", 5)
+    assert "same_sector" not in [reason.code for reason in match.reasons]
+    assert "shared_concepts" not in [reason.code for reason in match.reasons]
