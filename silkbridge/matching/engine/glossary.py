@@ -64,7 +64,7 @@ _URDU_SUFFIXES = ("وں", "یں")
 # "trackers", ڈیوائسز "devices", سروسز "services". Since Urdu letter names became one key (آئی او ٹی "IoT"),
 # these plurals decide whether a term is found at all: آئی او ٹی ماڈیولز is "IoT modules".
 _URDU_LOAN_PLURAL = "ز"
-_URDU_LOAN_STEM_MIN = 3
+_URDU_LOAN_STEM_MIN = 4  # نیوز "news" is no plural of نیو "new"
 
 
 @lru_cache(maxsize=200_000)
