@@ -57,13 +57,20 @@ class Sector:
 
 
 _CJK_RUNS = re.compile(f"[{_CJK}]+")
+_WORDS = re.compile(r"[^\W_]+")  # the words of a Latin or Urdu term before stop words are dropped
 _ENGLISH_SUFFIXES = ("ations", "ation", "ings", "ing", "ions", "ion", "ers", "er", "ed", "ic", "al", "es", "s")
 _URDU_SUFFIXES = ("وں", "یں")
+# Urdu writes the plural of an English loanword with the English -s as ز: ماڈیولز "modules", ٹریکرز
+# "trackers", ڈیوائسز "devices", سروسز "services". Since Urdu letter names became one key (آئی او ٹی "IoT"),
+# these plurals decide whether a term is found at all: آئی او ٹی ماڈیولز is "IoT modules".
+_URDU_LOAN_PLURAL = "ز"
+_URDU_LOAN_STEM_MIN = 4  # نیوز "news" is no plural of نیو "new"
 
 
 @lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
-    """A crude stem for approximate matching only: 'automated'/'automation' -> 'automat', 'فصلوں' -> 'فصل'."""
+    """A crude stem for approximate matching only: 'automated'/'automation' -> 'automat', 'فصلوں' -> 'فصل',
+    'ٹریکرز' -> 'ٹریکر'."""
     if word.isascii():
         for suffix in _ENGLISH_SUFFIXES:
             if word.endswith(suffix) and len(word) - len(suffix) >= 4:
@@ -72,6 +79,8 @@ def _stem(word: str) -> str:
     for suffix in _URDU_SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 2:
             return word[: -len(suffix)]
+    if word.endswith(_URDU_LOAN_PLURAL) and len(word) - 1 >= _URDU_LOAN_STEM_MIN:
+        return word[:-1]
     return word
 
 
@@ -80,48 +89,83 @@ def approximate_keys(normalised_text: str, bound: dict[str, str] | None = None) 
     return {key for key, _ in positioned_keys(normalised_text, bound)}
 
 
+# The names of the Latin letters as Urdu spells them: an English acronym written in Urdu is a run of
+# them (جی پی ایس "GPS", او سی آر "OCR"), and the run is one word, as the acronym is in English; letter by
+# letter, GPS covered two thirds of GIS (جی آئی ایس) and of GMP (جی ایم پی). (کے, also "of", is left out.)
+_URDU_LETTER_NAMES = frozenset(
+    "اے بی سی ڈی ای ایف جی ایچ آئی جے ایل ایم این او پی کیو آر ایس ٹی یو وی ڈبلیو ایکس وائی زیڈ زیڈ".split()
+)
+
+
+def _raw_keys(text_units: list[Unit]) -> list[tuple[str, int, bool]]:
+    """(key, position, joins the next key): stemmed words, and Chinese character bigrams; a key joins
+    the next one when both are words, or both are bigrams of one run of Chinese characters."""
+    found: list[tuple[str, int, bool]] = []
+    for position, unit in enumerate(text_units):
+        following = text_units[position + 1] if position + 1 < len(text_units) else None
+        if not _CJK_RUNS.fullmatch(unit.text):
+            joins = following is not None and not _CJK_RUNS.fullmatch(following.text)
+            found.append((_stem(unit.text), position, joins))
+            continue
+        if following is not None and following.start == unit.end and _CJK_RUNS.fullmatch(following.text):
+            after = text_units[position + 2] if position + 2 < len(text_units) else None
+            joins = after is not None and after.start == following.end and bool(_CJK_RUNS.fullmatch(after.text))
+            found.append((unit.text + following.text, position, joins))
+    return _join_letter_names(found)
+
+
+def _join_letter_names(keys: list[tuple[str, int, bool]]) -> list[tuple[str, int, bool]]:
+    """Runs of two or more Urdu letter names (a spelled-out acronym) as one key."""
+    joined: list[tuple[str, int, bool]] = []
+    for key, position, joins in keys:
+        if joined and key in _URDU_LETTER_NAMES:
+            previous, start, previous_joins = joined[-1]
+            if previous_joins and all(part in _URDU_LETTER_NAMES for part in previous.split(" ")):
+                joined[-1] = (f"{previous} {key}", start, joins)
+                continue
+        joined.append((key, position, joins))
+    return joined
+
+
 def bound_words(terms: Iterable[str]) -> dict[str, str]:
-    """Words that the glossary's terms only ever use before one same next word (Urdu writes many
-    English words as two: آن لائن "online", پلیٹ فارم "platform"): word -> that next word. Such a pair
-    is one key, as the English word is, so that one Urdu word is not counted as two."""
+    """Keys that the glossary's terms only ever write before one same next key: key -> that next key.
+
+    Urdu writes many English words as two or three (آن لائن "online", او سی آر "OCR"), and a Chinese
+    word of four characters is three bigrams (乌尔都语, "Urdu"); counted key by key, one such word
+    covered most of a term (آن لائن تجارت, 乌尔都语OCR) by itself. A chain of bound keys is one key,
+    as the English word is (see `positioned_keys`)."""
     following: dict[str, set[str]] = {}
     uses: dict[str, int] = {}
     for term in set(terms):
-        words = [_stem(unit.text) for unit in units(normalise(term)) if not _CJK_RUNS.fullmatch(unit.text)]
-        for position, word in enumerate(words):
-            following.setdefault(word, set()).add(words[position + 1] if position + 1 < len(words) else "")
-            uses[word] = uses.get(word, 0) + 1
-    # Seen in at least BOUND_MIN_USES terms: a word used once is trivially "always" before its neighbour.
+        keys = _raw_keys(units(normalise(term)))
+        for index, (key, _, joins) in enumerate(keys):
+            following.setdefault(key, set()).add(keys[index + 1][0] if joins else "")
+            uses[key] = uses.get(key, 0) + 1
+    # Seen in at least BOUND_MIN_USES terms: a key used once is trivially "always" before its neighbour.
     return {
-        word: next(iter(nexts))
-        for word, nexts in following.items()
-        if len(nexts) == 1 and "" not in nexts and uses[word] >= BOUND_MIN_USES
+        key: next(iter(nexts))
+        for key, nexts in following.items()
+        if len(nexts) == 1 and "" not in nexts and uses[key] >= BOUND_MIN_USES
     }
 
 
 def positioned_keys(normalised_text: str, bound: dict[str, str] | None = None) -> list[tuple[str, int]]:
     """The approximate-matching keys of a text in reading order, each with its position: the index of
     the unit it starts at (a word, or a Chinese character whose bigram it is), so that distances
-    count words in English and Urdu and characters in Chinese alike. A bound pair (`bound_words`) is
-    one key."""
-    text_units = units(normalised_text)
+    count words in English and Urdu and characters in Chinese alike. A chain of bound keys
+    (`bound_words`) is one key."""
+    raw = _raw_keys(units(normalised_text))
     found: list[tuple[str, int]] = []
-    skip = -1
-    for position, unit in enumerate(text_units):
-        if position == skip:
-            continue
-        if not _CJK_RUNS.fullmatch(unit.text):
-            word = _stem(unit.text)
-            following = text_units[position + 1] if position + 1 < len(text_units) else None
-            if bound and word in bound and following is not None and _stem(following.text) == bound[word]:
-                found.append((f"{word} {bound[word]}", position))
-                skip = position + 1
-                continue
-            found.append((word, position))
-            continue
-        following = text_units[position + 1] if position + 1 < len(text_units) else None
-        if following is not None and following.start == unit.end and _CJK_RUNS.fullmatch(following.text):
-            found.append((unit.text + following.text, position))
+    index = 0
+    while index < len(raw):
+        key, position, joins = raw[index]
+        merged = key
+        while bound and joins and bound.get(raw[index][0]) == raw[index + 1][0]:
+            index += 1
+            following, _, joins = raw[index]
+            merged = merged + following[-1] if _CJK_RUNS.fullmatch(following) else f"{merged} {following}"
+        found.append((merged, position))
+        index += 1
     return found
 
 
@@ -153,6 +197,8 @@ class Glossary:
         self._term_concept: list[str] = []
         self._term_mass: list[float] = []
         self._term_keys: list[frozenset[str]] = []
+        self._term_generic: list[frozenset[str]] = []
+        self._term_distinctive: list[frozenset[str]] = []
         self._bound: dict[str, str] = {}
         self._key_terms: dict[str, list[int]] = {}
         self._key_weight: dict[str, float] = {}
@@ -167,8 +213,11 @@ class Glossary:
         return cls([], [], [])
 
     def _add_term(self, kind: str, code: str, term: str) -> None:
-        term_units = [unit.text for unit in units(normalise(term))]
-        if not term_units:
+        normalised = normalise(term)
+        term_units = [unit.text for unit in units(normalised)]
+        if not term_units or (len(term_units) == 1 and len(_WORDS.findall(normalised)) > 1):
+            # A term that stop words cut down to one word is not that word: "e-CO" is no "e" (found
+            # in every e-government and e-commerce text), "AS/RS" no "rs" (rupees).
             return
         node = self._trie
         for unit_text in term_units:
@@ -197,6 +246,10 @@ class Glossary:
             self._term_concept.append(code)
             self._term_mass.append(sum(self._key_weight[key] for key in keys))
             self._term_keys.append(frozenset(keys))
+            mean = self._term_mass[term_id] / len(keys)
+            self._term_generic.append(frozenset(key for key in keys if self._key_weight[key] <= mean))
+            rarest = max(self._key_weight[key] for key in keys)
+            self._term_distinctive.append(frozenset(key for key in keys if self._key_weight[key] == rarest))
             for key in keys:
                 self._key_terms.setdefault(key, []).append(term_id)
 
@@ -233,9 +286,17 @@ class Glossary:
         return found, {code: share for code, share in weak.items() if code not in found}
 
     def _best_window_share(self, term_id: int, positions: dict[str, list[int]]) -> float:
-        """The largest share of the term's key weight that the text covers within one short span, with
-        at least two of its keys there, or one that carries SINGLE_KEY_SHARE of the term by itself."""
-        keys = self._term_keys[term_id]
+        """The largest share of the term's key weight that the text covers within one short span: keys
+        that carry SINGLE_KEY_SHARE of the term, or at least two keys among which both a common key of
+        the term (weighing no more than its average key) and its rarest one.
+
+        The common word says what kind of thing the term is (robot, system, detection), the rare ones
+        what it is for; a term needs both. Rare words that leave a third of the term out ("during
+        milking", دودھ دوہنے, 挤奶) are no "milking robot", and common words alone ("core system",
+        "food testing", خودکار ... نظام) are no "core banking system", "halal food testing" or
+        "automated sewing system"."""
+        keys, generic = self._term_keys[term_id], self._term_generic[term_id]
+        distinctive = self._term_distinctive[term_id]
         span = APPROXIMATE_SPAN_PER_KEY * len(keys) + APPROXIMATE_SLACK
         occurrences = sorted((position, key) for key in keys for position in positions.get(key, ()))
         best, counts, weight, left = 0.0, dict[str, int](), 0.0, 0
@@ -249,7 +310,10 @@ class Glossary:
                 if counts[gone] == 0:
                     weight -= self._key_weight[gone]
                 left += 1
-            if weight >= SINGLE_KEY_SHARE * self._term_mass[term_id] or sum(1 for n in counts.values() if n) >= 2:
+            present = {key for key, n in counts.items() if n}
+            if weight >= SINGLE_KEY_SHARE * self._term_mass[term_id] or (
+                len(present) >= 2 and present & generic and present & distinctive
+            ):
                 best = max(best, weight)
         return best / self._term_mass[term_id]
 

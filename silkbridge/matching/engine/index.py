@@ -352,7 +352,7 @@ class MatchIndex:
                 concept_idf,
                 token_idf,
                 concept_values,
-                np.sqrt((concept_values**2).sum(axis=1)),
+                _concept_norms(concept_values, concept_idf[self._concepts]),
                 token_values,
                 np.sqrt((token_values**2).sum(axis=1)),
             )
@@ -540,7 +540,7 @@ class MatchIndex:
         query_values = np.array([query.concept_weights[code] for code in codes]) * concept_idf[query_ids]
         lookup = np.zeros(len(concept_idf))
         lookup[query_ids] = query_values
-        query_norm = math.sqrt(float((query_values**2).sum()))
+        query_norm = float(_concept_norms(query_values[None, :], concept_idf[query_ids][None, :])[0])
         return self._cosine(self._concepts[slots], concept_values[slots], concept_norms[slots], lookup, query_norm)
 
     def _text_similarity(self, query: ProfileFeatures, slots: np.ndarray) -> np.ndarray:
@@ -794,6 +794,19 @@ def _strongest_first(
 
 def _language_code(language: str) -> int:
     return LANGUAGES.index(language) if language in LANGUAGES else 0
+
+
+def _concept_norms(values: np.ndarray, idf: np.ndarray) -> np.ndarray:
+    """Norms of weighted concept rows (value = covered share × IDF), with the part of its strongest
+    concept that a row leaves unnamed added as one more dimension: two profiles that each only half
+    name one concept (a lone "camera" hinting at a thermal camera) are not fully alike, while a row
+    that names its strongest concept exactly keeps its plain norm."""
+    if values.shape[1] == 0:
+        return np.zeros(len(values))
+    strongest = values.argmax(axis=1)
+    rows = np.arange(len(values))
+    unnamed = idf[rows, strongest] - values[rows, strongest]
+    return np.sqrt((values**2).sum(axis=1) + unnamed**2)
 
 
 def build_index(profiles: list[Profile], **options: Any) -> MatchIndex:

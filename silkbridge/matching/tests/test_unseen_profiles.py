@@ -195,3 +195,174 @@ def test_an_urdu_word_written_as_two_counts_once_in_approximate_matching():
     extraction = glossary.extract("اینٹوں کے بھٹوں کا آن لائن نگرانی نظام")
     assert extraction.approximate == {}
     assert glossary.extract("ہم آن لائن تجارت کرتے ہیں").concepts == {"online_trading": "آن لائن تجارت"}
+
+
+def test_a_language_name_alone_is_no_chinese_language_technology():
+    # 乌尔都语 is one word but four characters (three bigrams): counted bigram by bigram, a map-data
+    # request that lists Urdu place names covered most of 乌尔都语OCR and read as Urdu text recognition.
+    features = _features(
+        type="technology_request",
+        language="zh",
+        title="城市道路地图数据采集与更新",
+        description="我们需要为拉合尔和卡拉奇采集道路与商铺数据，地名同时标注英文和乌尔都语，数据每季度更新一次。",
+    )
+    assert not {"urdu_text_recognition", "urdu_speech_recognition", "urdu_language_model"} & features.supported
+    assert not {"ai.nlp", "ai.speech", "ai.genai"} & features.subfields
+
+
+def test_a_qualifier_of_a_term_without_what_it_qualifies_is_no_concept():
+    # "during milking" names the milking, not a milking robot or an automatic milking system.
+    for language, title, description in [
+        (
+            "en",
+            "Early mastitis warning for a buffalo dairy",
+            "We milk 600 buffaloes twice a day and want to catch udder infection during milking, "
+            "from a conductivity reading per quarter, before the milk goes into the tank.",
+        ),
+        (
+            "ur",
+            "گائے کے تھنوں کی سوزش کی جلد نشاندہی",
+            "ہم روزانہ دو بار دودھ دوہتے ہیں اور چاہتے ہیں کہ دودھ دوہنے کے وقت ہی بیماری کا پتہ چل جائے۔",
+        ),
+        ("zh", "奶牛乳房炎早期预警", "牧场每天挤奶三次，希望在挤奶时通过电导率发现乳房炎，避免病奶进入奶罐。"),
+    ]:
+        features = _features(type="technology_request", language=language, title=title, description=description)
+        assert "milking_robot" not in features.supported, (language, features.concepts)
+        assert "robotics.agri" not in features.subfields, language
+
+
+def test_a_named_milking_robot_is_still_found_when_paraphrased():
+    features = _features(
+        type="technology_request",
+        language="en",
+        title="Robots that milk our cows",
+        description="A family dairy with 120 cows wants a robot arm that attaches the milking cups itself.",
+    )
+    assert "milking_robot" in features.supported
+
+
+def test_an_urdu_word_written_as_three_counts_once_in_approximate_matching():
+    # Urdu writes "IoT" as three words (آئی او ٹی); counted as two keys ("آئی او" and "ٹی"), a farm that
+    # says it has IoT devices covered most of "IoT sensor" and was given the sensor concept.
+    glossary = build_glossary(
+        [Sector("iot", "iot", {"en": "IoT"})],
+        [
+            Concept("iot_sensor", "iot", {"ur": "آئی او ٹی سینسر"}),
+            Concept("iot_gateway", "iot", {"ur": "آئی او ٹی گیٹ وے"}),
+            Concept("smart_meter", "iot", {"ur": "سمارٹ میٹر"}),
+        ],
+    )
+    assert glossary.extract("ہمارے کھیتوں میں پہلے سے آئی او ٹی آلات لگے ہیں").approximate == {}
+    wanted = glossary.extract("ہمیں مٹی کی نمی کے سینسر چاہئیں جو آئی او ٹی سے جڑے ہوں")
+    assert wanted.approximate == {"iot_sensor": 1.0}
+
+
+def test_two_profiles_that_only_hint_at_one_concept_are_not_fully_alike_in_concepts():
+    # "camera" alone hints at a thermal imaging camera in both texts; neither names it. The hint still
+    # counts, but two such half-named concepts no longer read as the same subject (a concept score of
+    # 1.0 put a door passenger counter above a drowsiness camera's own counterpart).
+    index = _index_with(
+        {
+            "id": "drowsy",
+            "org": "pk-2",
+            "type": "technology_request",
+            "country": "PK",
+            "language": "en",
+            "title": "Keep our crane operators awake",
+            "description": "A camera in the cab that sounds an alarm when the operator's eyes close.",
+            "trl": 7,
+            "deal_types": ["licence"],
+        },
+        {
+            "id": "doors",
+            "org": "cn-2",
+            "type": "technology_offer",
+            "country": "CN",
+            "language": "en",
+            "title": "Passenger counting at bus doors",
+            "description": "A camera over each door counts people getting on and off.",
+            "trl": 9,
+            "deal_types": ["licence"],
+        },
+    )
+    assert "thermal_imaging_camera" not in index.features_of("drowsy").supported
+    assert "thermal_imaging_camera" not in index.features_of("doors").supported
+    (match,) = index.top_k("drowsy", 5)
+    assert index.features_of("drowsy").concept_weights == {"thermal_imaging_camera": 0.5}
+    assert match.features["concepts"] == pytest.approx(0.5)
+
+
+def test_an_acronym_spelled_in_urdu_letters_is_one_word():
+    # جی پی ایس (GPS), letter by letter, covered two thirds of GIS (جی آئی ایس) and GMP (جی ایم پی): a
+    # distributor of GPS trackers was given a geographic information system and good manufacturing practice.
+    glossary = build_glossary(
+        [Sector("bigdata", "bigdata", {"en": "Big data"}), Sector("biotech", "biotech", {"en": "Biotech"})],
+        [
+            Concept("gis", "bigdata", {"en": "Geographic information system"}, {"ur": ["جی آئی ایس"]}),
+            Concept("gmp", "biotech", {"en": "Good manufacturing practice"}, {"ur": ["جی ایم پی"]}),
+            Concept("gps_tracker", "bigdata", {"ur": "جی پی ایس ٹریکر"}),
+        ],
+    )
+    extraction = glossary.extract("ہم جی پی ایس کے آلات درآمد کرتے ہیں")
+    assert extraction.approximate == {}
+    assert not {"gis", "gmp"} & set(extraction.weak)
+    assert glossary.extract("ہمیں جی آئی ایس پر نقشے چاہئیں").concepts == {"gis": "جی آئی ایس"}
+
+
+def test_an_urdu_plural_of_an_english_word_names_the_same_concept():
+    # Urdu writes "trackers", "modules" as ٹریکرز, ماڈیولز; with IoT and GPS now one word each, the plural
+    # alone decided that a distributor of GPS trackers and IoT modules named neither.
+    features = _features(
+        type="business_offer",
+        language="ur",
+        title="لاہور میں جی پی ایس ٹریکرز اور آئی او ٹی ماڈیولز کے ڈیلر",
+        description=(
+            "ہم دس سال سے ٹرانسپورٹ کمپنیوں کو گاڑیوں کے جی پی ایس ٹریکرز لگا کر دیتے ہیں اور اب صنعتی"
+            " گاہکوں کے لیے آئی او ٹی ماڈیولز بھی رکھنا چاہتے ہیں۔"
+        ),
+    )
+    assert {"satellite_positioning_tracker", "iot_communication_module"} <= features.supported
+
+
+def test_a_term_that_stop_words_cut_to_one_letter_is_not_found_in_other_words():
+    # "e-CO" (electronic certificate of origin) lost "co" as a stop word and became "e", found in every
+    # e-commerce or e-government text; "AS/RS" became "rs", as in rupees.
+    index = _index_with(
+        {
+            "id": "pharmacy",
+            "org": "pk-2",
+            "type": "investment_request",
+            "country": "PK",
+            "language": "en",
+            "title": "Series A for an e-pharmacy in Karachi",
+            "description": "We deliver medicines to 40,000 households a month and want Rs 80 crore of equity "
+            "to open dark stores in Lahore and Islamabad.",
+            "deal_types": ["equity"],
+            "amount_min": 8e8,
+            "amount_max": 8e8,
+            "currency": "PKR",
+        },
+        {
+            "id": "trade-docs",
+            "org": "cn-2",
+            "type": "investment_offer",
+            "country": "CN",
+            "language": "en",
+            "title": "Equity for trade-document platforms",
+            "sectors": ["blockchain.trade"],
+            "description": "Equity of USD 1-5 million in companies that issue electronic certificates of "
+            "origin and warehouse receipts for exporters.",
+            "deal_types": ["equity"],
+            "amount_min": 1e6,
+            "amount_max": 5e6,
+            "currency": "USD",
+        },
+    )
+    pharmacy = index.features_of("pharmacy")
+    assert not {"electronic_certificate_of_origin", "automated_storage_retrieval"} & (
+        pharmacy.supported | set(pharmacy.concept_weights)
+    )
+    assert "blockchain" not in pharmacy.fields
+    (match,) = index.top_k("pharmacy", 5)
+    assert "same_sector" not in [reason.code for reason in match.reasons]
+    assert "shared_concepts" not in [reason.code for reason in match.reasons]
