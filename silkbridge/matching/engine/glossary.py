@@ -246,8 +246,11 @@ class Glossary:
             self._term_concept.append(code)
             self._term_mass.append(sum(self._key_weight[key] for key in keys))
             self._term_keys.append(frozenset(keys))
+            # Generic: no heavier than the term's average word. With a tolerance: when every word of a
+            # term weighs the same, the rounded mean can fall one ulp below them (at some glossary sizes:
+            # 452, 469, ...), which left the term no generic word and turned off its two-word matches.
             mean = self._term_mass[term_id] / len(keys)
-            self._term_generic.append(frozenset(key for key in keys if self._key_weight[key] <= mean))
+            self._term_generic.append(frozenset(key for key in keys if self._key_weight[key] <= mean * (1 + 1e-9)))
             rarest = max(self._key_weight[key] for key in keys)
             self._term_distinctive.append(frozenset(key for key in keys if self._key_weight[key] == rarest))
             for key in keys:

@@ -366,3 +366,18 @@ def test_a_term_that_stop_words_cut_to_one_letter_is_not_found_in_other_words():
     (match,) = index.top_k("pharmacy", 5)
     assert "same_sector" not in [reason.code for reason in match.reasons]
     assert "shared_concepts" not in [reason.code for reason in match.reasons]
+
+
+@pytest.mark.parametrize("glossary_size", [452, 453, 469, 470])
+def test_two_words_of_a_three_word_term_name_it_whatever_the_glossary_size(glossary_size):
+    # Every word of "glorbax wintrop kestrel" weighs the same; the average of the three, rounded, fell
+    # one ulp below them at some glossary sizes (452, 469), so the term had no generic word and two of
+    # its words no longer named it. Staff adding or deleting a concept must not switch a term off.
+    from silkbridge.common.text import normalise
+    from silkbridge.matching.engine.glossary import Concept, Sector, build_glossary
+
+    sectors = [Sector("s", "s", {"en": "zzsector"})]
+    concepts = [Concept(f"c{number}", "s", {"en": f"qqfiller{number}"}, {}) for number in range(glossary_size - 2)]
+    concepts.append(Concept("target", "s", {"en": "glorbax wintrop kestrel"}, {}))
+    glossary = build_glossary(sectors, concepts)
+    assert glossary.approximate(normalise("we build glorbax wintrop units")) == {"target": 0.6667}
