@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "silkbridge.marketplace",
     "silkbridge.matching",
     "silkbridge.deals",
+    "silkbridge.analytics",
     "silkbridge.site",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("marketplace/", include("silkbridge.marketplace.urls")),
     path("matches/", include("silkbridge.matching.urls")),
     path("deals/", include("silkbridge.deals.urls")),
+    path("analytics/", include("silkbridge.analytics.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -1,0 +1,676 @@
+"""The figures the center reports: one selector per figure, each defined once, in its docstring.
+
+Every page, API endpoint and download reads a figure through `figure_get` / `dashboard_figures`; none
+computes a figure itself, so two places can never count the same thing differently.
+
+Rules shared by every figure:
+- A figure is one aggregate query (GROUP BY in the database) however many rows it counts, plus at most
+  one query for the labels of its groups; its size never depends on the number of rows.
+- The period is a range of calendar days, both ends included, in the site's time zone. Each figure's
+  docstring says which date of a row the period applies to.
+- Visibility: a row is counted only where the owning app's selector lets the viewer see it
+  (`directory.selectors.organisation_visibility_q`, `marketplace.selectors.opportunities_visible_to`,
+  `events.selectors.event_list`, `deals.selectors.deals_visible` / `mous_visible`,
+  `datacenters.selectors.assessment_list`). Staff see everything.
+- Small counts: for anyone but staff, a count from 1 to 4 reads "< 5" (SUPPRESSED), and a rate whose
+  denominator is below 5 does too, so that a small group cannot point at one organisation.
+- The filter's country and sector narrow the organisations a figure is about (see `_organisations_in`);
+  its event narrows to one event (organisations: its participants).
+- Relocation cases (issue 15, "relocation cases by stage and zone") are not recorded by any app yet:
+  `MISSING_FIGURES` says so on the pages instead of a made-up number.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce, Lead, TruncMonth
+from django.db.models.expressions import Window
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from silkbridge.common.countries import country_name
+from silkbridge.core.i18n import content_language
+from silkbridge.datacenters.selectors import assessment_list
+from silkbridge.deals.choices import DealStage, MouStatus
+from silkbridge.deals.models import DealEvent, DealParty
+from silkbridge.deals.selectors.mou import mous_visible
+from silkbridge.deals.selectors.pipeline import deals_visible
+from silkbridge.directory.choices import OrganisationKind
+from silkbridge.directory.models import Organisation, Sector
+from silkbridge.directory.selectors import filter_by_sector, organisation_visibility_q
+from silkbridge.events.choices import MeetingOutcome, MeetingStatus, RequestStatus
+from silkbridge.events.models import Meeting, MeetingRating, MeetingRequest, Participant
+from silkbridge.events.selectors import event_list
+from silkbridge.marketplace.choices import OpportunityStatus, OpportunityType
+from silkbridge.marketplace.models import ExpressionOfInterest
+from silkbridge.marketplace.selectors import opportunities_visible_to, shown_to_others_q
+from silkbridge.matching.models import Match, MatchFeedback
+
+SUPPRESSION_THRESHOLD = 5
+SUPPRESSED = "< 5"
+DEFAULT_PERIOD_DAYS = 90
+
+Cell = int | float | str | None
+
+# Figures the issue asks for that no app records yet: shown as a gap, never as a number.
+MISSING_FIGURES: dict[str, Any] = {
+    "relocation_cases": gettext_lazy(
+        "Relocation cases by stage and zone: not recorded yet (no app keeps relocation cases)."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class FigureFilter:
+    """What every figure is narrowed by: a period of calendar days (both ends included) and, optionally,
+    an organisation country (ISO code), a sector code (a focus field includes its sub-fields) and an
+    event (its short name)."""
+
+    start: date
+    end: date
+    country: str = ""
+    sector: str = ""
+    event: str = ""
+
+    @classmethod
+    def default(cls, *, today: date | None = None) -> FigureFilter:
+        """The last DEFAULT_PERIOD_DAYS days, today included."""
+        end = today or timezone.localdate()
+        return cls(start=end - timedelta(days=DEFAULT_PERIOD_DAYS - 1), end=end)
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> FigureFilter:
+        """The period of equal length that ends the day before this one starts; same other filters."""
+        return replace(self, start=self.start - timedelta(days=self.days), end=self.start - timedelta(days=1))
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        """[first instant, instant after the last day) in the site's time zone."""
+        zone = timezone.get_current_timezone()
+        first = timezone.make_aware(datetime.combine(self.start, time.min), zone)
+        after = timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min), zone)
+        return first, after
+
+    def period_q(self, path: str) -> Q:
+        first, after = self.bounds()
+        return Q(**{f"{path}__gte": first, f"{path}__lt": after})
+
+
+@dataclass
+class Figure:
+    """One figure as pages, API and downloads show it: a table (headers, rows) whose first column names
+    the group, its total and the previous period's total."""
+
+    key: str
+    title: str
+    definition: str
+    headers: list[str]
+    rows: list[list[Cell]]
+    total: Cell
+    chart: str = "bar"
+    previous_total: Cell = None
+    series: list[int] = field(default_factory=lambda: [1])  # the columns a chart draws
+
+    @property
+    def change(self) -> int | None:
+        """This period's total minus the previous period's; None where either is suppressed."""
+        if isinstance(self.total, int) and isinstance(self.previous_total, int):
+            return self.total - self.previous_total
+        return None
+
+
+# --- visibility and small counts ----------------------------------------------------------------------
+
+
+def _is_staff(viewer: Any) -> bool:
+    return bool(getattr(viewer, "is_staff", False))
+
+
+def shown_count(count: int, *, viewer: Any) -> int | str:
+    """A count as the viewer may read it: exact for staff and for 0 or 5 and more; else "< 5"."""
+    if _is_staff(viewer) or count == 0 or count >= SUPPRESSION_THRESHOLD:
+        return count
+    return SUPPRESSED
+
+
+def shown_rate(numerator: int, denominator: int, *, viewer: Any) -> float | str | None:
+    """numerator / denominator (None when nothing to divide); "< 5" for non-staff on a small denominator."""
+    if denominator == 0:
+        return None
+    if not _is_staff(viewer) and denominator < SUPPRESSION_THRESHOLD:
+        return SUPPRESSED
+    return round(numerator / denominator, 4)
+
+
+def _visible_organisations(viewer: Any) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(organisation_visibility_q(viewer=viewer))
+
+
+def _organisations_in(filters: FigureFilter, viewer: Any) -> QuerySet[Organisation] | None:
+    """The organisations the filter's country and sector leave (None: no such filter), as a subquery,
+    limited for non-staff to those the directory lets the viewer see."""
+    if not (filters.country or filters.sector):
+        return None
+    organisations = Organisation.objects.all()
+    if filters.country:
+        organisations = organisations.filter(country=filters.country.upper())
+    organisations = filter_by_sector(organisations, filters.sector)
+    return organisations.values("pk")
+
+
+def _event_participants(filters: FigureFilter) -> QuerySet[Participant]:
+    return Participant.objects.filter(event__slug=filters.event).values("organisation_id")
+
+
+# --- organisations ------------------------------------------------------------------------------------
+
+
+def _organisations(viewer: Any, filters: FigureFilter) -> QuerySet[Organisation]:
+    organisations = _visible_organisations(viewer).filter(filters.period_q("created_at"))
+    scope = _organisations_in(filters, viewer)
+    if scope is not None:
+        organisations = organisations.filter(pk__in=scope)
+    if filters.event:
+        organisations = organisations.filter(pk__in=_event_participants(filters))
+    return organisations.order_by()
+
+
+def _count_rows(pairs: Iterable[tuple[Any, int]], label: Callable[[Any], str], viewer: Any) -> list[list[Cell]]:
+    return [[label(key), shown_count(count, viewer=viewer)] for key, count in pairs]
+
+
+def _organisation_figure(
+    key: str, title: str, definition: str, group: str, label: Callable[[Any], str], viewer: Any, filters: FigureFilter
+) -> Figure:
+    counts = list(
+        _organisations(viewer, filters).values_list(group).annotate(count=Count("pk")).order_by("-count", group)
+    )
+    total = sum(count for _key, count in counts)
+    return Figure(
+        key=key,
+        title=title,
+        definition=definition,
+        headers=[_("Group"), _("Organisations")],
+        rows=_count_rows(counts, label, viewer),
+        total=shown_count(total, viewer=viewer),
+    )
+
+
+def organisations_by_country(*, viewer: Any, filters: FigureFilter) -> Figure:
+    """Organisations registered in the period (created_at), by the country of their address; only the
+    organisations the directory lets the viewer see (private ones: their members and staff)."""
+    language = content_language()
+    return _organisation_figure(
+        "organisations_by_country",
+        _("Organisations by country"),
+        _("Organisations registered in the period that you may see, by country."),
+        "country",
+        lambda code: country_name(code, language),
+        viewer,
+        filters,
+    )
+
+
+def organisations_by_city(*, viewer: Any, filters: FigureFilter) -> Figure:
+    """Organisations registered in the period, by city as written in their address (empty: not given).
+    Organisations record no province; this is the finest place they record."""
+    return _organisation_figure(
+        "organisations_by_city",
+        _("Organisations by city"),
+        _("Organisations registered in the period that you may see, by city (organisations record no province)."),
+        "city",
+        lambda city: city or _("Not given"),
+        viewer,
+        filters,
+    )
+
+
+def organisations_by_kind(*, viewer: Any, filters: FigureFilter) -> Figure:
+    """Organisations registered in the period, by kind (company, research, investor, ...)."""
+    return _organisation_figure(
+        "organisations_by_kind",
+        _("Organisations by kind"),
+        _("Organisations registered in the period that you may see, by kind."),
+        "kind",
+        lambda kind: str(OrganisationKind(kind).label) if kind in OrganisationKind.values else kind,
+        viewer,
+        filters,
+    )
+
+
+def organisations_by_sector(*, viewer: Any, filters: FigureFilter) -> Figure:
+    """Organisations registered in the period, by focus field: an organisation tagged with a field or
+    any of its sub-fields counts once in that field, so one organisation may count in several fields
+    (the total is the number of organisations with at least one field, each once)."""
+    organisations = _organisations(viewer, filters).filter(sectors__isnull=False)
+    field_code = Coalesce("sectors__parent__code", "sectors__code")
+    counts = list(
+        organisations.annotate(field_code=field_code)
+        .values_list("field_code")
+        .annotate(count=Count("pk", distinct=True))
+        .order_by("-count", "field_code")
+    )
+    total = _organisations(viewer, filters).filter(pk__in=organisations.values("pk")).count()
+    names = {sector.code: sector.name for sector in Sector.objects.filter(code__in=[code for code, _n in counts])}
+    return Figure(
+        key="organisations_by_sector",
+        title=_("Organisations by focus field"),
+        definition=_("Organisations registered in the period that you may see, by focus field (sub-fields included)."),
+        headers=[_("Focus field"), _("Organisations")],
+        rows=_count_rows(counts, lambda code: names.get(code, code), viewer),
+        total=shown_count(total, viewer=viewer),
+    )
+
+
+# --- marketplace and matching -------------------------------------------------------------------------
+
+
+def opportunities_by_type_and_status(*, viewer: Any, filters: FigureFilter) -> Figure:
+    """Opportunity profiles created in the period (created_at) that the marketplace's profile selector
+    lets the viewer see, by type (rows) and status (columns). Country and sector: the owning
+    organisation's country, the profile's sectors."""
+    profiles = opportunities_visible_to(viewer).select_related(None).filter(filters.period_q("created_at"))
+    if filters.country:
+        profiles = profiles.filter(organisation__country=filters.country.upper())
+    profiles = filter_by_sector(profiles, filters.sector)
+    if filters.event:
+        profiles = profiles.filter(organisation_id__in=_event_participants(filters))
+    counts = {
+        (kind, status): count
+        for kind, status, count in profiles.order_by().values_list("kind", "status").annotate(count=Count("pk"))
+    }
+    rows: list[list[Cell]] = []
+    for kind in OpportunityType:
+        by_status = [counts.get((kind.value, status.value), 0) for status in OpportunityStatus]
+        rows.append(
+            [str(kind.label), *(shown_count(n, viewer=viewer) for n in by_status), shown_count(sum(by_status), viewer=viewer)]
+        )
+    return Figure(
+        key="opportunities_by_type_and_status",
+        title=_("Opportunity profiles by type and status"),
+        definition=_("Profiles created in the period that you may see, by type and status."),
+        headers=[_("Type"), *(str(status.label) for status in OpportunityStatus), _("Total")],
+        rows=rows,
+        total=shown_count(sum(counts.values()), viewer=viewer),
+        chart="stacked",
+        series=list(range(1, len(OpportunityStatus) + 1)),
+    )
+
+
+def matching_funnel(*, viewer: Any, filters: FigureFilter) -> Figure:
+    """Matches first found in the period (first_seen_at), then how many of them a member of the
+    profile's organisation judged useful (MatchFeedback.useful), then how many the profile's
+    organisation turned into an expression of interest in the matched profile (at any time).
+    Staff count every match; anyone else the matches of their own organisations' profiles whose matched
+    profile the marketplace shows them. Country, sector, event: of the profile's organisation."""
+    matches = Match.objects.filter(filters.period_q("first_seen_at"))
+    if not _is_staff(viewer):
+        from silkbridge.directory.selectors import organisation_ids_of
+
+        matches = matches.filter(shown_to_others_q(viewer, "other__"), opportunity__organisation_id__in=organisation_ids_of(viewer))
+    scope = _organisations_in(filters, viewer)
+    if scope is not None:
+        matches = matches.filter(opportunity__organisation_id__in=scope)
+    if filters.event:
+        matches = matches.filter(opportunity__organisation_id__in=_event_participants(filters))
+    useful = MatchFeedback.objects.filter(opportunity_id=OuterRef("opportunity_id"), other_id=OuterRef("other_id"), useful=True)
+    interest = ExpressionOfInterest.objects.filter(
+        opportunity_id=OuterRef("other_id"), organisation_id=OuterRef("opportunity__organisation_id")
+    )
+    counts = (
+        matches.annotate(is_useful=Exists(useful), has_interest=Exists(interest))
+        .order_by()
+        .aggregate(
+            shown=Count("pk"),
+            useful=Count("pk", filter=Q(is_useful=True)),
+            interest=Count("pk", filter=Q(has_interest=True)),
+        )
+    )
+    return Figure(
+        key="matching_funnel",
+        title=_("Matches shown, judged useful, turned into interest"),
+        definition=_(
+            "Matches first found in the period; of them, those judged useful, and those whose profile's "
+            "organisation expressed interest in the matched profile."
+        ),
+        headers=[_("Step"), _("Matches")],
+        rows=[
+            [_("Shown"), shown_count(counts["shown"], viewer=viewer)],
+            [_("Judged useful"), shown_count(counts["useful"], viewer=viewer)],
+            [_("Expression of interest"), shown_count(counts["interest"], viewer=viewer)],
+        ],
+        total=shown_count(counts["shown"], viewer=viewer),
+        chart="funnel",
+    )
+
+
+# --- events -------------------------------------------------------------------------------------------
+
+
+def _event_rows_scope(rows: QuerySet[Any], viewer: Any, filters: FigureFilter, sides: tuple[str, ...]) -> QuerySet[Any]:
+    """Rows of events the viewer may see (`events.selectors.event_list`); for non-staff only rows whose
+    organisations (each side) the directory shows them; the filter's country/sector on either side."""
+    rows = rows.filter(event_id__in=event_list(viewer=viewer).values("pk")) if "event_id" in _fields(rows) else rows
+    if filters.event:
+        rows = rows.filter(**{_event_path(rows) + "slug": filters.event})
+    if not _is_staff(viewer):
+        visible = _visible_organisations(viewer).values("pk")
+        for side in sides:
+            rows = rows.filter(**{f"{side}organisation_id__in": visible})
+    scope = _organisations_in(filters, viewer)
+    if scope is not None:
+        either = Q()
+        for side in sides:
+            either |= Q(**{f"{side}organisation_id__in": scope})
+        rows = rows.filter(either)
+    return rows.order_by()
+
+
+def _fields(rows: QuerySet[Any]) -> set[str]:
+    return {field.attname for field in rows.model._meta.concrete_fields}
+
+
+def _event_path(rows: QuerySet[Any]) -> str:
+    return "event__" if "event_id" in _fields(rows) else "meeting__event__"
+
+
+def events_summary(*, viewer: Any, filters: FigureFilter) -> Figure:
+    """Per event the viewer may see (staff: every event; others: published ones), with the definitions
+    of the organiser's dashboard (`events.selectors.dashboard`):
+    - requests: meeting requests sent in the period (created_at); accepted / declined by their status;
+      acceptance = accepted / (accepted + declined);
+    - meetings: meetings not cancelled whose slot starts in the period; held = checked in; no-shows;
+    - ratings: ratings given in the period (created_at); leads = ratings "cooperation possible".
+    Non-staff: only rows whose organisations (both sides; the rater for ratings) they may see."""
+    requests = _event_rows_scope(
+        MeetingRequest.objects.filter(filters.period_q("created_at")), viewer, filters, ("requester__", "recipient__")
+    )
+    meetings = _event_rows_scope(
+        Meeting.objects.filter(filters.period_q("slot__starts_at")).exclude(status=MeetingStatus.CANCELLED),
+        viewer,
+        filters,
+        ("request__requester__", "request__recipient__"),
+    )
+    ratings = MeetingRating.objects.filter(filters.period_q("created_at"), meeting__event_id__in=event_list(viewer=viewer).values("pk"))
+    ratings = _event_rows_scope(ratings, viewer, filters, ("participant__",))
+    by_event: dict[int, dict[str, int]] = {}
+    for row in requests.values("event_id").annotate(
+        requests=Count("pk"),
+        accepted=Count("pk", filter=Q(status=RequestStatus.ACCEPTED)),
+        declined=Count("pk", filter=Q(status=RequestStatus.DECLINED)),
+    ):
+        by_event.setdefault(row.pop("event_id"), {}).update(row)
+    for row in meetings.values("event_id").annotate(
+        meetings=Count("pk"),
+        held=Count("pk", filter=Q(status=MeetingStatus.CHECKED_IN)),
+        no_shows=Count("pk", filter=Q(status=MeetingStatus.NO_SHOW)),
+    ):
+        by_event.setdefault(row.pop("event_id"), {}).update(row)
+    for row in ratings.values("meeting__event_id").annotate(
+        ratings=Count("pk"), leads=Count("pk", filter=Q(outcome=MeetingOutcome.COOPERATION_POSSIBLE))
+    ):
+        by_event.setdefault(row.pop("meeting__event_id"), {}).update(row)
+    titles = dict(event_list(viewer=viewer).filter(pk__in=list(by_event)).values_list("pk", "title"))
+    measures = ("requests", "accepted", "declined", "meetings", "held", "no_shows", "ratings", "leads")
+    rows: list[list[Cell]] = []
+    totals = dict.fromkeys(measures, 0)
+    for event_id in sorted(by_event, key=lambda pk: titles.get(pk, "")):
+        counts = {measure: by_event[event_id].get(measure, 0) for measure in measures}
+        for measure in measures:
+            totals[measure] += counts[measure]
+        rows.append(_event_row(titles.get(event_id, "?"), counts, viewer))
+    return Figure(
+        key="events_summary",
+        title=_("Events: requests, meetings, no-shows, ratings and leads"),
+        definition=_(
+            "Requests sent, meetings whose slot is in the period, ratings given in the period; acceptance is "
+            "accepted / (accepted + declined), as on each event's dashboard."
+        ),
+        headers=[
+            _("Event"),
+            _("Requests"),
+            _("Accepted"),
+            _("Declined"),
+            _("Acceptance"),
+            _("Meetings"),
+            _("Held"),
+            _("No-shows"),
+            _("Ratings"),
+            _("Leads"),
+        ],
+        rows=rows,
+        total=shown_count(totals["meetings"], viewer=viewer),
+        chart="stacked",
+        series=[5, 6, 7, 9],
+    )
+
+
+def _event_row(title: str, counts: dict[str, int], viewer: Any) -> list[Cell]:
+    answered = counts["accepted"] + counts["declined"]
+    return [
+        title,
+        shown_count(counts["requests"], viewer=viewer),
+        shown_count(counts["accepted"], viewer=viewer),
+        shown_count(counts["declined"], viewer=viewer),
+        shown_rate(counts["accepted"], answered, viewer=viewer),
+        shown_count(counts["meetings"], viewer=viewer),
+        shown_count(counts["held"], viewer=viewer),
+        shown_count(counts["no_shows"], viewer=viewer),
+        shown_count(counts["ratings"], viewer=viewer),
+        shown_count(counts["leads"], viewer=viewer),
+    ]
+
+
+# --- deals --------------------------------------------------------------------------------------------
+
+# The way forward through the pipeline (the funnel); the last three stages end or pause a deal.
+PIPELINE = [
+    DealStage.LEAD,
+    DealStage.PROPOSAL,
+    DealStage.UNDER_REVIEW,
+    DealStage.APPROVED,
+    DealStage.MOU_DRAFTING,
+    DealStage.VETTING,
+    DealStage.SIGNED,
+    DealStage.IMPLEMENTATION,
+]
+
+
+def _deals(viewer: Any, filters: FigureFilter) -> QuerySet[Any]:
+    deals = deals_visible(viewer=viewer).select_related(None).prefetch_related(None).filter(filters.period_q("created_at"))
+    scope = _organisations_in(filters, viewer)
+    if scope is not None:
+        deals = deals.filter(pk__in=DealParty.objects.filter(organisation_id__in=scope).values("deal_id"))
+    if filters.sector:
+        deals = filter_by_sector(deals, filters.sector, path="sector")
+    if filters.event:
+        deals = deals.filter(meeting__event__slug=filters.event)
+    return deals.order_by()
+
+
+def deals_by_stage(*, viewer: Any, filters: FigureFilter) -> Figure:
+    """Deals created in the period (created_at) that the deals' selector lets the viewer see (staff:
+    all; others: deals their organisations are parties to), per stage:
+    - now: deals in that stage today;
+    - reached: deals whose history (DealEvent.to_stage) ever entered the stage;
+    - conversion: reached the next stage of the pipeline / reached this one;
+    - median days in stage: over every stay that ended (entered, then moved on), in days.
+    Country and sector: a party's country, the deal's sector; event: the deal started from its meeting."""
+    deals = _deals(viewer, filters)
+    now = dict(deals.values_list("stage").annotate(count=Count("pk")))
+    entries = DealEvent.objects.filter(deal_id__in=deals.values("pk")).exclude(to_stage="").order_by()
+    reached = dict(entries.values_list("to_stage").annotate(count=Count("deal_id", distinct=True)))
+    stays = entries.annotate(
+        left_at=Window(Lead("created_at"), partition_by=[F("deal_id")], order_by=[F("created_at").asc(), F("pk").asc()])
+    ).values_list("to_stage", "created_at", "left_at")
+    days: dict[str, list[float]] = {}
+    for stage, entered_at, left_at in stays:
+        if left_at is not None:
+            days.setdefault(stage, []).append((left_at - entered_at).total_seconds() / 86_400)
+    rows: list[list[Cell]] = []
+    for index, stage in enumerate(DealStage):
+        next_reached = reached.get(PIPELINE[index + 1], 0) if stage in PIPELINE[:-1] else None
+        stage_days = days.get(stage.value)
+        rows.append(
+            [
+                str(stage.label),
+                shown_count(now.get(stage.value, 0), viewer=viewer),
+                shown_count(reached.get(stage.value, 0), viewer=viewer),
+                None if next_reached is None else shown_rate(next_reached, reached.get(stage.value, 0), viewer=viewer),
+                _median_days(stage_days, viewer),
+            ]
+        )
+    return Figure(
+        key="deals_by_stage",
+        title=_("Deals by stage"),
+        definition=_(
+            "Deals created in the period that you may see: in each stage now, ever reached, conversion to the "
+            "next stage and median days spent in the stage."
+        ),
+        headers=[_("Stage"), _("Now"), _("Reached"), _("Conversion to next stage"), _("Median days in stage")],
+        rows=rows,
+        total=shown_count(sum(now.values()), viewer=viewer),
+        chart="funnel",
+        series=[2],
+    )
+
+
+def _median_days(values: list[float] | None, viewer: Any) -> float | str | None:
+    if not values:
+        return None
+    if not _is_staff(viewer) and len(values) < SUPPRESSION_THRESHOLD:
+        return SUPPRESSED
+    return round(statistics.median(values), 1)
+
+
+def mous_signed(*, viewer: Any, filters: FigureFilter) -> Figure:
+    """MoUs signed and sealed in the period (status signed, sealed_at), by month of sealing; only those
+    the MoU selector lets the viewer read (staff: all; others: of deals their organisations are parties
+    to). Country, sector and event: as for deals, through the MoU's deal."""
+    mous = mous_visible(viewer=viewer).select_related(None).filter(filters.period_q("sealed_at"), status=MouStatus.SIGNED)
+    scope = _organisations_in(filters, viewer)
+    if scope is not None:
+        mous = mous.filter(deal_id__in=DealParty.objects.filter(organisation_id__in=scope).values("deal_id"))
+    if filters.sector:
+        mous = filter_by_sector(mous, filters.sector, path="deal__sector")
+    if filters.event:
+        mous = mous.filter(deal__meeting__event__slug=filters.event)
+    counts = list(
+        mous.order_by()
+        .annotate(month=TruncMonth("sealed_at"))
+        .values_list("month")
+        .annotate(count=Count("pk"))
+        .order_by("month")
+    )
+    return Figure(
+        key="mous_signed",
+        title=_("MoUs signed"),
+        definition=_("MoUs signed and sealed in the period that you may read, by month."),
+        headers=[_("Month"), _("MoUs signed")],
+        rows=_count_rows(counts, lambda month: f"{month:%Y-%m}", viewer),
+        total=shown_count(sum(count for _month, count in counts), viewer=viewer),
+    )
+
+
+# --- data centers -------------------------------------------------------------------------------------
+
+
+def assessments_by_tier(*, viewer: Any, filters: FigureFilter) -> Figure:
+    """Data-center design assessments made in the period (created_at) that the viewer may read (their
+    own; reviewers and staff: all), by the Tier claimed (rows; "not claimed" when none) and the Tier
+    the topology met (columns 0-4). Assessments belong to no organisation: the country, sector and
+    event filters do not apply."""
+    counts = {
+        (claimed, met): count
+        for claimed, met, count in assessment_list(viewer=viewer)
+        .select_related(None)
+        .filter(filters.period_q("created_at"))
+        .order_by()
+        .values_list("claimed_tier", "tier")
+        .annotate(count=Count("pk"))
+    }
+    rows: list[list[Cell]] = []
+    for claimed in (None, 1, 2, 3, 4):
+        met = [counts.get((claimed, tier), 0) for tier in range(5)]
+        if not any(met):
+            continue
+        label = _("Not claimed") if claimed is None else _("Tier %(tier)s claimed") % {"tier": claimed}
+        meets_claim = sum(met[claimed:]) if claimed is not None else None
+        rows.append(
+            [
+                label,
+                *(shown_count(n, viewer=viewer) for n in met),
+                None if meets_claim is None else shown_count(meets_claim, viewer=viewer),
+            ]
+        )
+    return Figure(
+        key="assessments_by_tier",
+        title=_("Data-center assessments: Tier met against Tier claimed"),
+        definition=_("Assessments made in the period that you may read, by Tier claimed and Tier met."),
+        headers=[_("Tier claimed"), *(_("Met Tier %(tier)s") % {"tier": tier} for tier in range(5)), _("Met the claim")],
+        rows=rows,
+        total=shown_count(sum(counts.values()), viewer=viewer),
+        chart="stacked",
+        series=[1, 2, 3, 4, 5],
+    )
+
+
+# --- the registry that pages, API and downloads read --------------------------------------------------
+
+FIGURES: dict[str, Callable[..., Figure]] = {
+    "organisations_by_country": organisations_by_country,
+    "organisations_by_city": organisations_by_city,
+    "organisations_by_kind": organisations_by_kind,
+    "organisations_by_sector": organisations_by_sector,
+    "opportunities_by_type_and_status": opportunities_by_type_and_status,
+    "matching_funnel": matching_funnel,
+    "events_summary": events_summary,
+    "deals_by_stage": deals_by_stage,
+    "mous_signed": mous_signed,
+    "assessments_by_tier": assessments_by_tier,
+}
+
+DASHBOARDS: dict[str, tuple[str, ...]] = {
+    "overview": (
+        "organisations_by_country",
+        "organisations_by_sector",
+        "matching_funnel",
+        "events_summary",
+        "deals_by_stage",
+        "mous_signed",
+        "assessments_by_tier",
+    ),
+    "marketplace": (
+        "organisations_by_country",
+        "organisations_by_city",
+        "organisations_by_kind",
+        "organisations_by_sector",
+        "opportunities_by_type_and_status",
+        "matching_funnel",
+    ),
+    "events": ("events_summary",),
+    "deals": ("deals_by_stage", "mous_signed"),
+    "datacenters": ("assessments_by_tier",),
+}
+
+
+def figure_get(*, viewer: Any, key: str, filters: FigureFilter) -> Figure:
+    """One figure for the period, with the previous period's total for the change. KeyError: no such figure."""
+    select = FIGURES[key]
+    figure = select(viewer=viewer, filters=filters)
+    figure.previous_total = select(viewer=viewer, filters=filters.previous()).total
+    return figure
+
+
+def dashboard_figures(*, viewer: Any, name: str, filters: FigureFilter) -> list[Figure]:
+    """The figures of one dashboard (DASHBOARDS), in order. KeyError: no such dashboard."""
+    return [figure_get(viewer=viewer, key=key, filters=filters) for key in DASHBOARDS[name]]
