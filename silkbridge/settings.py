@@ -188,6 +188,10 @@ STATICFILES_DIRS: list[Path | tuple[str, Path]] = [PACKAGE_DIR / "static"]
 FONTSOURCE_DIR = BASE_DIR / "node_modules" / "@fontsource"
 if FONTSOURCE_DIR.is_dir():
     STATICFILES_DIRS.append(("vendor/fontsource", FONTSOURCE_DIR))
+# Apache ECharts (analytics dashboards), the same way: only its built files under dist/.
+ECHARTS_DIST_DIR = BASE_DIR / "node_modules" / "echarts" / "dist"
+if ECHARTS_DIST_DIR.is_dir():
+    STATICFILES_DIRS.append(("vendor/echarts/dist", ECHARTS_DIST_DIR))
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION
 # Embedded mode serves straight from the source tree; re-read files that changed since start-up.
 WHITENOISE_AUTOREFRESH = not IS_PRODUCTION

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -65,6 +66,8 @@ def _render(request: HttpRequest, name: str) -> HttpResponse:
         "query": request.GET.urlencode(),
         "missing": selectors.MISSING_FIGURES.values() if name == "overview" else [],
         "suppression_threshold": selectors.SUPPRESSION_THRESHOLD,
+        # ECharts comes from the npm registry at install time (make assets); without it, tables only.
+        "echarts_available": (settings.ECHARTS_DIST_DIR / "echarts.min.js").is_file(),
     }
     return render(request, "analytics/dashboard.html", context, status=400 if form.errors else 200)
 
@@ -94,4 +97,4 @@ def figure_download_view(request: HttpRequest, key: str, file_format: str) -> Ht
     rows = [["" if cell is None else cell for cell in row] for row in figure.rows]
     if file_format == "csv":
         return csv_response(filename, figure.headers, rows)
-    return xlsx_response(filename, figure.headers, rows, sheet_title=str(figure.title))
+    return xlsx_response(filename, figure.headers, rows, sheet_title=key)  # a title may hold ":", which sheet names may not

@@ -1,0 +1,43 @@
+/* Draws each figure's chart with Apache ECharts from the data in #analytics-chart-data (json_script).
+   Without ECharts (npm assets not installed) nothing is drawn and the tables stay: they are the data. */
+(function () {
+  "use strict";
+  function draw() {
+    var source = document.getElementById("analytics-chart-data");
+    if (!source || typeof window.echarts === "undefined") { return; }
+    var charts = JSON.parse(source.textContent);
+    var rtl = document.documentElement.dir === "rtl";
+    var font = getComputedStyle(document.body).fontFamily;
+    // Patterns as well as colours (decal): series stay distinguishable without colour.
+    var aria = { enabled: true, decal: { show: true } };
+    charts.forEach(function (chart) {
+      var element = document.getElementById(chart.id);
+      if (!element || chart.labels.length === 0) { return; }
+      var instance = window.echarts.init(element, null, { renderer: "svg" });
+      var option;
+      if (chart.kind === "funnel") {
+        option = {
+          aria: aria, textStyle: { fontFamily: font }, tooltip: { trigger: "item" },
+          series: [{ type: "funnel", sort: "none", left: "10%", width: "80%", label: { show: true, position: "inside" },
+                     data: chart.labels.map(function (label, index) { return { name: label, value: chart.series[0].values[index] }; }) }]
+        };
+      } else {
+        var stacked = chart.kind === "stacked";
+        option = {
+          aria: aria, textStyle: { fontFamily: font }, tooltip: { trigger: "axis" },
+          legend: { show: chart.series.length > 1, type: "scroll", bottom: 0 },
+          grid: { containLabel: true, left: 8, right: 8, top: 8, bottom: chart.series.length > 1 ? 32 : 8 },
+          xAxis: { type: "value", inverse: rtl },
+          yAxis: { type: "category", data: chart.labels, inverse: true, position: rtl ? "right" : "left",
+                   axisLabel: { width: 120, overflow: "truncate" } },
+          series: chart.series.map(function (series) {
+            return { type: "bar", name: series.name, data: series.values, stack: stacked ? "total" : undefined };
+          })
+        };
+      }
+      instance.setOption(option);
+      window.addEventListener("resize", function () { instance.resize(); });
+    });
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", draw); } else { draw(); }
+}());
