@@ -445,3 +445,7 @@ _.resolve_stage_label
 
 # matching API (issue 12): the reasons past the three shown, filled from a dict (matching/api.py)
 _.more_reasons
+
+# analytics (issue 15): Django finds the app config and the form's clean_<field> by name
+_.AnalyticsConfig
+_.clean_country

@@ -29,8 +29,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import Coalesce, Lead, TruncMonth
 from django.db.models.expressions import Window
+from django.db.models.functions import Coalesce, Lead, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -155,7 +155,7 @@ def _visible_organisations(viewer: Any) -> QuerySet[Organisation]:
     return Organisation.objects.filter(organisation_visibility_q(viewer=viewer))
 
 
-def _organisations_in(filters: FigureFilter, viewer: Any) -> QuerySet[Organisation] | None:
+def _organisations_in(filters: FigureFilter, viewer: Any) -> QuerySet[Any] | None:
     """The organisations the filter's country and sector leave (None: no such filter), as a subquery,
     limited for non-staff to those the directory lets the viewer see."""
     if not (filters.country or filters.sector):
@@ -167,7 +167,7 @@ def _organisations_in(filters: FigureFilter, viewer: Any) -> QuerySet[Organisati
     return organisations.values("pk")
 
 
-def _event_participants(filters: FigureFilter) -> QuerySet[Participant]:
+def _event_participants(filters: FigureFilter) -> QuerySet[Any]:
     return Participant.objects.filter(event__slug=filters.event).values("organisation_id")
 
 
@@ -292,7 +292,11 @@ def opportunities_by_type_and_status(*, viewer: Any, filters: FigureFilter) -> F
     for kind in OpportunityType:
         by_status = [counts.get((kind.value, status.value), 0) for status in OpportunityStatus]
         rows.append(
-            [str(kind.label), *(shown_count(n, viewer=viewer) for n in by_status), shown_count(sum(by_status), viewer=viewer)]
+            [
+                str(kind.label),
+                *(shown_count(n, viewer=viewer) for n in by_status),
+                shown_count(sum(by_status), viewer=viewer),
+            ]
         )
     return Figure(
         key="opportunities_by_type_and_status",
@@ -316,13 +320,17 @@ def matching_funnel(*, viewer: Any, filters: FigureFilter) -> Figure:
     if not _is_staff(viewer):
         from silkbridge.directory.selectors import organisation_ids_of
 
-        matches = matches.filter(shown_to_others_q(viewer, "other__"), opportunity__organisation_id__in=organisation_ids_of(viewer))
+        matches = matches.filter(
+            shown_to_others_q(viewer, "other__"), opportunity__organisation_id__in=organisation_ids_of(viewer)
+        )
     scope = _organisations_in(filters, viewer)
     if scope is not None:
         matches = matches.filter(opportunity__organisation_id__in=scope)
     if filters.event:
         matches = matches.filter(opportunity__organisation_id__in=_event_participants(filters))
-    useful = MatchFeedback.objects.filter(opportunity_id=OuterRef("opportunity_id"), other_id=OuterRef("other_id"), useful=True)
+    useful = MatchFeedback.objects.filter(
+        opportunity_id=OuterRef("opportunity_id"), other_id=OuterRef("other_id"), useful=True
+    )
     interest = ExpressionOfInterest.objects.filter(
         opportunity_id=OuterRef("other_id"), organisation_id=OuterRef("opportunity__organisation_id")
     )
@@ -400,7 +408,9 @@ def events_summary(*, viewer: Any, filters: FigureFilter) -> Figure:
         filters,
         ("request__requester__", "request__recipient__"),
     )
-    ratings = MeetingRating.objects.filter(filters.period_q("created_at"), meeting__event_id__in=event_list(viewer=viewer).values("pk"))
+    ratings = MeetingRating.objects.filter(
+        filters.period_q("created_at"), meeting__event_id__in=event_list(viewer=viewer).values("pk")
+    )
     ratings = _event_rows_scope(ratings, viewer, filters, ("participant__",))
     by_event: dict[int, dict[str, int]] = {}
     for row in requests.values("event_id").annotate(
@@ -486,7 +496,9 @@ PIPELINE = [
 
 
 def _deals(viewer: Any, filters: FigureFilter) -> QuerySet[Any]:
-    deals = deals_visible(viewer=viewer).select_related(None).prefetch_related(None).filter(filters.period_q("created_at"))
+    deals = (
+        deals_visible(viewer=viewer).select_related(None).prefetch_related(None).filter(filters.period_q("created_at"))
+    )
     scope = _organisations_in(filters, viewer)
     if scope is not None:
         deals = deals.filter(pk__in=DealParty.objects.filter(organisation_id__in=scope).values("deal_id"))
@@ -556,7 +568,9 @@ def mous_signed(*, viewer: Any, filters: FigureFilter) -> Figure:
     """MoUs signed and sealed in the period (status signed, sealed_at), by month of sealing; only those
     the MoU selector lets the viewer read (staff: all; others: of deals their organisations are parties
     to). Country, sector and event: as for deals, through the MoU's deal."""
-    mous = mous_visible(viewer=viewer).select_related(None).filter(filters.period_q("sealed_at"), status=MouStatus.SIGNED)
+    mous = (
+        mous_visible(viewer=viewer).select_related(None).filter(filters.period_q("sealed_at"), status=MouStatus.SIGNED)
+    )
     scope = _organisations_in(filters, viewer)
     if scope is not None:
         mous = mous.filter(deal_id__in=DealParty.objects.filter(organisation_id__in=scope).values("deal_id"))
@@ -616,7 +630,11 @@ def assessments_by_tier(*, viewer: Any, filters: FigureFilter) -> Figure:
         key="assessments_by_tier",
         title=_("Data-center assessments: Tier met against Tier claimed"),
         definition=_("Assessments made in the period that you may read, by Tier claimed and Tier met."),
-        headers=[_("Tier claimed"), *(_("Met Tier %(tier)s") % {"tier": tier} for tier in range(5)), _("Met the claim")],
+        headers=[
+            _("Tier claimed"),
+            *(_("Met Tier %(tier)s") % {"tier": tier} for tier in range(5)),
+            _("Met the claim"),
+        ],
         rows=rows,
         total=shown_count(sum(counts.values()), viewer=viewer),
         chart="stacked",

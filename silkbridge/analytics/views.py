@@ -97,4 +97,6 @@ def figure_download_view(request: HttpRequest, key: str, file_format: str) -> Ht
     rows = [["" if cell is None else cell for cell in row] for row in figure.rows]
     if file_format == "csv":
         return csv_response(filename, figure.headers, rows)
-    return xlsx_response(filename, figure.headers, rows, sheet_title=key)  # a title may hold ":", which sheet names may not
+    return xlsx_response(
+        filename, figure.headers, rows, sheet_title=key
+    )  # a title may hold ":", which sheet names may not

@@ -17,8 +17,7 @@ and O6 PK Lahore company public in October (the previous period), O10 in January
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -37,7 +36,7 @@ NOVEMBER = FigureFilter(start=date(2026, 11, 1), end=date(2026, 11, 30))
 
 
 def at(day: int, hour: int = 10, month: int = 11) -> datetime:
-    return datetime(2026, month, day, hour, tzinfo=dt_timezone.utc)
+    return datetime(2026, month, day, hour, tzinfo=UTC)
 
 
 def _sector(code: str, parent: Sector | None = None) -> Sector:
@@ -57,15 +56,15 @@ def build_world() -> SimpleNamespace:
     _sector("t-bio")
     nov = at(10)
     world.o1 = _organisation("PK", "Lahore", "company", "public", ["t-ai"], nov)
-    world.o2 = _organisation("PK", "Karachi", "research", "public", ["t-ai-vision"], nov)
-    world.o7 = _organisation("PK", "Lahore", "company", "public", [], nov)
-    world.o8 = _organisation("PK", "Lahore", "company", "members", [], nov)
-    world.o9 = _organisation("PK", "Islamabad", "government", "public", [], nov)
+    _organisation("PK", "Karachi", "research", "public", ["t-ai-vision"], nov)
+    _organisation("PK", "Lahore", "company", "public", [], nov)
+    _organisation("PK", "Lahore", "company", "members", [], nov)
+    _organisation("PK", "Islamabad", "government", "public", [], nov)
     world.o3 = _organisation("CN", "Shenzhen", "company", "members", ["t-ai", "t-bio"], nov)
     world.o4 = _organisation("CN", "Shenzhen", "company", "private", ["t-bio"], nov)
     world.o5 = _organisation("CN", "Beijing", "investor", "public", [], nov)
-    world.o6 = _organisation("PK", "Lahore", "company", "public", [], at(15, month=10))
-    world.o10 = _organisation("PK", "Lahore", "company", "public", [], at(5, month=1))
+    _organisation("PK", "Lahore", "company", "public", [], at(15, month=10))
+    _organisation("PK", "Lahore", "company", "public", [], at(5, month=1))
     world.staff = StaffFactory()
     world.outsider = MembershipFactory(organisation=world.o1).user
     world.private_member = MembershipFactory(organisation=world.o4).user
@@ -104,9 +103,7 @@ def _marketplace(world: SimpleNamespace) -> None:
     for rank, (mine, other) in enumerate(
         [(offer, request_o3), (request_o3, offer), (offer, request_o4), (request_o4, offer)], start=1
     ):
-        Match.objects.create(
-            opportunity=mine, other=other, score=0.5, rank=rank, first_seen_at=seen, computed_at=seen
-        )
+        Match.objects.create(opportunity=mine, other=other, score=0.5, rank=rank, first_seen_at=seen, computed_at=seen)
     MatchFeedback.objects.create(opportunity=offer, other=request_o3, user=world.outsider, useful=True, family="x")
     MatchFeedback.objects.create(opportunity=request_o3, other=offer, user=world.staff, useful=True, family="x")
     MatchFeedback.objects.create(opportunity=offer, other=request_o4, user=world.outsider, useful=False, family="x")

@@ -98,14 +98,20 @@ def test_matching_funnel(world: SimpleNamespace) -> None:
         ["Judged useful", SUPPRESSED],
         ["Expression of interest", SUPPRESSED],
     ]
-    assert figure("matching_funnel", world.stranger).rows == [["Shown", 0], ["Judged useful", 0], ["Expression of interest", 0]]
+    assert figure("matching_funnel", world.stranger).rows == [
+        ["Shown", 0],
+        ["Judged useful", 0],
+        ["Expression of interest", 0],
+    ]
 
 
 def test_events_use_the_event_dashboards_definitions(world: SimpleNamespace) -> None:
     events = figure("events_summary", world.staff)
     assert events.rows == [[world.event.title, 5, 3, 1, 0.75, 3, 1, 1, 2, 1]]
     organiser = dashboard(event=world.event)  # the per-event dashboard counts the same things the same way
-    assert [organiser[key] for key in ("requests", "acceptance_rate", "meetings", "checked_in", "no_shows", "leads")] == [
+    assert [
+        organiser[key] for key in ("requests", "acceptance_rate", "meetings", "checked_in", "no_shows", "leads")
+    ] == [
         5,
         0.75,
         3,
@@ -115,7 +121,18 @@ def test_events_use_the_event_dashboards_definitions(world: SimpleNamespace) -> 
     ]
     # The outsider: rows with the private O4 are left out (R3, R5, M3): 3 requests, 2 accepted, 0 declined.
     assert figure("events_summary", world.outsider).rows == [
-        [world.event.title, SUPPRESSED, SUPPRESSED, 0, SUPPRESSED, SUPPRESSED, SUPPRESSED, SUPPRESSED, SUPPRESSED, SUPPRESSED]
+        [
+            world.event.title,
+            SUPPRESSED,
+            SUPPRESSED,
+            0,
+            SUPPRESSED,
+            SUPPRESSED,
+            SUPPRESSED,
+            SUPPRESSED,
+            SUPPRESSED,
+            SUPPRESSED,
+        ]
     ]
 
 

@@ -84,7 +84,9 @@ def test_the_query_count_does_not_grow_with_the_data(world: SimpleNamespace, dja
     with django_assert_max_num_queries(OVERVIEW_QUERY_BUDGET) as small:
         staff.get(reverse("analytics:overview"), NOVEMBER)
     for number in range(40):
-        organisation = OrganisationFactory(country="CN" if number % 2 else "PK", city=f"City {number}", sectors=["t-bio"])
+        organisation = OrganisationFactory(
+            country="CN" if number % 2 else "PK", city=f"City {number}", sectors=["t-bio"]
+        )
         Participant.objects.create(event=world.event, organisation=organisation, status="approved")
     with django_assert_max_num_queries(len(small.captured_queries)):
         staff.get(reverse("analytics:overview"), {"start": "2026-01-01", "end": "2030-12-31"})

@@ -354,6 +354,13 @@ PAGES: dict[str, Row] = {
         body={"verified": "yes"},
         why="the service's refusal, a 403 as in the API (it sent signed-in non-staff to the sign-in page before)",
     ),
+    # analytics: the overview for staff; domain dashboards and downloads for anyone signed in, each figure
+    # counting only what the viewer may see (analytics.selectors)
+    "analytics:overview": Row(STAFF_ONLY),
+    "analytics:dashboard": Row(signed_in, lambda w, o: {"name": "marketplace"}),
+    "analytics:figure_download": Row(
+        signed_in, lambda w, o: {"key": "organisations_by_country", "file_format": "csv"}, channel="csv"
+    ),
     # zones
     "zones:zone_list": Row(public),
     "zones:zone_detail": Row(public, lambda w, o: {"key": w.zone_key}),
