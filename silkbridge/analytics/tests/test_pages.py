@@ -90,3 +90,27 @@ def test_the_query_count_does_not_grow_with_the_data(world: SimpleNamespace, dja
         Participant.objects.create(event=world.event, organisation=organisation, status="approved")
     with django_assert_max_num_queries(len(small.captured_queries)):
         staff.get(reverse("analytics:overview"), {"start": "2026-01-01", "end": "2030-12-31"})
+
+
+def test_the_api_serves_the_same_figures_with_the_same_suppression(world: SimpleNamespace) -> None:
+    url = "/api/v1/analytics/dashboards/marketplace"
+    body = client_for(world.outsider).get(url, NOVEMBER).json()
+    assert (body["start"], body["end"], body["previous_start"], body["previous_end"]) == (
+        "2026-11-01",
+        "2026-11-30",
+        "2026-10-02",
+        "2026-10-31",
+    )
+    by_country = body["figures"][0]
+    assert by_country["key"] == "organisations_by_country"
+    assert by_country["rows"] == [["Pakistan", 5], ["China", "< 5"]]
+    assert (by_country["total"], by_country["previous_total"], by_country["change"]) == (7, "< 5", None)
+    staff_figure = client_for(world.staff).get("/api/v1/analytics/figures/deals_by_stage", NOVEMBER).json()
+    assert staff_figure["rows"][0] == ["Lead", 1, 3, 0.6667, 3.0]
+    refused = client_for(world.outsider).get("/api/v1/analytics/dashboards/overview")
+    assert refused.status_code == 403
+    invalid = client_for(world.staff).get("/api/v1/analytics/figures/mous_signed", {"country": "XX"})
+    assert invalid.status_code == 422
+    assert invalid.json()["errors"] == [
+        {"field": "query.country", "message": "Use an ISO 3166-1 country code such as PK or CN."}
+    ]

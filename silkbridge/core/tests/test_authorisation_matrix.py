@@ -620,6 +620,9 @@ API: dict[str, Row] = {
     "PATCH /api/v1/me": Row(signed_in, body={"time_zone": "UTC"}),
     "GET /api/v1/zones": Row(public),
     "GET /api/v1/zones/{key}": Row(public, lambda w, o: {"key": w.zone_key}),
+    # analytics: the overview for staff (the domain dashboards, as the figures, for anyone signed in)
+    "GET /api/v1/analytics/dashboards/{name}": Row(STAFF_ONLY, lambda w, o: {"name": "overview"}),
+    "GET /api/v1/analytics/figures/{key}": Row(signed_in, lambda w, o: {"key": "organisations_by_country"}),
     # data centres
     "GET /api/v1/datacenters/assessments": Row(signed_in),
     "POST /api/v1/datacenters/assessments": Row(signed_in, body={}),
