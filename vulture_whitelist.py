@@ -449,3 +449,5 @@ _.more_reasons
 # analytics (issue 15): Django finds the app config and the form's clean_<field> by name
 _.AnalyticsConfig
 _.clean_country
+_.previous_start  # analytics API schema fields, filled from a dict
+_.previous_end

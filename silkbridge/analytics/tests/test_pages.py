@@ -114,3 +114,14 @@ def test_the_api_serves_the_same_figures_with_the_same_suppression(world: Simple
     assert invalid.json()["errors"] == [
         {"field": "query.country", "message": "Use an ISO 3166-1 country code such as PK or CN."}
     ]
+
+
+def test_every_dashboard_keeps_to_the_content_security_policy(world: SimpleNamespace) -> None:
+    from silkbridge.core.tests.test_content_security_policy import InlineCodeFinder
+
+    staff = client_for(world.staff)
+    for name in ("marketplace", "events", "deals", "datacenters"):
+        response = staff.get(reverse("analytics:dashboard", args=[name]), NOVEMBER)
+        finder = InlineCodeFinder(None)
+        finder.feed(response.content.decode())
+        assert (name, finder.problems) == (name, [])
