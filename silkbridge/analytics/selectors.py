@@ -259,7 +259,8 @@ def organisations_by_sector(*, viewer: Any, filters: FigureFilter) -> Figure:
         .annotate(count=Count("pk", distinct=True))
         .order_by("-count", "field_code")
     )
-    total = _organisations(viewer, filters).filter(pk__in=organisations.values("pk")).count()
+    tagged = Organisation.sectors.through.objects.filter(organisation_id=OuterRef("pk"))
+    total = _organisations(viewer, filters).filter(Exists(tagged)).count()
     names = {sector.code: sector.name for sector in Sector.objects.filter(code__in=[code for code, _n in counts])}
     return Figure(
         key="organisations_by_sector",
@@ -334,15 +335,14 @@ def matching_funnel(*, viewer: Any, filters: FigureFilter) -> Figure:
     interest = ExpressionOfInterest.objects.filter(
         opportunity_id=OuterRef("other_id"), organisation_id=OuterRef("opportunity__organisation_id")
     )
-    counts = (
-        matches.annotate(is_useful=Exists(useful), has_interest=Exists(interest))
-        .order_by()
-        .aggregate(
-            shown=Count("pk"),
-            useful=Count("pk", filter=Q(is_useful=True)),
-            interest=Count("pk", filter=Q(has_interest=True)),
-        )
-    )
+    # Three counts, each EXISTS in the WHERE clause: the database answers them as semi-joins (an EXISTS
+    # in the select list would run once per match).
+    matches = matches.order_by()
+    counts = {
+        "shown": matches.count(),
+        "useful": matches.filter(Exists(useful)).count(),
+        "interest": matches.filter(Exists(interest)).count(),
+    }
     return Figure(
         key="matching_funnel",
         title=_("Matches shown, judged useful, turned into interest"),
