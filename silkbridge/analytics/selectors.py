@@ -264,16 +264,21 @@ def organisations_by_sector(*, viewer: Any, filters: FigureFilter) -> Figure:
     """Organisations registered in the period, by focus field: an organisation tagged with a field or
     any of its sub-fields counts once in that field, so one organisation may count in several fields
     (the total is the number of organisations with at least one field, each once)."""
-    organisations = _organisations(viewer, filters).filter(sectors__isnull=False)
+    current, previous = filters.period_q("created_at"), filters.previous().period_q("created_at")
+    organisations = _organisations(viewer, filters.with_previous())
     field_code = Coalesce("sectors__parent__code", "sectors__code")
-    counts = list(
-        organisations.annotate(field_code=field_code)
+    both = (
+        organisations.filter(sectors__isnull=False)
+        .annotate(field_code=field_code)
         .values_list("field_code")
-        .annotate(count=Count("pk", distinct=True))
+        .annotate(count=Count("pk", distinct=True, filter=current))
         .order_by("-count", "field_code")
     )
+    counts = [(code, count) for code, count in both if count]
     tagged = Organisation.sectors.through.objects.filter(organisation_id=OuterRef("pk"))
-    total = _organisations(viewer, filters).filter(Exists(tagged)).count()
+    totals = organisations.filter(Exists(tagged)).aggregate(
+        current=Count("pk", filter=current), previous=Count("pk", filter=previous)
+    )
     names = {sector.code: sector.name for sector in Sector.objects.filter(code__in=[code for code, _n in counts])}
     return Figure(
         key="organisations_by_sector",
@@ -281,7 +286,8 @@ def organisations_by_sector(*, viewer: Any, filters: FigureFilter) -> Figure:
         definition=_("Organisations registered in the period that you may see, by focus field (sub-fields included)."),
         headers=[_("Focus field"), _("Organisations")],
         rows=_count_rows(counts, lambda code: names.get(code, code), viewer),
-        total=shown_count(total, viewer=viewer),
+        total=shown_count(totals["current"], viewer=viewer),
+        previous_total=shown_count(totals["previous"], viewer=viewer),
     )
 
 
