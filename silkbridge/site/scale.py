@@ -184,7 +184,6 @@ PROFILE_KINDS = {
     "association": (("business_offer", 50), ("business_request", 50)),
     "zone_developer": (("business_offer", 100),),
 }
-OFFERS = {"technology_offer", "business_offer", "investment_offer"}
 COMPLEMENT = {
     "technology_offer": "technology_request",
     "technology_request": "technology_offer",
@@ -320,7 +319,6 @@ class _Generator:
             raise ScaleRefused(_("Load the reference data first: silkbridge load_reference"))
         self.rng.shuffle(self.concepts)  # which concepts are popular is the seed's choice
         self.concept_weights = _zipf_cumulative(len(self.concepts))
-        self.sector_parents = dict(Sector.objects.values_list("pk", "parent_id"))
 
     def when(self, low: float = 0.0, high: float = 1.0) -> datetime:
         """A time between the start of the 24 months (0) and today (1)."""
@@ -557,7 +555,9 @@ class _Generator:
         by_kind: dict[str, list[tuple[int, int, str, str]]] = {}
         for row in published:
             by_kind.setdefault(row[2], []).append(row)
-        rows, feedback, interests = [], [], []
+        rows: list[Match] = []
+        feedback: list[MatchFeedback] = []
+        interests: list[ExpressionOfInterest] = []
         seen_interest: set[tuple[int, int]] = set()
         for profile, org, kind, _status in published:
             if len(rows) >= 50_000:  # written as it goes: a million matches are not held in memory
