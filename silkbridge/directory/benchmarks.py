@@ -99,33 +99,48 @@ def _name(rng: random.Random) -> str:
 
 
 def generate(
-    *, start: int, count: int, concepts: list[Concept], rng: random.Random, tokens: _Tokens
+    *,
+    start: int,
+    count: int,
+    concepts: list[Concept],
+    rng: random.Random,
+    tokens: _Tokens,
+    shape: Callable[[int, list[Concept]], dict[str, Any]] | None = None,
+    pick: Callable[[], list[Concept]] | None = None,
 ) -> dict[str, float]:
     """Bulk-create organisations number `start` to `start + count - 1` with their tags and index rows
-    (the rows the services would write); the seconds each part took."""
+        (the rows the services would write); the seconds each part took.
+
+        The one generator of synthetic organisations: the search benchmark uses its defaults (made-up
+        words, CN or PK by language); `silkbridge demo scale` gives `pick` (which concepts an organisation
+        works on) and `shape` (its fields: key, kind, names, country, city, ..., and `description_parts`,
+    the texts its description joins with spaces)."""
     started = time.perf_counter()
     rows, tags = [], []
     for number in range(start, start + count):
         language = LANGUAGES[number % 3]
-        chosen = rng.sample(concepts, 3)
+        chosen = pick() if pick is not None else rng.sample(concepts, 3)
         labels = [_label(concept, language) for concept in chosen]
-        name = _name(rng)
+        fields: dict[str, Any] = {
+            "key": f"bench-{number}",
+            "kind": "company",
+            "name_en": _name(rng),
+            "language": language,
+            "country": "CN" if language == "zh" else "PK",
+            "description_parts": [FILLER[language], *labels],
+            "visibility": "private" if number % 20 == 19 else "members" if number % 10 == 9 else "public",
+            "is_verified": number % 5 < 2,
+        }
+        if shape is not None:
+            fields.update(shape(number, chosen))
+        # Tokens of the parts are those of the description they join (cached per part: fast).
+        description_parts = fields.pop("description_parts")
+        fields["description"] = " ".join(description_parts)
         sector_ids = sorted({concept.sector_id for concept in chosen})
         terms = [term for concept in chosen for term in concept.all_terms()]
-        words = tokens.document([name, FILLER[language], *labels, *terms])
-        rows.append(
-            Organisation(
-                key=f"bench-{number}",
-                kind="company",
-                name_en=name,
-                language=language,
-                country="CN" if language == "zh" else "PK",
-                description=" ".join([FILLER[language], *labels]),
-                visibility="private" if number % 20 == 19 else "members" if number % 10 == 9 else "public",
-                is_verified=number % 5 < 2,
-                search_document=" " + " ".join(words) + " ",
-            )
-        )
+        names = [fields["name_en"], fields.get("name_local", ""), fields.get("city", "")]
+        words = tokens.document([*(name for name in names if name), *description_parts, *terms])
+        rows.append(Organisation(**fields, search_document=" " + " ".join(words) + " "))
         tags.append((chosen, sector_ids, words))
     created = Organisation.objects.bulk_create(rows, batch_size=1000)
     concept_through = Organisation.concepts.through
