@@ -445,3 +445,19 @@ _.resolve_stage_label
 
 # matching API (issue 12): the reasons past the three shown, filled from a dict (matching/api.py)
 _.more_reasons
+
+# zones incentive calculator (issue 14): choices members and model/schema fields read by name, the
+# engine's Decimal context precision
+_.CORPORATE_INCOME_TAX
+_.SALES_TAX
+_.CUSTOMS_DUTY_CAPITAL_GOODS
+_.PROPERTY_TAX
+_.PKR_PER_USD
+_.CNY_PER_USD
+_.STATUTE
+_.ASSUMPTION
+_.basis
+_.source_url
+_.changed_at
+_.payroll
+_.prec

@@ -1,0 +1,52 @@
+"""The incentive calculator page: the form, then each regime's year-by-year table (no chart needed to
+read it) with totals and net present value in PKR, CNY and USD, and the rates with their sources."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from silkbridge.zones.engine.incentives import AMOUNT_FIELDS, IncentiveError
+from silkbridge.zones.incentives_forms import IncentiveForm
+from silkbridge.zones.incentives_messages import FIELDS, incentive_error_message, incentive_error_text
+from silkbridge.zones.incentives_models import IncentiveRateKind
+from silkbridge.zones.incentives_selectors import incentive_rate_list
+from silkbridge.zones.incentives_services import incentives_run
+
+
+def incentive_calculator_view(request: HttpRequest) -> HttpResponse:
+    result: dict[str, Any] | None = None
+    if request.method == "POST":
+        form = IncentiveForm(request.POST)
+        if form.is_valid():
+            try:
+                result = incentives_run(document=form.document())
+            except IncentiveError as error:
+                form.engine_error(error.field, incentive_error_message(error), incentive_error_text(error))
+    else:
+        form = IncentiveForm(initial=IncentiveForm.defaults())
+    regimes = _regimes(result) if result else []
+    titles = {regime["key"]: regime["title"] for regime in regimes}
+    context = {
+        "form": form,
+        "year_columns": [FIELDS[name] for name in AMOUNT_FIELDS],
+        "zone_regime_title": titles.get(result["zone_regime"], "") if result else "",
+        "year_rows": form.year_rows(),
+        "result": result,
+        "regimes": regimes,
+        "rates": incentive_rate_list(),
+        "kind_labels": dict(IncentiveRateKind.choices),
+    }
+    return render(request, "zones/incentive_calculator.html", context, status=422 if form.errors else 200)
+
+
+def _regimes(result: dict[str, Any]) -> list[dict[str, Any]]:
+    titles = {
+        "ordinary": _("Outside any zone (ordinary regime)"),
+        "stz": _("In a Special Technology Zone (STZA Act 2021)"),
+        "sez": _("In a CPEC Special Economic Zone (SEZ Act 2012)"),
+    }
+    return [{"key": key, "title": titles[key], **data} for key, data in result["regimes"].items()]
