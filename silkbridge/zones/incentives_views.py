@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from silkbridge.zones.engine.incentives import AMOUNT_FIELDS, IncentiveError
@@ -40,7 +41,26 @@ def incentive_calculator_view(request: HttpRequest) -> HttpResponse:
         "rates": incentive_rate_list(),
         "kind_labels": dict(IncentiveRateKind.choices),
     }
+    if result and request.POST.get("format") == "pdf":
+        return _pdf_response(request, context)
     return render(request, "zones/incentive_calculator.html", context, status=422 if form.errors else 200)
+
+
+def _pdf_response(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+    """The same tables as a PDF in the reader's language (one page or two: rendered in the request, as
+    the data-center report is). WeasyPrint is imported here: it is heavy and loads Pango."""
+    labels = context["kind_labels"]
+    for rate in context["result"]["rates"]:
+        rate["label"] = labels.get(rate["kind"], rate["kind"])
+    html = render_to_string("zones/incentive_print.html", context, request=request)
+    try:
+        from weasyprint import HTML
+    except OSError:  # Pango missing: WeasyPrint cannot load its C libraries
+        message = _("PDF reports need the Pango library on the server; run “make pdf” as root.")
+        return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="incentives.pdf"'
+    return response
 
 
 def _regimes(result: dict[str, Any]) -> list[dict[str, Any]]:

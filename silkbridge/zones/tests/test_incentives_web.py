@@ -95,3 +95,21 @@ def test_api_lists_rates_with_basis(client):
     assert {
         (rate["kind"], rate["basis"]) for rate in rates if rate["kind"] in ("corporate_income_tax", "property_tax")
     } == {("corporate_income_tax", "statute"), ("property_tax", "assumption")}
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "Indicative figures, not tax advice."), ("zh-hans", "数字仅供参考"), ("ur", "ٹیکس")],
+)
+def test_pdf_in_three_languages_shows_the_hand_worked_total(client, language, expected):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    client.cookies["django_language"] = language
+    response = client.post(URL, {**FORM, "format": "pdf"}, HTTP_ACCEPT_LANGUAGE=language)
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
+    assert "550000" in text
+    assert "1964.29" in text
+    assert expected in text  # Urdu: joined glyphs extract poorly, so one short word stands for the language

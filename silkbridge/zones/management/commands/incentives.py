@@ -37,7 +37,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         subcommands = parser.add_subparsers(dest="action", required=True)
-        calc = subcommands.add_parser("calc", help="calculate from an input JSON file (see docs/zones.md)")
+        calc = subcommands.add_parser("calc", help="calculate from an input JSON file (see docs/incentives.md)")
         calc.add_argument("input", help="the projections, a JSON file")
 
     def handle(self, *args: Any, **options: Any) -> None:
