@@ -461,3 +461,6 @@ _.source_url
 _.changed_at
 _.payroll
 _.prec
+_.sales_tax
+_.customs_duty
+_.property_tax

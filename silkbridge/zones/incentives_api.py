@@ -9,9 +9,10 @@ from django.http import HttpRequest
 from ninja import Router
 
 from silkbridge.accounts.api_auth import AUTH_OPTIONAL
+from silkbridge.core.api_support import ErrorOut
 from silkbridge.zones.engine.incentives import IncentiveError
 from silkbridge.zones.incentives_messages import incentive_error_text
-from silkbridge.zones.incentives_schemas import IncentiveIn, IncentiveRateOut
+from silkbridge.zones.incentives_schemas import IncentiveIn, IncentiveRateOut, IncentiveResultOut
 from silkbridge.zones.incentives_selectors import incentive_rate_list
 from silkbridge.zones.incentives_services import incentives_run
 
@@ -27,7 +28,10 @@ def incentive_rates(request: HttpRequest) -> Any:
 
 
 @router.post(
-    "/incentives/calculate", response={200: dict[str, Any]}, auth=AUTH_OPTIONAL, summary="Incentive calculation"
+    "/incentives/calculate",
+    response={200: IncentiveResultOut, 422: ErrorOut},
+    auth=AUTH_OPTIONAL,
+    summary="Incentive calculation",
 )
 def incentive_calculate(request: HttpRequest, payload: IncentiveIn) -> Any:
     """Taxes and duties year by year outside a zone, in an STZ and in a CPEC SEZ, with totals and the

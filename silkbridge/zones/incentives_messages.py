@@ -25,6 +25,7 @@ MESSAGES: dict[str, Any] = {
     "not_date": _("must be a date written YYYY-MM-DD"),
     "not_list": _("must be a list of 1 to %(limit)s years"),
     "too_long": _("must be at most %(limit)s characters"),
+    "not_text": _("must be text"),
     "missing_rate": _("no rate “%(rate)s” is dated on or before %(start)s (the start of tax year %(year)s)"),
     "unknown_zone": _("no zone has the key “%(key)s”"),
 }

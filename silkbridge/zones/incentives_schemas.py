@@ -35,3 +35,40 @@ class IncentiveRateOut(Schema):
     legal_source: str
     source_url: str
     note: str
+
+
+class IncentiveYearOut(Schema):
+    year: int = Field(..., description="Tax year.")
+    income_tax: str = Field(..., description="PKR, whole rupees (exact decimal as a string).")
+    sales_tax: str
+    customs_duty: str
+    property_tax: str
+    income_tax_exempt: bool
+    total_pkr: str
+    total_cny: str = Field(..., description="CNY at the year's rates, to 0.01.")
+    total_usd: str = Field(..., description="USD at the year's rates, to 0.01.")
+
+
+class IncentiveRegimeOut(Schema):
+    years: list[IncentiveYearOut]
+    totals: dict[str, str] = Field(..., description="Per tax line (PKR) and per currency (PKR, CNY, USD).")
+    npv: dict[str, str] = Field(..., description="Net present value per currency (PKR, CNY, USD).")
+
+
+class IncentiveRateUsedOut(Schema):
+    year: int
+    kind: str
+    value: str
+    valid_from: str
+    source: str
+
+
+class IncentiveResultOut(Schema):
+    company: str
+    zone: str
+    zone_regime: str = Field(..., description="ordinary, stz or sez for the named zone; empty without one.")
+    stz_licence_year: int
+    sez_production_start: str
+    discount_rate_percent: str
+    regimes: dict[str, IncentiveRegimeOut] = Field(..., description="Keyed ordinary, stz and sez.")
+    rates: list[IncentiveRateUsedOut]

@@ -94,6 +94,7 @@ MESSAGES = {
     "not_date": "must be a date written YYYY-MM-DD",
     "not_list": "must be a list of 1 to {limit} years",
     "too_long": "must be at most {limit} characters",
+    "not_text": "must be text",
     "missing_rate": "no {rate} rate is dated on or before {start} (the start of tax year {year})",
     "unknown_zone": "no zone has the key “{key}”",
 }
@@ -272,7 +273,7 @@ def _text(value: Any, where: str, limit: int) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise IncentiveError(where, "too_long", limit=limit)
+        raise IncentiveError(where, "not_text")
     if len(value) > limit:
         raise IncentiveError(where, "too_long", limit=limit)
     return value.strip()

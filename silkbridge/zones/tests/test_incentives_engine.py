@@ -239,3 +239,27 @@ def test_json_output_keeps_exact_money_as_strings():
     assert {"year": 2028, "kind": "pkr_per_usd", "value": "300", "valid_from": "2027-07-01", "source": "test"} in data[
         "rates"
     ]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"company": 5}, "company: must be text"),
+        ({"company": "x" * 201}, "company: must be at most 200 characters"),
+        ({"discount_rate_percent": 101}, "discount_rate_percent: must be between 0 and 100"),
+        ({"first_year": 2026.5}, "first_year: must be a whole number"),
+        ({"years": []}, "years: must be a list of 1 to 10 years"),
+        ({"stz_licence_year": None}, "stz_licence_year: is required"),
+    ],
+)
+def test_bad_top_level_fields_are_named(change, message):
+    document = {
+        "first_year": 2026,
+        "stz_licence_year": 2026,
+        "sez_production_start": "2026-01-01",
+        "discount_rate_percent": 5,
+        "years": [year(0)],
+    }
+    with pytest.raises(IncentiveError) as caught:
+        projection_from_document({**document, **change})
+    assert str(caught.value) == message

@@ -142,3 +142,28 @@ def test_command_refuses_deep_input_before_parsing(tmp_path):
     path.write_text('{"years": [[[[[[[1]]]]]]]}', encoding="utf-8")
     with pytest.raises(CommandError, match="nested deeper than 6 levels; nothing calculated"):
         call_command("incentives", "calc", str(path))
+
+
+def test_staff_change_a_rate_in_the_admin_and_the_history_shows_it(client):
+    from django.urls import reverse
+
+    from silkbridge.accounts.tests.factories import PASSWORD
+
+    staff = StaffFactory(is_superuser=True)
+    client.login(email=staff.email, password=PASSWORD)
+    rate = IncentiveRate.objects.get(kind="property_tax", valid_from=date(2019, 7, 1))
+    form = {
+        "kind": rate.kind,
+        "value": "0.75",
+        "valid_from": "2019-07-01",
+        "basis": rate.basis,
+        "legal_source": rate.legal_source,
+        "source_url": rate.source_url,
+        "note": rate.note,
+        "changes-TOTAL_FORMS": "0",
+        "changes-INITIAL_FORMS": "0",
+    }
+    response = client.post(reverse("admin:zones_incentiverate_change", args=[rate.pk]), form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    change = IncentiveRateChange.objects.get(rate=rate)
+    assert (change.actor, change.changes) == (staff, {"value": ["0.5000", "0.75"]})

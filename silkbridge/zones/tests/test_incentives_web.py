@@ -113,3 +113,34 @@ def test_pdf_in_three_languages_shows_the_hand_worked_total(client, language, ex
     assert "550000" in text
     assert "1964.29" in text
     assert expected in text  # Urdu: joined glyphs extract poorly, so one short word stands for the language
+
+
+def test_api_names_negative_revenue_and_a_missing_rate(client):
+    year = {
+        "revenue": -1,
+        "profit": 0,
+        "capital_goods_imported": 0,
+        "local_purchases": 0,
+        "payroll": 0,
+        "property_value": 0,
+    }
+    document = {
+        "first_year": 2027,
+        "stz_licence_year": 2027,
+        "sez_production_start": "2026-09-01",
+        "discount_rate_percent": 10,
+        "years": [year],
+    }
+    response = client.post(API, json.dumps(document), content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "body.years[0].revenue", "message": "Year 1: Revenue: must not be negative"}
+    ]
+    document = {**document, "first_year": 2026, "years": [{**year, "revenue": 0}]}
+    response = client.post(API, json.dumps(document), content_type="application/json")
+    assert response.json()["errors"] == [
+        {
+            "field": "body.rates.pkr_per_usd",
+            "message": "Rates: no rate “pkr_per_usd” is dated on or before 2025-07-01 (the start of tax year 2026)",
+        }
+    ]
