@@ -451,3 +451,21 @@ _.AnalyticsConfig
 _.clean_country
 _.previous_start  # analytics API schema fields, filled from a dict
 _.previous_end
+# zones incentive calculator (issue 14): choices members and model/schema fields read by name, the
+# engine's Decimal context precision
+_.CORPORATE_INCOME_TAX
+_.SALES_TAX
+_.CUSTOMS_DUTY_CAPITAL_GOODS
+_.PROPERTY_TAX
+_.PKR_PER_USD
+_.CNY_PER_USD
+_.STATUTE
+_.ASSUMPTION
+_.basis
+_.source_url
+_.changed_at
+_.payroll
+_.prec
+_.sales_tax
+_.customs_duty
+_.property_tax

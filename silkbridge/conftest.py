@@ -10,6 +10,7 @@ import pytest
 from silkbridge.deals.services.mou import clause_library_load
 from silkbridge.directory.loaders import DATA_DIR, concepts_load, organisations_load, sectors_load
 from silkbridge.directory.search import rebuild_all
+from silkbridge.zones.incentives_services import incentive_rates_load
 from silkbridge.zones.services import zones_load
 
 
@@ -26,6 +27,7 @@ def reference_data_load() -> None:
     sectors_load()
     concepts_load()
     zones_load()
+    incentive_rates_load()  # in migration 0002 too; reloaded here after a test that emptied the database
     clause_library_load()  # in the migrations too; reloaded here after a test that emptied the database
     organisations_load(DATA_DIR / "reference_organisations.yaml", is_demo=False)
     organisations_load(DATA_DIR / "demo_organisations.yaml", is_demo=True)

@@ -1,6 +1,10 @@
-from django.contrib import admin
+from typing import Any
 
-from silkbridge.zones.models import Zone
+from django.contrib import admin
+from django.http import HttpRequest
+
+from silkbridge.zones.incentives_services import incentive_rate_delete, incentive_rate_save
+from silkbridge.zones.models import IncentiveRate, IncentiveRateChange, Zone
 
 
 @admin.register(Zone)
@@ -9,3 +13,51 @@ class ZoneAdmin(admin.ModelAdmin):
     list_filter = ("kind", "status", "province")
     search_fields = ("name_en", "name_ur", "name_zh", "city", "developer")
     autocomplete_fields = ("sectors",)
+
+
+class IncentiveRateChangeInline(admin.TabularInline):
+    """The rate's history, read only: every create, change and delete goes through the services."""
+
+    model = IncentiveRateChange
+    fields = ("changed_at", "action", "actor", "changes")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(IncentiveRate)
+class IncentiveRateAdmin(admin.ModelAdmin):
+    """Staff edit the calculator's dated rates; each save or delete writes a history row (services)."""
+
+    list_display = ("kind", "value", "valid_from", "basis", "legal_source")
+    list_filter = ("kind", "basis")
+    inlines = (IncentiveRateChangeInline,)
+
+    def save_model(self, request: HttpRequest, obj: IncentiveRate, form: Any, change: bool) -> None:
+        incentive_rate_save(actor=request.user, rate=obj)
+
+    def delete_model(self, request: HttpRequest, obj: IncentiveRate) -> None:
+        incentive_rate_delete(actor=request.user, rate=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for rate in queryset:
+            incentive_rate_delete(actor=request.user, rate=rate)
+
+
+@admin.register(IncentiveRateChange)
+class IncentiveRateChangeAdmin(admin.ModelAdmin):
+    list_display = ("changed_at", "kind", "valid_from", "action", "actor")
+    list_filter = ("kind", "action")
+    readonly_fields = ("rate", "kind", "valid_from", "action", "changes", "actor", "changed_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

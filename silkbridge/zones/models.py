@@ -42,3 +42,8 @@ class Zone(models.Model):
     def name(self) -> str:
         language = content_language()
         return getattr(self, f"name_{language}", "") or self.name_en
+
+
+from silkbridge.zones.incentives_models import IncentiveRate, IncentiveRateChange  # noqa: E402
+
+__all__ = ["IncentiveRate", "IncentiveRateChange", "Zone"]

@@ -364,6 +364,7 @@ PAGES: dict[str, Row] = {
     # zones
     "zones:zone_list": Row(public),
     "zones:zone_detail": Row(public, lambda w, o: {"key": w.zone_key}),
+    "zones:incentive_calculator": Row(public, why="reference calculation from public rates; stores nothing"),
     # data centres (PDF, JSON and the design file are channels of their own)
     "datacenters:assessment_list": Row(signed_in),
     "datacenters:example": Row(public, lambda w, o: {"name": "tier1.yaml"}, channel="file"),
@@ -623,6 +624,10 @@ API: dict[str, Row] = {
     # analytics: the overview for staff (the domain dashboards, as the figures, for anyone signed in)
     "GET /api/v1/analytics/dashboards/{name}": Row(STAFF_ONLY, lambda w, o: {"name": "overview"}),
     "GET /api/v1/analytics/figures/{key}": Row(signed_in, lambda w, o: {"key": "organisations_by_country"}),
+    "GET /api/v1/incentives/rates": Row(public),
+    "POST /api/v1/incentives/calculate": Row(
+        everyone_gets(422), body={}, why="public and stores nothing; the matrix sends no projections (422 names them)"
+    ),
     # data centres
     "GET /api/v1/datacenters/assessments": Row(signed_in),
     "POST /api/v1/datacenters/assessments": Row(signed_in, body={}),

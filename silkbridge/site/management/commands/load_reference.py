@@ -13,6 +13,7 @@ from silkbridge.directory.loaders import (
     sectors_load,
 )
 from silkbridge.directory.search import rebuild_all, search_index_current
+from silkbridge.zones.incentives_services import incentive_rates_load
 from silkbridge.zones.services import zones_load
 
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         self.stdout.write(f"sectors: {sectors}")
         self.stdout.write(f"concepts: {concepts}")
         self.stdout.write(f"zones: {zones_load()}")
+        self.stdout.write(f"incentive calculator rates: {incentive_rates_load()}")
         self.stdout.write(f"MoU clauses added: {clause_library_load()}")
         self.stdout.write(
             f"institutions: {organisations_load(DATA_DIR / 'reference_organisations.yaml', is_demo=False)}"

@@ -1,0 +1,1 @@
+"""The zones engines: plain Python (no Django), plain data in and out."""

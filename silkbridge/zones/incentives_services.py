@@ -1,0 +1,124 @@
+"""Writes and runs for the incentive calculator: loading the rates file, staff edits with history,
+and the calculation itself (input checked, zone known, rates from the database)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from silkbridge.directory.loaders import LoadReport, read_yaml
+from silkbridge.zones.engine.incentives import (
+    IncentiveError,
+    calculation_to_dict,
+    incentive_document_read,
+    incentives_calculate,
+    projection_from_document,
+)
+from silkbridge.zones.incentives_models import IncentiveRate, IncentiveRateChange
+from silkbridge.zones.incentives_selectors import incentive_rate_book
+from silkbridge.zones.models import Zone
+
+RATES_FILE = Path(__file__).resolve().parent / "data" / "incentive_rates.yaml"
+RATE_FIELDS = ("value", "basis", "legal_source", "source_url", "note")
+
+
+def _rate_values(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "value": Decimal(str(data["value"])),
+        "basis": data["basis"],
+        "legal_source": data["legal_source"],
+        "source_url": data.get("source_url") or "",
+        "note": data.get("note") or "",
+    }
+
+
+def incentive_rates_load_into(model: Any, path: Path = RATES_FILE) -> LoadReport:
+    """Add the file's rates missing from `model` (the real model or a migration's historical one).
+
+    A rate already stored (same kind and date) is left as it is: after the first load, staff own the
+    rates and edit them with history, and loading the file again must not undo their edits."""
+    report = LoadReport()
+    for data in read_yaml(path):
+        valid_from = data["valid_from"]
+        valid_from = valid_from if isinstance(valid_from, date) else date.fromisoformat(valid_from)
+        _rate, created = model.objects.get_or_create(
+            kind=data["kind"], valid_from=valid_from, defaults=_rate_values(data)
+        )
+        report.count("created" if created else "unchanged")
+    return report
+
+
+@transaction.atomic
+def incentive_rates_load(path: Path = RATES_FILE) -> LoadReport:
+    return incentive_rates_load_into(IncentiveRate, path)
+
+
+def _staff_check(actor: Any) -> None:
+    if not getattr(actor, "is_staff", False):
+        raise PermissionDenied(_("Only staff may do this."))
+
+
+def _snapshot(rate: IncentiveRate) -> dict[str, str]:
+    return {name: str(getattr(rate, name)) for name in ("kind", "valid_from", *RATE_FIELDS)}
+
+
+@transaction.atomic
+def incentive_rate_save(*, actor: Any, rate: IncentiveRate) -> IncentiveRate:
+    """Staff create or change a rate; the values before and after are kept in the same transaction."""
+    _staff_check(actor)
+    before = _snapshot(IncentiveRate.objects.get(pk=rate.pk)) if rate.pk else {}
+    rate.full_clean()
+    rate.save()
+    after = _snapshot(rate)
+    changes = {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}
+    if changes:
+        IncentiveRateChange.objects.create(
+            rate=rate,
+            kind=rate.kind,
+            valid_from=rate.valid_from,
+            action="updated" if before else "created",
+            changes=changes,
+            actor=actor,
+        )
+    return rate
+
+
+@transaction.atomic
+def incentive_rate_delete(*, actor: Any, rate: IncentiveRate) -> None:
+    _staff_check(actor)
+    IncentiveRateChange.objects.create(
+        rate=None,
+        kind=rate.kind,
+        valid_from=rate.valid_from,
+        action="deleted",
+        changes={name: [value, None] for name, value in _snapshot(rate).items()},
+        actor=actor,
+    )
+    rate.delete()
+
+
+def incentives_run(*, document: dict[str, Any]) -> dict[str, Any]:
+    """The calculation for a parsed input document, as JSON-ready data; IncentiveError names the field.
+
+    Reads only (nothing is stored). A named zone must exist; its kind says which regime applies to it."""
+    projection = projection_from_document(document)
+    zone_regime = ""
+    if projection.zone:
+        zone = Zone.objects.filter(key=projection.zone).only("kind").first()
+        if zone is None:
+            raise IncentiveError("zone", "unknown_zone", key=projection.zone)
+        zone_regime = {"stz": "stz", "sez": "sez"}.get(zone.kind, "ordinary")
+    result = calculation_to_dict(incentives_calculate(projection, incentive_rate_book()))
+    result["zone_regime"] = zone_regime
+    return result
+
+
+def incentives_run_text(*, text: str) -> dict[str, Any]:
+    """The same from untrusted JSON text: size and depth are checked before it is parsed."""
+    return incentives_run(document=incentive_document_read(text))

@@ -1,0 +1,72 @@
+"""The incentive calculator page: the form, then each regime's year-by-year table (no chart needed to
+read it) with totals and net present value in PKR, CNY and USD, and the rates with their sources."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from silkbridge.zones.engine.incentives import AMOUNT_FIELDS, IncentiveError
+from silkbridge.zones.incentives_forms import IncentiveForm
+from silkbridge.zones.incentives_messages import FIELDS, incentive_error_message, incentive_error_text
+from silkbridge.zones.incentives_models import IncentiveRateKind
+from silkbridge.zones.incentives_selectors import incentive_rate_list
+from silkbridge.zones.incentives_services import incentives_run
+
+
+def incentive_calculator_view(request: HttpRequest) -> HttpResponse:
+    result: dict[str, Any] | None = None
+    if request.method == "POST":
+        form = IncentiveForm(request.POST)
+        if form.is_valid():
+            try:
+                result = incentives_run(document=form.document())
+            except IncentiveError as error:
+                form.engine_error(error.field, incentive_error_message(error), incentive_error_text(error))
+    else:
+        form = IncentiveForm(initial=IncentiveForm.defaults())
+    regimes = _regimes(result) if result else []
+    titles = {regime["key"]: regime["title"] for regime in regimes}
+    context = {
+        "form": form,
+        "year_columns": [FIELDS[name] for name in AMOUNT_FIELDS],
+        "zone_regime_title": titles.get(result["zone_regime"], "") if result else "",
+        "year_rows": form.year_rows(),
+        "result": result,
+        "regimes": regimes,
+        "rates": incentive_rate_list(),
+        "kind_labels": dict(IncentiveRateKind.choices),
+    }
+    if result and request.POST.get("format") == "pdf":
+        return _pdf_response(request, context)
+    return render(request, "zones/incentive_calculator.html", context, status=422 if form.errors else 200)
+
+
+def _pdf_response(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+    """The same tables as a PDF in the reader's language (one page or two: rendered in the request, as
+    the data-center report is). WeasyPrint is imported here: it is heavy and loads Pango."""
+    labels = context["kind_labels"]
+    for rate in context["result"]["rates"]:
+        rate["label"] = labels.get(rate["kind"], rate["kind"])
+    html = render_to_string("zones/incentive_print.html", context, request=request)
+    try:
+        from weasyprint import HTML
+    except OSError:  # Pango missing: WeasyPrint cannot load its C libraries
+        message = _("PDF reports need the Pango library on the server; run “make pdf” as root.")
+        return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="incentives.pdf"'
+    return response
+
+
+def _regimes(result: dict[str, Any]) -> list[dict[str, Any]]:
+    titles = {
+        "ordinary": _("Outside any zone (ordinary regime)"),
+        "stz": _("In a Special Technology Zone (STZA Act 2021)"),
+        "sez": _("In a CPEC Special Economic Zone (SEZ Act 2012)"),
+    }
+    return [{"key": key, "title": titles[key], **data} for key, data in result["regimes"].items()]

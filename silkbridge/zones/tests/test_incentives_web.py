@@ -1,0 +1,146 @@
+"""The incentive calculator page and API: hand-worked figures shown, refusals named, nothing stored."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from silkbridge.zones.incentives_models import IncentiveRate, IncentiveRateChange
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("zones:incentive_calculator")
+API = "/api/v1/incentives/calculate"
+FORM = {
+    "company": "Example (fictional)",
+    "zone": "",
+    "first_year": "2027",
+    "stz_licence_year": "2027",
+    "sez_production_start": "2026-09-01",
+    "discount_rate_percent": "10",
+    "year_0_revenue": "10000000",
+    "year_0_profit": "1000000",
+    "year_0_capital_goods_imported": "2000000",
+    "year_0_local_purchases": "1000000",
+    "year_0_payroll": "3000000",
+    "year_0_property_value": "4000000",
+}
+
+
+def test_page_says_indicative_and_shows_the_rates_with_sources(client):
+    response = client.get(URL)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Indicative figures, not tax advice." in page
+    assert "Income Tax Ordinance 2001, First Schedule, Part I, Division II" in page
+
+
+def test_page_shows_the_hand_worked_year(client):
+    """Same case as test_incentives_services: ordinary 550,000 PKR = 13,946.43 CNY = 1,964.29 USD; NPV
+    at 10 %: 550,000/1.1 = 500,000 PKR."""
+    response = client.post(URL, FORM)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<td>550000</td><td>13946.43</td><td>1964.29</td>" in page
+    assert "<td>500000</td>" in page
+
+
+def test_page_shows_negative_revenue_beside_its_field_in_chinese(client):
+    client.cookies["django_language"] = "zh-hans"
+    response = client.post(URL, {**FORM, "year_0_revenue": "-1"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 422
+    assert response.context["form"].errors["year_0_revenue"] == ["不得为负数"]
+
+
+def test_page_names_a_missing_rate_above_the_form(client):
+    IncentiveRate.objects.filter(kind="property_tax").delete()
+    response = client.post(URL, FORM)
+    assert response.status_code == 422
+    assert response.context["form"].non_field_errors() == [
+        "Rates: no rate “property_tax” is dated on or before 2026-07-01 (the start of tax year 2027)"
+    ]
+
+
+def test_api_calculates_and_refuses_unknown_zone_storing_nothing(client):
+    document = {
+        "first_year": 2027,
+        "stz_licence_year": 2030,
+        "sez_production_start": "2026-09-01",
+        "discount_rate_percent": 10,
+        "years": [
+            {
+                "revenue": 10_000_000,
+                "profit": 1_000_000,
+                "capital_goods_imported": 2_000_000,
+                "local_purchases": 1_000_000,
+                "payroll": 3_000_000,
+                "property_value": 4_000_000,
+            }
+        ],
+    }
+    response = client.post(API, json.dumps(document), content_type="application/json")
+    assert response.status_code == 200
+    assert response.json()["regimes"]["stz"]["totals"]["PKR"] == "550000"  # licence in 2030: not yet exempt
+    before = (IncentiveRate.objects.count(), IncentiveRateChange.objects.count())
+    response = client.post(API, json.dumps({**document, "zone": "atlantis"}), content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "body.zone", "message": "Zone: no zone has the key “atlantis”"}]
+    assert (IncentiveRate.objects.count(), IncentiveRateChange.objects.count()) == before
+
+
+def test_api_lists_rates_with_basis(client):
+    rates = client.get("/api/v1/incentives/rates").json()
+    assert {
+        (rate["kind"], rate["basis"]) for rate in rates if rate["kind"] in ("corporate_income_tax", "property_tax")
+    } == {("corporate_income_tax", "statute"), ("property_tax", "assumption")}
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "Indicative figures, not tax advice."), ("zh-hans", "数字仅供参考"), ("ur", "ٹیکس")],
+)
+def test_pdf_in_three_languages_shows_the_hand_worked_total(client, language, expected):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    client.cookies["django_language"] = language
+    response = client.post(URL, {**FORM, "format": "pdf"}, HTTP_ACCEPT_LANGUAGE=language)
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
+    assert "550000" in text
+    assert "1964.29" in text
+    assert expected in text  # Urdu: joined glyphs extract poorly, so one short word stands for the language
+
+
+def test_api_names_negative_revenue_and_a_missing_rate(client):
+    year = {
+        "revenue": -1,
+        "profit": 0,
+        "capital_goods_imported": 0,
+        "local_purchases": 0,
+        "payroll": 0,
+        "property_value": 0,
+    }
+    document = {
+        "first_year": 2027,
+        "stz_licence_year": 2027,
+        "sez_production_start": "2026-09-01",
+        "discount_rate_percent": 10,
+        "years": [year],
+    }
+    response = client.post(API, json.dumps(document), content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "body.years[0].revenue", "message": "Year 1: Revenue: must not be negative"}
+    ]
+    document = {**document, "first_year": 2026, "years": [{**year, "revenue": 0}]}
+    response = client.post(API, json.dumps(document), content_type="application/json")
+    assert response.json()["errors"] == [
+        {
+            "field": "body.rates.pkr_per_usd",
+            "message": "Rates: no rate “pkr_per_usd” is dated on or before 2025-07-01 (the start of tax year 2026)",
+        }
+    ]
