@@ -32,6 +32,34 @@ def reference_data_load() -> None:
     rebuild_all()  # the index's glossary rows are current, as `load_reference` leaves them
 
 
+# Django's default hasher (PBKDF2, a million rounds: half a second to a second per password on this
+# machine) was most of some xdist workers' time in a py-spy profile of the suite (docs/benchmarks.md,
+# "CI duration"): every factory user and every sign-in hashed once. Tests use the MD5 hasher Django's
+# documentation advises for tests; the platform that the browser tests and the smoke test start in
+# child processes keeps the real one, and a test whose behaviour depends on the hasher's cost carries
+# the `real_password_hasher` mark.
+QUICK_PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",  # a hash made before the override still verifies
+]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quick_password_hashing() -> Iterator[None]:
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=QUICK_PASSWORD_HASHERS):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _real_password_hasher_where_marked(request, settings):  # type: ignore[no-untyped-def]
+    if request.node.get_closest_marker("real_password_hasher") is not None:
+        from django.conf import global_settings
+
+        settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
+
+
 @pytest.fixture(autouse=True)
 def _english_by_default(settings):  # type: ignore[no-untyped-def]
     settings.LANGUAGE_CODE = "en"
