@@ -28,7 +28,7 @@ from silkbridge.accounts.services import api_token_create
 from silkbridge.accounts.tests.factories import UserFactory
 from silkbridge.directory.models import Organisation
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.long]
 EXAMPLES = int(os.environ.get("SILKBRIDGE_FUZZ_EXAMPLES", "10"))
 
 
