@@ -34,6 +34,34 @@ def reference_data_load() -> None:
     rebuild_all()  # the index's glossary rows are current, as `load_reference` leaves them
 
 
+# Django's default hasher (PBKDF2, a million rounds: half a second to a second per password on this
+# machine) was most of some xdist workers' time in a py-spy profile of the suite (docs/benchmarks.md,
+# "CI duration"): every factory user and every sign-in hashed once. Tests use the MD5 hasher Django's
+# documentation advises for tests; the platform that the browser tests and the smoke test start in
+# child processes keeps the real one, and a test whose behaviour depends on the hasher's cost carries
+# the `real_password_hasher` mark.
+QUICK_PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",  # a hash made before the override still verifies
+]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quick_password_hashing() -> Iterator[None]:
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=QUICK_PASSWORD_HASHERS):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _real_password_hasher_where_marked(request, settings):  # type: ignore[no-untyped-def]
+    if request.node.get_closest_marker("real_password_hasher") is not None:
+        from django.conf import global_settings
+
+        settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
+
+
 @pytest.fixture(autouse=True)
 def _english_by_default(settings):  # type: ignore[no-untyped-def]
     settings.LANGUAGE_CODE = "en"
@@ -138,3 +166,40 @@ def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def
         kept_ids = {id(item) for item in kept}
         config.hook.pytest_deselected(items=[item for item in items if id(item) not in kept_ids])
         items[:] = kept
+    items.sort(key=run_order)  # stable: the files' own order within each step
+
+
+def run_order(item: pytest.Item) -> tuple[int, int]:
+    """Where a test runs in the order xdist hands tests out: those that cannot reach the database first,
+    then the database tests in transactions, then the transactional ones (which empty the database, so
+    they come after every test that reads what the migrations wrote); within each, the `long` and
+    `browser` tests first.
+
+    pytest-django puts the database-free tests last, and xdist's load scheduling hands tests out in order,
+    so the browser tests and other minute-long tests ended the run on one worker while the other idled
+    (docs/benchmarks.md, "CI duration"). Started first, they run beside the short ones. The order within a
+    worker still never puts a test in a transaction after a transactional one."""
+    if not reaches_database(item):
+        step = 0
+    elif _transactional(item):
+        step = 2
+    else:
+        step = 1
+    long = item.get_closest_marker("long") is not None or item.get_closest_marker("browser") is not None
+    return step, 0 if long else 1
+
+
+def _transactional(item: pytest.Item) -> bool:
+    """pytest-django's test: a transactional TestCase, `django_db(transaction=True)` (or reset_sequences),
+    or the transactional_db or live_server fixture."""
+    from django.test import TestCase, TransactionTestCase
+
+    cls = getattr(item, "cls", None)
+    if cls is not None and issubclass(cls, TransactionTestCase):
+        return not issubclass(cls, TestCase)
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (
+        marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences") or (marker.args and marker.args[0])
+    ):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))

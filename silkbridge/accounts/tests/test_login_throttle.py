@@ -28,13 +28,9 @@ WRONG = "The e-mail address or the password is wrong."
 
 
 @pytest.fixture(autouse=True)
-def _long_delays_and_quick_hashes(request, settings):
+def _long_delays(settings):
     # A minute for the first delay: no test depends on how fast the machine checks passwords.
     settings.LOGIN_DELAY_BASE_SECONDS = 60
-    if request.node.get_closest_marker("postgres") is None:
-        # The race below keeps the real hasher (its slowness is what the race exploited); elsewhere
-        # hashing is not what is tested, and the shared 2-core machine checks hundreds of passwords here.
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _site_login(client, email, password, address=ATTACKER, **headers):
@@ -177,6 +173,7 @@ def test_the_wait_is_said_in_the_users_language(client):
 
 
 @pytest.mark.postgres
+@pytest.mark.real_password_hasher  # the hasher's slowness is what the race exploited
 @pytest.mark.django_db(transaction=True)
 def test_parallel_wrong_passwords_are_checked_no_more_often_than_allowed():
     """100 concurrent wrong passwords on one account were all checked; now exactly the free five are."""

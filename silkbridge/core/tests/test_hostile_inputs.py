@@ -157,6 +157,7 @@ def test_a_hostile_design_text_is_refused_by_the_assess_and_validate_api(client,
     assert _stored() == before
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("case", ["deep-flow-yaml", "deep-json-without-json-name", "deep-compact-block", "alias-bomb"])
 def test_a_hostile_design_is_a_clear_error_on_the_command_line(tmp_path, case):
     """In a subprocess: a crash would be a signal, not an exit status 1 with a message."""

@@ -15,7 +15,7 @@ from silkbridge.deals import seal
 from silkbridge.deals.demo import demo_deals_ensure
 from silkbridge.deals.models import Call, Mou, Proposal
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.long]
 PASSWORD = "demo-test-Password-1"
 
 

@@ -93,6 +93,7 @@ def test_loading_twice_changes_nothing():
     )
 
 
+@pytest.mark.long
 def test_load_demo_command_is_idempotent_and_prints_the_staff_credentials(settings, tmp_path):
     settings.VAR_DIR = tmp_path
     first, second = io.StringIO(), io.StringIO()

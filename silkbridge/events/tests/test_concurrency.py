@@ -26,7 +26,7 @@ from silkbridge.events.models import Booking, Meeting, MeetingRequest, Participa
 from silkbridge.events.tasks import schedule_run_task
 from silkbridge.events.tests.scheduling import schedule_run_now
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres, pytest.mark.long]
 
 
 @pytest.fixture(autouse=True)

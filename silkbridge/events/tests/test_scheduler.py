@@ -540,6 +540,7 @@ def test_the_reference_milp_counts_the_rules_of_a_hand_made_forum():
     assert reference_optimum(more_tables) == pytest.approx(6)
 
 
+@pytest.mark.long
 @pytest.mark.parametrize(("generator", "seed"), [("forum", 501), ("forum", 502), ("tight", 501)])
 def test_forum_instances_reach_the_optimum_a_milp_written_from_the_instance_proves(generator: str, seed: int) -> None:
     from silkbridge.events.engine.generate import generate_forum
@@ -555,6 +556,7 @@ def test_forum_instances_reach_the_optimum_a_milp_written_from_the_instance_prov
     assert plan["upper_bound"] == pytest.approx(optimum)
 
 
+@pytest.mark.long
 def test_the_recorded_forum_optima_match_a_milp_written_from_the_instance():
     # data/forum_optima.json was recorded by bench.forum_optimum, i.e. with the scheduler's own model; the
     # forum benchmark compares plans with it, so each recorded optimum is checked against the reference here.

@@ -71,6 +71,7 @@ def test_bad_lines_are_reported_by_number_skipped_and_fail_the_exit_code(tmp_pat
     assert len(output.read_text(encoding="utf-8").splitlines()) == 2
 
 
+@pytest.mark.long
 def test_metrics_against_the_truth_file_of_the_evaluation_set():
     out = StringIO()
     call_command(
