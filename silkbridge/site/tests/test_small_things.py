@@ -1,0 +1,34 @@
+"""Issue 13, item 6: small things users see."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+API_NOT_FOUND = {
+    "code": "not_found",
+    "message": "There is no such API address: the API's paths are listed at /api/v1/docs.",
+    "errors": [],
+}
+
+
+@pytest.mark.parametrize("path", ["/api/v1/", "/api/v1/no-such-thing", "/api/v1/organisations/1/no/such/path"])
+def test_an_unknown_api_path_answers_a_json_404_in_the_api_error_format(client: Client, path: str):
+    response = client.get(path, HTTP_AUTHORIZATION="Bearer sb_whatever")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response.json() == API_NOT_FOUND
+
+
+def test_an_unknown_api_path_answers_in_the_callers_language(client: Client):
+    response = client.post("/api/v1/no-such-thing", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 404
+    assert response.json()["message"] == "没有这个 API 地址：API 的路径列在 /api/v1/docs。"
+
+
+def test_an_unknown_page_outside_the_api_is_still_the_html_page(client: Client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
