@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
 import pytest
 from django.test import Client
+
+from silkbridge.accounts.models import ApiToken
+from silkbridge.accounts.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,3 +38,25 @@ def test_an_unknown_page_outside_the_api_is_still_the_html_page(client: Client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+def _visible_text(html: str) -> str:
+    """The page's text as a browser shows it: tags dropped, character references decoded."""
+    return unescape(re.sub(r"<[^>]+>", "", html))
+
+
+def test_the_token_page_shows_the_authorization_header_literally_with_the_new_token():
+    user = UserFactory()
+    client = Client()
+    client.force_login(user)
+    page = client.get("/accounts/tokens/")
+    assert "Authorization: Bearer <token>" in _visible_text(page.content.decode())
+
+    response = client.post("/accounts/tokens/", {"name": "CRM sync", "days_valid": ""})
+    assert response.status_code == 200
+    token = ApiToken.objects.get(user=user, name="CRM sync")
+    text = _visible_text(response.content.decode())
+    secret = re.search(r"Authorization: Bearer (sb_\S+)", text)
+    assert secret is not None, text
+    assert secret.group(1).startswith(token.prefix)
+    assert Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {secret.group(1)}").status_code == 200
