@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 from html import unescape
+from pathlib import Path
 
 import pytest
+from django.core import mail
 from django.test import Client
 
 from silkbridge.accounts.models import ApiToken
 from silkbridge.accounts.tests.factories import UserFactory
+from silkbridge.marketplace.services import interest_express
+from silkbridge.marketplace.tests.factories import XRAY_OFFER_ZH, member, published
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +64,35 @@ def test_the_token_page_shows_the_authorization_header_literally_with_the_new_to
     assert secret is not None, text
     assert secret.group(1).startswith(token.prefix)
     assert Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {secret.group(1)}").status_code == 200
+
+
+EMAIL_TEXT_TEMPLATES = sorted(
+    path for path in (Path(__file__).resolve().parents[2]).glob("*/templates/*/**/email/*.txt")
+)
+
+
+def test_a_plain_text_email_carries_names_and_messages_as_typed_not_html_escaped(django_capture_on_commit_callbacks):
+    owner, owner_organisation = member()
+    offer = published(owner_organisation, owner, **XRAY_OFFER_ZH)
+    sender, sender_organisation = member(name_en="R&D <Labs>")
+    with django_capture_on_commit_callbacks(execute=True):
+        interest_express(
+            actor=sender,
+            organisation=sender_organisation,
+            opportunity=offer,
+            message='We\'d like a "pilot" at 2 sites & more <soon>.',
+        )
+    (email,) = mail.outbox
+    assert email.subject == "R&D <Labs> is interested in your profile"
+    assert 'We\'d like a "pilot" at 2 sites & more <soon>.' in email.body
+    assert "&amp;" not in email.body + email.subject
+    assert "&lt;" not in email.body + email.subject
+    assert "&#x27;" not in email.body
+
+
+def test_every_plain_text_email_template_turns_html_escaping_off():
+    assert len(EMAIL_TEXT_TEMPLATES) >= 20
+    escaping = [
+        str(path) for path in EMAIL_TEXT_TEMPLATES if "{% autoescape off %}" not in path.read_text(encoding="utf-8")
+    ]
+    assert escaping == []
