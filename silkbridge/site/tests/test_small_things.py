@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import re
 from html import unescape
 from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.test import Client
 
 from silkbridge.accounts.models import ApiToken
@@ -96,3 +98,26 @@ def test_every_plain_text_email_template_turns_html_escaping_off():
         str(path) for path in EMAIL_TEXT_TEMPLATES if "{% autoescape off %}" not in path.read_text(encoding="utf-8")
     ]
     assert escaping == []
+
+
+def _staff_login(*arguments: str) -> str:
+    out = io.StringIO()
+    call_command("demo", "staff-login", *arguments, stdout=out)
+    return out.getvalue()
+
+
+def test_demo_staff_login_shows_the_demo_staff_sign_in_again_and_reset_changes_it(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    shown = _staff_login()
+    password = (tmp_path / "demo-staff-password.txt").read_text().strip()
+    assert "staff@silkbridge.example" in shown
+    assert f"password: {password}" in shown
+    assert Client().login(email="staff@silkbridge.example", password=password)
+    assert _staff_login() == shown  # shown again, unchanged
+
+    reset = _staff_login("--reset")
+    new_password = (tmp_path / "demo-staff-password.txt").read_text().strip()
+    assert new_password != password
+    assert f"password: {new_password}" in reset
+    assert not Client().login(email="staff@silkbridge.example", password=password)
+    assert Client().login(email="staff@silkbridge.example", password=new_password)
