@@ -6,8 +6,10 @@ import io
 import re
 from html import unescape
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core import mail
 from django.core.management import call_command
 from django.test import Client
@@ -121,3 +123,16 @@ def test_demo_staff_login_shows_the_demo_staff_sign_in_again_and_reset_changes_i
     assert f"password: {new_password}" in reset
     assert not Client().login(email="staff@silkbridge.example", password=password)
     assert Client().login(email="staff@silkbridge.example", password=new_password)
+
+
+def test_pages_link_our_favicon_and_favicon_ico_leads_to_it(client: Client):
+    page = client.get("/").content.decode()
+    assert '<link rel="icon" href="/static/silkbridge/favicon.svg" type="image/svg+xml">' in page
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/silkbridge/favicon.svg"
+    icon = finders.find("silkbridge/favicon.svg")
+    assert icon is not None
+    root = ElementTree.parse(icon).getroot()
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert root.get("viewBox") == "0 0 32 32"
