@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 import io
 import re
 from html import unescape
@@ -136,3 +137,42 @@ def test_pages_link_our_favicon_and_favicon_ico_leads_to_it(client: Client):
     root = ElementTree.parse(icon).getroot()
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     assert root.get("viewBox") == "0 0 32 32"
+
+
+# A doubled full stop in any of the three scripts, but not an ellipsis ("...") nor a date range
+# written as "2025-05-10 .. 2025-05-12" (the syntax the event filters accept).
+DOUBLED_STOP = re.compile(r"(?<![.\s])\.\.(?!\.)|(?<=\S)\.\.(?=\s|$)(?<!\.\.\.)|。。|۔۔|[.。۔][。۔]|[。۔]\.")
+# A translated sentence that ends in a full stop, followed in the template by another one.
+STOP_AFTER_TRANSLATION = re.compile(r"""[.。۔]["']\s*%\}[.。۔]|[.。۔]\{%\s*endblocktranslate\s*%\}[.。۔]""")
+PACKAGE = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("language", ["zh_Hans", "ur"])
+def test_no_translated_string_has_a_doubled_full_stop(language: str):
+    catalogue = PACKAGE / "locale" / language / "LC_MESSAGES" / "django.mo"
+    with catalogue.open("rb") as compiled:
+        messages = gettext.GNUTranslations(compiled)._catalog  # type: ignore[attr-defined]
+    doubled = [
+        (source, translated)
+        for key, translated in messages.items()
+        for source in [key if isinstance(key, str) else key[0]]
+        if DOUBLED_STOP.search(source) or DOUBLED_STOP.search(translated)
+    ]
+    assert len(messages) > 1000
+    assert doubled == []
+
+
+def test_no_template_puts_a_full_stop_after_a_translated_sentence_that_has_one():
+    templates = [path for path in PACKAGE.glob("**/templates/**/*") if path.suffix in {".html", ".txt"}]
+    doubled = [str(path) for path in templates if STOP_AFTER_TRANSLATION.search(path.read_text(encoding="utf-8"))]
+    assert len(templates) > 100
+    assert doubled == []
+
+
+def test_the_doubled_stop_check_tells_an_ellipsis_and_a_range_from_a_mistake():
+    assert DOUBLED_STOP.search("Saved..")
+    assert DOUBLED_STOP.search("已保存。。")
+    assert DOUBLED_STOP.search("محفوظ ہو گیا۔۔")
+    assert DOUBLED_STOP.search("已保存。.")
+    assert not DOUBLED_STOP.search("Loading...")
+    assert not DOUBLED_STOP.search("e.g. 2025-05-10 .. 2025-05-12.")
