@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
@@ -80,6 +80,15 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/v1/"):
+        # A program calling an address the API does not have gets the API's JSON error, not a page.
+        message = _("There is no such API address: the API's paths are listed at /api/v1/docs.")
+        return JsonResponse(
+            {"code": "not_found", "message": message, "errors": []},
+            status=404,
+            content_type="application/json; charset=utf-8",
+            json_dumps_params={"ensure_ascii": False},
+        )
     return render(request, "404.html", status=404)
 
 

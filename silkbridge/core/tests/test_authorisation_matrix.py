@@ -305,6 +305,7 @@ PAGES: dict[str, Row] = {
     "core:healthz": Row(
         public, channel="json", why="a load balancer's probe: says only whether the database and cache answer"
     ),
+    "core:favicon": Row(everyone_gets(301), why="the icon's old address, sent on to the static SVG"),
     "api:openapi-json": Row(public, channel="json"),
     "api:openapi-view": Row(public),
     "api:api-root": Row(everyone_gets(404), why="the API's root is no document; /api/v1/docs is"),

@@ -1,5 +1,6 @@
 """`silkbridge demo …`: fictional data for trying the platform. `demo scale` fills a database at size
-(silkbridge.site.scale); `silkbridge load_demo` loads the small hand-written demo."""
+(silkbridge.site.scale); `demo staff-login` shows the demo staff sign-in again (or resets its password);
+`silkbridge load_demo` loads the small hand-written demo."""
 
 import json
 import time
@@ -8,6 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from silkbridge.accounts.services import demo_staff_ensure
+from silkbridge.site.management.commands.load_demo import DEMO_STAFF_EMAIL, demo_password
 from silkbridge.site.scale import ScaleRefused, ScaleSize, scale_fill
 
 
@@ -31,7 +34,16 @@ class Command(BaseCommand):
             "--force", action="store_true", help="add the demo data even beside data that is not demo data"
         )
 
+        staff_login = subcommands.add_parser(
+            "staff-login",
+            help="Show the demo staff account's e-mail and password again (the account is made if missing).",
+        )
+        staff_login.add_argument("--reset", action="store_true", help="give the demo staff account a new password")
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["demo"] == "staff-login":
+            self._staff_login(reset=options["reset"])
+            return
         size = ScaleSize(
             organisations=options["organisations"],
             profiles=options["profiles"],
@@ -54,3 +66,12 @@ class Command(BaseCommand):
             % {"seconds": f"{time.perf_counter() - started:.1f}"}
         )
         self.stdout.write(json.dumps({"seconds": round(time.perf_counter() - started, 1), "rows": counts}, indent=2))
+
+    def _staff_login(self, *, reset: bool) -> None:
+        password = demo_password(reset=reset)
+        demo_staff_ensure(email=DEMO_STAFF_EMAIL, password=password)
+        self.stdout.write(
+            _("The demo staff account's new password:") if reset else _("The demo staff account's sign-in:")
+        )
+        self.stdout.write(f"  e-mail:   {DEMO_STAFF_EMAIL}")
+        self.stdout.write(f"  password: {password}")

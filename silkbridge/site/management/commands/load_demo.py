@@ -19,10 +19,11 @@ from silkbridge.matching.services import in_worker, rebuild
 DEMO_STAFF_EMAIL = "staff@silkbridge.example"
 
 
-def demo_password() -> str:
-    """A random password made once per installation and kept under var/, so re-runs print the same."""
+def demo_password(*, reset: bool = False) -> str:
+    """A random password made once per installation and kept under var/, so re-runs print the same
+    (`reset`: a new one replaces it)."""
     path = Path(settings.VAR_DIR) / "demo-staff-password.txt"
-    if path.is_file() and path.read_text().strip():
+    if not reset and path.is_file() and path.read_text().strip():
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
     password = "demo-" + secrets.token_urlsafe(9)
