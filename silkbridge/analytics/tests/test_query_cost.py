@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from silkbridge.analytics import selectors
 from silkbridge.analytics.tests.fixture import NOVEMBER, build_world
+from silkbridge.marketplace.models import Opportunity
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +70,15 @@ def test_bench_analytics_prints_each_dashboards_timings_and_query_count(world: S
     assert set(deals["figures_p50_ms"]) == {"deals_by_stage", "mous_signed"}
     with pytest.raises(CommandError, match="unknown dashboard"):
         call_command("bench", "analytics", "--dashboard", "nowhere", stdout=io.StringIO())
+
+
+@pytest.mark.postgres_only
+def test_profiles_of_a_period_are_read_from_the_created_at_index_alone(world: SimpleNamespace) -> None:
+    """Profiles by type and status (staff) need created_at, kind, status and id: all in the index
+    marketplace_created_kind. (Sequential and bitmap scans off, as above; PostgreSQL only.)"""
+    profiles = Opportunity.objects.filter(NOVEMBER.with_previous().period_q("created_at")).order_by()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        plan = profiles.values_list("kind", "status").annotate(count=selectors.Count("pk")).explain()
+    assert "Index Only Scan using marketplace_created_kind" in plan
