@@ -264,20 +264,26 @@ def organisations_by_sector(*, viewer: Any, filters: FigureFilter) -> Figure:
     """Organisations registered in the period, by focus field: an organisation tagged with a field or
     any of its sub-fields counts once in that field, so one organisation may count in several fields
     (the total is the number of organisations with at least one field, each once)."""
-    current, previous = filters.period_q("created_at"), filters.previous().period_q("created_at")
-    organisations = _organisations(viewer, filters.with_previous())
+    # The rows by field are this period's only (the previous period counts only in the total), so
+    # that query reads this period's organisations alone; the totals are distinct tagged
+    # organisations of both periods, one join of organisations to their tags.
     field_code = Coalesce("sectors__parent__code", "sectors__code")
-    both = (
-        organisations.filter(sectors__isnull=False)
+    by_field = (
+        _organisations(viewer, filters)
+        .filter(sectors__isnull=False)
         .annotate(field_code=field_code)
         .values_list("field_code")
-        .annotate(count=Count("pk", distinct=True, filter=current))
+        .annotate(count=Count("pk", distinct=True))
         .order_by("-count", "field_code")
     )
-    counts = [(code, count) for code, count in both if count]
-    tagged = Organisation.sectors.through.objects.filter(organisation_id=OuterRef("pk"))
-    totals = organisations.filter(Exists(tagged)).aggregate(
-        current=Count("pk", filter=current), previous=Count("pk", filter=previous)
+    counts = [(code, count) for code, count in by_field if count]
+    totals = (
+        _organisations(viewer, filters.with_previous())
+        .filter(sectors__isnull=False)
+        .aggregate(
+            current=Count("pk", distinct=True, filter=filters.period_q("created_at")),
+            previous=Count("pk", distinct=True, filter=filters.previous().period_q("created_at")),
+        )
     )
     names = {sector.code: sector.name for sector in Sector.objects.filter(code__in=[code for code, _n in counts])}
     return Figure(
@@ -582,6 +588,9 @@ def deals_by_stage(*, viewer: Any, filters: FigureFilter) -> Figure:
         headers=[_("Stage"), _("Now"), _("Reached"), _("Conversion to next stage"), _("Median days in stage")],
         rows=rows,
         total=shown_count(sum(now.values()), viewer=viewer),
+        # The previous period's total (its deals, whatever their stage) in one count, so that
+        # figure_get does not compute the whole figure, stays and all, a second time for it.
+        previous_total=shown_count(_deals(viewer, filters.previous()).count(), viewer=viewer),
         chart="funnel",
         series=[2],
     )

@@ -177,6 +177,12 @@ class Organisation(models.Model):
         indexes: ClassVar = [
             models.Index(fields=["country", "kind"]),
             models.Index(fields=["visibility", "id"], name="directory_org_visibility_id"),
+            # Analytics (organisations registered in a period, by country / city / kind / focus field):
+            # a range of created_at read from this index alone (index-only scan), never the wide rows.
+            models.Index(
+                fields=["created_at", "id", "country", "kind", "visibility", "city"],
+                name="directory_org_created_at",
+            ),
             # The search's rank order within a tier (selectors.ORGANISATION_ORDER): a page of a large
             # match set walks it and stops once full; with the local name and visibility as trailing
             # columns, the name tier of a short query reads this index alone (index-only scan).

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from silkbridge.analytics.benchmarks import bench_analytics
 from silkbridge.datacenters.benchmarks import bench_dc
 from silkbridge.directory.benchmarks import bench_search, bench_search_kept
 from silkbridge.events.engine.bench import bench_forum, bench_schedule
@@ -55,6 +56,11 @@ class Command(BaseCommand):
         dc = subcommands.add_parser("dc", help="Data centers: Tier classification and Monte Carlo speed.")
         dc.add_argument("--years", type=int, default=1_000_000, help="simulated years (default 1000000)")
         dc.add_argument("--seed", type=int, default=0)
+        analytics = subcommands.add_parser(
+            "analytics", help="Analytics: every dashboard's figures on the current database, p50/p95 and queries."
+        )
+        analytics.add_argument("--repeats", type=int, default=20, help="timed calls per dashboard (default 20)")
+        analytics.add_argument("--dashboard", action="append", help="only this dashboard (repeatable; default all)")
         load = subcommands.add_parser(
             "load", help="Pages under load: gunicorn and locust on a database of its own (docs/benchmarks.md)."
         )
@@ -92,6 +98,14 @@ class Command(BaseCommand):
             if options["profiles"] < 10:
                 raise CommandError("--profiles must be at least 10")
             figures = bench_matching(options["profiles"], options["seed"], run_all=not options["no_all"])
+            self.stdout.write(json.dumps(figures, indent=2))
+        elif options["benchmark"] == "analytics":
+            if options["repeats"] < 1:
+                raise CommandError("--repeats must be at least 1")
+            try:
+                figures = bench_analytics(repeats=options["repeats"], dashboards=options["dashboard"])
+            except ValueError as error:
+                raise CommandError(str(error)) from error
             self.stdout.write(json.dumps(figures, indent=2))
         elif options["benchmark"] == "dc":
             if options["years"] < 1:

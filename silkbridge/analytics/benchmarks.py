@@ -1,0 +1,75 @@
+"""`silkbridge bench analytics`: every dashboard's figures timed on the current database.
+
+Reads the database as it is (fill it first, e.g. with `silkbridge demo scale`); writes nothing. For each
+dashboard in `selectors.DASHBOARDS`, `dashboard_figures` is called as the page calls it (the default
+period, the last 90 days, with the previous period for the change) `repeats` times after one warm-up
+call; figures: p50 / p95 / slowest in milliseconds, the number of queries per call, and per figure its
+own p50 (to see which one is slow). The viewer is a staff user (the overview is staff's), who sees
+every row: the largest counts.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from typing import Any
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from silkbridge.accounts.choices import PlatformRole
+from silkbridge.accounts.models import User
+from silkbridge.analytics.selectors import DASHBOARDS, FigureFilter, figure_get
+from silkbridge.directory.models import Organisation
+from silkbridge.marketplace.models import Opportunity
+from silkbridge.matching.models import Match
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def bench_analytics(*, repeats: int = 20, dashboards: list[str] | None = None) -> dict[str, Any]:
+    """Timings per dashboard (ms) and its query count; ValueError for an unknown dashboard name."""
+    names = dashboards or list(DASHBOARDS)
+    unknown = [name for name in names if name not in DASHBOARDS]
+    if unknown:
+        raise ValueError(f"unknown dashboard(s): {', '.join(unknown)}; known: {', '.join(DASHBOARDS)}")
+    # Never saved: a staff viewer sees every row.
+    viewer = User(email="bench-analytics@silkbridge.example", role=PlatformRole.STAFF)
+    filters = FigureFilter.default()
+    results: dict[str, Any] = {}
+    for name in names:
+        keys = DASHBOARDS[name]
+        for key in keys:  # warm-up: caches, plans
+            figure_get(viewer=viewer, key=key, filters=filters)
+        totals: list[float] = []
+        per_figure: dict[str, list[float]] = {key: [] for key in keys}
+        with CaptureQueriesContext(connection) as queries:
+            for key in keys:
+                figure_get(viewer=viewer, key=key, filters=filters)
+        for _repeat in range(repeats):
+            started = time.perf_counter()
+            for key in keys:
+                figure_started = time.perf_counter()
+                figure_get(viewer=viewer, key=key, filters=filters)
+                per_figure[key].append((time.perf_counter() - figure_started) * 1000)
+            totals.append((time.perf_counter() - started) * 1000)
+        results[name] = {
+            "p50_ms": round(statistics.median(totals), 1),
+            "p95_ms": round(_percentile(totals, 0.95), 1),
+            "max_ms": round(max(totals), 1),
+            "queries": len(queries.captured_queries),
+            "figures_p50_ms": {key: round(statistics.median(times), 1) for key, times in per_figure.items()},
+        }
+    return {
+        "database": connection.vendor,
+        "organisations": Organisation.objects.count(),
+        "profiles": Opportunity.objects.count(),
+        "matches": Match.objects.count(),
+        "period": [filters.start.isoformat(), filters.end.isoformat()],
+        "viewer": "staff",
+        "repeats": repeats,
+        "dashboards": results,
+    }
