@@ -58,6 +58,8 @@ def dashboard(request: HttpRequest, name: str) -> dict[str, Any]:
         raise Http404(_("No such dashboard."))
     if name == "overview" and not viewer.is_staff:
         raise PermissionDenied(_("The overview is for the center's staff."))
+    if not selectors.may_open_dashboard(viewer=viewer, name=name):
+        raise PermissionDenied(_("The events figures are for those who may manage events."))
     filters = _filters(request)
     previous = filters.previous()
     figures = selectors.dashboard_figures(viewer=viewer, name=name, filters=filters)
@@ -81,4 +83,6 @@ def figure(request: HttpRequest, key: str) -> dict[str, Any]:
     """One figure (its definition included) for the same filter as the dashboards."""
     if key not in selectors.FIGURES:
         raise Http404(_("No such figure."))
-    return _out(selectors.figure_get(viewer=auth_user(request), key=key, filters=_filters(request)))
+    viewer = auth_user(request)
+    selectors.figure_check(viewer=viewer, key=key)
+    return _out(selectors.figure_get(viewer=viewer, key=key, filters=_filters(request)))

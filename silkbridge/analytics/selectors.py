@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.expressions import Window
 from django.db.models.functions import Coalesce, Lead, TruncMonth
@@ -47,7 +48,7 @@ from silkbridge.directory.models import Organisation, Sector
 from silkbridge.directory.selectors import filter_by_sector, organisation_visibility_q
 from silkbridge.events.choices import MeetingOutcome, MeetingStatus, RequestStatus
 from silkbridge.events.models import Meeting, MeetingRating, MeetingRequest, Participant
-from silkbridge.events.selectors import event_list
+from silkbridge.events.selectors import can_manage_events, event_list
 from silkbridge.marketplace.choices import OpportunityStatus, OpportunityType
 from silkbridge.marketplace.models import ExpressionOfInterest
 from silkbridge.marketplace.selectors import opportunities_visible_to, shown_to_others_q
@@ -712,9 +713,35 @@ DASHBOARDS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Figures for those who may manage events only: their counts (requests, declines, no-shows, ratings,
+# leads) are otherwise visible only to event managers, and "< 5" cannot hide them (two overlapping
+# periods, a total minus its parts, a rate over a small numerator would give them back).
+MANAGER_FIGURES = frozenset({"events_summary"})
+
+
+def may_read_figure(*, viewer: Any, key: str) -> bool:
+    """Whether the viewer may read the figure (the events figure: `events.selectors.can_manage_events`)."""
+    return key not in MANAGER_FIGURES or can_manage_events(user=viewer)
+
+
+def may_open_dashboard(*, viewer: Any, name: str) -> bool:
+    """Whether the viewer may open the dashboard: the overview is staff's; any other one, every figure of it."""
+    if name == "overview":
+        return _is_staff(viewer)
+    return all(may_read_figure(viewer=viewer, key=key) for key in DASHBOARDS[name])
+
+
+def figure_check(*, viewer: Any, key: str) -> None:
+    """PermissionDenied unless the viewer may read the figure."""
+    if not may_read_figure(viewer=viewer, key=key):
+        raise PermissionDenied(_("The events figures are for those who may manage events."))
+
+
 def figure_get(*, viewer: Any, key: str, filters: FigureFilter) -> Figure:
-    """One figure for the period, with the previous period's total for the change. KeyError: no such figure."""
+    """One figure for the period, with the previous period's total for the change. KeyError: no such
+    figure; PermissionDenied: a figure the viewer may not read."""
     select = FIGURES[key]
+    figure_check(viewer=viewer, key=key)
     figure = select(viewer=viewer, filters=filters)
     if figure.previous_total is None:  # a figure that does not count both periods in one pass
         figure.previous_total = select(viewer=viewer, filters=filters.previous()).total

@@ -57,7 +57,11 @@ def _render(request: HttpRequest, name: str) -> HttpResponse:
     context = {
         "name": name,
         "title": DASHBOARD_TITLES[name],
-        "dashboards": [(key, title) for key, title in DASHBOARD_TITLES.items() if key != "overview"],
+        "dashboards": [
+            (key, title)
+            for key, title in DASHBOARD_TITLES.items()
+            if key != "overview" and selectors.may_open_dashboard(viewer=request.user, name=key)
+        ],
         "form": form,
         "filters": filters,
         "previous": filters.previous(),
@@ -83,6 +87,8 @@ def overview_view(request: HttpRequest) -> HttpResponse:
 def dashboard_view(request: HttpRequest, name: str) -> HttpResponse:
     if name not in selectors.DASHBOARDS or name == "overview":
         raise Http404(_("No such dashboard."))
+    if not selectors.may_open_dashboard(viewer=request.user, name=name):
+        raise PermissionDenied(_("The events figures are for those who may manage events."))
     return _render(request, name)
 
 
@@ -91,6 +97,7 @@ def figure_download_view(request: HttpRequest, key: str, file_format: str) -> Ht
     """One figure's table as CSV or .xlsx, for the same filter as the page it was opened from."""
     if key not in selectors.FIGURES or file_format not in ("csv", "xlsx"):
         raise Http404(_("No such figure."))
+    selectors.figure_check(viewer=request.user, key=key)
     _form, filters = _filters(request)
     figure = selectors.figure_get(viewer=request.user, key=key, filters=filters)
     filename = f"{key}-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.{file_format}"
