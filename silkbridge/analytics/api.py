@@ -23,7 +23,7 @@ ERRORS: dict[int, type] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: Err
 
 def _filters(request: HttpRequest) -> selectors.FigureFilter:
     """start, end (YYYY-MM-DD), country, sector, event from the query string; 422 naming the field."""
-    form = FigureFilterForm(request.GET or None)
+    form = FigureFilterForm(request.GET or None, viewer=auth_user(request))
     if request.GET and not form.is_valid():
         raise DjangoValidationError({f"query.{name}": errors for name, errors in form.errors.as_data().items()})
     return form.figure_filter(today=timezone.localdate())

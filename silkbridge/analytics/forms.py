@@ -8,18 +8,26 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from silkbridge.analytics.selectors import FigureFilter
+from silkbridge.analytics.selectors import SUPPRESSION_THRESHOLD, FigureFilter, too_narrow_field
 from silkbridge.common.countries import is_country_code
 
 MAX_PERIOD_DAYS = 3660  # ten years: a longer period is a typo, and its previous period would precede the platform
 
 
 class FigureFilterForm(forms.Form):
+    """Validated against what the viewer may see: for anyone but staff, a country, sector or event that
+    leaves fewer than SUPPRESSION_THRESHOLD organisations they may see is refused (its figures would be
+    one organisation's)."""
+
     start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     country = forms.CharField(label=_("Country (ISO code)"), required=False, max_length=2)
     sector = forms.CharField(label=_("Sector code"), required=False, max_length=40)
     event = forms.SlugField(label=_("Event (short name)"), required=False, max_length=80)
+
+    def __init__(self, *args: Any, viewer: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.viewer = viewer
 
     def clean_country(self) -> str:
         country = self.cleaned_data["country"].strip().upper()
@@ -35,6 +43,19 @@ class FigureFilterForm(forms.Form):
                 self.add_error("end", _("The period must end on or after its first day."))
             elif (end - start).days >= MAX_PERIOD_DAYS:
                 self.add_error("start", _("The period may be at most ten years long."))
+        if self.viewer is not None and not any(name in self.errors for name in ("country", "sector", "event")):
+            narrow = too_narrow_field(
+                viewer=self.viewer,
+                country=cleaned.get("country", ""),
+                sector=cleaned.get("sector", ""),
+                event=cleaned.get("event", ""),
+            )
+            if narrow:
+                self.add_error(
+                    narrow,
+                    _("Fewer than %(threshold)s organisations you may see match this filter; widen it.")
+                    % {"threshold": SUPPRESSION_THRESHOLD},
+                )
         return cleaned
 
     def figure_filter(self, *, today: date) -> FigureFilter:

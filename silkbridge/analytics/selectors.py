@@ -176,6 +176,27 @@ def _event_participants(filters: FigureFilter) -> QuerySet[Any]:
     return Participant.objects.filter(event__slug=filters.event).values("organisation_id")
 
 
+def too_narrow_field(*, viewer: Any, country: str = "", sector: str = "", event: str = "") -> str | None:
+    """The first of country, sector, event (applied in that order) after which fewer than
+    SUPPRESSION_THRESHOLD organisations the viewer may see are left, or None; always None for staff.
+    Below that, "< 5" cannot protect a group: its figures would be one or two organisations'."""
+    if _is_staff(viewer):
+        return None
+    organisations = _visible_organisations(viewer)
+    for name, value in (("country", country), ("sector", sector), ("event", event)):
+        if not value:
+            continue
+        if name == "country":
+            organisations = organisations.filter(country=value.upper())
+        elif name == "sector":
+            organisations = filter_by_sector(organisations, value)
+        else:
+            organisations = organisations.filter(pk__in=_event_participants(replace(FigureFilter.default(), event=value)))
+        if organisations.order_by().count() < SUPPRESSION_THRESHOLD:
+            return name
+    return None
+
+
 # --- organisations ------------------------------------------------------------------------------------
 
 

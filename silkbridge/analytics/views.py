@@ -28,7 +28,7 @@ DASHBOARD_TITLES: dict[str, Any] = {
 
 
 def _filters(request: HttpRequest) -> tuple[FigureFilterForm, selectors.FigureFilter]:
-    form = FigureFilterForm(request.GET or None)
+    form = FigureFilterForm(request.GET or None, viewer=request.user)
     return form, form.figure_filter(today=timezone.localdate())
 
 
@@ -53,7 +53,8 @@ def _chart_data(figures: list[selectors.Figure]) -> list[dict[str, Any]]:
 
 def _render(request: HttpRequest, name: str) -> HttpResponse:
     form, filters = _filters(request)
-    figures = selectors.dashboard_figures(viewer=request.user, name=name, filters=filters)
+    # A refused filter shows no figures at all (its error says why), not the default period's.
+    figures = [] if form.errors else selectors.dashboard_figures(viewer=request.user, name=name, filters=filters)
     context = {
         "name": name,
         "title": DASHBOARD_TITLES[name],

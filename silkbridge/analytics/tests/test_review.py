@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
@@ -45,3 +46,28 @@ def test_only_event_managers_read_the_events_figure(world: SimpleNamespace) -> N
     assert reverse("analytics:dashboard", args=["events"]) in staff.get(
         reverse("analytics:dashboard", args=["marketplace"]), NOVEMBER
     ).content.decode()
+
+
+def test_a_filter_that_leaves_fewer_than_five_visible_organisations_is_refused(world: SimpleNamespace) -> None:
+    from silkbridge.directory.tests.factories import OrganisationFactory
+
+    # Visible to O1's member: one Sri Lankan organisation (and a private one it may not see); t-ai O1, O2,
+    # O3; at the event O1, O3, O5 (O4 is private).
+    OrganisationFactory(country="LK", visibility="public")
+    for _number in range(4):
+        OrganisationFactory(country="LK", visibility="private")
+    member = client_for(world.outsider)
+    url = reverse("analytics:dashboard", args=["marketplace"])
+    message = "Fewer than 5 organisations you may see match this filter; widen it."
+    for name, value in (("country", "LK"), ("sector", "t-ai"), ("event", world.event.slug)):
+        page = member.get(url, {**NOVEMBER, name: value})
+        assert page.status_code == 400
+        assert page.context["form"].errors == {name: [message]}
+        assert page.context["figures"] == []
+        api = member.get("/api/v1/analytics/dashboards/marketplace", {**NOVEMBER, name: value})
+        assert api.status_code == 422
+        assert api.json()["errors"] == [{"field": f"query.{name}", "message": message}]
+        assert "figures" not in api.json()
+    # Pakistan: O1, O2, O7, O8, O9 and the two outside the period (and any seeded ones), so the figure shows.
+    assert member.get(url, {**NOVEMBER, "country": "PK"}).status_code == 200
+    assert client_for(world.staff).get(url, {**NOVEMBER, "country": "LK"}).status_code == 200
