@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from silkbridge.analytics.selectors import SUPPRESSION_THRESHOLD, FigureFilter, too_narrow_field
+from silkbridge.analytics.selectors import SUPPRESSION_THRESHOLD, FigureFilter, event_visible, too_narrow_field
 from silkbridge.common.countries import is_country_code
 
 MAX_PERIOD_DAYS = 3660  # ten years: a longer period is a typo, and its previous period would precede the platform
@@ -34,6 +34,13 @@ class FigureFilterForm(forms.Form):
         if country and not is_country_code(country):
             raise forms.ValidationError(_("Use an ISO 3166-1 country code such as PK or CN."))
         return country
+
+    def clean_event(self) -> str:
+        event = self.cleaned_data["event"]
+        if event and self.viewer is not None and not event_visible(viewer=self.viewer, slug=event):
+            # The same answer for an unknown and an unpublished event, so that drafts do not show.
+            raise forms.ValidationError(_("No event you may see has this short name."))
+        return event
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

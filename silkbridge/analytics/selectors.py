@@ -172,8 +172,19 @@ def _organisations_in(filters: FigureFilter, viewer: Any) -> QuerySet[Any] | Non
     return organisations.values("pk")
 
 
-def _event_participants(filters: FigureFilter) -> QuerySet[Any]:
-    return Participant.objects.filter(event__slug=filters.event).values("organisation_id")
+def _visible_event(filters: FigureFilter, viewer: Any) -> QuerySet[Any]:
+    """The filter's event if the events app lets the viewer see it (`event_list`: staff every event,
+    others published ones), as a subquery; empty otherwise."""
+    return event_list(viewer=viewer).filter(slug=filters.event).values("pk")
+
+
+def _event_participants(filters: FigureFilter, viewer: Any) -> QuerySet[Any]:
+    return Participant.objects.filter(event__in=_visible_event(filters, viewer)).values("organisation_id")
+
+
+def event_visible(*, viewer: Any, slug: str) -> bool:
+    """Whether an event with this short name exists and the viewer may see it (one answer for both)."""
+    return event_list(viewer=viewer).filter(slug=slug).exists()
 
 
 def too_narrow_field(*, viewer: Any, country: str = "", sector: str = "", event: str = "") -> str | None:
@@ -191,7 +202,7 @@ def too_narrow_field(*, viewer: Any, country: str = "", sector: str = "", event:
         elif name == "sector":
             organisations = filter_by_sector(organisations, value)
         else:
-            organisations = organisations.filter(pk__in=_event_participants(replace(FigureFilter.default(), event=value)))
+            organisations = organisations.filter(pk__in=_event_participants(replace(FigureFilter.default(), event=value), viewer))
         if organisations.order_by().count() < SUPPRESSION_THRESHOLD:
             return name
     return None
@@ -206,7 +217,7 @@ def _organisations(viewer: Any, filters: FigureFilter) -> QuerySet[Organisation]
     if scope is not None:
         organisations = organisations.filter(pk__in=scope)
     if filters.event:
-        organisations = organisations.filter(pk__in=_event_participants(filters))
+        organisations = organisations.filter(pk__in=_event_participants(filters, viewer))
     return organisations.order_by()
 
 
@@ -327,7 +338,7 @@ def opportunities_by_type_and_status(*, viewer: Any, filters: FigureFilter) -> F
         profiles = profiles.filter(organisation__country=filters.country.upper())
     profiles = filter_by_sector(profiles, filters.sector)
     if filters.event:
-        profiles = profiles.filter(organisation_id__in=_event_participants(filters))
+        profiles = profiles.filter(organisation_id__in=_event_participants(filters, viewer))
     both = (
         profiles.order_by()
         .values_list("kind", "status")
@@ -381,7 +392,7 @@ def matching_funnel(*, viewer: Any, filters: FigureFilter) -> Figure:
     if scope is not None:
         matches = matches.filter(opportunity__organisation_id__in=scope)
     if filters.event:
-        matches = matches.filter(opportunity__organisation_id__in=_event_participants(filters))
+        matches = matches.filter(opportunity__organisation_id__in=_event_participants(filters, viewer))
     useful = MatchFeedback.objects.filter(
         opportunity_id=OuterRef("opportunity_id"), other_id=OuterRef("other_id"), useful=True
     )
@@ -422,7 +433,7 @@ def _event_rows_scope(rows: QuerySet[Any], viewer: Any, filters: FigureFilter, s
     organisations (each side) the directory shows them; the filter's country/sector on either side."""
     rows = rows.filter(event_id__in=event_list(viewer=viewer).values("pk")) if "event_id" in _fields(rows) else rows
     if filters.event:
-        rows = rows.filter(**{_event_path(rows) + "slug": filters.event})
+        rows = rows.filter(**{_event_path(rows) + "in": _visible_event(filters, viewer)})
     if not _is_staff(viewer):
         visible = _visible_organisations(viewer).values("pk")
         for side in sides:
@@ -558,7 +569,7 @@ def _deals(viewer: Any, filters: FigureFilter) -> QuerySet[Any]:
     if filters.sector:
         deals = filter_by_sector(deals, filters.sector, path="sector")
     if filters.event:
-        deals = deals.filter(meeting__event__slug=filters.event)
+        deals = deals.filter(meeting__event__in=_visible_event(filters, viewer))
     return deals.order_by()
 
 
@@ -630,7 +641,7 @@ def mous_signed(*, viewer: Any, filters: FigureFilter) -> Figure:
     if filters.sector:
         mous = filter_by_sector(mous, filters.sector, path="deal__sector")
     if filters.event:
-        mous = mous.filter(deal__meeting__event__slug=filters.event)
+        mous = mous.filter(deal__meeting__event__in=_visible_event(filters, viewer))
     counts = list(
         mous.order_by()
         .annotate(month=TruncMonth("sealed_at"))

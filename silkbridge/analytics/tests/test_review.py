@@ -71,3 +71,21 @@ def test_a_filter_that_leaves_fewer_than_five_visible_organisations_is_refused(w
     # Pakistan: O1, O2, O7, O8, O9 and the two outside the period (and any seeded ones), so the figure shows.
     assert member.get(url, {**NOVEMBER, "country": "PK"}).status_code == 200
     assert client_for(world.staff).get(url, {**NOVEMBER, "country": "LK"}).status_code == 200
+
+
+def test_the_event_filter_reads_only_events_the_viewer_may_see(world: SimpleNamespace) -> None:
+    from silkbridge.analytics import selectors
+    from silkbridge.analytics.tests.fixture import NOVEMBER as NOVEMBER_FILTER
+    from silkbridge.events.models import Event
+
+    Event.objects.filter(pk=world.event.pk).update(is_published=False)
+    message = "No event you may see has this short name."
+    member = client_for(world.private_member)
+    for slug in (world.event.slug, "no-such-event"):
+        api = member.get("/api/v1/analytics/dashboards/deals", {**NOVEMBER, "event": slug})
+        assert api.status_code == 422
+        assert api.json()["errors"] == [{"field": "query.event", "message": message}]
+    # The selectors themselves never count a draft event's participants for a member.
+    draft = replace(NOVEMBER_FILTER, event=world.event.slug)
+    assert selectors.figure_get(viewer=world.private_member, key="organisations_by_country", filters=draft).total == 0
+    assert selectors.figure_get(viewer=world.staff, key="organisations_by_country", filters=draft).total == 4
