@@ -99,7 +99,11 @@ def figure_download_view(request: HttpRequest, key: str, file_format: str) -> Ht
     if key not in selectors.FIGURES or file_format not in ("csv", "xlsx"):
         raise Http404(_("No such figure."))
     selectors.figure_check(viewer=request.user, key=key)
-    _form, filters = _filters(request)
+    form, filters = _filters(request)
+    if form.is_bound and not form.is_valid():
+        # A download of another filter than the one asked for would mislead: refuse, naming the field.
+        lines = [f"{form.fields[name].label}: {message}" for name, messages in form.errors.items() for message in messages]
+        return HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
     figure = selectors.figure_get(viewer=request.user, key=key, filters=filters)
     filename = f"{key}-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.{file_format}"
     rows = [["" if cell is None else cell for cell in row] for row in figure.rows]

@@ -89,3 +89,35 @@ def test_the_event_filter_reads_only_events_the_viewer_may_see(world: SimpleName
     draft = replace(NOVEMBER_FILTER, event=world.event.slug)
     assert selectors.figure_get(viewer=world.private_member, key="organisations_by_country", filters=draft).total == 0
     assert selectors.figure_get(viewer=world.staff, key="organisations_by_country", filters=draft).total == 4
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ({"start": "0001-01-01", "end": "0001-01-03"}, "range"),
+        ({"start": "9999-12-30", "end": "9999-12-31"}, "range"),
+        ({"start": "1900-01-01"}, "range"),
+        ({"start": "2030-01-01"}, "range"),
+        ({"start": "2001-01-01"}, "The period may be at most ten years long."),
+        ({"start": "2027-06-01"}, "The period must end on or after its first day."),
+    ],
+)
+def test_extreme_dates_are_a_clear_error_never_a_500(world: SimpleNamespace, query: dict[str, str], reason: str) -> None:
+    from django.utils import timezone
+
+    from silkbridge.analytics.forms import FIRST_DAY, last_day
+
+    message = reason
+    if reason == "range":
+        message = f"Use a day from {FIRST_DAY:%Y-%m-%d} to {last_day(timezone.localdate()):%Y-%m-%d}."
+    staff = client_for(world.staff)
+    page = staff.get(reverse("analytics:dashboard", args=["deals"]), query)
+    assert page.status_code == 400
+    assert page.context["form"].errors["start"] == [message]  # (and "end" too where it is out of range)
+    api = staff.get("/api/v1/analytics/figures/deals_by_stage", query)
+    assert api.status_code == 422
+    assert api.json()["errors"][0] == {"field": "query.start", "message": message}
+    for file_format in ("csv", "xlsx"):
+        download = staff.get(reverse("analytics:figure_download", args=["deals_by_stage", file_format]), query)
+        assert download.status_code == 400
+        assert download.content.decode().startswith(f"From: {message}\n")
