@@ -165,7 +165,7 @@ def _organisations_in(filters: FigureFilter, viewer: Any) -> QuerySet[Any] | Non
     limited for non-staff to those the directory lets the viewer see."""
     if not (filters.country or filters.sector):
         return None
-    organisations = Organisation.objects.all()
+    organisations = _visible_organisations(viewer)  # all for staff
     if filters.country:
         organisations = organisations.filter(country=filters.country.upper())
     organisations = filter_by_sector(organisations, filters.sector)

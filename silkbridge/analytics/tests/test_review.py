@@ -121,3 +121,16 @@ def test_extreme_dates_are_a_clear_error_never_a_500(world: SimpleNamespace, que
         download = staff.get(reverse("analytics:figure_download", args=["deals_by_stage", file_format]), query)
         assert download.status_code == 400
         assert download.content.decode().startswith(f"From: {message}\n")
+
+
+def test_the_country_filter_does_not_count_a_private_counterparty(world: SimpleNamespace) -> None:
+    from silkbridge.analytics import selectors
+    from silkbridge.analytics.tests.fixture import NOVEMBER as NOVEMBER_FILTER
+
+    # O4 (private, China) is no organisation the outsider may see, so it is outside any filtered scope.
+    scope = selectors._organisations_in(replace(NOVEMBER_FILTER, country="CN"), world.outsider)
+    assert scope is not None
+    assert world.o4.pk not in set(scope.values_list("pk", flat=True))
+    assert world.o4.pk in set(
+        selectors._organisations_in(replace(NOVEMBER_FILTER, country="CN"), world.staff).values_list("pk", flat=True)
+    )
