@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from silkbridge.analytics.selectors import SUPPRESSION_THRESHOLD, FigureFilter, event_visible, too_narrow_field
 from silkbridge.common.countries import is_country_code
+from silkbridge.directory.models import Sector
 
 FIRST_DAY = date(2000, 1, 1)  # before the platform; an earlier day is a typo (and year 1 overflows)
 MAX_PERIOD_DAYS = 3660  # ten years: a longer period is a typo, and its previous period would precede the platform
@@ -57,6 +58,12 @@ class FigureFilterForm(forms.Form):
         if country and not is_country_code(country):
             raise forms.ValidationError(_("Use an ISO 3166-1 country code such as PK or CN."))
         return country
+
+    def clean_sector(self) -> str:
+        sector = self.cleaned_data["sector"].strip()
+        if sector and not Sector.objects.filter(code=sector).exists():
+            raise forms.ValidationError(_("No focus field has this code."))
+        return sector
 
     def clean_event(self) -> str:
         event = self.cleaned_data["event"]

@@ -134,3 +134,15 @@ def test_the_country_filter_does_not_count_a_private_counterparty(world: SimpleN
     assert world.o4.pk in set(
         selectors._organisations_in(replace(NOVEMBER_FILTER, country="CN"), world.staff).values_list("pk", flat=True)
     )
+
+
+def test_an_unknown_sector_is_named_not_read_as_zero(world: SimpleNamespace) -> None:
+    staff = client_for(world.staff)
+    page = staff.get(reverse("analytics:dashboard", args=["deals"]), {**NOVEMBER, "sector": "no-such-field"})
+    assert page.status_code == 400
+    assert page.context["form"].errors == {"sector": ["No focus field has this code."]}
+    api = staff.get("/api/v1/analytics/figures/deals_by_stage", {**NOVEMBER, "sector": "no-such-field"})
+    assert (api.status_code, api.json()["errors"]) == (
+        422,
+        [{"field": "query.sector", "message": "No focus field has this code."}],
+    )
