@@ -202,7 +202,9 @@ def too_narrow_field(*, viewer: Any, country: str = "", sector: str = "", event:
         elif name == "sector":
             organisations = filter_by_sector(organisations, value)
         else:
-            organisations = organisations.filter(pk__in=_event_participants(replace(FigureFilter.default(), event=value), viewer))
+            organisations = organisations.filter(
+                pk__in=_event_participants(replace(FigureFilter.default(), event=value), viewer)
+            )
         if organisations.order_by().count() < SUPPRESSION_THRESHOLD:
             return name
     return None

@@ -102,7 +102,9 @@ def figure_download_view(request: HttpRequest, key: str, file_format: str) -> Ht
     form, filters = _filters(request)
     if form.is_bound and not form.is_valid():
         # A download of another filter than the one asked for would mislead: refuse, naming the field.
-        lines = [f"{form.fields[name].label}: {message}" for name, messages in form.errors.items() for message in messages]
+        lines = [
+            f"{form.fields[name].label}: {message}" for name, messages in form.errors.items() for message in messages
+        ]
         return HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
     figure = selectors.figure_get(viewer=request.user, key=key, filters=filters)
     filename = f"{key}-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.{file_format}"

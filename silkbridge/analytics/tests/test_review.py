@@ -43,9 +43,10 @@ def test_only_event_managers_read_the_events_figure(world: SimpleNamespace) -> N
     csv_text = staff.get(reverse("analytics:figure_download", args=["events_summary", "csv"]), NOVEMBER)
     assert csv_text.content.decode("utf-8-sig").splitlines()[1] == f"{world.event.title},5,3,1,0.75,3,1,1,2,1"
     assert staff.get("/api/v1/analytics/figures/events_summary", NOVEMBER).json()["total"] == 3
-    assert reverse("analytics:dashboard", args=["events"]) in staff.get(
-        reverse("analytics:dashboard", args=["marketplace"]), NOVEMBER
-    ).content.decode()
+    assert (
+        reverse("analytics:dashboard", args=["events"])
+        in staff.get(reverse("analytics:dashboard", args=["marketplace"]), NOVEMBER).content.decode()
+    )
 
 
 def test_a_filter_that_leaves_fewer_than_five_visible_organisations_is_refused(world: SimpleNamespace) -> None:
@@ -102,7 +103,9 @@ def test_the_event_filter_reads_only_events_the_viewer_may_see(world: SimpleName
         ({"start": "2027-06-01"}, "The period must end on or after its first day."),
     ],
 )
-def test_extreme_dates_are_a_clear_error_never_a_500(world: SimpleNamespace, query: dict[str, str], reason: str) -> None:
+def test_extreme_dates_are_a_clear_error_never_a_500(
+    world: SimpleNamespace, query: dict[str, str], reason: str
+) -> None:
     from django.utils import timezone
 
     from silkbridge.analytics.forms import FIRST_DAY, last_day
