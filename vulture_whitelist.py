@@ -449,6 +449,10 @@ _.more_reasons
 # analytics (issue 15): Django finds the app config and the form's clean_<field> by name
 _.AnalyticsConfig
 _.clean_country
+_.clean_start  # and the other fields of the figure filter (the review fixes)
+_.clean_end
+_.clean_sector
+_.clean_event
 _.previous_start  # analytics API schema fields, filled from a dict
 _.previous_end
 # zones incentive calculator (issue 14): choices members and model/schema fields read by name, the

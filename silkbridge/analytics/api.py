@@ -23,7 +23,7 @@ ERRORS: dict[int, type] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: Err
 
 def _filters(request: HttpRequest) -> selectors.FigureFilter:
     """start, end (YYYY-MM-DD), country, sector, event from the query string; 422 naming the field."""
-    form = FigureFilterForm(request.GET or None)
+    form = FigureFilterForm(request.GET or None, viewer=auth_user(request))
     if request.GET and not form.is_valid():
         raise DjangoValidationError({f"query.{name}": errors for name, errors in form.errors.as_data().items()})
     return form.figure_filter(today=timezone.localdate())
@@ -50,14 +50,18 @@ def _out(figure: selectors.Figure) -> dict[str, Any]:
     summary="A dashboard's figures",
 )
 def dashboard(request: HttpRequest, name: str) -> dict[str, Any]:
-    """The figures of one dashboard (overview: staff only; marketplace, events, deals, datacenters), for
-    the period `start`..`end` (default: the last 90 days) and the optional `country`, `sector`, `event`;
-    each with the previous period's total. Counts only what the caller may see; small counts read "< 5"."""
+    """The figures of one dashboard (overview: staff only; events: those who may manage events;
+    marketplace, deals, datacenters), for the period `start`..`end` (2000-01-01 to a year after today;
+    default: the last 90 days) and the optional `country`, `sector`, `event`; each with the previous
+    period's total. Counts only what the caller may see; small counts read "< 5"; for anyone but staff, a
+    country, sector or event that leaves fewer than 5 organisations they may see is a 422 naming it."""
     viewer = auth_user(request)
     if name not in selectors.DASHBOARDS:
         raise Http404(_("No such dashboard."))
     if name == "overview" and not viewer.is_staff:
         raise PermissionDenied(_("The overview is for the center's staff."))
+    if not selectors.may_open_dashboard(viewer=viewer, name=name):
+        raise PermissionDenied(_("The events figures are for those who may manage events."))
     filters = _filters(request)
     previous = filters.previous()
     figures = selectors.dashboard_figures(viewer=viewer, name=name, filters=filters)
@@ -81,4 +85,6 @@ def figure(request: HttpRequest, key: str) -> dict[str, Any]:
     """One figure (its definition included) for the same filter as the dashboards."""
     if key not in selectors.FIGURES:
         raise Http404(_("No such figure."))
-    return _out(selectors.figure_get(viewer=auth_user(request), key=key, filters=_filters(request)))
+    viewer = auth_user(request)
+    selectors.figure_check(viewer=viewer, key=key)
+    return _out(selectors.figure_get(viewer=viewer, key=key, filters=_filters(request)))

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.expressions import Window
 from django.db.models.functions import Coalesce, Lead, TruncMonth
@@ -47,7 +48,7 @@ from silkbridge.directory.models import Organisation, Sector
 from silkbridge.directory.selectors import filter_by_sector, organisation_visibility_q
 from silkbridge.events.choices import MeetingOutcome, MeetingStatus, RequestStatus
 from silkbridge.events.models import Meeting, MeetingRating, MeetingRequest, Participant
-from silkbridge.events.selectors import event_list
+from silkbridge.events.selectors import can_manage_events, event_list
 from silkbridge.marketplace.choices import OpportunityStatus, OpportunityType
 from silkbridge.marketplace.models import ExpressionOfInterest
 from silkbridge.marketplace.selectors import opportunities_visible_to, shown_to_others_q
@@ -164,15 +165,49 @@ def _organisations_in(filters: FigureFilter, viewer: Any) -> QuerySet[Any] | Non
     limited for non-staff to those the directory lets the viewer see."""
     if not (filters.country or filters.sector):
         return None
-    organisations = Organisation.objects.all()
+    organisations = _visible_organisations(viewer)  # all for staff
     if filters.country:
         organisations = organisations.filter(country=filters.country.upper())
     organisations = filter_by_sector(organisations, filters.sector)
     return organisations.values("pk")
 
 
-def _event_participants(filters: FigureFilter) -> QuerySet[Any]:
-    return Participant.objects.filter(event__slug=filters.event).values("organisation_id")
+def _visible_event(filters: FigureFilter, viewer: Any) -> QuerySet[Any]:
+    """The filter's event if the events app lets the viewer see it (`event_list`: staff every event,
+    others published ones), as a subquery; empty otherwise."""
+    return event_list(viewer=viewer).filter(slug=filters.event).values("pk")
+
+
+def _event_participants(filters: FigureFilter, viewer: Any) -> QuerySet[Any]:
+    return Participant.objects.filter(event__in=_visible_event(filters, viewer)).values("organisation_id")
+
+
+def event_visible(*, viewer: Any, slug: str) -> bool:
+    """Whether an event with this short name exists and the viewer may see it (one answer for both)."""
+    return event_list(viewer=viewer).filter(slug=slug).exists()
+
+
+def too_narrow_field(*, viewer: Any, country: str = "", sector: str = "", event: str = "") -> str | None:
+    """The first of country, sector, event (applied in that order) after which fewer than
+    SUPPRESSION_THRESHOLD organisations the viewer may see are left, or None; always None for staff.
+    Below that, "< 5" cannot protect a group: its figures would be one or two organisations'."""
+    if _is_staff(viewer):
+        return None
+    organisations = _visible_organisations(viewer)
+    for name, value in (("country", country), ("sector", sector), ("event", event)):
+        if not value:
+            continue
+        if name == "country":
+            organisations = organisations.filter(country=value.upper())
+        elif name == "sector":
+            organisations = filter_by_sector(organisations, value)
+        else:
+            organisations = organisations.filter(
+                pk__in=_event_participants(replace(FigureFilter.default(), event=value), viewer)
+            )
+        if organisations.order_by().count() < SUPPRESSION_THRESHOLD:
+            return name
+    return None
 
 
 # --- organisations ------------------------------------------------------------------------------------
@@ -184,7 +219,7 @@ def _organisations(viewer: Any, filters: FigureFilter) -> QuerySet[Organisation]
     if scope is not None:
         organisations = organisations.filter(pk__in=scope)
     if filters.event:
-        organisations = organisations.filter(pk__in=_event_participants(filters))
+        organisations = organisations.filter(pk__in=_event_participants(filters, viewer))
     return organisations.order_by()
 
 
@@ -311,7 +346,7 @@ def opportunities_by_type_and_status(*, viewer: Any, filters: FigureFilter) -> F
         profiles = profiles.filter(organisation__country=filters.country.upper())
     profiles = filter_by_sector(profiles, filters.sector)
     if filters.event:
-        profiles = profiles.filter(organisation_id__in=_event_participants(filters))
+        profiles = profiles.filter(organisation_id__in=_event_participants(filters, viewer))
     both = (
         profiles.order_by()
         .values_list("kind", "status")
@@ -365,7 +400,7 @@ def matching_funnel(*, viewer: Any, filters: FigureFilter) -> Figure:
     if scope is not None:
         matches = matches.filter(opportunity__organisation_id__in=scope)
     if filters.event:
-        matches = matches.filter(opportunity__organisation_id__in=_event_participants(filters))
+        matches = matches.filter(opportunity__organisation_id__in=_event_participants(filters, viewer))
     useful = MatchFeedback.objects.filter(
         opportunity_id=OuterRef("opportunity_id"), other_id=OuterRef("other_id"), useful=True
     )
@@ -406,7 +441,7 @@ def _event_rows_scope(rows: QuerySet[Any], viewer: Any, filters: FigureFilter, s
     organisations (each side) the directory shows them; the filter's country/sector on either side."""
     rows = rows.filter(event_id__in=event_list(viewer=viewer).values("pk")) if "event_id" in _fields(rows) else rows
     if filters.event:
-        rows = rows.filter(**{_event_path(rows) + "slug": filters.event})
+        rows = rows.filter(**{_event_path(rows) + "in": _visible_event(filters, viewer)})
     if not _is_staff(viewer):
         visible = _visible_organisations(viewer).values("pk")
         for side in sides:
@@ -542,7 +577,7 @@ def _deals(viewer: Any, filters: FigureFilter) -> QuerySet[Any]:
     if filters.sector:
         deals = filter_by_sector(deals, filters.sector, path="sector")
     if filters.event:
-        deals = deals.filter(meeting__event__slug=filters.event)
+        deals = deals.filter(meeting__event__in=_visible_event(filters, viewer))
     return deals.order_by()
 
 
@@ -617,7 +652,7 @@ def mous_signed(*, viewer: Any, filters: FigureFilter) -> Figure:
     if filters.sector:
         mous = filter_by_sector(mous, filters.sector, path="deal__sector")
     if filters.event:
-        mous = mous.filter(deal__meeting__event__slug=filters.event)
+        mous = mous.filter(deal__meeting__event__in=_visible_event(filters, viewer))
     counts = list(
         mous.order_by()
         .annotate(month=TruncMonth("sealed_at"))
@@ -721,9 +756,35 @@ DASHBOARDS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Figures for those who may manage events only: their counts (requests, declines, no-shows, ratings,
+# leads) are otherwise visible only to event managers, and "< 5" cannot hide them (two overlapping
+# periods, a total minus its parts, a rate over a small numerator would give them back).
+MANAGER_FIGURES = frozenset({"events_summary"})
+
+
+def may_read_figure(*, viewer: Any, key: str) -> bool:
+    """Whether the viewer may read the figure (the events figure: `events.selectors.can_manage_events`)."""
+    return key not in MANAGER_FIGURES or can_manage_events(user=viewer)
+
+
+def may_open_dashboard(*, viewer: Any, name: str) -> bool:
+    """Whether the viewer may open the dashboard: the overview is staff's; any other one, every figure of it."""
+    if name == "overview":
+        return _is_staff(viewer)
+    return all(may_read_figure(viewer=viewer, key=key) for key in DASHBOARDS[name])
+
+
+def figure_check(*, viewer: Any, key: str) -> None:
+    """PermissionDenied unless the viewer may read the figure."""
+    if not may_read_figure(viewer=viewer, key=key):
+        raise PermissionDenied(_("The events figures are for those who may manage events."))
+
+
 def figure_get(*, viewer: Any, key: str, filters: FigureFilter) -> Figure:
-    """One figure for the period, with the previous period's total for the change. KeyError: no such figure."""
+    """One figure for the period, with the previous period's total for the change. KeyError: no such
+    figure; PermissionDenied: a figure the viewer may not read."""
     select = FIGURES[key]
+    figure_check(viewer=viewer, key=key)
     figure = select(viewer=viewer, filters=filters)
     if figure.previous_total is None:  # a figure that does not count both periods in one pass
         figure.previous_total = select(viewer=viewer, filters=filters.previous()).total

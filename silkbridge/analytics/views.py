@@ -28,7 +28,7 @@ DASHBOARD_TITLES: dict[str, Any] = {
 
 
 def _filters(request: HttpRequest) -> tuple[FigureFilterForm, selectors.FigureFilter]:
-    form = FigureFilterForm(request.GET or None)
+    form = FigureFilterForm(request.GET or None, viewer=request.user)
     return form, form.figure_filter(today=timezone.localdate())
 
 
@@ -53,11 +53,16 @@ def _chart_data(figures: list[selectors.Figure]) -> list[dict[str, Any]]:
 
 def _render(request: HttpRequest, name: str) -> HttpResponse:
     form, filters = _filters(request)
-    figures = selectors.dashboard_figures(viewer=request.user, name=name, filters=filters)
+    # A refused filter shows no figures at all (its error says why), not the default period's.
+    figures = [] if form.errors else selectors.dashboard_figures(viewer=request.user, name=name, filters=filters)
     context = {
         "name": name,
         "title": DASHBOARD_TITLES[name],
-        "dashboards": [(key, title) for key, title in DASHBOARD_TITLES.items() if key != "overview"],
+        "dashboards": [
+            (key, title)
+            for key, title in DASHBOARD_TITLES.items()
+            if key != "overview" and selectors.may_open_dashboard(viewer=request.user, name=key)
+        ],
         "form": form,
         "filters": filters,
         "previous": filters.previous(),
@@ -83,6 +88,8 @@ def overview_view(request: HttpRequest) -> HttpResponse:
 def dashboard_view(request: HttpRequest, name: str) -> HttpResponse:
     if name not in selectors.DASHBOARDS or name == "overview":
         raise Http404(_("No such dashboard."))
+    if not selectors.may_open_dashboard(viewer=request.user, name=name):
+        raise PermissionDenied(_("The events figures are for those who may manage events."))
     return _render(request, name)
 
 
@@ -91,7 +98,14 @@ def figure_download_view(request: HttpRequest, key: str, file_format: str) -> Ht
     """One figure's table as CSV or .xlsx, for the same filter as the page it was opened from."""
     if key not in selectors.FIGURES or file_format not in ("csv", "xlsx"):
         raise Http404(_("No such figure."))
-    _form, filters = _filters(request)
+    selectors.figure_check(viewer=request.user, key=key)
+    form, filters = _filters(request)
+    if form.is_bound and not form.is_valid():
+        # A download of another filter than the one asked for would mislead: refuse, naming the field.
+        lines = [
+            f"{form.fields[name].label}: {message}" for name, messages in form.errors.items() for message in messages
+        ]
+        return HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
     figure = selectors.figure_get(viewer=request.user, key=key, filters=filters)
     filename = f"{key}-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.{file_format}"
     rows = [["" if cell is None else cell for cell in row] for row in figure.rows]

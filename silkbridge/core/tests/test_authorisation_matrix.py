@@ -355,8 +355,9 @@ PAGES: dict[str, Row] = {
         body={"verified": "yes"},
         why="the service's refusal, a 403 as in the API (it sent signed-in non-staff to the sign-in page before)",
     ),
-    # analytics: the overview for staff; domain dashboards and downloads for anyone signed in, each figure
-    # counting only what the viewer may see (analytics.selectors)
+    # analytics: the overview for staff; domain dashboards and downloads for anyone signed in (the events
+    # dashboard and figure: those who may manage events, tested in analytics/tests/test_review.py), each
+    # figure counting only what the viewer may see (analytics.selectors)
     "analytics:overview": Row(STAFF_ONLY),
     "analytics:dashboard": Row(signed_in, lambda w, o: {"name": "marketplace"}),
     "analytics:figure_download": Row(
