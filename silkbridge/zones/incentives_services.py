@@ -8,10 +8,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from silkbridge.core.budgets import Budget, Charge, usage_charge, usage_refund
 from silkbridge.directory.loaders import LoadReport, read_yaml
 from silkbridge.zones.engine.incentives import (
     IncentiveError,
@@ -122,3 +124,28 @@ def incentives_run(*, document: dict[str, Any]) -> dict[str, Any]:
 def incentives_run_text(*, text: str) -> dict[str, Any]:
     """The same from untrusted JSON text: size and depth are checked before it is parsed."""
     return incentives_run(document=incentive_document_read(text))
+
+
+def incentive_pdf_budget() -> Budget:
+    """Each user's hourly allowance of calculator PDFs (WeasyPrint renders them in the request), counted
+    in PDFs and in the tax years they cover, as the data-center assessments are counted."""
+    pdfs = settings.INCENTIVE_PDFS_PER_HOUR
+    return Budget(
+        resource="zones.incentive_pdf",
+        max_runs=pdfs,
+        max_units=pdfs * 10,
+        runs_label=_("PDF reports"),
+        units_label=_("tax years"),
+    )
+
+
+def incentive_pdf_charge(*, actor: Any, years: int) -> Charge:
+    """Charge one PDF of `years` tax years to the signed-in actor's hourly budget (BudgetExceeded when
+    spent); the caller gives it back with `incentive_pdf_refund` if the PDF cannot be rendered."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied(_("Sign in to download the PDF."))
+    return usage_charge(user=actor, budget=incentive_pdf_budget(), units=max(1, years))
+
+
+def incentive_pdf_refund(*, charge: Charge) -> None:
+    usage_refund(charge=charge)

@@ -7,7 +7,10 @@ import json
 import pytest
 from django.urls import reverse
 
+from silkbridge.accounts.tests.factories import UserFactory
+from silkbridge.core.models import UsageWindow
 from silkbridge.zones.incentives_models import IncentiveRate, IncentiveRateChange
+from silkbridge.zones.incentives_services import incentive_pdf_charge
 
 pytestmark = pytest.mark.django_db
 
@@ -106,9 +109,13 @@ def test_pdf_in_three_languages_shows_the_hand_worked_total(client, language, ex
 
     from pypdf import PdfReader
 
+    user = UserFactory()
+    client.force_login(user)
     client.cookies["django_language"] = language
     response = client.post(URL, {**FORM, "format": "pdf"}, HTTP_ACCEPT_LANGUAGE=language)
     assert response["Content-Type"] == "application/pdf"
+    window = UsageWindow.objects.get(user=user, resource="zones.incentive_pdf")
+    assert (window.runs, window.units) == (1, 1)  # one PDF of one tax year, charged to the reader
     text = "".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
     assert "550000" in text
     assert "1964.29" in text
@@ -144,3 +151,32 @@ def test_api_names_negative_revenue_and_a_missing_rate(client):
             "message": "Rates: no rate “pkr_per_usd” is dated on or before 2025-07-01 (the start of tax year 2026)",
         }
     ]
+
+
+def test_pdf_asks_an_anonymous_visitor_to_sign_in_and_renders_nothing(client):
+    """Rendering a PDF is costly (WeasyPrint in the request): only a signed-in user, on a budget, gets one."""
+    response = client.post(URL, {**FORM, "format": "pdf"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('accounts:login')}?next={URL}"
+    assert UsageWindow.objects.count() == 0
+    assert client.post(URL, FORM).status_code == 200  # the calculation on the page stays public
+
+
+def test_pdf_beyond_the_hourly_budget_is_refused_on_the_page_in_chinese(client, settings):
+    settings.INCENTIVE_PDFS_PER_HOUR = 1
+    user = UserFactory()
+    incentive_pdf_charge(actor=user, years=1)  # this hour's one PDF is spent
+    client.force_login(user)
+    client.cookies["django_language"] = "zh-hans"
+    response = client.post(URL, {**FORM, "format": "pdf"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 429
+    assert response["Content-Type"].startswith("text/html")
+    [message] = response.context["form"].non_field_errors()
+    assert message.startswith(
+        "已达到每小时上限：每位用户每小时最多运行 1 次PDF 报告，合计 10 纳税年度。"
+        "本小时您已使用 1 次PDF 报告和 1 纳税年度，本次请求需要 1。"
+    )
+    assert message in response.content.decode()
+    window = UsageWindow.objects.get(user=user, resource="zones.incentive_pdf")
+    assert (window.runs, window.units) == (1, 1)  # the refusal charged nothing
+
