@@ -180,3 +180,42 @@ def test_pdf_beyond_the_hourly_budget_is_refused_on_the_page_in_chinese(client, 
     window = UsageWindow.objects.get(user=user, resource="zones.incentive_pdf")
     assert (window.runs, window.units) == (1, 1)  # the refusal charged nothing
 
+
+def _api_document() -> dict:
+    year = {
+        "revenue": 10_000_000,
+        "profit": 1_000_000,
+        "capital_goods_imported": 2_000_000,
+        "local_purchases": 1_000_000,
+        "payroll": 3_000_000,
+        "property_value": 4_000_000,
+    }
+    return {
+        "first_year": 2027,
+        "stz_licence_year": 2027,
+        "sez_production_start": "2026-09-01",
+        "discount_rate_percent": 10,
+        "years": [year],
+    }
+
+
+def test_api_refuses_a_body_over_64000_bytes_before_parsing_it(client):
+    """docs/incentives.md: the command and the API read at most 64,000 bytes (the API read any size)."""
+    text = json.dumps(_api_document())
+    fits = text + " " * (64_000 - len(text))
+    assert client.post(API, fits, content_type="application/json").status_code == 200
+    response = client.post(API, fits + " ", content_type="application/json")
+    assert response.status_code == 413
+    assert response.json() == {
+        "code": "too_large",
+        "message": "The request body is too large.",
+        "errors": [{"field": "body", "message": "the document is larger than 64000 bytes"}],
+    }
+
+
+def test_api_refuses_nesting_deeper_than_6_levels_in_urdu(client):
+    document = _api_document()
+    document["company"] = [[[[[["deep"]]]]]]  # 7 levels with the document itself
+    response = client.post(API, json.dumps(document), content_type="application/json", HTTP_ACCEPT_LANGUAGE="ur")
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "body", "message": "دستاویز 6 درجوں سے زیادہ گہری ہے"}]
