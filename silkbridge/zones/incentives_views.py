@@ -3,6 +3,7 @@ read it) with totals and net present value in PKR, CNY and USD, and the rates wi
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
@@ -88,4 +89,25 @@ def _regimes(result: dict[str, Any]) -> list[dict[str, Any]]:
         "stz": _("In a Special Technology Zone (STZA Act 2021)"),
         "sez": _("In a CPEC Special Economic Zone (SEZ Act 2012)"),
     }
-    return [{"key": key, "title": titles[key], **data} for key, data in result["regimes"].items()]
+    return [{"key": key, "title": titles[key], **_grouped_regime(data)} for key, data in result["regimes"].items()]
+
+
+MONEY_KEYS = ("income_tax", "sales_tax", "customs_duty", "property_tax", "total_pkr", "total_cny", "total_usd")
+
+
+def _grouped(amount: str) -> str:
+    """An exact amount with its thousands grouped, the same in every language (the tables are read in
+    English, Chinese and Urdu; Django's zh-hans format groups by 4 with no separator and Urdu has no
+    format, so `intcomma` would show 550000): "550000" -> "550,000", "13946.43" -> "13,946.43"."""
+    return f"{Decimal(amount):,}"
+
+
+def _grouped_regime(data: dict[str, Any]) -> dict[str, Any]:
+    """A regime's figures for display: money grouped, the tax year (2027) left as it is."""
+    years = [{**year, **{key: _grouped(year[key]) for key in MONEY_KEYS if key in year}} for year in data["years"]]
+    return {
+        **data,
+        "years": years,
+        "totals": {key: _grouped(value) for key, value in data["totals"].items()},
+        "npv": {key: _grouped(value) for key, value in data["npv"].items()},
+    }
