@@ -253,6 +253,8 @@ DATACENTER_YEARS_PER_HOUR = env.positive_int("SILKBRIDGE_DATACENTER_YEARS_PER_HO
 SCHEDULER_MAX_TIME_LIMIT = env.positive_float("SILKBRIDGE_SCHEDULER_MAX_TIME_LIMIT", default=120.0)
 SCHEDULER_RUNS_PER_HOUR = env.positive_int("SILKBRIDGE_SCHEDULER_RUNS_PER_HOUR", default=20)
 SCHEDULER_SECONDS_PER_HOUR = env.positive_int("SILKBRIDGE_SCHEDULER_SECONDS_PER_HOUR", default=900)
+# The incentive calculator's PDF (WeasyPrint in the request, about a second each): per user per hour.
+INCENTIVE_PDFS_PER_HOUR = env.positive_int("SILKBRIDGE_INCENTIVE_PDFS_PER_HOUR", default=20)
 
 # The cache: this process's memory in the embedded mode (one process); the database in production, so
 # that every web process and worker on every host sees the same entries (`silkbridge createcachetable`

@@ -366,7 +366,9 @@ PAGES: dict[str, Row] = {
     # zones
     "zones:zone_list": Row(public),
     "zones:zone_detail": Row(public, lambda w, o: {"key": w.zone_key}),
-    "zones:incentive_calculator": Row(public, why="reference calculation from public rates; stores nothing"),
+    "zones:incentive_calculator": Row(
+        public, why="reference calculation from public rates; stores nothing (its PDF needs sign-in: zones tests)"
+    ),
     # data centres (PDF, JSON and the design file are channels of their own)
     "datacenters:assessment_list": Row(signed_in),
     "datacenters:example": Row(public, lambda w, o: {"name": "tier1.yaml"}, channel="file"),

@@ -215,12 +215,18 @@ def _depth_exceeds(text: str, limit: int) -> bool:
     return False
 
 
-def incentive_document_read(text: str) -> dict[str, Any]:
-    """The input document, checked for size and depth before it is parsed; refuses duplicate keys."""
+def incentive_document_check(text: str) -> None:
+    """Refuse a document over MAX_DOCUMENT_BYTES or nested deeper than MAX_DEPTH, without parsing it
+    (the command and the API both call this before any parser sees the text)."""
     if len(text.encode("utf-8", errors="replace")) > MAX_DOCUMENT_BYTES:
         raise IncentiveError("", "too_large", limit=MAX_DOCUMENT_BYTES)
     if _depth_exceeds(text, MAX_DEPTH):
         raise IncentiveError("", "too_deep", limit=MAX_DEPTH)
+
+
+def incentive_document_read(text: str) -> dict[str, Any]:
+    """The input document, checked for size and depth before it is parsed; refuses duplicate keys."""
+    incentive_document_check(text)
 
     def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         result: dict[str, Any] = {}

@@ -8,10 +8,11 @@ from django.db import migrations, models
 
 
 def load_rates(apps: Any, schema_editor: Any) -> None:
-    """Seed the calculator's dated rates from silkbridge/zones/data/incentive_rates.yaml (with sources)."""
+    """Seed the calculator's dated rates from silkbridge/zones/data/incentive_rates.yaml (with sources),
+    each with its history row (action "seeded", no actor)."""
     from silkbridge.zones.incentives_services import incentive_rates_load_into
 
-    incentive_rates_load_into(apps.get_model("zones", "IncentiveRate"))
+    incentive_rates_load_into(apps.get_model("zones", "IncentiveRate"), apps.get_model("zones", "IncentiveRateChange"))
 
 
 

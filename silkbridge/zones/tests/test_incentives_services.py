@@ -3,6 +3,7 @@ command line, and refusals that name the field and store nothing."""
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date
 from decimal import Decimal
@@ -95,7 +96,7 @@ def test_staff_edit_keeps_history_and_loading_again_keeps_the_edit():
     rate = IncentiveRate.objects.get(kind="corporate_income_tax", valid_from=date(2018, 7, 1))
     rate.value = Decimal("30")
     incentive_rate_save(actor=staff, rate=rate)
-    change = IncentiveRateChange.objects.get(rate=rate)
+    change = IncentiveRateChange.objects.exclude(action="seeded").get(rate=rate)
     assert (change.action, change.actor, change.changes) == ("updated", staff, {"value": ["29.0000", "30"]})
     report = incentive_rates_load()
     assert (report.created, report.unchanged) == (0, 7)
@@ -113,7 +114,7 @@ def test_non_staff_cannot_change_a_rate_and_nothing_is_stored():
         incentive_rate_save(actor=UserFactory(), rate=rate)
     rate.refresh_from_db()
     assert rate.value == Decimal("18")
-    assert not IncentiveRateChange.objects.exists()
+    assert not IncentiveRateChange.objects.exclude(action="seeded").exists()
 
 
 def test_rate_outside_its_range_is_refused():
@@ -165,5 +166,40 @@ def test_staff_change_a_rate_in_the_admin_and_the_history_shows_it(client):
     }
     response = client.post(reverse("admin:zones_incentiverate_change", args=[rate.pk]), form)
     assert response.status_code == 302, response.content.decode()[:2000]
-    change = IncentiveRateChange.objects.get(rate=rate)
+    change = IncentiveRateChange.objects.exclude(action="seeded").get(rate=rate)
     assert (change.actor, change.changes) == (staff, {"value": ["0.5000", "0.75"]})
+
+
+def test_load_reference_keeps_a_rate_staff_deleted_deleted_and_one_they_re_dated_re_dated():
+    """Review finding: `load_reference` re-added every seeded (kind, date) that was missing, so a rate
+    staff had deleted or moved to another date came back, with no history row."""
+    staff = StaffFactory()
+    incentive_rate_delete(actor=staff, rate=IncentiveRate.objects.get(kind="corporate_income_tax"))
+    moved = IncentiveRate.objects.get(kind="sales_tax", valid_from=date(2023, 2, 14))
+    moved.valid_from = date(2023, 3, 1)
+    incentive_rate_save(actor=staff, rate=moved)
+    history = IncentiveRateChange.objects.count()
+    call_command("load_reference", stdout=io.StringIO())
+    assert not IncentiveRate.objects.filter(kind="corporate_income_tax").exists()
+    assert sorted(IncentiveRate.objects.filter(kind="sales_tax").values_list("valid_from", "value")) == [
+        (date(2013, 7, 1), Decimal("17")),
+        (date(2023, 3, 1), Decimal("18")),
+    ]
+    assert IncentiveRateChange.objects.count() == history  # loading wrote nothing
+
+
+def test_a_fresh_database_gets_every_seeded_rate_with_its_history_row():
+    IncentiveRateChange.objects.all().delete()
+    IncentiveRate.objects.all().delete()
+    out = io.StringIO()
+    call_command("load_reference", stdout=out)
+    assert "incentive calculator rates: 7 created, 0 updated, 0 unchanged" in out.getvalue()
+    seeded = IncentiveRateChange.objects.order_by("kind", "valid_from")
+    assert [(change.kind, change.valid_from, change.action, change.actor) for change in seeded] == [
+        (rate.kind, rate.valid_from, "seeded", None) for rate in IncentiveRate.objects.order_by("kind", "valid_from")
+    ]
+    corporate = seeded.get(kind="corporate_income_tax")
+    assert corporate.rate == IncentiveRate.objects.get(kind="corporate_income_tax")
+    assert corporate.changes["source"] == [None, "seeded from incentive_rates.yaml"]
+    assert corporate.changes["value"] == [None, "29"]
+    assert len(seeded) == 7
