@@ -232,3 +232,15 @@ def test_api_refuses_nesting_deeper_than_6_levels_in_urdu(client):
     response = client.post(API, json.dumps(document), content_type="application/json", HTTP_ACCEPT_LANGUAGE="ur")
     assert response.status_code == 422
     assert response.json()["errors"] == [{"field": "body", "message": "دستاویز 6 درجوں سے زیادہ گہری ہے"}]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans", "ur"])
+def test_the_zone_pages_lead_to_the_calculator_in_the_readers_language(client, language):
+    from silkbridge.zones.models import Zone
+
+    label = {"en": "Incentive calculator", "zh-hans": "优惠政策计算器", "ur": "مراعات کیلکولیٹر"}[language]
+    zone = Zone.objects.order_by("key").first()
+    assert zone is not None
+    for page in (reverse("zones:zone_list"), reverse("zones:zone_detail", args=[zone.key])):
+        html = client.get(page, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert f'href="{URL}">{label}</a>' in html
