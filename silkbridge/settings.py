@@ -292,6 +292,10 @@ if _EMAIL.get("EMAIL_FILE_PATH"):
 # Seconds an SMTP connection may block (unset: no limit, Django's default).
 EMAIL_TIMEOUT = env.positive_int("SILKBRIDGE_EMAIL_TIMEOUT", default=0) or None
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Silkbridge <no-reply@silkbridge.example>")
+# Who gets the monthly report (`silkbridge report send-monthly`, cron on the 1st): comma-separated
+# addresses, each optionally preceded by its language ("zh-hans:office@example.org"; English if none).
+# Checked when the command runs (analytics.report_runs.report_recipients); empty: nobody.
+SILKBRIDGE_REPORT_RECIPIENTS = env.str("SILKBRIDGE_REPORT_RECIPIENTS", default="")
 SITE_URL = env.str("SILKBRIDGE_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Background work through Django's task framework (the django-tasks backport on Django 5.2).

@@ -59,6 +59,8 @@ RUN_KIND_LABELS = {
     "core.mail": gettext_lazy("E-mail"),
     "deals.mou_pdf": gettext_lazy("PDF of an MoU"),
     "deals.mou_sign": gettext_lazy("Signing and sealing of an MoU"),
+    "analytics.monthly_report": gettext_lazy("Monthly report"),
+    "analytics.monthly_report_mail": gettext_lazy("E-mail of the monthly report"),
 }
 
 

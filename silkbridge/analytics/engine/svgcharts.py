@@ -80,7 +80,9 @@ class _Canvas:
             f'fill="{fill}"{extra}/>'
         )
 
-    def text(self, x: float, y: float, value: str, *, anchor: str = "start", size: float = 10, bold: bool = False) -> None:
+    def text(
+        self, x: float, y: float, value: str, *, anchor: str = "start", size: float = 10, bold: bool = False
+    ) -> None:
         # Anchors are physical (no `direction` attribute): mirrored here, while the text itself is
         # shaped right to left by the renderer from its script.
         weight = ' font-weight="bold"' if bold else ""

@@ -1,0 +1,165 @@
+"""The monthly report: the command writes a real PDF whose text holds the hand-counted figures (fixture.py)
+in the language asked for; staff make it on the reports page as a background run and download it; nobody
+else may; `send-monthly` mails it once per month and address, as a PDF attachment."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.core import mail
+from django.core.management import CommandError, call_command
+from django.test import Client
+from pypdf import PdfReader
+
+from silkbridge.analytics.tests.fixture import build_world
+from silkbridge.core.models import Run
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world() -> SimpleNamespace:
+    return build_world()
+
+
+@pytest.fixture(autouse=True)
+def _own_media(settings, tmp_path):  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _client(user: object) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_command_writes_the_report_in_chinese_with_the_headline_figures(world, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    output = tmp_path / "report.pdf"
+    call_command("report", "monthly", "--month", "2026-11", "--lang", "zh-hans", "--output", str(output))
+
+    text = _text(output.read_bytes())
+    assert output.read_bytes().startswith(b"%PDF-")
+    assert "月度报告" in text and "2026年11月" in text  # the cover, in Chinese
+    # Key figures, as counted by hand for November against October (the calendar month before):
+    # 8 organisations (O6 in October), 4 matches shown, 3 deals, 3 assessments.
+    assert "按国家统计的机构 8 1 +7" in text
+    assert "巴基斯坦 5" in text  # the table behind the chart, country names in Chinese
+    assert "Shown" not in text
+
+
+def test_the_english_report_has_a_chart_and_a_table_per_figure(world, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    output = tmp_path / "report-en.pdf"
+    call_command("report", "monthly", "--month", "2026-11", "--lang", "en", "--output", str(output))
+
+    text = _text(output.read_bytes())
+    assert "Monthly report" in text and "November 2026" in text and "compared with October 2026" in text
+    assert "Organisations by country 8 1 +7" in text
+    assert "Deals by stage 3 0 +3" in text
+    assert "4 (100%)" in text and "2 (50%)" in text  # the funnel chart's labels (drawn as SVG)
+    assert text.count("The numbers behind the chart") == 6  # every figure but the empty MoUs one
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--month", "2026-13", "--lang", "en"], "--month: Write the month as YYYY-MM"),
+        (["--month", "2031-01", "--lang", "en"], "--month: Choose a month from 2000-01"),
+        (["--month", "2026-11", "--lang", "fr"], "--lang: The report is written in en, zh-hans, ur."),
+    ],
+)
+def test_the_command_refuses_a_bad_month_or_language_and_writes_nothing(tmp_path, arguments, message) -> None:  # type: ignore[no-untyped-def]
+    output = tmp_path / "report.pdf"
+    with pytest.raises(CommandError, match=message):
+        call_command("report", "monthly", *arguments, "--output", str(output))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_command_refuses_an_output_it_cannot_write(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(CommandError, match="--output: cannot write"):
+        call_command("report", "monthly", "--month", "2026-11", "--output", str(tmp_path / "missing" / "r.pdf"))
+    with pytest.raises(CommandError, match="--output: cannot write"):
+        call_command("report", "monthly", "--month", "2026-11", "--output", str(tmp_path))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_staff_make_the_report_in_the_background_and_download_it(world, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    staff = _client(world.staff)
+    page = staff.get("/analytics/reports/")
+    assert page.status_code == 200
+    assert "No report has been made yet" in page.content.decode()
+    assert 'href="/analytics/reports/"' in staff.get("/analytics/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        started = staff.post("/analytics/reports/", {"month": "2026-11", "language": "en"})
+
+    run = Run.objects.get(kind="analytics.monthly_report")
+    file_url = f"/analytics/reports/{run.pk}.pdf"
+    assert (started.status_code, started["Location"]) == (302, f"/runs/{run.pk}/")
+    assert (run.status, run.created_by, run.result["url"], run.progress) == ("succeeded", world.staff, file_url, 1.0)
+    progress = staff.get(f"/runs/{run.pk}/").content.decode()
+    assert "Monthly report" in progress and f'href="{file_url}"' in progress
+    listed = staff.get("/analytics/reports/").content.decode()
+    assert f'href="{file_url}"' in listed and "2026-11" in listed
+    download = staff.get(file_url)
+    assert (download.status_code, download["Content-Type"]) == (200, "application/pdf")
+    assert "silkbridge-report-2026-11-en.pdf" in download["Content-Disposition"]
+    text = _text(b"".join(download.streaming_content))
+    assert "Organisations by country 8 1 +7" in text
+
+
+def test_a_bad_month_on_the_page_is_named_and_starts_nothing(world) -> None:  # type: ignore[no-untyped-def]
+    answer = _client(world.staff).post("/analytics/reports/", {"month": "March", "language": "ur"})
+    assert answer.status_code == 400
+    assert "Write the month as YYYY-MM, for example 2027-03." in answer.content.decode()
+    assert not Run.objects.exists()
+
+
+def test_only_staff_may_make_or_download_reports(world, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    with django_capture_on_commit_callbacks(execute=True):
+        _client(world.staff).post("/analytics/reports/", {"month": "2026-11", "language": "en"})
+    made = Run.objects.get(kind="analytics.monthly_report")
+    member = _client(world.outsider)
+    answers = [
+        member.get("/analytics/reports/").status_code,
+        member.post("/analytics/reports/", {"month": "2026-11", "language": "en"}).status_code,
+        member.get(f"/analytics/reports/{made.pk}.pdf").status_code,
+        Client().get(f"/analytics/reports/{made.pk}.pdf").status_code,
+        _client(world.staff).get(f"/analytics/reports/{made.pk + 1}.pdf").status_code,
+    ]
+    assert answers == [403, 403, 403, 302, 404]
+    assert Run.objects.count() == 1
+
+
+def test_send_monthly_mails_each_address_its_pdf_once(world, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.SILKBRIDGE_REPORT_RECIPIENTS = "director@center.example, zh-hans:office@association.example"
+
+    call_command("report", "send-monthly", "--month", "2026-11")
+
+    assert sorted(message.to[0] for message in mail.outbox) == ["director@center.example", "office@association.example"]
+    chinese = next(message for message in mail.outbox if message.to == ["office@association.example"])
+    assert "2026年11月" in chinese.subject
+    name, content, mimetype = chinese.attachments[0]
+    assert (name, mimetype) == ("silkbridge-report-2026-11-zh-hans.pdf", "application/pdf")
+    assert "按国家统计的机构 8 1 +7" in _text(content)
+    # Run again the same month (cron twice, a retry): nothing is sent again, unless forced.
+    call_command("report", "send-monthly", "--month", "2026-11")
+    assert len(mail.outbox) == 2
+    call_command("report", "send-monthly", "--month", "2026-11", "--force")
+    assert len(mail.outbox) == 4
+
+
+def test_send_monthly_refuses_a_bad_recipient_list_and_sends_nothing(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.SILKBRIDGE_REPORT_RECIPIENTS = "fr:someone@example.org"
+    with pytest.raises(CommandError, match="SILKBRIDGE_REPORT_RECIPIENTS: 'fr:someone@example.org'"):
+        call_command("report", "send-monthly", "--month", "2026-11")
+    assert mail.outbox == []
+    assert not Run.objects.exists()
+
+
