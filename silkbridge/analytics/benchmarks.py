@@ -5,7 +5,8 @@ dashboard in `selectors.DASHBOARDS`, `dashboard_figures` is called as the page c
 period, the last 90 days, with the previous period for the change) `repeats` times after one warm-up
 call; figures: p50 / p95 / slowest in milliseconds, the number of queries per call, and per figure its
 own p50 (to see which one is slow). The viewer is a staff user (the overview is staff's), who sees
-every row: the largest counts.
+every row: the largest counts. With `report`, the monthly PDF report of last month (English) is made
+once, as `silkbridge report monthly` makes it, and its time given as `report_ms` (target: 30 s).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from silkbridge.accounts.choices import PlatformRole
 from silkbridge.accounts.models import User
@@ -30,7 +32,7 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def bench_analytics(*, repeats: int = 20, dashboards: list[str] | None = None) -> dict[str, Any]:
+def bench_analytics(*, repeats: int = 20, dashboards: list[str] | None = None, report: bool = False) -> dict[str, Any]:
     """Timings per dashboard (ms) and its query count; ValueError for an unknown dashboard name."""
     names = dashboards or list(DASHBOARDS)
     unknown = [name for name in names if name not in DASHBOARDS]
@@ -63,7 +65,7 @@ def bench_analytics(*, repeats: int = 20, dashboards: list[str] | None = None) -
             "queries": len(queries.captured_queries),
             "figures_p50_ms": {key: round(statistics.median(times), 1) for key, times in per_figure.items()},
         }
-    return {
+    figures = {
         "database": connection.vendor,
         "organisations": Organisation.objects.count(),
         "profiles": Opportunity.objects.count(),
@@ -73,3 +75,16 @@ def bench_analytics(*, repeats: int = 20, dashboards: list[str] | None = None) -
         "repeats": repeats,
         "dashboards": results,
     }
+    if report:
+        figures["report_ms"], figures["report_bytes"] = _time_report(viewer)
+    return figures
+
+
+def _time_report(viewer: Any) -> tuple[float, int]:
+    """Milliseconds to make last month's report in English (figures, charts, PDF) and its size."""
+    from silkbridge.analytics.report import previous_month, report_pdf
+
+    month = previous_month(timezone.localdate().replace(day=1))
+    started = time.perf_counter()
+    content = report_pdf(actor=viewer, month=month, language="en")
+    return round((time.perf_counter() - started) * 1000, 1), len(content)

@@ -363,6 +363,10 @@ PAGES: dict[str, Row] = {
     "analytics:figure_download": Row(
         signed_in, lambda w, o: {"key": "organisations_by_country", "file_format": "csv"}, channel="csv"
     ),
+    # the monthly report: staff make it (a background run) and download it; the world's run made no report,
+    # so staff get 404 for its file (the download itself: analytics/tests/test_report.py)
+    "analytics:reports": Row(STAFF_ONLY),
+    "analytics:report_file": Row(each(403, anonymous="login", staff=404), RUN, channel="pdf"),
     # zones
     "zones:zone_list": Row(public),
     "zones:zone_detail": Row(public, lambda w, o: {"key": w.zone_key}),

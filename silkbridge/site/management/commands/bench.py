@@ -61,6 +61,9 @@ class Command(BaseCommand):
         )
         analytics.add_argument("--repeats", type=int, default=20, help="timed calls per dashboard (default 20)")
         analytics.add_argument("--dashboard", action="append", help="only this dashboard (repeatable; default all)")
+        analytics.add_argument(
+            "--report", action="store_true", help="also time the monthly PDF report (last month, English): report_ms"
+        )
         load = subcommands.add_parser(
             "load", help="Pages under load: gunicorn and locust on a database of its own (docs/benchmarks.md)."
         )
@@ -103,7 +106,9 @@ class Command(BaseCommand):
             if options["repeats"] < 1:
                 raise CommandError("--repeats must be at least 1")
             try:
-                figures = bench_analytics(repeats=options["repeats"], dashboards=options["dashboard"])
+                figures = bench_analytics(
+                    repeats=options["repeats"], dashboards=options["dashboard"], report=options["report"]
+                )
             except ValueError as error:
                 raise CommandError(str(error)) from error
             self.stdout.write(json.dumps(figures, indent=2))
