@@ -29,6 +29,9 @@ MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 FIRST_MONTH = date(2000, 1, 1)  # the figures' filter starts there too (analytics.forms)
 
 Progress = Callable[[float, str], None]
+# Figures whose charted columns overlap (the events': meetings, of them held, no-shows; leads): a stack
+# would add them up into a meaningless total, so the report draws one bar per column instead.
+OVERLAPPING_SERIES = frozenset({"events_summary"})
 
 
 class PdfUnavailable(Exception):
@@ -99,12 +102,13 @@ def figure_chart(figure: selectors.Figure, *, rtl: bool) -> str:
         for column in figure.series
     ]
     prefix = f"chart-{figure.key}"
+    stacked = figure.chart == "stacked" and figure.key not in OVERLAPPING_SERIES
     if figure.chart == "funnel":
         return svgcharts.funnel_chart(
             title=figure.title, labels=labels, values=series[0].values, rtl=rtl, id_prefix=prefix
         )
     return svgcharts.bar_chart(
-        title=figure.title, labels=labels, series=series, stacked=figure.chart == "stacked", rtl=rtl, id_prefix=prefix
+        title=figure.title, labels=labels, series=series, stacked=stacked, rtl=rtl, id_prefix=prefix
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from datetime import date
 from types import SimpleNamespace
 
 import pytest
@@ -15,6 +16,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from pypdf import PdfReader
 
+from silkbridge.analytics.report import report_html
 from silkbridge.analytics.tests.fixture import build_world
 from silkbridge.core.models import Run
 
@@ -174,3 +176,20 @@ def test_bench_analytics_times_the_report() -> None:
     figures = json.loads(output.getvalue())
     assert 0 < figures["report_ms"] < 30_000  # the target for the monthly PDF
     assert figures["report_bytes"] > 1_000
+
+
+def test_the_urdu_report_reads_right_to_left_with_mirrored_charts(world) -> None:  # type: ignore[no-untyped-def]
+    html = report_html(actor=world.staff, month=date(2026, 11, 1), language="ur")
+    assert '<html lang="ur" dir="rtl">' in html
+    assert "ماہانہ رپورٹ" in html
+    # the first chart's first label (a country) stands on the right, anchored at its start
+    chart = html.split('id="chart-organisations_by_country-s0"')[1]
+    assert '<text x="456.0" y="19.0" text-anchor="start" font-size="10">پاکستان</text>' in chart
+
+
+def test_the_events_chart_draws_its_overlapping_columns_side_by_side(world) -> None:  # type: ignore[no-untyped-def]
+    html = report_html(actor=world.staff, month=date(2026, 11, 1), language="en")
+    events = html.split('id="chart-events_summary-s0"')[1].split("</svg>")[0]
+    # one bar per column (meetings 3, held 1, no-shows 1, leads 1), never their sum as one stack
+    assert ">3</text>" in events
+    assert ">6</text>" not in events
