@@ -28,14 +28,17 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.expressions import Window
 from django.db.models.functions import Coalesce, Lead, Lower, Trim, TruncMonth
 from django.db.models.lookups import In
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from silkbridge.analytics.provinces import database_keys, provinces
 from silkbridge.common.countries import country_name
@@ -363,8 +366,7 @@ def organisations_by_sector_and_country(*, viewer: Any, filters: FigureFilter) -
         key="organisations_by_sector_and_country",
         title=_("Organisations by focus field and country"),
         definition=_(
-            "Organisations registered in the period that you may see, by focus field (sub-fields included) and "
-            "country."
+            "Organisations registered in the period that you may see, by focus field (sub-fields included) and country."
         ),
         headers=[_("Focus field"), *(country_name(country, language) for country in columns)],
         rows=[[names.get(code, code), *cells_of_row] for code, cells_of_row in rows],
@@ -388,7 +390,7 @@ def _matrix(cells: dict[tuple[Any, Any], int], viewer: Any) -> tuple[list[tuple[
         row_sums[row] = row_sums.get(row, 0) + count
         column_sums[column] = column_sums.get(column, 0) + count
     columns = order(column_sums)
-    rows = [
+    rows: list[tuple[Any, list[Cell]]] = [
         (row, [shown_count(cells.get((row, column), 0), viewer=viewer) for column in columns])
         for row in order(row_sums)
     ]
@@ -984,3 +986,32 @@ def figure_get(*, viewer: Any, key: str, filters: FigureFilter) -> Figure:
 def dashboard_figures(*, viewer: Any, name: str, filters: FigureFilter) -> list[Figure]:
     """The figures of one dashboard (DASHBOARDS), in order. KeyError: no such dashboard."""
     return [figure_get(viewer=viewer, key=key, filters=filters) for key in DASHBOARDS[name]]
+
+
+# --- the public figures page --------------------------------------------------------------------------
+
+PUBLIC_PERIOD_DAYS = 365
+
+
+def public_figure_keys() -> list[str]:
+    """The figures the center publishes (settings.PUBLIC_FIGURES, in its order): those that exist and
+    that a signed-out visitor may read (never the events figure); empty: the public page is off."""
+    visitor = AnonymousUser()
+    return [key for key in settings.PUBLIC_FIGURES if key in FIGURES and may_read_figure(viewer=visitor, key=key)]
+
+
+def public_figures(*, today: date | None = None) -> tuple[FigureFilter, list[Figure]]:
+    """The published figures for the last PUBLIC_PERIOD_DAYS days as a signed-out visitor reads them
+    (public organisations and what they show to everyone; counts below 5 read "< 5"), in the active
+    language. Cached per language, day and list of figures for settings.PUBLIC_FIGURES_CACHE_SECONDS,
+    in the project's cache (shared by every web process in production)."""
+    end = today or timezone.localdate()
+    filters = FigureFilter(start=end - timedelta(days=PUBLIC_PERIOD_DAYS - 1), end=end)
+    keys = public_figure_keys()
+    cache_key = f"analytics:public:{get_language()}:{end:%Y-%m-%d}:{','.join(keys)}"
+    figures: list[Figure] | None = cache.get(cache_key)
+    if figures is None:
+        visitor = AnonymousUser()
+        figures = [figure_get(viewer=visitor, key=key, filters=filters) for key in keys]
+        cache.set(cache_key, figures, settings.PUBLIC_FIGURES_CACHE_SECONDS)
+    return filters, figures
