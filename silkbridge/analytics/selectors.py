@@ -16,6 +16,10 @@ Rules shared by every figure:
   denominator is below 5 does too, so that a small group cannot point at one organisation.
 - The filter's country and sector narrow the organisations a figure is about (see `_organisations_in`);
   its event narrows to one event (organisations: its participants).
+- Provinces: organisations record a city; analytics/data/provinces.yaml (with its sources) says which
+  province a city of China or Pakistan is in, compared in SQL; an unlisted city is "Province not known".
+- The public figures page shows the figures settings.PUBLIC_FIGURES names, as a signed-out visitor
+  reads them (`public_figures`), cached.
 - Relocation cases (issue 15, "relocation cases by stage and zone") are not recorded by any app yet:
   `MISSING_FIGURES` says so on the pages instead of a made-up number.
 """
@@ -30,6 +34,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core import checks
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
@@ -998,6 +1003,22 @@ def public_figure_keys() -> list[str]:
     that a signed-out visitor may read (never the events figure); empty: the public page is off."""
     visitor = AnonymousUser()
     return [key for key in settings.PUBLIC_FIGURES if key in FIGURES and may_read_figure(viewer=visitor, key=key)]
+
+
+def public_figures_check(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """`silkbridge check`: every key SILKBRIDGE_PUBLIC_FIGURES names is a figure a visitor may read (any
+    other is left off the page; the check says which, so that a typo does not go unseen)."""
+    visitor = AnonymousUser()
+    return [
+        checks.Warning(
+            f"SILKBRIDGE_PUBLIC_FIGURES names {key!r}, which is not published: "
+            + ("only those who may manage events read it." if key in FIGURES else "no figure has this key."),
+            hint="Use keys of analytics.selectors.FIGURES: " + ", ".join(sorted(set(FIGURES) - MANAGER_FIGURES)),
+            id="analytics.W001",
+        )
+        for key in settings.PUBLIC_FIGURES
+        if key not in FIGURES or not may_read_figure(viewer=visitor, key=key)
+    ]
 
 
 def public_figures(*, today: date | None = None) -> tuple[FigureFilter, list[Figure]]:

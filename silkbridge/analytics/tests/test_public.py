@@ -38,6 +38,12 @@ def test_published_figures_count_only_what_a_signed_out_visitor_sees(world: Simp
     # The events figure is for event managers and an unknown key is nothing: neither is published.
     settings.PUBLIC_FIGURES = ["organisations_by_country", "events_summary", "no_such_figure", "deals_by_stage"]
     assert selectors.public_figure_keys() == ["organisations_by_country", "deals_by_stage"]
+    warnings = {warning.msg for warning in selectors.public_figures_check()}
+    assert warnings == {
+        "SILKBRIDGE_PUBLIC_FIGURES names 'events_summary', which is not published: only those who may manage "
+        "events read it.",
+        "SILKBRIDGE_PUBLIC_FIGURES names 'no_such_figure', which is not published: no figure has this key.",
+    }
     filters, figures = selectors.public_figures(today=DECEMBER_FIRST)
     assert (filters.start, filters.end) == (date(2025, 12, 2), DECEMBER_FIRST)
     by_country = figures[0]
