@@ -133,3 +133,28 @@ def test_deals_between_provinces_and_cities_count_only_parties_the_viewer_may_se
     assert figure.rows == [["Beijing", SUPPRESSED], ["Guangdong", SUPPRESSED]]
     assert figure.total == SUPPRESSED
     assert selectors.figure_get(viewer=world.stranger, key="deals_by_province_and_city", filters=NOVEMBER).rows == []
+
+
+def test_the_api_and_the_downloads_serve_the_province_figures_as_the_page_counts_them(world: SimpleNamespace) -> None:
+    import io
+
+    from django.test import Client
+    from openpyxl import load_workbook
+
+    _more_deals(world)
+    client = Client()
+    client.force_login(world.outsider)
+    period = {"start": "2026-11-01", "end": "2026-11-30"}
+    body = client.get("/api/v1/analytics/figures/deals_by_province_and_city", period).json()
+    assert (body["headers"], body["rows"], body["chart"]) == (
+        ["Province (China)", "Lahore"],
+        [["Beijing", "< 5"], ["Guangdong", "< 5"]],
+        "heatmap",
+    )
+    client.force_login(world.staff)
+    download = client.get("/analytics/figures/organisations_by_province.xlsx", period)
+    sheet = load_workbook(io.BytesIO(download.content), read_only=True).active
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]  # type: ignore[union-attr]
+    assert rows[:3] == [["Province", "Country", "Organisations"], ["Punjab", "Pakistan", 3], ["Guangdong", "China", 2]]
+    csv = client.get("/analytics/figures/deals_by_province_and_city.csv", period).content.decode().lstrip("\ufeff")
+    assert csv.splitlines()[:2] == ["Province (China),Lahore,Islamabad,Karachi", "Beijing,2,1,1"]
