@@ -255,6 +255,11 @@ SCHEDULER_RUNS_PER_HOUR = env.positive_int("SILKBRIDGE_SCHEDULER_RUNS_PER_HOUR",
 SCHEDULER_SECONDS_PER_HOUR = env.positive_int("SILKBRIDGE_SCHEDULER_SECONDS_PER_HOUR", default=900)
 # The incentive calculator's PDF (WeasyPrint in the request, about a second each): per user per hour.
 INCENTIVE_PDFS_PER_HOUR = env.positive_int("SILKBRIDGE_INCENTIVE_PDFS_PER_HOUR", default=20)
+# The public figures page (/analytics/public/): the keys of the figures the center publishes, in order
+# (analytics.selectors.FIGURES; the events figure is never public); empty, the page is off (404) and
+# unlinked. Computed as a signed-out visitor sees them and cached this many seconds.
+PUBLIC_FIGURES = env.list("SILKBRIDGE_PUBLIC_FIGURES", default=[])
+PUBLIC_FIGURES_CACHE_SECONDS = env.positive_int("SILKBRIDGE_PUBLIC_FIGURES_CACHE_SECONDS", default=3600)
 
 # The cache: this process's memory in the embedded mode (one process); the database in production, so
 # that every web process and worker on every host sees the same entries (`silkbridge createcachetable`

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class AnalyticsConfig(AppConfig):
     name = "silkbridge.analytics"
     verbose_name = _("Analytics")
+
+    def ready(self) -> None:
+        from django.core import checks
+
+        from silkbridge.analytics.selectors import public_figures_check
+
+        checks.register(public_figures_check)

@@ -16,6 +16,10 @@ Rules shared by every figure:
   denominator is below 5 does too, so that a small group cannot point at one organisation.
 - The filter's country and sector narrow the organisations a figure is about (see `_organisations_in`);
   its event narrows to one event (organisations: its participants).
+- Provinces: organisations record a city; analytics/data/provinces.yaml (with its sources) says which
+  province a city of China or Pakistan is in, compared in SQL; an unlisted city is "Province not known".
+- The public figures page shows the figures settings.PUBLIC_FIGURES names, as a signed-out visitor
+  reads them (`public_figures`), cached.
 - Relocation cases (issue 15, "relocation cases by stage and zone") are not recorded by any app yet:
   `MISSING_FIGURES` says so on the pages instead of a made-up number.
 """
@@ -28,14 +32,20 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core import checks
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.expressions import Window
-from django.db.models.functions import Coalesce, Lead, TruncMonth
+from django.db.models.functions import Coalesce, Lead, Lower, Trim, TruncMonth
+from django.db.models.lookups import In
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from silkbridge.analytics.provinces import database_keys, provinces
 from silkbridge.common.countries import country_name
 from silkbridge.core.i18n import content_language
 from silkbridge.datacenters.selectors import assessment_list
@@ -329,6 +339,127 @@ def organisations_by_sector(*, viewer: Any, filters: FigureFilter) -> Figure:
         rows=_count_rows(counts, lambda code: names.get(code, code), viewer),
         total=shown_count(totals["current"], viewer=viewer),
         previous_total=shown_count(totals["previous"], viewer=viewer),
+    )
+
+
+def organisations_by_sector_and_country(*, viewer: Any, filters: FigureFilter) -> Figure:
+    """Organisations registered in the period that the viewer may see, by focus field (rows) and the
+    country of their address (columns), as organisations by focus field counts them: a sub-field
+    counts in its focus field, an organisation tagged in several fields counts in each (the total is
+    the number of organisations with at least one field, each once, as in organisations by focus field)."""
+    language = content_language()
+    field_code = Coalesce("sectors__parent__code", "sectors__code")
+    cells = {
+        (code, country): count
+        for code, country, count in _organisations(viewer, filters)
+        .filter(sectors__isnull=False)
+        .annotate(field_code=field_code)
+        .values_list("field_code", "country")
+        .annotate(count=Count("pk", distinct=True))
+    }
+    totals = (
+        _organisations(viewer, filters.with_previous())
+        .filter(sectors__isnull=False)
+        .aggregate(
+            current=Count("pk", distinct=True, filter=filters.period_q("created_at")),
+            previous=Count("pk", distinct=True, filter=filters.previous().period_q("created_at")),
+        )
+    )
+    names = {sector.code: sector.name for sector in Sector.objects.filter(code__in={code for code, _c in cells})}
+    rows, columns = _matrix(cells, viewer)
+    return Figure(
+        key="organisations_by_sector_and_country",
+        title=_("Organisations by focus field and country"),
+        definition=_(
+            "Organisations registered in the period that you may see, by focus field (sub-fields included) and country."
+        ),
+        headers=[_("Focus field"), *(country_name(country, language) for country in columns)],
+        rows=[[names.get(code, code), *cells_of_row] for code, cells_of_row in rows],
+        total=shown_count(totals["current"], viewer=viewer),
+        previous_total=shown_count(totals["previous"], viewer=viewer),
+        chart="heatmap",
+        series=list(range(1, len(columns) + 1)),
+    )
+
+
+def _matrix(cells: dict[tuple[Any, Any], int], viewer: Any) -> tuple[list[tuple[Any, list[Cell]]], list[Any]]:
+    """Rows and columns of a two-way count, each ordered by its sum (largest first, then by key; None,
+    the group not known, last); each cell as the viewer may read it."""
+
+    def order(sums: dict[Any, int]) -> list[Any]:
+        return sorted(sums, key=lambda key: (-sums[key], key is None, str(key or "")))
+
+    row_sums: dict[Any, int] = {}
+    column_sums: dict[Any, int] = {}
+    for (row, column), count in cells.items():
+        row_sums[row] = row_sums.get(row, 0) + count
+        column_sums[column] = column_sums.get(column, 0) + count
+    columns = order(column_sums)
+    rows: list[tuple[Any, list[Cell]]] = [
+        (row, [shown_count(cells.get((row, column), 0), viewer=viewer) for column in columns])
+        for row in order(row_sums)
+    ]
+    return rows, columns
+
+
+# --- provinces (organisations record a city; analytics/data/provinces.yaml says which province it is in) --
+
+
+def _province_code(path: str = "") -> Case:
+    """SQL for the province code of the organisation at `path`, from its country and LOWER(TRIM(city))
+    (analytics/data/provinces.yaml); NULL where the table does not list the city."""
+    city = Lower(Trim(f"{path}city"))
+    whens = []
+    for province in provinces().values():
+        spellings = sorted(set().union(*(database_keys(name) for name in province.cities)))
+        whens.append(
+            When(Q(**{f"{path}country": province.country}) & Q(In(city, spellings)), then=Value(province.code))
+        )
+    return Case(*whens, default=Value(None), output_field=CharField())
+
+
+def _province_name(code: str | None, language: str) -> str:
+    province = provinces().get(code or "")
+    return province.name(language) if province else _("Province not known")
+
+
+def organisations_by_province(*, viewer: Any, filters: FigureFilter) -> Figure:
+    """Organisations registered in the period (created_at) that the viewer may see, by the province of
+    the city in their address: China's provincial-level divisions and Pakistan's provinces and
+    territories (analytics/data/provinces.yaml, with its sources; case and spaces around the city
+    ignored). A city the table does not list, an empty city or a country without provinces in the
+    table counts as "Province not known", one row per country. Each organisation counts once."""
+    language = content_language()
+    both = (
+        _organisations(viewer, filters.with_previous())
+        .annotate(province=_province_code())
+        .values_list("country", "province")
+        .annotate(
+            count=Count("pk", filter=filters.period_q("created_at")),
+            previous=Count("pk", filter=filters.previous().period_q("created_at")),
+        )
+        .order_by()
+    )
+    groups = list(both)
+    counted = sorted(
+        ((country, province, count) for country, province, count, _previous in groups if count),
+        key=lambda group: (-group[2], group[0], group[1] is None, group[1] or ""),
+    )
+    return Figure(
+        key="organisations_by_province",
+        title=_("Organisations by province"),
+        definition=_(
+            "Organisations registered in the period that you may see, by the province of their city (a city "
+            "the province table does not list: province not known)."
+        ),
+        headers=[_("Province"), _("Country"), _("Organisations")],
+        rows=[
+            [_province_name(province, language), country_name(country, language), shown_count(count, viewer=viewer)]
+            for country, province, count in counted
+        ],
+        total=shown_count(sum(count for _country, _province, count, _previous in groups), viewer=viewer),
+        previous_total=shown_count(sum(previous for *_group, previous in groups), viewer=viewer),
+        series=[2],
     )
 
 
@@ -631,6 +762,64 @@ def deals_by_stage(*, viewer: Any, filters: FigureFilter) -> Figure:
     )
 
 
+# The center's case: which provinces of one country work with which cities of the other.
+PROVINCE_COUNTRY = "CN"
+CITY_COUNTRY = "PK"
+
+
+def deals_by_province_and_city(*, viewer: Any, filters: FigureFilter) -> Figure:
+    """Cooperation links between Chinese provinces and Pakistani cities: deals created in the period
+    (created_at) that the deals' selector lets the viewer see, with a Chinese party and a Pakistani
+    party, by the Chinese party's province (rows; analytics/data/provinces.yaml, "Province not known"
+    for a city it does not list) and the Pakistani party's city as its address gives it (columns).
+    A deal is the link both sides entered (a match or an expression of interest is one side's); a deal
+    counts once in a cell, and in each cell its parties make (two Chinese or two Pakistani parties:
+    several cells). Total: deals with at least one such pair, each once. For anyone but staff a party
+    counts only where the directory shows its organisation to the viewer. Country, sector and event
+    filters: as for deals by stage."""
+    language = content_language()
+    deals = _deals(viewer, filters.with_previous())
+    counterpart: dict[str, Any] = {"deal__parties__organisation__country": CITY_COUNTRY}
+    parties = DealParty.objects.filter(deal_id__in=deals.values("pk"), organisation__country=PROVINCE_COUNTRY)
+    if not _is_staff(viewer):
+        visible = _visible_organisations(viewer).values("pk")
+        parties = parties.filter(organisation_id__in=visible)
+        counterpart["deal__parties__organisation_id__in"] = visible
+    # One filter() call for both conditions on the other party, so that they hold for the same party.
+    links = parties.filter(**counterpart).order_by()
+    this_period = filters.period_q("deal__created_at")
+    cells = {
+        (province, city): count
+        for province, city, count in links.filter(this_period)
+        .annotate(province=_province_code("organisation__"), city=Trim("deal__parties__organisation__city"))
+        .values_list("province", "city")
+        .annotate(count=Count("deal_id", distinct=True))
+    }
+    totals = links.aggregate(
+        current=Count("deal_id", distinct=True, filter=this_period),
+        previous=Count("deal_id", distinct=True, filter=filters.previous().period_q("deal__created_at")),
+    )
+    rows, columns = _matrix(cells, viewer)
+    return Figure(
+        key="deals_by_province_and_city",
+        title=_("Deals between provinces of %(provinces)s and cities of %(cities)s")
+        % {"provinces": country_name(PROVINCE_COUNTRY, language), "cities": country_name(CITY_COUNTRY, language)},
+        definition=_(
+            "Deals created in the period that you may see, with a party in each country: by the province of "
+            "the one and the city of the other. A deal with several such parties counts in each of their cells."
+        ),
+        headers=[
+            _("Province (%(country)s)") % {"country": country_name(PROVINCE_COUNTRY, language)},
+            *(city or _("Not given") for city in columns),
+        ],
+        rows=[[_province_name(province, language), *cells_of_row] for province, cells_of_row in rows],
+        total=shown_count(totals["current"], viewer=viewer),
+        previous_total=shown_count(totals["previous"], viewer=viewer),
+        chart="heatmap",
+        series=list(range(1, len(columns) + 1)),
+    )
+
+
 def _median_days(values: list[float] | None, viewer: Any) -> float | str | None:
     if not values:
         return None
@@ -724,10 +913,13 @@ FIGURES: dict[str, Callable[..., Figure]] = {
     "organisations_by_city": organisations_by_city,
     "organisations_by_kind": organisations_by_kind,
     "organisations_by_sector": organisations_by_sector,
+    "organisations_by_province": organisations_by_province,
+    "organisations_by_sector_and_country": organisations_by_sector_and_country,
     "opportunities_by_type_and_status": opportunities_by_type_and_status,
     "matching_funnel": matching_funnel,
     "events_summary": events_summary,
     "deals_by_stage": deals_by_stage,
+    "deals_by_province_and_city": deals_by_province_and_city,
     "mous_signed": mous_signed,
     "assessments_by_tier": assessments_by_tier,
 }
@@ -735,23 +927,28 @@ FIGURES: dict[str, Callable[..., Figure]] = {
 DASHBOARDS: dict[str, tuple[str, ...]] = {
     "overview": (
         "organisations_by_country",
+        "organisations_by_province",
         "organisations_by_sector",
+        "organisations_by_sector_and_country",
         "matching_funnel",
         "events_summary",
         "deals_by_stage",
+        "deals_by_province_and_city",
         "mous_signed",
         "assessments_by_tier",
     ),
     "marketplace": (
         "organisations_by_country",
         "organisations_by_city",
+        "organisations_by_province",
         "organisations_by_kind",
         "organisations_by_sector",
+        "organisations_by_sector_and_country",
         "opportunities_by_type_and_status",
         "matching_funnel",
     ),
     "events": ("events_summary",),
-    "deals": ("deals_by_stage", "mous_signed"),
+    "deals": ("deals_by_stage", "deals_by_province_and_city", "mous_signed"),
     "datacenters": ("assessments_by_tier",),
 }
 
@@ -794,3 +991,48 @@ def figure_get(*, viewer: Any, key: str, filters: FigureFilter) -> Figure:
 def dashboard_figures(*, viewer: Any, name: str, filters: FigureFilter) -> list[Figure]:
     """The figures of one dashboard (DASHBOARDS), in order. KeyError: no such dashboard."""
     return [figure_get(viewer=viewer, key=key, filters=filters) for key in DASHBOARDS[name]]
+
+
+# --- the public figures page --------------------------------------------------------------------------
+
+PUBLIC_PERIOD_DAYS = 365
+
+
+def public_figure_keys() -> list[str]:
+    """The figures the center publishes (settings.PUBLIC_FIGURES, in its order): those that exist and
+    that a signed-out visitor may read (never the events figure); empty: the public page is off."""
+    visitor = AnonymousUser()
+    return [key for key in settings.PUBLIC_FIGURES if key in FIGURES and may_read_figure(viewer=visitor, key=key)]
+
+
+def public_figures_check(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """`silkbridge check`: every key SILKBRIDGE_PUBLIC_FIGURES names is a figure a visitor may read (any
+    other is left off the page; the check says which, so that a typo does not go unseen)."""
+    visitor = AnonymousUser()
+    return [
+        checks.Warning(
+            f"SILKBRIDGE_PUBLIC_FIGURES names {key!r}, which is not published: "
+            + ("only those who may manage events read it." if key in FIGURES else "no figure has this key."),
+            hint="Use keys of analytics.selectors.FIGURES: " + ", ".join(sorted(set(FIGURES) - MANAGER_FIGURES)),
+            id="analytics.W001",
+        )
+        for key in settings.PUBLIC_FIGURES
+        if key not in FIGURES or not may_read_figure(viewer=visitor, key=key)
+    ]
+
+
+def public_figures(*, today: date | None = None) -> tuple[FigureFilter, list[Figure]]:
+    """The published figures for the last PUBLIC_PERIOD_DAYS days as a signed-out visitor reads them
+    (public organisations and what they show to everyone; counts below 5 read "< 5"), in the active
+    language. Cached per language, day and list of figures for settings.PUBLIC_FIGURES_CACHE_SECONDS,
+    in the project's cache (shared by every web process in production)."""
+    end = today or timezone.localdate()
+    filters = FigureFilter(start=end - timedelta(days=PUBLIC_PERIOD_DAYS - 1), end=end)
+    keys = public_figure_keys()
+    cache_key = f"analytics:public:{get_language()}:{end:%Y-%m-%d}:{','.join(keys)}"
+    figures: list[Figure] | None = cache.get(cache_key)
+    if figures is None:
+        visitor = AnonymousUser()
+        figures = [figure_get(viewer=visitor, key=key, filters=filters) for key in keys]
+        cache.set(cache_key, figures, settings.PUBLIC_FIGURES_CACHE_SECONDS)
+    return filters, figures

@@ -77,6 +77,21 @@ def _render(request: HttpRequest, name: str) -> HttpResponse:
     return render(request, "analytics/dashboard.html", context, status=400 if form.errors else 200)
 
 
+def public_figures_view(request: HttpRequest) -> HttpResponse:
+    """The figures the center publishes, for anyone, signed in or not; 404 while it publishes none."""
+    if not selectors.public_figure_keys():
+        raise Http404(_("The center publishes no figures."))
+    filters, figures = selectors.public_figures(today=timezone.localdate())
+    context = {
+        "filters": filters,
+        "figures": figures,
+        "chart_data": _chart_data(figures),
+        "suppression_threshold": selectors.SUPPRESSION_THRESHOLD,
+        "echarts_available": (settings.ECHARTS_DIST_DIR / "echarts.min.js").is_file(),
+    }
+    return render(request, "analytics/public.html", context)
+
+
 @login_required
 def overview_view(request: HttpRequest) -> HttpResponse:
     if not request.user.is_staff:

@@ -65,9 +65,11 @@ def test_bench_analytics_prints_each_dashboards_timings_and_query_count(world: S
     assert figures["repeats"] == 2
     assert list(figures["dashboards"]) == ["deals"]
     deals = figures["dashboards"]["deals"]
-    assert deals["queries"] == 4 + 2  # deals by stage (above); MoUs signed: one query per period
+    # Deals by stage (above); deals between provinces and cities: the cells and both periods' totals; MoUs
+    # signed: one query per period.
+    assert deals["queries"] == 4 + 2 + 2
     assert deals["p50_ms"] <= deals["p95_ms"] <= deals["max_ms"]
-    assert set(deals["figures_p50_ms"]) == {"deals_by_stage", "mous_signed"}
+    assert set(deals["figures_p50_ms"]) == {"deals_by_stage", "deals_by_province_and_city", "mous_signed"}
     with pytest.raises(CommandError, match="unknown dashboard"):
         call_command("bench", "analytics", "--dashboard", "nowhere", stdout=io.StringIO())
 
@@ -82,3 +84,17 @@ def test_profiles_of_a_period_are_read_from_the_created_at_index_alone(world: Si
         cursor.execute("SET LOCAL enable_bitmapscan = off")
         plan = profiles.values_list("kind", "status").annotate(count=selectors.Count("pk")).explain()
     assert "Index Only Scan using marketplace_created_kind" in plan
+
+
+def test_the_province_figures_are_a_fixed_number_of_aggregate_queries(world: SimpleNamespace) -> None:
+    """The province is a CASE over the city in SQL (analytics/data/provinces.yaml), not a lookup per row."""
+    counts = {}
+    for key in ("organisations_by_province", "deals_by_province_and_city", "organisations_by_sector_and_country"):
+        with CaptureQueriesContext(connection) as queries:
+            selectors.figure_get(viewer=world.staff, key=key, filters=NOVEMBER)
+        counts[key] = len(queries.captured_queries)
+    assert counts == {
+        "organisations_by_province": 1,  # both periods in one pass
+        "deals_by_province_and_city": 2,  # the cells; both periods' totals
+        "organisations_by_sector_and_country": 3,  # the cells; both periods' totals; the fields' names
+    }

@@ -359,6 +359,10 @@ PAGES: dict[str, Row] = {
     # dashboard and figure: those who may manage events, tested in analytics/tests/test_review.py), each
     # figure counting only what the viewer may see (analytics.selectors)
     "analytics:overview": Row(STAFF_ONLY),
+    "analytics:public": Row(
+        everyone_gets(404),
+        why="off unless SILKBRIDGE_PUBLIC_FIGURES names figures; then public (analytics/tests/test_public.py)",
+    ),
     "analytics:dashboard": Row(signed_in, lambda w, o: {"name": "marketplace"}),
     "analytics:figure_download": Row(
         signed_in, lambda w, o: {"key": "organisations_by_country", "file_format": "csv"}, channel="csv"

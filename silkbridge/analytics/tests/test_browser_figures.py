@@ -1,0 +1,121 @@
+"""The overview end to end in a real headless browser (Debian's chromium driven by Playwright), against the
+platform started as `make run` starts it with the demo data: staff open the figures in Urdu at phone width
+(nothing wider than the screen), change the period, open a figure's data table, then in Chinese download a
+figure's Excel file, whose cells are the page's table."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from silkbridge.core.tests.test_browser import ARTIFACTS, CHROMIUM_ARGS, TIMEOUT_MS, _chromium, serving
+
+pytestmark = pytest.mark.browser
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+FIGURE = "#organisations_by_province"
+
+
+@pytest.fixture(scope="module")
+def demo_platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """The platform migrated and loaded with the demo data, served: its base URL and the staff password."""
+    import subprocess
+
+    var_dir = tmp_path_factory.mktemp("figures")
+    env = {
+        **os.environ,
+        "SILKBRIDGE_VAR_DIR": str(var_dir),
+        "DATABASE_URL": f"sqlite:///{var_dir}/figures.sqlite3",
+        "DJANGO_SETTINGS_MODULE": "silkbridge.settings",
+    }
+    command = [sys.executable, "-m", "silkbridge"]
+    for step in (["migrate", "--noinput", "-v0"], ["load_demo"]):
+        subprocess.run([*command, *step], env=env, check=True, capture_output=True, timeout=300)
+    password = (var_dir / "demo-staff-password.txt").read_text().strip()
+    with serving(command, env) as base_url:
+        yield base_url, password
+
+
+def _no_horizontal_overflow(page: Any) -> None:
+    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], f"the page is {widths[0]} px wide on a {widths[1]} px screen"
+
+
+def _table(page: Any) -> list[list[str]]:
+    rows = page.locator(f"{FIGURE} table tr")
+    return [
+        [cell.strip() for cell in rows.nth(index).locator("th, td").all_inner_texts()] for index in range(rows.count())
+    ]
+
+
+def test_staff_read_the_overview_in_urdu_on_a_phone_and_download_a_figure_in_chinese(
+    demo_platform: tuple[str, str],
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    base_url, password = demo_platform
+    ARTIFACTS.mkdir(exist_ok=True)
+    start = date.today() - timedelta(days=364)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport=PHONE, accept_downloads=True)
+        page.set_default_timeout(TIMEOUT_MS)
+        expect.set_options(timeout=TIMEOUT_MS)
+        try:
+            page.goto(base_url + "/accounts/login/")
+            page.get_by_label("E-mail address").fill("staff@silkbridge.example")
+            page.get_by_label("Password").fill(password)
+            page.get_by_role("button", name="Sign in").click()
+            page.get_by_role("button", name="اردو").click()
+            expect(page.locator("html")).to_have_attribute("dir", "rtl")
+
+            page.goto(base_url + "/analytics/")
+            expect(page.locator("h1")).to_contain_text("اعداد و شمار")
+            expect(page.locator(f"{FIGURE} canvas")).to_be_visible()  # ECharts has drawn the chart
+            _no_horizontal_overflow(page)
+
+            # The period: the filter form, as a user fills it.
+            page.locator("input[name=start]").fill(f"{start:%Y-%m-%d}")
+            page.locator(".analytics-filter button[type=submit]").click()
+            page.wait_for_url(f"**start={start:%Y-%m-%d}**")
+            expect(page.locator(f"{FIGURE} canvas")).to_be_visible()
+            _no_horizontal_overflow(page)
+
+            # "Show data": the table opens and closes under its summary, with the provinces in Urdu.
+            summary = page.locator(f"{FIGURE} details summary")
+            table = page.locator(f"{FIGURE} table")
+            expect(table).to_be_visible()
+            summary.click()
+            expect(table).to_be_hidden()
+            summary.click()
+            expect(table).to_be_visible()
+            expect(table).to_contain_text("پنجاب")  # Punjab: the demo's Lahore, Faisalabad, Multan...
+            page.screenshot(path=str(ARTIFACTS / "figures-ur-phone.png"), full_page=True)
+
+            page.set_viewport_size(DESKTOP)
+            page.get_by_role("button", name="简体中文").click()
+            expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
+            expect(page.locator(f"{FIGURE} h2")).to_have_text("按省份统计的机构")
+            shown = _table(page)
+            with page.expect_download() as download:
+                page.locator(f"{FIGURE} a[href*='.xlsx']").click()
+            assert download.value.suggested_filename == (
+                f"organisations_by_province-{start:%Y%m%d}-{date.today():%Y%m%d}.xlsx"
+            )
+            content = Path(download.value.path()).read_bytes()  # a temporary name without .xlsx
+            sheet = load_workbook(io.BytesIO(content), read_only=True).active
+            cells = [[str(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]  # type: ignore[union-attr]
+            page.screenshot(path=str(ARTIFACTS / "figures-zh.png"), full_page=True)
+        finally:
+            browser.close()
+    assert cells[0] == ["省份", "国家", "机构"]
+    assert cells == shown  # the download is the page's table, cell for cell
+    assert ["旁遮普省", "巴基斯坦"] in [row[:2] for row in cells]
