@@ -131,7 +131,9 @@ def relocation_advice_api(request: HttpRequest, pk: int) -> list[dict[str, Any]]
                 {
                     "code": reason.code,
                     "effect": reason.effect,
-                    "params": {name: list(value) if isinstance(value, tuple) else value for name, value in reason.params},
+                    "params": {
+                        name: list(value) if isinstance(value, tuple) else value for name, value in reason.params
+                    },
                     "text": reason_text(reason, names),
                 }
                 for reason in item.advice.reasons

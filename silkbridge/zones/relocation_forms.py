@@ -31,7 +31,10 @@ class RelocationRequestForm(forms.Form):
     sectors = forms.MultipleChoiceField(label=_("Sectors"), required=False, widget=forms.CheckboxSelectMultiple)
     space_kind = forms.ChoiceField(label=_("Kind of space"), choices=SpaceKind.choices)
     space_amount = forms.IntegerField(
-        label=_("Space needed"), required=False, min_value=0, help_text=_("m² of office space, or a number of plots or racks.")
+        label=_("Space needed"),
+        required=False,
+        min_value=0,
+        help_text=_("m² of office space, or a number of plots or racks."),
     )
     power_kw = forms.IntegerField(label=_("Power needed (kW)"), required=False, min_value=0)
     data_center_tier = forms.TypedChoiceField(
@@ -56,11 +59,13 @@ class RelocationRequestForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
-        self.fields["sectors"].choices = [(sector.code, sector.name) for sector in Sector.objects.order_by("position", "code")]  # type: ignore[attr-defined]
-        cities = cities_known()
-        self.fields["preferred_cities"].choices = [(name, name) for name in sorted(cities)]  # type: ignore[attr-defined]
-        self.fields["shared_with"].choices = [(zone.key, zone.name) for zone in Zone.objects.order_by("name_en")]  # type: ignore[attr-defined]
+        fields: dict[str, Any] = dict(self.fields)
+        fields["organisation"].queryset = organisations
+        fields["sectors"].choices = [
+            (sector.code, sector.name) for sector in Sector.objects.order_by("position", "code")
+        ]
+        fields["preferred_cities"].choices = [(name, name) for name in sorted(cities_known())]
+        fields["shared_with"].choices = [(zone.key, zone.name) for zone in Zone.objects.order_by("name_en")]
 
     @staticmethod
     def initial_for(relocation_request: RelocationRequest) -> dict[str, Any]:

@@ -23,8 +23,12 @@ REASONS: dict[str, Any] = {
     "power_enough": _("Power: %(available)s kW available, %(asked)s kW asked."),
     "power_short": _("Power: only %(available)s kW available, %(asked)s kW asked."),
     "power_unknown": _("Power available is not known (%(asked)s kW asked)."),
-    "incentives_stz": _("STZ incentives apply: income tax, sales tax, customs and property tax exemptions for 10 years (STZA Act 2021)."),
-    "incentives_sez": _("SEZ incentives apply: one-time customs exemption on capital goods and an income-tax holiday (SEZ Act 2012)."),
+    "incentives_stz": _(
+        "STZ incentives apply: income tax, sales tax, customs and property tax exemptions for 10 years (STZA Act 2021)."
+    ),
+    "incentives_sez": _(
+        "SEZ incentives apply: one-time customs exemption on capital goods and an income-tax holiday (SEZ Act 2012)."
+    ),
     "incentives_none": _("No zone incentive regime applies."),
     "must_have_met": _("Must-have met: %(must_have)s."),
     "must_have_missed": _("Must-have missing: %(must_have)s."),
@@ -43,13 +47,14 @@ DATA_CENTER_TIER = _("data center of Tier %(tier)s or better")
 
 
 def _number(value: object) -> str:
+    assert isinstance(value, int | float)
     return number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
 
 
 def _must_have(params: dict[str, object]) -> str:
     if params["must_have"] == MustHave.DATA_CENTER:
         return str(DATA_CENTER_TIER % {"tier": params["tier"]})
-    return str(MustHave(params["must_have"]).label)
+    return str(MustHave(str(params["must_have"])).label)
 
 
 def reason_text(reason: Reason, sector_names: dict[str, str]) -> str:
@@ -62,13 +67,13 @@ def reason_text(reason: Reason, sector_names: dict[str, str]) -> str:
         else:
             values[name] = value
     if "kind" in params:
-        values["kind"] = str(SpaceKind(params["kind"]).label)
+        values["kind"] = str(SpaceKind(str(params["kind"])).label)
     if "must_have" in params:
         values["must_have"] = _must_have(params)
     if "sectors" in params:
         codes = params["sectors"]
         assert isinstance(codes, tuple)
-        values["sectors"] = ", ".join(sector_names.get(code, code) for code in codes)
+        values["sectors"] = ", ".join(sector_names.get(str(code), str(code)) for code in codes)
     return str(REASONS[reason.code] % values) if values else str(REASONS[reason.code])
 
 

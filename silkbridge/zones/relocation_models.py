@@ -28,9 +28,7 @@ class RelocationRequest(models.Model):
     language = models.CharField(
         _("language it is written in"), max_length=8, choices=ContentLanguage, default=ContentLanguage.ENGLISH
     )
-    activities = models.TextField(
-        _("activities"), blank=True, max_length=5000, validators=[MaxLengthValidator(5000)]
-    )
+    activities = models.TextField(_("activities"), blank=True, max_length=5000, validators=[MaxLengthValidator(5000)])
     sectors = models.ManyToManyField(Sector, verbose_name=_("sectors"), blank=True, related_name="+")
     space_kind = models.CharField(_("kind of space"), max_length=8, choices=SpaceKind, default=SpaceKind.OFFICE)
     space_amount = models.PositiveIntegerField(

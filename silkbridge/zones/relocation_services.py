@@ -61,7 +61,8 @@ def _resolve(data: RelocationRequestData) -> tuple[list[Sector], list[Zone]]:
     unknown_cities = sorted(set(data.preferred_cities) - set(cities_known()))
     if unknown_cities:
         errors["preferred_cities"] = [
-            _("Unknown city: %(cities)s. Choose among the cities that have zones.") % {"cities": ", ".join(unknown_cities)}
+            _("Unknown city: %(cities)s. Choose among the cities that have zones.")
+            % {"cities": ", ".join(unknown_cities)}
         ]
     unknown_must_haves = sorted(set(data.must_haves) - set(MustHave.values))
     if unknown_must_haves:
@@ -163,7 +164,9 @@ def request_needs(relocation_request: RelocationRequest) -> RequestNeeds:
     cities = cities_known()
     partner_cities = hooks.partner_cities.ask([], organisation_id=relocation_request.organisation_id)
     partners = tuple(
-        Point(float(cities[city]["latitude"]), float(cities[city]["longitude"])) for city in partner_cities if city in cities
+        Point(float(cities[city]["latitude"]), float(cities[city]["longitude"]))
+        for city in partner_cities
+        if city in cities
     )
     return RequestNeeds(
         sectors=frozenset(sectors),

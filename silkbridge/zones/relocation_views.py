@@ -53,7 +53,11 @@ def relocation_request_list_view(request: HttpRequest) -> HttpResponse:
     """The viewer's company's requests and those shared with the viewer's zones."""
     requests = relocation_requests_visible_to(request.user)
     page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
-    own = set(relocation_requests_managed_by(request.user).filter(pk__in=[item.pk for item in page]).values_list("pk", flat=True))
+    own = set(
+        relocation_requests_managed_by(request.user)
+        .filter(pk__in=[item.pk for item in page])
+        .values_list("pk", flat=True)
+    )
     return render(request, "zones/relocation_list.html", {"page": page, "own": own})
 
 
@@ -71,7 +75,9 @@ def relocation_request_create_view(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Relocation request saved. Only your company, staff and the zones you chose see it."))
+            messages.success(
+                request, _("Relocation request saved. Only your company, staff and the zones you chose see it.")
+            )
             return redirect("zones:relocation_detail", pk=created.pk)
     status = 422 if form.errors else 200
     return render(request, "zones/relocation_form.html", {"form": form, "creating": True}, status=status)
@@ -89,7 +95,9 @@ def relocation_request_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     form.fields["organisation"].disabled = True
     if request.method == "POST" and form.is_valid():
         try:
-            relocation_request_update(actor=request.user, relocation_request=relocation_request, data=form.data_for_service())
+            relocation_request_update(
+                actor=request.user, relocation_request=relocation_request, data=form.data_for_service()
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
