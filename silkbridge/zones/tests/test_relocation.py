@@ -256,3 +256,12 @@ def test_reasons_come_in_the_readers_language(world):
     power = next(reason for reason in body[0]["reasons"] if reason["code"] == "power_unknown")
     assert power["params"] == {"asked": 800}
     assert power["text"] == "دستیاب بجلی معلوم نہیں (درکار 800 کلوواٹ)۔"
+
+
+def test_a_zone_page_says_which_facilities_are_not_known_and_where_its_coordinates_come_from(client):
+    page = client.get(reverse("zones:zone_detail", args=["lahore-technopolis"])).content.decode()
+    assert "Power available (kW)</dt><dd>Not known" in page
+    assert "Coordinates are the city&#x27;s (dr5hn dataset), not the zone&#x27;s site: an assumption." in page
+    zone = Zone.objects.get(key="lahore-technopolis")
+    assert (float(zone.latitude), float(zone.longitude)) == (31.558, 74.35071)
+    assert zone.power_available_kw is None
