@@ -1,3 +1,4 @@
+from django.db.models import Field
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -54,5 +55,7 @@ def _facilities(zone: Zone) -> list[tuple[str, str]]:
             shown = _("Yes") if value else _("No")
         else:
             shown = str(value)
-        rows.append((str(Zone._meta.get_field(name).verbose_name), shown))
+        field = Zone._meta.get_field(name)
+        assert isinstance(field, Field)
+        rows.append((str(field.verbose_name), shown))
     return rows
