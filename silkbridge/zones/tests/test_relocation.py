@@ -265,3 +265,30 @@ def test_a_zone_page_says_which_facilities_are_not_known_and_where_its_coordinat
     zone = Zone.objects.get(key="lahore-technopolis")
     assert (float(zone.latitude), float(zone.longitude)) == (31.558, 74.35071)
     assert zone.power_available_kw is None
+
+
+def test_distances_are_measured_to_the_companys_matched_pakistani_partners_never_through_a_private_profile():
+    from django.utils import timezone
+
+    from silkbridge.marketplace.tests.factories import CROP_OFFER_ZH, CROP_REQUEST_UR, member, published
+    from silkbridge.matching.models import Match
+    from silkbridge.matching.relocation import partner_cities
+
+    company_user, company = member(country="CN", language="zh-hans")
+    offer = published(company, company_user, refresh=False, **CROP_OFFER_ZH)
+    lahore_user, lahore_partner = member(city="Lahore")
+    karachi_user, karachi_partner = member(city="Karachi")
+    public = published(lahore_partner, lahore_user, refresh=False, **CROP_REQUEST_UR)
+    private = published(karachi_partner, karachi_user, refresh=False, **{**CROP_REQUEST_UR, "visibility": "private"})
+    now = timezone.now()
+    for rank, other in enumerate((public, private), start=1):
+        Match.objects.create(opportunity=offer, other=other, score=0.9, rank=rank, first_seen_at=now, computed_at=now)
+    assert partner_cities(organisation_id=company.pk) == ["Lahore"]
+    request = relocation_request_create(
+        actor=company_user, organisation=company, data=RelocationRequestData(title="Move near our partner")
+    )
+    ranked = {item.zone.key: item.advice for item in relocation_advice(actor=company_user, relocation_request=request)}
+    near = next(reason for reason in ranked["lahore-technopolis"].reasons if reason.code.startswith("partners_"))
+    assert (near.code, near.param("nearest_km"), near.param("partners")) == ("partners_near", 0, 1)
+    far = next(reason for reason in ranked["karachi-education-city-stz"].reasons if reason.code.startswith("partners_"))
+    assert far.code == "partners_far"  # Karachi is ~1,000 km from Lahore; the private Karachi partner is not counted
