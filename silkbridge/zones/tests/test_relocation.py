@@ -292,3 +292,13 @@ def test_distances_are_measured_to_the_companys_matched_pakistani_partners_never
     assert (near.code, near.param("nearest_km"), near.param("partners")) == ("partners_near", 0, 1)
     far = next(reason for reason in ranked["karachi-education-city-stz"].reasons if reason.code.startswith("partners_"))
     assert far.code == "partners_far"  # Karachi is ~1,000 km from Lahore; the private Karachi partner is not counted
+
+
+def test_the_zone_api_gives_facilities_as_null_where_not_known(client):
+    zone = client.get("/api/v1/zones/lahore-technopolis").json()
+    assert zone["power_available_kw"] is None
+    assert zone["has_bonded_warehouse"] is None
+    assert zone["latitude"] == "31.55800"
+    assert zone["facility_sources"] == [
+        "https://github.com/dr5hn/countries-states-cities-database/blob/7fda0af/contributions/cities/PK.json"
+    ]
