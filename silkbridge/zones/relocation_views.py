@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from silkbridge.core.forms import add_service_errors
+from silkbridge.directory.models import Organisation
 from silkbridge.directory.selectors import user_organisations
 from silkbridge.zones.choices import MustHave
 from silkbridge.zones.models import RelocationRequest
@@ -86,9 +87,8 @@ def relocation_request_create_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def relocation_request_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     relocation_request = _managed_or_404(request, pk)
-    organisations = user_organisations(user=request.user).filter(pk=relocation_request.organisation_id)
-    if request.user.is_staff:
-        organisations = type(relocation_request.organisation).objects.filter(pk=relocation_request.organisation_id)
+    # The company is fixed (the field is disabled); staff edit a company they are no member of.
+    organisations = Organisation.objects.filter(pk=relocation_request.organisation_id)
     form = RelocationRequestForm(
         request.POST or None, organisations=organisations, initial=RelocationRequestForm.initial_for(relocation_request)
     )
