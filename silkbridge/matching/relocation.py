@@ -6,8 +6,8 @@ from silkbridge.marketplace.selectors import offered_to_others_q
 from silkbridge.matching.models import Match
 
 
-def partner_cities(*, organisation_id: int) -> list[str]:
-    """The city of each Pakistani organisation whose profile matched one of the company's, one per
+def partner_cities(*, organisation_id: int) -> dict[int, str]:
+    """The city of each Pakistani organisation whose profile matched one of the company's, by
     organisation; only partners whose profiles the matching may show others (never a private one)."""
     matches = (
         Match.objects.filter(opportunity__organisation_id=organisation_id, other__organisation__country="PK")
@@ -17,4 +17,4 @@ def partner_cities(*, organisation_id: int) -> list[str]:
         .values_list("other__organisation_id", "other__organisation__city")
         .distinct()
     )
-    return [city for _organisation, city in sorted(set(matches))]
+    return dict(sorted(set(matches)))

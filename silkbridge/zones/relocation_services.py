@@ -154,7 +154,8 @@ def zone_facts(zone: Zone) -> ZoneFacts:
 
 def request_needs(relocation_request: RelocationRequest) -> RequestNeeds:
     """The request as the advisor reads it: its stated sectors plus those its activities speak of
-    (the matching glossary, through zones.hooks), its partners' cities as points."""
+    (the matching glossary, through zones.hooks), its partners' cities as points (one per partner
+    organisation, met in the marketplace or at events)."""
     sectors = {sector.code for sector in relocation_request.sectors.all()}
     if relocation_request.activities:
         terms = hooks.relocation_terms.ask(
@@ -162,10 +163,14 @@ def request_needs(relocation_request: RelocationRequest) -> RequestNeeds:
         )
         sectors |= set(terms["sectors"])
     cities = cities_known()
-    partner_cities = hooks.partner_cities.ask([], organisation_id=relocation_request.organisation_id)
+    organisation_id = relocation_request.organisation_id
+    partner_cities = {
+        **hooks.partner_cities.ask({}, organisation_id=organisation_id),
+        **hooks.event_partner_cities.ask({}, organisation_id=organisation_id),
+    }
     partners = tuple(
         Point(float(cities[city]["latitude"]), float(cities[city]["longitude"]))
-        for city in partner_cities
+        for _partner, city in sorted(partner_cities.items())
         if city in cities
     )
     return RequestNeeds(

@@ -283,7 +283,7 @@ def test_distances_are_measured_to_the_companys_matched_pakistani_partners_never
     now = timezone.now()
     for rank, other in enumerate((public, private), start=1):
         Match.objects.create(opportunity=offer, other=other, score=0.9, rank=rank, first_seen_at=now, computed_at=now)
-    assert partner_cities(organisation_id=company.pk) == ["Lahore"]
+    assert partner_cities(organisation_id=company.pk) == {lahore_partner.pk: "Lahore"}
     request = relocation_request_create(
         actor=company_user, organisation=company, data=RelocationRequestData(title="Move near our partner")
     )
@@ -302,3 +302,26 @@ def test_the_zone_api_gives_facilities_as_null_where_not_known(client):
     assert zone["facility_sources"] == [
         "https://github.com/dr5hn/countries-states-cities-database/blob/7fda0af/contributions/cities/PK.json"
     ]
+
+
+def test_partners_met_at_an_event_count_too_but_only_accepted_meetings_with_pakistani_organisations():
+    from silkbridge.events.models import MeetingRequest
+    from silkbridge.events.relocation import event_partner_cities
+    from silkbridge.events.tests.factories import EventFactory, register
+
+    company_user, company = _member()
+    event = EventFactory(created_by=StaffFactory())
+    ours = register(event, organisation=company, user=company_user, country="CN")
+    met = register(event, organisation_fields={"city": "Peshawar"})
+    declined = register(event, organisation_fields={"city": "Quetta"})
+    for other, status in ((met, "accepted"), (declined, "declined")):
+        MeetingRequest.objects.create(
+            event=event, requester=other, recipient=ours, status=status, created_by=company_user
+        )
+    assert event_partner_cities(organisation_id=company.pk) == {met.organisation_id: "Peshawar"}
+    request = relocation_request_create(
+        actor=company_user, organisation=company, data=RelocationRequestData(title="Near Peshawar")
+    )
+    ranked = {item.zone.key: item.advice for item in relocation_advice(actor=company_user, relocation_request=request)}
+    near = next(reason for reason in ranked["peshawar-stz-planned"].reasons if reason.code.startswith("partners_"))
+    assert (near.code, near.param("nearest_km"), near.param("partners")) == ("partners_near", 0, 1)
