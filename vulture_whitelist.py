@@ -473,3 +473,18 @@ _.prec
 _.sales_tax
 _.customs_duty
 _.property_tax
+# zones relocation requests (issue 14 items 2-3): choices members and model/form/schema fields read by
+# name (the form's cleaned_data, the templates, the API's schema)
+_.BONDED_WAREHOUSE
+_.FIBRE
+_.HOUSING
+_.PLOT
+_.RACK
+_.airport_name
+_.budget_usd
+_.facility_note
+_.facility_sources
+_.move_by
+_.power_redundancy
+_.staff_to_bring
+_.staff_to_hire

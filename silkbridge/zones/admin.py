@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from silkbridge.zones.incentives_services import incentive_rate_delete, incentive_rate_save
-from silkbridge.zones.models import IncentiveRate, IncentiveRateChange, Zone
+from silkbridge.zones.models import IncentiveRate, IncentiveRateChange, RelocationRequest, Zone
 
 
 @admin.register(Zone)
@@ -60,4 +60,20 @@ class IncentiveRateChangeAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(RelocationRequest)
+class RelocationRequestAdmin(admin.ModelAdmin):
+    """Read only: requests are filed and changed by their company through the services (which check who
+    may), and shared only by it."""
+
+    list_display = ("title", "organisation", "created_at")
+    search_fields = ("title", "organisation__name_en")
+    readonly_fields = ("created_at", "updated_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

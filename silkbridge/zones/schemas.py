@@ -20,6 +20,22 @@ class ZoneOut(Schema):
     sectors: list[str]
     focus_note: str
     sources: list[str]
+    # Facilities: null is "not known" (docs/zones.md); coordinates are the city's (facility_note).
+    latitude: Decimal | None
+    longitude: Decimal | None
+    power_available_kw: int | None
+    power_redundancy: str
+    has_fibre: bool | None
+    data_center_tier: int | None
+    has_housing: bool | None
+    has_bonded_warehouse: bool | None
+    airport_name: str
+    airport_km: Decimal | None
+    office_space_m2: int | None
+    plots_available: int | None
+    racks_available: int | None
+    facility_note: str
+    facility_sources: list[str]
 
     @staticmethod
     def resolve_sectors(obj: Any) -> list[str]:

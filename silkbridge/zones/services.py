@@ -13,6 +13,27 @@ from silkbridge.directory.services import sectors_resolve
 from silkbridge.zones.models import Zone
 
 ZONES_FILE = Path(__file__).resolve().parent / "data" / "zones.yaml"
+CITIES_FILE = Path(__file__).resolve().parent / "data" / "cities.yaml"
+CITY_SOURCE = "https://github.com/dr5hn/countries-states-cities-database/blob/7fda0af/contributions/cities/PK.json"
+# What the loader says of a zone whose entry gives no facilities (all of them, as of 2026-12-07).
+FACILITIES_NOT_STATED = (
+    "Power, fibre, data center, housing, bonded warehouse, nearest airport and space available: not stated "
+    "in the reference sources (read 2026-12-07), so not known."
+)
+COORDINATES_FROM_CITY = "Coordinates are the city's (dr5hn dataset), not the zone's site: an assumption."
+FACILITY_FIELDS = (
+    "power_available_kw",
+    "power_redundancy",
+    "has_fibre",
+    "data_center_tier",
+    "has_housing",
+    "has_bonded_warehouse",
+    "airport_name",
+    "airport_km",
+    "office_space_m2",
+    "plots_available",
+    "racks_available",
+)
 ZONE_FIELDS = (
     "kind",
     "name_en",
@@ -30,7 +51,33 @@ ZONE_FIELDS = (
 )
 
 
-def _zone_values(data: dict[str, Any]) -> dict[str, Any]:
+def cities_known() -> dict[str, dict[str, Any]]:
+    """The cities a zone may be in and a request may prefer, by English name (data/cities.yaml)."""
+    return {city["name"]: city for city in read_yaml(CITIES_FILE)}
+
+
+def _facility_values(data: dict[str, Any], cities: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Facilities from the entry (null where it says nothing) and coordinates from its city."""
+    values: dict[str, Any] = {name: data.get(name) for name in FACILITY_FIELDS}
+    values["power_redundancy"] = values["power_redundancy"] or ""
+    values["airport_name"] = values["airport_name"] or ""
+    if values["airport_km"] is not None:
+        values["airport_km"] = Decimal(str(values["airport_km"])).quantize(Decimal("0.1"))
+    notes = [data.get("facility_note") or FACILITIES_NOT_STATED]
+    sources = list(data.get("facility_sources") or [])
+    city = cities.get(data.get("city") or "")
+    values["latitude"] = values["longitude"] = None
+    if city is not None:
+        values["latitude"] = Decimal(str(city["latitude"])).quantize(Decimal("0.00001"))
+        values["longitude"] = Decimal(str(city["longitude"])).quantize(Decimal("0.00001"))
+        notes.append(COORDINATES_FROM_CITY)
+        sources.append(CITY_SOURCE)
+    values["facility_note"] = " ".join(notes)
+    values["facility_sources"] = sources
+    return values
+
+
+def _zone_values(data: dict[str, Any], cities: dict[str, dict[str, Any]]) -> dict[str, Any]:
     values = {name: data.get(name) for name in ZONE_FIELDS}
     for name in ZONE_FIELDS:
         if values[name] is None and name not in {"area_acres", "sources"}:
@@ -38,14 +85,16 @@ def _zone_values(data: dict[str, Any]) -> dict[str, Any]:
     values["sources"] = list(data.get("sources") or [])
     if values["area_acres"] is not None:
         values["area_acres"] = Decimal(str(values["area_acres"])).quantize(Decimal("0.1"))
+    values.update(_facility_values(data, cities))
     return values
 
 
 @transaction.atomic
 def zones_load(path: Path = ZONES_FILE) -> LoadReport:
     report = LoadReport()
+    cities = cities_known()
     for data in read_yaml(path):
-        values = _zone_values(data)
+        values = _zone_values(data, cities)
         sectors = sectors_resolve(data.get("sectors") or [])
         zone = Zone.objects.filter(key=data["key"]).first()
         if zone is None:

@@ -1,3 +1,4 @@
+from django.db.models import Field
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -25,4 +26,36 @@ def zone_detail_view(request: HttpRequest, key: str) -> HttpResponse:
         zone = zone_get(key=key)
     except Zone.DoesNotExist as error:
         raise Http404(_("No such zone.")) from error
-    return render(request, "zones/zone_detail.html", {"zone": zone})
+    return render(request, "zones/zone_detail.html", {"zone": zone, "facilities": _facilities(zone)})
+
+
+FACILITY_FIELDS = (
+    "power_available_kw",
+    "power_redundancy",
+    "has_fibre",
+    "data_center_tier",
+    "has_housing",
+    "has_bonded_warehouse",
+    "airport_name",
+    "airport_km",
+    "office_space_m2",
+    "plots_available",
+    "racks_available",
+)
+
+
+def _facilities(zone: Zone) -> list[tuple[str, str]]:
+    """Each facility with its value, "Not known" where the zone's sources say nothing."""
+    rows = []
+    for name in FACILITY_FIELDS:
+        value = getattr(zone, name)
+        if value is None or value == "":
+            shown = _("Not known")
+        elif isinstance(value, bool):
+            shown = _("Yes") if value else _("No")
+        else:
+            shown = str(value)
+        field = Zone._meta.get_field(name)
+        assert isinstance(field, Field)
+        rows.append((str(field.verbose_name), shown))
+    return rows

@@ -83,6 +83,13 @@ PROPOSAL_SEEN_BY: dict[str, frozenset[str]] = {
     "opened": SUBMITTERS | {MEMBER_B, STAFF},
 }
 PROPOSALS = tuple(PROPOSAL_SEEN_BY)
+# Relocation requests of organisation A (zones.relocation_selectors): one shared with a zone whose
+# developer on Silkbridge is organisation B (so B's members read it), one shared with no zone.
+RELOCATION_SEEN_BY: dict[str, frozenset[str]] = {
+    "shared": OF_A | {MEMBER_B},
+    "unshared": OF_A,
+}
+RELOCATIONS = tuple(RELOCATION_SEEN_BY)
 
 
 def _title(state: str) -> str:
@@ -106,6 +113,7 @@ SECRETS: dict[str, frozenset[str]] = {
     # (MEMBER_AB belongs to the submitter too, so not to the committee of A's proposal).
     f"{WORD} committee comment": frozenset({REVIEWER, MEMBER_B, STAFF}),
     f"{WORD} deal of A": OF_A,  # a deal between A and a third organisation (deals' pipeline)
+    **{f"{WORD} {state} relocation request": seen for state, seen in RELOCATION_SEEN_BY.items()},
 }
 
 
@@ -234,6 +242,14 @@ def proposal_edit_page(principal: str, obj: str | None) -> Expect:
     return "login" if principal == ANONYMOUS else 404
 
 
+def relocation_seen(principal: str, obj: str | None) -> Expect:
+    """The relocation request selector: sign in first; then its company, staff and shared zones; else 404."""
+    assert obj is not None
+    if principal in RELOCATION_SEEN_BY[obj]:
+        return "ok"
+    return "login" if principal == ANONYMOUS else 404
+
+
 def feed_token_holder(principal: str, obj: str | None) -> Expect:
     """The subscribable calendar: the unguessable token is the key, whoever holds it."""
     return "ok" if obj == "right_token" else 404
@@ -284,6 +300,8 @@ MOU_SIGNATORY = {
     "place": "Islamabad",
 }
 PROPOSAL = lambda world, obj: {"reference": world.proposals[obj].reference}  # noqa: E731
+RELOCATION = lambda world, obj: {"pk": world.relocations[obj or "shared"].pk}  # noqa: E731
+RELOCATION_BODY = lambda world: {"organisation": world.organisations["a"].key, "title": "Matrix move"}  # noqa: E731
 PROPOSAL_DOCUMENT = lambda world, obj: {  # noqa: E731
     "reference": world.proposals[obj].reference,
     "document_id": world.proposal_documents[obj],
@@ -374,6 +392,15 @@ PAGES: dict[str, Row] = {
     # zones
     "zones:zone_list": Row(public),
     "zones:zone_detail": Row(public, lambda w, o: {"key": w.zone_key}),
+    "zones:relocation_list": Row(signed_in),
+    "zones:relocation_create": Row(signed_in),
+    "zones:relocation_detail": Row(relocation_seen, RELOCATION, objects=RELOCATIONS),
+    "zones:relocation_edit": Row(
+        OWNERS_OF_A, RELOCATION, objects=RELOCATIONS, why="a zone it is shared with reads it, never changes it"
+    ),
+    "zones:relocation_advice": Row(
+        OWNERS_OF_A, RELOCATION, objects=RELOCATIONS, why="the company's ranking of zones is not the zones' to see"
+    ),
     "zones:incentive_calculator": Row(
         public, why="reference calculation from public rates; stores nothing (its PDF needs sign-in: zones tests)"
     ),
@@ -636,6 +663,11 @@ API: dict[str, Row] = {
     # analytics: the overview for staff (the domain dashboards, as the figures, for anyone signed in)
     "GET /api/v1/analytics/dashboards/{name}": Row(STAFF_ONLY, lambda w, o: {"name": "overview"}),
     "GET /api/v1/analytics/figures/{key}": Row(signed_in, lambda w, o: {"key": "organisations_by_country"}),
+    "GET /api/v1/relocation-requests": Row(signed_in),
+    "POST /api/v1/relocation-requests": Row(signed_in, body={}),
+    "GET /api/v1/relocation-requests/{pk}": Row(relocation_seen, RELOCATION, objects=RELOCATIONS),
+    "PUT /api/v1/relocation-requests/{pk}": Row(OWNERS_OF_A, RELOCATION, objects=RELOCATIONS, body=RELOCATION_BODY),
+    "GET /api/v1/relocation-requests/{pk}/zones": Row(OWNERS_OF_A, RELOCATION, objects=RELOCATIONS),
     "GET /api/v1/incentives/rates": Row(public),
     "POST /api/v1/incentives/calculate": Row(
         everyone_gets(422), body={}, why="public and stores nothing; the matrix sends no projections (422 names them)"
@@ -1112,6 +1144,26 @@ def _import_report() -> Any:
     return ImportRun.objects.create(file_name="matrix.csv", status="completed", rows_total=0)
 
 
+def _relocations(world: Any) -> dict[str, Any]:
+    """A's relocation requests: one shared with a zone that B develops, one shared with none."""
+    from silkbridge.zones.models import Zone
+    from silkbridge.zones.relocation_services import RelocationRequestData, relocation_request_create
+
+    zone = Zone.objects.get(key="lahore-technopolis")
+    zone.organisation = world.organisations["b"]
+    zone.save(update_fields=["organisation"])
+    return {
+        state: relocation_request_create(
+            actor=world.users[MEMBER_A],
+            organisation=world.organisations["a"],
+            data=RelocationRequestData(
+                title=f"{WORD} {state} relocation request", shared_with=[zone.key] if state == "shared" else []
+            ),
+        )
+        for state in RELOCATIONS
+    }
+
+
 def _build() -> Any:
     from silkbridge.directory.models import Concept
     from silkbridge.zones.models import Zone
@@ -1151,6 +1203,7 @@ def _build() -> Any:
     world.import_run = _import_report()
     world.proposals, world.proposal_documents = _proposals(world)
     world.deal = _deal_of_a(world)
+    world.relocations = _relocations(world)
     world.tokens, world.token_ids = {}, {}
     for principal, user in world.users.items():
         token, secret = api_token_create(user=user, name="matrix")

@@ -31,6 +31,16 @@ def test_marketplace_and_money_reach_matching_only_through_their_hooks():
     assert services.rebuild_after_rate in money_hooks.rates_changed._receivers
 
 
+def test_zones_reach_matching_only_through_their_hooks():
+    from silkbridge.events import relocation as events_relocation
+    from silkbridge.matching import relocation, services
+    from silkbridge.zones import hooks as zones_hooks
+
+    assert zones_hooks.relocation_terms._provider is services.suggest_terms
+    assert zones_hooks.partner_cities._provider is relocation.partner_cities
+    assert zones_hooks.event_partner_cities._provider is events_relocation.event_partner_cities
+
+
 def test_no_dead_code():
     result = _run(str(BIN / "vulture"))
     assert result.returncode == 0, result.stdout[-4000:]

@@ -14,6 +14,7 @@ from silkbridge.datacenters.benchmarks import bench_dc
 from silkbridge.directory.benchmarks import bench_search, bench_search_kept
 from silkbridge.events.engine.bench import bench_forum, bench_schedule
 from silkbridge.matching.engine.bench import bench_matching
+from silkbridge.zones.engine.advisor_bench import bench_relocation
 
 
 class Command(BaseCommand):
@@ -53,6 +54,13 @@ class Command(BaseCommand):
         matching.add_argument("--profiles", type=int, default=100_000)
         matching.add_argument("--seed", type=int, default=7)
         matching.add_argument("--no-all", action="store_true", help="skip computing every profile's matches")
+        relocation = subcommands.add_parser(
+            "relocation", help="Zones: the relocation advisor ranking every zone for each request (ms per request)."
+        )
+        relocation.add_argument("--zones", type=int, default=100)
+        relocation.add_argument("--requests", type=int, default=10_000)
+        relocation.add_argument("--baseline-requests", type=int, default=1000, help="requests ranked naively too")
+        relocation.add_argument("--seed", type=int, default=1)
         dc = subcommands.add_parser("dc", help="Data centers: Tier classification and Monte Carlo speed.")
         dc.add_argument("--years", type=int, default=1_000_000, help="simulated years (default 1000000)")
         dc.add_argument("--seed", type=int, default=0)
@@ -111,6 +119,16 @@ class Command(BaseCommand):
                 )
             except ValueError as error:
                 raise CommandError(str(error)) from error
+            self.stdout.write(json.dumps(figures, indent=2))
+        elif options["benchmark"] == "relocation":
+            if min(options["zones"], options["requests"], options["baseline_requests"]) < 1:
+                raise CommandError("--zones, --requests and --baseline-requests must be at least 1")
+            figures = bench_relocation(
+                zones=options["zones"],
+                requests=options["requests"],
+                baseline_requests=min(options["baseline_requests"], options["requests"]),
+                seed=options["seed"],
+            )
             self.stdout.write(json.dumps(figures, indent=2))
         elif options["benchmark"] == "dc":
             if options["years"] < 1:
