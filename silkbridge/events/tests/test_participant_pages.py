@@ -415,6 +415,19 @@ def test_the_agenda_download_parses_with_one_event_per_meeting_in_utc(client, te
     assert ics.utc(parsed["events"][0]["DTSTART"]) == datetime(day.year, day.month, day.day, 5, 0, tzinfo=UTC)
 
 
+def test_the_feed_address_is_the_sites_address_not_the_host_header(client, ten_oclock, settings):
+    """Behind a proxy the Host header is an internal name: a calendar application subscribed to it would
+    reach nothing. The address shown is the one the site is served at."""
+    settings.SITE_URL = "https://silkbridge.example.org"
+    event, shanghai, _karachi, _meeting = ten_oclock
+    _login(client, shanghai)
+    page = client.get(_url("agenda", event), HTTP_HOST="localhost").content.decode()
+    path = reverse("events:feed", args=[shanghai.feed_token])
+    assert f"https://silkbridge.example.org{path}" in page
+    assert f"webcal://silkbridge.example.org{path}" in page
+    assert f"http://localhost{path}" not in page
+
+
 def test_the_feed_needs_no_sign_in_and_a_wrong_token_is_404(client, ten_oclock):
     event, shanghai, _karachi, meeting = ten_oclock
     response = client.get(reverse("events:feed", args=[shanghai.feed_token]))
