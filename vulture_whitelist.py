@@ -473,3 +473,8 @@ _.prec
 _.sales_tax
 _.customs_duty
 _.property_tax
+# Django admin titles, read by AdminSite (silkbridge/site/urls.py)
+_.site_header
+_.site_title
+_.index_title
+_.site_url
