@@ -177,6 +177,8 @@ LANGUAGES = [
 ]
 # The site's catalogue first; then the Urdu strings of Django's admin that Django's own catalogue lacks.
 LOCALE_PATHS = [PACKAGE_DIR / "locale", PACKAGE_DIR / "locale_admin"]
+# Day-month dates and a 24-hour clock in English and Urdu (silkbridge/formats/__init__.py says why).
+FORMAT_MODULE_PATH = ["silkbridge.formats"]
 LANGUAGE_COOKIE_NAME = "django_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 USE_I18N = True
