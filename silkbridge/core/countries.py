@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db.models import QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -22,7 +23,10 @@ def present_countries(queryset: QuerySet[Any], path: str) -> list[str]:
     """The distinct country codes at `path` over `queryset` (already narrowed to what the viewer may
     see), cached by the query's SQL and parameters, so each viewer's own scope has its own entry."""
     values = queryset.order_by().values_list(path, flat=True).distinct()
-    sql, params = values.query.sql_with_params()
+    try:
+        sql, params = values.query.sql_with_params()
+    except EmptyResultSet:  # a query that can hold nothing (none(), an empty IN): no country to offer
+        return []
     key = "present-countries:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
     codes = cache.get(key)
     if codes is None:

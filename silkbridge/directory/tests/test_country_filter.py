@@ -48,3 +48,11 @@ def test_a_member_of_a_private_organisation_sees_its_country_and_a_chosen_countr
     page = client.get(reverse("directory:organisation_list"), {"country": "JP"}).content.decode()
     assert ("JP", "Japan") in _offered(page)
     assert 'value="JP" selected' in page
+
+
+def test_a_list_that_can_hold_nothing_offers_no_country():
+    from silkbridge.core.countries import present_countries
+    from silkbridge.directory.models import Organisation
+
+    assert present_countries(Organisation.objects.none(), "country") == []
+    assert present_countries(Organisation.objects.filter(pk__in=[]), "country") == []
