@@ -13,6 +13,8 @@ export SILKBRIDGE_CACHE_DIR ?= $(CURDIR)/var/cache
 ## run: install, migrate the SQLite database under var/, load reference and demo data, serve on :8000
 ## with a background worker beside the web server (scripts/serve-with-worker; Ctrl-C stops both)
 run: export SILKBRIDGE_TASK_BACKEND ?= database
+# Links in e-mails and .ics files point at the address this server answers on.
+run: export SILKBRIDGE_SITE_URL ?= http://$(HOST):$(PORT)
 run: install assets translations pdf
 	@mkdir -p var
 	$(BIN)/silkbridge migrate --noinput

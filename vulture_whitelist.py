@@ -488,3 +488,9 @@ _.move_by
 _.power_redundancy
 _.staff_to_bring
 _.staff_to_hire
+
+# Django admin titles, read by AdminSite (silkbridge/site/urls.py)
+_.site_header
+_.site_title
+_.index_title
+_.site_url

@@ -68,6 +68,15 @@ def _english_by_default(settings):  # type: ignore[no-untyped-def]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: a value cached by an earlier test on the same worker (the
+    countries a list offers, a budget's count) must not leak into the next one's data."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def running_in_ci() -> bool:
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 

@@ -6,12 +6,13 @@ every variable. A value that cannot be read stops start-up with a message naming
 
 Embedded mode (the default, what `make run` uses): SQLite under var/, console e-mail, local-memory cache,
 media on the local disk, tasks run in-process.
-Production mode (SILKBRIDGE_MODE=production): DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS are required,
-and start-up fails without them rather than running with an insecure default; the cache defaults to the
+Production mode (SILKBRIDGE_MODE=production): DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and SILKBRIDGE_SITE_URL
+are required, and start-up fails without them rather than running with an insecure default; the cache defaults to the
 database (shared by every process on every host).
 """
 
 import importlib.util
+import re
 from pathlib import Path
 
 from csp.constants import NONCE, NONE, SELF
@@ -174,7 +175,10 @@ LANGUAGES = [
     ("zh-hans", _("Simplified Chinese")),
     ("ur", _("Urdu")),
 ]
-LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# The site's catalogue first; then the Urdu strings of Django's admin that Django's own catalogue lacks.
+LOCALE_PATHS = [PACKAGE_DIR / "locale", PACKAGE_DIR / "locale_admin"]
+# Day-month dates and a 24-hour clock in English and Urdu (silkbridge/formats/__init__.py says why).
+FORMAT_MODULE_PATH = ["silkbridge.formats"]
 LANGUAGE_COOKIE_NAME = "django_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 USE_I18N = True
@@ -301,7 +305,19 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Silkbridge <no-reply
 # addresses, each optionally preceded by its language ("zh-hans:office@example.org"; English if none).
 # Checked when the command runs (analytics.report_runs.report_recipients); empty: nobody.
 SILKBRIDGE_REPORT_RECIPIENTS = env.str("SILKBRIDGE_REPORT_RECIPIENTS", default="")
+
+# The address the site is served at: the base of every link in e-mails and .ics files. `make run PORT=…` sets it
+# for the embedded server; production has no sensible default (links to 127.0.0.1 would reach nobody).
+if IS_PRODUCTION and not env.str("SILKBRIDGE_SITE_URL", default=""):
+    raise ImproperlyConfigured(
+        "SILKBRIDGE_SITE_URL must be set in production mode: the address users reach the site at, "
+        "e.g. https://silkbridge.example.org (links in e-mails and .ics files start with it)."
+    )
 SITE_URL = env.str("SILKBRIDGE_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+if not re.fullmatch(r"https?://[^/\s]+(/[^\s]*)?", SITE_URL):
+    raise ImproperlyConfigured(
+        f"SILKBRIDGE_SITE_URL={SITE_URL!r} is not valid: expected an address such as https://silkbridge.example.org."
+    )
 
 # Background work through Django's task framework (the django-tasks backport on Django 5.2).
 # SILKBRIDGE_TASK_BACKEND: "immediate" (the default, and the tests) runs each task in-process once the

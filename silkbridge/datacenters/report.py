@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from silkbridge.datacenters.messages import message_text
 
@@ -298,7 +299,9 @@ def verdict_paragraph(result: dict[str, Any]) -> str:
         sentences.append(sentence + ".")
     warnings = len(result.get("warnings") or [])
     if warnings:
-        sentences.append(_("%(count)s warning(s) below.") % {"count": warnings})
+        sentences.append(
+            ngettext("%(count)s warning below.", "%(count)s warnings below.", warnings) % {"count": warnings}
+        )
     return " ".join(sentences)
 
 

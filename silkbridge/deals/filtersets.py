@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from silkbridge.common.countries import country_choices
+from silkbridge.core.countries import OfferedCountriesMixin
 from silkbridge.core.i18n import content_language
 from silkbridge.deals.choices import DealStage, DealSubject
 from silkbridge.deals.models import Deal, DealParty
@@ -40,10 +41,12 @@ class OwnerFilter(django_filters.ModelChoiceFilter):
     field_class = OwnerChoiceField
 
 
-class DealFilterSet(django_filters.FilterSet):
+class DealFilterSet(OfferedCountriesMixin, django_filters.FilterSet):
     """Stage, subject, sector (a focus field includes its sub-fields), country of any party, owner,
     and age: deals older than N days, or in their stage for more than N days. The queryset given is
     already what the viewer may see (`selectors.pipeline.deals_visible`)."""
+
+    country_paths = ("parties__organisation__country",)
 
     q = django_filters.CharFilter(
         label=_("Search"),

@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from silkbridge.directory.models import (
     Concept,
@@ -80,7 +81,11 @@ class OrganisationAdmin(admin.ModelAdmin):
     def mark_verified(self, request, queryset):
         for organisation in queryset:
             organisation_verify(actor=request.user, organisation=organisation, is_verified=True)
-        messages.success(request, _("%(count)d organisations verified.") % {"count": queryset.count()})
+        messages.success(
+            request,
+            ngettext("%(count)d organisation verified.", "%(count)d organisations verified.", count := queryset.count())
+            % {"count": count},
+        )
 
     def save_related(self, request, form, formsets, change):
         # Keep the search text in step with edits made here (names, technologies, sectors).

@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from silkbridge.core.countries import OfferedCountriesMixin
 from silkbridge.directory import selectors
 from silkbridge.directory.choices import OrganisationKind
 from silkbridge.directory.forms import _country_choices, sector_choices
@@ -19,7 +20,7 @@ from silkbridge.directory.search import RankedResults, query_units_check
 VERIFIED_CHOICES = [("yes", _("Verified only")), ("no", _("Not yet verified"))]
 
 
-class OrganisationFilterSet(django_filters.FilterSet):
+class OrganisationFilterSet(OfferedCountriesMixin, django_filters.FilterSet):
     """Search words, kind, country, sector (a focus field includes its sub-fields) and verification.
 
     The queryset given is already what the viewer may see (`selectors.organisation_list`); the

@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from silkbridge.events import services
 from silkbridge.events.choices import ParticipantStatus
@@ -77,7 +78,11 @@ class ParticipantAdmin(admin.ModelAdmin):
         # Through the service, so representatives are told by e-mail, as from the dashboard.
         for participant in queryset:
             services.participant_set_status(actor=request.user, participant=participant, status=status)
-        messages.success(request, _("%(count)d registrations updated.") % {"count": queryset.count()})
+        messages.success(
+            request,
+            ngettext("%(count)d registration updated.", "%(count)d registrations updated.", count := queryset.count())
+            % {"count": count},
+        )
 
     @admin.action(description=_("Approve the selected registrations"))
     def approve(self, request: HttpRequest, queryset: QuerySet[Participant]) -> None:

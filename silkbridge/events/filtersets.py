@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from silkbridge.common.countries import country_choices, country_name
+from silkbridge.common.countries import country_choices
 from silkbridge.core.i18n import content_language
 from silkbridge.directory.forms import sector_choices
 from silkbridge.directory.selectors import filter_by_sector
@@ -81,9 +81,7 @@ class ParticipantFilterSet(django_filters.FilterSet):
         form: forms.Form = super().form
         if self.offered_countries is not None:
             language = content_language(get_language())
-            names = sorted(
-                ((code, country_name(code, language)) for code in self.offered_countries), key=lambda item: item[1]
-            )
+            names = country_choices(language, only=self.offered_countries)
             form.fields["country"].widget.choices = [("", _("All countries")), *names]
             self.offered_countries = None  # the form is built once: narrow its list once
         return form

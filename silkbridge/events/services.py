@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from silkbridge.core.budgets import Budget, usage_charge, usage_refund
 from silkbridge.core.runs import Progress, RunAlreadyActive, RunFailure, run_enqueue, run_still_running
@@ -243,7 +243,11 @@ def participant_update(
     if max_meetings < booked:
         raise ValidationError(
             {
-                "max_meetings": _("You already have %(count)d meetings; cancel some before lowering the maximum.")
+                "max_meetings": ngettext(
+                    "You already have %(count)d meeting; cancel it before lowering the maximum.",
+                    "You already have %(count)d meetings; cancel some before lowering the maximum.",
+                    booked,
+                )
                 % {"count": booked}
             }
         )

@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from silkbridge.core.countries import OfferedCountriesMixin
 from silkbridge.directory.choices import ContentLanguage
 from silkbridge.directory.forms import sector_choices
 from silkbridge.directory.search import query_units_check, search
@@ -18,10 +19,12 @@ from silkbridge.marketplace.forms import _countries
 from silkbridge.marketplace.models import ExpressionOfInterest, Opportunity, OpportunitySearchToken
 
 
-class OpportunityFilterSet(django_filters.FilterSet):
+class OpportunityFilterSet(OfferedCountriesMixin, django_filters.FilterSet):
     """Words in the title, summary or description, type, sector (a focus field includes its
     sub-fields), the organisation's country and the text's language. The queryset given is already
     what the viewer may see (`selectors.opportunities_browse`)."""
+
+    country_paths = ("organisation__country",)
 
     q = django_filters.CharFilter(
         label=_("Search"),

@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from silkbridge.common.countries import country_choices
+from silkbridge.core.countries import OfferedCountriesMixin
 from silkbridge.core.i18n import content_language
 from silkbridge.directory.forms import sector_choices
 from silkbridge.directory.selectors import filter_by_sector
@@ -21,9 +22,11 @@ def _countries() -> list[tuple[str, str]]:
     return country_choices(content_language(get_language()))
 
 
-class MatchFilterSet(django_filters.FilterSet):
+class MatchFilterSet(OfferedCountriesMixin, django_filters.FilterSet):
     """Words of either profile's title, the profile's type and sector (a focus field includes its
     sub-fields), either side's country and the lowest score."""
+
+    country_paths = ("opportunity__organisation__country", "other__organisation__country")
 
     q = django_filters.CharFilter(label=_("Title contains"), method="filter_title", max_length=200)
     kind = django_filters.ChoiceFilter(

@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from silkbridge.site.api import api
+
+# The admin in Silkbridge's name, in the reader's language (templates/admin/base_site.html adds the fonts).
+admin.site.site_header = _("Silkbridge administration")
+admin.site.site_title = _("Silkbridge administration")
+admin.site.index_title = _("Reference data, accounts and records")
+admin.site.site_url = "/"
 
 urlpatterns = [
     path("", include("silkbridge.site.page_urls")),

@@ -9,6 +9,7 @@ from django.http import QueryDict
 from django.utils.translation import get_language
 
 from silkbridge.common.countries import country_name as _country_name
+from silkbridge.common.timezones import zone_label as _zone_label
 from silkbridge.core.i18n import content_language
 from silkbridge.core.selectors import history_actor as _history_actor
 
@@ -18,6 +19,12 @@ register = template.Library()
 @register.filter
 def country_name(code: str) -> str:
     return _country_name(code, content_language(get_language()))
+
+
+@register.filter
+def zone_label(zone: str) -> str:
+    """A time zone as readers of the page's language name it, with its identifier: "北京时间 (Asia/Shanghai)"."""
+    return _zone_label(str(zone), content_language(get_language()))
 
 
 @register.simple_tag(takes_context=True)

@@ -97,6 +97,7 @@ def test_a_dotenv_file_is_read_and_the_process_environment_wins(tmp_path):
         "SILKBRIDGE_MODE=production\n"
         "DJANGO_SECRET_KEY=$a-key-that-starts-with-a-dollar-and-is-long-enough-0123456789\n"
         "DJANGO_ALLOWED_HOSTS=silkbridge.example.org, www.silkbridge.example.org\n"
+        "SILKBRIDGE_SITE_URL=https://silkbridge.example.org/\n"
         "SILKBRIDGE_LOGIN_FREE_FAILURES=7\n"
         "EMAIL_URL=smtp+tls://mailer:p%40ss@smtp.example.org:587\n",
         encoding="utf-8",
@@ -107,6 +108,7 @@ def test_a_dotenv_file_is_read_and_the_process_environment_wins(tmp_path):
     assert settings["SECRET_KEY"] == "'$a-key-that-starts-with-a-dollar-and-is-long-enough-0123456789'"
     assert settings["ALLOWED_HOSTS"] == "['silkbridge.example.org', 'www.silkbridge.example.org']"
     assert settings["LOGIN_FREE_FAILURES"] == "9"
+    assert settings["SITE_URL"] == "'https://silkbridge.example.org'"
     assert settings["EMAIL_BACKEND"] == "'django.core.mail.backends.smtp.EmailBackend'"
     assert [settings[name] for name in ("EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD")] == [
         "'smtp.example.org'",
@@ -186,6 +188,20 @@ def test_the_cache_and_the_database_come_from_urls(tmp_path):
         (
             {"SILKBRIDGE_MODE": "production", "DJANGO_ALLOWED_HOSTS": "silkbridge.example.org"},
             "DJANGO_SECRET_KEY must be set in production mode.",
+        ),
+        (
+            {
+                "SILKBRIDGE_MODE": "production",
+                "DJANGO_ALLOWED_HOSTS": "silkbridge.example.org",
+                "DJANGO_SECRET_KEY": "a-long-random-production-secret-for-the-test-0123456789",
+            },
+            "SILKBRIDGE_SITE_URL must be set in production mode: the address users reach the site at, "
+            "e.g. https://silkbridge.example.org (links in e-mails and .ics files start with it).",
+        ),
+        (
+            {"SILKBRIDGE_SITE_URL": "silkbridge.example.org"},
+            "SILKBRIDGE_SITE_URL='silkbridge.example.org' is not valid: expected an address such as "
+            "https://silkbridge.example.org.",
         ),
         (
             {"SILKBRIDGE_STORAGE": "s3", "SILKBRIDGE_S3_BUCKET": "silkbridge"},

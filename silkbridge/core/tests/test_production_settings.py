@@ -59,6 +59,7 @@ PRODUCTION = {
     "SILKBRIDGE_MODE": "production",
     "DJANGO_SECRET_KEY": "a-long-random-production-secret-for-the-test-0123456789",
     "DJANGO_ALLOWED_HOSTS": "silkbridge.example.org",
+    "SILKBRIDGE_SITE_URL": "https://silkbridge.example.org",
 }
 
 

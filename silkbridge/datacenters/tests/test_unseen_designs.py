@@ -362,7 +362,7 @@ def test_the_report_opens_with_one_verdict_paragraph() -> None:
         "The design does not meet Tier I. It does not support the claimed Tier II. Tier I is missed on: Fuel "
         "storage: at least 12 h at N. Computed availability 0.98"
     )
-    assert context["summary"].endswith("1 warning(s) below.")
+    assert context["summary"].endswith("1 warning below.")  # ngettext: one warning, not "warning(s)"
     lahore = _report(UNSEEN / "lahore_edge_ups_in_white_space.yaml")
     assert lahore["summary"].startswith(
         "The design meets Tier III. It does not support the claimed Tier IV. Tier IV is missed on: "

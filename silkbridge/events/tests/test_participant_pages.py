@@ -415,6 +415,37 @@ def test_the_agenda_download_parses_with_one_event_per_meeting_in_utc(client, te
     assert ics.utc(parsed["events"][0]["DTSTART"]) == datetime(day.year, day.month, day.day, 5, 0, tzinfo=UTC)
 
 
+@pytest.mark.parametrize(
+    ("language", "shanghai_zone", "karachi_zone"),
+    [
+        ("en", "Beijing time (Asia/Shanghai)", "PKT (Asia/Karachi)"),
+        ("zh-hans", "北京时间 (Asia/Shanghai)", "巴基斯坦时间 (Asia/Karachi)"),
+        ("ur", "بیجنگ کا وقت (Asia/Shanghai)", "پاکستانی وقت (Asia/Karachi)"),
+    ],
+)
+def test_the_agenda_names_the_zone_as_its_readers_do(client, ten_oclock, language, shanghai_zone, karachi_zone):
+    event, shanghai, karachi, _meeting = ten_oclock
+    for participant, zone in ((shanghai, shanghai_zone), (karachi, karachi_zone)):
+        user = _login(client, participant)
+        user.language = language
+        user.save(update_fields=["language"])
+        page = client.get(_url("agenda", event)).content.decode()
+        assert f"<bdi>{zone}</bdi>" in page
+
+
+def test_the_feed_address_is_the_sites_address_not_the_host_header(client, ten_oclock, settings):
+    """Behind a proxy the Host header is an internal name: a calendar application subscribed to it would
+    reach nothing. The address shown is the one the site is served at."""
+    settings.SITE_URL = "https://silkbridge.example.org"
+    event, shanghai, _karachi, _meeting = ten_oclock
+    _login(client, shanghai)
+    page = client.get(_url("agenda", event), HTTP_HOST="localhost").content.decode()
+    path = reverse("events:feed", args=[shanghai.feed_token])
+    assert f"https://silkbridge.example.org{path}" in page
+    assert f"webcal://silkbridge.example.org{path}" in page
+    assert f"http://localhost{path}" not in page
+
+
 def test_the_feed_needs_no_sign_in_and_a_wrong_token_is_404(client, ten_oclock):
     event, shanghai, _karachi, meeting = ten_oclock
     response = client.get(reverse("events:feed", args=[shanghai.feed_token]))

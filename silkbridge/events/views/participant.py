@@ -9,6 +9,7 @@ from datetime import date
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -501,7 +502,9 @@ def agenda_view(request: HttpRequest, event: Event, participant: Participant) ->
                 else None,
             }
         )
-    feed_url = request.build_absolute_uri(reverse("events:feed", kwargs={"token": participant.feed_token}))
+    # The address the site is served at (SILKBRIDGE_SITE_URL), not the Host header: behind a proxy that is an
+    # internal name a calendar application could not reach.
+    feed_url = settings.SITE_URL + reverse("events:feed", kwargs={"token": participant.feed_token})
     context = {
         "event": event,
         "participant": participant,

@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from silkbridge.core.budgets import BudgetExceeded
@@ -98,7 +98,15 @@ def event_new_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and all([event_form.is_valid(), grid_form.is_valid()]):
         event = _event_create_with_slots(request, event_form, grid_form)
         if event is not None:
-            messages.success(request, _("The event was created with %(count)d slots.") % {"count": event.slots.count()})
+            messages.success(
+                request,
+                ngettext(
+                    "The event was created with %(count)d slot.",
+                    "The event was created with %(count)d slots.",
+                    slot_count := event.slots.count(),
+                )
+                % {"count": slot_count},
+            )
             return redirect("events:manage", slug=event.slug)
     status = 422 if request.method == "POST" else 200
     return render(request, "events/staff/event_new.html", {"form": event_form, "grid_form": grid_form}, status=status)
@@ -134,7 +142,11 @@ def slots_add_view(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             _form_errors(grid_form, error)
         else:
-            messages.success(request, _("%(count)d slots were added.") % {"count": len(created)})
+            messages.success(
+                request,
+                ngettext("%(count)d slot was added.", "%(count)d slots were added.", len(created))
+                % {"count": len(created)},
+            )
             return redirect(reverse("events:manage", kwargs={"slug": event.slug}) + "#slots")
     return _manage_render(request, event, grid_form=grid_form, status=422)
 

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from silkbridge.accounts.models import ApiToken
-from silkbridge.accounts.tests.factories import UserFactory
+from silkbridge.accounts.tests.factories import StaffFactory, UserFactory
 from silkbridge.marketplace.services import interest_express
 from silkbridge.marketplace.tests.factories import XRAY_OFFER_ZH, member, published
 
@@ -176,3 +176,33 @@ def test_the_doubled_stop_check_tells_an_ellipsis_and_a_range_from_a_mistake():
     assert DOUBLED_STOP.search("已保存。.")
     assert not DOUBLED_STOP.search("Loading...")
     assert not DOUBLED_STOP.search("e.g. 2025-05-10 .. 2025-05-12.")
+
+
+@pytest.mark.parametrize(
+    ("language", "lang", "direction", "header", "skip_link"),
+    [
+        ("en", "en", "ltr", "Silkbridge administration", "Skip to main content"),
+        ("zh-hans", "zh-hans", "ltr", "Silkbridge 管理后台", "跳到主要内容"),
+        # Django's Urdu catalogue lacks the skip link: silkbridge/locale_admin supplies it.
+        ("ur", "ur", "rtl", "Silkbridge انتظامیہ", "اصل مواد پر جائیں"),
+    ],
+)
+def test_the_admin_is_branded_and_in_the_readers_language_with_the_urdu_font(
+    client: Client, language: str, lang: str, direction: str, header: str, skip_link: str
+):
+    staff = StaffFactory()
+    client.force_login(staff)
+    page = client.get("/admin/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f'<html lang="{lang}" dir="{direction}"' in page
+    assert f'<div id="site-name"><a href="/admin/">{header}</a></div>' in page
+    assert f"<title>{unescape(header)}" not in page  # the page's own title first, then the site's
+    assert f"| {header}</title>" in page
+    assert skip_link in page
+    assert "Django administration" not in page
+    assert "/static/silkbridge/admin.css" in page
+    assert "/static/silkbridge/favicon.svg" in page
+    if finders.find("vendor/fontsource/noto-nastaliq-urdu/arabic-400.css"):
+        assert "vendor/fontsource/noto-nastaliq-urdu/arabic-400.css" in page
+    login = Client().get("/admin/login/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert header in login
+    assert "Django site admin" not in login

@@ -2,6 +2,62 @@
 // Content-Security-Policy (settings.CONTENT_SECURITY_POLICY) refuses both.
 "use strict";
 
+document.documentElement.classList.add("js");
+
+// The header's menu on a phone: a button folds and unfolds it (CSS hides it only when this script runs).
+document.addEventListener("click", (event) => {
+  const toggle = event.target instanceof Element && event.target.closest(".menu-toggle");
+  if (!toggle) {
+    return;
+  }
+  const header = toggle.closest(".site-header");
+  const open = header.classList.toggle("menu-open");
+  toggle.setAttribute("aria-expanded", open ? "true" : "false");
+});
+
+// A menu of the header (<details class="nav-group">) closes with Escape and when one clicks elsewhere.
+document.addEventListener("click", (event) => {
+  for (const group of document.querySelectorAll(".nav-group[open]")) {
+    if (!(event.target instanceof Node && group.contains(event.target))) {
+      group.open = false;
+    }
+  }
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") {
+    return;
+  }
+  for (const group of document.querySelectorAll(".nav-group[open]")) {
+    group.open = false;
+    group.querySelector("summary").focus();
+  }
+});
+
+// A table wider than the screen scrolls inside its own box, not the page. A box that scrolls is a
+// named region that the keyboard can reach (tabindex), so it can be scrolled without a mouse.
+function boxTables() {
+  for (const table of document.querySelectorAll("main table")) {
+    let box = table.closest(".table-scroll");
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "table-scroll";
+      table.parentNode.insertBefore(box, table);
+      box.appendChild(table);
+    }
+    if (box.scrollWidth > box.clientWidth + 1 && !box.hasAttribute("tabindex")) {
+      box.tabIndex = 0;
+      box.setAttribute("role", "region");
+      const caption = table.caption ? table.caption.textContent.trim() : "";
+      box.setAttribute("aria-label", caption || document.title);
+    }
+  }
+}
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", boxTables);
+} else {
+  boxTables();
+}
+
 // <form data-confirm="Question?">: ask before a destructive action.
 document.addEventListener("submit", (event) => {
   const form = event.target;

@@ -42,7 +42,7 @@ def test_the_deadline_is_shown_in_the_readers_zone_with_the_calls_beside_it(call
     # 17:00 in Karachi (UTC+5) is 20:00 in Shanghai (UTC+8): three hours apart.
     assert f'class="deadline-reader">{_shown(datetime(2031, 3, 1, 20, 0))}</time>' in shanghai
     assert "(Asia/Shanghai)" in shanghai
-    assert "In the call's time zone, Asia/Karachi:" in shanghai
+    assert "In the call's time zone, PKT (Asia/Karachi):" in shanghai
     assert f'class="deadline-call">{_shown(datetime(2031, 3, 1, 17, 0))}</span>' in shanghai
     assert f'class="deadline-reader">{_shown(datetime(2031, 3, 1, 17, 0))}</time>' in karachi
     assert "In the call's time zone" not in karachi
