@@ -11,7 +11,7 @@ from silkbridge.directory.choices import ContentLanguage
 from silkbridge.directory.models import Organisation, Sector
 from silkbridge.zones.choices import MustHave, SpaceKind
 from silkbridge.zones.models import RelocationRequest, Zone
-from silkbridge.zones.relocation_services import RelocationRequestData
+from silkbridge.zones.relocation_services import SCALAR_FIELDS, RelocationRequestData
 from silkbridge.zones.services import cities_known
 
 TIER_CHOICES = [("", _("No data center needed")), *[(str(tier), f"Tier {tier}") for tier in (1, 2, 3, 4)]]
@@ -70,22 +70,7 @@ class RelocationRequestForm(forms.Form):
     @staticmethod
     def initial_for(relocation_request: RelocationRequest) -> dict[str, Any]:
         initial: dict[str, Any] = {
-            name: getattr(relocation_request, name)
-            for name in (
-                "title",
-                "language",
-                "activities",
-                "space_kind",
-                "space_amount",
-                "power_kw",
-                "data_center_tier",
-                "staff_to_hire",
-                "staff_to_bring",
-                "move_by",
-                "budget_usd",
-                "preferred_cities",
-                "must_haves",
-            )
+            name: getattr(relocation_request, name) for name in (*SCALAR_FIELDS, "preferred_cities", "must_haves")
         }
         initial["organisation"] = relocation_request.organisation_id
         initial["sectors"] = [sector.code for sector in relocation_request.sectors.all()]

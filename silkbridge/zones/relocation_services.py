@@ -72,20 +72,24 @@ def _resolve(data: RelocationRequestData) -> tuple[list[Sector], list[Zone]]:
     return sectors, zones
 
 
+# The request's fields that are copied as they are, from the form or the API to the row and back.
+SCALAR_FIELDS = (
+    "title",
+    "language",
+    "activities",
+    "space_kind",
+    "space_amount",
+    "power_kw",
+    "data_center_tier",
+    "staff_to_hire",
+    "staff_to_bring",
+    "move_by",
+    "budget_usd",
+)
+
+
 def _apply(relocation_request: RelocationRequest, data: RelocationRequestData) -> None:
-    for name in (
-        "title",
-        "language",
-        "activities",
-        "space_kind",
-        "space_amount",
-        "power_kw",
-        "data_center_tier",
-        "staff_to_hire",
-        "staff_to_bring",
-        "move_by",
-        "budget_usd",
-    ):
+    for name in SCALAR_FIELDS:
         setattr(relocation_request, name, getattr(data, name))
     relocation_request.preferred_cities = sorted(set(data.preferred_cities))
     relocation_request.must_haves = sorted(set(data.must_haves))

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from silkbridge.zones.choices import ZoneKind, ZoneStatus
 from silkbridge.zones.models import Zone
 from silkbridge.zones.selectors import zone_get, zone_list
+from silkbridge.zones.services import FACILITY_FIELDS
 
 
 def zone_list_view(request: HttpRequest) -> HttpResponse:
@@ -27,21 +28,6 @@ def zone_detail_view(request: HttpRequest, key: str) -> HttpResponse:
     except Zone.DoesNotExist as error:
         raise Http404(_("No such zone.")) from error
     return render(request, "zones/zone_detail.html", {"zone": zone, "facilities": _facilities(zone)})
-
-
-FACILITY_FIELDS = (
-    "power_available_kw",
-    "power_redundancy",
-    "has_fibre",
-    "data_center_tier",
-    "has_housing",
-    "has_bonded_warehouse",
-    "airport_name",
-    "airport_km",
-    "office_space_m2",
-    "plots_available",
-    "racks_available",
-)
 
 
 def _facilities(zone: Zone) -> list[tuple[str, str]]:

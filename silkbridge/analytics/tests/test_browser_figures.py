@@ -9,9 +9,6 @@ platform started as `make run` starts it with the demo data:
 from __future__ import annotations
 
 import io
-import os
-import sys
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,7 +17,13 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from silkbridge.core.tests.test_browser import ARTIFACTS, CHROMIUM_ARGS, TIMEOUT_MS, _chromium, serving
+from silkbridge.core.tests.test_browser import (  # noqa: F401 (platform is a fixture)
+    ARTIFACTS,
+    CHROMIUM_ARGS,
+    TIMEOUT_MS,
+    _chromium,
+    platform,
+)
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -29,23 +32,10 @@ FIGURE = "#organisations_by_province"
 
 
 @pytest.fixture(scope="module")
-def demo_platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    """The platform migrated and loaded with the demo data, served: its base URL and the staff password."""
-    import subprocess
-
-    var_dir = tmp_path_factory.mktemp("figures")
-    env = {
-        **os.environ,
-        "SILKBRIDGE_VAR_DIR": str(var_dir),
-        "DATABASE_URL": f"sqlite:///{var_dir}/figures.sqlite3",
-        "DJANGO_SETTINGS_MODULE": "silkbridge.settings",
-    }
-    command = [sys.executable, "-m", "silkbridge"]
-    for step in (["migrate", "--noinput", "-v0"], ["load_demo"]):
-        subprocess.run([*command, *step], env=env, check=True, capture_output=True, timeout=300)
-    password = (var_dir / "demo-staff-password.txt").read_text().strip()
-    with serving(command, env) as base_url:
-        yield base_url, password
+def demo_platform(platform: tuple[str, str, dict[str, str]]) -> tuple[str, str]:  # noqa: F811
+    """The platform as `make run` starts it with the demo data: its base URL and the staff password."""
+    base_url, password, _env = platform
+    return base_url, password
 
 
 def _no_horizontal_overflow(page: Any) -> None:
