@@ -48,7 +48,7 @@ from silkbridge.directory.models import Organisation, Sector
 from silkbridge.directory.selectors import filter_by_sector, organisation_visibility_q
 from silkbridge.events.choices import MeetingOutcome, MeetingStatus, RequestStatus
 from silkbridge.events.models import Meeting, MeetingRating, MeetingRequest, Participant
-from silkbridge.events.selectors import can_manage_events, event_list
+from silkbridge.events.selectors import can_manage_events, event_list, events_visible
 from silkbridge.marketplace.choices import OpportunityStatus, OpportunityType
 from silkbridge.marketplace.models import ExpressionOfInterest
 from silkbridge.marketplace.selectors import opportunities_visible_to, shown_to_others_q
@@ -175,7 +175,7 @@ def _organisations_in(filters: FigureFilter, viewer: Any) -> QuerySet[Any] | Non
 def _visible_event(filters: FigureFilter, viewer: Any) -> QuerySet[Any]:
     """The filter's event if the events app lets the viewer see it (`event_list`: staff every event,
     others published ones), as a subquery; empty otherwise."""
-    return event_list(viewer=viewer).filter(slug=filters.event).values("pk")
+    return events_visible(viewer=viewer).filter(slug=filters.event).values("pk")
 
 
 def _event_participants(filters: FigureFilter, viewer: Any) -> QuerySet[Any]:
@@ -389,18 +389,7 @@ def matching_funnel(*, viewer: Any, filters: FigureFilter) -> Figure:
     organisation turned into an expression of interest in the matched profile (at any time).
     Staff count every match; anyone else the matches of their own organisations' profiles whose matched
     profile the marketplace shows them. Country, sector, event: of the profile's organisation."""
-    matches = Match.objects.filter(filters.period_q("first_seen_at"))
-    if not _is_staff(viewer):
-        from silkbridge.directory.selectors import organisation_ids_of
-
-        matches = matches.filter(
-            shown_to_others_q(viewer, "other__"), opportunity__organisation_id__in=organisation_ids_of(viewer)
-        )
-    scope = _organisations_in(filters, viewer)
-    if scope is not None:
-        matches = matches.filter(opportunity__organisation_id__in=scope)
-    if filters.event:
-        matches = matches.filter(opportunity__organisation_id__in=_event_participants(filters, viewer))
+    matches = _matches(viewer, filters)
     useful = MatchFeedback.objects.filter(
         opportunity_id=OuterRef("opportunity_id"), other_id=OuterRef("other_id"), useful=True
     )
@@ -409,7 +398,6 @@ def matching_funnel(*, viewer: Any, filters: FigureFilter) -> Figure:
     )
     # Three counts, each EXISTS in the WHERE clause: the database answers them as semi-joins (an EXISTS
     # in the select list would run once per match).
-    matches = matches.order_by()
     counts = {
         "shown": matches.count(),
         "useful": matches.filter(Exists(useful)).count(),
@@ -429,8 +417,28 @@ def matching_funnel(*, viewer: Any, filters: FigureFilter) -> Figure:
             [_("Expression of interest"), shown_count(counts["interest"], viewer=viewer)],
         ],
         total=shown_count(counts["shown"], viewer=viewer),
+        # The previous period's total is its matches shown, one count: figure_get would otherwise
+        # compute the whole funnel, semi-joins and all, a second time for it.
+        previous_total=shown_count(_matches(viewer, filters.previous()).count(), viewer=viewer),
         chart="funnel",
     )
+
+
+def _matches(viewer: Any, filters: FigureFilter) -> QuerySet[Match]:
+    """The matches `matching_funnel` counts: first found in the period, seen by the viewer, filtered."""
+    matches = Match.objects.filter(filters.period_q("first_seen_at"))
+    if not _is_staff(viewer):
+        from silkbridge.directory.selectors import organisation_ids_of
+
+        matches = matches.filter(
+            shown_to_others_q(viewer, "other__"), opportunity__organisation_id__in=organisation_ids_of(viewer)
+        )
+    scope = _organisations_in(filters, viewer)
+    if scope is not None:
+        matches = matches.filter(opportunity__organisation_id__in=scope)
+    if filters.event:
+        matches = matches.filter(opportunity__organisation_id__in=_event_participants(filters, viewer))
+    return matches.order_by()
 
 
 # --- events -------------------------------------------------------------------------------------------
@@ -439,7 +447,7 @@ def matching_funnel(*, viewer: Any, filters: FigureFilter) -> Figure:
 def _event_rows_scope(rows: QuerySet[Any], viewer: Any, filters: FigureFilter, sides: tuple[str, ...]) -> QuerySet[Any]:
     """Rows of events the viewer may see (`events.selectors.event_list`); for non-staff only rows whose
     organisations (each side) the directory shows them; the filter's country/sector on either side."""
-    rows = rows.filter(event_id__in=event_list(viewer=viewer).values("pk")) if "event_id" in _fields(rows) else rows
+    rows = rows.filter(event_id__in=events_visible(viewer=viewer).values("pk")) if "event_id" in _fields(rows) else rows
     if filters.event:
         rows = rows.filter(**{_event_path(rows) + "in": _visible_event(filters, viewer)})
     if not _is_staff(viewer):
@@ -474,14 +482,9 @@ def events_summary(*, viewer: Any, filters: FigureFilter) -> Figure:
     requests = _event_rows_scope(
         MeetingRequest.objects.filter(filters.period_q("created_at")), viewer, filters, ("requester__", "recipient__")
     )
-    meetings = _event_rows_scope(
-        Meeting.objects.filter(filters.period_q("slot__starts_at")).exclude(status=MeetingStatus.CANCELLED),
-        viewer,
-        filters,
-        ("request__requester__", "request__recipient__"),
-    )
+    meetings = _meetings(viewer, filters)
     ratings = MeetingRating.objects.filter(
-        filters.period_q("created_at"), meeting__event_id__in=event_list(viewer=viewer).values("pk")
+        filters.period_q("created_at"), meeting__event_id__in=events_visible(viewer=viewer).values("pk")
     )
     ratings = _event_rows_scope(ratings, viewer, filters, ("participant__",))
     by_event: dict[int, dict[str, int]] = {}
@@ -531,8 +534,21 @@ def events_summary(*, viewer: Any, filters: FigureFilter) -> Figure:
         ],
         rows=rows,
         total=shown_count(totals["meetings"], viewer=viewer),
+        # The previous period's total is its meetings, one count: figure_get would otherwise compute
+        # every measure of the previous period for it.
+        previous_total=shown_count(_meetings(viewer, filters.previous()).count(), viewer=viewer),
         chart="stacked",
         series=[5, 6, 7, 9],
+    )
+
+
+def _meetings(viewer: Any, filters: FigureFilter) -> QuerySet[Any]:
+    """The meetings `events_summary` counts: not cancelled, slot starting in the period, in scope."""
+    return _event_rows_scope(
+        Meeting.objects.filter(filters.period_q("slot__starts_at")).exclude(status=MeetingStatus.CANCELLED),
+        viewer,
+        filters,
+        ("request__requester__", "request__recipient__"),
     )
 
 
