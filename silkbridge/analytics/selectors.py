@@ -313,12 +313,15 @@ def organisations_by_sector(*, viewer: Any, filters: FigureFilter) -> Figure:
         .order_by("-count", "field_code")
     )
     counts = [(code, count) for code, count in by_field if count]
+    # "At least one field" as EXISTS: each organisation is read once (a semi-join), with no join to
+    # all its tags and no DISTINCT over them.
+    tagged = Organisation.sectors.through.objects.filter(organisation_id=OuterRef("pk"))
     totals = (
         _organisations(viewer, filters.with_previous())
-        .filter(sectors__isnull=False)
+        .filter(Exists(tagged))
         .aggregate(
-            current=Count("pk", distinct=True, filter=filters.period_q("created_at")),
-            previous=Count("pk", distinct=True, filter=filters.previous().period_q("created_at")),
+            current=Count("pk", filter=filters.period_q("created_at")),
+            previous=Count("pk", filter=filters.previous().period_q("created_at")),
         )
     )
     names = {sector.code: sector.name for sector in Sector.objects.filter(code__in=[code for code, _n in counts])}
