@@ -645,15 +645,18 @@ def deals_by_stage(*, viewer: Any, filters: FigureFilter) -> Figure:
     )
 
 
-def _stay_medians(entries: QuerySet[Any]) -> dict[str, tuple[int, float]]:
+def _stay_medians(entries: QuerySet[Any], *, in_database: bool | None = None) -> dict[str, tuple[int, float]]:
     """Per stage: how many stays ended (entered, then moved on: the deal's next entry, by time then id)
     and their median length in days. One query. PostgreSQL takes the median itself (percentile_cont:
     the mean of the two middle stays for an even number, as `statistics.median`), so that tens of
-    thousands of stays never travel to Python; other databases get the stays and take it here."""
+    thousands of stays never travel to Python; other databases get the stays and take it here
+    (`in_database`: which way; None, PostgreSQL's way on PostgreSQL)."""
     stays = entries.annotate(
         left_at=Window(Lead("created_at"), partition_by=[F("deal_id")], order_by=[F("created_at").asc(), F("pk").asc()])
     ).values_list("to_stage", "created_at", "left_at")
-    if connection.vendor == "postgresql":
+    if in_database is None:
+        in_database = connection.vendor == "postgresql"
+    if in_database:
         try:
             sql, params = stays.query.sql_with_params()
         except EmptyResultSet:  # a viewer who may see no deal: nothing to ask

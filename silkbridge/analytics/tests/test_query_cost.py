@@ -13,7 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from silkbridge.analytics import selectors
-from silkbridge.analytics.tests.fixture import NOVEMBER, build_world
+from silkbridge.analytics.tests.fixture import NOVEMBER, _deal, at, build_world
+from silkbridge.deals.models import DealEvent
 from silkbridge.marketplace.models import Opportunity
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +83,22 @@ def test_profiles_of_a_period_are_read_from_the_created_at_index_alone(world: Si
         cursor.execute("SET LOCAL enable_bitmapscan = off")
         plan = profiles.values_list("kind", "status").annotate(count=selectors.Count("pk")).explain()
     assert "Index Only Scan using marketplace_created_kind" in plan
+
+
+@pytest.mark.postgres_only
+def test_postgresql_takes_the_same_median_days_in_stage_as_python(world: SimpleNamespace) -> None:
+    """Deals by stage takes the median in PostgreSQL (percentile_cont), not over every stay in Python:
+    both ways give the same stays and medians, for odd and even numbers of stays and part days."""
+    # Two more lead stays (3 d 6 h, 1 h) and one more proposal stay (1 d 12 h): lead's stays that ended
+    # are 2, 4, 3.25 and 1/24 days (an even number: the mean of the middle two), proposal's 5 and 1.5.
+    _deal(world, [world.o1], [("lead", at(10)), ("proposal", at(13, hour=16)), ("under_review", at(15, hour=4))])
+    _deal(world, [world.o5], [("lead", at(12)), ("proposal", at(12, hour=11))])
+    entries = DealEvent.objects.exclude(to_stage="").order_by()
+    in_python = selectors._stay_medians(entries, in_database=False)
+    in_database = selectors._stay_medians(entries, in_database=True)
+    assert set(in_database) == set(in_python) == {"lead", "proposal"}
+    for stage, (count, median) in in_python.items():
+        assert in_database[stage][0] == count
+        assert in_database[stage][1] == pytest.approx(median, abs=1e-9)
+    assert in_python["lead"] == (4, 2.625)
+    assert in_python["proposal"] == (2, 3.25)
