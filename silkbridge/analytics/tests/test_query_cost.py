@@ -102,3 +102,26 @@ def test_postgresql_takes_the_same_median_days_in_stage_as_python(world: SimpleN
         assert in_database[stage][1] == pytest.approx(median, abs=1e-9)
     assert in_python["lead"] == (4, 2.625)
     assert in_python["proposal"] == (2, 3.25)
+
+
+# The query budget of each figure for staff (the bench's viewer), previous period's total included: a
+# figure is a few aggregate queries, whatever the number of rows (docs/benchmarks.md, "Analytics").
+FIGURE_QUERIES = {
+    "organisations_by_country": 1,  # both periods in one pass
+    "organisations_by_city": 1,
+    "organisations_by_kind": 1,
+    "organisations_by_sector": 3,  # by field, totals of both periods, the fields' names
+    "opportunities_by_type_and_status": 1,
+    "matching_funnel": 4,  # shown, judged useful, interest; the previous period's matches
+    "events_summary": 5,  # requests, meetings, ratings, the events' titles; the previous period's meetings
+    "deals_by_stage": 4,
+    "mous_signed": 2,  # one per period
+    "assessments_by_tier": 2,  # one per period
+}
+
+
+@pytest.mark.parametrize("key", sorted(FIGURE_QUERIES))
+def test_each_figure_keeps_its_query_budget(world: SimpleNamespace, key: str) -> None:
+    with CaptureQueriesContext(connection) as queries:
+        selectors.figure_get(viewer=world.staff, key=key, filters=NOVEMBER)
+    assert len(queries.captured_queries) == FIGURE_QUERIES[key]
