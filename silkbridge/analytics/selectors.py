@@ -36,7 +36,8 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core import checks
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import EmptyResultSet, PermissionDenied
+from django.db import connection
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.expressions import Window
 from django.db.models.functions import Coalesce, Lead, Lower, Trim, TruncMonth
@@ -58,7 +59,7 @@ from silkbridge.directory.models import Organisation, Sector
 from silkbridge.directory.selectors import filter_by_sector, organisation_visibility_q
 from silkbridge.events.choices import MeetingOutcome, MeetingStatus, RequestStatus
 from silkbridge.events.models import Meeting, MeetingRating, MeetingRequest, Participant
-from silkbridge.events.selectors import can_manage_events, event_list
+from silkbridge.events.selectors import can_manage_events, event_list, events_visible
 from silkbridge.marketplace.choices import OpportunityStatus, OpportunityType
 from silkbridge.marketplace.models import ExpressionOfInterest
 from silkbridge.marketplace.selectors import opportunities_visible_to, shown_to_others_q
@@ -185,7 +186,7 @@ def _organisations_in(filters: FigureFilter, viewer: Any) -> QuerySet[Any] | Non
 def _visible_event(filters: FigureFilter, viewer: Any) -> QuerySet[Any]:
     """The filter's event if the events app lets the viewer see it (`event_list`: staff every event,
     others published ones), as a subquery; empty otherwise."""
-    return event_list(viewer=viewer).filter(slug=filters.event).values("pk")
+    return events_visible(viewer=viewer).filter(slug=filters.event).values("pk")
 
 
 def _event_participants(filters: FigureFilter, viewer: Any) -> QuerySet[Any]:
@@ -322,12 +323,15 @@ def organisations_by_sector(*, viewer: Any, filters: FigureFilter) -> Figure:
         .order_by("-count", "field_code")
     )
     counts = [(code, count) for code, count in by_field if count]
+    # "At least one field" as EXISTS: each organisation is read once (a semi-join), with no join to
+    # all its tags and no DISTINCT over them.
+    tagged = Organisation.sectors.through.objects.filter(organisation_id=OuterRef("pk"))
     totals = (
         _organisations(viewer, filters.with_previous())
-        .filter(sectors__isnull=False)
+        .filter(Exists(tagged))
         .aggregate(
-            current=Count("pk", distinct=True, filter=filters.period_q("created_at")),
-            previous=Count("pk", distinct=True, filter=filters.previous().period_q("created_at")),
+            current=Count("pk", filter=filters.period_q("created_at")),
+            previous=Count("pk", filter=filters.previous().period_q("created_at")),
         )
     )
     names = {sector.code: sector.name for sector in Sector.objects.filter(code__in=[code for code, _n in counts])}
@@ -520,18 +524,7 @@ def matching_funnel(*, viewer: Any, filters: FigureFilter) -> Figure:
     organisation turned into an expression of interest in the matched profile (at any time).
     Staff count every match; anyone else the matches of their own organisations' profiles whose matched
     profile the marketplace shows them. Country, sector, event: of the profile's organisation."""
-    matches = Match.objects.filter(filters.period_q("first_seen_at"))
-    if not _is_staff(viewer):
-        from silkbridge.directory.selectors import organisation_ids_of
-
-        matches = matches.filter(
-            shown_to_others_q(viewer, "other__"), opportunity__organisation_id__in=organisation_ids_of(viewer)
-        )
-    scope = _organisations_in(filters, viewer)
-    if scope is not None:
-        matches = matches.filter(opportunity__organisation_id__in=scope)
-    if filters.event:
-        matches = matches.filter(opportunity__organisation_id__in=_event_participants(filters, viewer))
+    matches = _matches(viewer, filters)
     useful = MatchFeedback.objects.filter(
         opportunity_id=OuterRef("opportunity_id"), other_id=OuterRef("other_id"), useful=True
     )
@@ -540,7 +533,6 @@ def matching_funnel(*, viewer: Any, filters: FigureFilter) -> Figure:
     )
     # Three counts, each EXISTS in the WHERE clause: the database answers them as semi-joins (an EXISTS
     # in the select list would run once per match).
-    matches = matches.order_by()
     counts = {
         "shown": matches.count(),
         "useful": matches.filter(Exists(useful)).count(),
@@ -560,8 +552,28 @@ def matching_funnel(*, viewer: Any, filters: FigureFilter) -> Figure:
             [_("Expression of interest"), shown_count(counts["interest"], viewer=viewer)],
         ],
         total=shown_count(counts["shown"], viewer=viewer),
+        # The previous period's total is its matches shown, one count: figure_get would otherwise
+        # compute the whole funnel, semi-joins and all, a second time for it.
+        previous_total=shown_count(_matches(viewer, filters.previous()).count(), viewer=viewer),
         chart="funnel",
     )
+
+
+def _matches(viewer: Any, filters: FigureFilter) -> QuerySet[Match]:
+    """The matches `matching_funnel` counts: first found in the period, seen by the viewer, filtered."""
+    matches = Match.objects.filter(filters.period_q("first_seen_at"))
+    if not _is_staff(viewer):
+        from silkbridge.directory.selectors import organisation_ids_of
+
+        matches = matches.filter(
+            shown_to_others_q(viewer, "other__"), opportunity__organisation_id__in=organisation_ids_of(viewer)
+        )
+    scope = _organisations_in(filters, viewer)
+    if scope is not None:
+        matches = matches.filter(opportunity__organisation_id__in=scope)
+    if filters.event:
+        matches = matches.filter(opportunity__organisation_id__in=_event_participants(filters, viewer))
+    return matches.order_by()
 
 
 # --- events -------------------------------------------------------------------------------------------
@@ -570,7 +582,7 @@ def matching_funnel(*, viewer: Any, filters: FigureFilter) -> Figure:
 def _event_rows_scope(rows: QuerySet[Any], viewer: Any, filters: FigureFilter, sides: tuple[str, ...]) -> QuerySet[Any]:
     """Rows of events the viewer may see (`events.selectors.event_list`); for non-staff only rows whose
     organisations (each side) the directory shows them; the filter's country/sector on either side."""
-    rows = rows.filter(event_id__in=event_list(viewer=viewer).values("pk")) if "event_id" in _fields(rows) else rows
+    rows = rows.filter(event_id__in=events_visible(viewer=viewer).values("pk")) if "event_id" in _fields(rows) else rows
     if filters.event:
         rows = rows.filter(**{_event_path(rows) + "in": _visible_event(filters, viewer)})
     if not _is_staff(viewer):
@@ -605,14 +617,9 @@ def events_summary(*, viewer: Any, filters: FigureFilter) -> Figure:
     requests = _event_rows_scope(
         MeetingRequest.objects.filter(filters.period_q("created_at")), viewer, filters, ("requester__", "recipient__")
     )
-    meetings = _event_rows_scope(
-        Meeting.objects.filter(filters.period_q("slot__starts_at")).exclude(status=MeetingStatus.CANCELLED),
-        viewer,
-        filters,
-        ("request__requester__", "request__recipient__"),
-    )
+    meetings = _meetings(viewer, filters)
     ratings = MeetingRating.objects.filter(
-        filters.period_q("created_at"), meeting__event_id__in=event_list(viewer=viewer).values("pk")
+        filters.period_q("created_at"), meeting__event_id__in=events_visible(viewer=viewer).values("pk")
     )
     ratings = _event_rows_scope(ratings, viewer, filters, ("participant__",))
     by_event: dict[int, dict[str, int]] = {}
@@ -662,8 +669,21 @@ def events_summary(*, viewer: Any, filters: FigureFilter) -> Figure:
         ],
         rows=rows,
         total=shown_count(totals["meetings"], viewer=viewer),
+        # The previous period's total is its meetings, one count: figure_get would otherwise compute
+        # every measure of the previous period for it.
+        previous_total=shown_count(_meetings(viewer, filters.previous()).count(), viewer=viewer),
         chart="stacked",
         series=[5, 6, 7, 9],
+    )
+
+
+def _meetings(viewer: Any, filters: FigureFilter) -> QuerySet[Any]:
+    """The meetings `events_summary` counts: not cancelled, slot starting in the period, in scope."""
+    return _event_rows_scope(
+        Meeting.objects.filter(filters.period_q("slot__starts_at")).exclude(status=MeetingStatus.CANCELLED),
+        viewer,
+        filters,
+        ("request__requester__", "request__recipient__"),
     )
 
 
@@ -724,13 +744,7 @@ def deals_by_stage(*, viewer: Any, filters: FigureFilter) -> Figure:
     now = dict(deals.values_list("stage").annotate(count=Count("pk")))
     entries = DealEvent.objects.filter(deal_id__in=deals.values("pk")).exclude(to_stage="").order_by()
     reached = dict(entries.values_list("to_stage").annotate(count=Count("deal_id", distinct=True)))
-    stays = entries.annotate(
-        left_at=Window(Lead("created_at"), partition_by=[F("deal_id")], order_by=[F("created_at").asc(), F("pk").asc()])
-    ).values_list("to_stage", "created_at", "left_at")
-    days: dict[str, list[float]] = {}
-    for stage, entered_at, left_at in stays:
-        if left_at is not None:
-            days.setdefault(stage, []).append((left_at - entered_at).total_seconds() / 86_400)
+    days = _stay_medians(entries)
     rows: list[list[Cell]] = []
     for index, stage in enumerate(DealStage):
         next_reached = reached.get(PIPELINE[index + 1], 0) if stage in PIPELINE[:-1] else None
@@ -820,12 +834,45 @@ def deals_by_province_and_city(*, viewer: Any, filters: FigureFilter) -> Figure:
     )
 
 
-def _median_days(values: list[float] | None, viewer: Any) -> float | str | None:
-    if not values:
+def _stay_medians(entries: QuerySet[Any], *, in_database: bool | None = None) -> dict[str, tuple[int, float]]:
+    """Per stage: how many stays ended (entered, then moved on: the deal's next entry, by time then id)
+    and their median length in days. One query. PostgreSQL takes the median itself (percentile_cont:
+    the mean of the two middle stays for an even number, as `statistics.median`), so that tens of
+    thousands of stays never travel to Python; other databases get the stays and take it here
+    (`in_database`: which way; None, PostgreSQL's way on PostgreSQL)."""
+    stays = entries.annotate(
+        left_at=Window(Lead("created_at"), partition_by=[F("deal_id")], order_by=[F("created_at").asc(), F("pk").asc()])
+    ).values_list("to_stage", "created_at", "left_at")
+    if in_database is None:
+        in_database = connection.vendor == "postgresql"
+    if in_database:
+        try:
+            sql, params = stays.query.sql_with_params()
+        except EmptyResultSet:  # a viewer who may see no deal: nothing to ask
+            return {}
+        with connection.cursor() as cursor:  # around the ORM's own SQL and parameters: nothing typed in
+            cursor.execute(
+                "SELECT to_stage, COUNT(*), percentile_cont(0.5) WITHIN GROUP "
+                "(ORDER BY EXTRACT(EPOCH FROM left_at - created_at)::float8 / 86400) "
+                f"FROM ({sql}) AS stays WHERE left_at IS NOT NULL GROUP BY to_stage",
+                params,
+            )
+            return {stage: (count, median) for stage, count, median in cursor.fetchall()}
+    days: dict[str, list[float]] = {}
+    for stage, entered_at, left_at in stays:
+        if left_at is not None:
+            days.setdefault(stage, []).append((left_at - entered_at).total_seconds() / 86_400)
+    return {stage: (len(values), statistics.median(values)) for stage, values in days.items()}
+
+
+def _median_days(stays: tuple[int, float] | None, viewer: Any) -> float | str | None:
+    """The median of `_stay_medians` as the viewer may read it (None: no stay ended)."""
+    if not stays:
         return None
-    if not _is_staff(viewer) and len(values) < SUPPRESSION_THRESHOLD:
+    count, median = stays
+    if not _is_staff(viewer) and count < SUPPRESSION_THRESHOLD:
         return SUPPRESSED
-    return round(statistics.median(values), 1)
+    return round(median, 1)
 
 
 def mous_signed(*, viewer: Any, filters: FigureFilter) -> Figure:

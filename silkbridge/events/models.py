@@ -233,6 +233,8 @@ class MeetingRequest(models.Model):
                 violation_error_message=_("A participant cannot request a meeting with itself."),
             ),
         ]
+        # Analytics (requests sent in a period, per event and status): read from this index alone.
+        indexes = [models.Index(fields=["created_at", "event", "status", "id"], name="events_request_created")]
 
     def __str__(self) -> str:
         return f"{self.requester} → {self.recipient}"
@@ -303,6 +305,8 @@ class MeetingRating(models.Model):
         verbose_name = _("meeting rating")
         verbose_name_plural = _("meeting ratings")
         constraints = [models.UniqueConstraint(fields=["meeting", "participant"], name="events_rating_once")]
+        # Analytics (ratings given in a period, by outcome): read from this index alone.
+        indexes = [models.Index(fields=["created_at", "meeting", "outcome", "id"], name="events_rating_created")]
 
     def __str__(self) -> str:
         return f"{self.meeting_id}: {self.outcome}"

@@ -29,11 +29,17 @@ from silkbridge.marketplace.selectors import live_q, offered_to_others_q
 from silkbridge.matching.models import Match
 
 
-def event_list(*, viewer: Any) -> QuerySet[Event]:
-    events = Event.objects.annotate(participant_count=Count("participants", distinct=True))
+def events_visible(*, viewer: Any) -> QuerySet[Event]:
+    """The events the viewer may see (staff: every event; others: published ones), bare: no counts, no
+    order, for use as a subquery (`event_list` is this with each event's participant count)."""
     if getattr(viewer, "is_staff", False):
-        return events.order_by("-registration_opens_at", "pk")
-    return events.filter(is_published=True).order_by("-registration_opens_at", "pk")
+        return Event.objects.all()
+    return Event.objects.filter(is_published=True)
+
+
+def event_list(*, viewer: Any) -> QuerySet[Event]:
+    events = events_visible(viewer=viewer).annotate(participant_count=Count("participants", distinct=True))
+    return events.order_by("-registration_opens_at", "pk")
 
 
 def event_get(*, viewer: Any, slug: str) -> Event:

@@ -61,7 +61,9 @@ class Match(models.Model):
         indexes: ClassVar = [
             models.Index(fields=["opportunity", "rank"], name="matching_match_rank"),
             models.Index(fields=["other"], name="matching_match_other"),
-            models.Index(fields=["first_seen_at"], name="matching_match_seen"),
+            # Analytics (matches first found in a period, with their feedback and interest): the pair
+            # rides along, so the period's matches are read from this index alone (index-only scan).
+            models.Index(fields=["first_seen_at", "opportunity", "other"], name="matching_match_seen_pair"),
         ]
 
     def __str__(self) -> str:

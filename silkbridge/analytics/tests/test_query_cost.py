@@ -13,7 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from silkbridge.analytics import selectors
-from silkbridge.analytics.tests.fixture import NOVEMBER, build_world
+from silkbridge.analytics.tests.fixture import NOVEMBER, _deal, at, build_world
+from silkbridge.deals.models import DealEvent
 from silkbridge.marketplace.models import Opportunity
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +99,45 @@ def test_the_province_figures_are_a_fixed_number_of_aggregate_queries(world: Sim
         "deals_by_province_and_city": 2,  # the cells; both periods' totals
         "organisations_by_sector_and_country": 3,  # the cells; both periods' totals; the fields' names
     }
+
+
+@pytest.mark.postgres_only
+def test_postgresql_takes_the_same_median_days_in_stage_as_python(world: SimpleNamespace) -> None:
+    """Deals by stage takes the median in PostgreSQL (percentile_cont), not over every stay in Python:
+    both ways give the same stays and medians, for odd and even numbers of stays and part days."""
+    # Two more lead stays (3 d 6 h, 1 h) and one more proposal stay (1 d 12 h): lead's stays that ended
+    # are 2, 4, 3.25 and 1/24 days (an even number: the mean of the middle two), proposal's 5 and 1.5.
+    _deal(world, [world.o1], [("lead", at(10)), ("proposal", at(13, hour=16)), ("under_review", at(15, hour=4))])
+    _deal(world, [world.o5], [("lead", at(12)), ("proposal", at(12, hour=11))])
+    entries = DealEvent.objects.exclude(to_stage="").order_by()
+    in_python = selectors._stay_medians(entries, in_database=False)
+    in_database = selectors._stay_medians(entries, in_database=True)
+    assert set(in_database) == set(in_python) == {"lead", "proposal"}
+    for stage, (count, median) in in_python.items():
+        assert in_database[stage][0] == count
+        assert in_database[stage][1] == pytest.approx(median, abs=1e-9)
+    assert in_python["lead"] == (4, 2.625)
+    assert in_python["proposal"] == (2, 3.25)
+
+
+# The query budget of each figure for staff (the bench's viewer), previous period's total included: a
+# figure is a few aggregate queries, whatever the number of rows (docs/benchmarks.md, "Analytics").
+FIGURE_QUERIES = {
+    "organisations_by_country": 1,  # both periods in one pass
+    "organisations_by_city": 1,
+    "organisations_by_kind": 1,
+    "organisations_by_sector": 3,  # by field, totals of both periods, the fields' names
+    "opportunities_by_type_and_status": 1,
+    "matching_funnel": 4,  # shown, judged useful, interest; the previous period's matches
+    "events_summary": 5,  # requests, meetings, ratings, the events' titles; the previous period's meetings
+    "deals_by_stage": 4,
+    "mous_signed": 2,  # one per period
+    "assessments_by_tier": 2,  # one per period
+}
+
+
+@pytest.mark.parametrize("key", sorted(FIGURE_QUERIES))
+def test_each_figure_keeps_its_query_budget(world: SimpleNamespace, key: str) -> None:
+    with CaptureQueriesContext(connection) as queries:
+        selectors.figure_get(viewer=world.staff, key=key, filters=NOVEMBER)
+    assert len(queries.captured_queries) == FIGURE_QUERIES[key]
