@@ -61,7 +61,19 @@ class SignupForm(forms.Form):
         label=_("Password, again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices, initial="Asia/Karachi")
+    # Pakistan's zone unless the browser says otherwise: site.js chooses the browser's zone on a fresh form
+    # (data-browser-zone), and the person can still change it.
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=time_zone_choices,
+        initial="Asia/Karachi",
+        widget=forms.Select(attrs={"data-browser-zone": ""}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.is_bound:  # sent back with an error: keep the zone the person chose
+            self.fields["time_zone"].widget.attrs.pop("data-browser-zone", None)
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}

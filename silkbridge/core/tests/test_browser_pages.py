@@ -289,3 +289,30 @@ def test_on_a_phone_the_menu_folds_behind_a_button_and_opens_by_keyboard(platfor
             _choose_language(page, base_url, "en")
         finally:
             browser.close()
+
+
+def test_sign_up_starts_in_the_browsers_time_zone(platform):  # noqa: F811
+    from playwright.sync_api import expect, sync_playwright
+
+    base_url, _password, _ = platform
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
+        try:
+            for zone in ("Asia/Shanghai", "Asia/Karachi", "Europe/Berlin"):
+                context = browser.new_context(timezone_id=zone)
+                page = context.new_page()
+                page.set_default_timeout(TIMEOUT_MS)
+                page.goto(base_url + "/accounts/signup/")
+                expect(page.locator("select[name=time_zone]")).to_have_value(zone)
+                context.close()
+            # A form sent back with an error keeps the zone the person chose, wherever the browser is.
+            context = browser.new_context(timezone_id="Asia/Shanghai")
+            page = context.new_page()
+            page.goto(base_url + "/accounts/signup/")
+            page.locator("select[name=time_zone]").select_option("Asia/Dubai")
+            page.get_by_role("button", name="Sign up").click()
+            expect(page.locator(".field-invalid").first).to_be_visible()
+            expect(page.locator("select[name=time_zone]")).to_have_value("Asia/Dubai")
+            context.close()
+        finally:
+            browser.close()

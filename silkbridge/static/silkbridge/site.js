@@ -33,6 +33,22 @@ document.addEventListener("keydown", (event) => {
   }
 });
 
+// <select data-browser-zone>: a fresh sign-up form starts in the browser's own time zone (the form marks
+// only a fresh select: one sent back with an error keeps what the person chose).
+function browserZone() {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  for (const select of document.querySelectorAll("select[data-browser-zone]")) {
+    if (zone && [...select.options].some((option) => option.value === zone)) {
+      select.value = zone;
+    }
+  }
+}
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", browserZone);
+} else {
+  browserZone();
+}
+
 // A table wider than the screen scrolls inside its own box, not the page. A box that scrolls is a
 // named region that the keyboard can reach (tabindex), so it can be scrolled without a mouse.
 function boxTables() {
