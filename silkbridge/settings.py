@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "silkbridge.core.context_processors.site",
+                "silkbridge.analytics.context_processors.public_figures",
             ],
         },
     },

@@ -44,6 +44,8 @@ def month_parse(value: str, *, today: date | None = None) -> date:
     match = MONTH_PATTERN.match(value.strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise ValidationError({"month": _("Write the month as YYYY-MM, for example 2027-03.")})
+    if int(match.group(1)) < FIRST_MONTH.year:  # before building the date: year 0 is not a date at all
+        raise ValidationError({"month": _("Choose a month from 2000-01 to the current month.")})
     month = date(int(match.group(1)), int(match.group(2)), 1)
     if month < FIRST_MONTH or month > (today or timezone.localdate()):
         raise ValidationError({"month": _("Choose a month from 2000-01 to the current month.")})

@@ -146,17 +146,23 @@ def report_recipients(value: str | None = None) -> list[tuple[str, str]]:
             raise ImproperlyConfigured(
                 f"SILKBRIDGE_REPORT_RECIPIENTS: {entry!r} is not [en|zh-hans|ur:]address ({' '.join(error.messages)})"
             ) from error
-        recipients.append((address.strip(), language))
+        address = address.strip().lower()  # one mailbox, however it is written
+        if address not in {known for known, _language in recipients}:  # listed twice: mailed once
+            recipients.append((address, language))
     return recipients
 
 
 def _already_sent(month: date) -> set[str]:
+    """Every address a run of this month reached, whether that run then succeeded or failed part way
+    (a failed run records the addresses it reached before it stopped)."""
     sent: set[str] = set()
     for result in Run.objects.filter(
-        kind=MAIL_RUN_KIND, exclusive_key=f"{MAIL_RUN_KIND}:{month:%Y-%m}", status=RunStatus.SUCCEEDED
+        kind=MAIL_RUN_KIND,
+        exclusive_key=f"{MAIL_RUN_KIND}:{month:%Y-%m}",
+        status__in=(RunStatus.SUCCEEDED, RunStatus.FAILED),
     ).values_list("result", flat=True):
         if isinstance(result, dict):
-            sent.update(result.get("sent") or [])
+            sent.update(address.lower() for address in result.get("sent") or [])
     return sent
 
 
@@ -167,8 +173,8 @@ def report_send_monthly(*, month: date | None = None, force: bool = False) -> di
     refused is tried again by the next run. ValidationError when such a run is going on already."""
     month = month or report.previous_month(timezone.localdate().replace(day=1))
     recipients = report_recipients()
-    skipped = set() if force else _already_sent(month)
-    due = [(address, language) for address, language in recipients if address not in skipped]
+    # The run is claimed first (one active run per month: a second cron start waits its turn), and only
+    # then is it read who had the report, so two runs never both send to the same address.
     try:
         with transaction.atomic():
             run = Run.objects.create(
@@ -178,12 +184,16 @@ def report_send_monthly(*, month: date | None = None, force: bool = False) -> di
             )
     except IntegrityError as error:
         raise ValidationError(_("This report is being sent already; wait for that run to end.")) from error
+    skipped = set() if force else _already_sent(month)
+    due = [(address, language) for address, language in recipients if address not in skipped]
 
     def work(progress: Progress) -> dict[str, Any]:
         return _send(month=month, due=due, progress=progress)
 
-    result = run_execute(run.pk, work) or {}
-    run.refresh_from_db(fields=["status", "error"])
+    result = run_execute(run.pk, work)
+    run.refresh_from_db(fields=["status", "error", "result"])
+    if not result:  # a failed run: what it reached before it stopped is in its row
+        result = run.result if isinstance(run.result, dict) else {}
     return {
         "month": f"{month:%Y-%m}",
         "status": run.status,
@@ -201,7 +211,16 @@ def _send(*, month: date, due: list[tuple[str, str]], progress: Progress) -> dic
     languages = sorted({language for _address, language in due})
     for index, language in enumerate(languages):
         progress(index / max(len(languages), 1), _("Making the report"))
-        content = report.report_pdf(actor=reader, month=month, language=language)
+        try:
+            content = report.report_pdf(actor=reader, month=month, language=language)
+        except Exception as error:
+            # The run fails, and says whom it reached already: the next run sends only to the others.
+            logger.exception("Monthly report %s in %s not made", f"{month:%Y-%m}", language)
+            raise RunFailure(
+                _("The report in %(language)s could not be made; the addresses before it have it.")
+                % {"language": language},
+                result={"sent": sent, "failed": failed},
+            ) from error
         for address in [address for address, wanted in due if wanted == language]:
             person = SimpleNamespace(email=address, language=language)
             subject, body = render_for(

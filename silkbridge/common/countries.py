@@ -24,12 +24,21 @@ def is_country_code(code: str) -> bool:
 
 
 def country_name(code: str, language: str = "en") -> str:
-    return _territories(language).get(code, code)
+    """The country's name in the reader's language; CLDR names a few territories in English only
+    (Sark, CQ): their English name; an unknown code: the code."""
+    return _territories(language).get(code) or _territories("en").get(code, code)
+
+
+@lru_cache(maxsize=8)
+def _all_country_choices(language: str) -> tuple[tuple[str, str], ...]:
+    codes = [code for code in _territories("en") if is_country_code(code)]
+    return tuple(sorted_by_name([(code, country_name(code, language)) for code in codes], language))
 
 
 def country_choices(language: str = "en", *, only: Iterable[str] | None = None) -> list[tuple[str, str]]:
     """(code, name) of every country, or of the codes in `only`, named and sorted as the reader's
-    language does (pinyin order in Chinese)."""
-    names = _territories(language)
-    codes = names if only is None else {code.upper() for code in only}
-    return sorted_by_name([(code, names[code]) for code in codes if is_country_code(code)], language)
+    language does (pinyin order in Chinese). The full list is sorted once per language."""
+    if only is None:
+        return list(_all_country_choices(language))
+    codes = {code.upper() for code in only}
+    return sorted_by_name([(code, country_name(code, language)) for code in codes if is_country_code(code)], language)

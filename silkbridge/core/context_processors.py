@@ -19,7 +19,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "html_dir": "rtl" if get_language_bidi() else "ltr",
         "silkbridge_version": __version__,
         # The Urdu web font comes from the npm registry at install time; without it, system fonts.
-        # The footer links the public figures page only while the center publishes some (analytics).
-        "public_figures_enabled": bool(settings.PUBLIC_FIGURES),
         "urdu_font_available": (settings.FONTSOURCE_DIR / "noto-nastaliq-urdu").is_dir(),
     }

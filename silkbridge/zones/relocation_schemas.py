@@ -24,8 +24,10 @@ class RelocationRequestIn(Schema):
     must_haves: list[str] = Field(
         default_factory=list, max_length=4, description="bonded_warehouse, fibre, housing, data_center"
     )
-    shared_with: list[str] = Field(
-        default_factory=list, max_length=100, description="keys of the zones that may see it"
+    shared_with: list[str] | None = Field(
+        None,
+        max_length=100,
+        description="keys of the zones that may see it; left out of a change, the request stays shared as it was",
     )
 
 

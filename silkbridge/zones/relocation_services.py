@@ -7,7 +7,7 @@ whose keys name the fields, before anything is written: the request stays as it 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -44,7 +44,20 @@ class RelocationRequestData:
     budget_usd: int | None = None
     preferred_cities: list[str] = field(default_factory=list)
     must_haves: list[str] = field(default_factory=list)
-    shared_with: list[str] = field(default_factory=list)  # zone keys
+    # Zone keys; None on a change: leave whom it is shared with as it is (an API client that sends the
+    # request back without the list must not un-share it).
+    shared_with: list[str] | None = None
+
+
+# Upper bounds that no real request reaches (a number past them is a typing error), the same for the page
+# and the API, and within every database's integer column.
+LIMITS = {
+    "space_amount": 10_000_000,
+    "power_kw": 10_000_000,
+    "staff_to_hire": 1_000_000,
+    "staff_to_bring": 1_000_000,
+    "budget_usd": 1_000_000_000_000,
+}
 
 
 def _resolve(data: RelocationRequestData) -> tuple[list[Sector], list[Zone]]:
@@ -54,8 +67,9 @@ def _resolve(data: RelocationRequestData) -> tuple[list[Sector], list[Zone]]:
     unknown_sectors = sorted(set(data.sectors) - {sector.code for sector in sectors})
     if unknown_sectors:
         errors["sectors"] = [_("Unknown sector: %(codes)s.") % {"codes": ", ".join(unknown_sectors)}]
-    zones = list(Zone.objects.filter(key__in=data.shared_with))
-    unknown_zones = sorted(set(data.shared_with) - {zone.key for zone in zones})
+    shared_with = data.shared_with or []
+    zones = list(Zone.objects.filter(key__in=shared_with))
+    unknown_zones = sorted(set(shared_with) - {zone.key for zone in zones})
     if unknown_zones:
         errors["shared_with"] = [_("Unknown zone: %(keys)s.") % {"keys": ", ".join(unknown_zones)}]
     unknown_cities = sorted(set(data.preferred_cities) - set(cities_known()))
@@ -67,6 +81,15 @@ def _resolve(data: RelocationRequestData) -> tuple[list[Sector], list[Zone]]:
     unknown_must_haves = sorted(set(data.must_haves) - set(MustHave.values))
     if unknown_must_haves:
         errors["must_haves"] = [_("Unknown must-have: %(names)s.") % {"names": ", ".join(unknown_must_haves)}]
+    for name, limit in LIMITS.items():
+        value = getattr(data, name)
+        if value is not None and value > limit:
+            errors[name] = [_("At most %(limit)s.") % {"limit": f"{limit:,}"}]
+    if not data.title.strip():
+        errors["title"] = [_("Give the request a title.")]
+    latest = date.today() + timedelta(days=366 * 30)
+    if data.move_by is not None and not date(2000, 1, 1) <= data.move_by <= latest:
+        errors["move_by"] = [_("Give a date from 2000 to thirty years from now.")]
     if errors:
         raise ValidationError(errors)
     return sectors, zones
@@ -91,6 +114,7 @@ SCALAR_FIELDS = (
 def _apply(relocation_request: RelocationRequest, data: RelocationRequestData) -> None:
     for name in SCALAR_FIELDS:
         setattr(relocation_request, name, getattr(data, name))
+    relocation_request.title = data.title.strip()
     relocation_request.preferred_cities = sorted(set(data.preferred_cities))
     relocation_request.must_haves = sorted(set(data.must_haves))
 
@@ -125,7 +149,8 @@ def relocation_request_update(
     locked.full_clean()
     locked.save()
     locked.sectors.set(sectors)
-    locked.shared_with.set(zones)
+    if data.shared_with is not None:
+        locked.shared_with.set(zones)
     return locked
 
 

@@ -89,6 +89,24 @@ def _zone_values(data: dict[str, Any], cities: dict[str, dict[str, Any]]) -> dic
     return values
 
 
+def _keep_what_staff_entered(zone: Zone, data: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """The values to write to a zone already loaded: a facility the reference file does not state keeps
+    what staff entered in the admin (docs/zones.md), and so do the coordinates where the file's city has
+    none, and the facilities' note and sources while staff's facts stand and the file gives none."""
+    kept = dict(values)
+    for name in FACILITY_FIELDS:
+        if data.get(name) is None and getattr(zone, name) not in (None, ""):
+            del kept[name]
+    if kept.get("latitude") is None and zone.latitude is not None:
+        kept.pop("latitude", None)
+        kept.pop("longitude", None)
+    staff_facts = any(name not in kept for name in FACILITY_FIELDS)
+    if staff_facts and not data.get("facility_note") and not data.get("facility_sources"):
+        kept.pop("facility_note", None)
+        kept.pop("facility_sources", None)
+    return kept
+
+
 @transaction.atomic
 def zones_load(path: Path = ZONES_FILE) -> LoadReport:
     report = LoadReport()
@@ -104,6 +122,7 @@ def zones_load(path: Path = ZONES_FILE) -> LoadReport:
             zone.sectors.set(sectors)
             report.count("created")
             continue
+        values = _keep_what_staff_entered(zone, data, values)
         changed = [name for name, value in values.items() if getattr(zone, name) != value]
         same_sectors = set(zone.sectors.values_list("pk", flat=True)) == {sector.pk for sector in sectors}
         if not changed and same_sectors:

@@ -3,12 +3,15 @@ anyone signed out, what a signed-out visitor may see, in the visitor's language,
 
 from __future__ import annotations
 
+import warnings
 from datetime import date
 from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from silkbridge.analytics import selectors
@@ -89,3 +92,22 @@ def test_the_page_works_signed_out_in_three_languages_and_the_footer_links_it(
     assert "figures/organisations_by_province" not in page  # downloads are for signed-in users
     home = visitor.get(reverse("core:home")).content.decode()
     assert f'href="{reverse("analytics:public")}"' in home
+
+
+def test_a_setting_naming_no_publishable_figure_leaves_no_link_to_a_404(settings) -> None:  # type: ignore[no-untyped-def]
+    # A typo and the events figure (never published): the page is off, so the footer does not lead there.
+    settings.PUBLIC_FIGURES = ["organisations_by_provnce", "events_summary"]
+    visitor = Client()
+    assert visitor.get(reverse("analytics:public")).status_code == 404
+    assert reverse("analytics:public") not in visitor.get(reverse("core:home")).content.decode()
+
+
+def test_every_publishable_figure_at_once_is_still_cached(world: SimpleNamespace, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.PUBLIC_FIGURES = [key for key in selectors.FIGURES if key != "events_summary"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # Django's CacheKeyWarning: a key longer than 250 characters
+        first = selectors.public_figures(today=DECEMBER_FIRST)
+        with CaptureQueriesContext(connection) as queries:
+            again = selectors.public_figures(today=DECEMBER_FIRST)
+    assert len(queries.captured_queries) == 0
+    assert [figure.total for figure in again[1]] == [figure.total for figure in first[1]]

@@ -199,3 +199,36 @@ def test_the_events_chart_draws_its_overlapping_columns_side_by_side(world) -> N
     # one bar per column (meetings 3, held 1, no-shows 1, leads 1), never their sum as one stack
     assert ">3</text>" in events
     assert ">6</text>" not in events
+
+
+def test_a_run_that_fails_part_way_is_not_sent_twice_to_those_it_reached(world, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Outside review, finding 4: the Urdu PDF fails after the English one went out; the next run sends
+    only the Urdu one. Addresses are compared as mailboxes (case) and a doubled entry is mailed once."""
+    from silkbridge.analytics import report as report_module
+
+    settings.SILKBRIDGE_REPORT_RECIPIENTS = "en:Director@Center.example, ur:stza@example.pk, director@center.example"
+    made = report_module.report_pdf
+
+    def urdu_fails(*, actor, month, language):  # type: ignore[no-untyped-def]
+        if language == "ur":
+            raise OSError("the Nastaliq font is missing")  # what a broken host would raise
+        return made(actor=actor, month=month, language=language)
+
+    monkeypatch.setattr(report_module, "report_pdf", urdu_fails)
+    with pytest.raises(SystemExit) as stopped:  # cron sees the failure
+        call_command("report", "send-monthly", "--month", "2026-11")
+    assert stopped.value.code == 1
+    assert [message.to for message in mail.outbox] == [["director@center.example"]]
+    failed = Run.objects.get(kind="analytics.monthly_report_mail")
+    assert failed.status == "failed"
+    assert failed.result == {"sent": ["director@center.example"], "failed": []}
+
+    monkeypatch.setattr(report_module, "report_pdf", made)
+    call_command("report", "send-monthly", "--month", "2026-11")
+    assert [message.to for message in mail.outbox] == [["director@center.example"], ["stza@example.pk"]]
+
+
+@pytest.mark.parametrize("month", ["0000-01", "1999-12"])
+def test_a_month_before_2000_is_refused_not_a_crash(tmp_path, month) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(CommandError, match="--month: Choose a month from 2000-01"):
+        call_command("report", "monthly", "--month", month, "--lang", "en", "--output", str(tmp_path / "r.pdf"))

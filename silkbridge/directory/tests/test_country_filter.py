@@ -56,3 +56,12 @@ def test_a_list_that_can_hold_nothing_offers_no_country():
 
     assert present_countries(Organisation.objects.none(), "country") == []
     assert present_countries(Organisation.objects.filter(pk__in=[]), "country") == []
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "ur"])
+def test_a_country_named_in_english_only_does_not_break_the_page(client, language):
+    OrganisationFactory(country="CQ")  # Sark: CLDR names it in English only
+    for query in ({}, {"country": "CQ"}, {"country": "cq"}):
+        response = client.get(reverse("directory:organisation_list"), query, HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 200
+        assert ("CQ", "Sark") in _offered(response.content.decode())

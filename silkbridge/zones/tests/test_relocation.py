@@ -325,3 +325,55 @@ def test_partners_met_at_an_event_count_too_but_only_accepted_meetings_with_paki
     ranked = {item.zone.key: item.advice for item in relocation_advice(actor=company_user, relocation_request=request)}
     near = next(reason for reason in ranked["peshawar-stz-planned"].reasons if reason.code.startswith("partners_"))
     assert (near.code, near.param("nearest_km"), near.param("partners")) == ("partners_near", 0, 1)
+
+
+def test_an_api_change_without_shared_with_keeps_the_request_shared(world):
+    """A client that reads the request (the answer does not list the zones) and sends it back changed
+    must not un-share it from every zone (outside review, finding 2)."""
+    request, user = world["request"], world["company_user"]
+    got = _api(user).get(f"{API}/{request.pk}").json()
+    got["title"] = "Renamed"
+    for name in ("id", "created_at", "updated_at"):
+        got.pop(name)
+    response = _api(user).put(f"{API}/{request.pk}", json.dumps(got), content_type="application/json")
+    assert response.status_code == 200
+    assert [zone.key for zone in request.shared_with.all()] == ["lahore-technopolis"]
+    assert _client(world["lahore_user"]).get(reverse("zones:relocation_detail", args=[request.pk])).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"title": "   "}, "title"),
+        ({"staff_to_hire": 3_000_000_000}, "staff_to_hire"),
+        ({"power_kw": 20_000_000}, "power_kw"),
+        ({"move_by": "0001-01-01"}, "move_by"),
+    ],
+)
+def test_a_blank_title_an_absurd_number_or_date_is_refused_and_changes_nothing(world, change, field):
+    request = world["request"]
+    payload = {"organisation": world["company"].key, "title": "Renamed", **change}
+    response = _api(world["company_user"]).put(
+        f"{API}/{request.pk}", json.dumps(payload), content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert field in response.content.decode()
+    request.refresh_from_db()
+    assert request.title == SECRET
+
+
+def test_loading_the_reference_again_keeps_the_facilities_staff_entered():
+    """The reference states no facility; what staff entered in the admin survives `load_reference`
+    (outside review, finding 3), and a facility the file states is still the file's."""
+    from silkbridge.zones.services import zones_load
+
+    zone = Zone.objects.get(key="lahore-technopolis")
+    zone.power_available_kw = 5_000
+    zone.has_fibre = True
+    zone.facility_note = "Entered by staff from the developer's brochure, 2026-12."
+    zone.save()
+    zones_load()
+    zone.refresh_from_db()
+    assert (zone.power_available_kw, zone.has_fibre) == (5_000, True)
+    assert zone.facility_note == "Entered by staff from the developer's brochure, 2026-12."
+    assert zone.latitude is not None  # the city's coordinates, as before
