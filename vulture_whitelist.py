@@ -488,3 +488,13 @@ _.move_by
 _.power_redundancy
 _.staff_to_bring
 _.staff_to_hire
+
+# deals relocation cases (issue 14 item 5): RelocationStage members offered through .choices and the
+# case's schema resolvers read by django-ninja.
+_.ADVISORY
+_.SITE_VISIT
+_.LICENCE_APPLICATION
+_.LICENCE_GRANTED
+_.OPERATING
+_.resolve_zone
+_.resolve_relocation_request

@@ -772,7 +772,7 @@ def relocation_cases_by_stage_and_zone(*, viewer: Any, filters: FigureFilter) ->
             "Relocation cases opened in the period that you may see (a company's request taken up by a zone), "
             "by zone and the stage each is in now."
         ),
-        headers=[_("Zone"), *(stage.label for stage in RelocationStage), _("Total")],
+        headers=[_("Zone"), *(str(stage.label) for stage in RelocationStage), _("Total")],
         rows=rows,
         total=shown_count(sum(sum(by_stage.values()) for by_stage in counts.values()), viewer=viewer),
         previous_total=shown_count(_relocation_cases(viewer, filters.previous()).count(), viewer=viewer),

@@ -59,7 +59,8 @@ ALL_STAGES = [
 
 def track_stages(track: str) -> list[tuple[str, str]]:
     """The stages of `track`, in order, as (code, label)."""
-    return list(RelocationStage.choices if track == DealTrack.RELOCATION else DealStage.choices)
+    stages = RelocationStage.choices if track == DealTrack.RELOCATION else DealStage.choices
+    return [(value, str(label)) for value, label in stages]
 
 
 class DealSubject(models.TextChoices):

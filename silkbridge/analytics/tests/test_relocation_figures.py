@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.django_db
 KEY = "relocation_cases_by_stage_and_zone"
 
 
-def _member(organisation: object = None) -> tuple[object, object]:
+def _member(organisation: Any = None) -> tuple[Any, Any]:
     membership = MembershipFactory(organisation=organisation or OrganisationFactory(country="CN"))
     return membership.user, membership.organisation
 

@@ -55,7 +55,7 @@ class DealOut(Schema):
     subject: DealSubject
     description: str
     track: DealTrack = Field(..., description="deal, or relocation for a relocation case (its own stages).")
-    stage: AnyStage  # type: ignore[valid-type]
+    stage: AnyStage
     stage_label: str = Field(..., description="The stage in the reader's language.")
     stage_reason: str = Field(..., description="Why the deal was declined, withdrawn or stalled; empty otherwise.")
     stage_changed_at: datetime
@@ -141,7 +141,7 @@ class DealUpdateIn(Schema):
 
 
 class DealStageIn(Schema):
-    stage: AnyStage = Field(..., description="One of the deal's track's stages.")  # type: ignore[valid-type]
+    stage: AnyStage = Field(..., description="One of the deal's track's stages.")
     note: str = Field("", max_length=2_000, description="Required (the reason) for declined, withdrawn, stalled.")
 
 

@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from silkbridge.deals.choices import DealTrack, RelocationStage
 from silkbridge.deals.models import Deal, DealEvent
 from silkbridge.deals.selectors.pipeline import (
-    EXPORT_FIELDS,
     BoardCard,
     BoardColumn,
     age_days,
@@ -34,8 +33,6 @@ from silkbridge.deals.selectors.pipeline import (
 from silkbridge.directory.selectors import organisation_ids_of
 from silkbridge.zones.models import RelocationRequest, Zone
 from silkbridge.zones.relocation_selectors import relocation_request_get
-
-CASE_EXPORT_FIELDS = ("zone", "relocation_request", *EXPORT_FIELDS)
 
 
 def cases_visible(*, viewer: Any) -> QuerySet[Deal]:
@@ -72,13 +69,13 @@ def case_board(*, viewer: Any, cases: QuerySet[Deal]) -> list[BoardColumn]:
     the viewer may move it to (none when they may not move it). `cases` is `cases_visible`, filtered."""
     now, today = timezone.now(), timezone.localdate()
     columns = {stage.value: BoardColumn(stage=stage.value, label=str(stage.label)) for stage in RelocationStage}
-    cases = list(cases.order_by("stage_changed_at", "pk"))
+    listed = list(cases.order_by("stage_changed_at", "pk"))
     reached: dict[int, set[str]] = {}
-    for deal_id, stage in DealEvent.objects.filter(deal__in=[case.pk for case in cases]).values_list(
+    for deal_id, stage in DealEvent.objects.filter(deal__in=[case.pk for case in listed]).values_list(
         "deal_id", "to_stage"
     ):
         reached.setdefault(deal_id, set()).add(stage)
-    for case in cases:
+    for case in listed:
         card = CaseCard(
             deal=case,
             days_in_stage=days_in_stage(case, now=now),
@@ -100,8 +97,8 @@ class CaseCard(BoardCard):
 
 
 def case_export_records(*, viewer: Any, cases: QuerySet[Deal]) -> list[dict[str, Any]]:
-    """One plain record per case the viewer sees (CASE_EXPORT_FIELDS): the deal's record with the zone's
-    key and the request's number first."""
+    """One plain record per case the viewer sees: the zone's key and the request's number, then the deal's
+    record (pipeline.EXPORT_FIELDS)."""
     now, today = timezone.now(), timezone.localdate()
     return [
         {
