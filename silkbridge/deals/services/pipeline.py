@@ -328,9 +328,10 @@ def _stage_move(*, actor: Any, deal: Deal, stage: str, note: str = "", cause: di
 
 def deal_stage_follow(*, actor: Any, deal: Deal, stage: str, cause: dict[str, str]) -> Deal:
     """Move the deal to `stage` because of `cause` (see above); nothing happens when it is there already
-    (an MoU sent again after a return, a second draft)."""
+    (an MoU sent again after a return, a second draft), nor to a relocation case (its stages are not the
+    MoU story's: an MoU drafted on a case leaves the case where it is)."""
     deal = _locked(deal)
-    if deal.stage == stage:
+    if deal.stage == stage or deal.track != DealTrack.DEAL:
         return deal
     return _stage_move(actor=actor, deal=deal, stage=stage, cause=cause)
 

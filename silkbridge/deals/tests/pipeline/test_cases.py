@@ -134,6 +134,15 @@ def test_a_case_moves_one_stage_at_a_time_with_its_history(world):
     ]
 
 
+def test_the_mou_story_does_not_move_a_case(world):
+    case = relocation_case_open(actor=world["lahore_user"], relocation_request=world["request"], zone=world["lahore"])
+    moved = pipeline_services.deal_stage_follow(
+        actor=StaffFactory(), deal=case, stage="mou_drafting", cause={"cause": "mou_drafted", "mou": "MOU-1"}
+    )
+    assert moved.stage == "inquiry"
+    assert not DealEvent.objects.filter(deal=case, kind="stage_changed").exists()
+
+
 def test_the_next_step_and_its_reminder_work_for_a_case(world):
     import datetime
 
