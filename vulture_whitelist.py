@@ -494,3 +494,13 @@ _.site_header
 _.site_title
 _.index_title
 _.site_url
+
+# deals relocation cases (issue 14 item 5): RelocationStage members offered through .choices and the
+# case's schema resolvers read by django-ninja.
+_.ADVISORY
+_.SITE_VISIT
+_.LICENCE_APPLICATION
+_.LICENCE_GRANTED
+_.OPERATING
+_.resolve_zone
+_.resolve_relocation_request

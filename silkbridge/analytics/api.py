@@ -51,7 +51,7 @@ def _out(figure: selectors.Figure) -> dict[str, Any]:
 )
 def dashboard(request: HttpRequest, name: str) -> dict[str, Any]:
     """The figures of one dashboard (overview: staff only; events: those who may manage events;
-    marketplace, deals, datacenters), for the period `start`..`end` (2000-01-01 to a year after today;
+    marketplace, deals, datacenters, zones), for the period `start`..`end` (2000-01-01 to a year after today;
     default: the last 90 days) and the optional `country`, `sector`, `event`; each with the previous
     period's total. Counts only what the caller may see; small counts read "< 5"; for anyone but staff, a
     country, sector or event that leaves fewer than 5 organisations they may see is a 422 naming it."""

@@ -20,8 +20,8 @@ Rules shared by every figure:
   province a city of China or Pakistan is in, compared in SQL; an unlisted city is "Province not known".
 - The public figures page shows the figures settings.PUBLIC_FIGURES names, as a signed-out visitor
   reads them (`public_figures`), cached.
-- Relocation cases (issue 15, "relocation cases by stage and zone") are not recorded by any app yet:
-  `MISSING_FIGURES` says so on the pages instead of a made-up number.
+- A figure the issue asks for that no app records would be listed in `MISSING_FIGURES` (shown on the
+  pages as a gap instead of a made-up number); relocation cases, once such a gap, are now counted.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ from silkbridge.analytics.provinces import database_keys, provinces
 from silkbridge.common.countries import country_name
 from silkbridge.core.i18n import content_language
 from silkbridge.datacenters.selectors import assessment_list
-from silkbridge.deals.choices import DealStage, MouStatus
+from silkbridge.deals.choices import DealStage, DealTrack, MouStatus, RelocationStage
 from silkbridge.deals.models import DealEvent, DealParty
 from silkbridge.deals.selectors.mou import mous_visible
 from silkbridge.deals.selectors.pipeline import deals_visible
@@ -72,12 +72,9 @@ DEFAULT_PERIOD_DAYS = 90
 
 Cell = int | float | str | None
 
-# Figures the issue asks for that no app records yet: shown as a gap, never as a number.
-MISSING_FIGURES: dict[str, Any] = {
-    "relocation_cases": gettext_lazy(
-        "Relocation cases by stage and zone: not recorded yet (no app keeps relocation cases)."
-    ),
-}
+# Figures the issue asks for that no app records yet: shown as a gap, never as a number (none left:
+# relocation cases are recorded by deals since the relocation track, see relocation_cases_by_stage_and_zone).
+MISSING_FIGURES: dict[str, Any] = {}
 
 
 @dataclass(frozen=True)
@@ -721,7 +718,10 @@ PIPELINE = [
 
 def _deals(viewer: Any, filters: FigureFilter) -> QuerySet[Any]:
     deals = (
-        deals_visible(viewer=viewer).select_related(None).prefetch_related(None).filter(filters.period_q("created_at"))
+        deals_visible(viewer=viewer)
+        .select_related(None)
+        .prefetch_related(None)
+        .filter(filters.period_q("created_at"), track=DealTrack.DEAL)  # relocation cases: their own figure
     )
     scope = _organisations_in(filters, viewer)
     if scope is not None:
@@ -954,6 +954,71 @@ def assessments_by_tier(*, viewer: Any, filters: FigureFilter) -> Figure:
     )
 
 
+# --- zones and relocation -----------------------------------------------------------------------------
+
+
+def _relocation_cases(viewer: Any, filters: FigureFilter) -> QuerySet[Any]:
+    cases = (
+        deals_visible(viewer=viewer)
+        .select_related(None)
+        .prefetch_related(None)
+        .filter(filters.period_q("created_at"), track=DealTrack.RELOCATION)
+    )
+    scope = _organisations_in(filters, viewer)
+    if scope is not None:  # the company's country and sector
+        cases = cases.filter(relocation_request__organisation_id__in=scope)
+    return cases.order_by()
+
+
+def relocation_cases_by_stage_and_zone(*, viewer: Any, filters: FigureFilter) -> Figure:
+    """Relocation cases (a relocation request taken up by a zone: deals on the relocation track) opened in
+    the period (created_at) that the deals' selector lets the viewer see (staff: all; a company: its own;
+    a zone's members: the cases of requests still shared with their zone), one row per zone, one column
+    per stage the case is in today (RelocationStage, in order), and the zone's total. Country and sector:
+    the requesting company's. The event filter does not apply (a case starts from no meeting). Small counts
+    read "< 5" for anyone but staff."""
+    counts: dict[str, dict[str, int]] = {}
+    names: dict[str, str] = {}
+    language = content_language()
+    rows_read = (
+        _relocation_cases(viewer, filters)
+        .values_list(
+            "zone__key",
+            "zone__name_en",
+            f"zone__name_{language}" if language in ("zh", "ur") else "zone__name_en",
+            "stage",
+        )
+        .annotate(count=Count("pk"))
+    )
+    for key, name_en, name, stage, count in rows_read:
+        names[key] = name or name_en
+        counts.setdefault(key, {})[stage] = count
+    rows: list[list[Cell]] = []
+    for key in sorted(counts, key=lambda key: names[key]):
+        by_stage = counts[key]
+        rows.append(
+            [
+                names[key],
+                *(shown_count(by_stage.get(stage.value, 0), viewer=viewer) for stage in RelocationStage),
+                shown_count(sum(by_stage.values()), viewer=viewer),
+            ]
+        )
+    return Figure(
+        key="relocation_cases_by_stage_and_zone",
+        title=_("Relocation cases by stage and zone"),
+        definition=_(
+            "Relocation cases opened in the period that you may see (a company's request taken up by a zone), "
+            "by zone and the stage each is in now."
+        ),
+        headers=[_("Zone"), *(str(stage.label) for stage in RelocationStage), _("Total")],
+        rows=rows,
+        total=shown_count(sum(sum(by_stage.values()) for by_stage in counts.values()), viewer=viewer),
+        previous_total=shown_count(_relocation_cases(viewer, filters.previous()).count(), viewer=viewer),
+        chart="stacked",
+        series=list(range(1, len(RelocationStage) + 1)),
+    )
+
+
 # --- the registry that pages, API and downloads read --------------------------------------------------
 
 FIGURES: dict[str, Callable[..., Figure]] = {
@@ -970,6 +1035,7 @@ FIGURES: dict[str, Callable[..., Figure]] = {
     "deals_by_province_and_city": deals_by_province_and_city,
     "mous_signed": mous_signed,
     "assessments_by_tier": assessments_by_tier,
+    "relocation_cases_by_stage_and_zone": relocation_cases_by_stage_and_zone,
 }
 
 DASHBOARDS: dict[str, tuple[str, ...]] = {
@@ -998,6 +1064,7 @@ DASHBOARDS: dict[str, tuple[str, ...]] = {
     "events": ("events_summary",),
     "deals": ("deals_by_stage", "deals_by_province_and_city", "mous_signed"),
     "datacenters": ("assessments_by_tier",),
+    "zones": ("relocation_cases_by_stage_and_zone",),
 }
 
 

@@ -24,6 +24,7 @@ DASHBOARD_TITLES: dict[str, Any] = {
     "events": gettext_lazy("Events"),
     "deals": gettext_lazy("Deals pipeline"),
     "datacenters": gettext_lazy("Data-center proposals"),
+    "zones": gettext_lazy("Zones and relocation"),
 }
 
 

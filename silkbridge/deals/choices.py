@@ -25,6 +25,44 @@ class DealStage(models.TextChoices):
 STAGES_NEEDING_REASON = (DealStage.DECLINED, DealStage.WITHDRAWN, DealStage.STALLED)
 
 
+class DealTrack(models.TextChoices):
+    """Which sequence of stages a deal follows: a deal towards an MoU, or a relocation case (a company's
+    relocation request taken up by a zone, towards operating in the zone)."""
+
+    DEAL = "deal", _("Deal")
+    RELOCATION = "relocation", _("Relocation case")
+
+
+class RelocationStage(models.TextChoices):
+    """Where a relocation case stands, in order; the last three end it (or pause it) and need a reason,
+    as a deal's do (the same codes)."""
+
+    INQUIRY = "inquiry", _("Inquiry")
+    ADVISORY = "advisory", _("Advisory")
+    SITE_VISIT = "site_visit", _("Site visit")
+    LICENCE_APPLICATION = "licence_application", _("Licence application")
+    LICENCE_GRANTED = "licence_granted", _("Licence granted")
+    OPERATING = "operating", _("Operating")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    STALLED = "stalled", _("Stalled")
+
+
+# A relocation case's stages that it moves through in order (the others end or pause it).
+RELOCATION_SEQUENCE = tuple(stage for stage in RelocationStage if stage not in STAGES_NEEDING_REASON)
+# Every stage of every track, for the stage columns: a deal's, then a case's own.
+ALL_STAGES = [
+    *DealStage.choices,
+    *((value, label) for value, label in RelocationStage.choices if value not in DealStage.values),
+]
+
+
+def track_stages(track: str) -> list[tuple[str, str]]:
+    """The stages of `track`, in order, as (code, label)."""
+    stages = RelocationStage.choices if track == DealTrack.RELOCATION else DealStage.choices
+    return [(value, str(label)) for value, label in stages]
+
+
 class DealSubject(models.TextChoices):
     LICENCE = "licence", _("Technology licence")
     JOINT_VENTURE = "joint_venture", _("Joint venture")
@@ -43,6 +81,7 @@ class DealOrigin(models.TextChoices):
     MEETING = "meeting", _('A meeting rated "cooperation possible"')
     PROPOSAL = "proposal", _("A proposal")
     MANUAL = "manual", _("Entered by hand")
+    RELOCATION = "relocation", _("A relocation request taken up by a zone")
 
 
 class DealPartyRole(models.TextChoices):

@@ -34,6 +34,13 @@ def test_deals_by_stage_counts_the_previous_period_without_computing_the_figure_
     assert deals.previous_total == previous.total
 
 
+def test_relocation_cases_by_stage_and_zone_is_one_grouped_query_and_one_count(world: SimpleNamespace) -> None:
+    with CaptureQueriesContext(connection) as queries:
+        selectors.figure_get(viewer=world.staff, key="relocation_cases_by_stage_and_zone", filters=NOVEMBER)
+    # The cases by zone and stage (names included), the previous period's count: 2, whatever the zones.
+    assert len(queries.captured_queries) == 2
+
+
 def test_organisations_by_focus_field_reads_only_this_periods_organisations_per_field(world: SimpleNamespace) -> None:
     with CaptureQueriesContext(connection) as queries:
         selectors.figure_get(viewer=world.staff, key="organisations_by_sector", filters=NOVEMBER)

@@ -620,6 +620,11 @@ PAGES: dict[str, Row] = {
     "deals:deal_list": Row(signed_in, query=SEARCH),
     "deals:deal_board": Row(STAFF_ONLY, query=SEARCH),
     "deals:deal_board_export": Row(STAFF_ONLY, objects=("csv", "xlsx"), channel="export"),
+    # deals: relocation cases (the board and its export list the cases the viewer sees; taking a request up
+    # starts from the request as zones.relocation_selectors lets the viewer read it)
+    "deals:case_board": Row(signed_in),
+    "deals:case_board_export": Row(signed_in, objects=("csv", "xlsx"), channel="export"),
+    "deals:case_open": Row(relocation_seen, RELOCATION, objects=RELOCATIONS),
     "deals:deal_start": Row(signed_in, why="without a lead in the address: what starts a deal (leads: deals tests)"),
     "deals:deal_detail": Row(DEAL_READERS, DEAL),
     "deals:deal_stage": Row(DEAL_MANAGERS, DEAL, method="POST", body={"stage": "proposal"}),
@@ -885,6 +890,7 @@ API: dict[str, Row] = {
     # deals: the pipeline
     "GET /api/v1/deals": Row(signed_in, query=SEARCH),
     "POST /api/v1/deals": Row(signed_in, body={}),
+    "POST /api/v1/deals/cases": Row(signed_in, body={}),
     "GET /api/v1/deals/{reference}": Row(DEAL_READERS, DEAL),
     "PATCH /api/v1/deals/{reference}": Row(DEAL_MANAGERS, DEAL, body={"title": "x"}),
     "POST /api/v1/deals/{reference}/stage": Row(DEAL_MANAGERS, DEAL, body={"stage": "proposal"}),
@@ -1152,7 +1158,7 @@ def _relocations(world: Any) -> dict[str, Any]:
     zone = Zone.objects.get(key="lahore-technopolis")
     zone.organisation = world.organisations["b"]
     zone.save(update_fields=["organisation"])
-    return {
+    requests = {
         state: relocation_request_create(
             actor=world.users[MEMBER_A],
             organisation=world.organisations["a"],
@@ -1162,6 +1168,12 @@ def _relocations(world: Any) -> dict[str, Any]:
         )
         for state in RELOCATIONS
     }
+    # The shared request taken up by its zone: a relocation case (its title is the request's, a secret of
+    # the same readers; deals.selectors.pipeline.deals_visible keeps it to them).
+    from silkbridge.deals.services.cases import relocation_case_open
+
+    relocation_case_open(actor=world.users[STAFF], relocation_request=requests["shared"], zone=zone)
+    return requests
 
 
 def _build() -> Any:

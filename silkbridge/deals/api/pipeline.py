@@ -17,6 +17,7 @@ from silkbridge.core.selectors import history_entries
 from silkbridge.deals.filtersets import DealFilterSet
 from silkbridge.deals.models import Deal
 from silkbridge.deals.schemas.pipeline import (
+    CaseOpenIn,
     DealFilters,
     DealNextStepIn,
     DealOut,
@@ -25,9 +26,12 @@ from silkbridge.deals.schemas.pipeline import (
     DealStartIn,
     DealUpdateIn,
 )
+from silkbridge.deals.selectors import cases as case_selectors
 from silkbridge.deals.selectors import pipeline as selectors
+from silkbridge.deals.services import cases as case_services
 from silkbridge.deals.services import pipeline as services
 from silkbridge.directory.models import Organisation, Sector
+from silkbridge.zones.models import RelocationRequest
 
 router = Router(tags=["deals"])
 ERRORS: dict[int, type] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -104,6 +108,26 @@ def deal_create(request: HttpRequest, payload: DealStartIn) -> Status:
     return Status(201, _deal(request, deal.reference))
 
 
+@router.post(
+    "/deals/cases",
+    response={201: DealOut, **ERRORS},
+    auth=AUTH_REQUIRED,
+    summary="Take a relocation request up for a zone it is shared with: a relocation case at the inquiry stage "
+    "(staff and the zone's members)",
+)
+def case_open(request: HttpRequest, payload: CaseOpenIn) -> Status:
+    user = auth_user(request)
+    try:
+        relocation_request = case_selectors.request_for_case(viewer=user, pk=payload.relocation_request)
+    except RelocationRequest.DoesNotExist as error:
+        raise Http404(_("No such relocation request.")) from error
+    zone = case_selectors.zone_filter(value=payload.zone)
+    if zone is None:
+        raise ValidationError({"zone": _("Choose one of the zones the request is shared with.")})
+    case = case_services.relocation_case_open(actor=user, relocation_request=relocation_request, zone=zone)
+    return Status(201, _deal(request, case.reference))
+
+
 @router.get("/deals/{reference}", response={200: DealOut, **ERRORS}, auth=AUTH_REQUIRED, summary="One deal")
 def deal_detail(request: HttpRequest, reference: str) -> Deal:
     return _deal(request, reference)
@@ -140,7 +164,7 @@ def deal_update(request: HttpRequest, reference: str, payload: DealUpdateIn) -> 
 )
 def deal_stage(request: HttpRequest, reference: str, payload: DealStageIn) -> Deal:
     services.deal_stage_set(
-        actor=auth_user(request), deal=_deal(request, reference), stage=payload.stage, note=payload.note
+        actor=auth_user(request), deal=_deal(request, reference), stage=str(payload.stage), note=payload.note
     )
     return _deal(request, reference)
 

@@ -86,6 +86,12 @@ class StageForm(forms.Form):
         label=_("Note (the reason, for declined, withdrawn or stalled)"), max_length=2_000, required=False
     )
 
+    def __init__(self, *args: Any, choices: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        """`choices`: the stages offered (a relocation case's own); a deal's stages when not given."""
+        super().__init__(*args, **kwargs)
+        if choices is not None:
+            self.fields["stage"].choices = choices  # type: ignore[attr-defined]
+
 
 class NextStepForm(forms.Form):
     next_step = forms.CharField(label=_("Next step"), max_length=300, required=False)

@@ -12,12 +12,15 @@ from django.utils.translation import gettext_lazy as _
 
 from silkbridge.core.models import HistoryRow
 from silkbridge.deals.choices import (
+    ALL_STAGES,
     STAGES_NEEDING_REASON,
     DealEventKind,
     DealOrigin,
     DealPartyRole,
     DealStage,
     DealSubject,
+    DealTrack,
+    RelocationStage,
 )
 from silkbridge.deals.models.base import new_reference
 from silkbridge.directory.models import Organisation
@@ -31,7 +34,8 @@ class Deal(models.Model):
     title = models.CharField(_("title"), max_length=200)
     subject = models.CharField(_("subject"), max_length=24, choices=DealSubject)
     description = models.TextField(_("description"), blank=True, max_length=10_000)
-    stage = models.CharField(_("stage"), max_length=24, choices=DealStage, default=DealStage.LEAD)
+    track = models.CharField(_("track"), max_length=16, choices=DealTrack, default=DealTrack.DEAL)
+    stage = models.CharField(_("stage"), max_length=24, choices=ALL_STAGES, default=DealStage.LEAD)
     stage_reason = models.TextField(_("reason"), blank=True, max_length=2_000)
     stage_changed_at = models.DateTimeField(_("in this stage since"), default=timezone.now)
     sector = models.ForeignKey(
@@ -67,6 +71,18 @@ class Deal(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="deals",
+    )
+    # A relocation case: the company's request and the zone that took it up (both set on that track only).
+    relocation_request = models.ForeignKey(
+        "zones.RelocationRequest",
+        verbose_name=_("relocation request"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="cases",
+    )
+    zone = models.ForeignKey(
+        "zones.Zone", verbose_name=_("zone"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
     )
     amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2, null=True, blank=True)
     currency = models.CharField(_("currency"), max_length=3, blank=True)
@@ -109,6 +125,24 @@ class Deal(models.Model):
             models.UniqueConstraint(
                 fields=["proposal"], condition=Q(proposal__isnull=False), name="deals_deal_one_per_proposal"
             ),
+            # Each track keeps to its own stages; a case always has its request and zone, a deal neither.
+            models.CheckConstraint(
+                condition=(Q(track=DealTrack.DEAL) & Q(stage__in=DealStage.values) & Q(relocation_request__isnull=True))
+                | (
+                    Q(track=DealTrack.RELOCATION)
+                    & Q(stage__in=RelocationStage.values)
+                    & Q(relocation_request__isnull=False)
+                    & Q(zone__isnull=False)
+                ),
+                name="deals_deal_stage_of_track",
+                violation_error_message=_("This stage is not one of this track's stages."),
+            ),
+            # One case per request and zone: a zone's second "take up" finds the first case.
+            models.UniqueConstraint(
+                fields=["relocation_request", "zone"],
+                condition=Q(relocation_request__isnull=False),
+                name="deals_deal_one_case_per_request_zone",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -146,8 +180,8 @@ class DealEvent(HistoryRow):
 
     deal = models.ForeignKey(Deal, verbose_name=_("deal"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("what happened"), max_length=24, choices=DealEventKind)
-    from_stage = models.CharField(_("from"), max_length=24, choices=DealStage, blank=True)
-    to_stage = models.CharField(_("to"), max_length=24, choices=DealStage, blank=True)
+    from_stage = models.CharField(_("from"), max_length=24, choices=ALL_STAGES, blank=True)
+    to_stage = models.CharField(_("to"), max_length=24, choices=ALL_STAGES, blank=True)
     note = models.TextField(_("note"), blank=True, max_length=2_000)
 
     class Meta(HistoryRow.Meta):

@@ -3,17 +3,22 @@ and subjects are codes, each with its label in the reader's language."""
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
 from ninja import Field, Schema
 
-from silkbridge.deals.choices import DealOrigin, DealPartyRole, DealStage, DealSubject
+from silkbridge.deals.choices import ALL_STAGES, DealOrigin, DealPartyRole, DealStage, DealSubject, DealTrack
 
 MAX_ID = 2**63 - 1
 ObjectId = Annotated[int, Field(ge=1, le=MAX_ID)]
 Amount = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=2)]
+
+
+# A deal's stages and a relocation case's own, by their codes (which ones apply: the deal's track).
+AnyStage = enum.StrEnum("AnyStage", {value.upper(): value for value, _label in ALL_STAGES})  # type: ignore[misc]
 
 
 class DealPartyOut(Schema):
@@ -49,12 +54,15 @@ class DealOut(Schema):
     title: str
     subject: DealSubject
     description: str
-    stage: DealStage
+    track: DealTrack = Field(..., description="deal, or relocation for a relocation case (its own stages).")
+    stage: AnyStage
     stage_label: str = Field(..., description="The stage in the reader's language.")
     stage_reason: str = Field(..., description="Why the deal was declined, withdrawn or stalled; empty otherwise.")
     stage_changed_at: datetime
     days_in_stage: int
     origin: DealOrigin
+    zone: str | None = Field(None, description="A relocation case's zone (its key).")
+    relocation_request: int | None = Field(None, description="A relocation case's request (its number).")
     parties: list[DealPartyOut]
     sector: str | None = Field(None, description="The sector's code.")
     owner: DealOwnerOut | None = Field(None, description="The member of staff who follows the deal.")
@@ -65,6 +73,14 @@ class DealOut(Schema):
     next_step_overdue: bool
     created_at: datetime
     updated_at: datetime
+
+    @staticmethod
+    def resolve_zone(obj: Any) -> str | None:
+        return obj.zone.key if obj.zone_id else None
+
+    @staticmethod
+    def resolve_relocation_request(obj: Any) -> int | None:
+        return int(obj.relocation_request_id) if obj.relocation_request_id else None
 
     @staticmethod
     def resolve_stage_label(obj: Any) -> str:
@@ -125,8 +141,13 @@ class DealUpdateIn(Schema):
 
 
 class DealStageIn(Schema):
-    stage: DealStage
+    stage: AnyStage = Field(..., description="One of the deal's track's stages.")
     note: str = Field("", max_length=2_000, description="Required (the reason) for declined, withdrawn, stalled.")
+
+
+class CaseOpenIn(Schema):
+    relocation_request: int = Field(..., ge=1, le=MAX_ID, description="The relocation request's number.")
+    zone: str = Field(..., max_length=100, description="The key of a zone the request is shared with.")
 
 
 class DealNextStepIn(Schema):

@@ -8,6 +8,10 @@
   only, through `core.selectors.history_entries`).
 - Who may change a deal: staff and the deal's owner move its stage, edit it and change its parties;
   the parties' members may also set its next step (see `can_set_next_step`).
+- A relocation case (a deal on the relocation track, `deals.selectors.cases`) is seen by a party's
+  member only while its relocation request is visible to them (`zones.relocation_selectors`) and, for
+  the zone's side, only while the request is still shared with that zone: the case never shows more
+  than the request does. The zone's members also move the case's stage (`can_move_stage`).
 """
 
 from __future__ import annotations
@@ -17,20 +21,31 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from silkbridge.accounts.models import User
 from silkbridge.core.i18n import content_language
-from silkbridge.deals.choices import DealEventKind, DealStage, Decision, ProposalStatus
+from silkbridge.deals.choices import (
+    RELOCATION_SEQUENCE,
+    STAGES_NEEDING_REASON,
+    DealEventKind,
+    DealStage,
+    DealTrack,
+    Decision,
+    ProposalStatus,
+    RelocationStage,
+    track_stages,
+)
 from silkbridge.deals.models import Deal, DealEvent, DealParty, Proposal
 from silkbridge.directory.selectors import organisation_ids_of
 from silkbridge.events.choices import MeetingOutcome
 from silkbridge.events.models import Meeting
 from silkbridge.marketplace.choices import InterestStatus
 from silkbridge.marketplace.models import ExpressionOfInterest
+from silkbridge.zones.relocation_selectors import relocation_requests_visible_to
 
 # The board's columns, in the order a deal moves through them; the three that end or pause a deal last.
 BOARD_STAGES = tuple(DealStage)
@@ -50,12 +65,19 @@ def _parties_prefetch() -> Prefetch[Any]:
 def deals_visible(*, viewer: Any) -> QuerySet[Deal]:
     """Every deal the viewer may see, with its sector, owner and parties loaded (a fixed number of
     queries however many deals a page lists)."""
-    deals = Deal.objects.select_related("sector", "owner").prefetch_related(_parties_prefetch())
+    deals = Deal.objects.select_related("sector", "owner", "zone").prefetch_related(_parties_prefetch())
     if getattr(viewer, "is_staff", False):
         return deals.all()
     own = organisation_ids_of(viewer)
     # A subquery rather than a join: each deal once, whatever number of the viewer's organisations take part.
-    return deals.filter(pk__in=DealParty.objects.filter(organisation_id__in=own).values("deal_id"))
+    deals = deals.filter(pk__in=DealParty.objects.filter(organisation_id__in=own).values("deal_id"))
+    # A relocation case: only while the viewer sees its request, and the zone's side only while the
+    # request is still shared with that zone (never wider than the request).
+    shared_with_zone = Deal.objects.filter(relocation_request__shared_with=F("zone")).values("pk")
+    case_visible = Q(relocation_request__in=relocation_requests_visible_to(viewer).values("pk")) & (
+        Q(relocation_request__organisation_id__in=own) | Q(zone__organisation_id__in=own, pk__in=shared_with_zone)
+    )
+    return deals.filter(Q(track=DealTrack.DEAL) | case_visible)
 
 
 def deal_get(*, viewer: Any, reference: str) -> Deal:
@@ -81,6 +103,43 @@ def can_set_next_step(*, user: Any, deal: Deal) -> bool:
     next step, so they may say what it is and when; they may not move the stage, which is the center's
     assessment of the deal."""
     return can_manage(user=user, deal=deal) or is_party_member(user=user, deal=deal)
+
+
+def is_zone_member(*, user: Any, deal: Deal) -> bool:
+    """Whether the user belongs to the organisation of the zone that took up the relocation case."""
+    if deal.track != DealTrack.RELOCATION or deal.zone is None or deal.zone.organisation_id is None:
+        return False
+    return deal.zone.organisation_id in set(organisation_ids_of(user))
+
+
+def can_move_stage(*, user: Any, deal: Deal) -> bool:
+    """Staff and the owner move any deal; the zone's members also move the relocation cases of their
+    zone (the zone authority works the case: advice, site visit, licence)."""
+    return can_manage(user=user, deal=deal) or is_zone_member(user=user, deal=deal)
+
+
+def stage_moves(deal: Deal, *, reached: set[str] | None = None) -> list[tuple[str, str]]:
+    """The stages `deal` may move to from where it is, as (code, label), in order.
+
+    A deal may move to any other stage (the board moves cards back as well as on). A relocation case
+    moves through RELOCATION_SEQUENCE one step at a time: on to the next stage (no skipping: a licence
+    is not granted before it is applied for), back one step (a correction), or to declined, withdrawn
+    or stalled (with a reason) from anywhere; a case that ended or stalled resumes at a stage it had
+    already reached (`reached`: the stages in its history, read when not given)."""
+    stages = track_stages(deal.track)
+    if deal.track != DealTrack.RELOCATION:
+        return [(value, label) for value, label in stages if value != deal.stage]
+    allowed: set[str] = {str(stage) for stage in STAGES_NEEDING_REASON} - {deal.stage}
+    sequence = [str(stage) for stage in RELOCATION_SEQUENCE]
+    if deal.stage in sequence:
+        index = sequence.index(deal.stage)
+        allowed.update(sequence[max(0, index - 1) : index + 2])
+        allowed.discard(deal.stage)
+    else:
+        if reached is None:
+            reached = set(DealEvent.objects.filter(deal=deal).values_list("to_stage", flat=True))
+        allowed.update(stage for stage in sequence if stage in reached or stage == RelocationStage.INQUIRY)
+    return [(value, label) for value, label in stages if value in allowed]
 
 
 def board_check(*, viewer: Any) -> None:
@@ -194,7 +253,7 @@ def deal_board(*, viewer: Any, deals: QuerySet[Deal]) -> list[BoardColumn]:
     board_check(viewer=viewer)
     now, today = timezone.now(), timezone.localdate()
     columns = {stage.value: BoardColumn(stage=stage.value, label=str(stage.label)) for stage in BOARD_STAGES}
-    for deal in deals.order_by("stage_changed_at", "pk"):
+    for deal in deals.filter(track=DealTrack.DEAL).order_by("stage_changed_at", "pk"):
         card = BoardCard(
             deal=deal,
             days_in_stage=days_in_stage(deal, now=now),
@@ -233,34 +292,37 @@ def deal_export_records(*, viewer: Any, deals: QuerySet[Deal]) -> list[dict[str,
     parties are "key: name (role)" joined with "; "."""
     board_check(viewer=viewer)
     now, today = timezone.now(), timezone.localdate()
-    records = []
-    for deal in deals.order_by("stage", "stage_changed_at", "pk"):
-        parties = list(deal.parties.all())
-        records.append(
-            {
-                "reference": deal.reference,
-                "title": deal.title,
-                "subject": deal.subject,
-                "stage": deal.stage,
-                "stage_reason": deal.stage_reason,
-                "in_stage_since": deal.stage_changed_at.isoformat(),
-                "days_in_stage": days_in_stage(deal, now=now),
-                "age_days": age_days(deal, now=now),
-                "parties": "; ".join(
-                    f"{party.organisation.key}: {party.organisation.name_en} ({party.role})" for party in parties
-                ),
-                "countries": ", ".join(sorted({party.organisation.country for party in parties})),
-                "sector": deal.sector.code if deal.sector else "",
-                "owner": deal.owner.email if deal.owner else "",
-                "amount": str(deal.amount) if deal.amount is not None else "",
-                "currency": deal.currency,
-                "next_step": deal.next_step,
-                "next_step_on": deal.next_step_on.isoformat() if deal.next_step_on else "",
-                "next_step_overdue": is_overdue(deal, today=today),
-                "created_at": deal.created_at.isoformat(),
-            }
-        )
-    return records
+    return [
+        export_record(deal, now=now, today=today)
+        for deal in deals.filter(track=DealTrack.DEAL).order_by("stage", "stage_changed_at", "pk")
+    ]
+
+
+def export_record(deal: Deal, *, now: datetime, today: date) -> dict[str, Any]:
+    """One deal's plain record (EXPORT_FIELDS), for deal_export_records and the relocation cases' export."""
+    parties = list(deal.parties.all())
+    return {
+        "reference": deal.reference,
+        "title": deal.title,
+        "subject": deal.subject,
+        "stage": deal.stage,
+        "stage_reason": deal.stage_reason,
+        "in_stage_since": deal.stage_changed_at.isoformat(),
+        "days_in_stage": days_in_stage(deal, now=now),
+        "age_days": age_days(deal, now=now),
+        "parties": "; ".join(
+            f"{party.organisation.key}: {party.organisation.name_en} ({party.role})" for party in parties
+        ),
+        "countries": ", ".join(sorted({party.organisation.country for party in parties})),
+        "sector": deal.sector.code if deal.sector else "",
+        "owner": deal.owner.email if deal.owner else "",
+        "amount": str(deal.amount) if deal.amount is not None else "",
+        "currency": deal.currency,
+        "next_step": deal.next_step,
+        "next_step_on": deal.next_step_on.isoformat() if deal.next_step_on else "",
+        "next_step_overdue": is_overdue(deal, today=today),
+        "created_at": deal.created_at.isoformat(),
+    }
 
 
 def deals_due(*, today: date) -> QuerySet[Deal]:

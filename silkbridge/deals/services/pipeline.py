@@ -35,8 +35,10 @@ from silkbridge.deals.choices import (
     DealPartyRole,
     DealStage,
     DealSubject,
+    DealTrack,
     Decision,
     ProposalStatus,
+    RelocationStage,
 )
 from silkbridge.deals.history import pipeline as history
 from silkbridge.deals.models import Deal, DealParty, Proposal
@@ -272,9 +274,14 @@ def deal_start(
 def deal_stage_set(*, actor: Any, deal: Deal, stage: str, note: str = "") -> Deal:
     """Move the deal to `stage` (any other stage: the board moves cards back as well as on). Declined,
     withdrawn and stalled need the reason, given as the note; it is kept as the deal's stage reason
-    until the deal moves again."""
-    _require_manager(actor=actor, deal=deal)
-    if stage not in DealStage.values:
+    until the deal moves again. A relocation case moves only as `selectors.stage_moves` allows (one
+    step on or back, or to an end), by staff, its owner or the zone's members."""
+    relocation = deal.track == DealTrack.RELOCATION
+    if not relocation:
+        _require_manager(actor=actor, deal=deal)
+    elif not selectors.can_move_stage(user=actor, deal=deal):
+        raise PermissionDenied(_("Only staff, the case's owner and the zone's members may move this case."))
+    if stage not in (RelocationStage.values if relocation else DealStage.values):
         raise ValidationError({"stage": _("Choose one of the stages.")})
     note = (note or "").strip()
     if stage in STAGES_NEEDING_REASON and not note:
@@ -282,6 +289,16 @@ def deal_stage_set(*, actor: Any, deal: Deal, stage: str, note: str = "") -> Dea
     deal = _locked(deal)
     if deal.stage == stage:
         raise ValidationError({"stage": _("The deal is already at this stage.")})
+    if relocation and stage not in dict(selectors.stage_moves(deal)):
+        raise ValidationError(
+            {
+                "stage": _("A relocation case moves one stage at a time: from %(stage)s it may go to %(allowed)s.")
+                % {
+                    "stage": deal.get_stage_display(),
+                    "allowed": ", ".join(str(label) for _value, label in selectors.stage_moves(deal)),
+                }
+            }
+        )
     return _stage_move(actor=actor, deal=deal, stage=stage, note=note)
 
 
@@ -311,9 +328,10 @@ def _stage_move(*, actor: Any, deal: Deal, stage: str, note: str = "", cause: di
 
 def deal_stage_follow(*, actor: Any, deal: Deal, stage: str, cause: dict[str, str]) -> Deal:
     """Move the deal to `stage` because of `cause` (see above); nothing happens when it is there already
-    (an MoU sent again after a return, a second draft)."""
+    (an MoU sent again after a return, a second draft), nor to a relocation case (its stages are not the
+    MoU story's: an MoU drafted on a case leaves the case where it is)."""
     deal = _locked(deal)
-    if deal.stage == stage:
+    if deal.stage == stage or deal.track != DealTrack.DEAL:
         return deal
     return _stage_move(actor=actor, deal=deal, stage=stage, cause=cause)
 

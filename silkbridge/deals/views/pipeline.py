@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from silkbridge.core.exports import table_response
 from silkbridge.core.forms import add_service_errors
-from silkbridge.deals.choices import STAGES_NEEDING_REASON, DealOrigin, DealStage, DealSubject
+from silkbridge.deals.choices import STAGES_NEEDING_REASON, DealOrigin, DealStage, DealSubject, DealTrack, track_stages
 from silkbridge.deals.filtersets import DealFilterSet
 from silkbridge.deals.forms.pipeline import DealEditForm, DealStartForm, NextStepForm, PartyAddForm, StageForm
 from silkbridge.deals.models import Deal
@@ -45,6 +45,9 @@ def _deal_or_404(request: HttpRequest, reference: str) -> Deal:
 
 def _back(request: HttpRequest, deal: Deal) -> HttpResponse:
     """Back to the board (keeping its filters) when the form came from there, else to the deal."""
+    case_board_query = request.POST.get("case_board")
+    if case_board_query is not None:
+        return redirect("/deals/cases/" + (f"?{case_board_query}" if case_board_query else ""))
     board_query = request.POST.get("board")
     if board_query is not None:
         url = "/deals/board/" + (f"?{board_query}" if board_query else "")
@@ -221,8 +224,10 @@ def deal_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
         "days_in_stage": selectors.days_in_stage(deal),
         "is_overdue": selectors.is_overdue(deal),
     }
+    if selectors.can_move_stage(user=request.user, deal=deal):
+        moves = selectors.stage_moves(deal) if deal.track == DealTrack.RELOCATION else None
+        context["stage_form"] = StageForm(initial={"stage": deal.stage}, choices=moves)
     if manages:
-        context["stage_form"] = StageForm(initial={"stage": deal.stage})
         context["edit_form"] = DealEditForm(
             initial={
                 "title": deal.title,
@@ -246,7 +251,7 @@ def deal_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def deal_stage_view(request: HttpRequest, reference: str) -> HttpResponse:
     deal = _deal_or_404(request, reference)
-    form = StageForm(request.POST)
+    form = StageForm(request.POST, choices=track_stages(deal.track))
     if not form.is_valid():
         messages.error(request, _("Choose one of the stages."))
         return _back(request, deal)

@@ -1,0 +1,89 @@
+"""Writes for relocation cases: a zone takes up a company's relocation request, which opens a case (a
+deal on the relocation track) at the inquiry stage. The case then moves, gets its next step and reminders
+and keeps its history through the deals pipeline's services (`deals.services.pipeline`).
+
+Who may take a request up: staff, and the members of the organisation of a zone the request is shared
+with, for that zone. The company itself does not (it shares; the zone takes up). One case per request and
+zone: a second take-up is refused with the first case's reference.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from silkbridge.deals.choices import DealOrigin, DealPartyRole, DealSubject, DealTrack, RelocationStage
+from silkbridge.deals.history import pipeline as history
+from silkbridge.deals.models import Deal, DealParty
+from silkbridge.directory.selectors import organisation_ids_of
+from silkbridge.zones.models import RelocationRequest, Zone
+from silkbridge.zones.relocation_selectors import relocation_requests_visible_to
+
+
+def _already_open(relocation_request: RelocationRequest, zone: Zone) -> ValidationError | None:
+    existing = Deal.objects.filter(relocation_request=relocation_request, zone=zone).only("reference").first()
+    if existing is None:
+        return None
+    return ValidationError(
+        {
+            "zone": _("A case is already open for this request in %(zone)s: %(reference)s.")
+            % {"zone": zone.name, "reference": existing.reference}
+        }
+    )
+
+
+@transaction.atomic
+def relocation_case_open(*, actor: Any, relocation_request: RelocationRequest, zone: Zone) -> Deal:
+    """Take the request up for `zone`: a case at the inquiry stage, its parties the company (initiator)
+    and the zone's organisation (authority), owned by the actor if staff. Refused (nothing stored) when
+    the actor may not see the request, does not act for the zone, the request is not shared with the
+    zone, the zone has no organisation on Silkbridge, or a case is already open for them."""
+    if not relocation_requests_visible_to(actor).filter(pk=relocation_request.pk).exists():
+        raise PermissionDenied(_("No such relocation request."))
+    is_staff = bool(getattr(actor, "is_staff", False))
+    if not is_staff and (zone.organisation_id is None or zone.organisation_id not in organisation_ids_of(actor)):
+        raise PermissionDenied(_("Only staff and the zone's members may take a request up for the zone."))
+    if not relocation_request.shared_with.filter(pk=zone.pk).exists():
+        raise ValidationError({"zone": _("This request is not shared with %(zone)s.") % {"zone": zone.name}})
+    if zone.organisation is None:
+        raise ValidationError(
+            {"zone": _("%(zone)s has no organisation on Silkbridge to follow the case.") % {"zone": zone.name}}
+        )
+    existing = _already_open(relocation_request, zone)
+    if existing is not None:
+        raise existing
+    company = relocation_request.organisation
+    title = f"{relocation_request.title} – {zone.name}"[:200]
+    deal = Deal(
+        track=DealTrack.RELOCATION,
+        title=title,
+        subject=DealSubject.RELOCATION,
+        origin=DealOrigin.RELOCATION,
+        relocation_request=relocation_request,
+        zone=zone,
+        sector=relocation_request.sectors.order_by("code").first(),
+        owner=actor if is_staff else None,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        stage=RelocationStage.INQUIRY,
+        stage_changed_at=timezone.now(),
+    )
+    try:
+        with transaction.atomic():  # a savepoint: a racing second take-up fails on the constraint, not a 500
+            deal.save()
+    except IntegrityError as error:
+        raise (_already_open(relocation_request, zone) or ValidationError({"zone": _("Try again.")})) from error
+    parties = [(company, DealPartyRole.INITIATOR)]
+    if zone.organisation_id != company.pk:
+        parties.append((zone.organisation, DealPartyRole.AUTHORITY))
+    DealParty.objects.bulk_create([DealParty(deal=deal, organisation=org, role=role) for org, role in parties])
+    history.deal_created(
+        deal=deal,
+        actor=actor,
+        parties=[org.key for org, _role in parties],
+        cause={"relocation_request": str(relocation_request.pk), "zone": zone.key},
+    )
+    return deal
