@@ -44,7 +44,7 @@ from django.db.models.expressions import Window
 from django.db.models.functions import Coalesce, Lead, Lower, Trim, TruncMonth
 from django.db.models.lookups import In
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from silkbridge.analytics.provinces import database_keys, provinces
