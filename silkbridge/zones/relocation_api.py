@@ -62,7 +62,7 @@ def _fresh(pk: int) -> RelocationRequest:
 
 @router.get(
     "/relocation-requests",
-    response={200: list[RelocationRequestOut], 401: ErrorOut},
+    response={200: list[RelocationRequestOut], **ERRORS},
     auth=AUTH_REQUIRED,
     summary="Relocation requests: your company's and those shared with your zones",
 )
