@@ -12,8 +12,8 @@ database (shared by every process on every host).
 """
 
 import importlib.util
-import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
@@ -315,10 +315,21 @@ if IS_PRODUCTION and not env.str("SILKBRIDGE_SITE_URL", default=""):
         "e.g. https://silkbridge.example.org (links in e-mails and .ics files start with it)."
     )
 SITE_URL = env.str("SILKBRIDGE_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
-if not re.fullmatch(r"https?://[^/\s]+(/[^\s]*)?", SITE_URL):
+_site = urlsplit(SITE_URL)
+# Links are SITE_URL + a path: a query, a fragment or a user name in it would break or disguise them.
+if (
+    _site.scheme.lower() not in {"http", "https"}
+    or not _site.hostname
+    or _site.query
+    or _site.fragment
+    or "@" in _site.netloc
+    or "\\" in SITE_URL
+    or any(character.isspace() for character in SITE_URL)
+):
     raise ImproperlyConfigured(
         f"SILKBRIDGE_SITE_URL={SITE_URL!r} is not valid: expected an address such as https://silkbridge.example.org."
     )
+SITE_URL = f"{_site.scheme.lower()}://{_site.netloc.lower()}{_site.path}"
 
 # Background work through Django's task framework (the django-tasks backport on Django 5.2).
 # SILKBRIDGE_TASK_BACKEND: "immediate" (the default, and the tests) runs each task in-process once the

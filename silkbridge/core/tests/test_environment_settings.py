@@ -123,6 +123,11 @@ def test_a_dotenv_file_is_read_and_the_process_environment_wins(tmp_path):
     )
 
 
+def test_the_site_address_is_kept_in_lower_case_scheme_and_host(tmp_path):
+    settings = _settings(tmp_path, SILKBRIDGE_SITE_URL="HTTPS://Silkbridge.Example.ORG/platform/")
+    assert settings["SITE_URL"] == "'https://silkbridge.example.org/platform'"
+
+
 def test_the_cache_and_the_database_come_from_urls(tmp_path):
     settings = _settings(
         tmp_path,
@@ -201,6 +206,20 @@ def test_the_cache_and_the_database_come_from_urls(tmp_path):
         (
             {"SILKBRIDGE_SITE_URL": "silkbridge.example.org"},
             "SILKBRIDGE_SITE_URL='silkbridge.example.org' is not valid: expected an address such as "
+            "https://silkbridge.example.org.",
+        ),
+        (
+            {"SILKBRIDGE_SITE_URL": "http://:"},
+            "SILKBRIDGE_SITE_URL='http://:' is not valid: expected an address such as https://silkbridge.example.org.",
+        ),
+        (
+            {"SILKBRIDGE_SITE_URL": "https://example.org?x=1"},
+            "SILKBRIDGE_SITE_URL='https://example.org?x=1' is not valid: expected an address such as "
+            "https://silkbridge.example.org.",
+        ),
+        (
+            {"SILKBRIDGE_SITE_URL": "https://user:pw@example.org"},
+            "SILKBRIDGE_SITE_URL='https://user:pw@example.org' is not valid: expected an address such as "
             "https://silkbridge.example.org.",
         ),
         (
