@@ -133,7 +133,7 @@ def report_recipients(value: str | None = None) -> list[tuple[str, str]]:
     """(address, language) from SILKBRIDGE_REPORT_RECIPIENTS: "address" or "language:address", comma
     separated. ImproperlyConfigured naming the entry that is not an address or not a report language."""
     text = settings.SILKBRIDGE_REPORT_RECIPIENTS if value is None else value
-    recipients = []
+    recipients: list[tuple[str, str]] = []
     for entry in (part.strip() for part in text.split(",")):
         if not entry:
             continue
