@@ -41,7 +41,7 @@ def zone_name(zone: str, language: str, *, at: datetime | None = None) -> str:
 
 
 def zone_label(zone: str, language: str, *, at: datetime | None = None) -> str:
-    """The spoken name and the identifier: "北京时间 (Asia/Shanghai)"; the identifier alone where the name
-    would only repeat it (UTC)."""
+    """The spoken name and the identifier: "北京时间 (Asia/Shanghai)"; the identifier alone where no name
+    is known. A zone with summer time is named for `at` (default: now)."""
     name = zone_name(zone, language, at=at)
     return zone if name in {zone, ""} else f"{name} ({zone})"

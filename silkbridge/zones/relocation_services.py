@@ -21,7 +21,7 @@ from silkbridge.zones.choices import MustHave, SpaceKind, ZoneKind, ZoneStatus
 from silkbridge.zones.engine.advisor import Advice, Advisor, Point, RequestNeeds, ZoneFacts
 from silkbridge.zones.models import RelocationRequest, Zone
 from silkbridge.zones.relocation_selectors import can_manage, zones_for_advice
-from silkbridge.zones.services import cities_known
+from silkbridge.zones.services import cities_known, city_key
 
 REGIME_OF_KIND = {ZoneKind.STZ: "stz", ZoneKind.SEZ: "sez", ZoneKind.IT_PARK: "none"}
 
@@ -191,16 +191,17 @@ def request_needs(relocation_request: RelocationRequest) -> RequestNeeds:
             {"sectors": [], "concepts": []}, text=relocation_request.activities, language=relocation_request.language
         )
         sectors |= set(terms["sectors"])
-    cities = cities_known()
+    # A partner's city as its address writes it ("lahore ", "LAHORE"): compared without case and spaces.
+    cities = {city_key(name): city for name, city in cities_known().items()}
     organisation_id = relocation_request.organisation_id
     partner_cities = {
         **hooks.partner_cities.ask({}, organisation_id=organisation_id),
         **hooks.event_partner_cities.ask({}, organisation_id=organisation_id),
     }
     partners = tuple(
-        Point(float(cities[city]["latitude"]), float(cities[city]["longitude"]))
+        Point(float(cities[city_key(city)]["latitude"]), float(cities[city_key(city)]["longitude"]))
         for _partner, city in sorted(partner_cities.items())
-        if city in cities
+        if city and city_key(city) in cities
     )
     return RequestNeeds(
         sectors=frozenset(sectors),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -51,9 +52,19 @@ ZONE_FIELDS = (
 )
 
 
+@cache
+def _cities() -> tuple[dict[str, Any], ...]:
+    return tuple(read_yaml(CITIES_FILE))  # the file ships with the code: read once per process
+
+
 def cities_known() -> dict[str, dict[str, Any]]:
     """The cities a zone may be in and a request may prefer, by English name (data/cities.yaml)."""
-    return {city["name"]: city for city in read_yaml(CITIES_FILE)}
+    return {city["name"]: city for city in _cities()}
+
+
+def city_key(name: str) -> str:
+    """A city's name as addresses write it, compared without case and surrounding spaces."""
+    return " ".join(name.split()).casefold()
 
 
 def _facility_values(data: dict[str, Any], cities: dict[str, dict[str, Any]]) -> dict[str, Any]:
