@@ -273,3 +273,14 @@ def opportunity_close(request: HttpRequest, pk: int) -> Opportunity:
 )
 def opportunity_renew(request: HttpRequest, pk: int) -> Opportunity:
     return _action(request, pk, services.opportunity_renew)
+
+
+@router.delete(
+    "/opportunities/{pk}",
+    response={204: None, **ERRORS},
+    auth=AUTH_REQUIRED,
+    summary="Delete a draft that was never published (close a published profile instead)",
+)
+def opportunity_draft_delete(request: HttpRequest, pk: int) -> tuple[int, None]:
+    services.opportunity_draft_delete(actor=auth_user(request), opportunity=_managed(request, pk))
+    return 204, None

@@ -336,6 +336,19 @@ def opportunity_close(*, actor: Any, opportunity: Opportunity) -> Opportunity:
 
 
 @transaction.atomic
+def opportunity_draft_delete(*, actor: Any, opportunity: Opportunity) -> None:
+    """Delete a draft that was never published (a member of its organisation, or staff). A profile that
+    was published once keeps its record (matches, interests and the figures count it): close it instead."""
+    _require_member(actor=actor, organisation_id=opportunity.organisation_id)
+    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    if opportunity.status != OpportunityStatus.DRAFT or opportunity.published_at is not None:
+        raise ValidationError(
+            {"status": _("Only a draft that was never published can be deleted; close a published profile instead.")}
+        )
+    opportunity.delete()
+
+
+@transaction.atomic
 def opportunity_renew(*, actor: Any, opportunity: Opportunity) -> Opportunity:
     """Another year from today (or from the current expiry, if later); an expired profile is published again."""
     _require_member(actor=actor, organisation_id=opportunity.organisation_id)

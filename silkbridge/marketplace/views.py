@@ -158,6 +158,15 @@ def opportunity_action_view(request: HttpRequest, pk: int, action: str) -> HttpR
         "close": (services.opportunity_close, _("The profile is closed and no longer shown to others.")),
         "renew": (services.opportunity_renew, _("Renewed for another year.")),
     }
+    if action == "delete":
+        try:
+            services.opportunity_draft_delete(actor=request.user, opportunity=opportunity)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("marketplace:opportunity_detail", pk=opportunity.pk)
+        messages.success(request, _("The draft is deleted."))
+        return redirect("marketplace:mine")
     if action not in actions:
         raise Http404(_("No such action."))
     function, done = actions[action]

@@ -826,6 +826,7 @@ API: dict[str, Row] = {
         each(404, anonymous="login", member_b="ok", member_ab="ok", staff="ok", member_a=403), INTEREST, body={}
     ),
     "POST /api/v1/opportunities/{pk}/submit": Row(profile_managed_api, _pk("draft"), body={}),
+    "DELETE /api/v1/opportunities/{pk}": Row(profile_managed_api, _pk("draft")),
     "POST /api/v1/opportunities/{pk}/close": Row(profile_managed_api, PROFILE, body={}),
     "POST /api/v1/opportunities/{pk}/renew": Row(profile_managed_api, PROFILE, body={}),
     # matching
