@@ -51,7 +51,22 @@ if (document.readyState === "loading") {
 
 // A table wider than the screen scrolls inside its own box, not the page. A box that scrolls is a
 // named region that the keyboard can reach (tabindex), so it can be scrolled without a mouse.
+function focusableIfScrolling(box, name) {
+  if (box.scrollWidth > box.clientWidth + 1 && !box.hasAttribute("tabindex")) {
+    box.tabIndex = 0;
+    box.setAttribute("role", "region");
+    if (!box.hasAttribute("aria-label") && !box.hasAttribute("aria-labelledby")) {
+      box.setAttribute("aria-label", name);
+    }
+  }
+}
+
 function boxTables() {
+  // Boards of columns (deals, relocation cases) scroll sideways inside their box the same way.
+  const heading = document.querySelector("main h1");
+  for (const board of document.querySelectorAll("main .deal-board")) {
+    focusableIfScrolling(board, heading ? heading.textContent.trim() : document.title);
+  }
   for (const table of document.querySelectorAll("main table")) {
     let box = table.closest(".table-scroll");
     if (!box) {
@@ -60,12 +75,8 @@ function boxTables() {
       table.parentNode.insertBefore(box, table);
       box.appendChild(table);
     }
-    if (box.scrollWidth > box.clientWidth + 1 && !box.hasAttribute("tabindex")) {
-      box.tabIndex = 0;
-      box.setAttribute("role", "region");
-      const caption = table.caption ? table.caption.textContent.trim() : "";
-      box.setAttribute("aria-label", caption || document.title);
-    }
+    const caption = table.caption ? table.caption.textContent.trim() : "";
+    focusableIfScrolling(box, caption || document.title);
   }
 }
 if (document.readyState === "loading") {
