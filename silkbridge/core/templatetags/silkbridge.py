@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django import template
@@ -22,9 +23,11 @@ def country_name(code: str) -> str:
 
 
 @register.filter
-def zone_label(zone: str) -> str:
-    """A time zone as readers of the page's language name it, with its identifier: "北京时间 (Asia/Shanghai)"."""
-    return _zone_label(str(zone), content_language(get_language()))
+def zone_label(zone: str, at: datetime | None = None) -> str:
+    """A time zone as readers of the page's language name it, with its identifier: "北京时间 (Asia/Shanghai)".
+    `at` (`{{ zone|zone_label:first_slot }}`) names a zone with summer time for the moment the page is about,
+    not for today: a June event's London times are British Summer Time even when read in December."""
+    return _zone_label(str(zone), content_language(get_language()), at=at if isinstance(at, datetime) else None)
 
 
 @register.simple_tag(takes_context=True)

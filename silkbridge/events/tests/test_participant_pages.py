@@ -402,6 +402,28 @@ def test_the_agenda_shows_times_in_the_participants_zone(client, ten_oclock):
     assert shanghai.organisation.name_en in page
 
 
+def test_the_agenda_and_event_page_name_the_zone_and_offset_of_the_events_days_not_todays(client):
+    """A London participant reading in winter an agenda for a summer event sees BST and UTC+0100, the
+    zone its times are in, not today's GMT (and the other way round in summer)."""
+    from zoneinfo import ZoneInfo
+
+    london = ZoneInfo("Europe/London")
+    today = timezone.now().astimezone(london).utcoffset()
+    days = next(n for n in range(120, 250) if datetime.combine(in_days(n), time(12), london).utcoffset() != today)
+    event = EventFactory(slot_days=[in_days(days)], slot_start=time(14, 0), slot_end=time(14, 30), slot_tables=3)
+    visitor = register(event, country="GB", time_zone="Europe/London")
+    host = register(event, country="PK", time_zone="Asia/Karachi")
+    _meeting(host, visitor, event.slots.get())
+    slot_start = event.slots.get().starts_at.astimezone(london)
+    offset, name = slot_start.strftime("%z"), ("British Summer Time" if slot_start.dst() else "Greenwich Mean Time")
+    assert offset != timezone.now().astimezone(london).strftime("%z")  # the test is about the season changing
+
+    _login(client, visitor)
+    page = client.get(_url("agenda", event)).content.decode()
+    assert f"UTC{offset}" in page
+    assert f"{name} (Europe/London)" in page
+
+
 def test_the_agenda_download_parses_with_one_event_per_meeting_in_utc(client, ten_oclock):
     event, shanghai, _karachi, meeting = ten_oclock
     _login(client, shanghai)

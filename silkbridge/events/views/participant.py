@@ -505,13 +505,17 @@ def agenda_view(request: HttpRequest, event: Event, participant: Participant) ->
     # The address the site is served at (SILKBRIDGE_SITE_URL), not the Host header: behind a proxy that is an
     # internal name a calendar application could not reach.
     feed_url = settings.SITE_URL + reverse("events:feed", kwargs={"token": participant.feed_token})
+    first_slot = event.slots.aggregate(first=Min("starts_at"))["first"]
+    moment = rows[0]["meeting"].slot.starts_at if rows else first_slot or now
     context = {
         "event": event,
         "participant": participant,
         "rows": rows,
         "feed_url": feed_url,
         "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
-        "offset": timezone.now().astimezone(_zone(participant.time_zone)).strftime("%z"),
+        # The offset and the zone's name on the event's days, not today's: summer time may differ.
+        "zone_moment": moment,
+        "offset": moment.astimezone(_zone(participant.time_zone)).strftime("%z"),
     }
     return render(request, "events/agenda.html", context)
 
