@@ -482,7 +482,7 @@ def request_cancel_view(request: HttpRequest, event: Event, participant: Partici
 @participant_required
 def agenda_view(request: HttpRequest, event: Event, participant: Participant) -> HttpResponse:
     now = timezone.now()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for meeting in selectors.agenda(participant=participant):
         other = selectors.counterpart(meeting=meeting, participant=participant)
         ratings = list(meeting.ratings.all())
