@@ -128,7 +128,14 @@ def error_response(
 
 
 def _location(loc: Any) -> str:
-    return ".".join(str(part) for part in loc if part not in ("", None))
+    """Where a schema error points, named as the client wrote it: django-ninja puts the handler's parameter
+    after "body" ("body", "payload", "trl"), which is our code's name, not the client's; every operation
+    takes its whole body as one schema, so it is dropped and a schema error reads "body.trl" like a
+    service's error about the same field."""
+    parts = [part for part in loc if part not in ("", None)]
+    if len(parts) >= 2 and parts[0] == "body":
+        del parts[1]
+    return ".".join(str(part) for part in parts)
 
 
 def _domain_field(name: str) -> str:

@@ -31,9 +31,8 @@ def _bearer(user):
 def _error_fields(response):
     body = response.json()
     assert set(body) == {"code", "message", "errors"}
-    # Schema errors name the handler's parameter ("body.payload.day_part") and service errors do not
-    # ("body.slot"); the field is what matters here.
-    return {error["field"].replace("body.payload.", "body.") for error in body["errors"]}
+    # Schema errors ("body.day_part") and service errors ("body.slot") name a field the same way.
+    return {error["field"] for error in body["errors"]}
 
 
 def _post(client, path, payload, user):

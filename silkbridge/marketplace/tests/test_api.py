@@ -44,8 +44,8 @@ def test_create_submit_review_and_match_through_the_api(client):
 @pytest.mark.parametrize(
     ("change", "field"),
     [
-        ({"trl": 0}, "body.payload.trl"),
-        ({"deal_types": ["franchise"]}, "body.payload.deal_types.0"),
+        ({"trl": 0}, "body.trl"),
+        ({"deal_types": ["franchise"]}, "body.deal_types.0"),
         ({"currency": "XYZ", "amount_min": 5}, "body.currency"),
         ({"amount_min": 9, "amount_max": 1, "currency": "USD"}, "body.amount_max"),
         ({"organisation": "not-mine"}, "body.organisation"),
@@ -90,7 +90,7 @@ def test_a_description_over_the_limit_is_refused_by_name_and_stores_nothing(clie
     response = _post(client, "/api/v1/opportunities", body)
     assert response.status_code == 422
     errors = response.json()["errors"]
-    assert [error["field"] for error in errors] == ["body.payload.description"]
+    assert [error["field"] for error in errors] == ["body.description"]
     assert "20000" in errors[0]["message"]
     assert not Opportunity.objects.exists()
 

@@ -116,7 +116,7 @@ def test_the_api_refuses_with_the_field_named_and_stores_nothing():
         client, "/api/v1/deals/mous", {"deal": deal.reference, "title": "x", "second_language": "fr"}
     )
     assert wrong_language.status_code == 422
-    assert "body.payload.second_language" in [error["field"] for error in wrong_language.json()["errors"]]
+    assert "body.second_language" in [error["field"] for error in wrong_language.json()["errors"]]
     assert not Mou.objects.exists()
 
     mou = _post(
