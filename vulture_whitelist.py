@@ -504,3 +504,9 @@ _.LICENCE_GRANTED
 _.OPERATING
 _.resolve_zone
 _.resolve_relocation_request
+
+# deals documents and the deals list's track filter (issue 14 item 5): a django-filter method named in
+# `method=`, a TrackFilter member offered to the API, the document schema's resolver read by django-ninja.
+_.filter_track
+_.ALL
+_.resolve_download_url

@@ -99,6 +99,8 @@ class DealEventKind(models.TextChoices):
     PARTY_REMOVED = "party_removed", _("Organisation removed")
     NEXT_STEP_SET = "next_step_set", _("Next step set")
     REMINDED = "reminded", _("Reminder sent")
+    DOCUMENT_ADDED = "document_added", _("Document added")
+    DOCUMENT_REMOVED = "document_removed", _("Document removed")
 
 
 class CallVisibility(models.TextChoices):

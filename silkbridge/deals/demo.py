@@ -271,9 +271,13 @@ def _mous(
 
 
 def _profile_pdf(name: str) -> bytes:
-    """A one-page PDF saying that the company profile is fictional demo material (written by hand: a few
-    hundred bytes, no renderer needed)."""
-    text = f"{name}: company profile (fictional demo document)".encode("latin-1", "replace")
+    """A one-page PDF saying that the company profile is fictional demo material."""
+    return demo_pdf(f"{name}: company profile (fictional demo document)")
+
+
+def demo_pdf(line: str) -> bytes:
+    """A one-page PDF of one line of text (written by hand: a few hundred bytes, no renderer needed)."""
+    text = line.encode("latin-1", "replace")
     text = text.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
     stream = b"BT /F1 14 Tf 56 780 Td (" + text + b") Tj ET"
     objects = [

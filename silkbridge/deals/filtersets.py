@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from silkbridge.common.countries import country_choices
 from silkbridge.core.countries import OfferedCountriesMixin
 from silkbridge.core.i18n import content_language
-from silkbridge.deals.choices import DealStage, DealSubject
+from silkbridge.deals.choices import ALL_STAGES, DealStage, DealSubject, DealTrack, RelocationStage
 from silkbridge.deals.models import Deal, DealParty
 from silkbridge.deals.selectors.pipeline import staff_users
 from silkbridge.directory.forms import sector_choices
@@ -41,8 +41,12 @@ class OwnerFilter(django_filters.ModelChoiceFilter):
     field_class = OwnerChoiceField
 
 
+TRACK_ALL = "all"
+
+
 class DealFilterSet(OfferedCountriesMixin, django_filters.FilterSet):
-    """Stage, subject, sector (a focus field includes its sub-fields), country of any party, owner,
+    """Track (deals only when not given; `relocation` for relocation cases, `all` for both), stage,
+    subject, sector (a focus field includes its sub-fields), country of any party, owner,
     and age: deals older than N days, or in their stage for more than N days. The queryset given is
     already what the viewer may see (`selectors.pipeline.deals_visible`)."""
 
@@ -55,6 +59,13 @@ class DealFilterSet(OfferedCountriesMixin, django_filters.FilterSet):
         widget=forms.SearchInput(attrs={"placeholder": _("Title or reference")}),
     )
     stage = django_filters.ChoiceFilter(label=_("Stage"), choices=DealStage.choices, empty_label=_("All stages"))
+    # Deals only unless asked: a relocation case is a deal on its own track, followed on its own board.
+    track = django_filters.ChoiceFilter(
+        label=_("Track"),
+        choices=[*DealTrack.choices, (TRACK_ALL, _("Deals and relocation cases"))],
+        empty_label=None,
+        method="filter_track",
+    )
     subject = django_filters.ChoiceFilter(
         label=_("Subject"), choices=DealSubject.choices, empty_label=_("All subjects")
     )
@@ -83,6 +94,22 @@ class DealFilterSet(OfferedCountriesMixin, django_filters.FilterSet):
     class Meta:
         model = Deal
         fields: list[str] = []  # every filter is declared above
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(data, *args, **kwargs)
+        # The stages offered are the track's: a relocation case's own, or both tracks' for `all`.
+        track = str((data or {}).get("track") or "")
+        stages = {DealTrack.RELOCATION: RelocationStage.choices, TRACK_ALL: ALL_STAGES}.get(track, DealStage.choices)
+        self.filters["stage"].extra["choices"] = stages
+
+    def filter_queryset(self, queryset: QuerySet[Deal]) -> QuerySet[Deal]:
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("track"):  # not given: what a deals user expects, deals only
+            queryset = queryset.filter(track=DealTrack.DEAL)
+        return queryset
+
+    def filter_track(self, queryset: QuerySet[Deal], name: str, value: str) -> QuerySet[Deal]:
+        return queryset if value == TRACK_ALL else queryset.filter(track=value)
 
     def filter_search(self, queryset: QuerySet[Deal], name: str, value: str) -> QuerySet[Deal]:
         value = value.strip()

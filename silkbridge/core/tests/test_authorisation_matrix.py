@@ -250,6 +250,17 @@ def relocation_seen(principal: str, obj: str | None) -> Expect:
     return "login" if principal == ANONYMOUS else 404
 
 
+def relocation_removed(principal: str, obj: str | None) -> Expect:
+    """Deleting or withdrawing a request: its company and staff; a zone it is shared with reads it but is
+    refused (403); anyone else finds nothing (404); anonymous signs in first."""
+    assert obj is not None
+    if principal in OF_A:
+        return "ok"
+    if principal in RELOCATION_SEEN_BY[obj]:
+        return 403
+    return "login" if principal == ANONYMOUS else 404
+
+
 def feed_token_holder(principal: str, obj: str | None) -> Expect:
     """The subscribable calendar: the unguessable token is the key, whoever holds it."""
     return "ok" if obj == "right_token" else 404
@@ -281,6 +292,7 @@ ASSESSMENT = lambda world, obj: {"reference": world.assessment.reference}  # noq
 ORGANISATION = lambda world, obj: {"key": world.organisations[obj or "a"].key}  # noqa: E731
 RUN = lambda world, obj: {"run_id": world.run.pk}  # noqa: E731
 DEAL = lambda world, obj: {"reference": world.deal.reference}  # noqa: E731
+DEAL_DOCUMENT = lambda world, obj: {"reference": world.deal.reference, "document_id": world.deal_document}  # noqa: E731
 IMPORT_REPORT = lambda world, obj: {"pk": world.import_run.pk}  # noqa: E731
 SEARCH = {"q": WORD}
 MOU = lambda world, obj: {"reference": world.mou.reference}  # noqa: E731
@@ -625,6 +637,12 @@ PAGES: dict[str, Row] = {
     "deals:case_board": Row(signed_in),
     "deals:case_board_export": Row(signed_in, objects=("csv", "xlsx"), channel="export"),
     "deals:case_open": Row(relocation_seen, RELOCATION, objects=RELOCATIONS),
+    "deals:request_remove": Row(
+        relocation_removed, RELOCATION, objects=RELOCATIONS, method="POST", body={"reason": "matrix"}
+    ),
+    "deals:deal_document_add": Row(DEAL_READERS, DEAL, method="POST", body={}),
+    "deals:deal_document": Row(DEAL_READERS, DEAL_DOCUMENT, channel="file"),
+    "deals:deal_document_remove": Row(DEAL_MANAGERS, DEAL_DOCUMENT, method="POST", body={}, why="staff uploaded it"),
     "deals:deal_start": Row(signed_in, why="without a lead in the address: what starts a deal (leads: deals tests)"),
     "deals:deal_detail": Row(DEAL_READERS, DEAL),
     "deals:deal_stage": Row(DEAL_MANAGERS, DEAL, method="POST", body={"stage": "proposal"}),
@@ -903,6 +921,18 @@ API: dict[str, Row] = {
         DEAL_MANAGERS, lambda w, o: {"reference": w.deal.reference, "key": w.organisations["a"].key}
     ),
     "GET /api/v1/deals/{reference}/history": Row(DEAL_READERS, DEAL),
+    "GET /api/v1/deals/{reference}/documents": Row(DEAL_READERS, DEAL),
+    "POST /api/v1/deals/{reference}/documents": Row(
+        each(422, anonymous="login", member_a="ok", member_ab="ok", staff="ok"),
+        DEAL,
+        body={},
+        why="a multipart upload: a body without the file is refused (422) before the deal is looked up",
+    ),
+    "GET /api/v1/deals/{reference}/documents/{document_id}": Row(DEAL_READERS, DEAL_DOCUMENT, channel="file"),
+    "DELETE /api/v1/deals/{reference}/documents/{document_id}": Row(
+        DEAL_MANAGERS, DEAL_DOCUMENT, why="staff uploaded it: the parties' members read it, may not remove it"
+    ),
+    "POST /api/v1/deals/cases/requests/{pk}/remove": Row(relocation_removed, RELOCATION, objects=RELOCATIONS, body={}),
 }
 # The admin is Django's: one rule for all of its pages.
 ADMIN_RULE = STAFF_ONLY_TO_LOGIN
@@ -1145,6 +1175,14 @@ def _deal_of_a(world: Any) -> Any:
     )
 
 
+def _deal_document(world: Any) -> int:
+    """A document of A's deal, added by staff (its owner)."""
+    from silkbridge.deals.services.pipeline import deal_document_add
+
+    upload = SimpleUploadedFile("matrix-deal.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    return deal_document_add(actor=world.users[STAFF], deal=world.deal, upload=upload).pk
+
+
 def _import_report() -> Any:
     from silkbridge.directory.models import ImportRun
 
@@ -1216,6 +1254,7 @@ def _build() -> Any:
     world.import_run = _import_report()
     world.proposals, world.proposal_documents = _proposals(world)
     world.deal = _deal_of_a(world)
+    world.deal_document = _deal_document(world)
     world.relocations = _relocations(world)
     world.tokens, world.token_ids = {}, {}
     for principal, user in world.users.items():

@@ -5,9 +5,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import File, Query, Router, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from silkbridge.accounts.api_auth import AUTH_REQUIRED
@@ -15,9 +16,10 @@ from silkbridge.core.api_support import ErrorOut, PagePagination, auth_user, fil
 from silkbridge.core.schemas import HistoryEntryOut
 from silkbridge.core.selectors import history_entries
 from silkbridge.deals.filtersets import DealFilterSet
-from silkbridge.deals.models import Deal
+from silkbridge.deals.models import Deal, DealDocument
 from silkbridge.deals.schemas.pipeline import (
     CaseOpenIn,
+    DealDocumentOut,
     DealFilters,
     DealNextStepIn,
     DealOut,
@@ -25,6 +27,8 @@ from silkbridge.deals.schemas.pipeline import (
     DealStageIn,
     DealStartIn,
     DealUpdateIn,
+    RequestRemoveIn,
+    RequestRemoveOut,
 )
 from silkbridge.deals.selectors import cases as case_selectors
 from silkbridge.deals.selectors import pipeline as selectors
@@ -67,7 +71,8 @@ def _sector(code: str | None) -> Sector | None:
     "/deals",
     response={200: list[DealOut], **ERRORS},
     auth=AUTH_REQUIRED,
-    summary="Deals the caller may see: every deal for staff, else the deals of the caller's organisations",
+    summary="Deals the caller may see: every deal for staff, else the deals of the caller's organisations; "
+    "deals only unless `track` asks for relocation cases (relocation) or both (all)",
 )
 @paginate(PagePagination)
 def deal_list(request: HttpRequest, filters: Query[DealFilters]) -> QuerySet[Deal]:
@@ -126,6 +131,26 @@ def case_open(request: HttpRequest, payload: CaseOpenIn) -> Status:
         raise ValidationError({"zone": _("Choose one of the zones the request is shared with.")})
     case = case_services.relocation_case_open(actor=user, relocation_request=relocation_request, zone=zone)
     return Status(201, _deal(request, case.reference))
+
+
+@router.post(
+    "/deals/cases/requests/{pk}/remove",
+    response={200: RequestRemoveOut, **ERRORS},
+    auth=AUTH_REQUIRED,
+    summary="Delete a relocation request no zone has taken up, or withdraw one with a case (its cases move to "
+    "withdrawn with the reason and are kept): the company's members and staff",
+)
+def request_remove(request: HttpRequest, pk: int, payload: RequestRemoveIn) -> dict[str, Any]:
+    user = auth_user(request)
+    try:
+        relocation_request = case_selectors.request_for_case(viewer=user, pk=pk)
+        withdrawn = case_services.relocation_request_remove(
+            actor=user, relocation_request=relocation_request, reason=payload.reason
+        )
+    except RelocationRequest.DoesNotExist as error:
+        raise Http404(_("No such relocation request.")) from error
+    outcome = case_services.REMOVE_WITHDRAWN if withdrawn else case_services.REMOVE_DELETED
+    return {"outcome": outcome, "cases": [case.reference for case in withdrawn]}
 
 
 @router.get("/deals/{reference}", response={200: DealOut, **ERRORS}, auth=AUTH_REQUIRED, summary="One deal")
@@ -231,3 +256,65 @@ def deal_history(request: HttpRequest, reference: str) -> list[dict[str, Any]]:
         if row.note:
             entry["changes"] = {**entry["changes"], "note": row.note}
     return entries
+
+
+def document_download(document: DealDocument) -> FileResponse:
+    """A deal's document as a download that no browser renders in place (pages and API alike)."""
+    response = FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=document.name, content_type=document.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _document(request: HttpRequest, deal: Deal, document_id: int) -> DealDocument:
+    try:
+        return selectors.deal_document_get(viewer=auth_user(request), deal=deal, document_id=document_id)
+    except DealDocument.DoesNotExist as error:
+        raise Http404(_("No such document.")) from error
+
+
+@router.get(
+    "/deals/{reference}/documents",
+    response={200: list[DealDocumentOut], **ERRORS},
+    auth=AUTH_REQUIRED,
+    summary="A deal's or relocation case's documents (whoever sees the deal)",
+)
+def deal_document_list(request: HttpRequest, reference: str) -> list[DealDocument]:
+    return list(selectors.deal_documents(viewer=auth_user(request), deal=_deal(request, reference)))
+
+
+@router.post(
+    "/deals/{reference}/documents",
+    response={201: DealDocumentOut, **ERRORS},
+    auth=AUTH_REQUIRED,
+    summary="Add a document (PDF, DOCX, XLSX, PNG, JPEG; its type read from its content) to a deal or case "
+    "(staff, the deal's owner and its parties' members)",
+)
+def deal_document_add(request: HttpRequest, reference: str, file: File[UploadedFile]) -> Status:
+    deal = _deal(request, reference)
+    document = services.deal_document_add(actor=auth_user(request), deal=deal, upload=file)
+    return Status(201, _document(request, deal, document.pk))
+
+
+@router.get(
+    "/deals/{reference}/documents/{document_id}",
+    response={200: None, **ERRORS},
+    auth=AUTH_REQUIRED,
+    summary="Download a deal's document (as an attachment)",
+)
+def deal_document_download(request: HttpRequest, reference: str, document_id: int) -> FileResponse:
+    return document_download(_document(request, _deal(request, reference), document_id))
+
+
+@router.delete(
+    "/deals/{reference}/documents/{document_id}",
+    response={204: None, **ERRORS},
+    auth=AUTH_REQUIRED,
+    summary="Remove a document (staff, the deal's owner, or whoever added it)",
+)
+def deal_document_remove(request: HttpRequest, reference: str, document_id: int) -> Status:
+    deal = _deal(request, reference)
+    services.deal_document_remove(actor=auth_user(request), deal=deal, document=_document(request, deal, document_id))
+    return Status(204, None)

@@ -99,6 +99,13 @@ class NextStepForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=2_000, required=False)
 
 
+class DealDocumentForm(forms.Form):
+    file = forms.FileField(
+        label=_("Document"),
+        help_text=_("PDF, DOCX, XLSX, PNG or JPEG; its type is read from its content."),
+    )
+
+
 class PartyAddForm(forms.Form):
     organisation = OrganisationField(label=_("Organisation"), queryset=Organisation.objects.none())
     role = forms.ChoiceField(label=_("Role"), choices=DealPartyRole.choices, initial=DealPartyRole.PARTNER)

@@ -71,7 +71,16 @@ def deal_next_step_set(*, deal: Deal, actor: Any, before: dict[str, str], note: 
     return _write(deal, actor, DealEventKind.NEXT_STEP_SET, changes=changes, note=note)
 
 
+def deal_document_added(*, deal: Deal, actor: Any, name: str, sha256: str) -> DealEvent:
+    return _write(deal, actor, DealEventKind.DOCUMENT_ADDED, changes={"name": name, "sha256": sha256})
+
+
+def deal_document_removed(*, deal: Deal, actor: Any, name: str, sha256: str) -> DealEvent:
+    return _write(deal, actor, DealEventKind.DOCUMENT_REMOVED, changes={"name": name, "sha256": sha256})
+
+
 def deal_reminded(*, deal_id: int, sent_to: str) -> DealEvent:
-    """The daily reminder, sent by no one, to the deal's owner or (with none) to staff: `sent_to` says
-    which, never an address, since the parties' members read the history too."""
+    """The daily reminder, sent by no one, to the deal's owner or (with none) to staff, and for a
+    relocation case to the zone's members too: `sent_to` says which ("owner", "staff", "owner+zone",
+    "staff+zone"), never an address, since the parties' members read the history too."""
     return DealEvent.objects.create(deal_id=deal_id, kind=DealEventKind.REMINDED, changes={"sent_to": sent_to})

@@ -14,7 +14,7 @@ from silkbridge.deals.models.mou import (
     MouVersion,
     Signatory,
 )
-from silkbridge.deals.models.pipeline import Deal, DealEvent, DealParty
+from silkbridge.deals.models.pipeline import Deal, DealDocument, DealEvent, DealParty
 from silkbridge.deals.models.proposals import Proposal, ProposalDocument, ProposalEvent, ProposalVersion
 from silkbridge.deals.models.reviews import ReviewAssignment, ReviewScore
 
@@ -28,6 +28,7 @@ __all__ = [
     "ClauseTemplate",
     "Criterion",
     "Deal",
+    "DealDocument",
     "DealEvent",
     "DealParty",
     "Grievance",

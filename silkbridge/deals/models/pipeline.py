@@ -190,3 +190,28 @@ class DealEvent(HistoryRow):
 
     def __str__(self) -> str:
         return f"{self.deal_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class DealDocument(models.Model):
+    """A document of a deal or relocation case (a site-visit report, a licence application): PDF, DOCX,
+    XLSX or an image, its type read from its content (deals.uploads, as a proposal's documents). Seen by
+    whoever sees the deal (`deals_visible`), and by no one else."""
+
+    deal = models.ForeignKey(Deal, verbose_name=_("deal"), on_delete=models.CASCADE, related_name="documents")
+    file = models.FileField(_("file"), upload_to="deals/cases/%Y/%m/")
+    name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("deal document")
+        verbose_name_plural = _("deal documents")
+        ordering = ("deal", "uploaded_at", "pk")
+
+    def __str__(self) -> str:
+        return self.name

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from ninja import Field, Schema
 
-from silkbridge.deals.choices import ALL_STAGES, DealOrigin, DealPartyRole, DealStage, DealSubject, DealTrack
+from silkbridge.deals.choices import ALL_STAGES, DealOrigin, DealPartyRole, DealSubject, DealTrack
 
 MAX_ID = 2**63 - 1
 ObjectId = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -19,6 +19,26 @@ Amount = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=2)]
 
 # A deal's stages and a relocation case's own, by their codes (which ones apply: the deal's track).
 AnyStage = enum.StrEnum("AnyStage", {value.upper(): value for value, _label in ALL_STAGES})  # type: ignore[misc]
+
+
+class TrackFilter(enum.StrEnum):
+    DEAL = "deal"
+    RELOCATION = "relocation"
+    ALL = "all"
+
+
+class DealDocumentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+    download_url: str
+
+    @staticmethod
+    def resolve_download_url(obj: Any) -> str:
+        return f"/api/v1/deals/{obj.deal.reference}/documents/{obj.pk}"
 
 
 class DealPartyOut(Schema):
@@ -150,6 +170,17 @@ class CaseOpenIn(Schema):
     zone: str = Field(..., max_length=100, description="The key of a zone the request is shared with.")
 
 
+class RequestRemoveIn(Schema):
+    reason: str = Field(
+        "", max_length=2_000, description="Why the request is withdrawn: required when a zone has taken it up."
+    )
+
+
+class RequestRemoveOut(Schema):
+    outcome: str = Field(..., description="deleted (no zone had taken it up) or withdrawn (its cases are kept).")
+    cases: list[str] = Field(..., description="The references of the cases withdrawn with it.")
+
+
 class DealNextStepIn(Schema):
     next_step: str = Field("", max_length=300, description="Empty, with no date, clears the next step.")
     due_on: date | None = None
@@ -162,8 +193,12 @@ class DealPartyIn(Schema):
 
 
 class DealFilters(Schema):
+    track: TrackFilter | None = Field(
+        None,
+        description="deal (when not given: deals only), relocation (relocation cases only) or all (both).",
+    )
     q: str | None = Field(None, max_length=200)
-    stage: DealStage | None = None
+    stage: AnyStage | None = Field(None, description="A stage of the track listed.")
     subject: DealSubject | None = None
     sector: str | None = Field(None, max_length=40)
     country: str | None = Field(None, min_length=2, max_length=2)

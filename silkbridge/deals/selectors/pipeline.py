@@ -39,8 +39,8 @@ from silkbridge.deals.choices import (
     RelocationStage,
     track_stages,
 )
-from silkbridge.deals.models import Deal, DealEvent, DealParty, Proposal
-from silkbridge.directory.selectors import organisation_ids_of
+from silkbridge.deals.models import Deal, DealDocument, DealEvent, DealParty, Proposal
+from silkbridge.directory.selectors import members_of, organisation_ids_of
 from silkbridge.events.choices import MeetingOutcome
 from silkbridge.events.models import Meeting
 from silkbridge.marketplace.choices import InterestStatus
@@ -153,6 +153,47 @@ def staff_users() -> QuerySet[User]:
     return User.objects.filter(Q(role="staff") | Q(is_superuser=True), is_active=True).order_by("full_name", "pk")
 
 
+def deal_documents(*, viewer: Any, deal: Deal) -> QuerySet[DealDocument]:
+    """The deal's documents, oldest first, for those who see the deal (Deal.DoesNotExist otherwise): a
+    relocation case's through `deals_visible`, which reads its request through the request's selector."""
+    if not deals_visible(viewer=viewer).filter(pk=deal.pk).exists():
+        raise Deal.DoesNotExist
+    return DealDocument.objects.filter(deal=deal).select_related("uploaded_by").order_by("uploaded_at", "pk")
+
+
+def deal_document_get(*, viewer: Any, deal: Deal, document_id: int) -> DealDocument:
+    """One document of a deal the viewer sees; DealDocument.DoesNotExist otherwise (a 404)."""
+    try:
+        return deal_documents(viewer=viewer, deal=deal).get(pk=document_id)
+    except Deal.DoesNotExist as error:
+        raise DealDocument.DoesNotExist from error
+
+
+def can_add_document(*, user: Any, deal: Deal) -> bool:
+    """Those who set the next step add documents: staff, the owner and the parties' members (for a case,
+    only while they still see it)."""
+    return can_set_next_step(user=user, deal=deal) and deals_visible(viewer=user).filter(pk=deal.pk).exists()
+
+
+def can_remove_document(*, user: Any, deal: Deal, document: DealDocument) -> bool:
+    """Staff, the owner, and whoever uploaded it (while they still see the deal)."""
+    if can_manage(user=user, deal=deal):
+        return True
+    uploader = document.uploaded_by_id is not None and document.uploaded_by_id == getattr(user, "pk", None)
+    return uploader and deals_visible(viewer=user).filter(pk=deal.pk).exists()
+
+
+def reminder_zone_members(deal: Deal) -> list[Any]:
+    """The zone side of a relocation case, reminded of its next step beside the owner or staff: the active
+    members of the zone's organisation, while the request is still shared with that zone (unshared, the
+    case is no longer theirs to see). None for a deal."""
+    if deal.track != DealTrack.RELOCATION or deal.zone is None or deal.zone.organisation_id is None:
+        return []
+    if deal.relocation_request is None or not deal.relocation_request.shared_with.filter(pk=deal.zone.pk).exists():
+        return []
+    return [user for user in members_of(deal.zone.organisation_id) if user.is_active]
+
+
 def deal_history(*, viewer: Any, deal: Deal) -> QuerySet[DealEvent]:
     """The deal's history, newest first, for those who see the deal (Deal.DoesNotExist otherwise)."""
     if not deals_visible(viewer=viewer).filter(pk=deal.pk).exists():
@@ -171,6 +212,8 @@ def stage_cause(changes: dict[str, Any], *, started: bool = False) -> str:
         if started:
             return _("Started automatically: proposal %(reference)s approved") % values
         return _("Moved automatically: proposal %(reference)s approved") % values
+    if cause == "request_withdrawn":
+        return _("Withdrawn with its relocation request, by the company")
     if cause == "mou_returned":
         office = changes.get(f"office_{content_language()}") or changes.get("office_en") or ""
         if office and version:

@@ -5,6 +5,10 @@ and keeps its history through the deals pipeline's services (`deals.services.pip
 Who may take a request up: staff, and the members of the organisation of a zone the request is shared
 with, for that zone. The company itself does not (it shares; the zone takes up). One case per request and
 zone: a second take-up is refused with the first case's reference.
+
+Deleting a request (`relocation_request_remove`): the company's members and staff delete a request no zone
+has taken up; one with a case is withdrawn instead, so the record stays: each open case moves to withdrawn
+with the company's reason, and the request, its cases and their history are kept.
 """
 
 from __future__ import annotations
@@ -19,9 +23,10 @@ from django.utils.translation import gettext as _
 from silkbridge.deals.choices import DealOrigin, DealPartyRole, DealSubject, DealTrack, RelocationStage
 from silkbridge.deals.history import pipeline as history
 from silkbridge.deals.models import Deal, DealParty
+from silkbridge.deals.services.pipeline import case_withdraw_follow
 from silkbridge.directory.selectors import organisation_ids_of
 from silkbridge.zones.models import RelocationRequest, Zone
-from silkbridge.zones.relocation_selectors import relocation_requests_visible_to
+from silkbridge.zones.relocation_selectors import can_manage, relocation_requests_visible_to
 
 
 def _already_open(relocation_request: RelocationRequest, zone: Zone) -> ValidationError | None:
@@ -87,3 +92,35 @@ def relocation_case_open(*, actor: Any, relocation_request: RelocationRequest, z
         cause={"relocation_request": str(relocation_request.pk), "zone": zone.key},
     )
     return deal
+
+
+REMOVE_DELETED = "deleted"
+REMOVE_WITHDRAWN = "withdrawn"
+
+
+@transaction.atomic
+def relocation_request_remove(*, actor: Any, relocation_request: RelocationRequest, reason: str = "") -> list[Deal]:
+    """Delete the request when no zone has taken it up (returns []), else withdraw it: every case still open
+    moves to withdrawn with `reason` (required), and the cases are returned. Only the company's members and
+    staff: a zone the request is shared with reads it but may not remove it (PermissionDenied); anyone else
+    does not see it (RelocationRequest.DoesNotExist, a 404)."""
+    if not relocation_requests_visible_to(actor).filter(pk=relocation_request.pk).exists():
+        raise RelocationRequest.DoesNotExist
+    if not can_manage(viewer=actor, relocation_request=relocation_request):
+        raise PermissionDenied(_("Only the company's members and staff may delete or withdraw a request."))
+    relocation_request = RelocationRequest.objects.select_for_update().get(pk=relocation_request.pk)
+    cases = list(Deal.objects.select_for_update().filter(relocation_request=relocation_request).order_by("pk"))
+    if not cases:
+        relocation_request.delete()
+        return []
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("A zone has taken this request up: say why it is withdrawn (the zone reads the reason).")}
+        )
+    if len(reason) > 2_000:
+        raise ValidationError({"reason": _("Keep the reason under 2,000 characters.")})
+    open_cases = [case for case in cases if case.stage not in (RelocationStage.DECLINED, RelocationStage.WITHDRAWN)]
+    if not open_cases:
+        raise ValidationError({"reason": _("Every case of this request is already closed; its record is kept.")})
+    return [case_withdraw_follow(actor=actor, deal=case, reason=reason) for case in open_cases]

@@ -16,6 +16,7 @@ Every write checks first, saves in one transaction and writes its DealEvent row 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -23,12 +24,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from silkbridge.core.mail import send_after_commit
+from silkbridge.deals import uploads
 from silkbridge.deals.choices import (
     STAGES_NEEDING_REASON,
     DealOrigin,
@@ -41,8 +44,9 @@ from silkbridge.deals.choices import (
     RelocationStage,
 )
 from silkbridge.deals.history import pipeline as history
-from silkbridge.deals.models import Deal, DealParty, Proposal
+from silkbridge.deals.models import Deal, DealDocument, DealParty, Proposal
 from silkbridge.deals.selectors import pipeline as selectors
+from silkbridge.deals.services.proposals import document_max_bytes, read_upload, refusal_message
 from silkbridge.directory.models import Organisation, Sector
 from silkbridge.directory.selectors import organisation_ids_of
 from silkbridge.events.choices import MeetingOutcome
@@ -336,6 +340,18 @@ def deal_stage_follow(*, actor: Any, deal: Deal, stage: str, cause: dict[str, st
     return _stage_move(actor=actor, deal=deal, stage=stage, cause=cause)
 
 
+def case_withdraw_follow(*, actor: Any, deal: Deal, reason: str) -> Deal:
+    """The company withdrew the relocation request: its case moves to withdrawn with the company's reason
+    (allowed from any stage), unless it is already declined or withdrawn. The actor is the company's member
+    or staff, already checked by `services.cases.relocation_request_remove`."""
+    deal = _locked(deal)
+    if deal.track != DealTrack.RELOCATION or deal.stage in selectors.CLOSED_STAGES:
+        return deal
+    return _stage_move(
+        actor=actor, deal=deal, stage=RelocationStage.WITHDRAWN, note=reason, cause={"cause": "request_withdrawn"}
+    )
+
+
 def deal_follow_proposal(*, actor: Any, proposal: Proposal) -> Deal:
     """The approval of `proposal` took effect: its deal moves to "approved", started now if none exists
     (titled as the proposal, its parties the submitter and the calling body, or the recipient of an
@@ -470,6 +486,58 @@ def deal_next_step_set(*, actor: Any, deal: Deal, next_step: str, due_on: date |
     return deal
 
 
+# --- documents ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def deal_document_add(*, actor: Any, deal: Deal, upload: Any) -> DealDocument:
+    """Add a document to a deal or relocation case (staff, the owner, the parties' members who see it):
+    the same size limit, accepted types and zip checks as a proposal's documents (deals.uploads), stored
+    through the default storage with its size and SHA-256. A refused file stores nothing."""
+    if not selectors.can_add_document(user=actor, deal=deal):
+        raise PermissionDenied(_("Only staff, the deal's owner and its parties may add a document."))
+    name, content = read_upload(upload)
+    try:
+        kind = uploads.document_check(name=name, content=content, max_expanded=10 * document_max_bytes())
+    except uploads.UploadRefused as refusal:
+        raise ValidationError({"file": refusal_message(refusal)}) from refusal
+    deal = _locked(deal)
+    document = DealDocument(
+        deal=deal,
+        name=name,
+        content_type=kind.content_type,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=actor,
+    )
+    document.file.save(name, ContentFile(content), save=False)
+    stored = document.file.name
+    try:  # should the row not be stored, its file must not stay behind
+        document.full_clean(exclude=["uploaded_by"])
+        document.save()
+        history.deal_document_added(deal=deal, actor=actor, name=name, sha256=document.sha256)
+    except Exception:
+        document.file.storage.delete(stored)
+        raise
+    deal.save(update_fields=["updated_at"])
+    return document
+
+
+@transaction.atomic
+def deal_document_remove(*, actor: Any, deal: Deal, document: DealDocument) -> None:
+    """Remove a document (staff, the owner, or whoever added it); its file goes once the removal is stored.
+    The history keeps its name and SHA-256."""
+    if document.deal_id != deal.pk or not selectors.can_remove_document(user=actor, deal=deal, document=document):
+        raise PermissionDenied(_("Only staff, the deal's owner and whoever added it may remove a document."))
+    deal = _locked(deal)
+    document = DealDocument.objects.select_for_update().get(pk=document.pk, deal=deal)
+    history.deal_document_removed(deal=deal, actor=actor, name=document.name, sha256=document.sha256)
+    stored, storage = document.file.name, document.file.storage
+    document.delete()
+    transaction.on_commit(lambda: storage.delete(stored))
+    deal.save(update_fields=["updated_at"])
+
+
 # --- the daily reminder ------------------------------------------------------------------------------
 
 
@@ -478,14 +546,15 @@ def _link(deal: Deal) -> str:
 
 
 def deals_remind(*, today: date | None = None) -> dict[str, Any]:
-    """E-mail each due deal's owner (or every member of staff when it has none), in the recipient's
+    """E-mail each due deal's owner (or every member of staff when it has none), and for a relocation
+    case the zone's members too (while the request is shared with the zone), in the recipient's
     language, once a day: a conditional update marks the deal reminded today before the e-mail is
     queued, so a second run (or two at once) sends nothing more. Declined and withdrawn deals are left
     alone; a stalled deal with a due step is reminded (restarting it is the step)."""
     today = today or timezone.localdate()
     reminded: list[str] = []
     emails = 0
-    for deal in selectors.deals_due(today=today).select_related("owner"):
+    for deal in selectors.deals_due(today=today).select_related("owner", "zone", "relocation_request"):
         with transaction.atomic():
             claimed = (
                 Deal.objects.filter(pk=deal.pk, next_step_on__lte=today)
@@ -496,7 +565,12 @@ def deals_remind(*, today: date | None = None) -> dict[str, Any]:
                 continue  # reminded by a run beside this one, or its step changed since the list was read
             owner = deal.owner if deal.owner is not None and deal.owner.is_active else None
             recipients = [owner] if owner is not None else list(selectors.staff_users())
-            history.deal_reminded(deal_id=deal.pk, sent_to="owner" if owner is not None else "staff")
+            sent_to = "owner" if owner is not None else "staff"
+            zone_side = [user for user in selectors.reminder_zone_members(deal) if user not in recipients]
+            if zone_side:
+                recipients += zone_side
+                sent_to += "+zone"
+            history.deal_reminded(deal_id=deal.pk, sent_to=sent_to)
             send_after_commit(
                 users=recipients,
                 template="deals/pipeline/email/next_step_due.txt",

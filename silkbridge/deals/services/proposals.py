@@ -285,7 +285,7 @@ def document_max_bytes() -> int:
     return int(settings.PROPOSAL_DOCUMENT_MAX_BYTES)
 
 
-def _refusal_message(refusal: uploads.UploadRefused) -> str:
+def refusal_message(refusal: uploads.UploadRefused) -> str:
     params = refusal.params
     messages = {
         "empty": _("The file is empty."),
@@ -302,7 +302,7 @@ def _refusal_message(refusal: uploads.UploadRefused) -> str:
     return str(messages.get(refusal.code, _("The file is not accepted."))) % params
 
 
-def _read_upload(upload: Any) -> tuple[str, bytes]:
+def read_upload(upload: Any) -> tuple[str, bytes]:
     """The upload's name and bytes, refused (naming the field) when it is over the size limit: the
     declared size is checked before anything is read, and at most one byte past the limit is read."""
     limit = document_max_bytes()
@@ -330,11 +330,11 @@ def proposal_document_add(
     two_envelopes = proposal.call is not None and proposal.call.evaluation == EvaluationMethod.QUALITY_AND_COST
     if envelope == Envelope.FINANCIAL and not two_envelopes:
         raise ValidationError({"envelope": _("Only a call evaluated on quality and cost has a financial envelope.")})
-    name, content = _read_upload(upload)
+    name, content = read_upload(upload)
     try:
         kind = uploads.document_check(name=name, content=content, max_expanded=10 * document_max_bytes())
     except uploads.UploadRefused as refusal:
-        raise ValidationError({"file": _refusal_message(refusal)}) from refusal
+        raise ValidationError({"file": refusal_message(refusal)}) from refusal
     document = ProposalDocument(
         proposal=proposal,
         envelope=envelope,

@@ -24,6 +24,7 @@ from silkbridge.deals.selectors import cases as selectors
 from silkbridge.deals.services import cases as services
 from silkbridge.deals.views.pipeline import _export_headers
 from silkbridge.zones.models import RelocationRequest
+from silkbridge.zones.relocation_selectors import can_manage
 
 
 def _request_or_404(request: HttpRequest, pk: int) -> RelocationRequest:
@@ -109,8 +110,39 @@ def case_board_export_view(request: HttpRequest) -> HttpResponse:
     return table_response(fmt, "relocation-cases", headers, rows, sheet_title=_("Relocation cases"))
 
 
+@login_required
+def request_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete the company's request (no zone has taken it up) or withdraw it (the cases keep the record):
+    the company's members and staff; a zone it is shared with gets a 403, anyone else a 404."""
+    relocation_request = _request_or_404(request, pk)
+    if not can_manage(viewer=request.user, relocation_request=relocation_request):
+        raise PermissionDenied(_("Only the company's members and staff may delete or withdraw a request."))
+    cases = list(selectors.cases_of_request(viewer=request.user, relocation_request=relocation_request))
+    errors: list[str] = []
+    reason = ""
+    if request.method == "POST":
+        reason = request.POST.get("reason", "")
+        try:
+            withdrawn = services.relocation_request_remove(
+                actor=request.user, relocation_request=relocation_request, reason=reason
+            )
+        except ValidationError as error:
+            errors.extend(error.messages)
+        else:
+            if not withdrawn:
+                messages.success(request, _("The relocation request is deleted."))
+                return redirect("zones:relocation_list")
+            messages.success(
+                request, _("The relocation request is withdrawn: its cases are closed and their record is kept.")
+            )
+            return redirect("zones:relocation_detail", pk=relocation_request.pk)
+    context = {"relocation_request": relocation_request, "cases": cases, "errors": errors, "reason": reason}
+    return render(request, "deals/cases/remove.html", context, status=400 if errors else 200)
+
+
 urlpatterns: list[URLPattern] = [
     path("cases/", case_board_view, name="case_board"),
     path("cases/export/", case_board_export_view, name="case_board_export"),
     path("cases/take-up/<int:pk>/", case_open_view, name="case_open"),
+    path("cases/requests/<int:pk>/remove/", request_remove_view, name="request_remove"),
 ]

@@ -11,9 +11,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, re_path
 from django.utils.translation import gettext as _
@@ -21,10 +21,18 @@ from django.views.decorators.http import require_POST
 
 from silkbridge.core.exports import table_response
 from silkbridge.core.forms import add_service_errors
+from silkbridge.deals.api.pipeline import document_download
 from silkbridge.deals.choices import STAGES_NEEDING_REASON, DealOrigin, DealStage, DealSubject, DealTrack, track_stages
 from silkbridge.deals.filtersets import DealFilterSet
-from silkbridge.deals.forms.pipeline import DealEditForm, DealStartForm, NextStepForm, PartyAddForm, StageForm
-from silkbridge.deals.models import Deal
+from silkbridge.deals.forms.pipeline import (
+    DealDocumentForm,
+    DealEditForm,
+    DealStartForm,
+    NextStepForm,
+    PartyAddForm,
+    StageForm,
+)
+from silkbridge.deals.models import Deal, DealDocument
 from silkbridge.deals.selectors import mou as mou_selectors
 from silkbridge.deals.selectors import pipeline as selectors
 from silkbridge.deals.services import pipeline as services
@@ -241,6 +249,13 @@ def deal_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
         context["party_form"] = PartyAddForm(exclude_ids=[party.organisation_id for party in parties])
     if selectors.can_set_next_step(user=request.user, deal=deal):
         context["next_step_form"] = NextStepForm(initial={"next_step": deal.next_step, "due_on": deal.next_step_on})
+    documents = list(selectors.deal_documents(viewer=request.user, deal=deal))
+    context["documents"] = [
+        (document, selectors.can_remove_document(user=request.user, deal=deal, document=document))
+        for document in documents
+    ]
+    if selectors.can_add_document(user=request.user, deal=deal):
+        context["document_form"] = DealDocumentForm()
     # The deal's MoUs, and the way to draft one for those who may (the MoU part's rules).
     context["mous"] = list(mou_selectors.mous_visible(viewer=request.user).filter(deal=deal).order_by("pk"))
     context["can_draft_mou"] = mou_selectors.can_draft(user=request.user, deal=deal)
@@ -358,6 +373,48 @@ def deal_party_remove_view(request: HttpRequest, reference: str, key: str) -> Ht
     return _back(request, deal)
 
 
+def _document_or_404(request: HttpRequest, deal: Deal, document_id: int) -> DealDocument:
+    try:
+        return selectors.deal_document_get(viewer=request.user, deal=deal, document_id=document_id)
+    except DealDocument.DoesNotExist as error:
+        raise Http404(_("No such document.")) from error
+
+
+@login_required
+@require_POST
+def deal_document_add_view(request: HttpRequest, reference: str) -> HttpResponse:
+    deal = _deal_or_404(request, reference)
+    if not selectors.can_add_document(user=request.user, deal=deal):
+        raise PermissionDenied(_("Only staff, the deal's owner and its parties may add a document."))
+    form = DealDocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            document = services.deal_document_add(actor=request.user, deal=deal, upload=form.cleaned_data["file"])
+        except ValidationError as error:
+            _flash_errors(request, error)
+        else:
+            messages.success(request, _("Document added: %(name)s.") % {"name": document.name})
+    else:
+        _flash_form_errors(request, form)
+    return redirect("deals:deal_detail", reference=deal.reference)
+
+
+@login_required
+def deal_document_view(request: HttpRequest, reference: str, document_id: int) -> FileResponse:
+    deal = _deal_or_404(request, reference)
+    return document_download(_document_or_404(request, deal, document_id))
+
+
+@login_required
+@require_POST
+def deal_document_remove_view(request: HttpRequest, reference: str, document_id: int) -> HttpResponse:
+    deal = _deal_or_404(request, reference)
+    document = _document_or_404(request, deal, document_id)
+    services.deal_document_remove(actor=request.user, deal=deal, document=document)
+    messages.success(request, _("Document removed: %(name)s.") % {"name": document.name})
+    return redirect("deals:deal_detail", reference=deal.reference)
+
+
 urlpatterns: list[URLPattern] = [
     path("", deal_list_view, name="deal_list"),
     path("board/", deal_board_view, name="deal_board"),
@@ -367,6 +424,13 @@ urlpatterns: list[URLPattern] = [
     re_path(rf"^{REFERENCE}/stage/$", deal_stage_view, name="deal_stage"),
     re_path(rf"^{REFERENCE}/next-step/$", deal_next_step_view, name="deal_next_step"),
     re_path(rf"^{REFERENCE}/edit/$", deal_edit_view, name="deal_edit"),
+    re_path(rf"^{REFERENCE}/documents/$", deal_document_add_view, name="deal_document_add"),
+    re_path(rf"^{REFERENCE}/documents/(?P<document_id>[0-9]{{1,18}})/$", deal_document_view, name="deal_document"),
+    re_path(
+        rf"^{REFERENCE}/documents/(?P<document_id>[0-9]{{1,18}})/remove/$",
+        deal_document_remove_view,
+        name="deal_document_remove",
+    ),
     re_path(rf"^{REFERENCE}/parties/$", deal_party_add_view, name="deal_party_add"),
     re_path(rf"^{REFERENCE}/parties/(?P<key>[^/]+)/remove/$", deal_party_remove_view, name="deal_party_remove"),
 ]

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 
 from silkbridge.accounts.services import demo_staff_ensure
 from silkbridge.deals.demo import demo_deals_ensure
+from silkbridge.deals.demo_relocation import demo_relocation_ensure
 from silkbridge.directory.loaders import DATA_DIR, organisations_load
 from silkbridge.events.demo import demo_event_ensure
 from silkbridge.marketplace.demo import demo_opportunities_ensure
@@ -60,6 +61,7 @@ class Command(BaseCommand):
         else:
             state = "created" if deals["created"] else "unchanged"
             self.stdout.write(f"demo call for proposals: {deals['call'].slug} ({state})")
+        relocation = self._relocation(password)
         self.stdout.write("")
         self.stdout.write("Demo staff account" + (" (created)" if created else "") + ":")
         self.stdout.write(f"  e-mail:   {DEMO_STAFF_EMAIL}")
@@ -70,3 +72,20 @@ class Command(BaseCommand):
             )
             for email in deals["people"]:
                 self.stdout.write(f"  {email}")
+        if relocation["people"]:
+            self.stdout.write("The relocation demo's people (STZA's officer, three companies), same password:")
+            for email in relocation["people"]:
+                self.stdout.write(f"  {email}")
+
+    def _relocation(self, password: str) -> dict[str, Any]:
+        """Three fictional companies' relocation requests and one case at the site visit."""
+        relocation = demo_relocation_ensure(password=password)
+        if relocation["case"] is None:
+            self.stdout.write(f"demo relocation requests: skipped ({relocation['skipped']})")
+        else:
+            state = "created" if relocation["created"] else "unchanged"
+            self.stdout.write(
+                f"demo relocation requests: {relocation['requests']}; "
+                f"case {relocation['case']} at the site visit ({state})"
+            )
+        return relocation
