@@ -28,7 +28,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from silkbridge.core.mail import send_after_commit
 from silkbridge.deals.choices import (
     STAGES_NEEDING_REASON,
     DealOrigin,
@@ -50,6 +49,8 @@ from silkbridge.events.models import Meeting
 from silkbridge.marketplace.choices import InterestStatus
 from silkbridge.marketplace.models import ExpressionOfInterest
 from silkbridge.money.selectors import current_rates
+from silkbridge.notifications.choices import NotificationKind
+from silkbridge.notifications.services import notify
 
 EDITABLE_FIELDS = frozenset({"title", "description", "sector", "amount", "currency", "owner"})
 
@@ -497,10 +498,12 @@ def deals_remind(*, today: date | None = None) -> dict[str, Any]:
             owner = deal.owner if deal.owner is not None and deal.owner.is_active else None
             recipients = [owner] if owner is not None else list(selectors.staff_users())
             history.deal_reminded(deal_id=deal.pk, sent_to="owner" if owner is not None else "staff")
-            send_after_commit(
+            notify(
                 users=recipients,
+                kind=NotificationKind.REMINDER,
                 template="deals/pipeline/email/next_step_due.txt",
                 context={"deal": deal, "is_overdue": selectors.is_overdue(deal, today=today), "link": _link(deal)},
+                url=_link(deal),
             )
         reminded.append(deal.reference)
         emails += len([user for user in recipients if user.email])
