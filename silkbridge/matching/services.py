@@ -292,15 +292,11 @@ def _store(index: MatchIndex, opportunity: Opportunity, *, k: int) -> list[str]:
     return [match.id for match in found]
 
 
-# A match this strong (the score shown as 60 % or more) is worth a notification when it first appears.
-# An assumption, not a measured threshold: the weekly digest lists every new match in any case.
-STRONG_MATCH_SCORE = 0.6
-
-
 def _tell_strong_matches(opportunity: Opportunity, new_rows: list[Match]) -> None:
     """Tell the profile's organisation about its new strong matches: each member only of those the matches
     selector lets them see (the other profile may be private to them)."""
-    strong_ids = [row.pk for row in new_rows if row.score >= STRONG_MATCH_SCORE and row.pk is not None]
+    strong = settings.MATCHES_STRONG_SCORE  # see settings.py: an assumption, tunable
+    strong_ids = [row.pk for row in new_rows if row.score >= strong and row.pk is not None]
     if not strong_ids:
         return
     link = settings.SITE_URL + reverse("matching:profile_matches", kwargs={"pk": opportunity.pk})

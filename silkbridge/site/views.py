@@ -53,7 +53,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", context)
 
 
-@require_POST
 @login_required
 def my_silkbridge(request: HttpRequest) -> HttpResponse:
     """What needs the user now, and a new user's next steps; every figure through its domain's selector."""
@@ -98,6 +97,7 @@ def _user_zone(user: Any) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
+@require_POST
 def language_switch(request: HttpRequest) -> HttpResponse:
     """Switch the interface language; remembered in a cookie and, when signed in, on the account."""
     language = request.POST.get("language", "")

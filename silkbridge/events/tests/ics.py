@@ -7,7 +7,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 NAME = re.compile(r"^[A-Z][A-Z0-9-]*$")
-REQUIRED = {"VCALENDAR": {"VERSION", "PRODID"}, "VEVENT": {"UID", "DTSTAMP", "DTSTART"}, "VALARM": {"ACTION", "TRIGGER"}}
+REQUIRED = {
+    "VCALENDAR": {"VERSION", "PRODID"},
+    "VEVENT": {"UID", "DTSTAMP", "DTSTART"},
+    "VALARM": {"ACTION", "TRIGGER"},
+}
 
 
 def unescape(value: str) -> str:

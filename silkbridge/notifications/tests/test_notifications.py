@@ -34,7 +34,8 @@ def interest_sent(django_capture_on_commit_callbacks):
 def test_an_interest_received_is_an_in_app_notification_and_an_email(interest_sent):
     owner = interest_sent["owner"]
     (notification,) = Notification.objects.filter(recipient=owner, kind=NotificationKind.REQUEST_RECEIVED)
-    assert notification.url.endswith(reverse("marketplace:interest_detail", kwargs={"pk": interest_sent["interest"].pk}))
+    interest_page = reverse("marketplace:interest_detail", kwargs={"pk": interest_sent["interest"].pk})
+    assert notification.url.endswith(interest_page)
     (email,) = mail.outbox
     assert email.to == [owner.email]
     # Stored in every language and shown in the reader's: the e-mail's subject is the Chinese title.
