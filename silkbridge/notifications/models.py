@@ -70,10 +70,6 @@ class Notification(models.Model):
     def body(self) -> str:
         return self._text("body")
 
-    @property
-    def is_read(self) -> bool:
-        return self.read_at is not None
-
 
 class NotificationSettings(models.Model):
     """Which notifications a user also gets by e-mail, and whether they want the weekly digest of matches

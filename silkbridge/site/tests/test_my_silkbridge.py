@@ -43,7 +43,8 @@ def test_interests_to_answer_and_unread_notifications_are_counted_for_the_owner_
     mine = my_silkbridge_context(user=owner)
     assert mine["interests_due"] == 1
     assert mine["unread"] >= 1  # the interest received (and the profile's review)
-    assert mine["has_organisation"] and mine["has_published_profile"]
+    assert mine["has_organisation"]
+    assert mine["has_published_profile"]
     theirs = my_silkbridge_context(user=sender)
     assert theirs["interests_due"] == 0  # they sent it: nothing to answer
     assert theirs["unread"] == 0
