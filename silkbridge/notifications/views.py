@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -31,8 +32,6 @@ def notification_list_view(request: HttpRequest) -> HttpResponse:
 def _local_target(request: HttpRequest, url: str) -> str:
     """A notification's address as a path on this site (e-mails carry the full address, pages need only the
     path); anything pointing elsewhere goes back to the list."""
-    from django.conf import settings
-
     if url.startswith(settings.SITE_URL):
         url = url[len(settings.SITE_URL) :] or "/"
     if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
