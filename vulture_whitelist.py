@@ -15,11 +15,14 @@ _.EventsConfig
 _.MarketplaceConfig
 _.MatchingConfig
 _.MoneyConfig
+_.NotificationsConfig
 _.SiteConfig
 _.StorableInputMiddleware
 _.ThrottledModelBackend
 _.UserPreferencesMiddleware
 _.ZonesConfig
+# Template context processors, listed by dotted path in settings.TEMPLATES.
+_.unread_notifications
 _.ready
 # Django system checks are called with app_configs by keyword.
 _.app_configs

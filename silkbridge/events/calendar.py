@@ -37,6 +37,11 @@ class CalendarEvent:
     location: str = ""
     description: str = ""
     url: str = ""
+    # The text of a display alarm 30 minutes before (RFC 5545 §3.6.6); none where empty.
+    alarm: str = ""
+
+
+ALARM_TRIGGER = "-PT30M"
 
 
 def escape_text(value: str) -> str:
@@ -108,7 +113,18 @@ def render_calendar(
             lines.append(_property("DESCRIPTION", escape_text(event.description)))
         if event.url:
             lines.append(_property("URL", event.url))
-        lines.extend(["STATUS:CONFIRMED", "TRANSP:OPAQUE", "END:VEVENT"])
+        lines.extend(["STATUS:CONFIRMED", "TRANSP:OPAQUE"])
+        if event.alarm:
+            lines.extend(
+                [
+                    "BEGIN:VALARM",
+                    f"TRIGGER:{ALARM_TRIGGER}",
+                    "ACTION:DISPLAY",
+                    _property("DESCRIPTION", escape_text(event.alarm)),
+                    "END:VALARM",
+                ]
+            )
+        lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
     return CRLF.join(lines) + CRLF
 
@@ -159,6 +175,7 @@ def meeting_event(*, meeting: Meeting, participant: Participant, agenda_url: str
         location=meeting_location(meeting),
         description="\n".join(lines),
         url=agenda_url,
+        alarm=_("Meeting with %(organisation)s in 30 minutes") % {"organisation": other_name},
     )
 
 

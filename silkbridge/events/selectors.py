@@ -412,3 +412,39 @@ def event_history_entries(*, event: Event, viewer: Any) -> dict[str, list[dict[s
             for entry, row in zip(history_entries(viewer=viewer, rows=meetings), meetings, strict=True)
         ],
     }
+
+
+# --- what needs a user now ("My Silkbridge") ---------------------------------------------------------
+
+
+def participations_of(*, user: Any) -> QuerySet[Participant]:
+    """The registrations the user represents, at any event (none for a visitor not signed in)."""
+    if not getattr(user, "is_authenticated", False):
+        return Participant.objects.none()
+    return (
+        Participant.objects.filter(representatives=user)
+        .select_related("event", "organisation")
+        .order_by("-event__registration_closes_at", "pk")
+    )
+
+
+def requests_awaiting_answer(*, user: Any) -> QuerySet[MeetingRequest]:
+    """Meeting requests sent to a participant the user represents that nobody has answered yet."""
+    return MeetingRequest.objects.filter(
+        recipient__in=participations_of(user=user), status=RequestStatus.PENDING
+    ).order_by("created_at", "pk")
+
+
+def meetings_of_user_between(*, user: Any, start: Any, end: Any) -> QuerySet[Meeting]:
+    """The user's meetings (as either side) starting in [start, end), not cancelled, in time order."""
+    return (
+        Meeting.objects.filter(
+            bookings__participant__in=participations_of(user=user),
+            slot__starts_at__gte=start,
+            slot__starts_at__lt=end,
+        )
+        .exclude(status=MeetingStatus.CANCELLED)
+        .select_related("slot", "event", "request__requester__organisation", "request__recipient__organisation")
+        .distinct()
+        .order_by("slot__starts_at", "pk")
+    )

@@ -554,7 +554,27 @@ def meeting_book(
     except IntegrityError as error:
         raise ValidationError({"slot": _conflict_message(meeting_request, slot)}) from error
     history.meeting_booked(meeting=meeting, actor=actor)  # no actor: placed by the scheduler
+    _tell_sides(meeting, template="meeting_placed", pair=pair, actor=actor)
     return meeting
+
+
+def _tell_sides(meeting: Meeting, *, template: str, pair: list[Participant], actor: Any, **extra: Any) -> None:
+    """Tell each side's representatives (but not the person who did it) about the meeting, with the time in
+    their own registration's zone and the other side named."""
+    for participant, other in ((pair[0], pair[1]), (pair[1], pair[0])):
+        users = participant.representatives.exclude(pk=getattr(actor, "pk", None))
+        notifications.notify(
+            users=users,
+            template=template,
+            context={
+                "meeting": meeting,
+                "event": meeting.event,
+                "participant": participant,
+                "other": other,
+                "link": notifications.event_link(meeting.event, "events:agenda"),
+                **extra,
+            },
+        )
 
 
 def _free_table(slot: Slot) -> int:
@@ -583,6 +603,7 @@ def meeting_cancel(*, actor: Any, meeting: Meeting) -> None:
     ):
         raise PermissionDenied(_("You may not cancel this meeting."))
     history.meeting_unbooked(meeting=meeting, actor=actor)
+    _tell_sides(meeting, template="meeting_cancelled", pair=participants, actor=actor, starts_at=meeting.slot.starts_at)
     meeting.delete()
 
 
@@ -867,3 +888,53 @@ def reminders_send(*, event: Event) -> dict[str, int]:
             context={"event": event, "link": notifications.event_link(event, "events:participants")},
         )
     return {"pending_reminders": len(recipients), "no_meeting_nudges": idle.count()}
+
+
+# --- reminders 30 minutes before each meeting ---------------------------------------------------------
+
+REMINDER_LEAD = timedelta(minutes=30)
+
+
+def meeting_reminder_key(meeting: Meeting) -> str:
+    """A reminder goes once per meeting and start time: a meeting placed again at another time (cancelled
+    and booked anew) is reminded again, at its new time."""
+    return f"events.meeting-reminder:{meeting.pk}:{meeting.slot.starts_at.isoformat()}"
+
+
+def meeting_reminders_send(*, now: datetime | None = None) -> dict[str, int]:
+    """Remind both sides of every meeting that starts within the next 30 minutes (and has not started), in
+    each participant's language and zone. Run every few minutes (`silkbridge events meeting-reminders`);
+    each meeting is reminded once, however often it runs: the notification's key holds it. A cancelled
+    meeting is reminded of nothing."""
+    now = now or timezone.now()
+    due = (
+        Meeting.objects.filter(slot__starts_at__gt=now, slot__starts_at__lte=now + REMINDER_LEAD)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .select_related("slot", "event", "request__requester__organisation", "request__recipient__organisation")
+        .order_by("slot__starts_at", "pk")
+    )
+    meetings = reminded = 0
+    for meeting in due:
+        pair = [meeting.request.requester, meeting.request.recipient]
+        key = meeting_reminder_key(meeting)
+        for participant, other in ((pair[0], pair[1]), (pair[1], pair[0])):
+            made = notify_once(
+                users=participant.representatives.all(),
+                template="meeting_reminder",
+                context={
+                    "meeting": meeting,
+                    "event": meeting.event,
+                    "participant": participant,
+                    "other": other,
+                    "link": notifications.event_link(meeting.event, "events:agenda"),
+                },
+                key=key,
+            )
+            reminded += made
+        meetings += 1
+    return {"meetings": meetings, "reminders": reminded}
+
+
+def notify_once(*, users: Any, template: str, context: dict[str, Any], key: str) -> int:
+    with transaction.atomic():
+        return len(notifications.notify(users=users, template=template, context=context, key=key))

@@ -24,7 +24,6 @@ from django.utils.translation import gettext_lazy
 from silkbridge.accounts.models import User
 from silkbridge.common.countries import is_country_code
 from silkbridge.common.languages import detect_language
-from silkbridge.core.mail import send_after_commit
 from silkbridge.directory.models import Organisation
 from silkbridge.directory.search import document_terms, index_replace
 from silkbridge.directory.selectors import is_member, members_of
@@ -39,6 +38,8 @@ from silkbridge.marketplace.choices import (
 )
 from silkbridge.marketplace.models import ExpressionOfInterest, Opportunity, OpportunitySearchToken, ReviewComment
 from silkbridge.money.selectors import current_rates
+from silkbridge.notifications.choices import NotificationKind
+from silkbridge.notifications.services import notify
 
 PROFILE_FIELDS = frozenset(
     {
@@ -279,10 +280,12 @@ def opportunity_submit(*, actor: Any, opportunity: Opportunity) -> Opportunity:
     opportunity.submitted_at = timezone.now()
     opportunity.save(update_fields=["status", "submitted_at", "updated_at"])
     history.opportunity_submitted(opportunity=opportunity, actor=actor, before=OpportunityStatus.DRAFT)
-    send_after_commit(
+    notify(
         users=_staff_users(),
+        kind=NotificationKind.PROFILE_REVIEW,
         template="marketplace/email/review_requested.txt",
         context={"opportunity": opportunity, "link": _link(opportunity)},
+        url=_link(opportunity),
     )
     return opportunity
 
@@ -313,10 +316,12 @@ def opportunity_review(*, actor: Any, opportunity: Opportunity, decision: str, c
     if decision != ReviewDecision.COMMENT:  # a comment alone changes nothing; the review comments keep it
         published = decision == ReviewDecision.APPROVE
         history.opportunity_reviewed(opportunity=opportunity, actor=actor, published=published, before=before)
-    send_after_commit(
+    notify(
         users=members_of(opportunity.organisation_id),
+        kind=NotificationKind.PROFILE_REVIEW,
         template="marketplace/email/reviewed.txt",
         context={"opportunity": opportunity, "review": review, "link": _link(opportunity)},
+        url=_link(opportunity),
     )
     hooks.opportunity_changed.fire(opportunity.pk)
     return review
@@ -412,10 +417,12 @@ def interest_express(
         raise ValidationError(
             {"organisation": _("Your organisation has already expressed interest in this profile.")}
         ) from error
-    send_after_commit(
+    notify(
         users=members_of(opportunity.organisation_id),
+        kind=NotificationKind.REQUEST_RECEIVED,
         template="marketplace/email/interest_received.txt",
         context={"interest": interest, "opportunity": opportunity, "link": _interest_link(interest)},
+        url=_interest_link(interest),
     )
     return interest
 
@@ -464,10 +471,12 @@ def _tell_sender(interest: ExpressionOfInterest) -> None:
     )
     for users, title in groups:
         if users:
-            send_after_commit(
+            notify(
                 users=users,
+                kind=NotificationKind.ANSWER,
                 template="marketplace/email/interest_answered.txt",
                 context={"interest": interest, "opportunity_title": title, "link": _interest_link(interest)},
+                url=_interest_link(interest),
             )
 
 

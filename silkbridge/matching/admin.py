@@ -27,5 +27,5 @@ class WeightSetAdmin(admin.ModelAdmin):
 
 @admin.register(DigestSubscription)
 class DigestSubscriptionAdmin(admin.ModelAdmin):
-    list_display = ("user", "weekly", "last_sent_at")
+    list_display = ("user", "last_sent_at")
     raw_id_fields = ("user",)

@@ -1,5 +1,6 @@
 """The weekly e-mail of new matches: each user of an organisation with a live profile gets the matches
-found since their last digest (at most one a week), in their own language, with a one-click opt-out.
+found since their last digest (at most one a week), in their own language, with a one-click opt-out. It is an
+opt-in: only users who ticked it in their notification settings get it.
 `silkbridge matches digest` sends it; run it from cron once a day and it sends only where due."""
 
 from __future__ import annotations
@@ -40,10 +41,10 @@ def digest_send(*, now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     sent = skipped_opted_out = skipped_recent = nothing_new = failed = 0
     for user in services.users_with_live_profiles():
-        subscription = services.digest_subscription(user=user)
-        if not subscription.weekly:
+        if not services.digest_wanted(user=user):
             skipped_opted_out += 1
             continue
+        subscription = services.digest_subscription(user=user)
         if subscription.last_sent_at is not None and now - subscription.last_sent_at < WEEK - timedelta(hours=12):
             skipped_recent += 1
             continue

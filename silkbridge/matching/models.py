@@ -99,12 +99,12 @@ class MatchFeedback(models.Model):
 
 
 class DigestSubscription(models.Model):
-    """Whether a user gets the weekly e-mail of new matches (on unless they opt out), and when it last went."""
+    """When the weekly e-mail of new matches last went to a user (whether they want it at all is their
+    notification setting, notifications.NotificationSettings.weekly_digest: an opt-in, off by default)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="match_digest"
     )
-    weekly = models.BooleanField(_("weekly e-mail of new matches"), default=True)
     last_sent_at = models.DateTimeField(_("last sent at"), null=True, blank=True)
 
     class Meta:
@@ -112,7 +112,7 @@ class DigestSubscription(models.Model):
         verbose_name_plural = _("digest subscriptions")
 
     def __str__(self) -> str:
-        return f"{self.user}: {'weekly' if self.weekly else 'off'}"
+        return f"{self.user}: {self.last_sent_at}"
 
 
 class TextEmbedding(models.Model):

@@ -31,12 +31,14 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from silkbridge.core.models import Run
 from silkbridge.core.runs import Progress, run_enqueue, run_enqueue_coalesced
 from silkbridge.directory.choices import Visibility
+from silkbridge.directory.selectors import members_of
 from silkbridge.marketplace.models import Opportunity
 from silkbridge.marketplace.selectors import live_q, offered_to_others_q
 from silkbridge.matching import selectors
@@ -60,6 +62,10 @@ from silkbridge.matching.models import (
     WeightSet,
 )
 from silkbridge.money.selectors import current_rates
+from silkbridge.notifications import selectors as notification_selectors
+from silkbridge.notifications import services as notification_services
+from silkbridge.notifications.choices import NotificationKind
+from silkbridge.notifications.services import notify
 
 logger = logging.getLogger(__name__)
 CANDIDATE_FAN_OUT = 2  # after a change, profiles among its best k × this are recomputed too
@@ -282,7 +288,28 @@ def _store(index: MatchIndex, opportunity: Opportunity, *, k: int) -> list[str]:
         list(Opportunity.objects.select_for_update().filter(pk=opportunity.pk).values_list("pk", flat=True))
         Match.objects.filter(opportunity=opportunity).delete()
         Match.objects.bulk_create(rows)
+        _tell_strong_matches(opportunity, [row for row in rows if row.other_id not in first_seen])
     return [match.id for match in found]
+
+
+def _tell_strong_matches(opportunity: Opportunity, new_rows: list[Match]) -> None:
+    """Tell the profile's organisation about its new strong matches: each member only of those the matches
+    selector lets them see (the other profile may be private to them)."""
+    strong = settings.MATCHES_STRONG_SCORE  # see settings.py: an assumption, tunable
+    strong_ids = [row.pk for row in new_rows if row.score >= strong and row.pk is not None]
+    if not strong_ids:
+        return
+    link = settings.SITE_URL + reverse("matching:profile_matches", kwargs={"pk": opportunity.pk})
+    for user in members_of(opportunity.organisation_id):
+        count = selectors.matches_of_user(user=user).filter(pk__in=strong_ids).count()
+        if count:
+            notify(
+                users=[user],
+                kind=NotificationKind.MATCH,
+                template="matching/email/strong_matches.txt",
+                context={"opportunity": opportunity, "count": count, "link": link},
+                url=link,
+            )
 
 
 def refresh(opportunity_id: int, *, k: int | None = None) -> dict[str, int]:
@@ -382,15 +409,17 @@ def feedback_give(*, actor: Any, match: Match, useful: bool) -> MatchFeedback:
 
 
 def digest_subscription(*, user: Any) -> DigestSubscription:
+    """When the user's digest last went (whether they want it is a notification setting, off by default)."""
     subscription, _created = DigestSubscription.objects.get_or_create(user=user)
     return subscription
 
 
-def digest_set(*, user: Any, weekly: bool) -> DigestSubscription:
-    subscription = digest_subscription(user=user)
-    subscription.weekly = weekly
-    subscription.save(update_fields=["weekly"])
-    return subscription
+def digest_wanted(*, user: Any) -> bool:
+    return notification_selectors.weekly_digest_wanted(user=user)
+
+
+def digest_set(*, user: Any, weekly: bool) -> None:
+    notification_services.weekly_digest_set(user=user, weekly=weekly)
 
 
 def users_with_live_profiles() -> Iterable[Any]:

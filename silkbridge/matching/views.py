@@ -115,12 +115,11 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         return _csv(filterset.qs, "my-matches.csv", _language())
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    subscription = services.digest_subscription(user=request.user)
     context = {
         "form": filterset.form,
         "page": page,
         "rows": _rows(page.object_list, _language()),
-        "digest_form": DigestForm(initial={"weekly": subscription.weekly}),
+        "digest_form": DigestForm(initial={"weekly": services.digest_wanted(user=request.user)}),
         "profiles": marketplace_selectors.opportunities_of_user(user=request.user),
     }
     return render(request, "matching/dashboard.html", context)

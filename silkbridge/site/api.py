@@ -16,6 +16,7 @@ from silkbridge.events.api import router as events_router
 from silkbridge.marketplace.api import router as marketplace_router
 from silkbridge.matching.api import router as matching_router
 from silkbridge.money.api import router as money_router
+from silkbridge.notifications.api import router as notifications_router
 from silkbridge.zones.api import router as zones_router
 from silkbridge.zones.incentives_api import router as incentives_router
 from silkbridge.zones.relocation_api import router as relocation_router
@@ -30,8 +31,8 @@ api = SilkbridgeAPI(
     title="Silkbridge API",
     version="1.0.0",
     description=(
-        "Directory, taxonomy, accounts, zones, data-center assessment, events, marketplace, matching, deals and "
-        "analytics API of Silkbridge. "
+        "Directory, taxonomy, accounts, zones, data-center assessment, events, marketplace, matching, deals, "
+        "analytics and notifications API of Silkbridge. "
         "Authenticate with a personal API token "
         "(`Authorization: Bearer sb_…`) or a browser session. Errors are JSON: "
         '`{"code", "message", "errors": [{"field", "message"}]}`.'
@@ -52,5 +53,6 @@ api.add_router("/", marketplace_router)
 api.add_router("/", matching_router)
 api.add_router("/", deals_router)
 api.add_router("/", analytics_router)
+api.add_router("/", notifications_router)
 api.add_router("/", money_router, auth=AUTH_REQUIRED)
 api.add_router("/", core_router, auth=AUTH_REQUIRED)

@@ -11,6 +11,7 @@ app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("my/", views.my_silkbridge, name="my_silkbridge"),
     path("i18n/language/", views.language_switch, name="language_switch"),
     path("runs/<int:run_id>/", views.run_detail, name="run_detail"),
     path("healthz", health.healthz, name="healthz"),

@@ -19,6 +19,7 @@ urlpatterns = [
     path("events/", include("silkbridge.events.urls")),
     path("marketplace/", include("silkbridge.marketplace.urls")),
     path("matches/", include("silkbridge.matching.urls")),
+    path("notifications/", include("silkbridge.notifications.urls")),
     path("deals/", include("silkbridge.deals.urls")),
     path("analytics/", include("silkbridge.analytics.urls")),
     path("admin/", admin.site.urls),

@@ -123,7 +123,7 @@ def test_login_does_not_redirect_to_another_site(client):
         reverse("accounts:login") + "?next=https://evil.example/", {"email": user.email, "password": PASSWORD}
     )
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    assert response["Location"] == reverse("core:my_silkbridge")
 
 
 def test_password_reset_by_email_link(client):

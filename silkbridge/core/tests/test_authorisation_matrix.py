@@ -44,6 +44,7 @@ from silkbridge.directory.tests.factories import OrganisationFactory
 from silkbridge.marketplace import services as marketplace
 from silkbridge.marketplace.models import Opportunity
 from silkbridge.matching.models import Match
+from silkbridge.notifications.models import Notification
 
 ANONYMOUS, MEMBER_A, MEMBER_B, MEMBER_AB, REVIEWER, STAFF = PRINCIPALS = (
     "anonymous",
@@ -113,6 +114,7 @@ SECRETS: dict[str, frozenset[str]] = {
     # (MEMBER_AB belongs to the submitter too, so not to the committee of A's proposal).
     f"{WORD} committee comment": frozenset({REVIEWER, MEMBER_B, STAFF}),
     f"{WORD} deal of A": OF_A,  # a deal between A and a third organisation (deals' pipeline)
+    f"{WORD} notification of A": frozenset({MEMBER_A}),  # an in-app notification is its recipient's alone
     **{f"{WORD} {state} relocation request": seen for state, seen in RELOCATION_SEEN_BY.items()},
 }
 
@@ -326,12 +328,21 @@ APPOINTMENT = lambda world, obj: {  # noqa: E731
     "assignment_id": world.review_assignment.pk,
 }
 NO_CALL = lambda world, obj: {"slug": "no-such-call"}  # noqa: E731
+NOTIFICATION = lambda world, obj: {"pk": world.notification.pk}  # noqa: E731
+NOTIFICATION_ID = lambda world, obj: {"notification_id": world.notification.pk}  # noqa: E731
+RECIPIENT_ONLY = only(frozenset({MEMBER_A}))  # a notification: its recipient; "not found" for anyone else
 
 PAGES: dict[str, Row] = {
     # site
     "core:home": Row(public),
     "core:language_switch": Row(public, method="POST", body={"language": "en"}),
     "core:run_detail": Row(RUN_READERS, RUN),
+    "core:my_silkbridge": Row(signed_in),
+    # notifications: each user's own
+    "notifications:list": Row(signed_in),
+    "notifications:settings": Row(signed_in),
+    "notifications:read_all": Row(signed_in, method="POST", body={}, why="marks the caller's own only"),
+    "notifications:open": Row(RECIPIENT_ONLY, NOTIFICATION, method="POST", body={}),
     "core:healthz": Row(
         public, channel="json", why="a load balancer's probe: says only whether the database and cache answer"
     ),
@@ -680,6 +691,10 @@ API: dict[str, Row] = {
     "GET /api/v1/concepts": Row(public),
     "GET /api/v1/concepts/{code}": Row(public, lambda w, o: {"code": w.concept_code}),
     "GET /api/v1/me": Row(signed_in),
+    "GET /api/v1/notifications": Row(signed_in),
+    "GET /api/v1/notifications/unread-count": Row(signed_in),
+    "POST /api/v1/notifications/read-all": Row(signed_in, body={}),
+    "POST /api/v1/notifications/{notification_id}/read": Row(RECIPIENT_ONLY, NOTIFICATION_ID, body={}),
     "PATCH /api/v1/me": Row(signed_in, body={"time_zone": "UTC"}),
     "GET /api/v1/zones": Row(public),
     "GET /api/v1/zones/{key}": Row(public, lambda w, o: {"key": w.zone_key}),
@@ -1256,6 +1271,9 @@ def _build() -> Any:
     world.deal = _deal_of_a(world)
     world.deal_document = _deal_document(world)
     world.relocations = _relocations(world)
+    world.notification = Notification.objects.create(
+        recipient=world.users[MEMBER_A], kind="answer", texts={"en": {"title": f"{WORD} notification of A", "body": ""}}
+    )
     world.tokens, world.token_ids = {}, {}
     for principal, user in world.users.items():
         token, secret = api_token_create(user=user, name="matrix")
@@ -1528,8 +1546,11 @@ def test_email_digest_of_matches(world: Any) -> None:
     """The weekly digest names only profiles its reader may see (stored matches of private, expired and
     private-organisation profiles are still in the table)."""
     from silkbridge.matching import digest
+    from silkbridge.notifications.services import weekly_digest_set
 
     mail.outbox.clear()
+    for user in world.users.values():  # the digest is an opt-in
+        weekly_digest_set(user=user, weekly=True)
     digest.digest_send()
     readers = {
         _principal_of(world, message.to[0]) for message in mail.outbox if "Matrix public profile" in message.body

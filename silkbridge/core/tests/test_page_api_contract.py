@@ -199,7 +199,7 @@ def test_a_submission_that_fails_leaves_no_draft_behind_on_either_door(client, m
     def broken(**kwargs):
         raise RuntimeError("the mail queue is down")
 
-    monkeypatch.setattr(marketplace_services, "send_after_commit", broken)
+    monkeypatch.setattr(marketplace_services, "notify", broken)
     page = client.post(reverse("marketplace:opportunity_create"), _profile_form(organisation))
     api = _api(client, "post", "/opportunities", {"organisation": organisation.key, **XRAY_REQUEST_EN, "submit": True})
     assert (page.status_code, api.status_code) == (500, 500)

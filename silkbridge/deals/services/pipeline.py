@@ -30,7 +30,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from silkbridge.core.mail import send_after_commit
 from silkbridge.deals import uploads
 from silkbridge.deals.choices import (
     STAGES_NEEDING_REASON,
@@ -54,6 +53,8 @@ from silkbridge.events.models import Meeting
 from silkbridge.marketplace.choices import InterestStatus
 from silkbridge.marketplace.models import ExpressionOfInterest
 from silkbridge.money.selectors import current_rates
+from silkbridge.notifications.choices import NotificationKind
+from silkbridge.notifications.services import notify
 
 EDITABLE_FIELDS = frozenset({"title", "description", "sector", "amount", "currency", "owner"})
 
@@ -571,10 +572,12 @@ def deals_remind(*, today: date | None = None) -> dict[str, Any]:
                 recipients += zone_side
                 sent_to += "+zone"
             history.deal_reminded(deal_id=deal.pk, sent_to=sent_to)
-            send_after_commit(
+            notify(
                 users=recipients,
+                kind=NotificationKind.REMINDER,
                 template="deals/pipeline/email/next_step_due.txt",
                 context={"deal": deal, "is_overdue": selectors.is_overdue(deal, today=today), "link": _link(deal)},
+                url=_link(deal),
             )
         reminded.append(deal.reference)
         emails += len([user for user in recipients if user.email])

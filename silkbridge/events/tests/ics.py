@@ -7,7 +7,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 NAME = re.compile(r"^[A-Z][A-Z0-9-]*$")
-REQUIRED = {"VCALENDAR": {"VERSION", "PRODID"}, "VEVENT": {"UID", "DTSTAMP", "DTSTART"}}
+REQUIRED = {
+    "VCALENDAR": {"VERSION", "PRODID"},
+    "VEVENT": {"UID", "DTSTAMP", "DTSTART"},
+    "VALARM": {"ACTION", "TRIGGER"},
+}
 
 
 def unescape(value: str) -> str:
@@ -18,7 +22,8 @@ def parse(text: str) -> dict[str, Any]:
     """Check line ends, folding, BEGIN/END balance and required properties; return the calendar as dicts.
 
     The result: {"properties": {...}, "events": [{"NAME": value, ...}, ...]}; values are unescaped text,
-    parameters are kept in the key (e.g. "REFRESH-INTERVAL;VALUE=DURATION").
+    parameters are kept in the key (e.g. "REFRESH-INTERVAL;VALUE=DURATION"). An event's VALARMs are a list of
+    such dicts under its "alarms" key (each must have ACTION and TRIGGER, RFC 5545 §3.6.6).
     """
     data = text.encode("utf-8")
     assert data.endswith(b"\r\n"), "the file must end with CRLF"
@@ -37,27 +42,35 @@ def parse(text: str) -> dict[str, Any]:
             logical.append(octets.decode("utf-8"))
     stack: list[str] = []
     calendar: dict[str, Any] = {"properties": {}, "events": []}
-    current: dict[str, str] = {}
+    current: dict[str, Any] = {}
+    alarm: dict[str, str] = {}
     for line in logical:
         name_part, separator, value = line.partition(":")
         assert separator, f"no colon in {line!r}"
         name = name_part.split(";", 1)[0]
         assert NAME.match(name), f"bad property name {name!r}"
         if name == "BEGIN":
+            if value == "VALARM":
+                assert stack[-1:] == ["VEVENT"], "a VALARM belongs inside a VEVENT"
+                alarm = {}
+            else:
+                current = {}
             stack.append(value)
-            current = {}
             continue
         if name == "END":
             assert stack, f"END:{value} without BEGIN"
             assert stack[-1] == value, f"END:{value} does not close {stack[-1]}"
-            missing = REQUIRED.get(value, set()) - set(current if value == "VEVENT" else calendar["properties"])
+            found = {"VEVENT": current, "VALARM": alarm}.get(value, calendar["properties"])
+            missing = REQUIRED.get(value, set()) - set(found)
             assert not missing, f"{value} lacks {sorted(missing)}"
             stack.pop()
             if value == "VEVENT":
                 calendar["events"].append(current)
+            if value == "VALARM":
+                current.setdefault("alarms", []).append(alarm)
             continue
         assert stack, f"{name} outside any component"
-        target = current if stack[-1] == "VEVENT" else calendar["properties"]
+        target = {"VEVENT": current, "VALARM": alarm}.get(stack[-1], calendar["properties"])
         key = name_part if ";" in name_part else name
         assert key not in target or name in {"ATTENDEE", "CATEGORIES"}, f"{name} given twice"
         target[key] = unescape(value)

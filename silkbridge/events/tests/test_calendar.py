@@ -106,3 +106,22 @@ def test_a_cancelled_request_leaves_the_calendar():
     services.request_cancel(actor=first.representatives.get(), meeting_request=meeting.request)
     assert ics.parse(calendar.participant_calendar(participant=first))["events"] == []
     assert not selectors.agenda(participant=second).exists()
+
+
+def test_each_meeting_in_the_calendar_carries_a_display_alarm_30_minutes_before():
+    event = EventFactory(slot_days=[in_days(10)], slot_start=time(10, 0), slot_end=time(11, 0))
+    first, second = register(event, country="CN", time_zone="Asia/Shanghai"), register(event, country="PK")
+    _meeting_between(event, first, second, event.slots.order_by("starts_at").first())
+
+    parsed = ics.parse(calendar.participant_calendar(participant=first))
+
+    [entry] = parsed["events"]
+    assert entry["alarms"] == [
+        {
+            "TRIGGER": "-PT30M",
+            "ACTION": "DISPLAY",
+            "DESCRIPTION": f"Meeting with {second.organisation.name_en} in 30 minutes",
+        }
+    ]
+    # The DESCRIPTION of the event itself is still the event's, not the alarm's.
+    assert event.title in entry["DESCRIPTION"]

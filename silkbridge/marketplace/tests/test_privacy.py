@@ -118,6 +118,9 @@ def test_anonymous_visitors_see_neither_members_only_nor_private_profiles(client
 
 
 def test_the_digest_leaves_them_out(market):
+    from silkbridge.notifications.services import weekly_digest_set
+
+    weekly_digest_set(user=market["requester"], weekly=True)  # the digest is an opt-in
     _hide_without_refresh(market)
     digest.digest_send()
     # The requester's only visible match turned private: nothing to tell them.

@@ -244,8 +244,20 @@ def test_expressions_of_interest_count_as_labels():
     assert request.matches.filter(other=offer).exists()
 
 
+def test_the_digest_is_an_opt_in_that_nobody_gets_until_they_tick_it():
+    requester, organisation = member()
+    published(organisation, requester, **XRAY_REQUEST_EN)
+    published(country="CN", **XRAY_OFFER_ZH)
+    mail.outbox.clear()
+    result = digest.digest_send()
+    assert result["sent"] == 0
+    assert result["opted_out"] >= 1
+    assert [message for message in mail.outbox if message.to == [requester.email]] == []
+
+
 def test_the_digest_goes_weekly_and_stops_when_the_user_opts_out(client):
     requester, organisation = member()
+    services.digest_set(user=requester, weekly=True)
     published(organisation, requester, **XRAY_REQUEST_EN)
     published(country="CN", **XRAY_OFFER_ZH)
     first = digest.digest_send()
@@ -259,9 +271,9 @@ def test_the_digest_goes_weekly_and_stops_when_the_user_opts_out(client):
     link = next(line for line in mine[0].body.splitlines() if "/matches/digest/opt-out/" in line)
     path = link[link.index("/matches/digest/opt-out/") :].strip()
     assert client.get(path).status_code == 200
-    assert services.digest_subscription(user=requester).weekly is True  # a GET changes nothing
+    assert services.digest_wanted(user=requester) is True  # a GET changes nothing
     client.post(path)
-    assert services.digest_subscription(user=requester).weekly is False
+    assert services.digest_wanted(user=requester) is False
     later = timezone.now() + timedelta(days=8)
     published(country="CN", **{**XRAY_OFFER_ZH, "title": "另一个胸片诊断系统"})
     digest.digest_send(now=later)
@@ -314,8 +326,11 @@ def test_a_digest_that_cannot_be_delivered_does_not_stop_the_others(settings):
         probe.bind(("127.0.0.1", 0))
         closed_port = probe.getsockname()[1]
     requester, organisation = member()
+    services.digest_set(user=requester, weekly=True)
     published(organisation, requester, **XRAY_REQUEST_EN)
-    published(country="CN", **XRAY_OFFER_ZH)
+    offer = published(country="CN", **XRAY_OFFER_ZH)
+    for owner in offer.organisation.memberships.all():
+        services.digest_set(user=owner.user, weekly=True)
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed_port, 2
     result = digest.digest_send()
@@ -357,3 +372,19 @@ def test_embeddings_are_stored_once_and_reused_by_a_new_process():
     matches_rebuild()
     assert TextEmbedding.objects.count() == stored  # nothing embedded twice
     assert list(Match.objects.filter(opportunity=offer).values_list("other_id", "score")) == before
+
+
+def test_a_new_strong_match_notifies_the_profiles_members_once(settings):
+    from silkbridge.notifications.models import Notification
+
+    requester, organisation = member()
+    request = published(organisation, requester, **XRAY_REQUEST_EN)
+    offer = published(country="CN", **XRAY_OFFER_ZH)
+    match = Match.objects.get(opportunity=request, other=offer)
+    assert match.score >= settings.MATCHES_STRONG_SCORE  # the X-ray pair is a strong one
+    (notification,) = Notification.objects.filter(recipient=requester, kind="match")
+    assert notification.url.endswith(f"/matches/profile/{request.pk}/") or str(request.pk) in notification.url
+    assert XRAY_REQUEST_EN["title"] in notification.texts["en"]["body"]
+    # Recomputed (the same match again): not new, no second notification.
+    matches_refresh(request.pk)
+    assert Notification.objects.filter(recipient=requester, kind="match").count() == 1
