@@ -16,6 +16,7 @@ _.MarketplaceConfig
 _.MatchingConfig
 _.MoneyConfig
 _.SiteConfig
+_.TranslationsConfig
 _.StorableInputMiddleware
 _.ThrottledModelBackend
 _.UserPreferencesMiddleware
@@ -504,3 +505,17 @@ _.LICENCE_GRANTED
 _.OPERATING
 _.resolve_zone
 _.resolve_relocation_request
+
+# translations (issue 13 item 1): what the reading notice template reads of a Reading, and the test
+# server's quiet request log (http.server calls it).
+_.showing_original
+_.machine_translation_on
+_.shows_translation
+_.has_machine
+_.source_language_name
+_.reader_language_name
+_.log_message
+# The marketplace form's fields for the author's own translations, read by name through TRANSLATION_FIELDS.
+_.summary_en
+_.summary_zh
+_.summary_ur

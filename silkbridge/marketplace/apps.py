@@ -9,7 +9,11 @@ class MarketplaceConfig(AppConfig):
 
     def ready(self) -> None:
         from silkbridge.directory import search
-        from silkbridge.marketplace.services import opportunities_reindex_all
+        from silkbridge.marketplace.models import Opportunity
+        from silkbridge.marketplace.services import TRANSLATED_FIELDS, opportunities_reindex_all
+        from silkbridge.translations import registry
 
         # The directory's search module rebuilds profiles too, without importing the marketplace.
         search.register("opportunities", opportunities_reindex_all)
+        # A profile's free text can be translated by its author or a machine (the translations app).
+        registry.register(Opportunity, fields=TRANSLATED_FIELDS, language_of=lambda opportunity: opportunity.language)

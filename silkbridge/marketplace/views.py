@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from silkbridge.core.forms import add_service_errors
+from silkbridge.core.i18n import content_language
 from silkbridge.core.replica import reads_from_replica
 from silkbridge.directory.selectors import organisation_ids_of, user_organisations
 from silkbridge.marketplace import selectors, services
@@ -30,6 +31,7 @@ from silkbridge.marketplace.forms import (
     ReviewForm,
 )
 from silkbridge.marketplace.models import ExpressionOfInterest, Opportunity
+from silkbridge.translations.selectors import reading_for
 
 PAGE_SIZE = 25
 
@@ -127,8 +129,14 @@ def opportunity_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 def opportunity_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     opportunity = _opportunity_or_404(request, pk)
     manages = selectors.can_manage(user=request.user, opportunity=opportunity)
+    # The profile came through its selector: its translations are as visible as it is.
+    reading = reading_for(
+        obj=opportunity, reader_language=content_language(), show_original=request.GET.get("original") == "1"
+    )
     context: dict[str, Any] = {
         "opportunity": opportunity,
+        "reading": reading,
+        "text": reading.fields,
         "manages": manages,
         "sectors": opportunity.sectors.all(),
         "concepts": opportunity.concepts.all(),
