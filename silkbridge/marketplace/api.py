@@ -201,6 +201,7 @@ def interest_create(request: HttpRequest, pk: int, payload: InterestIn) -> Statu
         organisation=_own_organisation(request, payload.organisation),
         opportunity=_opportunity(request, pk),
         message=payload.message,
+        translations=payload.dict(include={"translations"})["translations"],
     )
     return Status(201, _interest(request, interest.pk))
 

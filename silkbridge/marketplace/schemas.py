@@ -159,9 +159,18 @@ class ReviewOut(Schema):
     created_at: datetime
 
 
+class MessageTranslationIn(Schema):
+    """The sender's own translation of the message into one language."""
+
+    message: str = Field(..., max_length=5000)
+
+
 class InterestIn(Schema):
     organisation: str = Field(..., description="The key of your organisation that is interested.")
     message: str = Field(..., min_length=1, max_length=5000)
+    translations: dict[ContentLanguage, MessageTranslationIn] | None = Field(
+        None, description="Your own translations of the message, by language (en, zh, ur)."
+    )
 
 
 class AnswerIn(Schema):

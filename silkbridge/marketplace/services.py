@@ -416,8 +416,15 @@ def opportunities_expire(*, today: date | None = None) -> int:
 
 @transaction.atomic
 def interest_express(
-    *, actor: Any, organisation: Organisation, opportunity: Opportunity, message: str
+    *,
+    actor: Any,
+    organisation: Organisation,
+    opportunity: Opportunity,
+    message: str,
+    translations: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> ExpressionOfInterest:
+    """Send an interest; `translations`: the sender's own translations of the message (language ->
+    {"message": text}). A machine translation of the message is queued after commit."""
     _require_member(actor=actor, organisation_id=organisation.pk)
     # Seen as another organisation sees it: a member of both organisations cannot carry a private
     # profile's existence over to the other one.
@@ -439,6 +446,9 @@ def interest_express(
         raise ValidationError(
             {"organisation": _("Your organisation has already expressed interest in this profile.")}
         ) from error
+    if translations:
+        author_translations_save(obj=interest, translations=translations, limits={"message": 5000})
+    machine_translations_queue(obj=interest)
     send_after_commit(
         users=members_of(opportunity.organisation_id),
         template="marketplace/email/interest_received.txt",

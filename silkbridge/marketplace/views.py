@@ -276,8 +276,14 @@ def interest_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     interest = _interest_or_404(request, pk)
     own_ids = organisation_ids_of(request.user)
     is_owner = interest.opportunity.organisation_id in own_ids
+    # The interest came through its selector (its two organisations and staff): so do its translations.
+    reading = reading_for(
+        obj=interest, reader_language=content_language(), show_original=request.GET.get("original") == "1"
+    )
     context = {
         "interest": interest,
+        "reading": reading,
+        "message": reading.fields["message"],
         "is_owner": is_owner,
         "is_sender": interest.organisation_id in own_ids,
         "contacts": selectors.interest_contacts(interest=interest),
