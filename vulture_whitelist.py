@@ -519,3 +519,8 @@ _.log_message
 _.summary_en
 _.summary_zh
 _.summary_ur
+# The organisation form's fields for the author's own translations, read by name through
+# DESCRIPTION_TRANSLATION_FIELDS.
+_.description_en
+_.description_zh
+_.description_ur

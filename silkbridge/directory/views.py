@@ -74,6 +74,7 @@ def organisation_create_view(request: HttpRequest) -> HttpResponse:
                 fields=form.organisation_fields(),
                 sector_codes=form.cleaned_data["sectors"],
                 concept_terms=form.technology_terms(),
+                translations=form.description_translations(),
             )
         except ValidationError as error:
             _add_form_errors(form, error)
@@ -90,6 +91,7 @@ def organisation_edit_view(request: HttpRequest, key: str) -> HttpResponse:
     initial = {name: getattr(organisation, name) for name in services.ORGANISATION_FIELDS}
     initial["sectors"] = [sector.code for sector in organisation.sectors.all()]
     initial["technologies"] = ", ".join(concept.label_en for concept in organisation.concepts.all())
+    initial.update(OrganisationForm.translations_initial(organisation))
     form = OrganisationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -99,6 +101,7 @@ def organisation_edit_view(request: HttpRequest, key: str) -> HttpResponse:
                 fields=form.organisation_fields(),
                 sector_codes=form.cleaned_data["sectors"],
                 concept_terms=form.technology_terms(),
+                translations=form.description_translations(),
             )
         except ValidationError as error:
             _add_form_errors(form, error)

@@ -81,3 +81,30 @@ def test_a_private_organisations_translation_never_leaks(client, server, django_
             else response.content.decode()
         )
         assert DESCRIPTION_UR not in body, url
+
+
+def test_the_owner_writes_translations_on_the_organisation_form(client, settings, django_capture_on_commit_callbacks):
+    settings.MT_BACKEND = "none"
+    owner, organisation = member()
+    client.login(email=owner.email, password=PASSWORD)
+    form = client.get(f"/directory/{organisation.key}/edit/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Description in Chinese" in form
+    data = {
+        "kind": "company",
+        "name_en": organisation.name_en,
+        "language": "ur",
+        "country": "PK",
+        "description": DESCRIPTION_UR,
+        "visibility": "public",
+        "description_zh": "我们是拉合尔的一家农业科技公司。",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/directory/{organisation.key}/edit/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    client.logout()  # a reader of Chinese (the owner's own pages are in the owner's language)
+    page = client.get(f"/directory/{organisation.key}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "我们是拉合尔的一家农业科技公司。" in page
+    assert "作者自译" in page
+    client.login(email=owner.email, password=PASSWORD)
+    again = client.get(f"/directory/{organisation.key}/edit/").content.decode()
+    assert "我们是拉合尔的一家农业科技公司。" in again  # the form shows it to edit
