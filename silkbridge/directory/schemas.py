@@ -86,6 +86,33 @@ class OrganisationFilters(Schema):
     verified: bool | None = None
 
 
+class TranslatedDescriptionOut(Schema):
+    text: str
+    source: str = Field(..., description="author: the organisation's own; machine: a machine translation.")
+    backend: str = Field(..., description="The machine-translation backend that made it (empty for the author's).")
+
+
+class OrganisationTranslationOut(Schema):
+    """The description in the reader's language, if a current translation exists (the author's wins)."""
+
+    language: ContentLanguage
+    description: TranslatedDescriptionOut | None = None
+
+
+class OrganisationReadOut(OrganisationDetailOut):
+    translation: OrganisationTranslationOut | None = Field(
+        None,
+        description="In the reader's language (?lang, else Accept-Language or the user's language); null when "
+        "the organisation writes in that language.",
+    )
+
+
+class DescriptionTranslationIn(Schema):
+    """The author's own translation of the description into one language; an empty text removes it."""
+
+    description: str = Field(..., max_length=20_000)
+
+
 class OrganisationIn(Schema):
     kind: OrganisationKind
     name_en: str = Field(..., min_length=1, max_length=200)
@@ -118,6 +145,9 @@ class OrganisationPatch(Schema):
     visibility: Visibility | None = None
     sectors: list[str] | None = Field(None, max_length=50)
     technologies: list[str] | None = Field(None, max_length=100)
+    translations: dict[ContentLanguage, DescriptionTranslationIn] | None = Field(
+        None, description="The organisation's own translations of its description, by language (en, zh, ur)."
+    )
 
 
 class VerificationIn(Schema):

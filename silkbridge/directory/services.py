@@ -37,6 +37,7 @@ from silkbridge.directory.models import (
     Sector,
 )
 from silkbridge.directory.search import document_terms, index_replace
+from silkbridge.translations.services import author_translations_save, machine_translations_queue
 
 ORGANISATION_FIELDS = (
     "kind",
@@ -197,8 +198,10 @@ def organisation_create(
     contacts: Sequence[Mapping[str, Any]] = (),
     is_demo: bool = False,
     sources: Sequence[str] = (),
+    translations: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Organisation:
-    """Create an organisation; the actor (unless absent, as in imports) becomes its owner."""
+    """Create an organisation; the actor (unless absent, as in imports) becomes its owner. `translations`:
+    the author's own translations of the description (language -> {"description": text})."""
     organisation = Organisation(is_demo=is_demo, sources=list(sources))
     if actor is not None:
         organisation.verification_requested_at = timezone.now()  # a user's new organisation waits for staff
@@ -214,7 +217,23 @@ def organisation_create(
         Membership.objects.create(user=actor, organisation=organisation, role=MembershipRole.OWNER)
     organisation_reindex(organisation=organisation)
     history.organisation_created(organisation=organisation, actor=actor)
+    _translations_save(organisation, translations, by_user=actor is not None)
     return organisation
+
+
+# The longest description an author's translation may have (as the description itself).
+DESCRIPTION_TRANSLATION_LIMITS = {"description": 20_000}
+
+
+def _translations_save(
+    organisation: Organisation, translations: Mapping[str, Mapping[str, Any]] | None, *, by_user: bool
+) -> None:
+    """Store the author's translations given; for a user's write (not an import, which would send a
+    whole file at once), queue machine translations of the description after commit."""
+    if translations is not None:
+        author_translations_save(obj=organisation, translations=translations, limits=DESCRIPTION_TRANSLATION_LIMITS)
+    if by_user:
+        machine_translations_queue(obj=organisation)
 
 
 def _unique_key(*, country: str, name_en: str) -> str:
@@ -241,8 +260,10 @@ def organisation_update(
     sector_codes: Iterable[str] | None = None,
     concept_terms: Iterable[str] | None = None,
     contacts: Sequence[Mapping[str, Any]] | None = None,
+    translations: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Organisation:
-    """Change the given fields and, where given, the sectors, technologies and contacts.
+    """Change the given fields and, where given, the sectors, technologies, contacts and the author's
+    translations of the description (language -> {"description": text}).
 
     A change to a name, the country or the website is written to the organisation's history (who,
     when, before and after); by anyone but staff it also clears verification and puts the
@@ -272,6 +293,7 @@ def organisation_update(
     organisation.save(update_fields=changed_fields)
     _relations_set(organisation, sectors=sectors, concepts=concepts, contacts=contact_rows)
     organisation_reindex(organisation=organisation)
+    _translations_save(organisation, translations, by_user=True)
     return organisation
 
 

@@ -13,12 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from silkbridge.core.i18n import content_language
 from silkbridge.core.replica import reads_from_replica
 from silkbridge.directory import selectors, services
 from silkbridge.directory.filtersets import OrganisationFilterSet
 from silkbridge.directory.forms import ImportForm, MemberAddForm, OrganisationForm
 from silkbridge.directory.importer import ImportFileError, import_start
 from silkbridge.directory.models import Membership, Organisation
+from silkbridge.translations.selectors import reading_for
 
 PAGE_SIZE = 20
 
@@ -47,8 +49,14 @@ def _visible_organisation(request: HttpRequest, key: str) -> Organisation:
 def organisation_detail_view(request: HttpRequest, key: str) -> HttpResponse:
     organisation = _visible_organisation(request, key)
     can_edit = selectors.organisation_can_edit(user=request.user, organisation=organisation)
+    # The organisation came through its selector: its translations are as visible as it is.
+    reading = reading_for(
+        obj=organisation, reader_language=content_language(), show_original=request.GET.get("original") == "1"
+    )
     context = {
         "organisation": organisation,
+        "reading": reading if organisation.description else None,
+        "description": reading.fields["description"],
         "contacts": selectors.contact_list(viewer=request.user, organisation=organisation),
         "can_edit": can_edit,
         "history": selectors.organisation_history(viewer=request.user, organisation=organisation) if can_edit else None,
@@ -66,6 +74,7 @@ def organisation_create_view(request: HttpRequest) -> HttpResponse:
                 fields=form.organisation_fields(),
                 sector_codes=form.cleaned_data["sectors"],
                 concept_terms=form.technology_terms(),
+                translations=form.description_translations(),
             )
         except ValidationError as error:
             _add_form_errors(form, error)
@@ -82,6 +91,7 @@ def organisation_edit_view(request: HttpRequest, key: str) -> HttpResponse:
     initial = {name: getattr(organisation, name) for name in services.ORGANISATION_FIELDS}
     initial["sectors"] = [sector.code for sector in organisation.sectors.all()]
     initial["technologies"] = ", ".join(concept.label_en for concept in organisation.concepts.all())
+    initial.update(OrganisationForm.translations_initial(organisation))
     form = OrganisationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -91,6 +101,7 @@ def organisation_edit_view(request: HttpRequest, key: str) -> HttpResponse:
                 fields=form.organisation_fields(),
                 sector_codes=form.cleaned_data["sectors"],
                 concept_terms=form.technology_terms(),
+                translations=form.description_translations(),
             )
         except ValidationError as error:
             _add_form_errors(form, error)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import secrets
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -51,6 +51,7 @@ from silkbridge.events.models import (
     Slot,
     schedule_run_key,
 )
+from silkbridge.translations.services import author_translations_save, machine_translations_queue
 
 WORKING_HOURS = (time(9, 0), time(18, 0))
 PREFERENCE_WEIGHTS: dict[PreferenceLevel, float] = {PreferenceLevel.MUST: 3.0, PreferenceLevel.WOULD_LIKE: 2.0}
@@ -379,8 +380,16 @@ def _check_request_allowed(requester: Participant, recipient: Participant) -> No
 
 @transaction.atomic
 def request_create(
-    *, actor: Any, requester: Participant, recipient: Participant, message: str = "", day_part: str = DayPart.ANY
+    *,
+    actor: Any,
+    requester: Participant,
+    recipient: Participant,
+    message: str = "",
+    day_part: str = DayPart.ANY,
+    translations: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> MeetingRequest:
+    """Ask another participant for a meeting; `translations`: the sender's own translations of the
+    message (language -> {"message": text}). A machine translation of the message is queued after commit."""
     if not requester.representatives.filter(pk=actor.pk).exists() and not getattr(actor, "is_staff", False):
         raise PermissionDenied(_("You do not represent this participant."))
     _check_request_allowed(requester, recipient)
@@ -398,6 +407,9 @@ def request_create(
         )
     )
     history.meeting_requested(request=meeting_request, actor=actor)
+    if translations:
+        author_translations_save(obj=meeting_request, translations=translations, limits={"message": 2000})
+    machine_translations_queue(obj=meeting_request)
     notifications.notify(
         users=recipient.representatives.all(),
         template="request_received",

@@ -12,8 +12,10 @@ from ninja.pagination import paginate
 
 from silkbridge.accounts.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED
 from silkbridge.core.api_support import ErrorOut, PagePagination, auth_user, filterset_qs
+from silkbridge.core.i18n import content_language
 from silkbridge.core.schemas import HistoryEntryOut
 from silkbridge.core.selectors import history_entries
+from silkbridge.directory.choices import ContentLanguage
 from silkbridge.directory.models import Organisation
 from silkbridge.marketplace import selectors, services
 from silkbridge.marketplace.filtersets import InterestFilterSet, OpportunityFilterSet
@@ -23,6 +25,7 @@ from silkbridge.marketplace.schemas import (
     InterestFilters,
     InterestIn,
     InterestOut,
+    OpportunityDetailOut,
     OpportunityFields,
     OpportunityFilters,
     OpportunityIn,
@@ -30,6 +33,7 @@ from silkbridge.marketplace.schemas import (
     ReviewIn,
     ReviewOut,
 )
+from silkbridge.translations.selectors import reading_for
 
 router = Router(tags=["marketplace"])
 ERRORS: dict[int, type] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -103,9 +107,26 @@ def opportunity_create(request: HttpRequest, payload: OpportunityIn) -> Status:
     return Status(201, _fresh(opportunity.pk))
 
 
-@router.get("/opportunities/{pk}", response={200: OpportunityOut, **ERRORS}, auth=AUTH_OPTIONAL, summary="One profile")
-def opportunity_detail(request: HttpRequest, pk: int) -> Opportunity:
-    return _fresh(_opportunity(request, pk).pk)
+@router.get(
+    "/opportunities/{pk}",
+    response={200: OpportunityDetailOut, **ERRORS},
+    auth=AUTH_OPTIONAL,
+    summary="One profile, with its free text translated into the reader's language where a translation exists",
+)
+def opportunity_detail(request: HttpRequest, pk: int, lang: ContentLanguage | None = None) -> Opportunity:
+    opportunity = _fresh(_opportunity(request, pk).pk)
+    # The profile came through its selector: its translations are as visible as it is.
+    reading = reading_for(obj=opportunity, reader_language=lang or content_language())
+    opportunity.translation = None  # type: ignore[attr-defined]
+    if reading.needs_translation:
+        opportunity.translation = {  # type: ignore[attr-defined]
+            "language": reading.reader_language,
+            **{
+                name: {"text": shown.text, "source": shown.source, "backend": shown.backend}
+                for name, shown in reading.translations.items()
+            },
+        }
+    return opportunity
 
 
 @router.patch(
@@ -180,6 +201,7 @@ def interest_create(request: HttpRequest, pk: int, payload: InterestIn) -> Statu
         organisation=_own_organisation(request, payload.organisation),
         opportunity=_opportunity(request, pk),
         message=payload.message,
+        translations=payload.dict(include={"translations"})["translations"],
     )
     return Status(201, _interest(request, interest.pk))
 

@@ -24,6 +24,18 @@ from silkbridge.marketplace.choices import (
 )
 from silkbridge.marketplace.models import Opportunity
 from silkbridge.money.selectors import current_rates
+from silkbridge.translations.selectors import author_translations_of
+
+# The author's own translations on the form: (form field, language, profile field).
+TRANSLATION_FIELDS = (
+    ("title_en", "en", "title"),
+    ("summary_en", "en", "summary"),
+    ("title_zh", "zh", "title"),
+    ("summary_zh", "zh", "summary"),
+    ("title_ur", "ur", "title"),
+    ("summary_ur", "ur", "summary"),
+)
+_OWN_TRANSLATION = _("Your own translation, shown to readers of that language instead of a machine translation.")
 
 
 class OrganisationChoiceField(forms.ModelChoiceField):
@@ -49,6 +61,16 @@ class OpportunityForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("One or two sentences that a partner reads first."),
+    )
+    summary_en = forms.CharField(
+        label=_("Summary in English"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "lang": "en", "dir": "ltr"}),
+        help_text=_(
+            "Optional. The Enterprise Europe Network asks for an English summary: if you wrote in Chinese or "
+            "Urdu, add one here and readers of English see it instead of a machine translation."
+        ),
     )
     description = forms.CharField(
         label=_("Description"),
@@ -106,6 +128,41 @@ class OpportunityForm(forms.Form):
         help_text=_("A year after publication when left empty; you can renew it."),
     )
     visibility = forms.ChoiceField(label=_("Visibility"), choices=Visibility.choices)
+    title_en = forms.CharField(
+        label=_("Title in English"),
+        max_length=200,
+        required=False,
+        help_text=_OWN_TRANSLATION,
+        widget=forms.TextInput(attrs={"lang": "en", "dir": "ltr"}),
+    )
+    title_zh = forms.CharField(
+        label=_("Title in Chinese"),
+        max_length=200,
+        required=False,
+        help_text=_OWN_TRANSLATION,
+        widget=forms.TextInput(attrs={"lang": "zh-Hans", "dir": "auto"}),
+    )
+    summary_zh = forms.CharField(
+        label=_("Summary in Chinese"),
+        max_length=500,
+        required=False,
+        help_text=_OWN_TRANSLATION,
+        widget=forms.Textarea(attrs={"rows": 2, "lang": "zh-Hans", "dir": "auto"}),
+    )
+    title_ur = forms.CharField(
+        label=_("Title in Urdu"),
+        max_length=200,
+        required=False,
+        help_text=_OWN_TRANSLATION,
+        widget=forms.TextInput(attrs={"lang": "ur", "dir": "rtl"}),
+    )
+    summary_ur = forms.CharField(
+        label=_("Summary in Urdu"),
+        max_length=500,
+        required=False,
+        help_text=_OWN_TRANSLATION,
+        widget=forms.Textarea(attrs={"rows": 2, "lang": "ur", "dir": "rtl"}),
+    )
 
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -118,7 +175,10 @@ class OpportunityForm(forms.Form):
 
     @classmethod
     def initial_for(cls, opportunity: Opportunity) -> dict[str, Any]:
+        own = author_translations_of(obj=opportunity)
+        translations = {name: own.get(language, {}).get(field, "") for name, language, field in TRANSLATION_FIELDS}
         return {
+            **translations,
             "organisation": opportunity.organisation,
             "kind": opportunity.kind,
             "title": opportunity.title,
@@ -144,6 +204,10 @@ class OpportunityForm(forms.Form):
         raw = data.pop("technologies", "") or ""
         terms = [term.strip() for term in raw.replace("，", ",").replace("、", ",").split(",") if term.strip()]
         data["concepts"] = terms
+        translations: dict[str, dict[str, str]] = {}
+        for name, language, field in TRANSLATION_FIELDS:
+            translations.setdefault(language, {})[field] = data.pop(name, "") or ""
+        data["translations"] = translations
         return data
 
 

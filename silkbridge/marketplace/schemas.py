@@ -19,6 +19,7 @@ from silkbridge.marketplace.choices import (
     OpportunityType,
     ReviewDecision,
 )
+from silkbridge.translations.choices import TranslationSource
 
 MAX_ID = 2**63 - 1
 ObjectId = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -71,6 +72,37 @@ class OpportunityOut(Schema):
         return obj.currency or None
 
 
+class TranslatedTextOut(Schema):
+    text: str
+    source: TranslationSource = Field(..., description="author: the author's own; machine: a machine translation.")
+    backend: str = Field(..., description="The machine-translation backend that made it (empty for the author's).")
+
+
+class OpportunityTranslationOut(Schema):
+    """The profile's free text in the reader's language, for each field that has a current translation
+    (the author's own wins over a machine's; one made from an earlier text is never given)."""
+
+    language: ContentLanguage
+    title: TranslatedTextOut | None = None
+    summary: TranslatedTextOut | None = None
+    description: TranslatedTextOut | None = None
+
+
+class OpportunityDetailOut(OpportunityOut):
+    translation: OpportunityTranslationOut | None = Field(
+        None,
+        description="In the reader's language (?lang, else Accept-Language or the user's language); null when "
+        "the profile is written in that language.",
+    )
+
+
+class AuthorTranslationIn(Schema):
+    """The author's own translation of the title and summary into one language; an empty text removes it."""
+
+    title: str | None = Field(None, max_length=200)
+    summary: str | None = Field(None, max_length=500)
+
+
 class OpportunityFields(Schema):
     """Every field optional: what PATCH takes; POST requires some (see OpportunityIn)."""
 
@@ -92,6 +124,11 @@ class OpportunityFields(Schema):
     target_countries: list[str] | None = Field(None, description="ISO 3166-1 alpha-2 codes.")
     expires_on: date | None = None
     visibility: Visibility | None = None
+    translations: dict[ContentLanguage, AuthorTranslationIn] | None = Field(
+        None,
+        description="The author's own translations by language (en, zh, ur), e.g. the English summary the "
+        "Enterprise Europe Network asks for; a language not given is left as it is.",
+    )
 
 
 class OpportunityIn(OpportunityFields):
@@ -122,9 +159,18 @@ class ReviewOut(Schema):
     created_at: datetime
 
 
+class MessageTranslationIn(Schema):
+    """The sender's own translation of the message into one language."""
+
+    message: str = Field(..., max_length=5000)
+
+
 class InterestIn(Schema):
     organisation: str = Field(..., description="The key of your organisation that is interested.")
     message: str = Field(..., min_length=1, max_length=5000)
+    translations: dict[ContentLanguage, MessageTranslationIn] | None = Field(
+        None, description="Your own translations of the message, by language (en, zh, ur)."
+    )
 
 
 class AnswerIn(Schema):

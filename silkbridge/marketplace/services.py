@@ -40,6 +40,11 @@ from silkbridge.marketplace.models import ExpressionOfInterest, Opportunity, Opp
 from silkbridge.money.selectors import current_rates
 from silkbridge.notifications.choices import NotificationKind
 from silkbridge.notifications.services import notify
+from silkbridge.translations.services import (
+    author_translations_save,
+    machine_translations_queue,
+    translations_delete,
+)
 
 PROFILE_FIELDS = frozenset(
     {
@@ -60,6 +65,9 @@ PROFILE_FIELDS = frozenset(
     }
 )
 RELATION_FIELDS = frozenset({"sectors", "concepts"})
+# The free text translated by a machine, and what the author may translate themselves (with its length).
+TRANSLATED_FIELDS = ("title", "summary", "description")
+AUTHOR_TRANSLATED_FIELDS = {"title": 200, "summary": 500}
 DEFAULT_LIFETIME = timedelta(days=365)  # EEN profiles run for a year unless renewed
 MAX_LIFETIME = timedelta(days=2 * 365)  # the furthest expiry date an owner may choose or renew to
 
@@ -222,6 +230,20 @@ def opportunities_reindex_all() -> int:
 # --- profiles ----------------------------------------------------------------------------------------
 
 
+def _split_translations(fields: Mapping[str, Any]) -> tuple[dict[str, Any], Mapping[str, Any] | None]:
+    """The profile's own fields, and the author's translations (language -> field -> text) if given."""
+    data = dict(fields)
+    return data, data.pop("translations", None)
+
+
+def _translations_save(opportunity: Opportunity, translations: Mapping[str, Any] | None) -> None:
+    """Store the author's translations given, then queue machine translations of what still has none
+    (after commit; never blocks the save, whatever the backend does)."""
+    if translations is not None:
+        author_translations_save(obj=opportunity, translations=translations, limits=AUTHOR_TRANSLATED_FIELDS)
+    machine_translations_queue(obj=opportunity)
+
+
 @transaction.atomic
 def opportunity_create(
     *, actor: Any, organisation: Organisation, fields: Mapping[str, Any], submit: bool = False
@@ -230,13 +252,15 @@ def opportunity_create(
     that a refused submission leaves no draft behind. Sectors and technologies are suggested from the
     text when none are given."""
     _require_member(actor=actor, organisation_id=organisation.pk)
-    data = _clean(fields)
+    own_fields, translations = _split_translations(fields)
+    data = _clean(own_fields)
     opportunity = Opportunity(organisation=organisation, created_by=actor if actor.is_authenticated else None)
     _apply(opportunity, data)
     _check_whole(opportunity)
     opportunity.save()
     _relations(opportunity, data, suggest_missing=True)
     opportunity_reindex(opportunity=opportunity)
+    _translations_save(opportunity, translations)
     history.opportunity_created(opportunity=opportunity, actor=actor)
     if submit:
         opportunity = opportunity_submit(actor=actor, opportunity=opportunity)
@@ -251,7 +275,8 @@ def opportunity_update(*, actor: Any, opportunity: Opportunity, fields: Mapping[
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     if opportunity.status == OpportunityStatus.CLOSED:
         raise ValidationError({"status": _("A closed profile cannot be edited.")})
-    data = _clean(fields)
+    own_fields, translations = _split_translations(fields)
+    data = _clean(own_fields)
     before = opportunity.status
     _apply(opportunity, data)
     _check_whole(opportunity)
@@ -261,6 +286,7 @@ def opportunity_update(*, actor: Any, opportunity: Opportunity, fields: Mapping[
     opportunity.save()
     _relations(opportunity, data, suggest_missing=False)
     opportunity_reindex(opportunity=opportunity)
+    _translations_save(opportunity, translations)
     history.opportunity_edited(opportunity=opportunity, actor=actor, fields=list(data), before=before)
     hooks.opportunity_changed.fire(opportunity.pk)
     return opportunity
@@ -350,6 +376,7 @@ def opportunity_draft_delete(*, actor: Any, opportunity: Opportunity) -> None:
         raise ValidationError(
             {"status": _("Only a draft that was never published can be deleted; close a published profile instead.")}
         )
+    translations_delete(obj=opportunity)
     opportunity.delete()
 
 
@@ -394,8 +421,15 @@ def opportunities_expire(*, today: date | None = None) -> int:
 
 @transaction.atomic
 def interest_express(
-    *, actor: Any, organisation: Organisation, opportunity: Opportunity, message: str
+    *,
+    actor: Any,
+    organisation: Organisation,
+    opportunity: Opportunity,
+    message: str,
+    translations: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> ExpressionOfInterest:
+    """Send an interest; `translations`: the sender's own translations of the message (language ->
+    {"message": text}). A machine translation of the message is queued after commit."""
     _require_member(actor=actor, organisation_id=organisation.pk)
     # Seen as another organisation sees it: a member of both organisations cannot carry a private
     # profile's existence over to the other one.
@@ -417,6 +451,9 @@ def interest_express(
         raise ValidationError(
             {"organisation": _("Your organisation has already expressed interest in this profile.")}
         ) from error
+    if translations:
+        author_translations_save(obj=interest, translations=translations, limits={"message": 5000})
+    machine_translations_queue(obj=interest)
     notify(
         users=members_of(opportunity.organisation_id),
         kind=NotificationKind.REQUEST_RECEIVED,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from silkbridge.core.forms import add_service_errors
+from silkbridge.core.i18n import content_language
 from silkbridge.core.replica import reads_from_replica
 from silkbridge.directory.selectors import organisation_ids_of, user_organisations
 from silkbridge.marketplace import selectors, services
@@ -30,6 +31,7 @@ from silkbridge.marketplace.forms import (
     ReviewForm,
 )
 from silkbridge.marketplace.models import ExpressionOfInterest, Opportunity
+from silkbridge.translations.selectors import reading_for
 
 PAGE_SIZE = 25
 
@@ -127,8 +129,14 @@ def opportunity_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 def opportunity_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     opportunity = _opportunity_or_404(request, pk)
     manages = selectors.can_manage(user=request.user, opportunity=opportunity)
+    # The profile came through its selector: its translations are as visible as it is.
+    reading = reading_for(
+        obj=opportunity, reader_language=content_language(), show_original=request.GET.get("original") == "1"
+    )
     context: dict[str, Any] = {
         "opportunity": opportunity,
+        "reading": reading,
+        "text": reading.fields,
         "manages": manages,
         "sectors": opportunity.sectors.all(),
         "concepts": opportunity.concepts.all(),
@@ -268,8 +276,14 @@ def interest_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     interest = _interest_or_404(request, pk)
     own_ids = organisation_ids_of(request.user)
     is_owner = interest.opportunity.organisation_id in own_ids
+    # The interest came through its selector (its two organisations and staff): so do its translations.
+    reading = reading_for(
+        obj=interest, reader_language=content_language(), show_original=request.GET.get("original") == "1"
+    )
     context = {
         "interest": interest,
+        "reading": reading,
+        "message": reading.fields["message"],
         "is_owner": is_owner,
         "is_sender": interest.organisation_id in own_ids,
         "contacts": selectors.interest_contacts(interest=interest),

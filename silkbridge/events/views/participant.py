@@ -23,6 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from silkbridge.core.i18n import content_language
 from silkbridge.directory.selectors import user_organisations
 from silkbridge.events import calendar, selectors, services
 from silkbridge.events.choices import (
@@ -44,6 +45,7 @@ from silkbridge.events.forms import (
     add_service_errors,
 )
 from silkbridge.events.models import Event, MeetingRequest, Participant, Slot
+from silkbridge.translations.selectors import readings_for_many
 
 PAGE_SIZE = 25
 CANCELLABLE = (RequestStatus.PENDING, RequestStatus.ACCEPTED)
@@ -394,8 +396,19 @@ def _requests_page(
     received_filter = MeetingRequestFilterSet({**status_filter, "box": "received"}, queryset=mine)
     sent_filter = MeetingRequestFilterSet({**status_filter, "box": "sent"}, queryset=mine)
     received = []
-    for meeting_request in received_filter.qs:
-        row: dict[str, Any] = {"request": meeting_request}
+    received_requests = list(received_filter.qs)
+    # The requests came through the participant's selector: so do their messages' translations.
+    readings = readings_for_many(
+        objects=received_requests, reader_language=content_language(), show_original=request.GET.get("original") == "1"
+    )
+    for meeting_request in received_requests:
+        reading = readings[meeting_request.pk]
+        row: dict[str, Any] = {
+            "request": meeting_request,
+            "reading": reading,
+            "message": reading.fields["message"],
+            "anchor": f"request-{meeting_request.pk}",
+        }
         if meeting_request.status == RequestStatus.PENDING:
             forms = bound.get(meeting_request.pk, {})
             row["accept_form"] = forms.get("accept") or _accept_form(event, participant, meeting_request)
