@@ -504,3 +504,27 @@ _.LICENCE_GRANTED
 _.OPERATING
 _.resolve_zone
 _.resolve_relocation_request
+
+# zone facts (issue 14 item 1): Zone fields shown through ZoneFactField and read by the zone's schema, and
+# schema fields django-ninja serialises.
+_.seaport_name
+_.seaport_km
+_.fibre_carriers
+_.proposed_at
+_.approved_at
+_.approved_by
+# ZoneFactField members, offered through .choices
+_.AIRPORT_KM
+_.AIRPORT_NAME
+_.CONTACTS
+_.FIBRE_CARRIERS
+_.HAS_BONDED_WAREHOUSE
+_.HAS_FIBRE
+_.HAS_HOUSING
+_.PLOTS_AVAILABLE
+_.POWER_AVAILABLE_KW
+_.POWER_REDUNDANCY
+_.RACKS_AVAILABLE
+_.SEAPORT_KM
+_.SEAPORT_NAME
+silkbridge/zones/facts_models.py:30: unused variable 'OFFICE_SPACE_M2' (60% confidence)
