@@ -71,6 +71,8 @@ SIGNED_IN_PAGES: list[tuple[str, str]] = [
     ("monthly-reports", "/analytics/reports/"),
     ("relocation-requests", "/zones/requests/"),
     ("new-relocation-request", "/zones/requests/new/"),
+    ("zone-facts", "/zones/lahore-technopolis/facts/"),
+    ("zone-fact-review", "/zones/facts/review/"),
     ("relocation-cases", "/deals/cases/"),
     ("preferences", "/accounts/preferences/"),
     ("api-tokens", "/accounts/tokens/"),
