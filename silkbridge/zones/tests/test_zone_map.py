@@ -69,7 +69,7 @@ def _points(html: str) -> dict[str, tuple[float, float]]:
 def test_the_zones_page_draws_pakistan_and_one_point_per_zone_with_coordinates():
     assert (settings.WORLD_ATLAS_DIR / "countries-50m.json").is_file(), "npm install puts world-atlas here"
     html = Client().get("/zones/").content.decode()
-    assert 'role="img"' in html
+    assert 'role="group" aria-labelledby="zone-map-title" aria-describedby="zone-map-desc"' in html
     assert '<title id="zone-map-title">Map of Pakistan with the zones</title>' in html
     outline = re.search(r'<path class="zone-map-country" d="([^"]+)"', html)
     assert outline is not None
