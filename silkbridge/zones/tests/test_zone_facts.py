@@ -71,7 +71,7 @@ def test_a_proposal_is_not_public_until_staff_approve_it_then_it_shows_with_sour
     change.refresh_from_db()
     assert (change.status, change.old_value, change.decided_by) == ("approved", None, world["staff"])
     public = _client().get("/zones/lahore-technopolis/").content.decode()
-    assert '<dt>Power available (kW)</dt><dd><span dir="auto">4500</span>' in public
+    assert '<dt>Power available (kW)</dt><dd dir="auto">4500<span class="fact-source">' in public
     assert f'Source: <bdi><a href="{SOURCE}"' in public
     assert "2026-11-30" in public
     # history: when, fact, before → after, source, who proposed, who approved (names, never e-mail)
