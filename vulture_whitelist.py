@@ -533,3 +533,28 @@ _.summary_ur
 _.description_en
 _.description_zh
 _.description_ur
+
+# zone facts (issue 14 item 1): Zone fields shown through ZoneFactField and read by the zone's schema, and
+# schema fields django-ninja serialises.
+_.seaport_name
+_.seaport_km
+_.fibre_carriers
+_.proposed_at
+_.approved_at
+_.approved_by
+# ZoneFactField members, offered through .choices
+_.POWER_AVAILABLE_KW
+_.POWER_REDUNDANCY
+_.HAS_FIBRE
+_.FIBRE_CARRIERS
+_.DATA_CENTER_TIER
+_.HAS_HOUSING
+_.HAS_BONDED_WAREHOUSE
+_.AIRPORT_NAME
+_.AIRPORT_KM
+_.SEAPORT_NAME
+_.SEAPORT_KM
+_.OFFICE_SPACE_M2
+_.PLOTS_AVAILABLE
+_.RACKS_AVAILABLE
+_.CONTACTS

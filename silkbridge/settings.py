@@ -200,6 +200,9 @@ if FONTSOURCE_DIR.is_dir():
 ECHARTS_DIST_DIR = BASE_DIR / "node_modules" / "echarts" / "dist"
 if ECHARTS_DIST_DIR.is_dir():
     STATICFILES_DIRS.append(("vendor/echarts/dist", ECHARTS_DIST_DIR))
+# The outline of Pakistan on the zones map (Natural Earth via npm `world-atlas`), read by the server and
+# drawn as SVG (zones/zone_map.py); without it the zone pages work and say the map is not installed.
+WORLD_ATLAS_DIR = BASE_DIR / "node_modules" / "world-atlas"
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION
 # Embedded mode serves straight from the source tree; re-read files that changed since start-up.
 WHITENOISE_AUTOREFRESH = not IS_PRODUCTION

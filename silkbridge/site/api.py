@@ -18,6 +18,7 @@ from silkbridge.matching.api import router as matching_router
 from silkbridge.money.api import router as money_router
 from silkbridge.notifications.api import router as notifications_router
 from silkbridge.zones.api import router as zones_router
+from silkbridge.zones.facts_api import router as zone_facts_router
 from silkbridge.zones.incentives_api import router as incentives_router
 from silkbridge.zones.relocation_api import router as relocation_router
 
@@ -45,6 +46,7 @@ install_error_handlers(api)
 api.add_router("/", directory_router)
 api.add_router("/", accounts_router)
 api.add_router("/", zones_router)
+api.add_router("/", zone_facts_router)
 api.add_router("/", relocation_router)
 api.add_router("/", incentives_router)
 api.add_router("/", datacenters_router)

@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from silkbridge.zones.facts_models import ZoneFactField
 from silkbridge.zones.incentives_services import incentive_rate_delete, incentive_rate_save
 from silkbridge.zones.models import IncentiveRate, IncentiveRateChange, RelocationRequest, Zone
 
@@ -12,7 +13,10 @@ class ZoneAdmin(admin.ModelAdmin):
     list_display = ("name_en", "kind", "city", "status", "area_acres", "developer")
     list_filter = ("kind", "status", "province")
     search_fields = ("name_en", "name_ur", "name_zh", "city", "developer")
-    autocomplete_fields = ("sectors",)
+    autocomplete_fields = ("sectors", "organisation", "licensed_organisations")
+    # The facts a developer keeps are changed through proposals that staff approve (the zone's facts page),
+    # so that each change keeps its source, its date and its history: read only here.
+    readonly_fields = tuple(ZoneFactField.values)
 
 
 class IncentiveRateChangeInline(admin.TabularInline):

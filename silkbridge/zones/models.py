@@ -41,6 +41,14 @@ class Zone(models.Model):
         on_delete=models.SET_NULL,
         related_name="zones_run",
     )
+    # Companies licensed in (or operating from) the zone, as staff link them from the directory; the zone
+    # page lists those the reader may see in the directory.
+    licensed_organisations = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("companies licensed in the zone"),
+        blank=True,
+        related_name="zones_licensed_in",
+    )
     # Facilities and space, for the relocation advisor. Null is "not known" (the advisor says so and
     # counts it as no pass); every known figure cites facility_sources, and facility_note says what
     # is an assumption (for example coordinates that are the city's, not the site's).
@@ -58,6 +66,12 @@ class Zone(models.Model):
     airport_km = models.DecimalField(
         _("distance to that airport (km)"), max_digits=6, decimal_places=1, null=True, blank=True
     )
+    seaport_name = models.CharField(_("nearest seaport"), max_length=200, blank=True)
+    seaport_km = models.DecimalField(
+        _("distance to that seaport (km)"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    fibre_carriers = models.CharField(_("fibre carriers"), max_length=300, blank=True)
+    contacts = models.TextField(_("contacts"), blank=True)
     office_space_m2 = models.PositiveIntegerField(_("office space available (m²)"), null=True, blank=True)
     plots_available = models.PositiveIntegerField(_("plots available"), null=True, blank=True)
     racks_available = models.PositiveIntegerField(_("data center racks available"), null=True, blank=True)
@@ -85,7 +99,8 @@ class Zone(models.Model):
         return getattr(self, f"name_{language}", "") or self.name_en
 
 
+from silkbridge.zones.facts_models import ZoneFactChange  # noqa: E402
 from silkbridge.zones.incentives_models import IncentiveRate, IncentiveRateChange  # noqa: E402
 from silkbridge.zones.relocation_models import RelocationRequest  # noqa: E402
 
-__all__ = ["IncentiveRate", "IncentiveRateChange", "RelocationRequest", "Zone"]
+__all__ = ["IncentiveRate", "IncentiveRateChange", "RelocationRequest", "Zone", "ZoneFactChange"]

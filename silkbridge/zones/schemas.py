@@ -31,6 +31,10 @@ class ZoneOut(Schema):
     has_bonded_warehouse: bool | None
     airport_name: str
     airport_km: Decimal | None
+    seaport_name: str
+    seaport_km: Decimal | None
+    fibre_carriers: str
+    contacts: str
     office_space_m2: int | None
     plots_available: int | None
     racks_available: int | None

@@ -31,10 +31,15 @@ FACILITY_FIELDS = (
     "has_bonded_warehouse",
     "airport_name",
     "airport_km",
+    "seaport_name",
+    "seaport_km",
+    "fibre_carriers",
     "office_space_m2",
     "plots_available",
     "racks_available",
+    "contacts",
 )
+TEXT_FACILITY_FIELDS = ("power_redundancy", "airport_name", "seaport_name", "fibre_carriers", "contacts")
 ZONE_FIELDS = (
     "kind",
     "name_en",
@@ -70,10 +75,11 @@ def city_key(name: str) -> str:
 def _facility_values(data: dict[str, Any], cities: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Facilities from the entry (null where it says nothing) and coordinates from its city."""
     values: dict[str, Any] = {name: data.get(name) for name in FACILITY_FIELDS}
-    values["power_redundancy"] = values["power_redundancy"] or ""
-    values["airport_name"] = values["airport_name"] or ""
-    if values["airport_km"] is not None:
-        values["airport_km"] = Decimal(str(values["airport_km"])).quantize(Decimal("0.1"))
+    for name in TEXT_FACILITY_FIELDS:
+        values[name] = values[name] or ""
+    for name in ("airport_km", "seaport_km"):
+        if values[name] is not None:
+            values[name] = Decimal(str(values[name])).quantize(Decimal("0.1"))
     notes = [data.get("facility_note") or FACILITIES_NOT_STATED]
     sources = list(data.get("facility_sources") or [])
     city = cities.get(data.get("city") or "")

@@ -116,6 +116,8 @@ SECRETS: dict[str, frozenset[str]] = {
     f"{WORD} deal of A": OF_A,  # a deal between A and a third organisation (deals' pipeline)
     f"{WORD} notification of A": frozenset({MEMBER_A}),  # an in-app notification is its recipient's alone
     **{f"{WORD} {state} relocation request": seen for state, seen in RELOCATION_SEEN_BY.items()},
+    # a change of Lahore Technopolis's facts proposed by its developer (B): its note is for B and staff
+    f"{WORD} zone fact note": frozenset({MEMBER_B, MEMBER_AB, STAFF}),
 }
 
 
@@ -315,6 +317,12 @@ MOU_SIGNATORY = {
 }
 PROPOSAL = lambda world, obj: {"reference": world.proposals[obj].reference}  # noqa: E731
 RELOCATION = lambda world, obj: {"pk": world.relocations[obj or "shared"].pk}  # noqa: E731
+FACT_ZONE = lambda world, obj: {"key": "lahore-technopolis"}  # noqa: E731  (B develops it: _relocations)
+FACT_CHANGE = lambda world, obj: {"pk": world.fact_change.pk}  # noqa: E731
+# zones.facts_selectors: the zone is public, so a signed-in visitor who may not propose gets a 403.
+ZONE_DEVELOPERS_B = only(frozenset({MEMBER_B, MEMBER_AB, STAFF}), refused=403)
+# A proposal the service refuses: a stranger is refused first (403), B's members and staff get a 422.
+FACT_BODY = {"field": "power_available_kw", "value": -1, "source": "", "source_date": None}
 RELOCATION_BODY = lambda world: {"organisation": world.organisations["a"].key, "title": "Matrix move"}  # noqa: E731
 PROPOSAL_DOCUMENT = lambda world, obj: {  # noqa: E731
     "reference": world.proposals[obj].reference,
@@ -424,6 +432,10 @@ PAGES: dict[str, Row] = {
     "zones:relocation_advice": Row(
         OWNERS_OF_A, RELOCATION, objects=RELOCATIONS, why="the company's ranking of zones is not the zones' to see"
     ),
+    "zones:zone_facts": Row(ZONE_DEVELOPERS_B, FACT_ZONE),
+    "zones:zone_fact_review": Row(STAFF_ONLY),
+    "zones:zone_fact_approve": Row(STAFF_ONLY, FACT_CHANGE, method="POST", body={}),
+    "zones:zone_fact_reject": Row(STAFF_ONLY, FACT_CHANGE, method="POST", body={"reason": ""}),
     "zones:incentive_calculator": Row(
         public, why="reference calculation from public rates; stores nothing (its PDF needs sign-in: zones tests)"
     ),
@@ -698,6 +710,12 @@ API: dict[str, Row] = {
     "PATCH /api/v1/me": Row(signed_in, body={"time_zone": "UTC"}),
     "GET /api/v1/zones": Row(public),
     "GET /api/v1/zones/{key}": Row(public, lambda w, o: {"key": w.zone_key}),
+    "GET /api/v1/zones/{key}/fact-history": Row(public, FACT_ZONE),
+    "GET /api/v1/zones/{key}/fact-changes": Row(ZONE_DEVELOPERS_B, FACT_ZONE),
+    "POST /api/v1/zones/{key}/fact-changes": Row(ZONE_DEVELOPERS_B, FACT_ZONE, body=FACT_BODY),
+    "GET /api/v1/zone-fact-changes": Row(STAFF_ONLY),
+    "POST /api/v1/zone-fact-changes/{pk}/approve": Row(STAFF_ONLY, FACT_CHANGE, body={}),
+    "POST /api/v1/zone-fact-changes/{pk}/reject": Row(STAFF_ONLY, FACT_CHANGE, body={"reason": ""}),
     # analytics: the overview for staff (the domain dashboards, as the figures, for anyone signed in)
     "GET /api/v1/analytics/dashboards/{name}": Row(STAFF_ONLY, lambda w, o: {"name": "overview"}),
     "GET /api/v1/analytics/figures/{key}": Row(signed_in, lambda w, o: {"key": "organisations_by_country"}),
@@ -1230,6 +1248,24 @@ def _relocations(world: Any) -> dict[str, Any]:
     return requests
 
 
+def _zone_fact_change(world: Any) -> Any:
+    """A change of Lahore Technopolis's facts proposed by B's member (B develops it), awaiting staff."""
+    from silkbridge.zones.facts_services import ZoneFactProposal, zone_fact_propose
+    from silkbridge.zones.models import Zone
+
+    return zone_fact_propose(
+        actor=world.users[MEMBER_B],
+        zone=Zone.objects.get(key="lahore-technopolis"),
+        proposal=ZoneFactProposal(
+            field="plots_available",
+            value=12,
+            source="Matrix brochure",
+            source_date="2026-01-01",
+            note=f"{WORD} zone fact note",
+        ),
+    )
+
+
 def _build() -> Any:
     from silkbridge.directory.models import Concept
     from silkbridge.zones.models import Zone
@@ -1274,6 +1310,8 @@ def _build() -> Any:
     world.notification = Notification.objects.create(
         recipient=world.users[MEMBER_A], kind="answer", texts={"en": {"title": f"{WORD} notification of A", "body": ""}}
     )
+
+    world.fact_change = _zone_fact_change(world)
     world.tokens, world.token_ids = {}, {}
     for principal, user in world.users.items():
         token, secret = api_token_create(user=user, name="matrix")

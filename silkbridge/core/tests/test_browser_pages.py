@@ -73,6 +73,8 @@ SIGNED_IN_PAGES: list[tuple[str, str]] = [
     ("relocation-request", "@#main td:first-child a[href^='/zones/requests/']"),
     ("request-remove", "@#main a[href^='/deals/cases/requests/']"),
     ("new-relocation-request", "/zones/requests/new/"),
+    ("zone-facts", "/zones/lahore-technopolis/facts/"),
+    ("zone-fact-review", "/zones/facts/review/"),
     ("relocation-cases", "/deals/cases/"),
     ("relocation-case", "@#main .card-title a[href^='/deals/']"),
     ("preferences", "/accounts/preferences/"),
