@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from silkbridge.directory.selectors import user_organisations
-from silkbridge.events import calendar, selectors, services
+from silkbridge.events import calendar, selectors, services, visit_selectors
 from silkbridge.events.choices import (
     ParticipantStatus,
     PreferenceLevel,
@@ -512,6 +512,10 @@ def agenda_view(request: HttpRequest, event: Event, participant: Participant) ->
         "feed_url": feed_url,
         "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
         "offset": timezone.now().astimezone(_zone(participant.time_zone)).strftime("%z"),
+        # A delegation visit: legs, site visits and meetings, each in its place's local time.
+        "items": visit_selectors.delegation_agenda(participant=participant)
+        if visit_selectors.is_delegation(event)
+        else None,
     }
     return render(request, "events/agenda.html", context)
 
