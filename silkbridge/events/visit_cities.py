@@ -3,7 +3,7 @@
 Pakistani cities are the zones app's (zones/data/cities.yaml: the cities zones are in, with their
 source); their time zone is Pakistan Standard Time (Asia/Karachi, UTC+05:00, no daylight saving).
 The Chinese cities below are those delegations usually leave from; all of China keeps Beijing time
-(Asia/Shanghai in the IANA time zone database, UTC+08:00, no daylight saving) — Ürümqi and Kashgar
+(Asia/Shanghai in the IANA time zone database, UTC+08:00, no daylight saving) — Urumqi (Ürümqi) and Kashgar
 included, whose unofficial Xinjiang time is not what flights are timetabled in. Chinese names are the
 cities' official ones; Urdu names are the usual Urdu spellings.
 """
@@ -27,7 +27,7 @@ CHINESE_CITIES: dict[str, dict[str, str]] = {
     "Chengdu": {"name_zh": "成都", "name_ur": "چینگدو"},
     "Chongqing": {"name_zh": "重庆", "name_ur": "چونگ چنگ"},
     "Xi'an": {"name_zh": "西安", "name_ur": "شیان"},
-    "Ürümqi": {"name_zh": "乌鲁木齐", "name_ur": "ارومچی"},
+    "Urumqi": {"name_zh": "乌鲁木齐", "name_ur": "ارومچی"},
     "Kashgar": {"name_zh": "喀什", "name_ur": "کاشغر"},
 }
 

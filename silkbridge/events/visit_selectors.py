@@ -18,12 +18,16 @@ from django.db.models import F, Q, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from silkbridge.directory.choices import Visibility
+from silkbridge.directory.models import Organisation
 from silkbridge.directory.selectors import organisation_ids_of
 from silkbridge.events import selectors
 from silkbridge.events.choices import EventKind, MeetingStatus
 from silkbridge.events.engine import itinerary as engine
 from silkbridge.events.models import Booking, Event, MeetingRequest, Participant, SiteVisit, Slot, VisitLeg, VisitStop
 from silkbridge.events.visit_cities import city_name, city_time_zone
+from silkbridge.marketplace.selectors import live_q, offered_to_others_q
+from silkbridge.matching.models import Match
 from silkbridge.zones.relocation_selectors import relocation_requests_visible_to
 
 HOST_COUNTRY = "PK"
@@ -307,3 +311,23 @@ def member_meetings_overlapping(
         .select_related("slot", "participant__organisation")
     )
     return [row for row in rows if row.slot.ends_at > starts_at]
+
+
+# --- hosts from the marketplace matches -------------------------------------------------------------------
+
+
+def matched_hosts(*, organisation_id: int, cities: Iterable[str], limit: int = 10) -> list[Organisation]:
+    """Pakistani organisations in one of `cities` that the marketplace matched with the organisation's live
+    profiles (their profiles offered to others), best match first: the hosts a member should meet."""
+    best: dict[int, float] = {}
+    rows = Match.objects.filter(
+        live_q("opportunity__"),
+        offered_to_others_q("other__"),
+        opportunity__organisation_id=organisation_id,
+        other__organisation__country=HOST_COUNTRY,
+        other__organisation__city__in=list(cities),
+    ).values_list("other__organisation_id", "score")
+    for other_id, score in rows:
+        best[other_id] = max(score, best.get(other_id, 0.0))
+    organisations = Organisation.objects.filter(pk__in=best).exclude(visibility=Visibility.PRIVATE)
+    return sorted(organisations, key=lambda organisation: (-best[organisation.pk], organisation.pk))[:limit]

@@ -72,6 +72,7 @@ SIGNED_IN_PAGES: list[tuple[str, str]] = [
     ("relocation-requests", "/zones/requests/"),
     ("new-relocation-request", "/zones/requests/new/"),
     ("relocation-cases", "/deals/cases/"),
+    ("delegation-itinerary", "/events/demo-delegation-beijing-islamabad-lahore-karachi/manage/itinerary/"),
     ("preferences", "/accounts/preferences/"),
     ("api-tokens", "/accounts/tokens/"),
     ("new-organisation", "/directory/new/"),

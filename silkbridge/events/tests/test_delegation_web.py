@@ -48,7 +48,12 @@ def test_staff_add_a_leg_typed_in_beijing_time_and_a_city_typed_wrong_is_refused
     assert page.status_code == 200
     response = _client(staff).post(
         f"/events/{event.slug}/manage/itinerary/legs/",
-        {"from_city": "Beijing", "to_city": "Islamabad", "departs_at": f"{days[0]}T02:00", "arrives_at": f"{days[0]}T05:30"},
+        {
+            "from_city": "Beijing",
+            "to_city": "Islamabad",
+            "departs_at": f"{days[0]}T02:00",
+            "arrives_at": f"{days[0]}T05:30",
+        },
     )
     assert response.status_code == 302
     leg = VisitLeg.objects.get(event=event)
@@ -133,7 +138,9 @@ def test_the_api_plans_a_visit_and_refuses_a_leg_that_arrives_before_it_leaves(c
     # staff asking for a participant of another event: 404
     stranger = member(delegation_event(days_ahead=40)[0])
     assert (
-        client.get(f"/api/v1/events/{event.slug}/itinerary/agenda?participant={stranger.pk}", **_bearer(staff)).status_code
+        client.get(
+            f"/api/v1/events/{event.slug}/itinerary/agenda?participant={stranger.pk}", **_bearer(staff)
+        ).status_code
         == 404
     )
 
@@ -158,7 +165,12 @@ def test_a_request_s_site_visits_reach_its_readers_and_not_a_zone_it_is_not_shar
     created = _post(
         client,
         f"/events/{event.slug}/itinerary/site-visits",
-        {"zone": "lahore-technopolis", "starts_at": at(days[1], 14).isoformat(), "minutes": 90, "relocation_request": request.pk},
+        {
+            "zone": "lahore-technopolis",
+            "starts_at": at(days[1], 14).isoformat(),
+            "minutes": 90,
+            "relocation_request": request.pk,
+        },
         lahore_user,
     )
     assert created.status_code == 201, created.content
@@ -166,12 +178,20 @@ def test_a_request_s_site_visits_reach_its_readers_and_not_a_zone_it_is_not_shar
     for reader in (company_user, lahore_user, StaffFactory()):
         rows = client.get(f"/api/v1/relocation-requests/{request.pk}/site-visits", **_bearer(reader)).json()
         assert [row["zone"] for row in rows] == ["lahore-technopolis"]
-    assert client.get(f"/api/v1/relocation-requests/{request.pk}/site-visits", **_bearer(islamabad_user)).status_code == 404
+    assert (
+        client.get(f"/api/v1/relocation-requests/{request.pk}/site-visits", **_bearer(islamabad_user)).status_code
+        == 404
+    )
     # the zone not shared with cannot add one either, and nothing is stored
     refused = _post(
         client,
         f"/events/{event.slug}/itinerary/site-visits",
-        {"zone": "islamabad-technopolis", "starts_at": at(days[0], 14).isoformat(), "minutes": 60, "relocation_request": request.pk},
+        {
+            "zone": "islamabad-technopolis",
+            "starts_at": at(days[0], 14).isoformat(),
+            "minutes": 60,
+            "relocation_request": request.pk,
+        },
         islamabad_user,
     )
     assert refused.status_code == 403
