@@ -29,6 +29,7 @@ from silkbridge.deals.selectors import mou as mou_selectors
 from silkbridge.deals.selectors import pipeline as selectors
 from silkbridge.deals.services import pipeline as services
 from silkbridge.directory.models import Organisation
+from silkbridge.events import visit_selectors
 
 PAGE_SIZE = 25
 # A deal's reference (models.base.new_reference): 12 URL-safe characters. The pattern keeps the deal
@@ -241,6 +242,13 @@ def deal_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
         context["party_form"] = PartyAddForm(exclude_ids=[party.organisation_id for party in parties])
     if selectors.can_set_next_step(user=request.user, deal=deal):
         context["next_step_form"] = NextStepForm(initial={"next_step": deal.next_step, "due_on": deal.next_step_on})
+    if deal.track == DealTrack.RELOCATION and deal.relocation_request_id is not None:
+        # The case's site visits at delegation visits, as the request's readers may see them (events' rule).
+        context["site_visits"] = list(
+            visit_selectors.site_visits_for_request(
+                viewer=request.user, relocation_request_id=deal.relocation_request_id, zone_id=deal.zone_id
+            )
+        )
     # The deal's MoUs, and the way to draft one for those who may (the MoU part's rules).
     context["mous"] = list(mou_selectors.mous_visible(viewer=request.user).filter(deal=deal).order_by("pk"))
     context["can_draft_mou"] = mou_selectors.can_draft(user=request.user, deal=deal)

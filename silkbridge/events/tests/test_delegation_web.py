@@ -201,3 +201,36 @@ def test_a_request_s_site_visits_reach_its_readers_and_not_a_zone_it_is_not_shar
     visit = next(item for item in agenda if item["kind"] == "site_visit")
     assert visit["time_zone"] == "Asia/Karachi"
     assert datetime.fromisoformat(visit["local_start"]).hour == 14
+
+
+def test_the_relocation_case_page_lists_the_site_visit_planned_for_it():
+    from silkbridge.deals.services.cases import relocation_case_open
+    from silkbridge.events import visit_services
+
+    event, days = delegation_event()
+    plan_itinerary(event, days)
+    chinese = member(event)
+    company_user = chinese.representatives.first()
+    lahore = Zone.objects.get(key="lahore-technopolis")
+    lahore.organisation = OrganisationFactory.create(kind="zone_developer", country="PK", city="Lahore")
+    lahore.save(update_fields=["organisation"])
+    lahore_user = MembershipFactory(organisation=lahore.organisation).user
+    request = relocation_request_create(
+        actor=company_user,
+        organisation=chinese.organisation,
+        data=RelocationRequestData(title="Drone plant", shared_with=["lahore-technopolis"]),
+    )
+    case = relocation_case_open(actor=lahore_user, relocation_request=request, zone=lahore)
+    visit_services.site_visit_add(
+        actor=lahore_user,
+        event=event,
+        zone_key="lahore-technopolis",
+        starts_at=at(days[1], 14),
+        minutes=90,
+        relocation_request_id=request.pk,
+    )
+    for reader in (company_user, lahore_user):
+        page = _client(reader).get(f"/deals/{case.reference}/").content.decode()
+        assert "Site visits" in page
+        assert f"{days[1]} 14:00" in page
+        assert event.title in page
