@@ -97,3 +97,23 @@ class SiteVisitForm(forms.Form):
             "relocation_request_id": data["relocation_request"],
             "contact": data["contact"],
         }
+
+
+class SiteVisitPlanForm(forms.Form):
+    """A site visit planned from a relocation case's page: the case gives the zone and the request."""
+
+    event = forms.SlugField(label=_("Delegation visit"), widget=forms.Select)
+    starts_at = forms.DateTimeField(label=_("Starts (local time)"), widget=DATETIME_WIDGET)
+    minutes = forms.IntegerField(label=_("Minutes"), min_value=1, initial=90)
+    contact = forms.CharField(label=_("Contact on site"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, delegations: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["event"].widget.choices = [(event.slug, event.title) for event in delegations]
+
+
+class SiteVisitPlanPostForm(SiteVisitPlanForm):
+    """What the case page posts: the visible fields, and the case's zone and request (hidden inputs)."""
+
+    zone = forms.CharField(label=_("Zone"), max_length=100)
+    relocation_request = forms.IntegerField(label=_("Relocation request"))

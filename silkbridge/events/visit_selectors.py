@@ -331,3 +331,24 @@ def matched_hosts(*, organisation_id: int, cities: Iterable[str], limit: int = 1
         best[other_id] = max(score, best.get(other_id, 0.0))
     organisations = Organisation.objects.filter(pk__in=best).exclude(visibility=Visibility.PRIVATE)
     return sorted(organisations, key=lambda organisation: (-best[organisation.pk], organisation.pk))[:limit]
+
+
+def delegations_of(*, organisation_id: int) -> QuerySet[Event]:
+    """The delegation visits an organisation takes part in as a member, soonest first: where a site visit
+    for its relocation request can be planned."""
+    return (
+        Event.objects.filter(kind=EventKind.DELEGATION, participants__organisation_id=organisation_id)
+        .distinct()
+        .order_by("registration_opens_at", "pk")
+    )
+
+
+def can_plan_site_visit(*, user: Any, zone: Any, relocation_request: Any) -> bool:
+    """Staff, or a member of the zone's own organisation for a request shared with that zone."""
+    if selectors.can_manage_events(user=user):
+        return True
+    if relocation_request is None or zone is None or zone.organisation_id is None:
+        return False
+    return (
+        zone.organisation_id in organisation_ids_of(user) and relocation_request.shared_with.filter(pk=zone.pk).exists()
+    )

@@ -16,7 +16,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from silkbridge.directory.selectors import organisation_ids_of
 from silkbridge.events import selectors, visit_selectors
 from silkbridge.events.engine import itinerary as engine
 from silkbridge.events.models import Event, Participant, SiteVisit, VisitLeg, VisitStop
@@ -125,19 +124,6 @@ def leg_add(
     return row
 
 
-def _may_plan_site_visit(actor: Any, zone: Zone, relocation_request: RelocationRequest | None) -> bool:
-    """Staff plan every site visit; a zone's own organisation (its authority or developer) plans a visit
-    to its zone for a relocation request shared with that zone (the case it has taken up)."""
-    if selectors.can_manage_events(user=actor):
-        return True
-    if relocation_request is None or zone.organisation_id is None:
-        return False
-    return (
-        zone.organisation_id in organisation_ids_of(actor)
-        and relocation_request.shared_with.filter(pk=zone.pk).exists()
-    )
-
-
 @transaction.atomic
 def site_visit_add(
     *,
@@ -160,7 +146,9 @@ def site_visit_add(
         relocation_request = RelocationRequest.objects.filter(pk=relocation_request_id).first()
     if not actor.is_authenticated:
         raise PermissionDenied(_("Sign in to plan a site visit."))
-    if zone is not None and not _may_plan_site_visit(actor, zone, relocation_request):
+    if zone is not None and not visit_selectors.can_plan_site_visit(
+        user=actor, zone=zone, relocation_request=relocation_request
+    ):
         raise PermissionDenied(_("Only staff and the zone's own organisation may plan a site visit to it."))
     if zone is None:
         if not selectors.can_manage_events(user=actor):
@@ -207,6 +195,9 @@ def site_visit_add(
             attendees = company
     going = [p.pk for p in attendees] or sorted(plan.member_ids)
     _meetings_in_the_way(event, starts_at, ends_at, going)
+    for block in plan.blocks:
+        if block.starts_at < ends_at and starts_at < block.ends_at and block.members & {f"p{pk}" for pk in going}:
+            raise ValidationError({"starts_at": _("A member who goes is on another site visit at this time.")})
     row = SiteVisit(
         event=event,
         zone=zone,

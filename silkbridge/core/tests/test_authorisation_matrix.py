@@ -532,6 +532,19 @@ PAGES: dict[str, Row] = {
     "events:itinerary_site_visit_add": Row(STAFF_ONLY, DELEGATION, method="POST", body={}),
     "events:itinerary_delete": Row(STAFF_ONLY, ITINERARY_ROW, method="POST", body={}),
     "events:agenda_pdf": Row(PARTICIPANTS, DELEGATION, channel="pdf"),
+    # planned from a relocation case's page: the zone's organisation (B) passes the rule and is refused for
+    # want of a stop at that time (back to the page with the message, nothing stored); others get 403
+    "events:site_visit_plan": Row(
+        each(403, anonymous="login", member_b=302, member_ab=302, staff="ok"),
+        method="POST",
+        body=lambda world: {
+            "event": world.events["delegation"].slug,
+            "zone": "lahore-technopolis",
+            "relocation_request": world.relocations["shared"].pk,
+            "starts_at": "2030-01-01T10:00",
+            "minutes": 60,
+        },
+    ),
     # marketplace (search included)
     "marketplace:opportunity_list": Row(public, query=SEARCH),
     "marketplace:opportunity_create": Row(signed_in),

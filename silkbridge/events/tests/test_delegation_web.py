@@ -205,7 +205,6 @@ def test_a_request_s_site_visits_reach_its_readers_and_not_a_zone_it_is_not_shar
 
 def test_the_relocation_case_page_lists_the_site_visit_planned_for_it():
     from silkbridge.deals.services.cases import relocation_case_open
-    from silkbridge.events import visit_services
 
     event, days = delegation_event()
     plan_itinerary(event, days)
@@ -221,14 +220,26 @@ def test_the_relocation_case_page_lists_the_site_visit_planned_for_it():
         data=RelocationRequestData(title="Drone plant", shared_with=["lahore-technopolis"]),
     )
     case = relocation_case_open(actor=lahore_user, relocation_request=request, zone=lahore)
-    visit_services.site_visit_add(
-        actor=lahore_user,
-        event=event,
-        zone_key="lahore-technopolis",
-        starts_at=at(days[1], 14),
-        minutes=90,
-        relocation_request_id=request.pk,
-    )
+    case_url = f"/deals/{case.reference}/"
+    form = {
+        "event": event.slug,
+        "zone": "lahore-technopolis",
+        "relocation_request": request.pk,
+        "starts_at": f"{days[1]}T14:00",
+        "minutes": 90,
+        "next": case_url,
+    }
+    zone_client = _client(lahore_user)
+    assert "Plan the site visit" in zone_client.get(case_url).content.decode()
+    assert "Plan the site visit" not in _client(company_user).get(case_url).content.decode()  # the zone plans
+    planned = zone_client.post("/events/site-visits/plan/", form, follow=True)
+    assert "The site visit was added to the delegation visit." in planned.content.decode()
+    # the same member cannot be on two site visits at once; the refusal names the field, nothing is stored
+    again = zone_client.post("/events/site-visits/plan/", {**form, "starts_at": f"{days[1]}T15:00"}, follow=True)
+    assert "Starts (local time): A member who goes is on another site visit at this time." in again.content.decode()
+    assert event.site_visits.count() == 1
+    # the company cannot plan one (403)
+    assert _client(company_user).post("/events/site-visits/plan/", form).status_code == 403
     for reader in (company_user, lahore_user):
         page = _client(reader).get(f"/deals/{case.reference}/").content.decode()
         assert "Site visits" in page

@@ -7,20 +7,22 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import URLPattern, path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from silkbridge.events import visit_selectors, visit_services
+from silkbridge.events import selectors, visit_selectors, visit_services
 from silkbridge.events.models import Event, Participant, SiteVisit, VisitLeg, VisitStop
 from silkbridge.events.views.participant import participant_required
 from silkbridge.events.views.staff import _event, _form_errors, staff_required
 from silkbridge.events.visit_cities import city_name, visit_cities
-from silkbridge.events.visit_forms import LegForm, SiteVisitForm, StopForm
+from silkbridge.events.visit_forms import LegForm, SiteVisitForm, SiteVisitPlanPostForm, StopForm, in_city
 from silkbridge.zones.models import Zone
 from silkbridge.zones.selectors import zone_list
 
@@ -147,6 +149,53 @@ def itinerary_delete_view(request: HttpRequest, slug: str, kind: str, pk: int) -
     return redirect(_itinerary_url(event, ""))
 
 
+# --- a site visit planned from a relocation case ----------------------------------------------------
+
+
+def _refusals(request: HttpRequest, form: forms.Form, errors: dict[str, list[str]]) -> None:
+    """Each refusal as a message that names its field."""
+    for name, field_errors in errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        text = " ".join(field_errors)
+        messages.error(request, f"{label}: {text}" if label else text)
+
+
+@login_required
+@require_POST
+def site_visit_plan_view(request: HttpRequest) -> HttpResponse:
+    """The zone's organisation (or staff) plans a site visit for a case inside a delegation visit the
+    company takes part in; the service decides who may (PermissionDenied: 403) and what is valid (each
+    refusal shown with its field's name, nothing stored). Back to the case's page either way."""
+    form = SiteVisitPlanPostForm(request.POST)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("deals:case_board")
+    if not form.is_valid():
+        _refusals(request, form, {name: [str(error) for error in errors] for name, errors in form.errors.items()})
+        return redirect(back)
+    data = form.cleaned_data
+    try:
+        event = selectors.event_get(viewer=request.user, slug=data["event"])
+    except Event.DoesNotExist as error:
+        raise Http404(_("No such event.")) from error
+    zone = Zone.objects.filter(key=data["zone"]).first()
+    try:
+        visit_services.site_visit_add(
+            actor=request.user,
+            event=event,
+            zone_key=data["zone"],
+            starts_at=in_city(data["starts_at"], zone.city if zone else ""),
+            minutes=data["minutes"],
+            relocation_request_id=data["relocation_request"],
+            contact=data["contact"],
+        )
+    except ValidationError as error:
+        _refusals(request, form, error.message_dict)
+    else:
+        messages.success(request, _("The site visit was added to the delegation visit."))
+    return redirect(back)
+
+
 # --- the agenda as PDF -------------------------------------------------------------------------------
 
 
@@ -181,4 +230,5 @@ urlpatterns: list[URLPattern] = [
     path("<slug:slug>/manage/itinerary/site-visits/", site_visit_add_view, name="itinerary_site_visit_add"),
     path("<slug:slug>/manage/itinerary/<str:kind>/<int:pk>/delete/", itinerary_delete_view, name="itinerary_delete"),
     path("<slug:slug>/agenda.pdf", agenda_pdf_view, name="agenda_pdf"),
+    path("site-visits/plan/", site_visit_plan_view, name="site_visit_plan"),
 ]
