@@ -112,7 +112,7 @@ def test_a_chinese_company_files_a_request_and_finds_the_zone_s_site_visit_on_it
             page.locator("main form button[type=submit]").first.click()
             expect(page).to_have_url(re.compile(r"/zones/requests/\d+/$"))
             request_url = page.url
-            page.locator("a[href$='/zones/']").filter(has_text=CJK).first.click()
+            page.locator("#main a[href^='/zones/requests/'][href$='/zones/']").click()
             expect(page).to_have_url(re.compile(r"/zones/requests/\d+/zones/$"))
             expect(page.locator("ol.ranking > li").first).to_be_visible()
             reasons = page.locator("ul.reasons li").all_inner_texts()
@@ -126,7 +126,9 @@ def test_a_chinese_company_files_a_request_and_finds_the_zone_s_site_visit_on_it
             page.locator("[name=year_0_revenue]").fill("2000000")
             page.locator("[name=year_0_profit]").fill("300000")
             page.locator("[name=year_0_capital_goods_imported]").fill("500000")
+            page.locator("[name=year_0_local_purchases]").fill("100000")
             page.locator("[name=year_0_payroll]").fill("200000")
+            page.locator("[name=year_0_property_value]").fill("0")
             with page.expect_download() as download:
                 page.locator("button[name=format][value=pdf]").click()
             assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
