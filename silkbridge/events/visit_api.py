@@ -20,7 +20,7 @@ from silkbridge.events.models import Event, SiteVisit, VisitLeg, VisitStop
 from silkbridge.zones.models import RelocationRequest
 from silkbridge.zones.relocation_selectors import relocation_request_get
 
-router = Router(tags=["delegation visits"])
+router = Router(tags=["events"])
 ERRORS: dict[int, type] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
