@@ -11,12 +11,13 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from silkbridge.accounts.api_auth import AUTH_REQUIRED
 from silkbridge.core.api_support import ErrorOut, auth_user
 from silkbridge.events import selectors, visit_selectors, visit_services
 from silkbridge.events.models import Event, SiteVisit, VisitLeg, VisitStop
+from silkbridge.events.schemas import MAX_ID, ObjectId
 from silkbridge.zones.models import RelocationRequest
 from silkbridge.zones.relocation_selectors import relocation_request_get
 
@@ -25,10 +26,10 @@ ERRORS: dict[int, type] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: Err
 
 
 class StopIn(Schema):
-    city: str
+    city: str = Field(..., max_length=100)
     arrives_at: datetime
     leaves_at: datetime
-    address: str = ""
+    address: str = Field("", max_length=300)
 
 
 class StopOut(Schema):
@@ -40,11 +41,11 @@ class StopOut(Schema):
 
 
 class LegIn(Schema):
-    from_city: str
-    to_city: str
+    from_city: str = Field(..., max_length=100)
+    to_city: str = Field(..., max_length=100)
     departs_at: datetime
     arrives_at: datetime
-    carrier: str = ""
+    carrier: str = Field("", max_length=100)
 
 
 class LegOut(Schema):
@@ -58,12 +59,12 @@ class LegOut(Schema):
 
 
 class SiteVisitIn(Schema):
-    zone: str
+    zone: str = Field(..., max_length=100)
     starts_at: datetime
-    minutes: int
-    attendees: list[int] = []
-    relocation_request: int | None = None
-    contact: str = ""
+    minutes: int = Field(..., ge=1, le=24 * 60)
+    attendees: list[ObjectId] = Field([], max_length=500)
+    relocation_request: int | None = Field(None, ge=1, le=MAX_ID)
+    contact: str = Field("", max_length=300)
 
 
 class SiteVisitOut(Schema):
@@ -196,6 +197,8 @@ def visit_agenda(request: HttpRequest, slug: str, participant: int | None = None
     """Staff may pass `participant` to read any participant's agenda; a participant not in the
     delegation answers 404."""
     event = _delegation(request, slug, staff=False)
+    if participant is not None and not 1 <= participant <= MAX_ID:
+        raise Http404(_("No such participant."))
     owner = selectors.participant_acting(event=event, viewer=auth_user(request), participant_id=participant)
     if owner is None:
         raise Http404(
@@ -217,6 +220,6 @@ def request_site_visits(request: HttpRequest, pk: int) -> list[SiteVisit]:
     """Those who may read the request see its visits, a zone only its own while the request is shared with it."""
     try:
         relocation_request_get(viewer=auth_user(request), pk=pk)
-    except RelocationRequest.DoesNotExist as error:
+    except (RelocationRequest.DoesNotExist, OverflowError) as error:
         raise Http404(_("No such relocation request.")) from error
     return list(visit_selectors.site_visits_for_request(viewer=auth_user(request), relocation_request_id=pk))

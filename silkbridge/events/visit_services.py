@@ -56,10 +56,20 @@ def _require_delegation(event: Event) -> None:
         raise ValidationError({"event": _("This event is not a delegation visit.")})
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # a visit outside these years is a typing slip (and overflows a calendar)
+
+
 def _require_aware(**moments: datetime | None) -> None:
     for name, moment in moments.items():
         if moment is None or moment.tzinfo is None:
             raise ValidationError({name: _("Give the date and time with its time zone.")})
+        if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+            raise ValidationError(
+                {
+                    name: _("Give a date between the years %(first)d and %(last)d.")
+                    % {"first": FIRST_YEAR, "last": LAST_YEAR}
+                }
+            )
 
 
 def _meetings_in_the_way(event: Event, starts_at: datetime, ends_at: datetime, participant_ids: Iterable[int]) -> None:

@@ -245,3 +245,32 @@ def test_the_relocation_case_page_lists_the_site_visit_planned_for_it():
         assert "Site visits" in page
         assert f"{days[1]} 14:00" in page
         assert event.title in page
+
+
+def test_out_of_range_input_through_the_api_is_a_422_naming_the_field(client):
+    event, days = delegation_event()
+    staff = event.created_by
+    far = _post(
+        client,
+        f"/events/{event.slug}/itinerary/site-visits",
+        {"zone": "lahore-technopolis", "starts_at": "9999-12-31T23:30:00-05:00", "minutes": 60},
+        staff,
+    )
+    assert far.status_code == 422
+    assert _fields(far) == {"body.starts_at"}
+    huge = _post(
+        client,
+        f"/events/{event.slug}/itinerary/site-visits",
+        {
+            "zone": "lahore-technopolis",
+            "starts_at": at(days[1], 14).isoformat(),
+            "minutes": 60,
+            "relocation_request": 2**70,
+        },
+        staff,
+    )
+    assert huge.status_code == 422
+    assert client.get(
+        "/api/v1/relocation-requests/99999999999999999999999/site-visits", **_bearer(staff)
+    ).status_code in (404, 422)
+    assert not SiteVisit.objects.exists()
