@@ -180,6 +180,8 @@ _.zh  # deals calls
 _.resolve_sector  # deals calls
 _.resolve_criteria  # deals calls
 _.resolve_submissions  # deals calls
+_.resolve_event  # events delegation visits (site visits)
+_.resolve_attendees  # events delegation visits (site visits)
 _.rates_as_of  # deals calls
 _.tie_break_rule  # deals calls
 _.Input

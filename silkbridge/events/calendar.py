@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from silkbridge.events import selectors
+from silkbridge.events import selectors, visit_selectors
 from silkbridge.events.models import Meeting, Participant
 
 PRODUCT_ID = "-//Silkbridge//Events//EN"
@@ -179,6 +179,25 @@ def meeting_event(*, meeting: Meeting, participant: Participant, agenda_url: str
     )
 
 
+def delegation_item_event(*, item: visit_selectors.AgendaItem, agenda_url: str) -> CalendarEvent:
+    """A leg, site visit or meeting of a delegation visit; the description gives its local times."""
+    local = _("Local time: %(start)s (UTC%(start_offset)s) → %(end)s (UTC%(end_offset)s)") % {
+        "start": item.local_start.strftime("%Y-%m-%d %H:%M"),
+        "start_offset": item.local_start.strftime("%z"),
+        "end": item.local_end.strftime("%Y-%m-%d %H:%M"),
+        "end_offset": item.local_end.strftime("%z"),
+    }
+    return CalendarEvent(
+        uid=item.uid,
+        starts_at=item.starts_at,
+        ends_at=item.ends_at,
+        summary=item.title,
+        location=item.where,
+        description="\n".join([local, *item.details]),
+        url=agenda_url,
+    )
+
+
 def agenda_url(participant: Participant) -> str:
     return settings.SITE_URL + reverse("events:agenda", kwargs={"slug": participant.event.slug})
 
@@ -186,10 +205,16 @@ def agenda_url(participant: Participant) -> str:
 def participant_calendar(*, participant: Participant, as_feed: bool = False, stamp: datetime | None = None) -> str:
     """The participant's agenda as .ics text; `as_feed` adds the name and refresh interval for subscriptions."""
     url = agenda_url(participant)
-    events = [
-        meeting_event(meeting=meeting, participant=participant, agenda_url=url)
-        for meeting in selectors.agenda(participant=participant)
-    ]
+    if visit_selectors.is_delegation(participant.event):
+        events = [
+            delegation_item_event(item=item, agenda_url=url)
+            for item in visit_selectors.delegation_agenda(participant=participant)
+        ]
+    else:
+        events = [
+            meeting_event(meeting=meeting, participant=participant, agenda_url=url)
+            for meeting in selectors.agenda(participant=participant)
+        ]
     name = ""
     if as_feed:
         name = _("%(event)s — %(organisation)s") % {

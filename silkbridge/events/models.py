@@ -413,3 +413,107 @@ class MeetingEvent(HistoryRow):
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# --- delegation visits ------------------------------------------------------------------------------
+# A delegation visit is an Event of kind "delegation": its slot grid covers every city day, its
+# participants are the delegation's members (companies from abroad) and its hosts (Pakistani
+# organisations), and its meetings are booked and scheduled like any event's. What it adds is where the
+# delegation is when: stops, the legs between them, and zone site visits (docs/events.md).
+
+
+class VisitStop(models.Model):
+    """One city of a delegation visit, from arrival to departure: its meetings with hosts take place here."""
+
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="stops")
+    city = models.CharField(_("city"), max_length=100)
+    arrives_at = models.DateTimeField(_("arrives"))
+    leaves_at = models.DateTimeField(_("leaves"))
+    address = models.CharField(_("where the delegation meets its hosts"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("stop")
+        verbose_name_plural = _("stops")
+        ordering = ("arrives_at", "pk")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(leaves_at__gt=F("arrives_at")),
+                name="events_stop_leaves_after_arrival",
+                violation_error_message=_("The delegation must leave the city after it arrives."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.city} {self.arrives_at:%Y-%m-%d}"
+
+
+class VisitLeg(models.Model):
+    """A journey of the whole delegation between two cities; no member meets anyone while it lasts."""
+
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="legs")
+    from_city = models.CharField(_("from"), max_length=100)
+    to_city = models.CharField(_("to"), max_length=100)
+    departs_at = models.DateTimeField(_("departs"))
+    arrives_at = models.DateTimeField(_("arrives"))
+    carrier = models.CharField(_("flight, train or road"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("travel leg")
+        verbose_name_plural = _("travel legs")
+        ordering = ("departs_at", "pk")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(arrives_at__gt=F("departs_at")),
+                name="events_leg_arrives_after_departure",
+                violation_error_message=_("A leg must arrive after it departs."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_city} → {self.to_city} {self.departs_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def minutes(self) -> int:
+        return int((self.arrives_at - self.departs_at).total_seconds() // 60)
+
+
+class SiteVisit(models.Model):
+    """A visit of members of the delegation to a zone, in the city the delegation is in at the time;
+    it may belong to a company's relocation request (and so to the zone's relocation case)."""
+
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="site_visits")
+    zone = models.ForeignKey("zones.Zone", verbose_name=_("zone"), on_delete=models.PROTECT, related_name="+")
+    starts_at = models.DateTimeField(_("starts"))
+    minutes = models.PositiveSmallIntegerField(_("minutes"))
+    attendees = models.ManyToManyField(
+        Participant, verbose_name=_("members who go"), related_name="site_visits", blank=True
+    )
+    relocation_request = models.ForeignKey(
+        "zones.RelocationRequest",
+        verbose_name=_("relocation request"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    contact = models.CharField(_("contact on site"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("site visit")
+        verbose_name_plural = _("site visits")
+        ordering = ("starts_at", "pk")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes__gte=15),
+                name="events_site_visit_minutes",
+                violation_error_message=_("A site visit lasts at least 15 minutes."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.zone_id} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.minutes)

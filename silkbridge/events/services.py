@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from silkbridge.core.budgets import Budget, usage_charge, usage_refund
 from silkbridge.core.runs import Progress, RunAlreadyActive, RunFailure, run_enqueue, run_still_running
 from silkbridge.directory.selectors import is_member
-from silkbridge.events import history, notifications, selectors
+from silkbridge.events import history, notifications, selectors, visit_selectors
 from silkbridge.events.choices import (
     DayPart,
     DeclineReason,
@@ -530,6 +530,9 @@ def meeting_book(
         slot=slot, day_part=meeting_request.day_part, time_zone=meeting_request.event.time_zone
     ):
         raise ValidationError({"slot": _("The pair agreed to meet at another time of day.")})
+    problem = visit_selectors.booking_problem(meeting_request=meeting_request, slot=slot)
+    if problem:
+        raise ValidationError({"slot": problem})
     locked = _lock_participants(meeting_request.requester_id, meeting_request.recipient_id)
     pair = [locked[meeting_request.requester_id], locked[meeting_request.recipient_id]]
     for participant in pair:
@@ -649,13 +652,18 @@ def schedule_instance(event: Event) -> dict[str, Any]:
     approved = {participant.pk for participant in participants}
     meetings = list(Meeting.objects.filter(event=event).exclude(status=MeetingStatus.CANCELLED))
 
+    # A delegation visit: a pair meets only where the delegation is, in the host's city, and never while
+    # a member travels or is on a site visit (visit_selectors.Itinerary).
+    plan = visit_selectors.itinerary(event) if visit_selectors.is_delegation(event) else None
+
     def allowed(meeting_request: MeetingRequest) -> list[str] | None:
-        if meeting_request.day_part == DayPart.ANY:
+        if meeting_request.day_part == DayPart.ANY and plan is None:
             return None
         return [
             f"s{slot.pk}"
             for slot in slots
             if selectors.slot_fits_day_part(slot=slot, day_part=meeting_request.day_part, time_zone=event.time_zone)
+            and (plan is None or plan.pair_fits(slot, meeting_request.requester_id, meeting_request.recipient_id))
         ]
 
     requests = []
@@ -686,7 +694,9 @@ def schedule_instance(event: Event) -> dict[str, Any]:
         "participants": [
             {
                 "id": f"p{p.pk}",
-                "available": [f"s{slot.pk}" for slot in p.available_slots.all()],
+                "available": [
+                    f"s{slot.pk}" for slot in p.available_slots.all() if plan is None or not plan.blocked(slot, p.pk)
+                ],
                 "max_meetings": p.max_meetings,
             }
             for p in participants

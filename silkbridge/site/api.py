@@ -13,6 +13,7 @@ from silkbridge.datacenters.api import router as datacenters_router
 from silkbridge.deals.api import router as deals_router
 from silkbridge.directory.api import router as directory_router
 from silkbridge.events.api import router as events_router
+from silkbridge.events.visit_api import router as visits_router
 from silkbridge.marketplace.api import router as marketplace_router
 from silkbridge.matching.api import router as matching_router
 from silkbridge.money.api import router as money_router
@@ -51,6 +52,7 @@ api.add_router("/", relocation_router)
 api.add_router("/", incentives_router)
 api.add_router("/", datacenters_router)
 api.add_router("/", events_router)
+api.add_router("/", visits_router)
 api.add_router("/", marketplace_router)
 api.add_router("/", matching_router)
 api.add_router("/", deals_router)

@@ -118,6 +118,10 @@ SECRETS: dict[str, frozenset[str]] = {
     **{f"{WORD} {state} relocation request": seen for state, seen in RELOCATION_SEEN_BY.items()},
     # a change of Lahore Technopolis's facts proposed by its developer (B): its note is for B and staff
     f"{WORD} zone fact note": frozenset({MEMBER_B, MEMBER_AB, STAFF}),
+
+    # the contact of a zone site visit for A's shared request, at the delegation visit (events.visit_selectors):
+    # A's members on their agenda, the zone's (B's) members and staff through the request
+    f"{WORD} site visit contact": OF_A | {MEMBER_B},
 }
 
 
@@ -292,6 +296,9 @@ def _pk(kind: str) -> Callable[[Any, str | None], dict[str, Any]]:
 PROFILE = _pk("public")
 INTEREST = lambda world, obj: {"pk": world.interest.pk}  # noqa: E731
 EVENT = lambda world, obj: {"slug": world.events[obj or "published"].slug}  # noqa: E731
+DELEGATION = lambda world, obj: {"slug": world.events["delegation"].slug}  # noqa: E731
+ITINERARY_ROW = lambda world, obj: {"slug": world.events["delegation"].slug, "kind": "stop", "pk": world.stop.pk}  # noqa: E731
+SITE_VISITS = lambda world, obj: {"pk": world.relocations["shared"].pk}  # noqa: E731
 ASSESSMENT = lambda world, obj: {"reference": world.assessment.reference}  # noqa: E731
 ORGANISATION = lambda world, obj: {"key": world.organisations[obj or "a"].key}  # noqa: E731
 RUN = lambda world, obj: {"run_id": world.run.pk}  # noqa: E731
@@ -554,6 +561,26 @@ PAGES: dict[str, Row] = {
     ),
     # The registration and meeting history: participants (their own rows) and staff (all); a 403 otherwise.
     "events:history": Row(only(frozenset({MEMBER_A, MEMBER_B, STAFF}), refused=403), EVENT),
+    # events: delegation visits (the itinerary is staff's; each participant reads its own agenda)
+    "events:itinerary": Row(STAFF_ONLY, DELEGATION),
+    "events:itinerary_stop_add": Row(STAFF_ONLY, DELEGATION, method="POST", body={}),
+    "events:itinerary_leg_add": Row(STAFF_ONLY, DELEGATION, method="POST", body={}),
+    "events:itinerary_site_visit_add": Row(STAFF_ONLY, DELEGATION, method="POST", body={}),
+    "events:itinerary_delete": Row(STAFF_ONLY, ITINERARY_ROW, method="POST", body={}),
+    "events:agenda_pdf": Row(PARTICIPANTS, DELEGATION, channel="pdf"),
+    # planned from a relocation case's page: the zone's organisation (B) passes the rule and is refused for
+    # want of a stop at that time (back to the page with the message, nothing stored); others get 403
+    "events:site_visit_plan": Row(
+        each(403, anonymous="login", member_b=302, member_ab=302, staff="ok"),
+        method="POST",
+        body=lambda world: {
+            "event": world.events["delegation"].slug,
+            "zone": "lahore-technopolis",
+            "relocation_request": world.relocations["shared"].pk,
+            "starts_at": "2030-01-01T10:00",
+            "minutes": 60,
+        },
+    ),
     # marketplace (search included)
     "marketplace:opportunity_list": Row(public, query=SEARCH),
     "marketplace:opportunity_create": Row(signed_in),
@@ -848,6 +875,36 @@ API: dict[str, Row] = {
     ),
     "GET /api/v1/events/{slug}/dashboard": Row(STAFF_ONLY, SLUG),
     "GET /api/v1/events/{slug}/history": Row(only(frozenset({MEMBER_A, MEMBER_B, STAFF}), refused=403), SLUG),
+    "GET /api/v1/events/{slug}/itinerary": Row(STAFF_ONLY, DELEGATION),
+    "POST /api/v1/events/{slug}/itinerary/stops": Row(
+        STAFF_ONLY,
+        DELEGATION,
+        body={"city": "Karachi", "arrives_at": "2030-01-01T08:00:00+05:00", "leaves_at": "2030-01-01T18:00:00+05:00"},
+    ),
+    "POST /api/v1/events/{slug}/itinerary/legs": Row(
+        STAFF_ONLY,
+        DELEGATION,
+        body={
+            "from_city": "Beijing",
+            "to_city": "Karachi",
+            "departs_at": "2030-01-01T01:00:00+08:00",
+            "arrives_at": "2030-01-01T06:00:00+05:00",
+        },
+    ),
+    # the zone's own organisation (B) may plan a visit for a request shared with it: refused here for want
+    # of a stop at that time (422, nothing stored); anyone else is refused before any rule is read
+    "POST /api/v1/events/{slug}/itinerary/site-visits": Row(
+        each(403, anonymous="login", member_b=422, member_ab=422, staff="ok"),
+        DELEGATION,
+        body=lambda world: {
+            "zone": "lahore-technopolis",
+            "starts_at": "2030-01-01T10:00:00+05:00",
+            "minutes": 60,
+            "relocation_request": world.relocations["shared"].pk,
+        },
+    ),
+    "GET /api/v1/events/{slug}/itinerary/agenda": Row(PARTICIPANTS_API, DELEGATION),
+    "GET /api/v1/relocation-requests/{pk}/site-visits": Row(relocation_seen, SITE_VISITS, objects=("shared",)),
     # marketplace
     "GET /api/v1/opportunities": Row(public, query=SEARCH),
     "POST /api/v1/opportunities": Row(signed_in, body={}),
@@ -1265,6 +1322,40 @@ def _zone_fact_change(world: Any) -> Any:
         ),
     )
 
+def _delegation(world: Any) -> None:
+    """A delegation visit: A (from China) a member, B (in Lahore, the zone's developer) a host, a day in
+    Lahore, and a site visit to Lahore Technopolis for A's shared request."""
+    from silkbridge.events import services as events
+    from silkbridge.events import visit_services
+    from silkbridge.events.tests.delegation import at
+    from silkbridge.events.tests.factories import EventFactory, in_days
+
+    staff = world.users[STAFF]
+    day = in_days(16)
+    event = EventFactory(created_by=staff, title="Matrix delegation", kind="delegation", slot_days=[day])
+    slots = list(event.slots.values_list("pk", flat=True))
+    for side, principal in (("a", MEMBER_A), ("b", MEMBER_B)):
+        events.participant_register(
+            actor=world.users[principal],
+            event=event,
+            organisation=world.organisations[side],
+            time_zone="Asia/Karachi",
+            slot_ids=slots,
+        )
+    world.stop = visit_services.stop_add(
+        actor=staff, event=event, city="Lahore", arrives_at=at(day, 8), leaves_at=at(day, 18)
+    )
+    visit_services.site_visit_add(
+        actor=staff,
+        event=event,
+        zone_key="lahore-technopolis",
+        starts_at=at(day, 14),
+        minutes=60,
+        relocation_request_id=world.relocations["shared"].pk,
+        contact=f"{WORD} site visit contact",
+    )
+    world.events["delegation"] = event
+
 
 def _build() -> Any:
     from silkbridge.directory.models import Concept
@@ -1312,6 +1403,8 @@ def _build() -> Any:
     )
 
     world.fact_change = _zone_fact_change(world)
+
+    _delegation(world)
     world.tokens, world.token_ids = {}, {}
     for principal, user in world.users.items():
         token, secret = api_token_create(user=user, name="matrix")

@@ -37,6 +37,8 @@ from silkbridge.deals.selectors import mou as mou_selectors
 from silkbridge.deals.selectors import pipeline as selectors
 from silkbridge.deals.services import pipeline as services
 from silkbridge.directory.models import Organisation
+from silkbridge.events import visit_selectors
+from silkbridge.events.visit_forms import SiteVisitPlanForm
 
 PAGE_SIZE = 25
 # A deal's reference (models.base.new_reference): 12 URL-safe characters. The pattern keeps the deal
@@ -256,6 +258,21 @@ def deal_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
     ]
     if selectors.can_add_document(user=request.user, deal=deal):
         context["document_form"] = DealDocumentForm()
+
+    if deal.track == DealTrack.RELOCATION and deal.relocation_request_id is not None:
+        # The case's site visits at delegation visits, as the request's readers may see them (events' rule).
+        context["site_visits"] = list(
+            visit_selectors.site_visits_for_request(
+                viewer=request.user, relocation_request_id=deal.relocation_request_id, zone_id=deal.zone_id
+            )
+        )
+        relocation_request = deal.relocation_request
+        if relocation_request is not None and visit_selectors.can_plan_site_visit(
+            user=request.user, zone=deal.zone, relocation_request=relocation_request
+        ):
+            delegations = list(visit_selectors.delegations_of(organisation_id=relocation_request.organisation_id))
+            if delegations:
+                context["site_visit_form"] = SiteVisitPlanForm(delegations=delegations)
     # The deal's MoUs, and the way to draft one for those who may (the MoU part's rules).
     context["mous"] = list(mou_selectors.mous_visible(viewer=request.user).filter(deal=deal).order_by("pk"))
     context["can_draft_mou"] = mou_selectors.can_draft(user=request.user, deal=deal)

@@ -646,7 +646,7 @@ def test_openapi_document_with_the_events_endpoints_is_valid(client):
         if path.startswith("/api/v1/events")
         for method, operation in methods.items()
     }
-    assert len(operations) == 23  # with GET /events/{slug}/history
+    assert len(operations) == 28  # with GET /events/{slug}/history and the five delegation itinerary routes
     for operation in operations.values():
         assert operation["summary"]
         assert operation["tags"] == ["events"]

@@ -24,3 +24,30 @@ def test_the_demo_event_has_scheduled_meetings_and_is_created_once():
     assert (again.pk, created_again) == (event.pk, False)
     assert Event.objects.filter(slug=event.slug).count() == 1
     assert Meeting.objects.filter(event=event).count() == meetings.count()
+
+
+def test_the_demo_delegation_visits_four_cities_and_meets_each_host_in_its_city():
+    from silkbridge.directory.loaders import DATA_DIR, organisations_load
+    from silkbridge.events.demo import demo_delegation_ensure
+    from silkbridge.events.models import VisitLeg, VisitStop
+
+    organisations_load(DATA_DIR / "demo_organisations.yaml", is_demo=True)
+    staff = StaffFactory()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        event, created = demo_delegation_ensure(staff=staff)
+    assert created
+    assert "(demo)" in event.title
+    legs = list(VisitLeg.objects.filter(event=event).order_by("departs_at"))
+    assert [leg.from_city for leg in legs] == ["Beijing", "Islamabad", "Lahore", "Karachi"]
+    stops = {stop.city: stop for stop in VisitStop.objects.filter(event=event)}
+    assert set(stops) == {"Islamabad", "Lahore", "Karachi"}
+    meetings = list(Meeting.objects.filter(event=event).select_related("slot", "request__requester__organisation"))
+    assert len(meetings) == event.requests.count() == 12
+    for meeting in meetings:
+        host = meeting.request.requester.organisation
+        stop = stops[host.city]
+        assert stop.arrives_at <= meeting.slot.starts_at
+        assert meeting.slot.ends_at <= stop.leaves_at
+    assert event.site_visits.count() == 1
+    again, created_again = demo_delegation_ensure(staff=staff)
+    assert (again.pk, created_again) == (event.pk, False)

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from silkbridge.core.i18n import content_language
 from silkbridge.directory.selectors import user_organisations
-from silkbridge.events import calendar, selectors, services
+from silkbridge.events import calendar, selectors, services, visit_selectors
 from silkbridge.events.choices import (
     ParticipantStatus,
     PreferenceLevel,
@@ -529,6 +529,10 @@ def agenda_view(request: HttpRequest, event: Event, participant: Participant) ->
         # The offset and the zone's name on the event's days, not today's: summer time may differ.
         "zone_moment": moment,
         "offset": moment.astimezone(_zone(participant.time_zone)).strftime("%z"),
+        # A delegation visit: legs, site visits and meetings, each in its place's local time.
+        "items": visit_selectors.delegation_agenda(participant=participant)
+        if visit_selectors.is_delegation(event)
+        else None,
     }
     return render(request, "events/agenda.html", context)
 

@@ -13,7 +13,7 @@ from silkbridge.accounts.services import demo_staff_ensure
 from silkbridge.deals.demo import demo_deals_ensure
 from silkbridge.deals.demo_relocation import demo_relocation_ensure
 from silkbridge.directory.loaders import DATA_DIR, organisations_load
-from silkbridge.events.demo import demo_event_ensure
+from silkbridge.events.demo import demo_delegation_ensure, demo_event_ensure
 from silkbridge.marketplace.demo import demo_opportunities_ensure
 from silkbridge.matching.services import in_worker, rebuild
 
@@ -55,6 +55,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"demo opportunity profiles: {profiles['created']} created; {profiles['matches']} matches computed"
         )
+        # After the matches: the delegation's hosts are those the marketplace matched with its members.
+        visit, visit_created = demo_delegation_ensure(staff=staff)
+        self.stdout.write(f"demo delegation visit: {visit.slug} ({'created' if visit_created else 'unchanged'})")
         deals = demo_deals_ensure(password=password)
         if deals["call"] is None:
             self.stdout.write(f"demo call for proposals: skipped ({deals['skipped']})")
