@@ -118,7 +118,6 @@ SECRETS: dict[str, frozenset[str]] = {
     **{f"{WORD} {state} relocation request": seen for state, seen in RELOCATION_SEEN_BY.items()},
     # a change of Lahore Technopolis's facts proposed by its developer (B): its note is for B and staff
     f"{WORD} zone fact note": frozenset({MEMBER_B, MEMBER_AB, STAFF}),
-
     # the contact of a zone site visit for A's shared request, at the delegation visit (events.visit_selectors):
     # A's members on their agenda, the zone's (B's) members and staff through the request
     f"{WORD} site visit contact": OF_A | {MEMBER_B},
@@ -1321,6 +1320,7 @@ def _zone_fact_change(world: Any) -> Any:
             note=f"{WORD} zone fact note",
         ),
     )
+
 
 def _delegation(world: Any) -> None:
     """A delegation visit: A (from China) a member, B (in Lahore, the zone's developer) a host, a day in

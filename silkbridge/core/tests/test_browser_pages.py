@@ -77,7 +77,6 @@ SIGNED_IN_PAGES: list[tuple[str, str]] = [
     ("zone-fact-review", "/zones/facts/review/"),
     ("relocation-cases", "/deals/cases/"),
     ("relocation-case", "@#main .card-title a[href^='/deals/']"),
-
     ("delegation-itinerary", "/events/demo-delegation-beijing-islamabad-lahore-karachi/manage/itinerary/"),
     ("preferences", "/accounts/preferences/"),
     ("my-silkbridge", "/my/"),
