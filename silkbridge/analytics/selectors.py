@@ -59,7 +59,7 @@ from silkbridge.common.countries import country_name
 from silkbridge.core.i18n import content_language
 from silkbridge.datacenters.selectors import assessment_list
 from silkbridge.deals.choices import DealStage, DealTrack, MouStatus, RelocationStage
-from silkbridge.deals.models import DealEvent, DealParty
+from silkbridge.deals.models import Deal, DealEvent, DealParty
 from silkbridge.deals.selectors.mou import mous_visible
 from silkbridge.deals.selectors.pipeline import deals_visible
 from silkbridge.directory.choices import OrganisationKind, Visibility
@@ -1059,7 +1059,12 @@ def _deal_link_counts(
             previous=Sum("count", filter=_summary_previous_q(filters)),
         )
         return cells, [totals["current"] or 0, totals["previous"] or 0], summary.generation.as_of
-    links = _deal_links(viewer, _deals(viewer, filters.with_previous()))
+    deals = _deals(viewer, filters.with_previous())
+    if not _is_staff(viewer):
+        # Their own deals, read first: a few ids. As a subquery PostgreSQL guesses one deal and joins every
+        # deal's parties to their organisations before it (about 230 ms at 100,000 organisations).
+        deals = Deal.objects.filter(pk__in=list(deals.values_list("pk", flat=True)))
+    links = _deal_links(viewer, deals)
     this_period = filters.period_q("deal__created_at")
     cells = {(province, city): count for province, city, count in _link_cells(links.filter(this_period))}
     totals = links.aggregate(

@@ -162,7 +162,8 @@ FIGURE_QUERIES = {
     "matching_funnel": (5, 2, 6),
     "events_summary": (5, 5, None),  # requests, meetings, ratings, the events' titles; previous meetings
     "deals_by_stage": (4, 4, 8),
-    "deals_by_province_and_city": (3, 3, 5),  # generation; cells; totals (member: live)
+    # generation; cells; totals (member: live, their deals' ids read first)
+    "deals_by_province_and_city": (3, 3, 6),
     "mous_signed": (2, 2, 4),  # one per period
     "assessments_by_tier": (2, 2, 2),  # one per period
     "relocation_cases_by_stage_and_zone": (2, 2, 6),  # cases by zone and stage; previous count
