@@ -203,3 +203,13 @@ def test_the_page_says_as_of_when_a_figure_comes_from_the_summary(world: SimpleN
     world.staff.save(update_fields=["language"])
     chinese = client.get(reverse("analytics:overview"), period).content.decode()
     assert f"数据截至 {local:%H:%M}" in chinese
+
+
+def test_the_api_gives_the_instant_a_figure_is_as_of(world: SimpleNamespace) -> None:
+    client = Client()
+    client.force_login(world.staff)
+    period = {"start": "2026-11-01", "end": "2026-11-30"}
+    summarised = client.get("/api/v1/analytics/figures/organisations_by_sector", period).json()
+    assert summarised["as_of"] is not None
+    assert summarised["rows"] == [["t-ai", 3], ["t-bio", 2]]
+    assert client.get("/api/v1/analytics/figures/organisations_by_kind", period).json()["as_of"] is None
