@@ -190,3 +190,16 @@ def test_each_figure_keeps_its_query_budget(world: SimpleNamespace, key: str) ->
     assert _queries(world.staff, key) == staff_summary
     if member is not None:
         assert _queries(world.private_member, key) == member
+
+
+@pytest.mark.postgres_only
+def test_deals_of_a_period_are_read_from_the_created_at_index_alone(world: SimpleNamespace) -> None:
+    """Deals by stage counts a period's deals by stage (and the previous period's, and their ids for the
+    stages reached): created_at, track, id and stage are all in deals_deal_created. (Sequential and
+    bitmap scans off, as above; PostgreSQL only.)"""
+    deals = selectors._deals(world.staff, NOVEMBER)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        plan = deals.values_list("stage").annotate(count=selectors.Count("pk")).explain()
+    assert "Index Only Scan using deals_deal_created" in plan
