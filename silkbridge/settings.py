@@ -271,6 +271,10 @@ INCENTIVE_PDFS_PER_HOUR = env.positive_int("SILKBRIDGE_INCENTIVE_PDFS_PER_HOUR",
 # unlinked. Computed as a signed-out visitor sees them and cached this many seconds.
 PUBLIC_FIGURES = env.list("SILKBRIDGE_PUBLIC_FIGURES", default=[])
 PUBLIC_FIGURES_CACHE_SECONDS = env.positive_int("SILKBRIDGE_PUBLIC_FIGURES_CACHE_SECONDS", default=3600)
+# The figures' summary (docs/analytics.md, "Summary"): the heaviest figures read it while it is at most
+# this many seconds old (the page then says "figures as of HH:MM"), else they count live; 0: never.
+# `silkbridge analytics refresh-summary` (cron, every 10 minutes) rebuilds it in the background.
+ANALYTICS_SUMMARY_MAX_AGE_SECONDS = env.positive_int("SILKBRIDGE_ANALYTICS_SUMMARY_MAX_AGE_SECONDS", default=1800)
 
 # The cache: this process's memory in the embedded mode (one process); the database in production, so
 # that every web process and worker on every host sees the same entries (`silkbridge createcachetable`

@@ -40,6 +40,7 @@ def _out(figure: selectors.Figure) -> dict[str, Any]:
         "previous_total": figure.previous_total,
         "change": figure.change,
         "chart": figure.chart,
+        "as_of": figure.as_of,
     }
 
 

@@ -12,3 +12,9 @@ class AnalyticsConfig(AppConfig):
         from silkbridge.analytics.selectors import public_figures_check
 
         checks.register(public_figures_check)
+
+        # An import writes organisations around the services: the figures' summary is out of date.
+        from silkbridge.analytics.summary import organisations_bulk_changed_received
+        from silkbridge.directory.hooks import organisations_bulk_changed
+
+        organisations_bulk_changed.register(organisations_bulk_changed_received)

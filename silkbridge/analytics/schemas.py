@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from ninja import Schema
 
@@ -17,6 +17,8 @@ class AnalyticsFigureOut(Schema):
     previous_total: Cell
     change: int | None
     chart: str
+    # Counted from the analytics summary as it was at this instant (docs/analytics.md, "Summary"); null: live.
+    as_of: datetime | None = None
 
 
 class AnalyticsDashboardOut(Schema):

@@ -18,3 +18,11 @@ def monthly_report_task(run_id: int, *, month: str, language: str) -> Any:
         return report_render(run_id=run_id, month=month, language=language, progress=progress)
 
     return run_execute(run_id, work)
+
+
+@task()
+def summary_refresh_task(run_id: int) -> Any:
+    """Rebuild the figures' summary (analytics.summary) and make it the current one."""
+    from silkbridge.analytics.summary import summary_refresh_run
+
+    return run_execute(run_id, summary_refresh_run)

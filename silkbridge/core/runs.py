@@ -62,6 +62,7 @@ RUN_KIND_LABELS = {
     "deals.mou_sign": gettext_lazy("Signing and sealing of an MoU"),
     "analytics.monthly_report": gettext_lazy("Monthly report"),
     "analytics.monthly_report_mail": gettext_lazy("E-mail of the monthly report"),
+    "analytics.summary": gettext_lazy("Refresh of the figures' summary"),
 }
 
 

@@ -30,6 +30,7 @@ from silkbridge.core.models import Run
 from silkbridge.core.runs import Progress, RunFailure, queued_timeout, run_enqueue, stale_after
 from silkbridge.core.uploads import upload_discard, upload_keep, upload_read, upload_sweep
 from silkbridge.directory.choices import ImportStatus
+from silkbridge.directory.hooks import organisations_bulk_changed
 from silkbridge.directory.models import ImportRun
 from silkbridge.directory.selectors import importer_check
 from silkbridge.directory.services import OrganisationRecord, organisation_key_for, organisation_upsert
@@ -458,6 +459,9 @@ def organisations_import(
         run_id=run_id,
     )
     result.import_run_id = import_run.pk
+    if result.created or result.updated:
+        # Counts kept elsewhere (the analytics summary) do not see rows written around the services.
+        organisations_bulk_changed.fire()
     return result
 
 

@@ -36,6 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from silkbridge.accounts.models import User
+from silkbridge.analytics.summary import summary_build, summary_invalidate
 from silkbridge.datacenters.models import Assessment
 from silkbridge.datacenters.services import UploadedText, assessment_evaluate
 from silkbridge.deals.models import Deal, DealEvent, DealParty, Mou, Signatory
@@ -970,6 +971,7 @@ def scale_fill(
     if reason is not None:
         raise ScaleRefused(reason)
     with transaction.atomic():
+        summary_invalidate()  # the rows below go around the services: count live until it is rebuilt
         generator = _Generator(size, progress)
         generator.organisations()
         generator.users()
@@ -983,4 +985,6 @@ def scale_fill(
         # after a glossary edit (the index is only trusted whole).
         progress("search index: rebuilding (the glossary changed since it was last built)")
         rebuild_all()
+    progress("analytics summary: rebuilding")
+    summary_build()
     return dict(sorted(generator.counts.items()))

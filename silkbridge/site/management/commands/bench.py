@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from silkbridge.analytics.benchmarks import bench_analytics
+from silkbridge.analytics.benchmarks import VIEWERS, bench_analytics
 from silkbridge.datacenters.benchmarks import bench_dc
 from silkbridge.directory.benchmarks import bench_search, bench_search_kept
 from silkbridge.events.engine.bench import bench_forum, bench_schedule
@@ -72,6 +72,12 @@ class Command(BaseCommand):
         analytics.add_argument(
             "--report", action="store_true", help="also time the monthly PDF report (last month, English): report_ms"
         )
+        analytics.add_argument(
+            "--viewer",
+            choices=VIEWERS,
+            default="staff",
+            help="staff (default), member (a signed-in member of a private organisation) or visitor (signed out)",
+        )
         load = subcommands.add_parser(
             "load", help="Pages under load: gunicorn and locust on a database of its own (docs/benchmarks.md)."
         )
@@ -115,7 +121,10 @@ class Command(BaseCommand):
                 raise CommandError("--repeats must be at least 1")
             try:
                 figures = bench_analytics(
-                    repeats=options["repeats"], dashboards=options["dashboard"], report=options["report"]
+                    repeats=options["repeats"],
+                    dashboards=options["dashboard"],
+                    report=options["report"],
+                    viewer_kind=options["viewer"],
                 )
             except ValueError as error:
                 raise CommandError(str(error)) from error
