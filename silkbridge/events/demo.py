@@ -223,3 +223,47 @@ def demo_delegation_ensure(*, staff: Any) -> tuple[Event, bool]:
         )  # fmt: skip
     services.schedule_run_start(actor=staff, event=event, time_limit=10, seed=0)
     return event, True
+
+
+def demo_case_site_visit_ensure(*, staff: Any, relocation_request_id: int, zone_key: str) -> bool:
+    """Put the demo relocation case's site visit inside the demo delegation visit: the requesting company
+    joins the delegation (if it is not one of its members) and visits the zone during the lunch break of
+    the delegation's day in the zone's city. Whether it was added now (False when it was there already or
+    the delegation, the zone or the request is missing). Times are invented for the demo."""
+    event = Event.objects.filter(slug=DELEGATION_SLUG).first()
+    zone = Zone.objects.filter(key=zone_key).first()
+    if event is None or zone is None:
+        return False
+    if event.site_visits.filter(relocation_request_id=relocation_request_id).exists():
+        return False
+    from silkbridge.zones.models import RelocationRequest
+
+    relocation_request = RelocationRequest.objects.filter(pk=relocation_request_id).first()
+    stop = event.stops.filter(city=zone.city).order_by("arrives_at").first() if relocation_request else None
+    if relocation_request is None or stop is None:
+        return False
+    with transaction.atomic():
+        participant, created = Participant.objects.get_or_create(
+            event=event,
+            organisation_id=relocation_request.organisation_id,
+            defaults={
+                "status": ParticipantStatus.APPROVED,
+                "time_zone": BEIJING_TIME,
+                "interpreter_needed": True,
+                "max_meetings": event.default_max_meetings,
+            },
+        )
+        if created:
+            participant.available_slots.set(event.slots.values_list("pk", flat=True))
+        day = stop.arrives_at.astimezone(zoneinfo.ZoneInfo(PAKISTAN_TIME)).date()
+        visit_services.site_visit_add(
+            actor=staff,
+            event=event,
+            zone_key=zone.key,
+            starts_at=_pkt(day, 13, 0),
+            minutes=45,
+            attendee_ids=[participant.pk],
+            relocation_request_id=relocation_request.pk,
+            contact="Zone officer at the gate (demo contact)",
+        )
+    return True

@@ -89,3 +89,36 @@ def test_the_relocation_demo_files_three_requests_and_a_case_at_the_site_visit_o
     again = demo_relocation_ensure(password=PASSWORD)
     assert (again["case"], again["created"]) == (case.reference, False)
     assert _counts() == before
+
+
+def test_the_demo_cases_site_visit_takes_place_inside_the_demo_delegation_visit_once():
+    from datetime import timedelta
+
+    from django.test import TestCase
+
+    from silkbridge.accounts.tests.factories import StaffFactory
+    from silkbridge.directory.loaders import DATA_DIR, organisations_load
+    from silkbridge.events.demo import demo_case_site_visit_ensure, demo_delegation_ensure
+
+    organisations_load(DATA_DIR / "demo_organisations.yaml", is_demo=True)
+    staff = StaffFactory()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        event, _ = demo_delegation_ensure(staff=staff)
+    case = Deal.objects.get(reference=demo_relocation_ensure(password=PASSWORD)["case"])
+
+    assert demo_case_site_visit_ensure(
+        staff=staff, relocation_request_id=case.relocation_request_id, zone_key="islamabad-technopolis"
+    )
+    visit = event.site_visits.get(relocation_request_id=case.relocation_request_id)
+    assert visit.zone.key == "islamabad-technopolis"
+    assert [attendee.organisation.key for attendee in visit.attendees.all()] == ["cn-jinque-pay"]
+    stop = event.stops.get(city="Islamabad")
+    assert stop.arrives_at <= visit.starts_at
+    assert visit.starts_at + timedelta(minutes=visit.minutes) <= stop.leaves_at
+    # The company's member finds the visit on the case's page; a second run adds nothing.
+    page = _client("zhou.min@jinque-demo.example").get(f"/deals/{case.reference}/").content.decode()
+    assert 'id="site-visits-title"' in page
+    assert not demo_case_site_visit_ensure(
+        staff=staff, relocation_request_id=case.relocation_request_id, zone_key="islamabad-technopolis"
+    )
+    assert event.site_visits.filter(relocation_request_id=case.relocation_request_id).count() == 1

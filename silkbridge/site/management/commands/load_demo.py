@@ -12,8 +12,9 @@ from django.core.management.base import BaseCommand
 from silkbridge.accounts.services import demo_staff_ensure
 from silkbridge.deals.demo import demo_deals_ensure
 from silkbridge.deals.demo_relocation import demo_relocation_ensure
+from silkbridge.deals.models import Deal
 from silkbridge.directory.loaders import DATA_DIR, organisations_load
-from silkbridge.events.demo import demo_delegation_ensure, demo_event_ensure
+from silkbridge.events.demo import demo_case_site_visit_ensure, demo_delegation_ensure, demo_event_ensure
 from silkbridge.marketplace.demo import demo_opportunities_ensure
 from silkbridge.matching.services import in_worker, rebuild
 
@@ -64,7 +65,7 @@ class Command(BaseCommand):
         else:
             state = "created" if deals["created"] else "unchanged"
             self.stdout.write(f"demo call for proposals: {deals['call'].slug} ({state})")
-        relocation = self._relocation(password)
+        relocation = self._relocation(password, staff)
         self.stdout.write("")
         self.stdout.write("Demo staff account" + (" (created)" if created else "") + ":")
         self.stdout.write(f"  e-mail:   {DEMO_STAFF_EMAIL}")
@@ -80,7 +81,7 @@ class Command(BaseCommand):
             for email in relocation["people"]:
                 self.stdout.write(f"  {email}")
 
-    def _relocation(self, password: str) -> dict[str, Any]:
+    def _relocation(self, password: str, staff: Any) -> dict[str, Any]:
         """Three fictional companies' relocation requests and one case at the site visit."""
         relocation = demo_relocation_ensure(password=password)
         if relocation["case"] is None:
@@ -91,4 +92,11 @@ class Command(BaseCommand):
                 f"demo relocation requests: {relocation['requests']}; "
                 f"case {relocation['case']} at the site visit ({state})"
             )
+            # The case's site visit takes place inside the demo delegation visit (issue 14 item 7).
+            case = Deal.objects.get(reference=relocation["case"])
+            if case.relocation_request_id is not None and case.zone is not None:
+                added = demo_case_site_visit_ensure(
+                    staff=staff, relocation_request_id=case.relocation_request_id, zone_key=case.zone.key
+                )
+                self.stdout.write(f"demo case site visit in the delegation visit: {'added' if added else 'unchanged'}")
         return relocation
