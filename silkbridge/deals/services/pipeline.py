@@ -526,7 +526,8 @@ def deal_document_add(*, actor: Any, deal: Deal, upload: Any) -> DealDocument:
 @transaction.atomic
 def deal_document_remove(*, actor: Any, deal: Deal, document: DealDocument) -> None:
     """Remove a document (staff, the owner, or whoever added it); its file goes once the removal is stored.
-    The history keeps its name and SHA-256."""
+    The history keeps its name and SHA-256. DealDocument.DoesNotExist (a 404) when a removal beside this
+    one got there first."""
     if document.deal_id != deal.pk or not selectors.can_remove_document(user=actor, deal=deal, document=document):
         raise PermissionDenied(_("Only staff, the deal's owner and whoever added it may remove a document."))
     deal = _locked(deal)
