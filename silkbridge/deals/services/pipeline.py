@@ -284,6 +284,8 @@ def deal_stage_set(*, actor: Any, deal: Deal, stage: str, note: str = "") -> Dea
     if not relocation:
         _require_manager(actor=actor, deal=deal)
     elif not selectors.can_move_stage(user=actor, deal=deal):
+        if selectors.withdrawn_with_request(deal):
+            raise PermissionDenied(_("The company withdrew this request: only staff reopen its case."))
         raise PermissionDenied(_("Only staff, the case's owner and the zone's members may move this case."))
     if stage not in (RelocationStage.values if relocation else DealStage.values):
         raise ValidationError({"stage": _("Choose one of the stages.")})
