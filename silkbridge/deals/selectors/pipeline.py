@@ -179,7 +179,7 @@ def deal_documents(*, viewer: Any, deal: Deal) -> QuerySet[DealDocument]:
     relocation case's through `deals_visible`, which reads its request through the request's selector."""
     if not deals_visible(viewer=viewer).filter(pk=deal.pk).exists():
         raise Deal.DoesNotExist
-    return DealDocument.objects.filter(deal=deal).select_related("uploaded_by").order_by("uploaded_at", "pk")
+    return DealDocument.objects.filter(deal=deal).select_related("deal", "uploaded_by").order_by("uploaded_at", "pk")
 
 
 def deal_document_get(*, viewer: Any, deal: Deal, document_id: int) -> DealDocument:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -174,6 +175,32 @@ def test_a_document_removed_twice_at_once_is_a_404_not_a_server_error(world, mon
         response = company.delete(f"/api/v1/deals/{case.reference}/documents/{document.pk}")
     assert response.status_code == 404
     assert not DealEvent.objects.filter(deal=case, kind="document_removed").exists()
+
+
+def _queries(read) -> int:  # type: ignore[no-untyped-def]
+    count = 0
+
+    def counted(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        nonlocal count
+        count += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counted):
+        read()
+    return count
+
+
+def test_listing_a_cases_documents_reads_a_fixed_number_of_queries(world):
+    """The API's list reads the deal of each document for its download address: once, not once a document."""
+    case = world["case"]
+    company = _client(world["company_user"])
+    url = f"/api/v1/deals/{case.reference}/documents"
+    company.post(url, {"file": upload("one.pdf", PDF_BYTES)})
+    one = _queries(lambda: company.get(url).json())
+    for name in ("two.pdf", "three.pdf", "four.pdf"):
+        company.post(url, {"file": upload(name, PDF_BYTES)})
+    assert len(company.get(url).json()) == 4
+    assert _queries(lambda: company.get(url).json()) == one
 
 
 def test_an_ordinary_deal_has_documents_too():
