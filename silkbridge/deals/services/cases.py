@@ -49,7 +49,10 @@ def relocation_case_open(*, actor: Any, relocation_request: RelocationRequest, z
     and the zone's organisation (authority), owned by the actor if staff. Refused (nothing stored) when
     the actor may not see the request, does not act for the zone, the request is not shared with the
     zone, the zone has no organisation on Silkbridge, or a case is already open for them."""
-    if not relocation_requests_visible_to(actor).filter(pk=relocation_request.pk).exists():
+    # The request's row lock first: a deletion beside this take-up (relocation_request_remove) holds it
+    # from the moment it read that no zone took the request up, and the take-up then finds no request.
+    locked = RelocationRequest.objects.select_for_update().filter(pk=relocation_request.pk).first()
+    if locked is None or not relocation_requests_visible_to(actor).filter(pk=relocation_request.pk).exists():
         raise PermissionDenied(_("No such relocation request."))
     is_staff = bool(getattr(actor, "is_staff", False))
     if not is_staff and (zone.organisation_id is None or zone.organisation_id not in organisation_ids_of(actor)):
