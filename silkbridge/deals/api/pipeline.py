@@ -316,5 +316,10 @@ def deal_document_download(request: HttpRequest, reference: str, document_id: in
 )
 def deal_document_remove(request: HttpRequest, reference: str, document_id: int) -> Status:
     deal = _deal(request, reference)
-    services.deal_document_remove(actor=auth_user(request), deal=deal, document=_document(request, deal, document_id))
+    try:
+        services.deal_document_remove(
+            actor=auth_user(request), deal=deal, document=_document(request, deal, document_id)
+        )
+    except DealDocument.DoesNotExist as error:  # removed by a request beside this one
+        raise Http404(_("No such document.")) from error
     return Status(204, None)

@@ -112,10 +112,31 @@ def is_zone_member(*, user: Any, deal: Deal) -> bool:
     return deal.zone.organisation_id in set(organisation_ids_of(user))
 
 
+def withdrawn_with_request(deal: Deal) -> bool:
+    """Whether the relocation case is closed because its company withdrew the request
+    (`services.cases.relocation_request_remove`): the zone does not reopen it, only staff do."""
+    if deal.track != DealTrack.RELOCATION or deal.stage != RelocationStage.WITHDRAWN:
+        return False
+    return request_withdrawn(deal.relocation_request_id)
+
+
+def request_withdrawn(relocation_request_id: int | None) -> bool:
+    """Whether the company withdrew the relocation request (one of its cases moved to withdrawn with it):
+    it is closed then, and no zone takes it up again; staff still may, when the company asks them."""
+    if relocation_request_id is None:
+        return False
+    return DealEvent.objects.filter(
+        deal__relocation_request_id=relocation_request_id, changes__cause="request_withdrawn"
+    ).exists()
+
+
 def can_move_stage(*, user: Any, deal: Deal) -> bool:
     """Staff and the owner move any deal; the zone's members also move the relocation cases of their
-    zone (the zone authority works the case: advice, site visit, licence)."""
-    return can_manage(user=user, deal=deal) or is_zone_member(user=user, deal=deal)
+    zone (the zone authority works the case: advice, site visit, licence), except one the company closed
+    by withdrawing its request."""
+    if can_manage(user=user, deal=deal):
+        return True
+    return is_zone_member(user=user, deal=deal) and not withdrawn_with_request(deal)
 
 
 def stage_moves(deal: Deal, *, reached: set[str] | None = None) -> list[tuple[str, str]]:
@@ -158,7 +179,7 @@ def deal_documents(*, viewer: Any, deal: Deal) -> QuerySet[DealDocument]:
     relocation case's through `deals_visible`, which reads its request through the request's selector."""
     if not deals_visible(viewer=viewer).filter(pk=deal.pk).exists():
         raise Deal.DoesNotExist
-    return DealDocument.objects.filter(deal=deal).select_related("uploaded_by").order_by("uploaded_at", "pk")
+    return DealDocument.objects.filter(deal=deal).select_related("deal", "uploaded_by").order_by("uploaded_at", "pk")
 
 
 def deal_document_get(*, viewer: Any, deal: Deal, document_id: int) -> DealDocument:

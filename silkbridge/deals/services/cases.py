@@ -8,7 +8,8 @@ zone: a second take-up is refused with the first case's reference.
 
 Deleting a request (`relocation_request_remove`): the company's members and staff delete a request no zone
 has taken up; one with a case is withdrawn instead, so the record stays: each open case moves to withdrawn
-with the company's reason, and the request, its cases and their history are kept.
+with the company's reason, and the request, its cases and their history are kept. A withdrawn request
+is closed: no zone takes it up again, and its zone does not reopen its case (staff still may).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 from silkbridge.deals.choices import DealOrigin, DealPartyRole, DealSubject, DealTrack, RelocationStage
 from silkbridge.deals.history import pipeline as history
 from silkbridge.deals.models import Deal, DealParty
+from silkbridge.deals.selectors.pipeline import request_withdrawn
 from silkbridge.deals.services.pipeline import case_withdraw_follow
 from silkbridge.directory.selectors import organisation_ids_of
 from silkbridge.zones.models import RelocationRequest, Zone
@@ -47,11 +49,16 @@ def relocation_case_open(*, actor: Any, relocation_request: RelocationRequest, z
     and the zone's organisation (authority), owned by the actor if staff. Refused (nothing stored) when
     the actor may not see the request, does not act for the zone, the request is not shared with the
     zone, the zone has no organisation on Silkbridge, or a case is already open for them."""
-    if not relocation_requests_visible_to(actor).filter(pk=relocation_request.pk).exists():
+    # The request's row lock first: a deletion beside this take-up (relocation_request_remove) holds it
+    # from the moment it read that no zone took the request up, and the take-up then finds no request.
+    locked = RelocationRequest.objects.select_for_update().filter(pk=relocation_request.pk).first()
+    if locked is None or not relocation_requests_visible_to(actor).filter(pk=relocation_request.pk).exists():
         raise PermissionDenied(_("No such relocation request."))
     is_staff = bool(getattr(actor, "is_staff", False))
     if not is_staff and (zone.organisation_id is None or zone.organisation_id not in organisation_ids_of(actor)):
         raise PermissionDenied(_("Only staff and the zone's members may take a request up for the zone."))
+    if not is_staff and request_withdrawn(relocation_request.pk):
+        raise ValidationError({"zone": _("The company has withdrawn this request: it is no longer taken up.")})
     if not relocation_request.shared_with.filter(pk=zone.pk).exists():
         raise ValidationError({"zone": _("This request is not shared with %(zone)s.") % {"zone": zone.name}})
     if zone.organisation is None:

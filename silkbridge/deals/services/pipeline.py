@@ -285,6 +285,8 @@ def deal_stage_set(*, actor: Any, deal: Deal, stage: str, note: str = "") -> Dea
     if not relocation:
         _require_manager(actor=actor, deal=deal)
     elif not selectors.can_move_stage(user=actor, deal=deal):
+        if selectors.withdrawn_with_request(deal):
+            raise PermissionDenied(_("The company withdrew this request: only staff reopen its case."))
         raise PermissionDenied(_("Only staff, the case's owner and the zone's members may move this case."))
     if stage not in (RelocationStage.values if relocation else DealStage.values):
         raise ValidationError({"stage": _("Choose one of the stages.")})
@@ -527,7 +529,8 @@ def deal_document_add(*, actor: Any, deal: Deal, upload: Any) -> DealDocument:
 @transaction.atomic
 def deal_document_remove(*, actor: Any, deal: Deal, document: DealDocument) -> None:
     """Remove a document (staff, the owner, or whoever added it); its file goes once the removal is stored.
-    The history keeps its name and SHA-256."""
+    The history keeps its name and SHA-256. DealDocument.DoesNotExist (a 404) when a removal beside this
+    one got there first."""
     if document.deal_id != deal.pk or not selectors.can_remove_document(user=actor, deal=deal, document=document):
         raise PermissionDenied(_("Only staff, the deal's owner and whoever added it may remove a document."))
     deal = _locked(deal)

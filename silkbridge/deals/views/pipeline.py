@@ -427,7 +427,10 @@ def deal_document_view(request: HttpRequest, reference: str, document_id: int) -
 def deal_document_remove_view(request: HttpRequest, reference: str, document_id: int) -> HttpResponse:
     deal = _deal_or_404(request, reference)
     document = _document_or_404(request, deal, document_id)
-    services.deal_document_remove(actor=request.user, deal=deal, document=document)
+    try:
+        services.deal_document_remove(actor=request.user, deal=deal, document=document)
+    except DealDocument.DoesNotExist as error:  # removed by a request beside this one (a double click)
+        raise Http404(_("No such document.")) from error
     messages.success(request, _("Document removed: %(name)s.") % {"name": document.name})
     return redirect("deals:deal_detail", reference=deal.reference)
 

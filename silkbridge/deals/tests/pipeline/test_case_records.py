@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from silkbridge.accounts.tests.factories import MembershipFactory, StaffFactory
 from silkbridge.deals.models import Deal, DealDocument, DealEvent
+from silkbridge.deals.selectors import pipeline as pipeline_selectors
 from silkbridge.deals.services import pipeline as pipeline_services
 from silkbridge.deals.services.cases import relocation_case_open
 from silkbridge.deals.tests.pipeline.factories import manual_deal
@@ -151,6 +153,56 @@ def test_only_staff_the_owner_or_the_uploader_removes_a_document(world):
     assert DealEvent.objects.filter(deal=case, kind="document_removed").get().changes["name"] == "a.pdf"
 
 
+@pytest.mark.parametrize("channel", ["page", "api"])
+def test_a_document_removed_twice_at_once_is_a_404_not_a_server_error(world, monkeypatch, channel):
+    """Two removals of one document at once (a double click, two tabs): both find it, the first removes it
+    while the second waits for the deal's lock; the second then answers 404 and writes nothing."""
+    case = world["case"]
+    company = _client(world["company_user"])
+    company.post(f"/deals/{case.reference}/documents/", {"file": upload("twice.pdf", PDF_BYTES)})
+    document = DealDocument.objects.get()
+    found = pipeline_selectors.deal_document_get
+
+    def removed_beside(**kwargs):  # the other removal commits between this one's read and its lock
+        document = found(**kwargs)
+        DealDocument.objects.filter(pk=document.pk).delete()
+        return document
+
+    monkeypatch.setattr(pipeline_selectors, "deal_document_get", removed_beside)
+    if channel == "page":
+        response = company.post(f"/deals/{case.reference}/documents/{document.pk}/remove/")
+    else:
+        response = company.delete(f"/api/v1/deals/{case.reference}/documents/{document.pk}")
+    assert response.status_code == 404
+    assert not DealEvent.objects.filter(deal=case, kind="document_removed").exists()
+
+
+def _queries(read) -> int:  # type: ignore[no-untyped-def]
+    count = 0
+
+    def counted(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        nonlocal count
+        count += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counted):
+        read()
+    return count
+
+
+def test_listing_a_cases_documents_reads_a_fixed_number_of_queries(world):
+    """The API's list reads the deal of each document for its download address: once, not once a document."""
+    case = world["case"]
+    company = _client(world["company_user"])
+    url = f"/api/v1/deals/{case.reference}/documents"
+    company.post(url, {"file": upload("one.pdf", PDF_BYTES)})
+    one = _queries(lambda: company.get(url).json())
+    for name in ("two.pdf", "three.pdf", "four.pdf"):
+        company.post(url, {"file": upload(name, PDF_BYTES)})
+    assert len(company.get(url).json()) == 4
+    assert _queries(lambda: company.get(url).json()) == one
+
+
 def test_an_ordinary_deal_has_documents_too():
     staff = StaffFactory()
     deal = manual_deal(staff=staff, title="Fibre backbone")
@@ -274,6 +326,42 @@ def test_a_request_with_a_case_is_withdrawn_and_its_record_kept(world):
     )
     assert again.status_code == 422
     assert Deal.objects.filter(pk=case.pk).exists()
+
+
+def test_a_withdrawn_request_is_not_taken_up_again_nor_its_case_reopened_by_a_zone(world):
+    """Withdrawn, the request is closed: a second zone it is still shared with cannot open a fresh case on
+    it, and the zone cannot move its withdrawn case back to work; staff still may (the company asked them)."""
+    request, case = world["request"], world["case"]
+    request.shared_with.add(Zone.objects.get(key="islamabad-technopolis"))
+    _client(world["company_user"]).post(
+        f"/deals/cases/requests/{request.pk}/remove/", {"reason": "We chose a zone in Karachi."}
+    )
+    islamabad = _client(world["islamabad_user"])
+    taken = islamabad.post(
+        "/api/v1/deals/cases",
+        {"relocation_request": request.pk, "zone": "islamabad-technopolis"},
+        content_type="application/json",
+    )
+    assert taken.status_code == 422
+    assert "withdrawn" in taken.content.decode()
+    page = islamabad.post(f"/deals/cases/take-up/{request.pk}/", {"zone": "islamabad-technopolis"})
+    assert page.status_code == 400
+    assert list(Deal.objects.filter(relocation_request=request)) == [case]
+
+    zone = _client(world["lahore_user"])
+    assert "/stage/" not in zone.get(f"/deals/{case.reference}/").content.decode()
+    reopened = zone.post(f"/api/v1/deals/{case.reference}/stage", {"stage": "inquiry"}, content_type="application/json")
+    assert reopened.status_code == 403
+    assert "withdrew" in reopened.content.decode()
+    case.refresh_from_db()
+    assert case.stage == "withdrawn"
+    staff = _client(StaffFactory())
+    assert (
+        staff.post(
+            f"/api/v1/deals/{case.reference}/stage", {"stage": "inquiry"}, content_type="application/json"
+        ).status_code
+        == 200
+    )
 
 
 def test_staff_withdraw_a_request_through_the_api(world):
