@@ -26,7 +26,7 @@ from silkbridge.accounts.tests.factories import UserFactory
 from silkbridge.accounts.tokens import email_verification_token
 from silkbridge.core.secret_key import installation_secret_key
 from silkbridge.matching import digest
-from silkbridge.matching.models import DigestSubscription
+from silkbridge.matching import services as matching_services
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
 # Assembled at run time, so that this file does not itself carry the string it looks for.
@@ -98,14 +98,14 @@ def test_the_old_public_key_is_nowhere_in_the_code():
 @pytest.mark.django_db
 def test_a_digest_opt_out_link_forged_with_the_old_key_is_refused(client):
     victim = UserFactory(email="victim@example.org")
-    DigestSubscription.objects.create(user=victim, weekly=True)
+    matching_services.digest_set(user=victim, weekly=True)
     forged = signing.dumps({"user": victim.pk}, key=OLD_PUBLIC_KEY, salt=digest.SALT)
     assert digest.user_for_token(forged) is None
     page = client.get(reverse("matching:digest_opt_out", kwargs={"token": forged}))
     assert page.status_code == 404
     assert "victim@example.org" not in page.content.decode()
     client.post(reverse("matching:digest_opt_out", kwargs={"token": forged}))
-    assert DigestSubscription.objects.get(user=victim).weekly is True
+    assert matching_services.digest_wanted(user=victim) is True
     # A link the installation signed itself still works.
     genuine = digest.opt_out_token(victim)
     assert client.get(reverse("matching:digest_opt_out", kwargs={"token": genuine})).status_code == 200
