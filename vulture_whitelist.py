@@ -513,3 +513,11 @@ _.resolve_relocation_request
 _.filter_track
 _.ALL
 _.resolve_download_url
+
+# organisation claims and requests held for organisations without members (issue 13 item 2): schema
+# fields and resolvers read by django-ninja.
+_.user_email
+_.owner_has_members
+_.delivery_note
+_.resolve_owner_has_members
+_.resolve_delivery_note

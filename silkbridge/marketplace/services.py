@@ -27,7 +27,7 @@ from silkbridge.common.languages import detect_language
 from silkbridge.directory.models import Organisation
 from silkbridge.directory.search import document_terms, index_replace
 from silkbridge.directory.selectors import is_member, members_of
-from silkbridge.directory.services import concepts_resolve, sectors_resolve
+from silkbridge.directory.services import concepts_resolve, held_request_record, sectors_resolve
 from silkbridge.marketplace import history, hooks, selectors
 from silkbridge.marketplace.choices import (
     DealType,
@@ -417,6 +417,10 @@ def interest_express(
         raise ValidationError(
             {"organisation": _("Your organisation has already expressed interest in this profile.")}
         ) from error
+    # Nobody to read it: staff's queue keeps it until the organisation is claimed (then it is delivered).
+    held_request_record(
+        organisation=opportunity.organisation, sender=actor, what=opportunity.title, url=_interest_link(interest)
+    )
     notify(
         users=members_of(opportunity.organisation_id),
         kind=NotificationKind.REQUEST_RECEIVED,
