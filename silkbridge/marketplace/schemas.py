@@ -169,15 +169,15 @@ class InterestOut(Schema):
     )
     delivery_note: str = Field(..., description="What happens to the interest now, in the caller's language.")
 
+    # The interest selectors annotate `owner_has_members` (one query for a whole list).
     @staticmethod
     def resolve_owner_has_members(obj: Any) -> bool:
-        return has_active_members(obj.opportunity.organisation_id)
+        annotated = getattr(obj, "owner_has_members", None)
+        return has_active_members(obj.opportunity.organisation_id) if annotated is None else bool(annotated)
 
     @staticmethod
     def resolve_delivery_note(obj: Any) -> str:
-        if has_active_members(obj.opportunity.organisation_id):
-            return str(OWNER_TOLD_NOTE)
-        return str(NO_MEMBERS_NOTE)
+        return str(OWNER_TOLD_NOTE if InterestOut.resolve_owner_has_members(obj) else NO_MEMBERS_NOTE)
 
     # The profile's fields pass through its own visibility (marked by the marketplace selectors):
     # an interest outlives the profile's visibility and must not carry what the profile's 404 hides.

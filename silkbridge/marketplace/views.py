@@ -276,7 +276,7 @@ def interest_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "interest": interest,
         "is_owner": is_owner,
         "is_sender": interest.organisation_id in own_ids,
-        "owner_without_members": not has_active_members(interest.opportunity.organisation_id),
+        "owner_without_members": not getattr(interest, "owner_has_members", True),
         "contacts": selectors.interest_contacts(interest=interest),
         "decline_form": DeclineInterestForm() if is_owner and interest.status == InterestStatus.PENDING else None,
     }
