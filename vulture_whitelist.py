@@ -560,3 +560,11 @@ _.OFFICE_SPACE_M2
 _.PLOTS_AVAILABLE
 _.RACKS_AVAILABLE
 _.CONTACTS
+
+# organisation claims and requests held for organisations without members (issue 13 item 2): schema
+# fields and resolvers read by django-ninja.
+_.user_email
+_.owner_has_members
+_.delivery_note
+_.resolve_owner_has_members
+_.resolve_delivery_note

@@ -22,9 +22,13 @@ from silkbridge.core.selectors import history_entries
 from silkbridge.directory import selectors, services
 from silkbridge.directory.choices import ContentLanguage
 from silkbridge.directory.filtersets import OrganisationFilterSet
-from silkbridge.directory.models import Concept, Organisation
+from silkbridge.directory.models import Concept, HeldRequest, Organisation, OrganisationClaim
 from silkbridge.directory.schemas import (
+    ClaimDecisionIn,
+    ClaimIn,
+    ClaimOut,
     ConceptOut,
+    HeldRequestOut,
     OrganisationDetailOut,
     OrganisationFilters,
     OrganisationIn,
@@ -188,3 +192,76 @@ def concept_detail(request: HttpRequest, code: str) -> Concept:
     if concept is None:
         raise Http404(_("No such concept."))
     return concept
+
+
+# --- claims of organisations (join or take over), and staff's queue of requests nobody could read ---
+
+
+def _claim(request: HttpRequest, pk: int) -> OrganisationClaim:
+    try:
+        return selectors.claim_get(viewer=auth_user(request), pk=pk)
+    except OrganisationClaim.DoesNotExist as error:
+        raise Http404(_("No such request.")) from error
+
+
+@router.post(
+    "/organisations/{key}/claims",
+    response={201: ClaimOut, **ERRORS},
+    auth=AUTH_REQUIRED,
+    summary="Ask to join or claim an organisation",
+)
+def organisation_claim(request: HttpRequest, key: str, payload: ClaimIn) -> Status:
+    """Approved at once (`status` approved, `proof` email_domain) when your confirmed e-mail address is at the
+    organisation's website domain (public mail providers never count); otherwise pending until the
+    organisation's owners, or staff where it has none, decide. 422 when you are a member already or have
+    an open request."""
+    organisation = _detail(request, key)
+    claim = services.organisation_claim(actor=auth_user(request), organisation=organisation, message=payload.message)
+    return Status(201, _claim(request, claim.pk))
+
+
+@router.get("/claims", response={200: list[ClaimOut], **ERRORS}, auth=AUTH_REQUIRED, summary="Your requests to join")
+@paginate(PagePagination)
+def claim_list(request: HttpRequest) -> QuerySet[OrganisationClaim]:
+    return selectors.claims_of(user=auth_user(request))
+
+
+@router.get(
+    "/claims/to-decide",
+    response={200: list[ClaimOut], **ERRORS},
+    auth=AUTH_REQUIRED,
+    summary="Open requests to join that you decide (staff; owners for their organisations)",
+)
+@paginate(PagePagination)
+def claim_to_decide_list(request: HttpRequest) -> QuerySet[OrganisationClaim]:
+    return selectors.claims_to_decide(viewer=auth_user(request))
+
+
+@router.get("/claims/{pk}", response={200: ClaimOut, **ERRORS}, auth=AUTH_REQUIRED, summary="One request to join")
+def claim_detail(request: HttpRequest, pk: int) -> OrganisationClaim:
+    """For its author and whoever decides it; 404 for anyone else."""
+    return _claim(request, pk)
+
+
+@router.post(
+    "/claims/{pk}/decision",
+    response={200: ClaimOut, **ERRORS},
+    auth=AUTH_REQUIRED,
+    summary="Approve or reject a request to join (staff; the organisation's owners)",
+)
+def claim_decide(request: HttpRequest, pk: int, payload: ClaimDecisionIn) -> OrganisationClaim:
+    claim = services.organisation_claim_decide(
+        actor=auth_user(request), claim=_claim(request, pk), approve=payload.approve, reason=payload.reason
+    )
+    return _claim(request, claim.pk)
+
+
+@router.get(
+    "/held-requests",
+    response={200: list[HeldRequestOut], **ERRORS},
+    auth=AUTH_REQUIRED,
+    summary="Requests to organisations without members, newest first (staff)",
+)
+@paginate(PagePagination)
+def held_request_list(request: HttpRequest) -> QuerySet[HeldRequest]:
+    return selectors.held_requests(viewer=auth_user(request))

@@ -55,3 +55,16 @@ class OrganisationEventKind(models.TextChoices):
 class MembershipRole(models.TextChoices):
     OWNER = "owner", _("Owner")
     MEMBER = "member", _("Member")
+
+
+class ClaimStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ClaimProof(models.TextChoices):
+    """How a claim was decided: the user's verified e-mail at the organisation's domain, or staff."""
+
+    EMAIL_DOMAIN = "email_domain", _("E-mail address at the organisation's domain")
+    STAFF = "staff", _("Staff decision")

@@ -126,3 +126,22 @@ class ImportForm(forms.Form):
         label=_("CSV or Excel file"), help_text=_("UTF-8 or GB18030 CSV, or .xlsx; the first row names the columns.")
     )
     all_or_nothing = forms.BooleanField(label=_("Import nothing if any row has an error"), required=False)
+
+
+class ClaimForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to whoever decides (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Say who you are at the organisation: your role, and how staff can check it."),
+    )
+
+
+class ClaimDecisionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (required to reject)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

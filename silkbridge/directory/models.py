@@ -17,6 +17,8 @@ from silkbridge.common.countries import is_country_code
 from silkbridge.core.i18n import content_language
 from silkbridge.core.models import HistoryRow
 from silkbridge.directory.choices import (
+    ClaimProof,
+    ClaimStatus,
     ContentLanguage,
     ImportStatus,
     MembershipRole,
@@ -427,3 +429,76 @@ class MembershipInvitation(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+class OrganisationClaim(models.Model):
+    """A signed-in user asking to join (or, for an organisation without members, to take over) a listed
+    organisation. Approved at once when the user's verified e-mail is at the organisation's website
+    domain, otherwise by staff. One open claim per user and organisation."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="claims"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="organisation_claims"
+    )
+    message = models.TextField(_("message"), blank=True, validators=[MaxLengthValidator(2000)])
+    status = models.CharField(_("status"), max_length=12, choices=ClaimStatus, default=ClaimStatus.PENDING)
+    proof = models.CharField(_("decided by"), max_length=16, choices=ClaimProof, blank=True)
+    reason = models.TextField(_("reason"), blank=True, validators=[MaxLengthValidator(2000)])
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("organisation claim")
+        verbose_name_plural = _("organisation claims")
+        ordering = ("-created_at", "-pk")
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"],
+                condition=models.Q(status="pending"),
+                name="directory_claim_one_open_per_user",
+                violation_error_message=_("You have already asked to join this organisation."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.organisation_id} ({self.status})"
+
+
+class HeldRequest(models.Model):
+    """A request or expression of interest sent to an organisation that had no active member: nobody
+    could read it, so it waits in staff's queue and reaches the organisation's first members when it is
+    claimed (`delivered_at`)."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="held_requests"
+    )
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    what = models.CharField(_("what"), max_length=300)
+    url = models.CharField(_("address"), max_length=500)
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("request to an organisation without members")
+        verbose_name_plural = _("requests to organisations without members")
+        ordering = ("-created_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.what}"

@@ -1,3 +1,4 @@
+from datetime import datetime
 from typing import Any
 
 from django.urls import reverse
@@ -152,3 +153,37 @@ class OrganisationPatch(Schema):
 
 class VerificationIn(Schema):
     verified: bool
+
+
+class ClaimIn(Schema):
+    message: str = Field("", max_length=2000, description="Who you are at the organisation (optional).")
+
+
+class ClaimDecisionIn(Schema):
+    approve: bool
+    reason: str = Field("", max_length=2000, description="Required to reject; sent to the user.")
+
+
+class ClaimOrganisationOut(Schema):
+    key: str
+    name: str = Field(..., alias="display_name")
+
+
+class ClaimOut(Schema):
+    id: int
+    organisation: ClaimOrganisationOut
+    user_email: str = Field(..., alias="user.email")
+    message: str
+    status: str = Field(..., description="pending, approved or rejected")
+    proof: str = Field(..., description="email_domain (approved at once), staff (decided), or empty while pending")
+    reason: str
+    created_at: datetime
+    decided_at: datetime | None
+
+
+class HeldRequestOut(Schema):
+    id: int
+    organisation: ClaimOrganisationOut
+    what: str
+    url: str
+    created_at: datetime

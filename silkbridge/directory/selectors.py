@@ -10,16 +10,19 @@ from django.db.models.functions import StrIndex, Upper
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from silkbridge.common.text import tokenize
-from silkbridge.directory.choices import MembershipRole, Visibility
+from silkbridge.directory.choices import ClaimStatus, MembershipRole, Visibility
 from silkbridge.directory.models import (
     Concept,
     Contact,
+    HeldRequest,
     ImportRun,
     Membership,
     MembershipInvitation,
     Organisation,
+    OrganisationClaim,
     OrganisationEvent,
     OrganisationSearchToken,
     Sector,
@@ -313,3 +316,81 @@ def pending_invitations(*, viewer: Any, organisation: Organisation) -> QuerySet[
     return MembershipInvitation.objects.filter(
         organisation=organisation, accepted_at__isnull=True, expires_at__gt=timezone.now()
     ).order_by("-created_at")
+
+
+# Claims of organisations, and requests held for organisations without members (docs/marketplace.md).
+
+# What a sender is told, on the page and in the API, when the organisation has nobody to read a request.
+NO_MEMBERS_NOTE = gettext_lazy(
+    "This organisation has no members on Silkbridge yet; the center's staff will pass your message on."
+)
+OWNER_TOLD_NOTE = gettext_lazy("The organisation's members are told and answer here.")
+
+
+def has_active_members(organisation_id: int) -> bool:
+    return Membership.objects.filter(organisation_id=organisation_id, user__is_active=True).exists()
+
+
+def active_owners_of(organisation_id: int) -> list[Any]:
+    return [
+        membership.user
+        for membership in Membership.objects.select_related("user").filter(
+            organisation_id=organisation_id, user__is_active=True, role=MembershipRole.OWNER
+        )
+    ]
+
+
+def claim_deciders_q(*, viewer: Any) -> Q:
+    """The claims the viewer decides: every one for staff; for an owner, the claims of the organisations
+    they own (an organisation with owners approves its own newcomers)."""
+    if getattr(viewer, "is_staff", False):
+        return Q(pk__isnull=False)  # every claim (an empty Q() would vanish from an OR)
+    if not getattr(viewer, "is_authenticated", False):
+        return Q(pk__in=[])
+    owned = Membership.objects.filter(user=viewer, role=MembershipRole.OWNER).values("organisation_id")
+    return Q(organisation_id__in=owned)
+
+
+def claims_to_decide(*, viewer: Any) -> QuerySet[OrganisationClaim]:
+    """Open claims the viewer may approve or reject, oldest first (an empty list for anyone else)."""
+    return (
+        OrganisationClaim.objects.filter(claim_deciders_q(viewer=viewer), status=ClaimStatus.PENDING)
+        .select_related("organisation", "user")
+        .order_by("created_at", "pk")
+    )
+
+
+def claims_of(*, user: Any) -> QuerySet[OrganisationClaim]:
+    """The user's own claims, newest first."""
+    if not getattr(user, "is_authenticated", False):
+        return OrganisationClaim.objects.none()
+    return OrganisationClaim.objects.filter(user=user).select_related("organisation", "decided_by")
+
+
+def claim_get(*, viewer: Any, pk: int) -> OrganisationClaim:
+    """One claim, for its author and those who decide it; OrganisationClaim.DoesNotExist for anyone else
+    (a stranger learns nothing, not even that it exists)."""
+    if not getattr(viewer, "is_authenticated", False):
+        raise OrganisationClaim.DoesNotExist
+    return (
+        OrganisationClaim.objects.filter(Q(user=viewer) | claim_deciders_q(viewer=viewer))
+        .select_related("organisation", "user", "decided_by")
+        .get(pk=pk)
+    )
+
+
+def claim_open_for(*, user: Any, organisation: Organisation) -> OrganisationClaim | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return OrganisationClaim.objects.filter(user=user, organisation=organisation, status=ClaimStatus.PENDING).first()
+
+
+def held_requests_check(*, viewer: Any) -> None:
+    if not getattr(viewer, "is_staff", False):
+        raise PermissionDenied(_("Only staff may do this."))
+
+
+def held_requests(*, viewer: Any) -> QuerySet[HeldRequest]:
+    """Requests and interests waiting for an organisation without members, newest first (staff only)."""
+    held_requests_check(viewer=viewer)
+    return HeldRequest.objects.filter(delivered_at__isnull=True).select_related("organisation", "sender")

@@ -16,27 +16,32 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from silkbridge.accounts.models import User
+from silkbridge.common.domains import email_proves_website
 from silkbridge.common.text import index_document, phrase_key
 from silkbridge.core.mail import send_after_commit
 from silkbridge.directory import history, selectors
-from silkbridge.directory.choices import MembershipRole
+from silkbridge.directory.choices import ClaimProof, ClaimStatus, MembershipRole
 from silkbridge.directory.models import (
     Concept,
     Contact,
+    HeldRequest,
     Membership,
     MembershipInvitation,
     Organisation,
+    OrganisationClaim,
     OrganisationSearchToken,
     Sector,
 )
 from silkbridge.directory.search import document_terms, index_replace
+from silkbridge.notifications.choices import NotificationKind
+from silkbridge.notifications.services import notify
 from silkbridge.translations.services import author_translations_save, machine_translations_queue
 
 ORGANISATION_FIELDS = (
@@ -481,3 +486,141 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
 
 def _require_owner(*, actor: User, organisation: Organisation) -> None:
     selectors.members_manage_check(viewer=actor, organisation=organisation)
+
+
+# --- claims of organisations, and requests held for organisations without members ---
+
+
+def _link(name: str, **kwargs: Any) -> str:
+    return settings.SITE_URL + reverse(name, kwargs=kwargs)
+
+
+def held_request_record(*, organisation: Organisation, sender: Any, what: str, url: str) -> HeldRequest | None:
+    """Called by whoever sends a request or an interest, inside its transaction: when the organisation has
+    no active member, keep the request in staff's queue (and tell staff) until someone claims the
+    organisation. Returns the held request, or None when the organisation has members to read it."""
+    if selectors.has_active_members(organisation.pk):
+        return None
+    held = HeldRequest(organisation=organisation, sender=sender, what=what[:300], url=url[:500])
+    held.full_clean()
+    held.save()
+    notify(
+        users=_staff(),
+        kind=NotificationKind.REQUEST_RECEIVED,
+        template="directory/email/held_request_staff.txt",
+        context={"held": held, "organisation": organisation, "link": _link("directory:held_requests")},
+        url=_link("directory:held_requests"),
+    )
+    return held
+
+
+def _staff() -> list[User]:
+    return list(User.objects.filter(is_active=True, role="staff"))
+
+
+def _held_requests_deliver(*, organisation: Organisation, users: list[Any]) -> int:
+    """The requests that waited for the organisation reach its new member(s): one notification each."""
+    waiting = list(HeldRequest.objects.select_for_update().filter(organisation=organisation, delivered_at__isnull=True))
+    for held in waiting:
+        notify(
+            users=users,
+            kind=NotificationKind.REQUEST_RECEIVED,
+            template="directory/email/held_request_delivered.txt",
+            context={"held": held, "organisation": organisation, "link": held.url},
+            url=held.url,
+            key=f"held-request-{held.pk}",
+        )
+    HeldRequest.objects.filter(pk__in=[held.pk for held in waiting]).update(delivered_at=timezone.now())
+    return len(waiting)
+
+
+def _claim_approve(*, claim: OrganisationClaim, decided_by: Any, proof: str) -> Membership:
+    organisation = Organisation.objects.select_for_update().get(pk=claim.organisation_id)
+    has_owner = Membership.objects.filter(
+        organisation=organisation, role=MembershipRole.OWNER, user__is_active=True
+    ).exists()
+    membership, _created = Membership.objects.get_or_create(
+        user=claim.user,
+        organisation=organisation,
+        defaults={"role": MembershipRole.MEMBER if has_owner else MembershipRole.OWNER},
+    )
+    claim.status = ClaimStatus.APPROVED
+    claim.proof = proof
+    claim.decided_by = decided_by
+    claim.decided_at = timezone.now()
+    claim.save()
+    _held_requests_deliver(organisation=organisation, users=[claim.user])
+    return membership
+
+
+@transaction.atomic
+def organisation_claim(*, actor: User, organisation: Organisation, message: str = "") -> OrganisationClaim:
+    """A signed-in user asks to join a listed organisation (or, when it has no members, to take it over).
+    A verified account e-mail at the organisation's website domain (not a public mail provider) is
+    proof: the user joins at once, as its owner if it has none. Otherwise the claim waits for the
+    organisation's owners or, where it has none, for staff; they are told."""
+    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        raise PermissionDenied(_("Sign in to ask to join an organisation."))
+    if selectors.is_member(actor, organisation):
+        raise ValidationError({"organisation": _("You are already a member of this organisation.")})
+    message = (message or "").strip()
+    claim = OrganisationClaim(organisation=organisation, user=actor, message=message)
+    claim.full_clean(validate_constraints=False)
+    if OrganisationClaim.objects.filter(organisation=organisation, user=actor, status=ClaimStatus.PENDING).exists():
+        raise ValidationError({"organisation": _("You have already asked to join this organisation.")})
+    try:
+        with transaction.atomic():
+            claim.save()
+    except IntegrityError as error:  # two requests at once
+        raise ValidationError({"organisation": _("You have already asked to join this organisation.")}) from error
+    if actor.is_email_verified and email_proves_website(email=actor.email, website=organisation.website):
+        _claim_approve(claim=claim, decided_by=None, proof=ClaimProof.EMAIL_DOMAIN)
+        return claim
+    owners = selectors.active_owners_of(organisation.pk)
+    notify(
+        users=owners or _staff(),
+        kind=NotificationKind.REQUEST_RECEIVED,
+        template="directory/email/claim_received.txt",
+        context={"claim": claim, "organisation": organisation, "link": _link("directory:claim_queue")},
+        url=_link("directory:claim_detail", pk=claim.pk),
+    )
+    return claim
+
+
+@transaction.atomic
+def organisation_claim_decide(
+    *, actor: User, claim: OrganisationClaim, approve: bool, reason: str = ""
+) -> OrganisationClaim:
+    """Staff (or the organisation's owners) approve a claim (the user joins, and requests that waited for
+    the organisation reach them) or reject it with a reason. The user is told either way."""
+    claim = OrganisationClaim.objects.select_for_update().select_related("organisation", "user").get(pk=claim.pk)
+    if not OrganisationClaim.objects.filter(selectors.claim_deciders_q(viewer=actor), pk=claim.pk).exists():
+        raise PermissionDenied(_("Only staff and the organisation's owners decide on requests to join it."))
+    if claim.status != ClaimStatus.PENDING:
+        raise ValidationError({"status": _("This request has already been decided.")})
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise ValidationError({"reason": _("Say why the request is rejected.")})
+    if approve:
+        claim.reason = reason
+        _claim_approve(claim=claim, decided_by=actor, proof=ClaimProof.STAFF)
+    else:
+        claim.status = ClaimStatus.REJECTED
+        claim.proof = ClaimProof.STAFF
+        claim.reason = reason
+        claim.decided_by = actor
+        claim.decided_at = timezone.now()
+        claim.full_clean(validate_constraints=False)
+        claim.save()
+    notify(
+        users=[claim.user],
+        kind=NotificationKind.ANSWER,
+        template="directory/email/claim_decided.txt",
+        context={
+            "claim": claim,
+            "organisation": claim.organisation,
+            "link": _link("directory:claim_detail", pk=claim.pk),
+        },
+        url=_link("directory:claim_detail", pk=claim.pk),
+    )
+    return claim

@@ -17,9 +17,9 @@ from silkbridge.core.i18n import content_language
 from silkbridge.core.replica import reads_from_replica
 from silkbridge.directory import selectors, services
 from silkbridge.directory.filtersets import OrganisationFilterSet
-from silkbridge.directory.forms import ImportForm, MemberAddForm, OrganisationForm
+from silkbridge.directory.forms import ClaimDecisionForm, ClaimForm, ImportForm, MemberAddForm, OrganisationForm
 from silkbridge.directory.importer import ImportFileError, import_start
-from silkbridge.directory.models import Membership, Organisation
+from silkbridge.directory.models import Membership, Organisation, OrganisationClaim
 from silkbridge.translations.selectors import reading_for
 
 PAGE_SIZE = 20
@@ -59,6 +59,8 @@ def organisation_detail_view(request: HttpRequest, key: str) -> HttpResponse:
         "description": reading.fields["description"],
         "contacts": selectors.contact_list(viewer=request.user, organisation=organisation),
         "can_edit": can_edit,
+        "is_member": selectors.is_member(request.user, organisation),
+        "open_claim": selectors.claim_open_for(user=request.user, organisation=organisation),
         "history": selectors.organisation_history(viewer=request.user, organisation=organisation) if can_edit else None,
     }
     return render(request, "directory/organisation_detail.html", context)
@@ -225,3 +227,85 @@ def sector_list_view(request: HttpRequest) -> HttpResponse:
         "directory/sector_list.html",
         {"sectors": selectors.sector_tree(), "page": page, "query": query, "sector": sector},
     )
+
+
+@login_required
+def organisation_claim_view(request: HttpRequest, key: str) -> HttpResponse:
+    """Ask to join (or claim) a listed organisation: at once with an address at its domain, else decided."""
+    organisation = _visible_organisation(request, key)
+    form = ClaimForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            claim = services.organisation_claim(
+                actor=request.user,  # type: ignore[arg-type]
+                organisation=organisation,
+                message=form.cleaned_data["message"],
+            )
+        except ValidationError as error:
+            _add_form_errors(form, error)
+        else:
+            if claim.status == "approved":
+                messages.success(
+                    request, _("Your e-mail address is at the organisation's domain: you are now a member.")
+                )
+                return redirect("directory:organisation_detail", key=key)
+            messages.success(request, _("Your request is sent. You are told when it is decided."))
+            return redirect("directory:claim_detail", pk=claim.pk)
+    context = {
+        "organisation": organisation,
+        "form": form,
+        "is_member": selectors.is_member(request.user, organisation),
+        "open_claim": selectors.claim_open_for(user=request.user, organisation=organisation),
+        "has_members": selectors.has_active_members(organisation.pk),
+    }
+    return render(request, "directory/claim_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def claim_queue_view(request: HttpRequest) -> HttpResponse:
+    """The claims the user decides (staff: all; owners: their organisations'), and the user's own."""
+    context = {
+        "to_decide": selectors.claims_to_decide(viewer=request.user)[:100],
+        "mine": selectors.claims_of(user=request.user)[:50],
+    }
+    return render(request, "directory/claim_queue.html", context)
+
+
+def _claim_or_404(request: HttpRequest, pk: int) -> OrganisationClaim:
+    try:
+        return selectors.claim_get(viewer=request.user, pk=pk)
+    except OrganisationClaim.DoesNotExist as error:
+        raise Http404(_("No such request.")) from error
+
+
+@login_required
+def claim_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = _claim_or_404(request, pk)
+    form = ClaimDecisionForm(request.POST or None)
+    decides = selectors.claims_to_decide(viewer=request.user).filter(pk=claim.pk).exists()
+    if request.method == "POST" and decides and form.is_valid():
+        try:
+            services.organisation_claim_decide(
+                actor=request.user,  # type: ignore[arg-type]
+                claim=claim,
+                approve=request.POST.get("action") == "approve",
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            _add_form_errors(form, error)
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Decision recorded; the user is told."))
+            return redirect("directory:claim_queue")
+    elif request.method == "POST" and not decides:
+        raise PermissionDenied(_("Only staff and the organisation's owners decide on requests to join it."))
+    context = {"claim": claim, "form": form if decides else None}
+    return render(request, "directory/claim_detail.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def held_requests_view(request: HttpRequest) -> HttpResponse:
+    """Staff's queue: requests and interests sent to organisations without members, newest first."""
+    page = Paginator(selectors.held_requests(viewer=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "directory/held_requests.html", {"page": page})

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 
 from silkbridge.directory.choices import ContentLanguage, Visibility
+from silkbridge.directory.selectors import NO_MEMBERS_NOTE, OWNER_TOLD_NOTE, has_active_members
 from silkbridge.marketplace.choices import (
     DealType,
     InterestDeclineReason,
@@ -207,6 +208,22 @@ class InterestOut(Schema):
     created_at: datetime
     answered_at: datetime | None
     contacts: ContactsOut | None = Field(None, description="Both sides' contacts, once accepted.")
+    owner_has_members: bool = Field(
+        ...,
+        description="False when the profile's organisation has no members on Silkbridge yet: nobody there can "
+        "read the interest, so staff's queue keeps it and passes it on (see `delivery_note`).",
+    )
+    delivery_note: str = Field(..., description="What happens to the interest now, in the caller's language.")
+
+    # The interest selectors annotate `owner_has_members` (one query for a whole list).
+    @staticmethod
+    def resolve_owner_has_members(obj: Any) -> bool:
+        annotated = getattr(obj, "owner_has_members", None)
+        return has_active_members(obj.opportunity.organisation_id) if annotated is None else bool(annotated)
+
+    @staticmethod
+    def resolve_delivery_note(obj: Any) -> str:
+        return str(OWNER_TOLD_NOTE if InterestOut.resolve_owner_has_members(obj) else NO_MEMBERS_NOTE)
 
     # The profile's fields pass through its own visibility (marked by the marketplace selectors):
     # an interest outlives the profile's visibility and must not carry what the profile's 404 hides.

@@ -13,12 +13,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from silkbridge.directory.choices import Visibility
-from silkbridge.directory.models import Organisation
+from silkbridge.directory.models import Membership, Organisation
 from silkbridge.directory.selectors import organisation_ids_of, user_organisations
 from silkbridge.marketplace.choices import InterestStatus, OpportunityStatus
 from silkbridge.marketplace.models import ExpressionOfInterest, Opportunity, OpportunityEvent
@@ -163,7 +163,11 @@ def _with_opportunity_visibility(
             default=Value(False),
             output_field=BooleanField(),
         )
-    return interests.annotate(opportunity_visible=visible)
+    # Whether anyone can read it (an organisation without members: staff pass it on, docs/marketplace.md).
+    owner_has_members = Exists(
+        Membership.objects.filter(organisation_id=OuterRef("opportunity__organisation_id"), user__is_active=True)
+    )
+    return interests.annotate(opportunity_visible=visible, owner_has_members=owner_has_members)
 
 
 def interests_of_user(*, user: Any) -> QuerySet[ExpressionOfInterest]:

@@ -27,7 +27,7 @@ from silkbridge.common.languages import detect_language
 from silkbridge.directory.models import Organisation
 from silkbridge.directory.search import document_terms, index_replace
 from silkbridge.directory.selectors import is_member, members_of
-from silkbridge.directory.services import concepts_resolve, sectors_resolve
+from silkbridge.directory.services import concepts_resolve, held_request_record, sectors_resolve
 from silkbridge.marketplace import history, hooks, selectors
 from silkbridge.marketplace.choices import (
     DealType,
@@ -454,6 +454,10 @@ def interest_express(
     if translations:
         author_translations_save(obj=interest, translations=translations, limits={"message": 5000})
     machine_translations_queue(obj=interest)
+    # Nobody to read it: staff's queue keeps it until the organisation is claimed (then it is delivered).
+    held_request_record(
+        organisation=opportunity.organisation, sender=actor, what=opportunity.title, url=_interest_link(interest)
+    )
     notify(
         users=members_of(opportunity.organisation_id),
         kind=NotificationKind.REQUEST_RECEIVED,

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from silkbridge.core.forms import add_service_errors
 from silkbridge.core.i18n import content_language
 from silkbridge.core.replica import reads_from_replica
-from silkbridge.directory.selectors import organisation_ids_of, user_organisations
+from silkbridge.directory.selectors import NO_MEMBERS_NOTE, has_active_members, organisation_ids_of, user_organisations
 from silkbridge.marketplace import selectors, services
 from silkbridge.marketplace.choices import InterestStatus, OpportunityStatus
 from silkbridge.marketplace.filtersets import InterestFilterSet, OpportunityFilterSet
@@ -154,6 +154,7 @@ def opportunity_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         others = others.exclude(interests_sent__opportunity=opportunity)
         if others.exists():
             context["interest_form"] = InterestForm(organisations=others)
+            context["owner_without_members"] = not has_active_members(opportunity.organisation_id)
     return render(request, "marketplace/opportunity_detail.html", context)
 
 
@@ -259,7 +260,10 @@ def interest_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Sent. The owner is told and answers here."))
+            if has_active_members(opportunity.organisation_id):
+                messages.success(request, _("Sent. The owner is told and answers here."))
+            else:
+                messages.warning(request, str(NO_MEMBERS_NOTE))
             return redirect("marketplace:interest_detail", pk=interest.pk)
     context = {
         "opportunity": opportunity,
@@ -286,6 +290,7 @@ def interest_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "message": reading.fields["message"],
         "is_owner": is_owner,
         "is_sender": interest.organisation_id in own_ids,
+        "owner_without_members": not getattr(interest, "owner_has_members", True),
         "contacts": selectors.interest_contacts(interest=interest),
         "decline_form": DeclineInterestForm() if is_owner and interest.status == InterestStatus.PENDING else None,
     }

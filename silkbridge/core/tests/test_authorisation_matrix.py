@@ -39,6 +39,7 @@ from django.utils import timezone
 
 from silkbridge.accounts.services import api_token_create
 from silkbridge.accounts.tests.factories import MembershipFactory, StaffFactory, UserFactory
+from silkbridge.directory import services as directory_services
 from silkbridge.directory.models import Contact
 from silkbridge.directory.tests.factories import OrganisationFactory
 from silkbridge.marketplace import services as marketplace
@@ -114,7 +115,9 @@ SECRETS: dict[str, frozenset[str]] = {
     # (MEMBER_AB belongs to the submitter too, so not to the committee of A's proposal).
     f"{WORD} committee comment": frozenset({REVIEWER, MEMBER_B, STAFF}),
     f"{WORD} deal of A": OF_A,  # a deal between A and a third organisation (deals' pipeline)
-    f"{WORD} notification of A": frozenset({MEMBER_A}),  # an in-app notification is its recipient's alone
+    f"{WORD} notification of A": frozenset({MEMBER_A}),
+    # B's member asks to join A: the author, A's owner (who decides) and staff.
+    f"{WORD} claim message": frozenset({MEMBER_A, MEMBER_B, STAFF}),  # an in-app notification is its recipient's alone
     **{f"{WORD} {state} relocation request": seen for state, seen in RELOCATION_SEEN_BY.items()},
     # a change of Lahore Technopolis's facts proposed by its developer (B): its note is for B and staff
     f"{WORD} zone fact note": frozenset({MEMBER_B, MEMBER_AB, STAFF}),
@@ -345,6 +348,9 @@ NO_CALL = lambda world, obj: {"slug": "no-such-call"}  # noqa: E731
 NOTIFICATION = lambda world, obj: {"pk": world.notification.pk}  # noqa: E731
 NOTIFICATION_ID = lambda world, obj: {"notification_id": world.notification.pk}  # noqa: E731
 RECIPIENT_ONLY = only(frozenset({MEMBER_A}))  # a notification: its recipient; "not found" for anyone else
+CLAIM = lambda world, obj: {"pk": world.claim.pk}  # noqa: E731
+CLAIM_READERS = only(frozenset({MEMBER_A, MEMBER_B, STAFF}))  # its author (B's), A's owner, staff; else 404
+CLAIM_DECIDERS = each(404, anonymous="login", member_a="ok", staff="ok", member_b=403)  # the author reads only
 
 PAGES: dict[str, Row] = {
     # site
@@ -410,6 +416,11 @@ PAGES: dict[str, Row] = {
         body={"verified": "yes"},
         why="the service's refusal, a 403 as in the API (it sent signed-in non-staff to the sign-in page before)",
     ),
+    # claims of organisations, and staff's queue of requests to organisations without members
+    "directory:organisation_claim": Row(signed_in, ORGANISATION),
+    "directory:claim_queue": Row(signed_in, why="lists the caller's own claims and those they decide"),
+    "directory:claim_detail": Row(CLAIM_READERS, CLAIM),
+    "directory:held_requests": Row(STAFF_ONLY),
     # analytics: the overview for staff; domain dashboards and downloads for anyone signed in (the events
     # dashboard and figure: those who may manage events, tested in analytics/tests/test_review.py), each
     # figure counting only what the viewer may see (analytics.selectors)
@@ -725,6 +736,12 @@ API: dict[str, Row] = {
     "PATCH /api/v1/organisations/{key}": Row(OWNER_ROLE_OF_A, ORGANISATION, body={"city": "Quetta"}),
     "POST /api/v1/organisations/{key}/verification": Row(STAFF_ONLY, ORGANISATION, body={"verified": True}),
     "GET /api/v1/organisations/{key}/history": Row(OWNER_ROLE_OF_A, ORGANISATION),
+    "POST /api/v1/organisations/{key}/claims": Row(signed_in, ORGANISATION, body={}),
+    "GET /api/v1/claims": Row(signed_in, why="the caller's own claims"),
+    "GET /api/v1/claims/to-decide": Row(signed_in, why="empty for anyone who decides none"),
+    "GET /api/v1/claims/{pk}": Row(CLAIM_READERS, CLAIM),
+    "POST /api/v1/claims/{pk}/decision": Row(CLAIM_DECIDERS, CLAIM, body={"approve": False, "reason": "no"}),
+    "GET /api/v1/held-requests": Row(STAFF_ONLY),
     "GET /api/v1/sectors": Row(public),
     "GET /api/v1/concepts": Row(public),
     "GET /api/v1/concepts/{code}": Row(public, lambda w, o: {"code": w.concept_code}),
@@ -1385,6 +1402,9 @@ def _build() -> Any:
     Contact.objects.create(
         organisation=world.organisations["a"], name="Hidden", email="zephyrine.hidden@alpha.example", is_public=False
     )
+    world.claim = directory_services.organisation_claim(
+        actor=world.users[MEMBER_B], organisation=world.organisations["a"], message=f"{WORD} claim message"
+    )
     world.profiles = _profiles(world)
     world.interest = _interest_then_private(world)
     world.matches = _matches(world)
@@ -1533,6 +1553,8 @@ def _shown(route: str, obj: str | None) -> str | None:
         return f"{WORD} {obj} proposal"
     if route.endswith(("review_detail", "review_proposal", "/deals/reviews/{pk}", "/{reference}/scores")):
         return f"{WORD} committee comment"
+    if route.endswith(("claim_detail", "/claims/{pk}")):
+        return f"{WORD} claim message"
     if route.endswith(("deal_detail", "/deals/{reference}", "deal_board_export")):
         return f"{WORD} deal of A"
     return None

@@ -56,7 +56,9 @@ SIGNED_OUT_PAGES: list[tuple[str, str]] = [
     ("sign-up", "/accounts/signup/"),
 ]
 SIGNED_IN_PAGES: list[tuple[str, str]] = [
-    *SIGNED_OUT_PAGES[:-2],
+    *SIGNED_OUT_PAGES[:3],
+    ("organisation-claim", "@#main a[href$='/claim/']"),  # the organisation's "Join or claim" button
+    *SIGNED_OUT_PAGES[3:-2],
     ("my-matches", "/matches/"),
     ("my-profiles", "/marketplace/mine/"),
     ("new-profile", "/marketplace/new/"),
@@ -85,6 +87,8 @@ SIGNED_IN_PAGES: list[tuple[str, str]] = [
     ("api-tokens", "/accounts/tokens/"),
     ("new-organisation", "/directory/new/"),
     ("import", "/directory/import/"),
+    ("claims", "/directory/claims/"),
+    ("waiting-requests", "/directory/waiting-requests/"),
 ]
 
 # Text nodes the check for English leftovers does not read: user content in its author's language is
