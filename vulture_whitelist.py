@@ -560,3 +560,6 @@ _.OFFICE_SPACE_M2
 _.PLOTS_AVAILABLE
 _.RACKS_AVAILABLE
 _.CONTACTS
+# translations clients: urllib calls the redirect handler's hook; the test server's GET handler is http.server's.
+_.redirect_request
+_.do_GET
