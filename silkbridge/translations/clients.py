@@ -85,7 +85,7 @@ def _post(url: str, *, body: bytes, headers: dict[str, str], timeout: float) -> 
         raise TranslationError("the server's answer is too long", retry=False)
     try:
         return json.loads(raw)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:  # RecursionError: nested deeper than the parser goes
         raise TranslationError("the server's answer is not JSON", retry=True) from error
 
 

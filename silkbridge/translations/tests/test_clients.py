@@ -130,3 +130,24 @@ def test_a_server_that_trickles_its_answer_is_given_up_at_the_timeout():
         took = time.monotonic() - started
     assert took < 5
     assert slow.value.retry is True
+
+
+class _DeeplyNested(BaseHTTPRequestHandler):
+    """Answers 200 with JSON nested 100,000 deep (200 kB, under the size limit)."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        data = b"[" * 100_000 + b"]" * 100_000
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def test_an_answer_nested_too_deep_is_a_translation_error_not_a_crash():
+    with serving(_DeeplyNested) as server, pytest.raises(TranslationError):
+        LibreTranslateClient(url=server.url, timeout=5).translate(text="hello", source="en", target="ur")
