@@ -568,3 +568,7 @@ _.owner_has_members
 _.delivery_note
 _.resolve_owner_has_members
 _.resolve_delivery_note
+
+# translations clients: urllib calls the redirect handler's hook; the test server's GET handler is http.server's.
+_.redirect_request
+_.do_GET

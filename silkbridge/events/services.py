@@ -479,7 +479,12 @@ def request_cancel(*, actor: Any, meeting_request: MeetingRequest) -> None:
     before = meeting_request.status
     meeting_request.status = RequestStatus.CANCELLED
     meeting_request.save(update_fields=["status"])
-    Meeting.objects.filter(request=meeting_request).delete()
+    meeting = Meeting.objects.filter(request=meeting_request).select_related("slot", "event").first()
+    if meeting is not None:
+        # Its placed meeting goes with it: the other side is told, as for a meeting cancelled.
+        pair = [meeting_request.requester, meeting_request.recipient]
+        _tell_sides(meeting, template="meeting_cancelled", pair=pair, actor=actor, starts_at=meeting.slot.starts_at)
+        meeting.delete()
     history.meeting_cancelled(request=meeting_request, actor=actor, before=before)
 
 

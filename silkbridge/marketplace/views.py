@@ -31,7 +31,8 @@ from silkbridge.marketplace.forms import (
     ReviewForm,
 )
 from silkbridge.marketplace.models import ExpressionOfInterest, Opportunity
-from silkbridge.translations.selectors import reading_for
+from silkbridge.translations.choices import LANGUAGE_NAMES
+from silkbridge.translations.selectors import author_translations_of, reading_for
 
 PAGE_SIZE = 25
 
@@ -147,6 +148,17 @@ def opportunity_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         context["history"] = selectors.opportunity_history(viewer=request.user, opportunity=opportunity)
     if selectors.can_review(user=request.user) and opportunity.status == OpportunityStatus.UNDER_REVIEW:
         context["review_form"] = ReviewForm()
+        # The author's own translations replace the text for readers of their language: reviewed with it.
+        context["author_translations"] = [
+            {
+                "language": language,
+                "language_name": LANGUAGE_NAMES[language],
+                "field": getattr(Opportunity._meta.get_field(name), "verbose_name", name),
+                "text": text,
+            }
+            for language, texts in author_translations_of(obj=opportunity).items()
+            for name, text in texts.items()
+        ]
     if request.user.is_authenticated and selectors.is_open_to(viewer=request.user, opportunity=opportunity):
         own_ids = organisation_ids_of(request.user)
         context["sent"] = opportunity.interests.filter(organisation_id__in=own_ids).first()

@@ -31,10 +31,10 @@ def notification_list_view(request: HttpRequest) -> HttpResponse:
 
 def _local_target(request: HttpRequest, url: str) -> str:
     """A notification's address as a path on this site (e-mails carry the full address, pages need only the
-    path); anything pointing elsewhere goes back to the list."""
-    if url.startswith(settings.SITE_URL):
+    path); anything pointing elsewhere, or not a path from the root, goes back to the list."""
+    if url == settings.SITE_URL or url.startswith(settings.SITE_URL + "/"):
         url = url[len(settings.SITE_URL) :] or "/"
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+    if url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
         return url
     return ""
 

@@ -1,7 +1,8 @@
 """Clients of machine-translation services, in plain Python (no Django): a LibreTranslate-compatible
 server (which a center can host itself) and DeepL's API. Each sends one text and returns its
-translation, with a timeout and a size limit; what goes wrong is a `TranslationError` that says whether
-trying again later may help (the server is down or busy) or not (the server refuses the request).
+translation, with a timeout (for the whole answer) and a size limit, following no redirect; what goes
+wrong is a `TranslationError` that says whether trying again later may help (the server is down or busy)
+or not (the server refuses the request).
 
 The text leaves this machine: it is sent to the server configured (docs/translations.md).
 """
@@ -9,6 +10,7 @@ The text leaves this machine: it is sent to the server configured (docs/translat
 from __future__ import annotations
 
 import json
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -37,13 +39,44 @@ class TranslationClient(Protocol):
     def translate(self, *, text: str, source: str, target: str) -> str: ...
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """Redirects are answers, never followed: urllib would send the request's headers (DeepL's key among
+    them) to whatever address a 3xx names, and the configured server is the only one text may go to."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+READ_CHUNK_BYTES = 65_536
+
+
+def _read(response: Any, *, deadline: float) -> bytes:
+    """The answer's body, at most MAX_RESPONSE_BYTES + 1; the timeout bounds the whole answer, not each
+    read, so a server trickling bytes cannot hold the worker."""
+    chunks: list[bytes] = []
+    size = 0
+    while size <= MAX_RESPONSE_BYTES:
+        if time.monotonic() > deadline:
+            raise TimeoutError("the answer took longer than the timeout")
+        chunk = response.read1(min(READ_CHUNK_BYTES, MAX_RESPONSE_BYTES + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
 def _post(url: str, *, body: bytes, headers: dict[str, str], timeout: float) -> Any:
     """POST and read a JSON answer; every failure becomes a TranslationError."""
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    deadline = time.monotonic() + timeout
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            raw = response.read(MAX_RESPONSE_BYTES + 1)
+        with _OPENER.open(request, timeout=timeout) as response:
+            raw = _read(response, deadline=deadline)
     except urllib.error.HTTPError as error:
+        if 300 <= error.code < 400:
+            raise TranslationError(f"the server redirects elsewhere ({error.code})", retry=False) from error
         retry = error.code >= 500 or error.code == 429
         raise TranslationError(f"the server answered {error.code}", retry=retry) from error
     except (urllib.error.URLError, TimeoutError, OSError) as error:
@@ -52,7 +85,7 @@ def _post(url: str, *, body: bytes, headers: dict[str, str], timeout: float) -> 
         raise TranslationError("the server's answer is too long", retry=False)
     try:
         return json.loads(raw)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:  # RecursionError: nested deeper than the parser goes
         raise TranslationError("the server's answer is not JSON", retry=True) from error
 
 

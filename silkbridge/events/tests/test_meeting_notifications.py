@@ -123,3 +123,21 @@ def test_email_off_for_reminders_still_reminds_in_app(pair, django_capture_on_co
 def test_the_command_runs_the_reminders(pair, capsys):
     call_command("events", "meeting-reminders")
     assert capsys.readouterr().out.strip() == '{"meetings": 0, "reminders": 0}'
+
+
+def test_a_request_cancelled_after_its_meeting_was_placed_tells_the_other_side_the_meeting_is_off(
+    pair, django_capture_on_commit_callbacks
+):
+    """The requester cancelling an accepted request takes its placed meeting away: the other side is told, as
+    for a meeting cancelled, instead of finding a gap in their agenda."""
+    services.meeting_book(meeting_request=pair["request"], slot=pair["slots"][0])
+    Notification.objects.all().delete()
+    mail.outbox.clear()
+    requester = pair["shanghai"].representatives.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_cancel(actor=requester, meeting_request=pair["request"])
+    (told,) = Notification.objects.filter(recipient__in=_users(pair["karachi"]), kind=NotificationKind.MEETING)
+    assert pair["shanghai"].organisation.name_en in told.texts["en"]["title"]
+    assert "10:00" in told.texts["en"]["body"]
+    assert not Notification.objects.filter(recipient=requester).exists()  # who did it is not told
+    assert [message.to for message in mail.outbox] == [[_users(pair["karachi"])[0].email]]

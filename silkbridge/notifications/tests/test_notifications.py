@@ -175,3 +175,33 @@ def test_settings_page_saves_email_kinds_and_the_digest_is_not_ticked_by_default
     bad = client.post(reverse("notifications:settings"), {"email_kinds": ["no-such-kind"]})
     assert bad.status_code == 200
     assert selectors.weekly_digest_wanted(user=user)  # nothing changed
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        "//evil.example/x",
+        "https://evil.example/",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "{site}.evil.example/x",
+        "{site}@evil.example",
+        "{site}//evil.example",
+        "marketplace/1/",
+    ],
+)
+def test_opening_a_notification_goes_only_to_a_path_on_this_site(client, settings, stored):
+    """The open link goes where the notification points only when that is a path here; anything else (another
+    host, a scheme, or the site's address run on into another host name or a relative path) goes back to the
+    list."""
+    user = UserFactory()
+    notification = Notification.objects.create(
+        recipient=user,
+        kind=NotificationKind.ANSWER,
+        texts={"en": {"title": "<script>alert(1)</script>", "body": ""}},
+        url=stored.format(site=settings.SITE_URL),
+    )
+    client.force_login(user)
+    response = client.post(reverse("notifications:open", kwargs={"pk": notification.pk}))
+    assert response["Location"] == reverse("notifications:list")
+    assert "<script>alert(1)" not in client.get(reverse("notifications:list")).content.decode()

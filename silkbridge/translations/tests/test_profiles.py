@@ -240,3 +240,26 @@ def test_the_form_invites_an_english_summary_without_requiring_it(client, settin
     )
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post("/marketplace/new/", {**data, "title": "Another"}).status_code == 302  # no summary: fine
+
+
+def test_staff_reviewing_a_profile_see_the_authors_own_translations(client, settings):
+    """An owner's edit of a published profile goes back to review so that no unreviewed text is shown; the
+    author's own translation replaces the title for every reader of its language, so the reviewer, who
+    reads in another language, must see it on the review page to approve it."""
+    settings.MT_BACKEND = "none"
+    user, organisation = member()
+    opportunity = published(organisation, user, **CROP_REQUEST_UR)
+    planted = "任何人都不应未经审核就看到的标题"
+    services.opportunity_update(
+        actor=user, opportunity=opportunity, fields={"translations": {"zh": {"title": planted}}}
+    )
+    opportunity.refresh_from_db()
+    assert opportunity.status == "under_review"
+    staff = StaffFactory()
+    client.login(email=staff.email, password=PASSWORD)
+    page = client.get(f"/marketplace/{opportunity.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Staff review" in page
+    assert planted in page
+    # Someone who may not review (the public, once published) reads it only as the translation it is.
+    client.logout()
+    assert planted not in client.get(f"/marketplace/{opportunity.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
