@@ -803,10 +803,11 @@ def schedule_run_execute(*, schedule_run: ScheduleRun, progress: Progress) -> di
     }
 
 
-def _plan_apply(event: Event, plan: dict[str, Any]) -> tuple[list[int], list[dict[str, str]]]:
+def _plan_apply(event: Event, plan: dict[str, Any], *, tell: bool = False) -> tuple[list[int], list[dict[str, str]]]:
     """Book the plan's new meetings (their ids are returned, to be told after commit); a meeting that a
     change since the run began makes impossible (a limit reached, a participant no longer approved)
-    stays out, with the reason "changed"."""
+    stays out, with the reason "changed". `tell` tells both sides of each meeting as it is booked: the
+    old way, kept only for the benchmark's comparison (`silkbridge bench schedule-apply`)."""
     # Every participant of the event is locked in one order, so that a participant answering a request
     # at the same moment waits instead of deadlocking with the run.
     list(Participant.objects.select_for_update().filter(event=event).order_by("pk").values_list("pk", flat=True))
@@ -832,7 +833,7 @@ def _plan_apply(event: Event, plan: dict[str, Any]) -> tuple[list[int], list[dic
                 slot=slot,
                 table=entry.get("table") if slot.tables is not None else None,
                 is_fixed=True,
-                tell=False,
+                tell=tell,
             )
         except ValidationError:
             refused.append({"request": str(entry["request"]), "reason": "changed"})

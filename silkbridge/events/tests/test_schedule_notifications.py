@@ -59,6 +59,7 @@ def test_a_run_tells_each_representative_once_of_all_its_meetings_in_its_zone(ev
     shanghai, others = event_with_three_requests["shanghai"], event_with_three_requests["others"]
     run = schedule_run_now(actor=StaffFactory(), event=event_with_three_requests["event"])  # mails sent too
     assert run.placed == 3
+    assert run.run.result is not None
     assert run.run.result["told"] == 4  # the Shanghai participant and each of the three others
 
     told = list(_told(shanghai))
