@@ -21,6 +21,7 @@ TEMPLATE_KINDS = {
     "reminder_pending": NotificationKind.REMINDER,
     "reminder_no_meeting": NotificationKind.REMINDER,
     "meeting_placed": NotificationKind.MEETING,
+    "meetings_scheduled": NotificationKind.MEETING,
     "meeting_cancelled": NotificationKind.MEETING,
     "meeting_reminder": NotificationKind.REMINDER,
 }

@@ -521,11 +521,14 @@ def meeting_book(
     table: int | None = None,
     is_fixed: bool = True,
     actor: Any = None,
+    tell: bool = True,
 ) -> Meeting:
     """Place an accepted request in a slot. Raises ValidationError naming the conflict; writes nothing then.
 
     Both participants must still be approved and below their meeting limit; their rows stay locked
     until the booking commits, so two bookings at once cannot both take a participant's last place.
+    Both sides are told of the meeting, unless `tell` is off: a scheduler run tells each participant once
+    of all its meetings, after it has booked them (`schedule_run_tell`).
     """
     if meeting_request.status != RequestStatus.ACCEPTED:
         raise ValidationError(_("Only accepted requests can be scheduled."))
@@ -574,7 +577,8 @@ def meeting_book(
     except IntegrityError as error:
         raise ValidationError({"slot": _conflict_message(meeting_request, slot)}) from error
     history.meeting_booked(meeting=meeting, actor=actor)  # no actor: placed by the scheduler
-    _tell_sides(meeting, template="meeting_placed", pair=pair, actor=actor)
+    if tell:
+        _tell_sides(meeting, template="meeting_placed", pair=pair, actor=actor)
     return meeting
 
 
@@ -796,10 +800,11 @@ def schedule_run_execute(*, schedule_run: ScheduleRun, progress: Progress) -> di
         )
     except InstanceError as error:
         raise RunFailure("; ".join(error.messages)) from error
-    progress(0.99, _("Booking the meetings"))
+    progress(0.98, _("Booking the meetings"))
     with transaction.atomic():
         run_still_running(schedule_run.run_id)
-        placed, refused = _plan_apply(event, plan)
+        booked, refused = _plan_apply(event, plan)
+        placed = len(booked)
         schedule_run.placed = placed
         schedule_run.objective = plan.get("objective")
         schedule_run.upper_bound = plan.get("upper_bound")
@@ -807,10 +812,15 @@ def schedule_run_execute(*, schedule_run: ScheduleRun, progress: Progress) -> di
         schedule_run.seconds = plan.get("seconds")
         schedule_run.unscheduled = [*plan.get("unscheduled", []), *refused]
         schedule_run.save(update_fields=["placed", "objective", "upper_bound", "idle_gaps", "seconds", "unscheduled"])
+    # The participants' rows are free again (answering a request no longer waits on the run); now each
+    # participant is told once of all the meetings the run placed for it.
+    progress(0.99, _("Telling the participants about their meetings"))
+    told = schedule_run_tell(schedule_run=schedule_run, meeting_ids=booked)
     return {
         "schedule_run": schedule_run.pk,
         "event": event.slug,
         "placed": placed,
+        "told": told,
         "unscheduled": len(schedule_run.unscheduled),
         "objective": schedule_run.objective,
         "upper_bound": schedule_run.upper_bound,
@@ -820,9 +830,11 @@ def schedule_run_execute(*, schedule_run: ScheduleRun, progress: Progress) -> di
     }
 
 
-def _plan_apply(event: Event, plan: dict[str, Any]) -> tuple[int, list[dict[str, str]]]:
-    """Book the plan's new meetings; a meeting that a change since the run began makes impossible
-    (a limit reached, a participant no longer approved) stays out, with the reason "changed"."""
+def _plan_apply(event: Event, plan: dict[str, Any], *, tell: bool = False) -> tuple[list[int], list[dict[str, str]]]:
+    """Book the plan's new meetings (their ids are returned, to be told after commit); a meeting that a
+    change since the run began makes impossible (a limit reached, a participant no longer approved)
+    stays out, with the reason "changed". `tell` tells both sides of each meeting as it is booked: the
+    old way, kept only for the benchmark's comparison (`silkbridge bench schedule-apply`)."""
     # Every participant of the event is locked in one order, so that a participant answering a request
     # at the same moment waits instead of deadlocking with the run.
     list(Participant.objects.select_for_update().filter(event=event).order_by("pk").values_list("pk", flat=True))
@@ -832,7 +844,7 @@ def _plan_apply(event: Event, plan: dict[str, Any]) -> tuple[int, list[dict[str,
         for r in event.requests.filter(status=RequestStatus.ACCEPTED).select_related("event", "requester", "recipient")
     }
     slots = {slot.pk: slot for slot in event.slots.all()}
-    placed = 0
+    booked: list[int] = []
     refused: list[dict[str, str]] = []
     for entry in plan["meetings"]:
         request_id = int(str(entry["request"])[1:])
@@ -843,17 +855,64 @@ def _plan_apply(event: Event, plan: dict[str, Any]) -> tuple[int, list[dict[str,
             refused.append({"request": str(entry["request"]), "reason": "changed"})
             continue
         try:
-            meeting_book(
+            meeting = meeting_book(
                 meeting_request=requests[request_id],
                 slot=slot,
                 table=entry.get("table") if slot.tables is not None else None,
                 is_fixed=True,
+                tell=tell,
             )
         except ValidationError:
             refused.append({"request": str(entry["request"]), "reason": "changed"})
             continue
-        placed += 1
-    return placed, refused
+        booked.append(meeting.pk)
+    return booked, refused
+
+
+# How many meetings the scheduler's notification lists; the rest are "and N more", on the agenda.
+SCHEDULED_LISTED = 20
+
+
+def schedule_run_tell_key(*, schedule_run: ScheduleRun, participant: Participant) -> str:
+    return f"events.schedule-run:{schedule_run.pk}:{participant.pk}"
+
+
+def schedule_run_tell(*, schedule_run: ScheduleRun, meeting_ids: Iterable[int]) -> int:
+    """Tell each participant's representatives once of all the meetings the run placed for it (in-app, and
+    by e-mail where their settings allow), times in the participant's own zone, the other side named. A
+    participant told already for this run (a run retried) is not told again: the key holds it. Each
+    participant's notification commits on its own, outside the booking's transaction. Returns how many
+    participants were told."""
+    meetings = (
+        Meeting.objects.filter(pk__in=list(meeting_ids))
+        .exclude(status=MeetingStatus.CANCELLED)
+        .select_related("slot", "request__requester__organisation", "request__recipient__organisation")
+        .order_by("slot__starts_at", "pk")
+    )
+    sides: dict[int, tuple[Participant, list[dict[str, Any]]]] = {}
+    for meeting in meetings:
+        pair = (meeting.request.requester, meeting.request.recipient)
+        for participant, other in ((pair[0], pair[1]), (pair[1], pair[0])):
+            sides.setdefault(participant.pk, (participant, []))[1].append({"meeting": meeting, "other": other})
+    event = schedule_run.event
+    link = notifications.event_link(event, "events:agenda")
+    told = 0
+    for participant, placed in sides.values():
+        made = notify_once(
+            users=participant.representatives.all(),
+            template="meetings_scheduled",
+            context={
+                "event": event,
+                "participant": participant,
+                "count": len(placed),
+                "listed": placed[:SCHEDULED_LISTED],
+                "more": max(0, len(placed) - SCHEDULED_LISTED),
+                "link": link,
+            },
+            key=schedule_run_tell_key(schedule_run=schedule_run, participant=participant),
+        )
+        told += 1 if made else 0
+    return told
 
 
 # --- on the day -------------------------------------------------------------------------------------

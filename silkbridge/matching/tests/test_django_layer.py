@@ -388,3 +388,26 @@ def test_a_new_strong_match_notifies_the_profiles_members_once(settings):
     # Recomputed (the same match again): not new, no second notification.
     matches_refresh(request.pk)
     assert Notification.objects.filter(recipient=requester, kind="match").count() == 1
+
+
+def test_a_member_who_cannot_see_the_other_profile_gets_no_strong_match_notification(settings):
+    """The matches selector decides who is told: a strong match whose other profile its organisation made
+    private (between the match being stored and the members being told) tells nobody; shown again, it does."""
+    from silkbridge.directory.choices import Visibility
+    from silkbridge.directory.models import Organisation
+    from silkbridge.notifications.models import Notification
+
+    requester, organisation = member()
+    request = published(organisation, requester, **XRAY_REQUEST_EN)
+    offer = published(country="CN", **XRAY_OFFER_ZH)
+    match = Match.objects.get(opportunity=request, other=offer)
+    assert match.score >= settings.MATCHES_STRONG_SCORE
+    Notification.objects.all().delete()
+
+    Organisation.objects.filter(pk=offer.organisation_id).update(visibility=Visibility.PRIVATE)
+    services._tell_strong_matches(request, [match])
+    assert not Notification.objects.filter(recipient=requester).exists()
+
+    Organisation.objects.filter(pk=offer.organisation_id).update(visibility=Visibility.PUBLIC)
+    services._tell_strong_matches(request, [match])
+    assert Notification.objects.filter(recipient=requester, kind="match").count() == 1

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from silkbridge.analytics.benchmarks import VIEWERS, bench_analytics
 from silkbridge.datacenters.benchmarks import bench_dc
 from silkbridge.directory.benchmarks import bench_search, bench_search_kept
+from silkbridge.events.benchmarks import bench_schedule_apply
 from silkbridge.events.engine.bench import bench_forum, bench_schedule
 from silkbridge.matching.engine.bench import bench_matching
 from silkbridge.zones.engine.advisor_bench import bench_relocation
@@ -50,6 +51,16 @@ class Command(BaseCommand):
             help="instead: the forum set (both halves), each instance through `silkbridge schedule` in its own "
             "process against its recorded exact optimum",
         )
+        apply = subcommands.add_parser(
+            "schedule-apply",
+            help="Events: a scheduler run's booking and notifications in the database, per meeting (old) and "
+            "per participant (now), on a generated event (rolled back afterwards).",
+        )
+        apply.add_argument("--participants", type=int, default=1000)
+        apply.add_argument("--requests", type=int, default=8000)
+        apply.add_argument("--slots", type=int, default=16)
+        apply.add_argument("--seed", type=int, default=1)
+        apply.add_argument("--time-limit", type=float, default=10.0)
         matching = subcommands.add_parser("matching", help="Matching: top-10 latency, all matches, memory.")
         matching.add_argument("--profiles", type=int, default=100_000)
         matching.add_argument("--seed", type=int, default=7)
@@ -109,6 +120,17 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 time_limit=options["time_limit"],
                 exact_budget=options["exact_budget"],
+            )
+            self.stdout.write(json.dumps(figures, indent=2))
+        elif options["benchmark"] == "schedule-apply":
+            if min(options["participants"], options["requests"], options["slots"]) < 2 or options["time_limit"] <= 0:
+                raise CommandError("--participants, --requests and --slots must be at least 2, --time-limit above 0")
+            figures = bench_schedule_apply(
+                participants=options["participants"],
+                requests=options["requests"],
+                slots=options["slots"],
+                seed=options["seed"],
+                time_limit=options["time_limit"],
             )
             self.stdout.write(json.dumps(figures, indent=2))
         elif options["benchmark"] == "matching":
