@@ -66,9 +66,11 @@ def send_after_commit(*, users: Iterable[Any], template: str, context: dict[str,
     recipients = [user for user in users if getattr(user, "email", "")]
 
     def queue_all() -> None:
-        for user in recipients:
-            subject, message = render_for(user=user, template=template, context=context)
-            mail_queue(recipient=user.email, subject=subject, body=message)
+        # One commit for all the recipients' task rows, not one each.
+        with transaction.atomic():
+            for user in recipients:
+                subject, message = render_for(user=user, template=template, context=context)
+                mail_queue(recipient=user.email, subject=subject, body=message)
 
     transaction.on_commit(queue_all)
 

@@ -873,6 +873,10 @@ def _plan_apply(event: Event, plan: dict[str, Any], *, tell: bool = False) -> tu
 SCHEDULED_LISTED = 20
 
 
+# Participants told per commit by schedule_run_tell.
+TELL_CHUNK = 50
+
+
 def schedule_run_tell_key(*, schedule_run: ScheduleRun, participant: Participant) -> str:
     return f"events.schedule-run:{schedule_run.pk}:{participant.pk}"
 
@@ -880,8 +884,8 @@ def schedule_run_tell_key(*, schedule_run: ScheduleRun, participant: Participant
 def schedule_run_tell(*, schedule_run: ScheduleRun, meeting_ids: Iterable[int]) -> int:
     """Tell each participant's representatives once of all the meetings the run placed for it (in-app, and
     by e-mail where their settings allow), times in the participant's own zone, the other side named. A
-    participant told already for this run (a run retried) is not told again: the key holds it. Each
-    participant's notification commits on its own, outside the booking's transaction. Returns how many
+    participant told already for this run (a run retried) is not told again: the key holds it.
+    Participants are told in chunks (TELL_CHUNK), one commit each, after the booking's transaction. Returns how many
     participants were told."""
     meetings = (
         Meeting.objects.filter(pk__in=list(meeting_ids))
@@ -897,21 +901,27 @@ def schedule_run_tell(*, schedule_run: ScheduleRun, meeting_ids: Iterable[int]) 
     event = schedule_run.event
     link = notifications.event_link(event, "events:agenda")
     told = 0
-    for participant, placed in sides.values():
-        made = notify_once(
-            users=participant.representatives.all(),
-            template="meetings_scheduled",
-            context={
-                "event": event,
-                "participant": participant,
-                "count": len(placed),
-                "listed": placed[:SCHEDULED_LISTED],
-                "more": max(0, len(placed) - SCHEDULED_LISTED),
-                "link": link,
-            },
-            key=schedule_run_tell_key(schedule_run=schedule_run, participant=participant),
-        )
-        told += 1 if made else 0
+    everyone = list(sides.values())
+    # A commit per participant made the telling wait on the disk (270 s of wall clock for 7 s of CPU at
+    # 1,000 participants on the loaded machine): participants are told in chunks, one commit each, short
+    # enough that SQLite's single writer is held for well under a second.
+    for start in range(0, len(everyone), TELL_CHUNK):
+        with transaction.atomic():
+            for participant, placed in everyone[start : start + TELL_CHUNK]:
+                made = notify_once(
+                    users=participant.representatives.all(),
+                    template="meetings_scheduled",
+                    context={
+                        "event": event,
+                        "participant": participant,
+                        "count": len(placed),
+                        "listed": placed[:SCHEDULED_LISTED],
+                        "more": max(0, len(placed) - SCHEDULED_LISTED),
+                        "link": link,
+                    },
+                    key=schedule_run_tell_key(schedule_run=schedule_run, participant=participant),
+                )
+                told += 1 if made else 0
     return told
 
 
