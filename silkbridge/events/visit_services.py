@@ -201,6 +201,12 @@ def site_visit_add(
             raise ValidationError(
                 {"relocation_request": _("The company that filed this request is not a member of this delegation.")}
             )
+        # Other members see only visits for no request (docs/events.md): an attendee from another company
+        # would find this company's relocation plans on its agenda, .ics and PDF.
+        if any(p.organisation_id != relocation_request.organisation_id for p in attendees):
+            raise ValidationError(
+                {"attendees": _("A visit for a relocation request takes only the company that filed the request.")}
+            )
         if not attendees:
             attendees = company
     going = [p.pk for p in attendees] or sorted(plan.member_ids)
