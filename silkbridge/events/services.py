@@ -530,14 +530,15 @@ def meeting_book(
         slot=slot, day_part=meeting_request.day_part, time_zone=meeting_request.event.time_zone
     ):
         raise ValidationError({"slot": _("The pair agreed to meet at another time of day.")})
+    locked = _lock_participants(meeting_request.requester_id, meeting_request.recipient_id)
     if visit_selectors.is_delegation(meeting_request.event):
-        # The itinerary's writes hold this lock too (visit_services), so a site visit planned at the same
-        # moment is either seen here or sees this booking: never a member in two places.
-        Event.objects.select_for_update().filter(pk=meeting_request.event_id).first()
+        # After the pair (the order of every booking path); the itinerary's writes hold this lock too
+        # (visit_services), so a site visit planned at the same moment is either seen here or sees this
+        # booking: never a member in two places.
+        Event.objects.select_for_update(no_key=True).filter(pk=meeting_request.event_id).first()
     problem = visit_selectors.booking_problem(meeting_request=meeting_request, slot=slot)
     if problem:
         raise ValidationError({"slot": problem})
-    locked = _lock_participants(meeting_request.requester_id, meeting_request.recipient_id)
     pair = [locked[meeting_request.requester_id], locked[meeting_request.recipient_id]]
     for participant in pair:
         if participant.status != ParticipantStatus.APPROVED:
@@ -823,11 +824,11 @@ def _plan_apply(event: Event, plan: dict[str, Any]) -> tuple[int, list[dict[str,
     """Book the plan's new meetings; a meeting that a change since the run began makes impossible
     (a limit reached, a participant no longer approved) stays out, with the reason "changed"."""
     # Every participant of the event is locked in one order, so that a participant answering a request
-    # at the same moment waits instead of deadlocking with the run. A delegation's event row first: a
-    # booking by hand locks it before the pair (meeting_book), in the same order.
-    if visit_selectors.is_delegation(event):
-        Event.objects.select_for_update().filter(pk=event.pk).first()
+    # at the same moment waits instead of deadlocking with the run. A delegation's event row after them,
+    # as a booking by hand takes it (meeting_book): the itinerary's writes cannot change under the run.
     list(Participant.objects.select_for_update().filter(event=event).order_by("pk").values_list("pk", flat=True))
+    if visit_selectors.is_delegation(event):
+        Event.objects.select_for_update(no_key=True).filter(pk=event.pk).first()
     existing = set(Meeting.objects.filter(event=event).values_list("request_id", flat=True))
     requests = {
         r.pk: r

@@ -54,9 +54,10 @@ def _raise(problems: list[engine.Problem]) -> None:
 def _require_delegation(event: Event) -> None:
     if not visit_selectors.is_delegation(event):
         raise ValidationError({"event": _("This event is not a delegation visit.")})
-    # One itinerary write or delegation booking at a time (services.meeting_book takes the same lock), so
-    # two writes checked at once cannot together put a member in two places.
-    Event.objects.select_for_update().filter(pk=event.pk).first()
+    # One itinerary write or delegation booking at a time (services.meeting_book takes the same lock, after
+    # the pair's; nothing here locks a participant), so two writes checked at once cannot together put a
+    # member in two places. NO KEY: rows that merely reference the event are not held up.
+    Event.objects.select_for_update(no_key=True).filter(pk=event.pk).first()
 
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # a visit outside these years is a typing slip (and overflows a calendar)
