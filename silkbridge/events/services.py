@@ -538,10 +538,15 @@ def meeting_book(
         slot=slot, day_part=meeting_request.day_part, time_zone=meeting_request.event.time_zone
     ):
         raise ValidationError({"slot": _("The pair agreed to meet at another time of day.")})
+    locked = _lock_participants(meeting_request.requester_id, meeting_request.recipient_id)
+    if visit_selectors.is_delegation(meeting_request.event):
+        # After the pair (the order of every booking path); the itinerary's writes hold this lock too
+        # (visit_services), so a site visit planned at the same moment is either seen here or sees this
+        # booking: never a member in two places.
+        Event.objects.select_for_update(no_key=True).filter(pk=meeting_request.event_id).first()
     problem = visit_selectors.booking_problem(meeting_request=meeting_request, slot=slot)
     if problem:
         raise ValidationError({"slot": problem})
-    locked = _lock_participants(meeting_request.requester_id, meeting_request.recipient_id)
     pair = [locked[meeting_request.requester_id], locked[meeting_request.recipient_id]]
     for participant in pair:
         if participant.status != ParticipantStatus.APPROVED:
@@ -836,8 +841,11 @@ def _plan_apply(event: Event, plan: dict[str, Any], *, tell: bool = False) -> tu
     stays out, with the reason "changed". `tell` tells both sides of each meeting as it is booked: the
     old way, kept only for the benchmark's comparison (`silkbridge bench schedule-apply`)."""
     # Every participant of the event is locked in one order, so that a participant answering a request
-    # at the same moment waits instead of deadlocking with the run.
+    # at the same moment waits instead of deadlocking with the run. A delegation's event row after them,
+    # as a booking by hand takes it (meeting_book): the itinerary's writes cannot change under the run.
     list(Participant.objects.select_for_update().filter(event=event).order_by("pk").values_list("pk", flat=True))
+    if visit_selectors.is_delegation(event):
+        Event.objects.select_for_update(no_key=True).filter(pk=event.pk).first()
     existing = set(Meeting.objects.filter(event=event).values_list("request_id", flat=True))
     requests = {
         r.pk: r

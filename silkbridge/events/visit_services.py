@@ -54,6 +54,10 @@ def _raise(problems: list[engine.Problem]) -> None:
 def _require_delegation(event: Event) -> None:
     if not visit_selectors.is_delegation(event):
         raise ValidationError({"event": _("This event is not a delegation visit.")})
+    # One itinerary write or delegation booking at a time (services.meeting_book takes the same lock, after
+    # the pair's; nothing here locks a participant), so two writes checked at once cannot together put a
+    # member in two places. NO KEY: rows that merely reference the event are not held up.
+    Event.objects.select_for_update(no_key=True).filter(pk=event.pk).first()
 
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # a visit outside these years is a typing slip (and overflows a calendar)
@@ -200,6 +204,12 @@ def site_visit_add(
         if not company or company[0].pk not in plan.member_ids:
             raise ValidationError(
                 {"relocation_request": _("The company that filed this request is not a member of this delegation.")}
+            )
+        # Other members see only visits for no request (docs/events.md): an attendee from another company
+        # would find this company's relocation plans on its agenda, .ics and PDF.
+        if any(p.organisation_id != relocation_request.organisation_id for p in attendees):
+            raise ValidationError(
+                {"attendees": _("A visit for a relocation request takes only the company that filed the request.")}
             )
         if not attendees:
             attendees = company

@@ -17,7 +17,9 @@ class ZoneFactProposalForm(forms.Form):
         label=_("Source"), max_length=500, help_text=_("The document or page address this figure comes from.")
     )
     source_date = forms.DateField(label=_("Date of the source"), widget=forms.DateInput(attrs={"type": "date"}))
-    note = forms.CharField(label=_("Note for staff"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note for staff"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ZoneFactRejectForm(forms.Form):

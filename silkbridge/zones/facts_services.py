@@ -31,6 +31,7 @@ TEXT_LIMITS = {
 }
 LARGEST_COUNT = 2_000_000_000
 FARTHEST_KM = Decimal("99999.9")
+LONGEST_NOTE = 2000  # a note for staff, a rejection's reason (the page's forms take as much)
 # What a yes/no fact accepts as text, in the three languages of the site.
 YES = {"yes", "true", "1", "y", "是", "有", "ہاں", "جی ہاں"}
 NO = {"no", "false", "0", "n", "否", "无", "沒有", "没有", "نہیں"}
@@ -83,7 +84,9 @@ def zone_fact_value_parse(field: str, raw: Any) -> Any:
             distance = Decimal(str(text))
         except InvalidOperation as error:
             raise ValidationError({"value": _("Enter a distance in kilometres.")}) from error
-        if not distance.is_finite() or distance < 0:
+        if not distance.is_finite():  # "NaN", "Infinity": no distance at all
+            raise ValidationError({"value": _("Enter a distance in kilometres.")})
+        if distance < 0:
             raise ValidationError({"value": _("A distance cannot be negative.")})
         if distance > FARTHEST_KM:
             raise ValidationError({"value": _("This figure is too large.")})
@@ -149,6 +152,9 @@ def zone_fact_propose(*, actor: Any, zone: Zone, proposal: ZoneFactProposal) -> 
         day = _source_date(proposal.source_date)
     except ValidationError as error:
         errors.update(error.message_dict)
+    note = (proposal.note or "").strip()
+    if len(note) > LONGEST_NOTE:
+        errors["note"] = [_("At most %(limit)d characters for this fact.") % {"limit": LONGEST_NOTE}]
     if errors:
         raise ValidationError(errors)
     assert day is not None
@@ -158,7 +164,7 @@ def zone_fact_propose(*, actor: Any, zone: Zone, proposal: ZoneFactProposal) -> 
         value=value,
         source=source,
         source_date=day,
-        note=(proposal.note or "").strip(),
+        note=note,
         proposed_by=actor,
     )
     change.full_clean()
@@ -200,6 +206,8 @@ def zone_fact_reject(*, actor: Any, change: ZoneFactChange, reason: str) -> Zone
     reason = (reason or "").strip()
     if not reason and can_review_zone_facts(actor=actor):
         raise ValidationError({"reason": _("Give the developer a reason for the rejection.")})
+    if len(reason) > LONGEST_NOTE and can_review_zone_facts(actor=actor):
+        raise ValidationError({"reason": _("At most %(limit)d characters for this fact.") % {"limit": LONGEST_NOTE}})
     locked = _pending_for_review(actor, change)
     locked.status = ZoneFactStatus.REJECTED
     locked.reason = reason

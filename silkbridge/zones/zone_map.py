@@ -35,7 +35,7 @@ class ZonePoint:
 class ZoneMap:
     outline: OutlineMap
     points: list[ZonePoint]
-    unplaced: list[Zone]  # zones with no coordinates: in the table, not on the map
+    unplaced: list[Zone]  # zones with no coordinates, or outside the drawing: in the table, not on the map
 
 
 def _topology_path() -> Path:
@@ -85,5 +85,8 @@ def zone_map(zones: list[Zone]) -> ZoneMap | None:
             unplaced.append(zone)
             continue
         x, y = outline.point(float(zone.longitude), float(zone.latitude))
+        if not (0 <= x <= outline.width and 0 <= y <= outline.height):
+            unplaced.append(zone)  # coordinates outside Pakistan (typed wrong): an invisible point otherwise
+            continue
         points.append(ZonePoint(zone, x, y, is_city_location(zone)))
     return ZoneMap(outline, points, unplaced)

@@ -304,3 +304,18 @@ def test_a_member_s_agenda_is_in_its_language_with_beijing_time_out_of_china_and
         host_items = visit_selectors.delegation_agenda(participant=karachi)
     assert [item.kind for item in host_items] == ["meeting"]
     assert host_items[0].local_start.tzinfo == PKT
+
+
+def test_a_site_visit_for_a_request_takes_only_the_request_s_company_and_other_members_never_see_it(zone_world):
+    """Other members see only visits for no request: naming one of them as an attendee of a request's
+    visit would put that company's relocation plans on their agenda, .ics and PDF."""
+    w = zone_world
+    other = member(w["event"])
+    with pytest.raises(ValidationError) as error:
+        visit_services.site_visit_add(
+            actor=w["lahore_user"], event=w["event"], zone_key="lahore-technopolis", starts_at=at(w["days"][1], 14),
+            minutes=60, relocation_request_id=w["request"].pk, attendee_ids=[w["member"].pk, other.pk],
+        )  # fmt: skip
+    assert "only the company that filed the request" in " ".join(error.value.message_dict["attendees"])
+    assert not SiteVisit.objects.exists()
+    assert not [item for item in visit_selectors.delegation_agenda(participant=other) if item.kind == "site_visit"]

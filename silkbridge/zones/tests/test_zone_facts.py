@@ -233,3 +233,31 @@ def test_licensed_companies_and_the_incentive_calculator_on_the_zone_page(world)
     assert "Quietly Licensed Co" not in html
     assert 'href="/zones/incentives/"' in html
     assert "STZA Act 2021" in html
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"note": "x" * 100_000}, "note", "At most 2000 characters"),
+        ({"field": "airport_km", "value": "NaN"}, "value", "Enter a distance in kilometres."),
+        ({"field": "seaport_km", "value": "Infinity"}, "value", "Enter a distance in kilometres."),
+        ({"value": "1e308"}, "value", "Enter a whole number."),
+        ({"value": 1e308}, "value", "Enter a whole number."),
+    ],
+)
+def test_absurd_input_over_the_api_is_a_422_saying_what_is_wrong_and_stores_nothing(world, change, field, message):
+    body = {"field": "power_available_kw", "value": 100, "source": SOURCE, "source_date": "2026-11-30", **change}
+    response = _api(world["developer"], "post", "/zones/lahore-technopolis/fact-changes", body)
+    assert response.status_code == 422
+    errors = response.json()["errors"]
+    assert any(field in error["field"] and message in error["message"] for error in errors), errors
+    assert not ZoneFactChange.objects.exists()
+
+
+def test_a_rejection_reason_over_the_api_is_bounded_like_the_page_s(world):
+    body = {"field": "has_housing", "value": True, "source": SOURCE, "source_date": "2026-11-30"}
+    pk = _api(world["developer"], "post", "/zones/lahore-technopolis/fact-changes", body).json()["id"]
+    response = _api(world["staff"], "post", f"/zone-fact-changes/{pk}/reject", {"reason": "r" * 100_000})
+    assert response.status_code == 422
+    assert "reason" in json.dumps(response.json())
+    assert ZoneFactChange.objects.get(pk=pk).status == "proposed"

@@ -109,3 +109,21 @@ def test_without_the_package_the_pages_work_and_say_the_map_is_missing(tmp_path)
             assert "The map is not available" in html
             assert '<svg class="zone-map-drawing"' not in html
         assert "Lahore Technopolis" in Client().get("/zones/").content.decode()  # the list still has every zone
+
+
+@pytest.mark.django_db
+def test_a_zone_placed_outside_pakistan_is_left_off_the_map_and_a_name_with_markup_is_escaped():
+    """Coordinates typed wrong (0, 0; a latitude of 95) would draw a point far outside the drawing, an
+    invisible link counted as on the map; a zone's name is text, never markup, inside the SVG too."""
+    Zone.objects.filter(key="islamabad-technopolis").update(latitude=0, longitude=0)
+    Zone.objects.filter(key="arfa-software-technology-park").update(latitude=95, longitude=400)
+    Zone.objects.filter(key="lahore-technopolis").update(name_en='<script>alert("x")</script>')
+    unplaced = Zone.objects.filter(latitude=None).count() + 2
+    html = Client().get("/zones/").content.decode()
+    points = _points(html)
+    assert "islamabad-technopolis" not in points
+    assert "arfa-software-technology-park" not in points
+    assert "lahore-technopolis" in points
+    assert f"{unplaced} zones have no known location" in html
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
