@@ -560,3 +560,8 @@ _.OFFICE_SPACE_M2
 _.PLOTS_AVAILABLE
 _.RACKS_AVAILABLE
 _.CONTACTS
+# The zones map's tile layer, read by the template (zones/_zone_map.html)
+_.tiles
+_.attribution
+_.points_json
+_.leaflet_available
