@@ -155,7 +155,7 @@ def test_with_a_tile_server_the_figure_carries_what_the_script_reads():
 
 
 @pytest.mark.django_db
-def test_the_attribution_is_escaped_in_the_page(tmp_path):
+def test_the_attribution_is_escaped_in_the_page():
     with override_settings(MAP_TILES_URL=OSM, MAP_TILES_ATTRIBUTION='<b onclick="x">Tiles</b>'):
         html = Client().get("/zones/").content.decode()
     assert 'data-tiles-attribution="&lt;b onclick=&quot;x&quot;&gt;Tiles&lt;/b&gt;"' in html
