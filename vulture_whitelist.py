@@ -572,3 +572,9 @@ _.resolve_delivery_note
 # translations clients: urllib calls the redirect handler's hook; the test server's GET handler is http.server's.
 _.redirect_request
 _.do_GET
+
+# The zones map's tile layer, read by the template (zones/_zone_map.html)
+_.tiles
+_.attribution
+_.points_json
+_.leaflet_available

@@ -19,7 +19,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from silkbridge.core.environment import StrictEnv
+from silkbridge.core.environment import StrictEnv, tile_server_origin
 from silkbridge.core.secret_key import installation_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -203,6 +203,21 @@ if ECHARTS_DIST_DIR.is_dir():
 # The outline of Pakistan on the zones map (Natural Earth via npm `world-atlas`), read by the server and
 # drawn as SVG (zones/zone_map.py); without it the zone pages work and say the map is not installed.
 WORLD_ATLAS_DIR = BASE_DIR / "node_modules" / "world-atlas"
+# Leaflet (npm `leaflet`), only its built files: the optional online tile layer over the zones map.
+LEAFLET_DIST_DIR = BASE_DIR / "node_modules" / "leaflet" / "dist"
+if LEAFLET_DIST_DIR.is_dir():
+    STATICFILES_DIRS.append(("vendor/leaflet/dist", LEAFLET_DIST_DIR))
+# The online tile layer (docs/zones.md "The zones map"): off by default, so the embedded server never
+# contacts a third party. An https tile template such as https://tile.openstreetmap.org/{z}/{x}/{y}.png,
+# with the attribution the tile provider requires; its origin (only) is added to the CSP's img-src.
+MAP_TILES_URL = env.str("SILKBRIDGE_MAP_TILES_URL", default="").strip()
+MAP_TILES_ATTRIBUTION = env.str("SILKBRIDGE_MAP_TILES_ATTRIBUTION", default="").strip()
+MAP_TILES_ORIGIN = tile_server_origin("SILKBRIDGE_MAP_TILES_URL", MAP_TILES_URL) if MAP_TILES_URL else ""
+if MAP_TILES_URL and not MAP_TILES_ATTRIBUTION:
+    raise ImproperlyConfigured(
+        "SILKBRIDGE_MAP_TILES_ATTRIBUTION must be set with SILKBRIDGE_MAP_TILES_URL: tile providers require "
+        'their credit on the map, e.g. "© OpenStreetMap contributors" for tile.openstreetmap.org.'
+    )
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION
 # Embedded mode serves straight from the source tree; re-read files that changed since start-up.
 WHITENOISE_AUTOREFRESH = not IS_PRODUCTION
@@ -417,7 +432,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF, NONCE],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *([MAP_TILES_ORIGIN] if MAP_TILES_ORIGIN else [])],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

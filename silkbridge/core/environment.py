@@ -16,7 +16,9 @@ Plain Python (settings import it before Django is set up).
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -132,3 +134,32 @@ def _without_password(url: str) -> str:
     credentials, _at, host = rest.rpartition("@")
     user = credentials.split(":", 1)[0]
     return f"{scheme}://{user}:***@{host}" if ":" in credentials else url
+
+
+_HOST_NAME = re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)*")
+
+
+def tile_server_origin(var: str, url: str) -> str:
+    """The origin (https://host[:port]) of a slippy-map tile URL template such as
+    https://tile.openstreetmap.org/{z}/{x}/{y}.png, for the Content-Security-Policy's img-src.
+
+    Only https with a plain host name and the {z}, {x} and {y} placeholders in the path: anything else
+    (http, javascript:, no host, a user name, a {s} subdomain) is refused with a message naming the variable."""
+    expected = "an https tile address such as https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{var}={url!r} is not valid: expected {expected}.") from error
+    host = parts.hostname or ""
+    if (
+        parts.scheme.lower() != "https"
+        or not host
+        or "@" in parts.netloc
+        or not _HOST_NAME.fullmatch(host)
+        or "\\" in url
+        or any(character.isspace() for character in url)
+        or not all(placeholder in parts.path for placeholder in ("{z}", "{x}", "{y}"))
+    ):
+        raise ImproperlyConfigured(f"{var}={url!r} is not valid: expected {expected}.")
+    return f"https://{host}" + (f":{port}" if port else "")

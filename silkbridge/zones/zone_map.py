@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.urls import reverse
 
 from silkbridge.zones.engine.geomap import OutlineMap, TopologyError, country_polygons, outline_map
 from silkbridge.zones.models import Zone
@@ -29,6 +30,8 @@ class ZonePoint:
     x: float
     y: float
     approximate: bool  # the coordinates are its city's, not the site's
+    latitude: float
+    longitude: float
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,42 @@ class ZoneMap:
     outline: OutlineMap
     points: list[ZonePoint]
     unplaced: list[Zone]  # zones with no coordinates, or outside the drawing: in the table, not on the map
+    tiles: TileLayer | None = None  # the online tile layer, when SILKBRIDGE_MAP_TILES_URL is set
+
+
+@dataclass(frozen=True)
+class TileLayer:
+    """What static/silkbridge/zone-tiles.js reads from the page (data attributes): the tile template, the
+    provider's credit and the points as JSON. The script swaps the SVG for a slippy map only once a
+    tile has loaded, so offline (or with the tile server blocked) the SVG stays."""
+
+    url: str
+    attribution: str
+    points_json: str
+    leaflet_available: bool
+
+
+def tile_layer(points: list[ZonePoint]) -> TileLayer | None:
+    """The tile layer for these points, or None when no tile server is configured (the default)."""
+    if not settings.MAP_TILES_URL:
+        return None
+    points_data = [
+        {
+            "name": point.zone.name,
+            "city": point.zone.city,
+            "latitude": point.latitude,
+            "longitude": point.longitude,
+            "approximate": point.approximate,
+            "url": reverse("zones:zone_detail", args=[point.zone.key]),
+        }
+        for point in points
+    ]
+    return TileLayer(
+        url=settings.MAP_TILES_URL,
+        attribution=settings.MAP_TILES_ATTRIBUTION,
+        points_json=json.dumps(points_data, ensure_ascii=False, separators=(",", ":")),
+        leaflet_available=(Path(settings.LEAFLET_DIST_DIR) / "leaflet.js").is_file(),
+    )
 
 
 def _topology_path() -> Path:
@@ -84,9 +123,10 @@ def zone_map(zones: list[Zone]) -> ZoneMap | None:
         if zone.latitude is None or zone.longitude is None:
             unplaced.append(zone)
             continue
-        x, y = outline.point(float(zone.longitude), float(zone.latitude))
+        latitude, longitude = float(zone.latitude), float(zone.longitude)
+        x, y = outline.point(longitude, latitude)
         if not (0 <= x <= outline.width and 0 <= y <= outline.height):
             unplaced.append(zone)  # coordinates outside Pakistan (typed wrong): an invisible point otherwise
             continue
-        points.append(ZonePoint(zone, x, y, is_city_location(zone)))
-    return ZoneMap(outline, points, unplaced)
+        points.append(ZonePoint(zone, x, y, is_city_location(zone), latitude, longitude))
+    return ZoneMap(outline, points, unplaced, tile_layer(points))

@@ -14,8 +14,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
-from silkbridge.core.environment import StrictEnv
+from silkbridge.core.environment import StrictEnv, tile_server_origin
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -223,6 +224,16 @@ def test_the_cache_and_the_database_come_from_urls(tmp_path):
             "https://silkbridge.example.org.",
         ),
         (
+            {"SILKBRIDGE_MAP_TILES_URL": "http://tile.openstreetmap.org/{z}/{x}/{y}.png"},
+            "SILKBRIDGE_MAP_TILES_URL='http://tile.openstreetmap.org/{z}/{x}/{y}.png' is not valid: expected an "
+            "https tile address such as https://tile.openstreetmap.org/{z}/{x}/{y}.png.",
+        ),
+        (
+            {"SILKBRIDGE_MAP_TILES_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png"},
+            "SILKBRIDGE_MAP_TILES_ATTRIBUTION must be set with SILKBRIDGE_MAP_TILES_URL: tile providers require "
+            'their credit on the map, e.g. "© OpenStreetMap contributors" for tile.openstreetmap.org.',
+        ),
+        (
             {"SILKBRIDGE_STORAGE": "s3", "SILKBRIDGE_S3_BUCKET": "silkbridge"},
             "SILKBRIDGE_STORAGE=s3 needs django-storages and boto3: pip install 'silkbridge[s3]'.",
         ),
@@ -238,3 +249,47 @@ def test_an_empty_value_means_the_default():
     assert env.int("A", default=5) == 5
     assert env.bool("B", default=True) is True
     assert env.list("C", default=["x"]) == ["x"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "javascript:alert(1)//{z}/{x}/{y}",
+        "https:///{z}/{x}/{y}.png",
+        "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "https://user@tiles.example.org/{z}/{x}/{y}.png",
+        "https://tiles.example.org;script-src *//{z}/{x}/{y}.png",
+        "https://tiles.example.org/{z}/{x}.png",
+        "https://tiles.example.org:99999/{z}/{x}/{y}.png",
+        "tile.openstreetmap.org/{z}/{x}/{y}.png",
+    ],
+)
+def test_a_tile_address_that_is_not_plain_https_is_refused_naming_the_variable(url):
+    with pytest.raises(ImproperlyConfigured) as refused:
+        tile_server_origin("SILKBRIDGE_MAP_TILES_URL", url)
+    assert str(refused.value) == f"SILKBRIDGE_MAP_TILES_URL={url!r} " + (
+        "is not valid: expected an https tile address such as https://tile.openstreetmap.org/{z}/{x}/{y}.png."
+    )
+
+
+def test_the_tile_origin_is_the_scheme_host_and_port_only():
+    assert tile_server_origin("V", "https://tile.openstreetmap.org/{z}/{x}/{y}.png") == "https://tile.openstreetmap.org"
+    assert tile_server_origin("V", "https://Tiles.Example.org:8443/a/{z}/{x}/{y}{r}.png?key=1") == (
+        "https://tiles.example.org:8443"
+    )
+
+
+def test_the_csp_allows_images_from_the_tile_server_only_when_one_is_configured(tmp_path):
+    default = _settings(tmp_path)
+    assert "'img-src': [\"'self'\", 'data:']" in default["CONTENT_SECURITY_POLICY"]
+    assert default["MAP_TILES_URL"] == "''"
+    configured = _settings(
+        tmp_path,
+        SILKBRIDGE_MAP_TILES_URL="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        SILKBRIDGE_MAP_TILES_ATTRIBUTION="© OpenStreetMap contributors",
+    )
+    assert "'img-src': [\"'self'\", 'data:', 'https://tile.openstreetmap.org']" in configured["CONTENT_SECURITY_POLICY"]
+    # nothing else widens: scripts, styles and connections stay our own
+    assert "'script-src': [\"'self'\", csp.constants.NONCE]" in configured["CONTENT_SECURITY_POLICY"]
+    assert "'connect-src': [\"'self'\"]" in configured["CONTENT_SECURITY_POLICY"]

@@ -3,7 +3,9 @@ as SVG on the server, one point per zone with coordinates; without the package t
 
 from __future__ import annotations
 
+import json
 import re
+from html import unescape
 
 import pytest
 from django.conf import settings
@@ -127,3 +129,51 @@ def test_a_zone_placed_outside_pakistan_is_left_off_the_map_and_a_name_with_mark
     assert f"{unplaced} zones have no known location" in html
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+
+
+OSM = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+
+
+@pytest.mark.django_db
+def test_by_default_the_page_names_no_tile_server_and_loads_no_tile_script():
+    for address in ("/zones/", "/zones/lahore-technopolis/"):
+        html = Client().get(address).content.decode()
+        assert '<svg class="zone-map-drawing"' in html
+        assert "data-tiles-" not in html
+        assert "zone-tiles.js" not in html
+        assert "leaflet" not in html
+
+
+@pytest.mark.django_db
+def test_with_a_tile_server_the_figure_carries_what_the_script_reads():
+    assert (settings.LEAFLET_DIST_DIR / "leaflet.js").is_file(), "npm install puts leaflet here"
+    with override_settings(MAP_TILES_URL=OSM, MAP_TILES_ATTRIBUTION="© OpenStreetMap contributors"):
+        html = Client().get("/zones/").content.decode()
+        single = Client().get("/zones/lahore-technopolis/").content.decode()
+    figure = re.search(r'<figure class="zone-map"([^>]*)>', html)
+    assert figure is not None
+    attributes = dict(re.findall(r'(data-tiles-[a-z]+)="([^"]*)"', figure.group(1)))
+    assert attributes["data-tiles-url"] == OSM
+    assert attributes["data-tiles-attribution"] == "© OpenStreetMap contributors"
+    assert attributes["data-tiles-label"].startswith("Online map of the zones")
+    points = json.loads(unescape(attributes["data-tiles-points"]))
+    placed = Zone.objects.exclude(latitude=None)
+    assert {point["url"] for point in points} == {f"/zones/{key}/" for key in placed.values_list("key", flat=True)}
+    lahore = next(point for point in points if point["url"] == "/zones/lahore-technopolis/")
+    zone = Zone.objects.get(key="lahore-technopolis")
+    assert (lahore["latitude"], lahore["longitude"]) == (float(zone.latitude), float(zone.longitude))
+    assert lahore["name"] == "Lahore Technopolis"
+    assert lahore["approximate"] is True
+    # the script and Leaflet come from our own static files (the CSP allows nothing else)
+    assert '<script src="/static/vendor/leaflet/dist/leaflet.js" defer></script>' in html
+    assert '<script src="/static/silkbridge/zone-tiles.js" defer></script>' in html
+    assert '<svg class="zone-map-drawing"' in html  # the SVG is served; the script swaps it only once a tile loads
+    single_points = json.loads(unescape(re.search(r'data-tiles-points="([^"]*)"', single).group(1)))
+    assert [point["url"] for point in single_points] == ["/zones/lahore-technopolis/"]
+
+
+@pytest.mark.django_db
+def test_the_attribution_is_escaped_in_the_page():
+    with override_settings(MAP_TILES_URL=OSM, MAP_TILES_ATTRIBUTION='<b onclick="x">Tiles</b>'):
+        html = Client().get("/zones/").content.decode()
+    assert 'data-tiles-attribution="&lt;b onclick=&quot;x&quot;&gt;Tiles&lt;/b&gt;"' in html
