@@ -22,6 +22,7 @@ TEMPLATE_KINDS = {
     "reminder_no_meeting": NotificationKind.REMINDER,
     "meeting_placed": NotificationKind.MEETING,
     "meeting_cancelled": NotificationKind.MEETING,
+    "meeting_host_declined": NotificationKind.MEETING,
     "meeting_reminder": NotificationKind.REMINDER,
 }
 
