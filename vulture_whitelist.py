@@ -367,6 +367,7 @@ _.from_email
 _.html_email_template_name
 
 # Model fields and properties read by templates and django-ninja schemas.
+_.host_answers  # events.visit_selectors.AgendaItem: the host's Confirm / Decline on _delegation_agenda.html
 _.heartbeat_at
 _.is_finished
 _.page_url

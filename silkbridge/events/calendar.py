@@ -39,6 +39,8 @@ class CalendarEvent:
     url: str = ""
     # The text of a display alarm 30 minutes before (RFC 5545 §3.6.6); none where empty.
     alarm: str = ""
+    # CONFIRMED, or TENTATIVE while a delegation visit's host has not confirmed the meeting (RFC 5545 §3.8.1.11).
+    status: str = "CONFIRMED"
 
 
 ALARM_TRIGGER = "-PT30M"
@@ -113,7 +115,7 @@ def render_calendar(
             lines.append(_property("DESCRIPTION", escape_text(event.description)))
         if event.url:
             lines.append(_property("URL", event.url))
-        lines.extend(["STATUS:CONFIRMED", "TRANSP:OPAQUE"])
+        lines.extend([f"STATUS:{event.status}", "TRANSP:OPAQUE"])
         if event.alarm:
             lines.extend(
                 [
@@ -195,6 +197,7 @@ def delegation_item_event(*, item: visit_selectors.AgendaItem, agenda_url: str) 
         location=item.where,
         description="\n".join([local, *item.details]),
         url=agenda_url,
+        status="TENTATIVE" if item.confirmed is False else "CONFIRMED",
     )
 
 

@@ -99,3 +99,5 @@ class MeetingEventKind(models.TextChoices):
     UNBOOKED = "unbooked", _("Meeting cancelled")
     MARKED = "marked", _("Attendance marked")
     RATED = "rated", _("Rated")
+    HOST_CONFIRMED = "host_confirmed", _("Confirmed by the host")
+    HOST_DECLINED = "host_declined", _("Declined by the host")

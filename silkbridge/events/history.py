@@ -72,3 +72,11 @@ def meeting_marked(*, meeting: Meeting, actor: Any, before: str) -> None:
 
 def meeting_rated(*, meeting: Meeting, actor: Any, participant: Participant, outcome: str) -> None:
     _meeting(meeting.request, actor, MeetingEventKind.RATED, {"participant": participant.pk, "outcome": outcome})
+
+
+def meeting_host_confirmed(*, meeting: Meeting, actor: Any) -> None:
+    _meeting(meeting.request, actor, MeetingEventKind.HOST_CONFIRMED, {"slot": meeting.slot_id})
+
+
+def meeting_host_declined(*, meeting: Meeting, actor: Any, reason: str) -> None:
+    _meeting(meeting.request, actor, MeetingEventKind.HOST_DECLINED, {"slot": meeting.slot_id, "reason": reason})

@@ -251,6 +251,8 @@ class Meeting(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=MeetingStatus, default=MeetingStatus.SCHEDULED)
     video_url = models.URLField(_("video room"), blank=True)
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    # A delegation visit: when the host's side confirmed the slot the scheduler gave it (empty: awaiting).
+    host_confirmed_at = models.DateTimeField(_("confirmed by the host"), null=True, blank=True)
     created_at = models.DateTimeField(_("scheduled at"), auto_now_add=True)
 
     class Meta:

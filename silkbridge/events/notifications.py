@@ -23,6 +23,7 @@ TEMPLATE_KINDS = {
     "meeting_placed": NotificationKind.MEETING,
     "meetings_scheduled": NotificationKind.MEETING,
     "meeting_cancelled": NotificationKind.MEETING,
+    "meeting_host_declined": NotificationKind.MEETING,
     "meeting_reminder": NotificationKind.REMINDER,
 }
 

@@ -16,7 +16,8 @@ from ninja import Field, Router, Schema, Status
 from silkbridge.accounts.api_auth import AUTH_REQUIRED
 from silkbridge.core.api_support import ErrorOut, auth_user
 from silkbridge.events import selectors, visit_selectors, visit_services
-from silkbridge.events.models import Event, SiteVisit, VisitLeg, VisitStop
+from silkbridge.events.choices import MeetingStatus
+from silkbridge.events.models import Event, Meeting, SiteVisit, VisitLeg, VisitStop
 from silkbridge.events.schemas import MAX_ID, ObjectId
 from silkbridge.zones.models import RelocationRequest
 from silkbridge.zones.relocation_selectors import relocation_request_get
@@ -112,6 +113,20 @@ class VisitAgendaItemOut(Schema):
     title: str
     where: str
     details: list[str]
+    meeting_id: int | None = Field(None, description="A meeting's id (legs and site visits: null).")
+    confirmed: bool | None = Field(
+        None, description="A meeting with a host: whether the host confirmed its slot (otherwise null)."
+    )
+
+
+class HostDeclineIn(Schema):
+    reason: str = Field("", max_length=visit_services.REASON_MAX_LENGTH)
+
+
+class HostAnswerOut(Schema):
+    id: int
+    status: str
+    host_confirmed_at: datetime | None
 
 
 def _delegation(request: HttpRequest, slug: str, *, staff: bool) -> Event:
@@ -208,6 +223,43 @@ def visit_agenda(request: HttpRequest, slug: str, participant: int | None = None
         {**item.__dict__, "local_start": item.local_start, "local_end": item.local_end}
         for item in visit_selectors.delegation_agenda(participant=owner)
     ]
+
+
+def _host_meeting(request: HttpRequest, slug: str, meeting_id: int) -> Meeting:
+    """A meeting the caller is a side of (staff: any) at the delegation visit; 404 for anyone else."""
+    event = _delegation(request, slug, staff=False)
+    meeting = None
+    if 1 <= meeting_id <= MAX_ID:
+        meeting = selectors.meeting_get(event=event, viewer=auth_user(request), meeting_id=meeting_id)
+    if meeting is None:
+        raise Http404(_("No such meeting."))
+    return meeting
+
+
+@router.post(
+    "/events/{slug}/meetings/{meeting_id}/confirm",
+    response={200: HostAnswerOut, **ERRORS},
+    auth=AUTH_REQUIRED,
+    summary="Confirm the slot of a delegation visit's meeting (its host, or staff)",
+)
+def meeting_host_confirm(request: HttpRequest, slug: str, meeting_id: int) -> Meeting:
+    """Confirming again changes nothing; the member side answers 403."""
+    meeting = _host_meeting(request, slug, meeting_id)
+    return visit_services.meeting_host_confirm(actor=auth_user(request), meeting=meeting)
+
+
+@router.post(
+    "/events/{slug}/meetings/{meeting_id}/decline",
+    response={200: HostAnswerOut, **ERRORS},
+    auth=AUTH_REQUIRED,
+    summary="Decline the slot of a delegation visit's meeting: the meeting is cancelled (its host, or staff)",
+)
+def meeting_host_decline(request: HttpRequest, slug: str, meeting_id: int, payload: HostDeclineIn) -> dict[str, Any]:
+    """Both sides and the visit's organiser are told; the request stays accepted, to be placed again. The
+    member side answers 403; a reason over 500 characters 422."""
+    meeting = _host_meeting(request, slug, meeting_id)
+    visit_services.meeting_host_decline(actor=auth_user(request), meeting=meeting, reason=payload.reason)
+    return {"id": meeting_id, "status": MeetingStatus.CANCELLED, "host_confirmed_at": None}
 
 
 @router.get(

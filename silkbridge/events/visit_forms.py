@@ -117,3 +117,7 @@ class SiteVisitPlanPostForm(SiteVisitPlanForm):
 
     zone = forms.CharField(label=_("Zone"), max_length=100)
     relocation_request = forms.IntegerField(label=_("Relocation request"))
+
+
+class HostDeclineForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=500)

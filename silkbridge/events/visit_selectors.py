@@ -24,7 +24,17 @@ from silkbridge.directory.selectors import organisation_ids_of
 from silkbridge.events import selectors
 from silkbridge.events.choices import EventKind, MeetingStatus
 from silkbridge.events.engine import itinerary as engine
-from silkbridge.events.models import Booking, Event, MeetingRequest, Participant, SiteVisit, Slot, VisitLeg, VisitStop
+from silkbridge.events.models import (
+    Booking,
+    Event,
+    Meeting,
+    MeetingRequest,
+    Participant,
+    SiteVisit,
+    Slot,
+    VisitLeg,
+    VisitStop,
+)
 from silkbridge.events.visit_cities import city_name, city_time_zone
 from silkbridge.marketplace.selectors import live_q, offered_to_others_q
 from silkbridge.matching.models import Match
@@ -40,6 +50,17 @@ def is_delegation(event: Event) -> bool:
 def is_host(participant: Participant) -> bool:
     """Hosts are the Pakistani organisations the delegation meets; everyone else is a member."""
     return participant.organisation.country == HOST_COUNTRY
+
+
+def host_side(meeting: Meeting) -> Participant | None:
+    """The host of a delegation visit's meeting (the side that confirms or declines its slot); None when
+    the event is no delegation visit or neither side is a host."""
+    if not is_delegation(meeting.event):
+        return None
+    for participant in (meeting.request.recipient, meeting.request.requester):
+        if is_host(participant):
+            return participant
+    return None
 
 
 def members(*, event: Event) -> QuerySet[Participant]:
@@ -200,6 +221,11 @@ class AgendaItem:
     where: str
     details: list[str]
     uid: str
+    meeting_id: int | None = None
+    # A meeting with a host: whether the host confirmed its slot (None for anything else).
+    confirmed: bool | None = None
+    # The reader is the meeting's host and may confirm or decline it.
+    host_answers: bool = False
 
     @property
     def local_start(self) -> datetime:
@@ -278,6 +304,13 @@ def delegation_agenda(*, participant: Participant) -> list[AgendaItem]:
                 _("Contact: %(contact)s")
                 % {"contact": " · ".join(p for p in (contact.name, contact.phone, contact.email) if p)}
             )
+        confirmed: bool | None = None
+        if host_side(meeting) is not None:
+            confirmed = meeting.host_confirmed_at is not None
+            if confirmed:
+                details.append(_("Confirmed by the host"))
+            else:
+                details.append(_("Awaiting your confirmation") if host else _("Awaiting the host"))
         zone_name = city_time_zone(city)
         items.append(
             AgendaItem(
@@ -290,6 +323,9 @@ def delegation_agenda(*, participant: Participant) -> list[AgendaItem]:
                 where=place,
                 details=details,
                 uid=f"meeting-{meeting.pk}@silkbridge",
+                meeting_id=meeting.pk,
+                confirmed=confirmed,
+                host_answers=host and confirmed is not None,
             )
         )
     items.sort(key=lambda item: (item.starts_at, item.kind))

@@ -14,11 +14,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from silkbridge.events import selectors, visit_selectors
+from silkbridge.events import history, notifications, selectors, services, visit_selectors
+from silkbridge.events.choices import MeetingStatus
 from silkbridge.events.engine import itinerary as engine
-from silkbridge.events.models import Event, Participant, SiteVisit, VisitLeg, VisitStop
+from silkbridge.events.models import Event, Meeting, Participant, SiteVisit, VisitLeg, VisitStop
 from silkbridge.events.visit_cities import city_name, visit_cities
 from silkbridge.zones.models import RelocationRequest, Zone
 
@@ -238,3 +240,66 @@ def itinerary_row_delete(*, actor: Any, row: VisitStop | VisitLeg | SiteVisit) -
     """Remove a stop, leg or site visit (staff). Meetings already booked stay where they are."""
     selectors.manager_check(viewer=actor)
     row.delete()
+
+
+# --- hosts confirm or decline their slot ---------------------------------------------------------------
+
+REASON_MAX_LENGTH = 500
+
+
+def _require_host_side(actor: Any, meeting: Meeting) -> Participant:
+    """The meeting's host, if the actor is staff or one of its representatives: the member side is refused
+    (PermissionDenied), as is a meeting of an event that is no delegation visit (ValidationError)."""
+    host = visit_selectors.host_side(meeting)
+    if host is None:
+        raise ValidationError(_("Only a meeting with a host of a delegation visit is confirmed or declined."))
+    is_representative = host.representatives.filter(pk=getattr(actor, "pk", None)).exists()
+    if not getattr(actor, "is_staff", False) and not is_representative:
+        raise PermissionDenied(_("Only the host may confirm or decline this meeting."))
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError(_("This meeting is cancelled."))
+    return host
+
+
+@transaction.atomic
+def meeting_host_confirm(*, actor: Any, meeting: Meeting) -> Meeting:
+    """The host confirms the slot the scheduler gave it; confirming again changes nothing."""
+    meeting = Meeting.objects.select_for_update().select_related("event", "slot").get(pk=meeting.pk)
+    _require_host_side(actor, meeting)
+    if meeting.host_confirmed_at is None:
+        meeting.host_confirmed_at = timezone.now()
+        meeting.save(update_fields=["host_confirmed_at"])
+        history.meeting_host_confirmed(meeting=meeting, actor=actor)
+    return meeting
+
+
+@transaction.atomic
+def meeting_host_decline(*, actor: Any, meeting: Meeting, reason: str = "") -> None:
+    """The host declines its slot: the meeting is cancelled as any meeting is (its bookings go, so the slot
+    is free for both sides; both sides are told), the reason stays in the meeting's history and the staff
+    member who organises the visit is told. The request stays accepted, to be placed again."""
+    reason = reason.strip()
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError(
+            {"reason": _("Keep the reason under %(count)d characters.") % {"count": REASON_MAX_LENGTH}}
+        )
+    meeting = Meeting.objects.select_for_update().select_related("event", "slot").get(pk=meeting.pk)
+    host = _require_host_side(actor, meeting)
+    member = selectors.counterpart(meeting=meeting, participant=host)
+    starts_at = meeting.slot.starts_at
+    history.meeting_host_declined(meeting=meeting, actor=actor, reason=reason)
+    services.meeting_cancel(actor=actor, meeting=meeting)
+    organiser = meeting.event.created_by
+    if organiser.pk != getattr(actor, "pk", None):
+        notifications.notify(
+            users=[organiser],
+            template="meeting_host_declined",
+            context={
+                "event": meeting.event,
+                "host": host,
+                "member": member,
+                "starts_at": starts_at,
+                "reason": reason,
+                "link": notifications.event_link(meeting.event, "events:meetings"),
+            },
+        )

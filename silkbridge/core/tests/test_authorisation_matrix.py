@@ -299,6 +299,7 @@ PROFILE = _pk("public")
 INTEREST = lambda world, obj: {"pk": world.interest.pk}  # noqa: E731
 EVENT = lambda world, obj: {"slug": world.events[obj or "published"].slug}  # noqa: E731
 DELEGATION = lambda world, obj: {"slug": world.events["delegation"].slug}  # noqa: E731
+HOST_MEETING = lambda world, obj: {"slug": world.events["delegation"].slug, "meeting_id": world.host_meeting.pk}  # noqa: E731
 ITINERARY_ROW = lambda world, obj: {"slug": world.events["delegation"].slug, "kind": "stop", "pk": world.stop.pk}  # noqa: E731
 SITE_VISITS = lambda world, obj: {"pk": world.relocations["shared"].pk}  # noqa: E731
 ASSESSMENT = lambda world, obj: {"reference": world.assessment.reference}  # noqa: E731
@@ -578,6 +579,13 @@ PAGES: dict[str, Row] = {
     "events:itinerary_site_visit_add": Row(STAFF_ONLY, DELEGATION, method="POST", body={}),
     "events:itinerary_delete": Row(STAFF_ONLY, ITINERARY_ROW, method="POST", body={}),
     "events:agenda_pdf": Row(PARTICIPANTS, DELEGATION, channel="pdf"),
+    # the host (B) confirms or declines its slot; the member side (A) is refused, anyone else finds nothing
+    "events:meeting_host_confirm": Row(
+        each(404, anonymous="login", member_a=403, member_b="ok"), HOST_MEETING, method="POST", body={}
+    ),
+    "events:meeting_host_decline": Row(
+        each(404, anonymous="login", member_a=403, member_b="ok"), HOST_MEETING, method="POST", body={}
+    ),
     # planned from a relocation case's page: the zone's organisation (B) passes the rule and is refused for
     # want of a stop at that time (back to the page with the message, nothing stored); others get 403
     "events:site_visit_plan": Row(
@@ -920,6 +928,12 @@ API: dict[str, Row] = {
         },
     ),
     "GET /api/v1/events/{slug}/itinerary/agenda": Row(PARTICIPANTS_API, DELEGATION),
+    "POST /api/v1/events/{slug}/meetings/{meeting_id}/confirm": Row(
+        each(404, anonymous="login", member_a=403, member_b="ok", staff="ok"), HOST_MEETING, body={}
+    ),
+    "POST /api/v1/events/{slug}/meetings/{meeting_id}/decline": Row(
+        each(404, anonymous="login", member_a=403, member_b="ok", staff="ok"), HOST_MEETING, body={}
+    ),
     "GET /api/v1/relocation-requests/{pk}/site-visits": Row(relocation_seen, SITE_VISITS, objects=("shared",)),
     # marketplace
     "GET /api/v1/opportunities": Row(public, query=SEARCH),
@@ -1370,6 +1384,15 @@ def _delegation(world: Any) -> None:
         minutes=60,
         relocation_request_id=world.relocations["shared"].pk,
         contact=f"{WORD} site visit contact",
+    )
+    # a meeting of A (member) with B (host) before the site visit, for the host to confirm or decline
+    from silkbridge.events.tests.delegation import accepted
+
+    participants = {p.organisation_id: p for p in event.participants.all()}
+    slot = event.slots.filter(starts_at__gte=at(day, 9), starts_at__lt=at(day, 12)).order_by("starts_at").first()
+    world.host_meeting = events.meeting_book(
+        meeting_request=accepted(participants[world.organisations["a"].pk], participants[world.organisations["b"].pk]),
+        slot=slot,
     )
     world.events["delegation"] = event
 

@@ -646,7 +646,8 @@ def test_openapi_document_with_the_events_endpoints_is_valid(client):
         if path.startswith("/api/v1/events")
         for method, operation in methods.items()
     }
-    assert len(operations) == 28  # with GET /events/{slug}/history and the five delegation itinerary routes
+    # with GET /events/{slug}/history, the five delegation itinerary routes and the host's confirm and decline
+    assert len(operations) == 30
     for operation in operations.values():
         assert operation["summary"]
         assert operation["tags"] == ["events"]

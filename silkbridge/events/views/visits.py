@@ -22,7 +22,14 @@ from silkbridge.events.models import Event, Participant, SiteVisit, VisitLeg, Vi
 from silkbridge.events.views.participant import participant_required
 from silkbridge.events.views.staff import _event, _form_errors, staff_required
 from silkbridge.events.visit_cities import city_name, visit_cities
-from silkbridge.events.visit_forms import LegForm, SiteVisitForm, SiteVisitPlanPostForm, StopForm, in_city
+from silkbridge.events.visit_forms import (
+    HostDeclineForm,
+    LegForm,
+    SiteVisitForm,
+    SiteVisitPlanPostForm,
+    StopForm,
+    in_city,
+)
 from silkbridge.zones.models import Zone
 from silkbridge.zones.selectors import zone_list
 
@@ -196,6 +203,44 @@ def site_visit_plan_view(request: HttpRequest) -> HttpResponse:
     return redirect(back)
 
 
+# --- hosts confirm or decline their slot --------------------------------------------------------------
+
+
+def _host_answer(request: HttpRequest, event: Event, meeting_id: int, answer: str) -> HttpResponse:
+    """Confirm or decline from the agenda page: a meeting the user is no side of answers 404, the member
+    side 403 (the service decides); a refusal comes back as a message."""
+    meeting = selectors.meeting_get(event=event, viewer=request.user, meeting_id=meeting_id)
+    if meeting is None or not visit_selectors.is_delegation(event):
+        raise Http404(_("No such meeting."))
+    back = reverse("events:agenda", kwargs={"slug": event.slug}) + "#itinerary"
+    try:
+        if answer == "confirm":
+            visit_services.meeting_host_confirm(actor=request.user, meeting=meeting)
+            messages.success(request, _("You confirmed the meeting."))
+        else:
+            form = HostDeclineForm(request.POST, prefix=f"decline-{meeting.pk}")
+            if not form.is_valid():
+                _refusals(request, form, {name: [str(e) for e in errors] for name, errors in form.errors.items()})
+                return redirect(back)
+            visit_services.meeting_host_decline(actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"])
+            messages.success(request, _("You declined the meeting; it is cancelled and both sides are told."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(back)
+
+
+@require_POST
+@participant_required
+def host_confirm_view(request: HttpRequest, event: Event, participant: Participant, meeting_id: int) -> HttpResponse:
+    return _host_answer(request, event, meeting_id, "confirm")
+
+
+@require_POST
+@participant_required
+def host_decline_view(request: HttpRequest, event: Event, participant: Participant, meeting_id: int) -> HttpResponse:
+    return _host_answer(request, event, meeting_id, "decline")
+
+
 # --- the agenda as PDF -------------------------------------------------------------------------------
 
 
@@ -230,5 +275,7 @@ urlpatterns: list[URLPattern] = [
     path("<slug:slug>/manage/itinerary/site-visits/", site_visit_add_view, name="itinerary_site_visit_add"),
     path("<slug:slug>/manage/itinerary/<str:kind>/<int:pk>/delete/", itinerary_delete_view, name="itinerary_delete"),
     path("<slug:slug>/agenda.pdf", agenda_pdf_view, name="agenda_pdf"),
+    path("<slug:slug>/meetings/<int:meeting_id>/confirm/", host_confirm_view, name="meeting_host_confirm"),
+    path("<slug:slug>/meetings/<int:meeting_id>/decline/", host_decline_view, name="meeting_host_decline"),
     path("site-visits/plan/", site_visit_plan_view, name="site_visit_plan"),
 ]
