@@ -5,10 +5,12 @@ from django.utils.translation import ngettext
 from silkbridge.directory.models import (
     Concept,
     Contact,
+    HeldRequest,
     ImportRun,
     Membership,
     MembershipInvitation,
     Organisation,
+    OrganisationClaim,
     OrganisationEvent,
     Sector,
 )
@@ -186,3 +188,34 @@ class MembershipInvitationAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # Invitations are sent from the organisation's members page, which e-mails the link.
         return False
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """Seen in the admin, decided only through the services and their pages (which check the actor, tell the
+    people concerned and deliver what waited): nothing is added, changed or deleted here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OrganisationClaim)
+class OrganisationClaimAdmin(_ReadOnlyAdmin):
+    """Claims are decided at /directory/claims/ (owners, or staff for an organisation without owners)."""
+
+    list_display = ("organisation", "user", "status", "proof", "created_at", "decided_by", "decided_at")
+    list_filter = ("status", "proof")
+    search_fields = ("organisation__name_en", "user__email")
+
+
+@admin.register(HeldRequest)
+class HeldRequestAdmin(_ReadOnlyAdmin):
+    """Requests to organisations without members, kept for staff (/directory/waiting-requests/)."""
+
+    list_display = ("organisation", "sender", "what", "created_at", "delivered_at")
+    search_fields = ("organisation__name_en", "what")

@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from silkbridge.zones.facts_models import ZoneFactField
+from silkbridge.zones.facts_models import ZoneFactChange, ZoneFactField
 from silkbridge.zones.incentives_services import incentive_rate_delete, incentive_rate_save
 from silkbridge.zones.models import IncentiveRate, IncentiveRateChange, RelocationRequest, Zone
 
@@ -81,3 +81,26 @@ class RelocationRequestAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Seen in the admin, changed only through the services and their pages (which check the actor and keep
+    the history): nothing is added, changed or deleted here."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ZoneFactChange)
+class ZoneFactChangeAdmin(ReadOnlyAdmin):
+    """Proposals are decided on the staff queue (/zones/facts/review/), which writes the zone and its history."""
+
+    list_display = ("zone", "field", "status", "proposed_by", "proposed_at", "decided_by", "decided_at")
+    list_filter = ("status", "field")
+    search_fields = ("zone__name_en", "source")
