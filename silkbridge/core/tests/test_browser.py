@@ -371,7 +371,7 @@ def test_publish_a_request_in_english_and_find_the_chinese_offer_with_reasons_in
 
             page.goto(base_url + "/marketplace/new/")
             page.get_by_label("Type").select_option("technology_request")
-            page.get_by_label("Title").fill(title)
+            page.get_by_label("Title:", exact=True).fill(title)  # not "Title in English:" (authors' translations)
             page.get_by_label("Description").fill(
                 "Our imaging centres in Sindh need medical imaging AI that reads chest X-rays and flags "
                 "suspected tuberculosis for our radiologists, installed on premises. We seek a licence."
