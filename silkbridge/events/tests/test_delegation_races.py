@@ -11,13 +11,19 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 
 from silkbridge.events import services, visit_services
 from silkbridge.events.models import Booking, SiteVisit
 from silkbridge.events.tests.delegation import accepted, at, delegation_event, host, member
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres, pytest.mark.long]
+# Concurrent connections: SQLite has one writer, so the test is deselected there (never skipped).
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.postgres,
+    pytest.mark.postgres_only,
+    pytest.mark.long,
+]
 
 
 @pytest.fixture(autouse=True)
@@ -28,8 +34,6 @@ def _reference_data(transactional_db):
 
 
 def test_a_meeting_booked_while_a_site_visit_is_planned_never_leaves_a_member_in_two_places():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs concurrent connections")
     event, days = delegation_event()
     staff = event.created_by
     day = days[0]
