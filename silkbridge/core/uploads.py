@@ -14,7 +14,9 @@ from datetime import timedelta
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from silkbridge.common.file_kinds import UploadRefused
 from silkbridge.core.inputs import safe_file_name
 
 FOLDER = "uploads"
@@ -58,3 +60,21 @@ def upload_sweep(*, purpose: str, older_than: timedelta) -> int:
                 default_storage.delete(stored_name)
                 removed += 1
     return removed
+
+
+def file_refusal_message(refusal: UploadRefused) -> str:
+    """Why a document was refused (common.file_kinds), in the reader's language, for the field's error."""
+    params = refusal.params
+    messages = {
+        "empty": _("The file is empty."),
+        "extension_not_accepted": _(
+            "Files ending in %(extension)s are not accepted; send a PDF, DOCX, XLSX, PNG or JPEG file."
+        ),
+        "unknown_type": _("The file's content is not a PDF, DOCX, XLSX, PNG or JPEG file, whatever its name says."),
+        "name_disagrees": _("The file's content is a %(found)s file, but its name ends in %(extension)s."),
+        "broken_zip": _("The file is not a readable DOCX or XLSX package."),
+        "not_office_package": _("The file is a zip archive, but not a Word (DOCX) or Excel (XLSX) document."),
+        "zip_too_many_entries": _("The document holds %(entries)d parts; at most %(limit)d are accepted."),
+        "zip_too_large_uncompressed": _("The document would expand to more than %(limit_mb)d MB; it is refused."),
+    }
+    return str(messages.get(refusal.code, _("The file is not accepted."))) % params

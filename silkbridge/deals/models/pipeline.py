@@ -198,7 +198,7 @@ class DealEvent(HistoryRow):
 
 class DealDocument(models.Model):
     """A document of a deal or relocation case (a site-visit report, a licence application): PDF, DOCX,
-    XLSX or an image, its type read from its content (deals.uploads, as a proposal's documents). Seen by
+    XLSX or an image, its type read from its content (common.file_kinds, as a proposal's documents). Seen by
     whoever sees the deal (`deals_visible`), and by no one else."""
 
     deal = models.ForeignKey(Deal, verbose_name=_("deal"), on_delete=models.CASCADE, related_name="documents")

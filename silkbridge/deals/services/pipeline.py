@@ -30,7 +30,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from silkbridge.deals import uploads
+from silkbridge.common import file_kinds
+from silkbridge.core.uploads import file_refusal_message
 from silkbridge.deals.choices import (
     STAGES_NEEDING_REASON,
     DealOrigin,
@@ -45,7 +46,7 @@ from silkbridge.deals.choices import (
 from silkbridge.deals.history import pipeline as history
 from silkbridge.deals.models import Deal, DealDocument, DealParty, Proposal
 from silkbridge.deals.selectors import pipeline as selectors
-from silkbridge.deals.services.proposals import document_max_bytes, read_upload, refusal_message
+from silkbridge.deals.services.proposals import document_max_bytes, read_upload
 from silkbridge.directory.models import Organisation, Sector
 from silkbridge.directory.selectors import organisation_ids_of
 from silkbridge.events.choices import MeetingOutcome
@@ -495,15 +496,15 @@ def deal_next_step_set(*, actor: Any, deal: Deal, next_step: str, due_on: date |
 @transaction.atomic
 def deal_document_add(*, actor: Any, deal: Deal, upload: Any) -> DealDocument:
     """Add a document to a deal or relocation case (staff, the owner, the parties' members who see it):
-    the same size limit, accepted types and zip checks as a proposal's documents (deals.uploads), stored
+    the same size limit, accepted types and zip checks as a proposal's documents (common.file_kinds), stored
     through the default storage with its size and SHA-256. A refused file stores nothing."""
     if not selectors.can_add_document(user=actor, deal=deal):
         raise PermissionDenied(_("Only staff, the deal's owner and its parties may add a document."))
     name, content = read_upload(upload)
     try:
-        kind = uploads.document_check(name=name, content=content, max_expanded=10 * document_max_bytes())
-    except uploads.UploadRefused as refusal:
-        raise ValidationError({"file": refusal_message(refusal)}) from refusal
+        kind = file_kinds.document_check(name=name, content=content, max_expanded=10 * document_max_bytes())
+    except file_kinds.UploadRefused as refusal:
+        raise ValidationError({"file": file_refusal_message(refusal)}) from refusal
     deal = _locked(deal)
     document = DealDocument(
         deal=deal,

@@ -22,10 +22,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from silkbridge.common import file_kinds
 from silkbridge.core.inputs import safe_file_name, unstorable_problem
+from silkbridge.core.uploads import file_refusal_message
 from silkbridge.datacenters import services as datacenters
 from silkbridge.datacenters.report import describe_issues
-from silkbridge.deals import uploads
 from silkbridge.deals.choices import CallStatus, CallVisibility, Envelope, EvaluationMethod, ProposalStatus
 from silkbridge.deals.history import proposals as history
 from silkbridge.deals.models import Call, Proposal, ProposalDocument, ProposalVersion
@@ -285,23 +286,6 @@ def document_max_bytes() -> int:
     return int(settings.PROPOSAL_DOCUMENT_MAX_BYTES)
 
 
-def refusal_message(refusal: uploads.UploadRefused) -> str:
-    params = refusal.params
-    messages = {
-        "empty": _("The file is empty."),
-        "extension_not_accepted": _(
-            "Files ending in %(extension)s are not accepted; send a PDF, DOCX, XLSX, PNG or JPEG file."
-        ),
-        "unknown_type": _("The file's content is not a PDF, DOCX, XLSX, PNG or JPEG file, whatever its name says."),
-        "name_disagrees": _("The file's content is a %(found)s file, but its name ends in %(extension)s."),
-        "broken_zip": _("The file is not a readable DOCX or XLSX package."),
-        "not_office_package": _("The file is a zip archive, but not a Word (DOCX) or Excel (XLSX) document."),
-        "zip_too_many_entries": _("The document holds %(entries)d parts; at most %(limit)d are accepted."),
-        "zip_too_large_uncompressed": _("The document would expand to more than %(limit_mb)d MB; it is refused."),
-    }
-    return str(messages.get(refusal.code, _("The file is not accepted."))) % params
-
-
 def read_upload(upload: Any) -> tuple[str, bytes]:
     """The upload's name and bytes, refused (naming the field) when it is over the size limit: the
     declared size is checked before anything is read, and at most one byte past the limit is read."""
@@ -332,9 +316,9 @@ def proposal_document_add(
         raise ValidationError({"envelope": _("Only a call evaluated on quality and cost has a financial envelope.")})
     name, content = read_upload(upload)
     try:
-        kind = uploads.document_check(name=name, content=content, max_expanded=10 * document_max_bytes())
-    except uploads.UploadRefused as refusal:
-        raise ValidationError({"file": refusal_message(refusal)}) from refusal
+        kind = file_kinds.document_check(name=name, content=content, max_expanded=10 * document_max_bytes())
+    except file_kinds.UploadRefused as refusal:
+        raise ValidationError({"file": file_refusal_message(refusal)}) from refusal
     document = ProposalDocument(
         proposal=proposal,
         envelope=envelope,

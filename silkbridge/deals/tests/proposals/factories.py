@@ -13,10 +13,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from silkbridge.accounts.tests.factories import MembershipFactory, UserFactory
+from silkbridge.common.file_kinds import EXCEL_MAIN, WORD_MAIN
 from silkbridge.deals.choices import CallStatus
 from silkbridge.deals.models import Call, Proposal
 from silkbridge.deals.services import proposals as services
-from silkbridge.deals.uploads import EXCEL_MAIN, WORD_MAIN
 from silkbridge.directory.tests.factories import OrganisationFactory
 
 REPOSITORY = Path(__file__).resolve().parents[4]

@@ -1,4 +1,5 @@
-"""What a proposal's document really is, read from its bytes: never from its name or the browser's word.
+"""What an uploaded document (a proposal's, a message's attachment) really is, read from its bytes:
+never from its name or the browser's word.
 
 Accepted: PDF, DOCX, XLSX, PNG and JPEG. The type is recognised by its leading bytes ("magic numbers");
 DOCX and XLSX are zip packages, so their central directory is read (which decompresses nothing) and
@@ -7,7 +8,8 @@ package's main part is looked for: `[Content_Types].xml` declaring the Word or E
 `word/document.xml` or `xl/workbook.xml` present. The file's name must agree with what was found, so a
 PDF renamed .docx is refused as clearly as a program renamed .pdf.
 
-Plain Python with no Django: the service turns an `UploadRefused` into the field's message.
+Plain Python with no Django, shared by deals and conversations: each service turns an `UploadRefused`
+into the field's message (core.uploads.file_refusal_message).
 """
 
 from __future__ import annotations
