@@ -579,3 +579,11 @@ _.tiles
 _.attribution
 _.points_json
 _.leaflet_available
+
+# conversations: the app's config, Django's multiple-file widget switch, the message schema's fields and resolvers.
+_.ConversationsConfig
+_.allow_multiple_selected
+_.organisation_key
+_.resolve_organisation_key
+_.resolve_organisation_name
+_.resolve_attachments

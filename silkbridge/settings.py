@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "silkbridge.events",
     "silkbridge.marketplace",
     "silkbridge.matching",
+    "silkbridge.conversations",
     "silkbridge.deals",
     "silkbridge.analytics",
     "silkbridge.site",

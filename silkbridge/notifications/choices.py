@@ -12,3 +12,4 @@ class NotificationKind(models.TextChoices):
     PROFILE_REVIEW = "profile_review", _("Reviews of your profiles")
     MATCH = "match", _("New strong matches")
     EVENT = "event", _("Event registrations")
+    MESSAGE = "message", _("Messages from the organisations you work with")

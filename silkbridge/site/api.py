@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from silkbridge.accounts.api import router as accounts_router
 from silkbridge.accounts.api_auth import AUTH_REQUIRED
 from silkbridge.analytics.api import router as analytics_router
+from silkbridge.conversations.api import router as conversations_router
 from silkbridge.core.api import router as core_router
 from silkbridge.core.api_support import document_common_errors, install_error_handlers
 from silkbridge.datacenters.api import router as datacenters_router
@@ -34,7 +35,7 @@ api = SilkbridgeAPI(
     version="1.0.0",
     description=(
         "Directory, taxonomy, accounts, zones, data-center assessment, events, marketplace, matching, deals, "
-        "analytics and notifications API of Silkbridge. "
+        "analytics, notifications and conversations API of Silkbridge. "
         "Authenticate with a personal API token "
         "(`Authorization: Bearer sb_…`) or a browser session. Errors are JSON: "
         '`{"code", "message", "errors": [{"field", "message"}]}`.'
@@ -55,6 +56,7 @@ api.add_router("/", events_router)
 api.add_router("/", visits_router)
 api.add_router("/", marketplace_router)
 api.add_router("/", matching_router)
+api.add_router("/", conversations_router)
 api.add_router("/", deals_router)
 api.add_router("/", analytics_router)
 api.add_router("/", notifications_router)

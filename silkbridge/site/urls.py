@@ -20,6 +20,7 @@ urlpatterns = [
     path("marketplace/", include("silkbridge.marketplace.urls")),
     path("matches/", include("silkbridge.matching.urls")),
     path("notifications/", include("silkbridge.notifications.urls")),
+    path("messages/", include("silkbridge.conversations.urls")),
     path("deals/", include("silkbridge.deals.urls")),
     path("analytics/", include("silkbridge.analytics.urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,102 @@
+"""Conversation pages: the thread of an accepted interest or of a meeting, and attachment downloads.
+Every rule is the selectors' and services'; a reader they do not let in gets a 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from silkbridge.conversations import selectors, services
+from silkbridge.conversations.forms import MessageForm
+from silkbridge.conversations.models import Attachment, Thread
+from silkbridge.conversations.selectors import Conversation
+from silkbridge.core.i18n import content_language
+from silkbridge.translations.selectors import readings_for_many
+
+
+def _thread_page(request: HttpRequest, conversation: Conversation) -> HttpResponse:
+    form = MessageForm()
+    status = 200
+    if request.method == "POST":
+        if not conversation.can_post:
+            raise PermissionDenied(_("Only the members of the two organisations write in this conversation."))
+        form = MessageForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.message_post(
+                    actor=request.user,
+                    conversation=conversation,
+                    body=form.cleaned_data["body"],
+                    uploads=form.cleaned_data["attachments"],
+                )
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                flash.success(request, _("Message sent."))
+                return redirect(request.path)
+        status = 422 if form.errors else 200
+    return _render(request, conversation, form, status)
+
+
+def _render(request: HttpRequest, conversation: Conversation, form: MessageForm, status: int) -> HttpResponse:
+    message_list = list(selectors.messages_of(conversation=conversation))
+    # The messages came through the thread's selector: so do their translations.
+    as_models: list[Model] = [*message_list]
+    readings = readings_for_many(
+        objects=as_models, reader_language=content_language(), show_original=request.GET.get("original") == "1"
+    )
+    rows: list[dict[str, Any]] = []
+    for message in message_list:
+        reading = readings[message.pk]
+        rows.append(
+            {
+                "message": message,
+                "reading": reading,
+                "body": reading.fields["body"],
+                "anchor": f"message-{message.pk}",
+                "is_own": conversation.own_side is not None and message.organisation_id == conversation.own_side.pk,
+            }
+        )
+    context = {"conversation": conversation, "rows": rows, "form": form}
+    return render(request, "conversations/thread.html", context, status=status)
+
+
+@login_required
+def interest_thread_view(request: HttpRequest, interest_id: int) -> HttpResponse:
+    try:
+        conversation = selectors.conversation_for_interest(viewer=request.user, interest_id=interest_id)
+    except Thread.DoesNotExist as error:
+        raise Http404(_("No such conversation.")) from error
+    return _thread_page(request, conversation)
+
+
+@login_required
+def meeting_thread_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    try:
+        conversation = selectors.conversation_for_meeting(viewer=request.user, meeting_id=meeting_id)
+    except Thread.DoesNotExist as error:
+        raise Http404(_("No such conversation.")) from error
+    return _thread_page(request, conversation)
+
+
+@login_required
+def attachment_view(request: HttpRequest, attachment_id: int) -> FileResponse:
+    """An attachment as a download that no browser renders in place, for a reader of its thread."""
+    try:
+        attachment = selectors.attachment_get(viewer=request.user, pk=attachment_id)
+    except Attachment.DoesNotExist as error:
+        raise Http404(_("No such file.")) from error
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.name, content_type=attachment.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
