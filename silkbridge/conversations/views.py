@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +20,8 @@ from silkbridge.conversations.models import Attachment, Thread
 from silkbridge.conversations.selectors import Conversation
 from silkbridge.core.i18n import content_language
 from silkbridge.translations.selectors import readings_for_many
+
+MESSAGES_PER_PAGE = 50
 
 
 def _thread_page(request: HttpRequest, conversation: Conversation) -> HttpResponse:
@@ -47,7 +50,11 @@ def _thread_page(request: HttpRequest, conversation: Conversation) -> HttpRespon
 
 
 def _render(request: HttpRequest, conversation: Conversation, form: MessageForm, status: int) -> HttpResponse:
-    message_list = list(selectors.messages_of(conversation=conversation))
+    # The latest fifty messages on the first page, older ones on the next; each page oldest first, so that
+    # a reply follows the last message.
+    newest_first = selectors.messages_of(conversation=conversation).reverse()
+    page = Paginator(newest_first, MESSAGES_PER_PAGE).get_page(request.GET.get("page"))
+    message_list = list(reversed(page.object_list))
     # The messages came through the thread's selector: so do their translations.
     as_models: list[Model] = [*message_list]
     readings = readings_for_many(
@@ -65,7 +72,7 @@ def _render(request: HttpRequest, conversation: Conversation, form: MessageForm,
                 "is_own": conversation.own_side is not None and message.organisation_id == conversation.own_side.pk,
             }
         )
-    context = {"conversation": conversation, "rows": rows, "form": form}
+    context = {"conversation": conversation, "rows": rows, "form": form, "page": page}
     return render(request, "conversations/thread.html", context, status=status)
 
 

@@ -268,3 +268,26 @@ def test_a_user_of_no_side_cannot_reach_a_meeting_thread_by_guessing(client):
     assert (
         client.get(reverse("conversations:meeting_thread", kwargs={"meeting_id": meeting.pk + 1000})).status_code == 404
     )
+
+
+def test_a_long_thread_opens_on_its_latest_page_in_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    interest, sender, owner = accepted_interest()
+    thread = Thread.objects.create(interest=interest)
+    Message.objects.bulk_create(
+        Message(
+            thread=thread, author=sender, organisation=interest.organisation, body=f"Note {number:02d}.", language="en"
+        )
+        for number in range(1, 56)
+    )
+    client.force_login(owner)
+    with django_assert_max_num_queries(20):  # whatever the number of messages on the page
+        latest = client.get(interest_url(interest)).content.decode()
+    assert "Note 55." in latest
+    assert "Note 06." in latest
+    assert "Note 05." not in latest
+    assert latest.index("Note 06.") < latest.index("Note 55.")
+    assert "Page 1 of 2" in latest
+    older = client.get(interest_url(interest), {"page": 2}).content.decode()
+    assert "Note 01." in older
+    assert "Note 05." in older
+    assert "Note 06." not in older
