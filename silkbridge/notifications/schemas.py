@@ -5,7 +5,9 @@ from ninja import Field, Schema
 
 class NotificationOut(Schema):
     id: int
-    kind: str = Field(description="request_received, answer, meeting, reminder, profile_review, match or event.")
+    kind: str = Field(
+        description="request_received, answer, meeting, reminder, profile_review, match, event or message."
+    )
     title: str = Field(description="In the caller's language.")
     body: str
     url: str = Field(description="Where to act on it (may be empty).")
