@@ -124,6 +124,8 @@ SECRETS: dict[str, frozenset[str]] = {
     # the contact of a zone site visit for A's shared request, at the delegation visit (events.visit_selectors):
     # A's members on their agenda, the zone's (B's) members and staff through the request
     f"{WORD} site visit contact": OF_A | {MEMBER_B},
+    # a message in the thread of A's and B's meeting (conversations.selectors): the two sides and staff
+    f"{WORD} conversation message": frozenset({MEMBER_A, MEMBER_B, MEMBER_AB, STAFF}),
 }
 
 
@@ -180,6 +182,12 @@ OWNERS_OF_B = only(frozenset({MEMBER_B, MEMBER_AB, STAFF}))
 OWNER_ROLE_OF_A = only(frozenset({MEMBER_A, STAFF}), refused=403)
 INTEREST_PARTIES = only(frozenset({MEMBER_A, MEMBER_B, MEMBER_AB, STAFF}))
 PARTICIPANTS = only(frozenset({MEMBER_A, MEMBER_B}), refused=403)  # the not-registered page is a 403
+# A conversation (A's and B's meeting; B's accepted interest in a third organisation's profile): the members
+# of the two organisations and staff read it; staff may not write in it (403); anyone else finds nothing.
+CONVERSATION_SIDES = only(frozenset({MEMBER_A, MEMBER_B, MEMBER_AB, STAFF}))
+CONVERSATION_WRITE = each(404, anonymous="login", member_a="ok", member_b="ok", member_ab="ok", staff=403)
+INTEREST_CONVERSATION_SIDES = only(frozenset({MEMBER_B, MEMBER_AB, STAFF}))
+INTEREST_CONVERSATION_WRITE = each(404, anonymous="login", member_b="ok", member_ab="ok", staff=403)
 PARTICIPANTS_API = only(frozenset({MEMBER_A, MEMBER_B}), refused=404)  # "you are not registered"
 ASSESSMENT_READERS = only(frozenset({MEMBER_A, REVIEWER, STAFF}))
 RUN_READERS = only(frozenset({MEMBER_A, STAFF}))  # the one who started a background run, and staff
@@ -296,6 +304,9 @@ def _pk(kind: str) -> Callable[[Any, str | None], dict[str, Any]]:
 
 
 PROFILE = _pk("public")
+ACCEPTED_INTEREST = lambda world, obj: {"interest_id": world.accepted_interest.pk}  # noqa: E731
+MEETING_THREAD = lambda world, obj: {"meeting_id": world.meeting.pk}  # noqa: E731
+CONVERSATION_FILE = lambda world, obj: {"attachment_id": world.conversation_attachment}  # noqa: E731
 INTEREST = lambda world, obj: {"pk": world.interest.pk}  # noqa: E731
 EVENT = lambda world, obj: {"slug": world.events[obj or "published"].slug}  # noqa: E731
 DELEGATION = lambda world, obj: {"slug": world.events["delegation"].slug}  # noqa: E731
@@ -634,6 +645,10 @@ PAGES: dict[str, Row] = {
         method="POST",
         body={},
     ),
+    # conversations: the thread of an accepted interest and of a meeting, and a message's attachment
+    "conversations:interest_thread": Row(INTEREST_CONVERSATION_SIDES, ACCEPTED_INTEREST),
+    "conversations:meeting_thread": Row(CONVERSATION_SIDES, MEETING_THREAD),
+    "conversations:attachment": Row(CONVERSATION_SIDES, CONVERSATION_FILE, channel="file"),
     # deals: calls for proposals. Who sees which call and which part of its record is tested channel by
     # channel in deals/tests/calls/test_visibility.py; here every route answers an unknown call alike.
     "deals:call_list": Row(public, query=SEARCH),
@@ -955,6 +970,15 @@ API: dict[str, Row] = {
     ),
     "GET /api/v1/interests": Row(signed_in, query={"direction": "sent"}),
     "GET /api/v1/interests/{pk}": Row(INTEREST_PARTIES, INTEREST),
+    "GET /api/v1/conversations/interests/{interest_id}/messages": Row(INTEREST_CONVERSATION_SIDES, ACCEPTED_INTEREST),
+    "POST /api/v1/conversations/interests/{interest_id}/messages": Row(
+        INTEREST_CONVERSATION_WRITE, ACCEPTED_INTEREST, body={"body": "Hello"}
+    ),
+    "GET /api/v1/conversations/meetings/{meeting_id}/messages": Row(CONVERSATION_SIDES, MEETING_THREAD),
+    "POST /api/v1/conversations/meetings/{meeting_id}/messages": Row(
+        CONVERSATION_WRITE, MEETING_THREAD, body={"body": "Hello"}
+    ),
+    "GET /api/v1/conversations/files/{attachment_id}": Row(CONVERSATION_SIDES, CONVERSATION_FILE, channel="file"),
     "POST /api/v1/interests/{pk}/answer": Row(
         each(404, anonymous="login", member_a="ok", member_ab="ok", staff="ok", member_b=403),
         INTEREST,
@@ -1303,6 +1327,32 @@ def _deal_document(world: Any) -> int:
     return deal_document_add(actor=world.users[STAFF], deal=world.deal, upload=upload).pk
 
 
+def _conversations(world: Any) -> None:
+    """B's interest in a third organisation's profile, accepted (an accepted interest shows each side's
+    contacts to the other, A's hidden one included, so it is not A's); a message with a PDF in A's and B's
+    meeting."""
+    from silkbridge.conversations import selectors as conversations
+    from silkbridge.conversations.services import message_post
+    from silkbridge.marketplace.tests.factories import XRAY_OFFER_ZH, published
+
+    owner = MembershipFactory(organisation=OrganisationFactory(country="CN", name_en="Matrix Delta Ltd")).user
+    profile = published(owner.memberships.get().organisation, owner, refresh=False, **XRAY_OFFER_ZH)
+    interest = marketplace.interest_express(
+        actor=world.users[MEMBER_B],
+        organisation=world.organisations["b"],
+        opportunity=profile,
+        message="Matrix accepted interest",
+    )
+    marketplace.interest_answer(actor=owner, interest=interest, accept=True)
+    world.accepted_interest = interest
+    conversation = conversations.conversation_for_meeting(viewer=world.users[MEMBER_B], meeting_id=world.meeting.pk)
+    upload = SimpleUploadedFile("matrix-agenda.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    message = message_post(
+        actor=world.users[MEMBER_B], conversation=conversation, body=f"{WORD} conversation message", uploads=[upload]
+    )
+    world.conversation_attachment = message.attachments.get().pk
+
+
 def _import_report() -> Any:
     from silkbridge.directory.models import ImportRun
 
@@ -1441,6 +1491,7 @@ def _build() -> Any:
     world.deal = _deal_of_a(world)
     world.deal_document = _deal_document(world)
     world.relocations = _relocations(world)
+    _conversations(world)
     world.notification = Notification.objects.create(
         recipient=world.users[MEMBER_A], kind="answer", texts={"en": {"title": f"{WORD} notification of A", "body": ""}}
     )
@@ -1755,6 +1806,20 @@ def test_email_event_notifications(world: Any, django_capture_on_commit_callback
     with django_capture_on_commit_callbacks(execute=True):
         events.participant_set_status(actor=world.users[STAFF], participant=world.participants["b"], status="rejected")
     assert mail.outbox, "the rejected participant is told"
+    assert _mail_problems(world) == []
+
+
+@pytest.mark.django_db
+def test_email_conversation_message(world: Any, django_capture_on_commit_callbacks: Any) -> None:
+    """A message in A's and B's meeting is e-mailed to the other side's members only, naming nothing else."""
+    from silkbridge.conversations import selectors as conversations
+    from silkbridge.conversations.services import message_post
+
+    mail.outbox.clear()
+    conversation = conversations.conversation_for_meeting(viewer=world.users[MEMBER_A], meeting_id=world.meeting.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        message_post(actor=world.users[MEMBER_A], conversation=conversation, body="See you at the table")
+    assert {_principal_of(world, message.to[0]) for message in mail.outbox} == {MEMBER_B, MEMBER_AB}
     assert _mail_problems(world) == []
 
 
