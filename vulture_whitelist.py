@@ -587,3 +587,4 @@ _.organisation_key
 _.resolve_organisation_key
 _.resolve_organisation_name
 _.resolve_attachments
+_.resolve_translation

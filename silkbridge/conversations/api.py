@@ -1,20 +1,24 @@
 """Conversation endpoints: the messages of an accepted interest's or a meeting's thread, and posting one.
 Same selectors and services as the page: a thread the caller may not read answers 404, as if it did not
-exist; staff read and get 403 when they post. Attachments are sent from the page only (multipart)."""
+exist; staff read and get 403 when they post. Attachments are sent from the page only (multipart); the
+list gives each message as written and its translation into the reader's language where one exists."""
 
 from typing import Any
 
+from django.db.models import Model
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Status
-from ninja.pagination import paginate
+from ninja import Query, Router, Status
 
 from silkbridge.accounts.api_auth import AUTH_REQUIRED
 from silkbridge.conversations import selectors, services
 from silkbridge.conversations.models import Attachment, Thread
-from silkbridge.conversations.schemas import MessageIn, MessageOut
+from silkbridge.conversations.schemas import MessageIn, MessageOut, MessagePageOut
 from silkbridge.conversations.selectors import Conversation
 from silkbridge.core.api_support import ErrorOut, PagePagination, auth_user
+from silkbridge.core.i18n import content_language
+from silkbridge.directory.choices import ContentLanguage
+from silkbridge.translations.selectors import readings_for_many
 
 router = Router(tags=["conversations"], auth=AUTH_REQUIRED)
 ERRORS: dict[int, type] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -34,14 +38,37 @@ def _meeting(request: HttpRequest, meeting_id: int) -> Conversation:
         raise Http404(_("No such conversation.")) from error
 
 
+def _page(request: HttpRequest, conversation: Conversation, pagination: Any, lang: str | None) -> dict[str, Any]:
+    """One page of the thread's messages, each with its translation into the reader's language (one query
+    for the page's translations: they came through the thread's selector, so are as visible as it is)."""
+    page: dict[str, Any] = PagePagination().paginate_queryset(
+        selectors.messages_of(conversation=conversation), pagination, request
+    )
+    language = lang or content_language()
+    messages: list[Model] = list(page["items"])
+    readings = readings_for_many(objects=messages, reader_language=language)
+    for message in messages:
+        shown = readings[message.pk].translations.get("body")
+        message.translation = (  # type: ignore[attr-defined]
+            {"language": language, "text": shown.text, "source": shown.source, "backend": shown.backend}
+            if shown
+            else None
+        )
+    return page
+
+
 @router.get(
     "/conversations/interests/{interest_id}/messages",
-    response={200: list[MessageOut], **ERRORS},
-    summary="The messages about an accepted expression of interest, oldest first",
+    response={200: MessagePageOut, **ERRORS},
+    summary="The messages about an accepted expression of interest, oldest first, translated for the reader",
 )
-@paginate(PagePagination)
-def interest_messages(request: HttpRequest, interest_id: int) -> Any:
-    return selectors.messages_of(conversation=_interest(request, interest_id))
+def interest_messages(
+    request: HttpRequest,
+    interest_id: int,
+    pagination: Query[PagePagination.Input],
+    lang: ContentLanguage | None = None,
+) -> dict[str, Any]:
+    return _page(request, _interest(request, interest_id), pagination, lang)
 
 
 @router.post(
@@ -57,12 +84,16 @@ def interest_message_post(request: HttpRequest, interest_id: int, payload: Messa
 
 @router.get(
     "/conversations/meetings/{meeting_id}/messages",
-    response={200: list[MessageOut], **ERRORS},
-    summary="The messages about a meeting, oldest first",
+    response={200: MessagePageOut, **ERRORS},
+    summary="The messages about a meeting, oldest first, translated for the reader",
 )
-@paginate(PagePagination)
-def meeting_messages(request: HttpRequest, meeting_id: int) -> Any:
-    return selectors.messages_of(conversation=_meeting(request, meeting_id))
+def meeting_messages(
+    request: HttpRequest,
+    meeting_id: int,
+    pagination: Query[PagePagination.Input],
+    lang: ContentLanguage | None = None,
+) -> dict[str, Any]:
+    return _page(request, _meeting(request, meeting_id), pagination, lang)
 
 
 @router.post(

@@ -5,6 +5,8 @@ from django.urls import reverse
 from ninja import Field, Schema
 
 from silkbridge.conversations.models import MESSAGE_MAX_LENGTH
+from silkbridge.directory.choices import ContentLanguage
+from silkbridge.marketplace.schemas import TranslatedTextOut
 
 
 class MessageIn(Schema):
@@ -23,6 +25,13 @@ class AttachmentOut(Schema):
         return reverse("api:conversation_attachment", kwargs={"attachment_id": attachment.pk})
 
 
+class MessageTranslationOut(TranslatedTextOut):
+    """The message in the reader's language: the author's own translation or a machine's, made from the
+    message as it is (never an earlier text)."""
+
+    language: ContentLanguage
+
+
 class MessageOut(Schema):
     id: int
     author: str = Field(description="The author's name (empty once the account is deleted).")
@@ -32,6 +41,11 @@ class MessageOut(Schema):
     language: str = Field(description="The text's language, detected from its script: en, zh or ur.")
     created_at: datetime
     attachments: list[AttachmentOut]
+    translation: MessageTranslationOut | None = Field(
+        None,
+        description="In the reader's language (?lang, else Accept-Language or the user's language) where a "
+        "translation exists; null when there is none or the message is written in that language.",
+    )
 
     @staticmethod
     def resolve_author(message: Any) -> str:
@@ -48,3 +62,17 @@ class MessageOut(Schema):
     @staticmethod
     def resolve_attachments(message: Any) -> list[Any]:
         return list(message.attachments.all())
+
+    @staticmethod
+    def resolve_translation(message: Any) -> dict[str, str] | None:
+        return getattr(message, "translation", None)
+
+
+class MessagePageOut(Schema):
+    """A page of a thread's messages, oldest first (as every paginated list: count, page, page_size, pages)."""
+
+    count: int
+    page: int
+    page_size: int
+    pages: int
+    items: list[MessageOut]

@@ -44,10 +44,24 @@ def test_the_other_side_reads_a_message_in_its_language_and_toggles(client, serv
     assert MESSAGE_ZH in original
     assert "Show the translation into English" in original
 
+    listed = client.get(f"/api/v1/conversations/interests/{interest.pk}/messages", HTTP_ACCEPT_LANGUAGE="en").json()
+    (item,) = listed["items"]
+    assert item["body"] == MESSAGE_ZH
+    assert item["translation"] == {
+        "language": "en",
+        "text": f"[en] {MESSAGE_ZH}",
+        "source": "machine",
+        "backend": "libretranslate",
+    }
+    in_urdu = client.get(f"/api/v1/conversations/interests/{interest.pk}/messages", {"lang": "ur"}).json()
+    assert in_urdu["items"][0]["translation"]["text"] == f"[ur] {MESSAGE_ZH}"
+
     client.force_login(owner)  # the author reads it as written, in its own language
     own = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert MESSAGE_ZH in own
     assert "[zh]" not in own
+    mine = client.get(f"/api/v1/conversations/interests/{interest.pk}/messages", {"lang": "zh"}).json()
+    assert mine["items"][0]["translation"] is None
 
 
 def test_without_a_backend_the_message_is_shown_as_written(client, settings):
