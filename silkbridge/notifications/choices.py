@@ -12,3 +12,6 @@ class NotificationKind(models.TextChoices):
     PROFILE_REVIEW = "profile_review", _("Reviews of your profiles")
     MATCH = "match", _("New strong matches")
     EVENT = "event", _("Event registrations")
+    REVIEW_ASSIGNED = "review_assigned", _("Proposals you are appointed to review")
+    PROPOSAL_DECISION = "proposal_decision", _("Decisions on your proposals")
+    CALL = "call", _("Calls you answered: openings, reports and grievances")
