@@ -579,3 +579,6 @@ _.tiles
 _.attribution
 _.points_json
 _.leaflet_available
+
+# Django form fields read this attribute when they render a select (core.forms.organisation_choices_set)
+_.empty_label
