@@ -588,3 +588,6 @@ _.resolve_organisation_key
 _.resolve_organisation_name
 _.resolve_attachments
 _.resolve_translation
+
+# Django form fields read this attribute when they render a select (core.forms.organisation_choices_set)
+_.empty_label

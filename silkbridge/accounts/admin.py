@@ -18,7 +18,7 @@ class UserAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("email", "full_name", "password")}),
         (_("Platform"), {"fields": ("role", "is_active", "is_superuser", "email_verified_at")}),
-        (_("Preferences"), {"fields": ("language", "time_zone")}),
+        (_("Preferences"), {"fields": ("language", "time_zone", "currency")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
 

@@ -14,9 +14,16 @@ from django.utils.translation import gettext_lazy as _
 from silkbridge.accounts import emails
 from silkbridge.accounts.backends import RETRY_AT_ATTRIBUTE
 from silkbridge.accounts.throttle import login_wait_message
+from silkbridge.common.rates import DEFAULT_RATES
 from silkbridge.core.mail import mail_queue_message
 
 COMMON_TIME_ZONES = ["Asia/Karachi", "Asia/Shanghai", "Asia/Urumqi", "Asia/Dubai", "Europe/London", "UTC"]
+
+
+def currency_choices() -> list[tuple[str, Any]]:
+    """The currencies the rate table knows, after 'follow my language' (the default)."""
+    codes = sorted(DEFAULT_RATES.per_usd)
+    return [("", _("The currency of my language")), *((code, code) for code in codes)]
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
@@ -86,6 +93,12 @@ class PreferencesForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+    currency = forms.ChoiceField(
+        label=_("Currency"),
+        choices=currency_choices,
+        required=False,
+        help_text=_("Amounts in other currencies are also shown converted into this one."),
+    )
 
 
 class ApiTokenForm(forms.Form):

@@ -41,6 +41,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     role = models.CharField(_("platform role"), max_length=16, choices=PlatformRole, default=PlatformRole.MEMBER)
     language = models.CharField(_("language"), max_length=16, choices=settings.LANGUAGES, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    # Empty: amounts are converted into the currency of the language the user reads in.
+    currency = models.CharField(_("currency"), max_length=3, blank=True, default="")
     is_active = models.BooleanField(_("active"), default=True)
     email_verified_at = models.DateTimeField(_("e-mail verified at"), null=True, blank=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)

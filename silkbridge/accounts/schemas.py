@@ -14,6 +14,7 @@ class UserOut(Schema):
     role: str
     language: str
     time_zone: str
+    currency: str
     is_email_verified: bool
     memberships: list[MembershipOut]
 
@@ -26,3 +27,6 @@ class UserPatch(Schema):
     full_name: str | None = Field(None, max_length=200)
     language: str | None = Field(None, max_length=16)
     time_zone: str | None = Field(None, max_length=64)
+    currency: str | None = Field(
+        None, max_length=3, description="ISO 4217 code amounts are converted into; empty follows the language."
+    )

@@ -19,6 +19,7 @@ from silkbridge.accounts import emails
 from silkbridge.accounts.choices import PlatformRole
 from silkbridge.accounts.models import ApiToken, User
 from silkbridge.accounts.tokens import email_verification_token
+from silkbridge.common.rates import DEFAULT_RATES
 from silkbridge.core.mail import mail_queue_message
 
 TOKEN_PREFIX = "sb_"
@@ -147,9 +148,20 @@ def email_verify(*, user: User, token: str) -> bool:
 
 
 def user_preferences_update(
-    *, user: User, full_name: str | None = None, language: str | None = None, time_zone: str | None = None
+    *,
+    user: User,
+    full_name: str | None = None,
+    language: str | None = None,
+    time_zone: str | None = None,
+    currency: str | None = None,
 ) -> User:
     changed = []
+    if currency is not None:
+        code = currency.strip().upper()
+        if code and not DEFAULT_RATES.knows(code):
+            raise ValidationError({"currency": _("Choose a currency from the list, or none to follow your language.")})
+        user.currency = code
+        changed.append("currency")
     if full_name is not None:
         user.full_name = full_name.strip()
         changed.append("full_name")

@@ -121,6 +121,7 @@ def preferences_view(request: HttpRequest) -> HttpResponse:
         "full_name": user.full_name,
         "language": user.language or request.LANGUAGE_CODE,
         "time_zone": user.time_zone,
+        "currency": user.currency,
     }
     form = PreferencesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

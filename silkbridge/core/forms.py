@@ -24,6 +24,18 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
+def organisation_choices_set(field: Any, organisations: Any) -> None:
+    """Offer `organisations` in an organisation field; a user's only organisation is chosen already,
+    with no empty choice before it (nothing to choose, so nothing to get wrong)."""
+    field.queryset = organisations
+    only = list(organisations[:2])
+    if len(only) == 1:
+        field.initial = (
+            only[0].pk if getattr(field, "to_field_name", None) is None else getattr(only[0], field.to_field_name)
+        )
+        field.empty_label = None
+
+
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
 OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
 

@@ -24,6 +24,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from silkbridge.core.inputs import unstorable_problem
 from silkbridge.core.models import Run
@@ -379,7 +380,8 @@ def _import_rows(
     first_row_of_key: dict[str, int] = {}
     for done, (row_number, row) in enumerate(rows):
         if progress is not None and done % PROGRESS_EVERY == 0:
-            progress(done / max(1, len(rows)), _("%(done)d of %(total)d rows") % {"done": done, "total": len(rows)})
+            message = ngettext("%(done)d of %(total)d row", "%(done)d of %(total)d rows", len(rows))
+            progress(done / max(1, len(rows)), message % {"done": done, "total": len(rows)})
         record, errors = _record_from_row(row, row_number)
         if record is not None and record.key in first_row_of_key:
             errors = [

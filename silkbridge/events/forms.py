@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from silkbridge.accounts.forms import time_zone_choices
 from silkbridge.core.forms import add_service_errors as add_service_errors  # the events views use it from here
+from silkbridge.core.forms import organisation_choices_set
 from silkbridge.directory.models import Organisation
 from silkbridge.events.choices import DayPart, DeclineReason, MeetingOutcome, PreferenceLevel
 from silkbridge.events.models import Slot
@@ -60,7 +61,7 @@ class RegistrationForm(forms.Form):
         if organisations is None:
             del self.fields["organisation"]
         else:
-            self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+            organisation_choices_set(self.fields["organisation"], organisations)
 
 
 class AvailabilityForm(forms.Form):

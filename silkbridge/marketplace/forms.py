@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from silkbridge.common.countries import country_choices
+from silkbridge.core.forms import organisation_choices_set
 from silkbridge.core.i18n import content_language
 from silkbridge.directory.choices import ContentLanguage, Visibility
 from silkbridge.directory.forms import sector_choices
@@ -166,9 +167,7 @@ class OpportunityForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
-        if organisations.count() == 1:
-            self.fields["organisation"].initial = organisations.first()
+        organisation_choices_set(self.fields["organisation"], organisations)
         self.fields["sectors"].choices = sector_choices()  # type: ignore[attr-defined]
         self.fields["currency"].choices = _currencies()  # type: ignore[attr-defined]
         self.fields["target_countries"].choices = _countries()  # type: ignore[attr-defined]
@@ -233,9 +232,7 @@ class InterestForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
-        if organisations.count() == 1:
-            self.fields["organisation"].initial = organisations.first()
+        organisation_choices_set(self.fields["organisation"], organisations)
 
 
 class DeclineInterestForm(forms.Form):

@@ -34,6 +34,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from silkbridge.core.models import Run
 from silkbridge.core.runs import Progress, run_enqueue, run_enqueue_coalesced
@@ -346,7 +347,8 @@ def rebuild(*, k: int | None = None, progress: Progress | None = None) -> dict[s
         count = 0
         for opportunity in _with_relations(live.order_by("pk")):
             if progress is not None and count % 50 == 0:
-                progress(count / max(1, total), _("%(done)d of %(total)d profiles") % {"done": count, "total": total})
+                message = ngettext("%(done)d of %(total)d profile", "%(done)d of %(total)d profiles", total)
+                progress(count / max(1, total), message % {"done": count, "total": total})
             _store(index, opportunity, k=k)
             count += 1
         return {"profiles": count, "matches": Match.objects.count()}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -10,7 +12,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from silkbridge.common.rates import DEFAULT_RATES, Rates
+from silkbridge.common.rates import DEFAULT_RATES, Rates, UnknownCurrencyError
 from silkbridge.money.models import CurrencyRate
 
 
@@ -45,3 +47,41 @@ def rate_setter_check(*, viewer: Any) -> None:
     POST share it, and so does `currency_rate_set`."""
     if not getattr(viewer, "is_staff", False):
         raise PermissionDenied(_("Only staff may do this."))
+
+
+# The currency a reader who has not chosen one thinks in, from the language they read: a Chinese reader
+# in renminbi, an Urdu reader in rupees, anyone else in US dollars (the currency of the rate table).
+LANGUAGE_CURRENCIES = {"zh-hans": "CNY", "ur": "PKR", "en": "USD"}
+
+
+def reader_currency(*, reader: Any, language: str | None) -> str:
+    """The currency amounts are converted into for this reader: the one chosen in their preferences,
+    else the currency of the language they read in."""
+    if getattr(reader, "is_authenticated", False) and getattr(reader, "currency", ""):
+        return str(reader.currency)
+    return LANGUAGE_CURRENCIES.get((language or "").lower(), "USD")
+
+
+@dataclass(frozen=True)
+class ConvertedAmount:
+    """An amount in the reader's currency, with the date and source of the rates that made it."""
+
+    amount: Decimal
+    currency: str
+    rates_date: date
+    rates_source: str
+
+
+def amount_converted(*, amount: Any, currency: str, target: str, rates: Rates) -> ConvertedAmount | None:
+    """`amount` in `currency` converted into `target`, or None when there is nothing to convert: no
+    amount, the same currency, or a currency the rate table does not know (the original is shown alone)."""
+    code, target_code = (currency or "").upper(), (target or "").upper()
+    if amount is None or not code or not target_code or code == target_code:
+        return None
+    try:
+        value = rates.convert(float(amount), code, target_code)
+    except (UnknownCurrencyError, TypeError, ValueError):
+        return None
+    return ConvertedAmount(
+        amount=Decimal(str(round(value))), currency=target_code, rates_date=rates.as_of, rates_source=rates.source
+    )

@@ -13,3 +13,6 @@ class NotificationKind(models.TextChoices):
     MATCH = "match", _("New strong matches")
     EVENT = "event", _("Event registrations")
     MESSAGE = "message", _("Messages from the organisations you work with")
+    REVIEW_ASSIGNED = "review_assigned", _("Proposals you are appointed to review")
+    PROPOSAL_DECISION = "proposal_decision", _("Decisions on your proposals")
+    CALL = "call", _("Calls you answered: openings, reports and grievances")

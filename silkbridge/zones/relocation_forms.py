@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from silkbridge.core.forms import organisation_choices_set
 from silkbridge.directory.choices import ContentLanguage
 from silkbridge.directory.models import Organisation, Sector
 from silkbridge.zones.choices import MustHave, SpaceKind
@@ -60,7 +61,7 @@ class RelocationRequestForm(forms.Form):
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields: dict[str, Any] = dict(self.fields)
-        fields["organisation"].queryset = organisations
+        organisation_choices_set(fields["organisation"], organisations)
         fields["sectors"].choices = [
             (sector.code, sector.name) for sector in Sector.objects.order_by("position", "code")
         ]

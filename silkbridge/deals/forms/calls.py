@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from silkbridge.core.forms import organisation_choices_set
 from silkbridge.deals.choices import CallVisibility, EvaluationMethod
 from silkbridge.deals.models import Call
 from silkbridge.directory.models import Organisation, Sector
@@ -226,7 +227,7 @@ class QuestionForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        organisation_choices_set(self.fields["organisation"], organisations)
 
 
 class AnswerForm(forms.Form):
@@ -257,4 +258,4 @@ class GrievanceForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        organisation_choices_set(self.fields["organisation"], organisations)

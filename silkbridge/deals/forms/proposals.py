@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from silkbridge.core.forms import organisation_choices_set
 from silkbridge.deals.choices import Envelope
 from silkbridge.deals.models import Proposal
 from silkbridge.directory.choices import ContentLanguage
@@ -107,7 +108,7 @@ class ProposalForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        organisation_choices_set(self.fields["organisation"], organisations)
 
     def clean_timeline(self) -> list[dict[str, str]]:
         return timeline_parse(self.cleaned_data.get("timeline", ""))

@@ -25,7 +25,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from silkbridge.common.rates import Rates, UnknownCurrencyError
-from silkbridge.core.mail import send_after_commit
 from silkbridge.deals.choices import CallStatus, CallVisibility, EvaluationMethod, OpeningKind
 from silkbridge.deals.engine import rubric
 from silkbridge.deals.history import calls as history
@@ -35,6 +34,8 @@ from silkbridge.deals.services import reviews
 from silkbridge.directory.models import Organisation, Sector
 from silkbridge.directory.selectors import is_member, members_of
 from silkbridge.money.selectors import current_rates
+from silkbridge.notifications.choices import NotificationKind
+from silkbridge.notifications.services import notify
 
 TEXT_FIELDS = frozenset(
     f"{name}_{language}" for name in ("title", "scope", "eligibility") for language in ("en", "zh", "ur")
@@ -498,8 +499,12 @@ def _technical_entry(call: Call, proposal: Proposal) -> dict[str, Any]:
 
 def _notify_submitters(call: Call, template: str) -> None:
     for organisation_id in selectors.submitted_proposals(call=call).values_list("organisation_id", flat=True):
-        send_after_commit(
-            users=members_of(organisation_id), template=template, context={"call": call, "link": _link(call)}
+        notify(
+            users=members_of(organisation_id),
+            kind=NotificationKind.CALL,
+            template=template,
+            context={"call": call, "link": _link(call)},
+            url=_link(call),
         )
 
 
@@ -781,10 +786,12 @@ def grievance_file(*, actor: Any, call: Call, organisation: Organisation, text: 
     grievance.full_clean(exclude=["call", "organisation", "filed_by"])
     grievance.save()
     history.grievance_filed(call=call, actor=actor, grievance_id=grievance.pk)
-    send_after_commit(
+    notify(
         users=members_of(call.issuer_id),
+        kind=NotificationKind.CALL,
         template="deals/calls/email/grievance_filed.txt",
         context={"call": call, "link": _link(call)},
+        url=_link(call),
     )
     return grievance
 
@@ -805,10 +812,12 @@ def grievance_answer(*, actor: Any, grievance: Grievance, answer: str) -> Grieva
     grievance.full_clean(exclude=["call", "organisation", "filed_by", "answered_by"])
     grievance.save(update_fields=["answer", "answered_by", "answered_at"])
     history.grievance_answered(call=grievance.call, actor=actor, grievance_id=grievance.pk)
-    send_after_commit(
+    notify(
         users=members_of(grievance.organisation_id),
+        kind=NotificationKind.CALL,
         template="deals/calls/email/grievance_answered.txt",
         context={"call": grievance.call, "link": _link(grievance.call)},
+        url=_link(grievance.call),
     )
     return grievance
 

@@ -279,6 +279,25 @@ def proposal_update(*, actor: Any, proposal: Proposal, fields: Mapping[str, Any]
     return proposal
 
 
+@transaction.atomic
+def proposal_draft_delete(*, actor: Any, proposal: Proposal) -> None:
+    """Delete a draft that was never submitted, with its documents and their files. A proposal that was
+    submitted once keeps its record (its versions are what the caller and reviewers saw): withdraw it."""
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    submitter_check(viewer=actor, proposal=proposal)
+    if proposal.status != ProposalStatus.DRAFT or proposal.versions.exists():
+        raise ValidationError(
+            {
+                "status": _(
+                    "Only a draft that was never submitted can be deleted; withdraw a submitted proposal instead."
+                )
+            }
+        )
+    files = [(document.file.storage, document.file.name) for document in proposal.documents.all()]
+    proposal.delete()  # its documents and its own history go with it: nobody outside its organisation saw it
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
+
+
 # --- documents ---------------------------------------------------------------------------------------
 
 

@@ -18,13 +18,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from silkbridge.core.mail import send_after_commit
 from silkbridge.deals.choices import ConflictStatus, Decision, ProposalStatus
 from silkbridge.deals.history import reviews as history
 from silkbridge.deals.models import Call, Proposal, ReviewAssignment, ReviewScore
 from silkbridge.deals.selectors import reviews as selectors
 from silkbridge.deals.services import pipeline
 from silkbridge.directory.selectors import is_member, members_of
+from silkbridge.notifications.choices import NotificationKind
+from silkbridge.notifications.services import notify
 
 MAX_SCORE = 5
 STATUS_OF_DECISION = {
@@ -98,10 +99,13 @@ def reviewer_appoint(*, actor: Any, proposal: Proposal, reviewer: Any) -> Review
     except IntegrityError as error:
         raise ValidationError({"reviewer": _("This reviewer is already appointed to the proposal.")}) from error
     history.reviewer_appointed(assignment=assignment, actor=actor)
-    send_after_commit(
+    link = _link("review_detail", pk=assignment.pk)
+    notify(
         users=[reviewer],
+        kind=NotificationKind.REVIEW_ASSIGNED,
         template="deals/reviews/email/appointed.txt",
-        context={"proposal": proposal, "link": _link("review_detail", pk=assignment.pk)},
+        context={"proposal": proposal, "link": link},
+        url=link,
     )
     return assignment
 
@@ -337,8 +341,10 @@ def decision_notify(*, proposal: Proposal) -> None:
     proposal = Proposal.objects.select_related("call", "organisation").get(pk=proposal.pk)
     if not selectors.decision_in_effect(proposal):
         raise ValidationError({"decision": _("The decision on this proposal has not taken effect.")})
-    send_after_commit(
+    notify(
         users=members_of(proposal.organisation_id),
+        kind=NotificationKind.PROPOSAL_DECISION,
         template="deals/reviews/email/decision.txt",
         context={"feedback": selectors.feedback_of(proposal), "proposal": proposal},
+        url=_link("proposal_detail", reference=proposal.reference),
     )

@@ -144,6 +144,8 @@ def proposal_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
     context["can_withdraw"] = proposal.status == ProposalStatus.SUBMITTED and (
         proposal.call is None or timezone.now() < proposal.call.deadline
     )
+    # A draft never submitted can be deleted (services.proposal_draft_delete says why the others cannot).
+    context["can_delete"] = view.is_submitter and proposal.status == ProposalStatus.DRAFT and not proposal.version
     return render(request, "deals/proposals/proposal_detail.html", context)
 
 
@@ -207,6 +209,15 @@ def proposal_document_view(request: HttpRequest, reference: str, document_id: in
 @require_POST
 def proposal_action_view(request: HttpRequest, reference: str, action: str) -> HttpResponse:
     proposal = _proposal_or_404(request, reference)
+    if action == "delete":
+        try:
+            services.proposal_draft_delete(actor=request.user, proposal=proposal)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("deals:proposal_detail", reference=proposal.reference)
+        messages.success(request, _("The draft is deleted."))
+        return redirect("deals:proposal_list")
     actions = {
         "submit": (services.proposal_submit, _("Submitted. Your proposal is sealed until the call's deadline.")),
         "withdraw": (services.proposal_withdraw, _("Withdrawn.")),

@@ -227,3 +227,9 @@ def test_command_line_entry_point_exists():
     )
     assert completed.returncode == 0
     assert "--all-or-nothing" in completed.stdout
+
+
+def test_the_progress_of_a_one_row_import_says_row_not_rows():
+    said = []
+    _import(_csv(GOOD_ROWS[0]), progress=lambda share, message: said.append(message))
+    assert said == ["0 of 1 row"]  # ngettext: not "0 of 1 rows"

@@ -311,11 +311,19 @@ def schedule_run_view(request: HttpRequest, slug: str) -> HttpResponse:
 def reminders_view(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event(request, slug)
     counts = services.reminders_send(event=event)
-    messages.success(
-        request,
-        _("Reminders sent: %(pending)d participants with unanswered requests, %(idle)d without any meeting.")
-        % {"pending": counts["pending_reminders"], "idle": counts["no_meeting_nudges"]},
-    )
+    pending, idle = counts["pending_reminders"], counts["no_meeting_nudges"]
+    # Two sentences, each with its own plural (one participant, two participants).
+    pending_sentence = ngettext(
+        "Reminders sent to %(count)d participant with unanswered requests.",
+        "Reminders sent to %(count)d participants with unanswered requests.",
+        pending,
+    ) % {"count": pending}
+    idle_sentence = ngettext(
+        "%(count)d participant without any meeting was reminded too.",
+        "%(count)d participants without any meeting were reminded too.",
+        idle,
+    ) % {"count": idle}
+    messages.success(request, f"{pending_sentence} {idle_sentence}")
     return redirect("events:manage", slug=event.slug)
 
 
