@@ -579,3 +579,7 @@ _.tiles
 _.attribution
 _.points_json
 _.leaflet_available
+
+# the glossary type-ahead's schema fields, filled from the selector's dict (matching/selectors.py)
+_.matched_language
+_.free_keyword

@@ -7,10 +7,12 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.urls import reverse_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from silkbridge.common.countries import country_choices
+from silkbridge.core.forms import Checklist, TermsInput
 from silkbridge.core.i18n import content_language
 from silkbridge.directory.choices import ContentLanguage, Visibility
 from silkbridge.directory.forms import sector_choices
@@ -86,12 +88,14 @@ class OpportunityForm(forms.Form):
     sectors = forms.MultipleChoiceField(
         label=_("Sectors"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=Checklist,
         help_text=_("Leave empty and Silkbridge suggests them from the text; you can change them later."),
     )
     technologies = forms.CharField(
         label=_("Technologies"),
         required=False,
+        # The glossary's suggestions are matching's (a floor above): wired by URL name, not by import.
+        widget=TermsInput(suggest_url=reverse_lazy("api:glossary_suggestions")),
         help_text=_("Separated by commas, in any of the three languages; leave empty to have them suggested."),
     )
     trl = forms.TypedChoiceField(
@@ -118,9 +122,7 @@ class OpportunityForm(forms.Form):
         label=_("Amount up to"), required=False, min_value=0, max_digits=18, decimal_places=2
     )
     currency = forms.ChoiceField(label=_("Currency"), required=False)
-    target_countries = forms.MultipleChoiceField(
-        label=_("Target countries"), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
-    )
+    target_countries = forms.MultipleChoiceField(label=_("Target countries"), required=False, widget=Checklist)
     expires_on = forms.DateField(
         label=_("Expires on"),
         required=False,
