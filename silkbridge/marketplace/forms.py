@@ -17,6 +17,7 @@ from silkbridge.core.i18n import content_language
 from silkbridge.directory.choices import ContentLanguage, Visibility
 from silkbridge.directory.forms import sector_choices
 from silkbridge.directory.models import Organisation
+from silkbridge.directory.services import concepts_split
 from silkbridge.marketplace.choices import (
     DealType,
     InterestDeclineReason,
@@ -96,7 +97,10 @@ class OpportunityForm(forms.Form):
         required=False,
         # The glossary's suggestions are matching's (a floor above): wired by URL name, not by import.
         widget=TermsInput(suggest_url=reverse_lazy("api:glossary_suggestions")),
-        help_text=_("Separated by commas, in any of the three languages; leave empty to have them suggested."),
+        help_text=_(
+            "Separated by commas, in any of the three languages; leave empty to have them suggested. A word the "
+            "glossary does not know is kept as a keyword."
+        ),
     )
     trl = forms.TypedChoiceField(
         label=_("Technology readiness level"),
@@ -188,7 +192,9 @@ class OpportunityForm(forms.Form):
             "description": opportunity.description,
             "language": opportunity.language,
             "sectors": [sector.code for sector in opportunity.sectors.all()],
-            "technologies": ", ".join(concept.label for concept in opportunity.concepts.all()),
+            "technologies": ", ".join(
+                [*(concept.label for concept in opportunity.concepts.all()), *(opportunity.keywords or [])]
+            ),
             "trl": opportunity.trl,
             "ipr_status": opportunity.ipr_status,
             "deal_types": opportunity.deal_types,
@@ -205,7 +211,10 @@ class OpportunityForm(forms.Form):
         data.pop("organisation", None)
         raw = data.pop("technologies", "") or ""
         terms = [term.strip() for term in raw.replace("，", ",").replace("、", ",").split(",") if term.strip()]
-        data["concepts"] = terms
+        # A term the glossary does not know is kept as a free keyword, never refused (issue 13).
+        concepts, keywords = concepts_split(terms)
+        data["concepts"] = [concept.code for concept in concepts]
+        data["keywords"] = keywords
         translations: dict[str, dict[str, str]] = {}
         for name, language, field in TRANSLATION_FIELDS:
             translations.setdefault(language, {})[field] = data.pop(name, "") or ""

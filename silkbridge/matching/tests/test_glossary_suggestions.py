@@ -101,3 +101,46 @@ def test_the_opportunity_form_saved_through_the_widget_stores_the_concepts(clien
         "face_recognition",
         "optical_character_recognition",
     ]
+    assert opportunity.keywords == []
+
+
+def test_a_free_keyword_chosen_in_the_form_is_kept_beside_the_concepts_never_refused(client):
+    user, organisation = member()
+    client.login(email=user.email, password=PASSWORD)
+    keyword = client.get(URL, {"q": "tractr", "language": "en"}).json()["free_keyword"]
+    response = client.post(
+        "/marketplace/new/",
+        {
+            "organisation": organisation.pk,
+            "kind": XRAY_REQUEST_EN["kind"],
+            "title": XRAY_REQUEST_EN["title"],
+            "description": XRAY_REQUEST_EN["description"],
+            "technologies": f"人脸识别, {keyword}",
+            "visibility": "public",
+            "action": "draft",
+        },
+    )
+    assert response.status_code == 302
+    opportunity = Opportunity.objects.get()
+    assert list(opportunity.concepts.values_list("code", flat=True)) == ["face_recognition"]
+    assert opportunity.keywords == ["tractr"]
+    detail = client.get(f"/marketplace/{opportunity.pk}/").content.decode()
+    assert "<bdi>tractr</bdi>" in detail
+    edit_form = client.get(f"/marketplace/{opportunity.pk}/edit/").content.decode()
+    assert 'value="Face recognition, tractr"' in edit_form
+
+
+def test_the_api_takes_free_keywords_explicitly_and_bounds_them(client):
+    """The API keeps `concepts` strict (a client learns of a typo) and takes free keywords by name."""
+    user, organisation = member()
+    client.login(email=user.email, password=PASSWORD)
+    body = {"organisation": organisation.key, **XRAY_REQUEST_EN, "concepts": ["人脸识别"], "keywords": ["tractr"]}
+    created = client.post("/api/v1/opportunities", body, content_type="application/json")
+    assert created.status_code == 201, created.content
+    assert created.json()["keywords"] == ["tractr"]
+    assert created.json()["concepts"] == ["face_recognition"]
+    too_long = {**body, "keywords": ["k" * 101]}
+    refused = client.post("/api/v1/opportunities", too_long, content_type="application/json")
+    assert refused.status_code == 422
+    assert "body.keywords" in [error["field"] for error in refused.json()["errors"]]
+    assert Opportunity.objects.count() == 1
