@@ -95,10 +95,15 @@ class TermsInput(forms.TextInput):
     suggestions endpoint, wired by the page by URL name (the glossary lives on a floor above the forms
     that use this)."""
 
-    def __init__(self, *, suggest_url: Any = "", attrs: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, *, suggest_url: Any = "", keeps_keywords: bool = True, attrs: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(
             {
                 "data-suggest-url": suggest_url,
+                # Whether the form keeps a word the glossary does not know (as a free keyword): only then
+                # does the type-ahead offer "Keep as a keyword".
+                "data-keeps-keywords": "yes" if keeps_keywords else "no",
                 "data-text-remove": _("Remove"),
                 "data-text-keyword": _("Keep as a keyword"),
                 "data-text-nearest": _("nearest"),

@@ -52,7 +52,8 @@ class OrganisationForm(forms.Form):
     technologies = forms.CharField(
         label=_("Technologies"),
         required=False,
-        widget=TermsInput(suggest_url=reverse_lazy("api:glossary_suggestions")),
+        # Organisations have no free keywords yet: an unknown word is still refused there, so not offered.
+        widget=TermsInput(suggest_url=reverse_lazy("api:glossary_suggestions"), keeps_keywords=False),
         help_text=_("Separated by commas, in any of the three languages, e.g. “computer vision, 作物病害识别”."),
     )
     description = forms.CharField(

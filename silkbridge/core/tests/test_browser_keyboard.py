@@ -155,6 +155,9 @@ def test_the_profile_form_with_its_type_ahead_is_filled_and_sent_with_the_keyboa
             expect(chips).to_have_count(1)
             _choose_suggestion(page, "tractr", "tractor")
             expect(chips).to_have_count(2)
+            # A word the glossary does not know: offered as a keyword, chosen with the arrows and Enter.
+            _choose_suggestion(page, "qanatx", "qanatx")
+            expect(chips).to_have_count(3)
 
             # A sector from the checklist: filter it, Tab into it, tick it with Space.
             _tab_to(page, lambda focused: (focused["name"] or "") == "sectors", limit=400)
@@ -168,6 +171,7 @@ def test_the_profile_form_with_its_type_ahead_is_filled_and_sent_with_the_keyboa
             expect(page.locator("main")).to_contain_text("Keyboard-only test")
             expect(page.locator("main")).to_contain_text("Face recognition")
             expect(page.locator("main")).to_contain_text(re.compile("tractor", re.IGNORECASE))
+            expect(page.locator("main .tags bdi", has_text="qanatx")).to_be_visible()  # kept, not refused
             page.screenshot(path=str(ARTIFACTS / "keyboard-profile-form.png"), full_page=True)
         finally:
             browser.close()

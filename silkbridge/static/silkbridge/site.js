@@ -327,7 +327,7 @@ function termsCombobox(original, number) {
       const note = concept.matched !== concept.label ? concept.matched : concept.sector;
       rows.push(option(concept.label, concept.label, note, rows.length));
     }
-    if (answer.free_keyword) {
+    if (answer.free_keyword && original.dataset.keepsKeywords !== "no") {
       rows.push(option(`“${answer.free_keyword}”`, answer.free_keyword, texts.textKeyword, rows.length));
     }
     for (const concept of answer.nearest) {
