@@ -591,3 +591,7 @@ _.resolve_translation
 
 # Django form fields read this attribute when they render a select (core.forms.organisation_choices_set)
 _.empty_label
+
+# the glossary type-ahead's schema fields, filled from the selector's dict (matching/selectors.py)
+_.matched_language
+_.free_keyword

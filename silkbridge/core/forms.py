@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
 from django.http import HttpRequest
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -89,3 +90,37 @@ class FormRenderer(DjangoTemplates):
         ):
             return mark_safe(_select_html(widget))
         return super().render(template_name, context, request)
+
+
+class Checklist(forms.CheckboxSelectMultiple):
+    """A multi-select that a finger can use: one checkbox a row, in a box that scrolls by itself, with
+    a filter box that site.js adds above long lists. It submits the same name and values as the
+    <select multiple> it replaces (which a phone shows as a tiny box needing Ctrl-click)."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None, choices: Any = ()) -> None:
+        super().__init__({"class": "checklist", **(attrs or {})}, choices)
+
+
+class TermsInput(forms.TextInput):
+    """A comma-separated list of glossary terms that site.js turns into a type-ahead with chips (the
+    ARIA 1.2 combobox); without JavaScript it stays the text field it always was. `suggest_url` is the
+    suggestions endpoint, wired by the page by URL name (the glossary lives on a floor above the forms
+    that use this)."""
+
+    def __init__(
+        self, *, suggest_url: Any = "", keeps_keywords: bool = True, attrs: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(
+            {
+                "data-suggest-url": suggest_url,
+                # Whether the form keeps a word the glossary does not know (as a free keyword): only then
+                # does the type-ahead offer "Keep as a keyword".
+                "data-keeps-keywords": "yes" if keeps_keywords else "no",
+                "data-text-remove": _("Remove"),
+                "data-text-keyword": _("Keep as a keyword"),
+                "data-text-nearest": _("nearest"),
+                "autocomplete": "off",
+                "dir": "auto",
+                **(attrs or {}),
+            }
+        )

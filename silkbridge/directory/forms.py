@@ -3,10 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from silkbridge.common.countries import country_choices
+from silkbridge.core.forms import Checklist, TermsInput
 from silkbridge.core.i18n import content_language
 from silkbridge.directory.choices import ContentLanguage, MembershipRole, OrganisationKind, SizeBand, Visibility
 from silkbridge.directory.models import Sector
@@ -46,12 +48,12 @@ class OrganisationForm(forms.Form):
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     size_band = forms.ChoiceField(label=_("Size"), required=False, choices=[("", "—"), *SizeBand.choices])
     founded_year = forms.IntegerField(label=_("Founding year"), required=False, min_value=1800, max_value=2100)
-    sectors = forms.MultipleChoiceField(
-        label=_("Sectors"), required=False, widget=forms.SelectMultiple(attrs={"size": 10})
-    )
+    sectors = forms.MultipleChoiceField(label=_("Sectors"), required=False, widget=Checklist)
     technologies = forms.CharField(
         label=_("Technologies"),
         required=False,
+        # Organisations have no free keywords yet: an unknown word is still refused there, so not offered.
+        widget=TermsInput(suggest_url=reverse_lazy("api:glossary_suggestions"), keeps_keywords=False),
         help_text=_("Separated by commas, in any of the three languages, e.g. “computer vision, 作物病害识别”."),
     )
     description = forms.CharField(

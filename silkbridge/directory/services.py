@@ -108,7 +108,16 @@ def search_rebuild_start(*, actor: Any) -> Any:
 
 
 def concepts_resolve(terms: Iterable[str]) -> list[Concept]:
-    """Concepts named by code or by any label or synonym in any language."""
+    """Concepts named by code or by any label or synonym in any language; an unknown term is an error."""
+    resolved, unknown = concepts_split(terms)
+    if unknown:
+        raise ValidationError({"concepts": _("Unknown technology: %(terms)s.") % {"terms": ", ".join(unknown)}})
+    return resolved
+
+
+def concepts_split(terms: Iterable[str]) -> tuple[list[Concept], list[str]]:
+    """The concepts that terms name (by code, or any label or synonym in any language), and the terms
+    that name none, as written (what a form keeps as free keywords rather than refusing)."""
     wanted = [term.strip() for term in terms if term and term.strip()]
     by_code = {concept.code: concept for concept in Concept.objects.filter(code__in=wanted)}
     missing = [term for term in wanted if term not in by_code]
@@ -125,9 +134,7 @@ def concepts_resolve(terms: Iterable[str]) -> list[Concept]:
             unknown.append(term)
         else:
             resolved.append(found)
-    if unknown:
-        raise ValidationError({"concepts": _("Unknown technology: %(terms)s.") % {"terms": ", ".join(unknown)}})
-    return list(dict.fromkeys(resolved))
+    return list(dict.fromkeys(resolved)), list(dict.fromkeys(unknown))
 
 
 def _contacts_validate(contacts: Sequence[Mapping[str, Any]]) -> list[Contact]:

@@ -7,15 +7,17 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.urls import reverse_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from silkbridge.common.countries import country_choices
-from silkbridge.core.forms import organisation_choices_set
+from silkbridge.core.forms import Checklist, TermsInput, organisation_choices_set
 from silkbridge.core.i18n import content_language
 from silkbridge.directory.choices import ContentLanguage, Visibility
 from silkbridge.directory.forms import sector_choices
 from silkbridge.directory.models import Organisation
+from silkbridge.directory.services import concepts_split
 from silkbridge.marketplace.choices import (
     DealType,
     InterestDeclineReason,
@@ -87,13 +89,18 @@ class OpportunityForm(forms.Form):
     sectors = forms.MultipleChoiceField(
         label=_("Sectors"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=Checklist,
         help_text=_("Leave empty and Silkbridge suggests them from the text; you can change them later."),
     )
     technologies = forms.CharField(
         label=_("Technologies"),
         required=False,
-        help_text=_("Separated by commas, in any of the three languages; leave empty to have them suggested."),
+        # The glossary's suggestions are matching's (a floor above): wired by URL name, not by import.
+        widget=TermsInput(suggest_url=reverse_lazy("api:glossary_suggestions")),
+        help_text=_(
+            "Separated by commas, in any of the three languages; leave empty to have them suggested. A word the "
+            "glossary does not know is kept as a keyword."
+        ),
     )
     trl = forms.TypedChoiceField(
         label=_("Technology readiness level"),
@@ -119,9 +126,7 @@ class OpportunityForm(forms.Form):
         label=_("Amount up to"), required=False, min_value=0, max_digits=18, decimal_places=2
     )
     currency = forms.ChoiceField(label=_("Currency"), required=False)
-    target_countries = forms.MultipleChoiceField(
-        label=_("Target countries"), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
-    )
+    target_countries = forms.MultipleChoiceField(label=_("Target countries"), required=False, widget=Checklist)
     expires_on = forms.DateField(
         label=_("Expires on"),
         required=False,
@@ -185,7 +190,9 @@ class OpportunityForm(forms.Form):
             "description": opportunity.description,
             "language": opportunity.language,
             "sectors": [sector.code for sector in opportunity.sectors.all()],
-            "technologies": ", ".join(concept.label for concept in opportunity.concepts.all()),
+            "technologies": ", ".join(
+                [*(concept.label for concept in opportunity.concepts.all()), *(opportunity.keywords or [])]
+            ),
             "trl": opportunity.trl,
             "ipr_status": opportunity.ipr_status,
             "deal_types": opportunity.deal_types,
@@ -202,7 +209,10 @@ class OpportunityForm(forms.Form):
         data.pop("organisation", None)
         raw = data.pop("technologies", "") or ""
         terms = [term.strip() for term in raw.replace("，", ",").replace("、", ",").split(",") if term.strip()]
-        data["concepts"] = terms
+        # A term the glossary does not know is kept as a free keyword, never refused (issue 13).
+        concepts, keywords = concepts_split(terms)
+        data["concepts"] = [concept.code for concept in concepts]
+        data["keywords"] = keywords
         translations: dict[str, dict[str, str]] = {}
         for name, language, field in TRANSLATION_FIELDS:
             translations.setdefault(language, {})[field] = data.pop(name, "") or ""

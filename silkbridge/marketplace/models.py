@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -29,6 +30,19 @@ from silkbridge.marketplace.choices import (
     OpportunityType,
     ReviewDecision,
 )
+
+KEYWORDS_MAX = 20
+KEYWORD_MAX_LENGTH = 100
+
+
+def validate_keywords(value: object) -> None:
+    """Free keywords: a short list of short texts (what the glossary does not name yet)."""
+    if not isinstance(value, list) or not all(isinstance(keyword, str) and keyword.strip() for keyword in value):
+        raise ValidationError(_("Keywords are a list of words."))
+    if len(value) > KEYWORDS_MAX:
+        raise ValidationError(_("At most %(count)d keywords.") % {"count": KEYWORDS_MAX})
+    if any(len(keyword) > KEYWORD_MAX_LENGTH for keyword in value):
+        raise ValidationError(_("A keyword has at most %(count)d characters.") % {"count": KEYWORD_MAX_LENGTH})
 
 
 class Opportunity(models.Model):
@@ -74,6 +88,8 @@ class Opportunity(models.Model):
     amount_max = models.DecimalField(_("amount up to"), max_digits=18, decimal_places=2, null=True, blank=True)
     currency = models.CharField(_("currency"), max_length=3, blank=True)
     target_countries = models.JSONField(_("target countries"), default=list, blank=True)
+    # Technologies the glossary does not name (yet), kept as the author wrote them rather than refused.
+    keywords = models.JSONField(_("keywords"), default=list, blank=True, validators=[validate_keywords])
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=OpportunityStatus, default=OpportunityStatus.DRAFT, db_index=True

@@ -50,6 +50,7 @@ class OpportunityOut(Schema):
     amount_max: Decimal | None
     currency: str | None
     target_countries: list[str]
+    keywords: list[str]
     status: OpportunityStatus
     visibility: Visibility
     is_demo: bool
@@ -123,6 +124,9 @@ class OpportunityFields(Schema):
     amount_max: Amount | None = None
     currency: str | None = Field(None, min_length=3, max_length=3, description="ISO 4217, e.g. PKR, CNY, USD.")
     target_countries: list[str] | None = Field(None, description="ISO 3166-1 alpha-2 codes.")
+    keywords: list[str] | None = Field(
+        None, max_length=20, description="Free keywords for technologies the glossary does not name (at most 20)."
+    )
     expires_on: date | None = None
     visibility: Visibility | None = None
     translations: dict[ContentLanguage, AuthorTranslationIn] | None = Field(

@@ -60,6 +60,7 @@ PROFILE_FIELDS = frozenset(
         "amount_max",
         "currency",
         "target_countries",
+        "keywords",
         "expires_on",
         "visibility",
     }
@@ -206,7 +207,7 @@ def opportunity_reindex(*, opportunity: Opportunity) -> None:
     description, and the labels and synonyms of its technologies and sectors, and those tags."""
     concepts = list(opportunity.concepts.all())
     sectors = list(opportunity.sectors.all())
-    parts = [opportunity.title, opportunity.summary, opportunity.description]
+    parts = [opportunity.title, opportunity.summary, opportunity.description, *(opportunity.keywords or [])]
     for concept in concepts:
         parts.extend(concept.all_terms())
     for sector in sectors:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.pagination import paginate
 
-from silkbridge.accounts.api_auth import AUTH_REQUIRED
+from silkbridge.accounts.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED
 from silkbridge.core.api_support import ErrorOut, PagePagination, auth_user, filterset_qs
 from silkbridge.core.i18n import content_language
 from silkbridge.marketplace.models import Opportunity
@@ -19,6 +19,8 @@ from silkbridge.matching.filtersets import MatchFilterSet
 from silkbridge.matching.schemas import (
     FeedbackIn,
     FeedbackOut,
+    GlossarySuggestionQuery,
+    GlossarySuggestionsOut,
     LanguageQuery,
     MatchFilters,
     MatchOut,
@@ -111,3 +113,14 @@ def match_feedback(request: HttpRequest, match_id: int, payload: FeedbackIn) -> 
         raise Http404(_("No such match."))
     feedback = services.feedback_give(actor=user, match=match, useful=payload.useful)
     return {"match": match.pk, "useful": feedback.useful}
+
+
+@router.get(
+    "/glossary/suggestions",
+    response={200: GlossarySuggestionsOut, **ERRORS},
+    auth=AUTH_OPTIONAL,
+    url_name="glossary_suggestions",
+    summary="Type-ahead over the technology glossary in English, Chinese and Urdu, synonyms included",
+)
+def glossary_suggestions(request: HttpRequest, query: Query[GlossarySuggestionQuery]) -> Any:
+    return selectors.glossary_suggestions(text=query.q, language=_language(query.language), limit=query.limit)

@@ -54,3 +54,32 @@ class FeedbackIn(Schema):
 class FeedbackOut(Schema):
     match: int
     useful: bool
+
+
+class GlossarySuggestionQuery(Schema):
+    q: str = Field(..., max_length=100, description="What the person typed, in English, Chinese or Urdu.")
+    language: str | None = Field(None, pattern="^(en|zh|ur)$", description="The labels' language; else the caller's.")
+    limit: int = Field(10, ge=1, le=20)
+
+
+class ConceptSuggestionOut(Schema):
+    code: str
+    label: str = Field(..., description="The concept's label in the language asked for.")
+    matched: str = Field(..., description="The label or synonym that the text matched, as written.")
+    matched_language: str
+    sector: str = Field(..., description="The concept's sub-field, in the language asked for.")
+    score: float
+
+
+class GlossarySuggestionsOut(Schema):
+    query: str
+    language: str
+    concepts: list[ConceptSuggestionOut] = Field(
+        ..., description="Concepts whose label or synonym in any of the three languages contains the text."
+    )
+    free_keyword: str | None = Field(
+        ..., description="The text itself, offered as a free keyword when no concept is exactly the text."
+    )
+    nearest: list[ConceptSuggestionOut] = Field(
+        ..., description="When no concept contains the text: the concepts nearest to it by spelling."
+    )

@@ -9,7 +9,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -21,6 +21,7 @@ from silkbridge.marketplace.models import Opportunity
 from silkbridge.marketplace.selectors import can_manage, live_q, opportunity_get, shown_to_others_q
 from silkbridge.matching import engine
 from silkbridge.matching.engine import Glossary, render
+from silkbridge.matching.engine.glossary import TermHit, suggest_terms
 from silkbridge.matching.models import Match, MatchFeedback
 
 
@@ -194,3 +195,40 @@ def glossary() -> Glossary:
         if _glossary_built is None or _glossary_built[0] != signature:
             _glossary_built = (signature, _glossary_from_database())
         return _glossary_built[1]
+
+
+# --- type-ahead over the glossary ----------------------------------------------------------------------
+
+SUGGESTION_QUERY_MAX_LENGTH = 100
+SUGGESTION_LIMIT_MAX = 20
+
+
+def _hit_out(hit: TermHit, labels: Glossary, language: str) -> dict[str, Any]:
+    concept = labels.concepts[hit.code]
+    return {
+        "code": hit.code,
+        "label": labels.label(hit.code, language),
+        "matched": hit.term,
+        "matched_language": hit.language,
+        "sector": labels.label(concept.sector, language),
+        "score": round(hit.score, 4),
+    }
+
+
+def glossary_suggestions(*, text: str, language: str, limit: int = 10) -> dict[str, Any]:
+    """What the technology fields' type-ahead offers for a typed text, labelled in the reader's
+    language: the concepts whose label or synonym in English, Chinese or Urdu contains it, and, when
+    none is the text itself, the text as a free keyword with the concepts nearest to it. The glossary
+    is public (the technologies page lists it), so anyone may ask; the text is bounded first."""
+    text = (text or "").strip()
+    if len(text) > SUGGESTION_QUERY_MAX_LENGTH:
+        raise ValidationError({"q": _("Type at most %(count)d characters.") % {"count": SUGGESTION_QUERY_MAX_LENGTH}})
+    labels = glossary()
+    found = suggest_terms(labels, text, limit=max(1, min(limit, SUGGESTION_LIMIT_MAX)))
+    return {
+        "query": text,
+        "language": language,
+        "concepts": [_hit_out(hit, labels, language) for hit in found.matches],
+        "free_keyword": text if text and not found.exact else None,
+        "nearest": [_hit_out(hit, labels, language) for hit in found.nearest],
+    }

@@ -994,6 +994,7 @@ API: dict[str, Row] = {
     # matching
     "GET /api/v1/opportunities/{pk}/matches": Row(OWNERS_OF_B, _pk("request_b")),
     "GET /api/v1/matches": Row(signed_in),
+    "GET /api/v1/glossary/suggestions": Row(public, query=SEARCH),
     "POST /api/v1/matches/{match_id}/feedback": Row(
         OWNERS_OF_B, lambda w, o: {"match_id": w.matches["public"].pk}, body={"useful": True}
     ),

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from silkbridge.core.forms import Checklist
 from silkbridge.deals.choices import DealPartyRole, DealStage, DealSubject
 from silkbridge.deals.filtersets import OwnerChoiceField
 from silkbridge.deals.selectors.pipeline import staff_users
@@ -60,7 +61,7 @@ class DealStartForm(DealDetailsForm):
         queryset=Organisation.objects.none(),
         required=False,
         help_text=_("At least two for a deal entered by hand; added to the lead's two otherwise (staff only)."),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=Checklist,
     )
     field_order = ("title", "subject", "description", "sector", "amount", "currency", "organisations")
 

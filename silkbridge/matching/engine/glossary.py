@@ -202,10 +202,17 @@ class Glossary:
         self._bound: dict[str, str] = {}
         self._key_terms: dict[str, list[int]] = {}
         self._key_weight: dict[str, float] = {}
+        self._suggestion_index: _SuggestionIndex | None = None
         terms = list(terms)
         for kind, code, term in terms:
             self._add_term(kind, code, term)
         self._index_approximate([(kind, code, term) for kind, code, term in terms])
+
+    def suggestion_index(self) -> _SuggestionIndex:
+        """The type-ahead's index of every label and synonym, built on first use and kept with the glossary."""
+        if self._suggestion_index is None:
+            self._suggestion_index = _SuggestionIndex(self.concepts.values())
+        return self._suggestion_index
 
     @classmethod
     def empty(cls) -> Glossary:
@@ -431,3 +438,120 @@ def load_glossary(
         synonyms = {language: list(values or []) for language, values in (data.get("synonyms") or {}).items()}
         concepts.append(Concept(data["code"], data["sector"], labels, synonyms))
     return build_glossary(sectors, concepts)
+
+
+# --- type-ahead over the glossary ----------------------------------------------------------------------
+
+SUGGEST_NGRAM_SIZES = (2, 3)
+# A concept is "near" an unknown word when their character n-grams overlap this much (Dice coefficient).
+NEAREST_MIN_SIMILARITY = 0.25
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class TermHit:
+    """A concept that a typed text names or resembles, with the label or synonym that did it."""
+
+    code: str
+    term: str
+    language: str
+    score: float  # 1.0 for a whole term; lower for a prefix, a word's prefix, a substring or a resemblance
+
+
+@dataclass(frozen=True)
+class TermSuggestions:
+    """What a type-ahead offers for a typed text: the concepts whose label or synonym (in any language)
+    starts with or contains it, whether one of them is the text itself, and, when no concept contains
+    it, the concepts nearest to it by spelling (character bigrams and trigrams), so that an unknown
+    word is offered as a free keyword beside its neighbours, never a dead end."""
+
+    matches: list[TermHit]
+    exact: bool
+    nearest: list[TermHit]
+
+
+def _compact(text: str) -> str:
+    return _SPACES.sub(" ", normalise(text)).strip()
+
+
+def _ngrams(text: str) -> set[str]:
+    padded = f" {text} "
+    return {padded[i : i + size] for size in SUGGEST_NGRAM_SIZES for i in range(len(padded) - size + 1)}
+
+
+class _SuggestionIndex:
+    """Every label and synonym of every concept, normalised, with an n-gram index for resemblance."""
+
+    def __init__(self, concepts: Iterable[Concept]):
+        self.terms: list[tuple[str, str, str, str]] = []  # (code, language, term as written, normalised)
+        self.grams: list[set[str]] = []
+        self.by_gram: dict[str, list[int]] = {}
+        for concept in concepts:
+            written = [(language, label) for language, label in concept.labels.items()]
+            written += [(language, synonym) for language, values in concept.synonyms.items() for synonym in values]
+            for language, term in written:
+                compact = _compact(term)
+                if not compact:
+                    continue
+                term_id = len(self.terms)
+                self.terms.append((concept.code, language, term, compact))
+                grams = _ngrams(compact)
+                self.grams.append(grams)
+                for gram in grams:
+                    self.by_gram.setdefault(gram, []).append(term_id)
+
+    def matches(self, query: str) -> list[TermHit]:
+        best: dict[str, TermHit] = {}
+        for code, language, term, compact in self.terms:
+            score = _match_score(query, compact)
+            if score and (code not in best or score > best[code].score):
+                best[code] = TermHit(code, term, language, score)
+        return list(best.values())
+
+    def nearest(self, query: str) -> list[TermHit]:
+        wanted = _ngrams(query)
+        overlap: dict[int, int] = {}
+        for gram in wanted:
+            for term_id in self.by_gram.get(gram, ()):
+                overlap[term_id] = overlap.get(term_id, 0) + 1
+        best: dict[str, TermHit] = {}
+        for term_id, shared in overlap.items():
+            similarity = 2 * shared / (len(wanted) + len(self.grams[term_id]))
+            code, language, term, _ = self.terms[term_id]
+            if similarity >= NEAREST_MIN_SIMILARITY and (code not in best or similarity > best[code].score):
+                best[code] = TermHit(code, term, language, round(similarity, 4))
+        return list(best.values())
+
+
+def _match_score(query: str, term: str) -> float:
+    """1 for the whole term, then a prefix of it, a prefix of one of its words, and anywhere inside;
+    a longer share of the term covered ranks higher within each kind."""
+    if query == term:
+        return 1.0
+    position = term.find(query)
+    if position < 0:
+        return 0.0
+    coverage = len(query) / len(term)
+    if position == 0:
+        return 0.7 + 0.2 * coverage
+    if term[position - 1] == " ":
+        return 0.5 + 0.2 * coverage
+    return 0.3 + 0.2 * coverage
+
+
+def _ranked(hits: list[TermHit], limit: int) -> list[TermHit]:
+    return sorted(hits, key=lambda hit: (-hit.score, len(hit.term), hit.code))[:limit]
+
+
+def suggest_terms(glossary: Glossary, text: str, *, limit: int = 10, nearest_limit: int = 5) -> TermSuggestions:
+    """The type-ahead's answer for a typed text (see `TermSuggestions`), best first."""
+    query = _compact(text)
+    if not query:
+        return TermSuggestions([], exact=False, nearest=[])
+    index = glossary.suggestion_index()
+    matches = _ranked(index.matches(query), limit)
+    exact = any(hit.score == 1.0 for hit in matches)
+    if matches:
+        # Concepts that contain the text are its nearest already; resemblance would only add noise.
+        return TermSuggestions(matches, exact=exact, nearest=[])
+    return TermSuggestions([], exact=False, nearest=_ranked(index.nearest(query), nearest_limit))

@@ -158,3 +158,264 @@ if (document.readyState === "loading") {
 } else {
   startRunPolls();
 }
+
+// <div class="checklist">: a long list of checkboxes (sectors, countries) gets a filter box above it, so a
+// finger finds "Pakistan" without scrolling through two hundred rows. Rows only hide: every box, ticked or
+// not, is still submitted as before.
+function filterableChecklists() {
+  const text = document.body.dataset.textFilter || "Filter";
+  document.querySelectorAll("div.checklist").forEach((list, number) => {
+    const rows = [...list.querySelectorAll(":scope > div")];
+    if (rows.length < 10 || list.previousElementSibling?.classList.contains("checklist-filter")) {
+      return;
+    }
+    const field = list.closest(".field");
+    const label = field ? field.querySelector("label:not([for]), legend") : null;
+    const filter = document.createElement("input");
+    filter.type = "search";
+    filter.className = "checklist-filter";
+    filter.id = `checklist-filter-${number}`;
+    filter.setAttribute("aria-controls", list.id);
+    filter.setAttribute("aria-label", label ? `${text}: ${label.textContent.replace(/:\s*$/, "").trim()}` : text);
+    filter.placeholder = text;
+    filter.addEventListener("input", () => {
+      const wanted = filter.value.trim().toLocaleLowerCase();
+      for (const row of rows) {
+        row.hidden = wanted !== "" && !row.textContent.toLocaleLowerCase().includes(wanted);
+      }
+    });
+    // Enter in the filter box must not send the form.
+    filter.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") {
+        event.preventDefault();
+      }
+    });
+    list.parentNode.insertBefore(filter, list);
+  });
+}
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", filterableChecklists);
+} else {
+  filterableChecklists();
+}
+
+// <input data-suggest-url>: a comma-separated list of technologies becomes a type-ahead over the glossary
+// (the ARIA 1.2 combobox with a listbox popup): the chosen terms show as chips, each with a remove button,
+// and the original input, now hidden, still carries "term, term" to the server, which parses it as
+// before. Without this script the input stays a plain text field.
+const TERM_SEPARATORS = /[,，、]/;
+
+function termsCombobox(original, number) {
+  const terms = original.value.split(TERM_SEPARATORS).map((term) => term.trim()).filter(Boolean);
+  const texts = original.dataset;
+  const listboxId = `${original.id}-listbox`;
+  const box = document.createElement("div");
+  box.className = "combobox";
+  const chips = document.createElement("ul");
+  chips.className = "chips";
+  const input = document.createElement("input");
+  input.type = "text";
+  input.id = `${original.id}-combobox`;
+  input.className = "combobox-input";
+  input.setAttribute("role", "combobox");
+  input.setAttribute("aria-autocomplete", "list");
+  input.setAttribute("aria-expanded", "false");
+  input.setAttribute("aria-controls", listboxId);
+  input.setAttribute("autocomplete", "off");
+  input.dir = "auto";
+  for (const name of ["aria-describedby", "aria-invalid"]) {
+    if (original.hasAttribute(name)) input.setAttribute(name, original.getAttribute(name));
+  }
+  const listbox = document.createElement("ul");
+  listbox.id = listboxId;
+  listbox.className = "combobox-listbox";
+  listbox.setAttribute("role", "listbox");
+  listbox.hidden = true;
+  const label = document.querySelector(`label[for="${original.id}"]`);
+  if (label) {
+    label.htmlFor = input.id;
+    label.id = label.id || `${original.id}-label`;
+    listbox.setAttribute("aria-labelledby", label.id);
+  }
+  original.type = "hidden";
+  original.parentNode.insertBefore(box, original);
+  box.append(chips, input, listbox);
+
+  let options = [];
+  let active = -1;
+  let pending = null;
+
+  const sync = () => {
+    original.value = terms.join(", ");
+  };
+  const renderChips = () => {
+    chips.replaceChildren(
+      ...terms.map((term, index) => {
+        const chip = document.createElement("li");
+        chip.className = "chip";
+        const name = document.createElement("bdi");
+        name.textContent = term;
+        const remove = document.createElement("button");
+        remove.type = "button";
+        remove.className = "chip-remove";
+        remove.setAttribute("aria-label", `${texts.textRemove}: ${term}`);
+        remove.textContent = "×";
+        remove.addEventListener("click", () => {
+          terms.splice(index, 1);
+          sync();
+          renderChips();
+          input.focus();
+        });
+        chip.append(name, " ", remove);
+        return chip;
+      }),
+    );
+  };
+  const close = () => {
+    listbox.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
+    active = -1;
+  };
+  const highlight = (index) => {
+    active = index;
+    options.forEach((option, position) => option.setAttribute("aria-selected", position === index ? "true" : "false"));
+    if (index >= 0) {
+      input.setAttribute("aria-activedescendant", options[index].id);
+      options[index].scrollIntoView({ block: "nearest" });
+    } else {
+      input.removeAttribute("aria-activedescendant");
+    }
+  };
+  const choose = (term) => {
+    const clean = term.trim();
+    if (clean && !terms.some((known) => known.toLocaleLowerCase() === clean.toLocaleLowerCase())) {
+      terms.push(clean);
+    }
+    input.value = "";
+    sync();
+    renderChips();
+    close();
+    input.focus();
+  };
+  const option = (text, value, note, index) => {
+    const item = document.createElement("li");
+    item.id = `${listboxId}-${index}`;
+    item.className = "combobox-option";
+    item.setAttribute("role", "option");
+    item.setAttribute("aria-selected", "false");
+    item.dataset.value = value;
+    const main = document.createElement("bdi");
+    main.textContent = text;
+    item.append(main);
+    if (note) {
+      const small = document.createElement("span");
+      small.className = "combobox-note";
+      small.textContent = ` · ${note}`;
+      item.append(small);
+    }
+    // mousedown, not click: choosing must happen before the input's blur closes the list.
+    item.addEventListener("mousedown", (event) => {
+      event.preventDefault();
+      choose(value);
+    });
+    return item;
+  };
+  const show = (answer) => {
+    const rows = [];
+    for (const concept of answer.concepts) {
+      const note = concept.matched !== concept.label ? concept.matched : concept.sector;
+      rows.push(option(concept.label, concept.label, note, rows.length));
+    }
+    if (answer.free_keyword && original.dataset.keepsKeywords !== "no") {
+      rows.push(option(`“${answer.free_keyword}”`, answer.free_keyword, texts.textKeyword, rows.length));
+    }
+    for (const concept of answer.nearest) {
+      rows.push(option(concept.label, concept.label, texts.textNearest, rows.length));
+    }
+    options = rows;
+    listbox.replaceChildren(...rows);
+    if (rows.length === 0) {
+      close();
+      return;
+    }
+    listbox.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+    highlight(-1);
+  };
+  const fetchSuggestions = async () => {
+    const text = input.value.trim();
+    if (!text) {
+      close();
+      return;
+    }
+    if (pending) pending.abort();
+    pending = new AbortController();
+    const url = new URL(original.dataset.suggestUrl, window.location.href);
+    url.searchParams.set("q", text.slice(0, 100));
+    url.searchParams.set("limit", "8");
+    try {
+      const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin", signal: pending.signal });
+      if (response.ok && input.value.trim() === text) {
+        show(await response.json());
+      }
+    } catch (error) {
+      // Aborted by newer typing, or the network: the person can still keep their word as typed.
+    }
+  };
+  let timer = 0;
+  input.addEventListener("input", () => {
+    if (TERM_SEPARATORS.test(input.value)) {
+      input.value.split(TERM_SEPARATORS).forEach(choose);
+      return;
+    }
+    window.clearTimeout(timer);
+    timer = window.setTimeout(fetchSuggestions, 150);
+  });
+  input.addEventListener("keydown", (event) => {
+    const open = !listbox.hidden && options.length > 0;
+    if (event.key === "ArrowDown") {
+      event.preventDefault();
+      if (open) highlight(Math.min(active + 1, options.length - 1));
+      else fetchSuggestions();
+    } else if (event.key === "ArrowUp" && open) {
+      event.preventDefault();
+      highlight(Math.max(active - 1, 0));
+    } else if (event.key === "Enter") {
+      if (open && active >= 0) {
+        event.preventDefault();
+        choose(options[active].dataset.value);
+      } else if (input.value.trim()) {
+        event.preventDefault(); // a typed word is kept as a chip; Enter on an empty field sends the form
+        choose(input.value);
+      }
+    } else if (event.key === "Escape") {
+      if (open) {
+        event.preventDefault();
+        close();
+      } else if (input.value) {
+        input.value = "";
+      }
+    } else if (event.key === "Backspace" && input.value === "" && terms.length) {
+      terms.pop();
+      sync();
+      renderChips();
+    }
+  });
+  input.addEventListener("blur", () => window.setTimeout(close, 100));
+  // A word typed but not yet chosen when the form is sent is kept, as the plain field would have kept it.
+  original.form?.addEventListener("submit", () => {
+    if (input.value.trim()) choose(input.value);
+  });
+  sync();
+  renderChips();
+  return number;
+}
+function startTermsComboboxes() {
+  document.querySelectorAll("input[data-suggest-url]:not([type='hidden'])").forEach(termsCombobox);
+}
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", startTermsComboboxes);
+} else {
+  startTermsComboboxes();
+}
