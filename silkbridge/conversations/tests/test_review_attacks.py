@@ -8,7 +8,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from silkbridge.conversations.tests.factories import accepted_interest
+from silkbridge.conversations.models import Attachment
+from silkbridge.conversations.tests.factories import PDF_BYTES, accepted_interest, meeting_between, upload
+from silkbridge.events.services import meeting_cancel
 from silkbridge.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -40,3 +42,19 @@ def test_a_side_that_may_no_longer_read_the_thread_is_not_told_its_messages(clie
     assert answer.status_code == 302
     assert mail.outbox == []
     assert not Notification.objects.filter(recipient=sender).exists()
+
+
+def test_a_cancelled_meetings_files_leave_the_storage_with_its_thread(
+    client, media, django_capture_on_commit_callbacks
+):
+    """Cancelling a meeting deletes it, and its thread with it: the attachments' rows went, their files
+    stayed in the storage for good, a shared document no one could reach or remove."""
+    meeting, requester_user, _recipient_user = meeting_between()
+    client.force_login(requester_user)
+    url = reverse("conversations:meeting_thread", kwargs={"meeting_id": meeting.pk})
+    client.post(url, {"body": "Our price list.", "attachments": [upload("prices.pdf", PDF_BYTES, "application/pdf")]})
+    assert [path for path in media.rglob("*") if path.is_file()]
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_cancel(actor=requester_user, meeting=meeting)
+    assert not Attachment.objects.exists()
+    assert [path for path in media.rglob("*") if path.is_file()] == []
