@@ -169,12 +169,3 @@ def _notify_other_side(*, actor: Any, conversation: Conversation, message: Messa
         },
         url=link,
     )
-
-
-def attachment_file_forget(*, instance: Attachment, **_signal: Any) -> None:
-    """A deleted attachment's file leaves the storage once the deletion is committed: a thread goes with
-    its meeting (cancelled meetings are deleted) or interest, and no row would point at its files again."""
-    name = instance.file.name
-    if name:
-        storage = instance.file.storage
-        transaction.on_commit(lambda: storage.delete(name))

@@ -44,6 +44,13 @@ def test_a_side_that_may_no_longer_read_the_thread_is_not_told_its_messages(clie
     assert not Notification.objects.filter(recipient=sender).exists()
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="Open fault, not fixed here: events deletes a cancelled meeting and the database cascade takes "
+    "the thread's attachment rows, but nothing deletes their files. The house rules forbid a post_delete "
+    "receiver and events (a lower floor) may not call conversations; the lead decides (events keeps "
+    "cancelled meetings, or an explicit sweep of unreferenced files).",
+)
 def test_a_cancelled_meetings_files_leave_the_storage_with_its_thread(
     client, media, django_capture_on_commit_callbacks
 ):
