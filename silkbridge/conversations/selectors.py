@@ -115,9 +115,21 @@ def attachment_get(*, viewer: Any, pk: int) -> Attachment:
     return attachment
 
 
-def members_to_tell(*, organisation: Organisation, except_user: Any) -> QuerySet[Any]:
-    """The active members of one side, who are told of a message (never its author)."""
+def members_to_tell(*, conversation: Conversation, organisation: Organisation, except_user: Any) -> list[Any]:
+    """The active members of one side who may read the thread, told of a message (never its author): a
+    member the thread is hidden from (the profile gone private for the interested side) is told nothing,
+    as the e-mail would carry the message and name the owner the marketplace hides."""
     memberships = Membership.objects.filter(organisation=organisation)
     if getattr(except_user, "pk", None) is not None:
         memberships = memberships.exclude(user_id=except_user.pk)
-    return get_user_model().objects.filter(is_active=True, pk__in=memberships.values("user_id"))
+    users = list(get_user_model().objects.filter(is_active=True, pk__in=memberships.values("user_id")))
+    if conversation.interest is None:
+        return users
+    readers = []
+    for user in users:
+        try:
+            conversation_for_interest(viewer=user, interest_id=conversation.interest.pk)
+        except Thread.DoesNotExist:
+            continue
+        readers.append(user)
+    return readers

@@ -158,7 +158,7 @@ def _notify_other_side(*, actor: Any, conversation: Conversation, message: Messa
     other = conversation.other_side(conversation.own_side)
     link = settings.SITE_URL + thread_url(conversation)
     notify(
-        users=members_to_tell(organisation=other, except_user=actor),
+        users=members_to_tell(conversation=conversation, organisation=other, except_user=actor),
         kind=NotificationKind.MESSAGE,
         template="conversations/email/message_received.txt",
         context={
