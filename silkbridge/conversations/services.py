@@ -169,3 +169,14 @@ def _notify_other_side(*, actor: Any, conversation: Conversation, message: Messa
         },
         url=link,
     )
+
+
+def attachments_forget_with_meetings(meeting_ids: list[int]) -> None:
+    """Meetings are being deleted, and the cascade takes their threads' attachment rows: delete the files
+    too, once the deletion is committed (a rolled-back cancellation keeps them)."""
+    if not meeting_ids:
+        return
+    storage = Attachment._meta.get_field("file").storage
+    names = list(Attachment.objects.filter(message__thread__meeting_id__in=meeting_ids).values_list("file", flat=True))
+    if names:
+        transaction.on_commit(lambda: [storage.delete(name) for name in names])

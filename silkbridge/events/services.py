@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from silkbridge.core.budgets import Budget, usage_charge, usage_refund
 from silkbridge.core.runs import Progress, RunAlreadyActive, RunFailure, run_enqueue, run_still_running
 from silkbridge.directory.selectors import is_member
-from silkbridge.events import history, notifications, selectors, visit_selectors
+from silkbridge.events import history, hooks, notifications, selectors, visit_selectors
 from silkbridge.events.choices import (
     DayPart,
     DeclineReason,
@@ -319,6 +319,7 @@ def _requests_cancel_for_leaver(participant: Participant, *, actor: Any) -> None
         for meeting_request in open_requests
     }
     had_meeting = set(Meeting.objects.filter(request__in=open_requests).values_list("request_id", flat=True))
+    hooks.meetings_deleting.fire(list(Meeting.objects.filter(request__in=open_requests).values_list("pk", flat=True)))
     Meeting.objects.filter(request__in=open_requests).delete()
     MeetingRequest.objects.filter(pk__in=[r.pk for r in open_requests]).update(status=RequestStatus.CANCELLED)
     for meeting_request in open_requests:
@@ -484,6 +485,7 @@ def request_cancel(*, actor: Any, meeting_request: MeetingRequest) -> None:
         # Its placed meeting goes with it: the other side is told, as for a meeting cancelled.
         pair = [meeting_request.requester, meeting_request.recipient]
         _tell_sides(meeting, template="meeting_cancelled", pair=pair, actor=actor, starts_at=meeting.slot.starts_at)
+        hooks.meetings_deleting.fire([meeting.pk])
         meeting.delete()
     history.meeting_cancelled(request=meeting_request, actor=actor, before=before)
 
@@ -633,6 +635,7 @@ def meeting_cancel(*, actor: Any, meeting: Meeting) -> None:
         raise PermissionDenied(_("You may not cancel this meeting."))
     history.meeting_unbooked(meeting=meeting, actor=actor)
     _tell_sides(meeting, template="meeting_cancelled", pair=participants, actor=actor, starts_at=meeting.slot.starts_at)
+    hooks.meetings_deleting.fire([meeting.pk])
     meeting.delete()
 
 

@@ -44,18 +44,12 @@ def test_a_side_that_may_no_longer_read_the_thread_is_not_told_its_messages(clie
     assert not Notification.objects.filter(recipient=sender).exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Open fault, not fixed here: events deletes a cancelled meeting and the database cascade takes "
-    "the thread's attachment rows, but nothing deletes their files. The house rules forbid a post_delete "
-    "receiver and events (a lower floor) may not call conversations; the lead decides (events keeps "
-    "cancelled meetings, or an explicit sweep of unreferenced files).",
-)
 def test_a_cancelled_meetings_files_leave_the_storage_with_its_thread(
     client, media, django_capture_on_commit_callbacks
 ):
-    """Cancelling a meeting deletes it, and its thread with it: the attachments' rows went, their files
-    stayed in the storage for good, a shared document no one could reach or remove."""
+    """Cancelling a meeting deletes it, and its thread with it: the attachments' rows went, and their files
+    stayed in the storage for good, a shared document no one could reach or remove, until events told
+    conversations (its `meetings_deleting` hook) before the rows went."""
     meeting, requester_user, _recipient_user = meeting_between()
     client.force_login(requester_user)
     url = reverse("conversations:meeting_thread", kwargs={"meeting_id": meeting.pk})
