@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from silkbridge.core.selectors import history_entries
 from silkbridge.directory.choices import Visibility
+from silkbridge.directory.selectors import members_of, organisation_ids_of
 from silkbridge.events.choices import DayPart, MeetingEventKind, MeetingStatus, ParticipantStatus, RequestStatus
 from silkbridge.events.models import (
     Booking,
@@ -69,6 +70,29 @@ def participant_for_user(*, event: Event, user: Any) -> Participant | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return Participant.objects.filter(event=event, representatives=user).select_related("organisation", "event").first()
+
+
+def participant_joinable(*, event: Event, user: Any) -> Participant | None:
+    """The registration at this event of an organisation the user belongs to but does not represent yet (a
+    colleague, staff or the demo registered it): the user may join it, registration open or not."""
+    if not getattr(user, "is_authenticated", False) or participant_for_user(event=event, user=user) is not None:
+        return None
+    return (
+        Participant.objects.filter(event=event, organisation_id__in=organisation_ids_of(user))
+        .exclude(status__in=[ParticipantStatus.REJECTED, ParticipantStatus.WITHDRAWN])
+        .select_related("organisation")
+        .order_by("pk")
+        .first()
+    )
+
+
+def request_readers(*, participant: Participant) -> list[Any]:
+    """Who reads the meeting requests a participant receives: its active representatives or, where it has
+    none (staff or the demo registered an organisation), the active members of its organisation, who join
+    its registration to answer. Empty: nobody on Silkbridge can read them (the directory then holds them
+    for staff until the organisation is claimed)."""
+    representatives = list(participant.representatives.filter(is_active=True))
+    return representatives or members_of(participant.organisation_id)
 
 
 def participant_acting(*, event: Event, viewer: Any, participant_id: int | None = None) -> Participant | None:
