@@ -579,3 +579,5 @@ _.tiles
 _.attribution
 _.points_json
 _.leaflet_available
+# meeting requests held for organisations without members: RequestOut resolvers read by django-ninja.
+_.resolve_recipient_has_readers

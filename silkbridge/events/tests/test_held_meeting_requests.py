@@ -12,6 +12,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from silkbridge.accounts.services import api_token_create
 from silkbridge.accounts.tests.factories import MembershipFactory, StaffFactory, UserFactory
 from silkbridge.directory import services as directory_services
 from silkbridge.directory.models import HeldRequest, Membership
@@ -113,6 +114,29 @@ def test_the_sender_is_told_on_the_page_and_staff_see_it_in_their_queue(world, c
     queue = client.get(reverse("directory:held_requests")).content.decode()
     assert ORPHAN_NAME in queue
     assert world["event"].title in queue
+
+
+def test_the_sent_list_and_the_api_say_the_same(world, client):
+    _, secret = api_token_create(user=world["sender"], name="tests")
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    url = f"/api/v1/events/{world['event'].slug}/requests"
+    created = client.post(
+        url, {"recipient": world["recipient"].pk, "message": "Trials"}, content_type="application/json", **bearer
+    )
+    assert created.status_code == 201
+    assert created.json()["recipient_has_readers"] is False
+    assert created.json()["delivery_note"] == unescape(NO_MEMBERS)
+    (listed,) = client.get(url, {"box": "sent"}, **bearer).json()["items"]
+    assert (listed["recipient_has_readers"], listed["delivery_note"]) == (False, unescape(NO_MEMBERS))
+    client.force_login(world["sender"])
+    assert NO_MEMBERS in unescape(client.get(_requests_url(world)).content.decode())
+    # Once someone represents the organisation, the same request says it is told.
+    representative = UserFactory()
+    world["recipient"].representatives.add(representative)
+    (listed,) = client.get(url, {"box": "sent"}, **bearer).json()["items"]
+    assert listed["recipient_has_readers"] is True
+    assert listed["delivery_note"] == "The participant's representatives are told and answer on Silkbridge."
+    assert NO_MEMBERS not in unescape(client.get(_requests_url(world)).content.decode())
 
 
 def test_a_request_to_a_represented_participant_says_it_is_sent(world, client):
