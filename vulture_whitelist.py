@@ -595,3 +595,6 @@ _.empty_label
 # the glossary type-ahead's schema fields, filled from the selector's dict (matching/selectors.py)
 _.matched_language
 _.free_keyword
+
+# meeting requests held for organisations without members: RequestOut resolvers read by django-ninja.
+_.resolve_recipient_has_readers

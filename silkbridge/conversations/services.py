@@ -178,5 +178,10 @@ def attachments_forget_with_meetings(meeting_ids: list[int]) -> None:
         return
     storage = Attachment._meta.get_field("file").storage
     names = list(Attachment.objects.filter(message__thread__meeting_id__in=meeting_ids).values_list("file", flat=True))
+
+    def forget() -> None:
+        for name in names:
+            storage.delete(name)
+
     if names:
-        transaction.on_commit(lambda: [storage.delete(name) for name in names])
+        transaction.on_commit(forget)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet, Value
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import StrIndex, Upper
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
@@ -329,6 +329,12 @@ OWNER_TOLD_NOTE = gettext_lazy("The organisation's members are told and answer h
 
 def has_active_members(organisation_id: int) -> bool:
     return Membership.objects.filter(organisation_id=organisation_id, user__is_active=True).exists()
+
+
+def has_active_members_expression(organisation_field: str) -> Exists:
+    """`has_active_members` as an expression over rows whose `organisation_field` names the organisation (an
+    annotation for a whole list in one query)."""
+    return Exists(Membership.objects.filter(organisation_id=OuterRef(organisation_field), user__is_active=True))
 
 
 def active_owners_of(organisation_id: int) -> list[Any]:

@@ -17,6 +17,7 @@ from ninja import Field, Schema
 from pydantic import AwareDatetime, field_validator
 
 from silkbridge.core.schemas import HistoryEntryOut
+from silkbridge.directory.selectors import NO_MEMBERS_NOTE
 from silkbridge.events.choices import (
     DayPart,
     DeclineReason,
@@ -31,6 +32,7 @@ from silkbridge.events.choices import (
     ScheduleRunStatus,
     SchedulingMode,
 )
+from silkbridge.events.selectors import REQUEST_TOLD_NOTE, recipient_has_readers
 
 TIME_ZONE_DESCRIPTION = "IANA time zone, e.g. Asia/Karachi or Asia/Shanghai."
 # Ids are bounded to the database's integer range: a larger number is a 422, not a driver overflow.
@@ -301,6 +303,12 @@ class RequestOut(Schema):
     created_at: datetime
     answered_at: datetime | None
     meeting: MeetingBriefOut | None = None
+    recipient_has_readers: bool = Field(
+        ...,
+        description="False when nobody on Silkbridge can read the request (the recipient's organisation has no "
+        "members yet): staff's queue keeps it and passes it on (see `delivery_note`).",
+    )
+    delivery_note: str = Field(..., description="What happens to the request now, in the caller's language.")
 
     @staticmethod
     def resolve_meeting(obj: Any) -> Any:
@@ -308,6 +316,15 @@ class RequestOut(Schema):
             return obj.meeting
         except ObjectDoesNotExist:
             return None
+
+    # The request selectors annotate `recipient_has_readers` (one query for a whole list).
+    @staticmethod
+    def resolve_recipient_has_readers(obj: Any) -> bool:
+        return recipient_has_readers(obj)
+
+    @staticmethod
+    def resolve_delivery_note(obj: Any) -> str:
+        return str(REQUEST_TOLD_NOTE if recipient_has_readers(obj) else NO_MEMBERS_NOTE)
 
 
 class RequestFilters(Schema):

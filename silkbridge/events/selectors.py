@@ -8,11 +8,24 @@ from datetime import time
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from silkbridge.core.selectors import history_entries
 from silkbridge.directory.choices import Visibility
+from silkbridge.directory.selectors import has_active_members_expression, members_of, organisation_ids_of
 from silkbridge.events.choices import DayPart, MeetingEventKind, MeetingStatus, ParticipantStatus, RequestStatus
 from silkbridge.events.models import (
     Booking,
@@ -69,6 +82,33 @@ def participant_for_user(*, event: Event, user: Any) -> Participant | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return Participant.objects.filter(event=event, representatives=user).select_related("organisation", "event").first()
+
+
+def participant_joinable(*, event: Event, user: Any) -> Participant | None:
+    """The registration at this event of an organisation the user belongs to but does not represent yet (a
+    colleague, staff or the demo registered it): the user may join it, registration open or not."""
+    if not getattr(user, "is_authenticated", False) or participant_for_user(event=event, user=user) is not None:
+        return None
+    return (
+        Participant.objects.filter(event=event, organisation_id__in=organisation_ids_of(user))
+        .exclude(status__in=[ParticipantStatus.REJECTED, ParticipantStatus.WITHDRAWN])
+        .select_related("organisation")
+        .order_by("pk")
+        .first()
+    )
+
+
+# What a sender is told, on the page and in the API, when someone can read the request (NO_MEMBERS_NOTE otherwise).
+REQUEST_TOLD_NOTE = gettext_lazy("The participant's representatives are told and answer on Silkbridge.")
+
+
+def request_readers(*, participant: Participant) -> list[Any]:
+    """Who reads the meeting requests a participant receives: its active representatives or, where it has
+    none (staff or the demo registered an organisation), the active members of its organisation, who join
+    its registration to answer. Empty: nobody on Silkbridge can read them (the directory then holds them
+    for staff until the organisation is claimed)."""
+    representatives = list(participant.representatives.filter(is_active=True))
+    return representatives or members_of(participant.organisation_id)
 
 
 def participant_acting(*, event: Event, viewer: Any, participant_id: int | None = None) -> Participant | None:
@@ -160,16 +200,34 @@ def participants_search(participants: QuerySet[Participant], query: str) -> Quer
 
 
 def requests_of(*, participant: Participant) -> QuerySet[MeetingRequest]:
-    """The requests the participant received or sent, newest first, each marked `is_received`; what
-    `events.filtersets.MeetingRequestFilterSet` narrows by box and status."""
+    """The requests the participant received or sent, newest first, each marked `is_received` and
+    `recipient_has_readers` (see request_readers); what `events.filtersets.MeetingRequestFilterSet` narrows
+    by box and status."""
     related = ("requester__organisation", "recipient__organisation", "meeting__slot")
     received = ExpressionWrapper(Q(recipient=participant), output_field=BooleanField())
     return (
         MeetingRequest.objects.filter(Q(recipient=participant) | Q(requester=participant))
         .select_related(*related)
-        .annotate(is_received=received)
+        .annotate(is_received=received, recipient_has_readers=recipient_has_readers_expression())
         .order_by("-created_at", "-pk")
     )
+
+
+def recipient_has_readers_expression() -> ExpressionWrapper:
+    """Over meeting requests: whether anyone can read the request (request_readers is not empty)."""
+    representatives = Participant.representatives.through.objects.filter(
+        participant_id=OuterRef("recipient_id"), user__is_active=True
+    )
+    members = has_active_members_expression("recipient__organisation_id")
+    return ExpressionWrapper(Q(Exists(representatives)) | Q(members), output_field=BooleanField())
+
+
+def recipient_has_readers(meeting_request: MeetingRequest) -> bool:
+    """Whether anyone can read the request: the annotation where the request came through requests_of."""
+    annotated = getattr(meeting_request, "recipient_has_readers", None)
+    if annotated is not None:
+        return bool(annotated)
+    return bool(request_readers(participant=meeting_request.recipient))
 
 
 def requests_for(*, participant: Participant) -> dict[str, QuerySet[MeetingRequest]]:

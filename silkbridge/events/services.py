@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from silkbridge.core.budgets import Budget, usage_charge, usage_refund
 from silkbridge.core.runs import Progress, RunAlreadyActive, RunFailure, run_enqueue, run_still_running
 from silkbridge.directory.selectors import is_member
+from silkbridge.directory.services import held_request_record
 from silkbridge.events import history, hooks, notifications, selectors, visit_selectors
 from silkbridge.events.choices import (
     DayPart,
@@ -215,6 +216,22 @@ def participant_register(
         slot_ids=slot_ids if slot_ids is not None else default_availability(event=event, time_zone=time_zone),
     )
     history.participant_registered(participant=participant, actor=actor)
+    return participant
+
+
+@transaction.atomic
+def participant_join(*, actor: Any, participant: Participant) -> Participant:
+    """A member of a registered organisation joins its registration as a representative, registration open
+    or not (a new member of an organisation that staff or the demo registered, e.g. after claiming it, can
+    then answer the requests that waited for it)."""
+    if not getattr(actor, "is_authenticated", False) or not is_member(actor, participant.organisation_id):
+        raise PermissionDenied(_("Only a member of the organisation may join its registration."))
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    if participant.status in {ParticipantStatus.REJECTED, ParticipantStatus.WITHDRAWN}:
+        raise ValidationError(_("This registration is no longer active."))
+    if not participant.representatives.filter(pk=actor.pk).exists():
+        participant.representatives.add(actor)
+        history.participant_representative_added(participant=participant, actor=actor)
     return participant
 
 
@@ -411,14 +428,21 @@ def request_create(
     if translations:
         author_translations_save(obj=meeting_request, translations=translations, limits={"message": 2000})
     machine_translations_queue(obj=meeting_request)
+    link = notifications.event_link(requester.event, "events:requests")
+    readers = selectors.request_readers(participant=recipient)
+    if not readers:
+        # Nobody to read it: staff's queue keeps it until the organisation is claimed; then it reaches the
+        # new members, who join the registration to answer. Names only: `what` is read in any language.
+        held_request_record(
+            organisation=recipient.organisation,
+            sender=actor,
+            what=f"{requester.event.title}: {requester.organisation.name_en}",
+            url=link,
+        )
     notifications.notify(
-        users=recipient.representatives.all(),
+        users=readers,
         template="request_received",
-        context={
-            "request": meeting_request,
-            "event": requester.event,
-            "link": notifications.event_link(requester.event, "events:requests"),
-        },
+        context={"request": meeting_request, "event": requester.event, "link": link},
     )
     return meeting_request
 

@@ -554,6 +554,10 @@ PAGES: dict[str, Row] = {
     ),
     "events:event_detail": Row(event_seen, EVENT, objects=("published", "draft")),
     "events:register": Row(signed_in, EVENT),
+    # joining a registration of one's own organisation that one does not represent yet: at the draft event
+    # nobody may (member_ab joining A's registration at the published one is a success, which stores a row:
+    # events/tests/test_held_meeting_requests.py checks it and the refusals there)
+    "events:registration_join": Row(each(404, anonymous="login"), EVENT, objects=("draft",), method="POST", body={}),
     "events:participants": Row(PARTICIPANTS, EVENT, query=SEARCH),
     "events:request_new": Row(
         # B asks for a meeting with its own registration: the participant list leaves the viewer out.

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from silkbridge.core.i18n import content_language
-from silkbridge.directory.selectors import user_organisations
+from silkbridge.directory.selectors import NO_MEMBERS_NOTE, user_organisations
 from silkbridge.events import calendar, selectors, services, visit_selectors
 from silkbridge.events.choices import (
     ParticipantStatus,
@@ -79,7 +79,12 @@ def participant_required(view: Callable[..., HttpResponse]) -> Callable[..., Htt
         if participant is None:
             if request.method == "POST":
                 raise Http404(_("You are not registered for this event."))
-            context = {"event": event, "registration_open": _registration_is_open(event)}
+            context = {
+                "event": event,
+                "registration_open": _registration_is_open(event),
+                "joinable": selectors.participant_joinable(event=event, user=request.user),
+                "next": request.get_full_path(),
+            }
             return render(request, "events/not_registered.html", context, status=403)
         return view(request, event, participant, **kwargs)
 
@@ -192,6 +197,27 @@ def register_view(request: HttpRequest, slug: str) -> HttpResponse:
         days=_availability_days(slots, _zone(zone_name), checked),
     )
     return render(request, "events/register.html", context)
+
+
+@login_required
+@require_POST
+def registration_join_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """A member of a registered organisation joins its registration (see services.participant_join)."""
+    event = _event_or_404(request, slug)
+    participant = selectors.participant_joinable(event=event, user=request.user)
+    if participant is None:
+        raise Http404(_("Your organisation is not registered for this event."))
+    try:
+        services.participant_join(actor=request.user, participant=participant)
+    except (PermissionDenied, ValidationError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return redirect("events:event_detail", slug=event.slug)
+    messages.success(
+        request,
+        _("You now represent %(organisation)s at this event.")
+        % {"organisation": participant.organisation.display_name},
+    )
+    return redirect(_safe_next(request, reverse("events:requests", kwargs={"slug": event.slug})))
 
 
 def _registration_initial(event: Event, participant: Participant | None, zone_name: str) -> dict[str, Any]:
@@ -346,6 +372,8 @@ def request_new_view(request: HttpRequest, event: Event, participant: Participan
     if recipient is None:
         raise Http404(_("No such participant."))
     form = MeetingRequestForm(request.POST or None)
+    # Whether anyone can read it; read before sending, so that the notice matches what the service did.
+    readers = selectors.request_readers(participant=recipient)
     if request.method == "POST" and form.is_valid():
         try:
             services.request_create(
@@ -360,12 +388,22 @@ def request_new_view(request: HttpRequest, event: Event, participant: Participan
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
-            messages.success(
-                request,
-                _("Your request is sent to %(organisation)s.") % {"organisation": recipient.organisation.display_name},
-            )
+            if readers:
+                messages.success(
+                    request,
+                    _("Your request is sent to %(organisation)s.")
+                    % {"organisation": recipient.organisation.display_name},
+                )
+            else:
+                messages.warning(request, str(NO_MEMBERS_NOTE))
             return redirect("events:requests", slug=event.slug)
-    context = {"event": event, "participant": participant, "recipient": recipient, "form": form}
+    context = {
+        "event": event,
+        "participant": participant,
+        "recipient": recipient,
+        "form": form,
+        "recipient_without_members": not readers,
+    }
     return render(request, "events/request_form.html", context)
 
 
@@ -606,6 +644,7 @@ urlpatterns: list[URLPattern] = [
     path("feed/<str:token>.ics", feed_view, name="feed"),
     path("<slug:slug>/", event_detail_view, name="event_detail"),
     path("<slug:slug>/register/", register_view, name="register"),
+    path("<slug:slug>/join/", registration_join_view, name="registration_join"),
     path("<slug:slug>/participants/", participants_view, name="participants"),
     path("<slug:slug>/participants/<int:participant_id>/request/", request_new_view, name="request_new"),
     path("<slug:slug>/requests/", requests_view, name="requests"),
