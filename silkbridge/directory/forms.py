@@ -12,6 +12,7 @@ from silkbridge.core.forms import Checklist, TermsInput
 from silkbridge.core.i18n import content_language
 from silkbridge.directory.choices import ContentLanguage, MembershipRole, OrganisationKind, SizeBand, Visibility
 from silkbridge.directory.models import Sector
+from silkbridge.directory.services import concepts_split
 from silkbridge.translations.selectors import author_translations_of
 
 
@@ -52,9 +53,11 @@ class OrganisationForm(forms.Form):
     technologies = forms.CharField(
         label=_("Technologies"),
         required=False,
-        # Organisations have no free keywords yet: an unknown word is still refused there, so not offered.
-        widget=TermsInput(suggest_url=reverse_lazy("api:glossary_suggestions"), keeps_keywords=False),
-        help_text=_("Separated by commas, in any of the three languages, e.g. “computer vision, 作物病害识别”."),
+        widget=TermsInput(suggest_url=reverse_lazy("api:glossary_suggestions")),
+        help_text=_(
+            "Separated by commas, in any of the three languages, e.g. “computer vision, 作物病害识别”. A word the "
+            "glossary does not know is kept as a keyword."
+        ),
     )
     description = forms.CharField(
         label=_("Description"), required=False, max_length=20_000, widget=forms.Textarea(attrs={"rows": 6})
@@ -91,6 +94,8 @@ class OrganisationForm(forms.Form):
         data = dict(self.cleaned_data)
         data.pop("sectors", None)
         data.pop("technologies", None)
+        # A term the glossary does not know is kept as a free keyword, never refused (issue 13).
+        data["keywords"] = self._terms_split()[1]
         for name in DESCRIPTION_TRANSLATION_FIELDS:
             data.pop(name, None)
         return data
@@ -111,8 +116,15 @@ class OrganisationForm(forms.Form):
         }
 
     def technology_terms(self) -> list[str]:
-        raw = self.cleaned_data.get("technologies") or ""
-        return [term.strip() for term in raw.replace("，", ",").replace("、", ",").split(",") if term.strip()]
+        """The codes of the glossary concepts the technologies field names (the rest are keywords)."""
+        return [concept.code for concept in self._terms_split()[0]]
+
+    def _terms_split(self) -> tuple[list[Any], list[str]]:
+        if not hasattr(self, "_split"):
+            raw = self.cleaned_data.get("technologies") or ""
+            terms = [term.strip() for term in raw.replace("，", ",").replace("、", ",").split(",") if term.strip()]
+            self._split = concepts_split(terms)
+        return self._split
 
 
 class MemberAddForm(forms.Form):

@@ -28,6 +28,19 @@ from silkbridge.directory.choices import (
     Visibility,
 )
 
+KEYWORDS_MAX = 20
+KEYWORD_MAX_LENGTH = 100
+
+
+def validate_keywords(value: object) -> None:
+    """Free keywords: a short list of short texts (what the glossary does not name yet)."""
+    if not isinstance(value, list) or not all(isinstance(keyword, str) and keyword.strip() for keyword in value):
+        raise ValidationError(_("Keywords are a list of words."))
+    if len(value) > KEYWORDS_MAX:
+        raise ValidationError(_("At most %(count)d keywords.") % {"count": KEYWORDS_MAX})
+    if any(len(keyword) > KEYWORD_MAX_LENGTH for keyword in value):
+        raise ValidationError(_("A keyword has at most %(count)d characters.") % {"count": KEYWORD_MAX_LENGTH})
+
 
 class TrilingualLabel(models.Model):
     """Abstract: a thing with an English, Simplified Chinese and Urdu name."""
@@ -147,6 +160,8 @@ class Organisation(models.Model):
     description = models.TextField(
         _("description"), blank=True, max_length=20_000, validators=[MaxLengthValidator(20_000)]
     )
+    # Technologies the glossary does not name (yet), kept as the author wrote them rather than refused.
+    keywords = models.JSONField(_("keywords"), default=list, blank=True, validators=[validate_keywords])
     visibility = models.CharField(_("visibility"), max_length=10, choices=Visibility, default=Visibility.PUBLIC)
     is_verified = models.BooleanField(_("verified"), default=False)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)

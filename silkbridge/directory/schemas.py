@@ -67,6 +67,7 @@ class OrganisationOut(Schema):
 
 class OrganisationDetailOut(OrganisationOut):
     concepts: list[str]
+    keywords: list[str]
     contacts: list[ContactOut]
     sources: list[str]
 
@@ -130,6 +131,11 @@ class OrganisationIn(Schema):
     technologies: list[str] = Field(
         default_factory=list, max_length=100, description="Concept codes or labels in any of the three languages."
     )
+    keywords: list[str] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Free keywords for technologies the glossary does not name (at most 20).",
+    )
 
 
 class OrganisationPatch(Schema):
@@ -146,6 +152,9 @@ class OrganisationPatch(Schema):
     visibility: Visibility | None = None
     sectors: list[str] | None = Field(None, max_length=50)
     technologies: list[str] | None = Field(None, max_length=100)
+    keywords: list[str] | None = Field(
+        None, max_length=20, description="Free keywords for technologies the glossary does not name (at most 20)."
+    )
     translations: dict[ContentLanguage, DescriptionTranslationIn] | None = Field(
         None, description="The organisation's own translations of its description, by language (en, zh, ur)."
     )

@@ -55,6 +55,7 @@ ORGANISATION_FIELDS = (
     "size_band",
     "founded_year",
     "description",
+    "keywords",
     "visibility",
 )
 CONTACT_FIELDS = ("name", "role", "email", "phone", "is_public")
@@ -165,7 +166,13 @@ def organisation_reindex(*, organisation: Organisation) -> None:
     synonyms of its technologies and sectors in all three languages, and those tags themselves."""
     concepts = list(organisation.concepts.all())
     sectors = list(organisation.sectors.all())
-    parts = [organisation.name_en, organisation.name_local, organisation.city, organisation.description]
+    parts = [
+        organisation.name_en,
+        organisation.name_local,
+        organisation.city,
+        organisation.description,
+        *(organisation.keywords or []),
+    ]
     for concept in concepts:
         parts.extend(concept.all_terms())
     for sector in sectors:

@@ -27,7 +27,7 @@ PAGE_SIZE = 20
 
 def _add_form_errors(form: Any, error: ValidationError) -> None:
     for field_name, field_messages in error.message_dict.items():
-        target = {"concepts": "technologies"}.get(field_name, field_name)
+        target = {"concepts": "technologies", "keywords": "technologies"}.get(field_name, field_name)
         for message in field_messages:
             form.add_error(target if target in form.fields else None, message)
 
@@ -92,7 +92,9 @@ def organisation_edit_view(request: HttpRequest, key: str) -> HttpResponse:
     selectors.organisation_edit_check(viewer=request.user, organisation=organisation)  # no form for others
     initial = {name: getattr(organisation, name) for name in services.ORGANISATION_FIELDS}
     initial["sectors"] = [sector.code for sector in organisation.sectors.all()]
-    initial["technologies"] = ", ".join(concept.label_en for concept in organisation.concepts.all())
+    initial["technologies"] = ", ".join(
+        [*(concept.label_en for concept in organisation.concepts.all()), *(organisation.keywords or [])]
+    )
     initial.update(OrganisationForm.translations_initial(organisation))
     form = OrganisationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -20,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from silkbridge.core.models import HistoryRow
 from silkbridge.directory.choices import ContentLanguage, Visibility
-from silkbridge.directory.models import SearchToken
+from silkbridge.directory.models import SearchToken, validate_keywords
 from silkbridge.marketplace.choices import (
     InterestDeclineReason,
     InterestStatus,
@@ -30,19 +29,6 @@ from silkbridge.marketplace.choices import (
     OpportunityType,
     ReviewDecision,
 )
-
-KEYWORDS_MAX = 20
-KEYWORD_MAX_LENGTH = 100
-
-
-def validate_keywords(value: object) -> None:
-    """Free keywords: a short list of short texts (what the glossary does not name yet)."""
-    if not isinstance(value, list) or not all(isinstance(keyword, str) and keyword.strip() for keyword in value):
-        raise ValidationError(_("Keywords are a list of words."))
-    if len(value) > KEYWORDS_MAX:
-        raise ValidationError(_("At most %(count)d keywords.") % {"count": KEYWORDS_MAX})
-    if any(len(keyword) > KEYWORD_MAX_LENGTH for keyword in value):
-        raise ValidationError(_("A keyword has at most %(count)d characters.") % {"count": KEYWORD_MAX_LENGTH})
 
 
 class Opportunity(models.Model):

@@ -239,3 +239,34 @@ def test_docs_page_renders(client):
     response = client.get("/api/v1/docs")
     assert response.status_code == 200
     assert "openapi.json" in response.content.decode()
+
+
+def test_free_keywords_are_set_and_changed_through_the_api_and_an_unknown_technology_is_still_refused(client):
+    """The API keeps `technologies` strict (a client learns of a typo) and takes free words as `keywords`."""
+    user = UserFactory()
+    payload = {"kind": "company", "name_en": "Thar Kiln Sensing", "country": "PK", "keywords": ["brick kiln flue"]}
+    response = client.post(
+        "/api/v1/organisations", data=json.dumps(payload), content_type="application/json", **_bearer(user)
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert body["keywords"] == ["brick kiln flue"]
+    organisation = Organisation.objects.get(key=body["key"])
+    assert " kiln " in organisation.search_document
+    response = client.patch(
+        f"/api/v1/organisations/{body['key']}",
+        data=json.dumps({"keywords": ["zigzag firing"]}),
+        content_type="application/json",
+        **_bearer(user),
+    )
+    assert response.status_code == 200
+    assert response.json()["keywords"] == ["zigzag firing"]
+    response = client.patch(
+        f"/api/v1/organisations/{body['key']}",
+        data=json.dumps({"technologies": ["warp drive"], "keywords": [f"word {n}" for n in range(21)]}),
+        content_type="application/json",
+        **_bearer(user),
+    )
+    assert response.status_code == 422
+    organisation.refresh_from_db()
+    assert organisation.keywords == ["zigzag firing"]

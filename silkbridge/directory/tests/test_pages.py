@@ -41,11 +41,31 @@ def test_a_member_creates_an_organisation_and_becomes_its_owner(client):
     assert list(organisation.sectors.values_list("code", flat=True)) == ["robotics.service"]
 
 
-def test_unknown_technologies_are_reported_beside_the_field_and_nothing_is_saved(client):
+def test_a_technology_the_glossary_does_not_know_is_kept_as_a_keyword_shown_searched_and_given_back(client):
+    """Issue 13: an unknown word is kept as a free keyword, never refused; a known one stays a concept."""
     client.force_login(UserFactory())
-    response = client.post(reverse("directory:organisation_create"), {**FORM, "technologies": "warp drive"})
+    response = client.post(
+        reverse("directory:organisation_create"),
+        {**FORM, "technologies": "machine vision inspection, 卫星遥感反演, warp drive"},
+    )
+    assert response.status_code == 302
+    organisation = Organisation.objects.get(name_en="Margalla Robotics")
+    assert organisation.keywords == ["卫星遥感反演", "warp drive"]
+    assert list(organisation.concepts.values_list("code", flat=True)) == ["machine_vision_inspection"]
+    page = client.get(reverse("directory:organisation_detail", args=[organisation.key])).content.decode()
+    assert "<bdi>warp drive</bdi>" in page
+    assert " warp " in organisation.search_document
+    edit = client.get(reverse("directory:organisation_edit", args=[organisation.key]))
+    assert "warp drive" in edit.context["form"].initial["technologies"]
+    assert "卫星遥感反演" in edit.context["form"].initial["technologies"]
+
+
+def test_more_keywords_than_allowed_are_refused_beside_the_field_and_nothing_is_saved(client):
+    client.force_login(UserFactory())
+    words = ", ".join(f"unheard-of method {number}" for number in range(21))
+    response = client.post(reverse("directory:organisation_create"), {**FORM, "technologies": words})
     assert response.status_code == 200
-    assert "technologies" in response.context["form"].errors
+    assert "At most 20 keywords." in response.context["form"].errors["technologies"]
     assert not Organisation.objects.filter(name_en="Margalla Robotics").exists()
 
 
