@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -36,8 +37,18 @@ APPROXIMATE_SLACK = 3
 # (a rare, distinctive word such as "nastaliq"); a common word of it ("language", "finance") does not.
 SINGLE_KEY_SHARE = 0.7
 BOUND_MIN_USES = 2  # see bound_words
+# A term the glossary writes in capitals (an acronym: HIS, UPS, DID, SOC, AMI, MES) names its concept only
+# where the text writes it in capitals too: case-folded, "his phone" was a hospital information system
+# and "start-ups" an uninterruptible power supply.
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9&/-]*[A-Z0-9]")
 
 _CJK = CJK
+
+
+@lru_cache(maxsize=4096)
+def _acronym_pattern(acronym: str) -> re.Pattern[str]:
+    """The acronym as the text must write it: in capitals, as a word of its own, maybe with a plural s."""
+    return re.compile(rf"(?<![^\W_]){re.escape(acronym)}s?(?![^\W_])")
 
 
 @dataclass(frozen=True)
@@ -193,6 +204,9 @@ class Glossary:
         self.concepts: dict[str, Concept] = {concept.code: concept for concept in concepts}
         self.sectors: dict[str, Sector] = {sector.code: sector for sector in sectors}
         self._trie: dict[str, Any] = {}
+        # Unit sequences that only acronyms spell -> patterns of those acronyms on the unfolded text.
+        self._acronyms: dict[tuple[str, ...], list[re.Pattern[str]]] = {}
+        self._plain: set[tuple[str, ...]] = set()
         # Approximate matching: each concept term as a set of keys, keys weighted by their rarity.
         self._term_concept: list[str] = []
         self._term_mass: list[float] = []
@@ -200,6 +214,8 @@ class Glossary:
         self._term_generic: list[frozenset[str]] = []
         self._term_distinctive: list[frozenset[str]] = []
         self._bound: dict[str, str] = {}
+        # Per approximate term, the keys its acronyms give (the "up" of "UPS system") -> those acronyms.
+        self._term_acronyms: list[dict[str, str]] = []
         self._key_terms: dict[str, list[int]] = {}
         self._key_weight: dict[str, float] = {}
         terms = list(terms)
@@ -219,6 +235,11 @@ class Glossary:
             # A term that stop words cut down to one word is not that word: "e-CO" is no "e" (found
             # in every e-government and e-commerce text), "AS/RS" no "rs" (rupees).
             return
+        path = tuple(term_units)
+        if _ACRONYM.fullmatch(term.strip()):
+            self._acronyms.setdefault(path, []).append(_acronym_pattern(term.strip()))
+        else:
+            self._plain.add(path)
         node = self._trie
         for unit_text in term_units:
             node = node.setdefault(unit_text, {})
@@ -233,17 +254,27 @@ class Glossary:
             (code if kind == "concept" else f"sector:{code}", approximate_keys(normalise(term), self._bound))
             for kind, code, term in all_terms
         ]
+        term_acronyms = [
+            {
+                key: word
+                for word in _WORDS.findall(term)
+                if _ACRONYM.fullmatch(word)
+                for key in approximate_keys(normalise(word), self._bound)
+            }
+            for _, _, term in all_terms
+        ]
         concepts_with_key: dict[str, set[str]] = {}
         for code, keys in term_keys:
             for key in keys:
                 concepts_with_key.setdefault(key, set()).add(code)
         total = max(1, len(self.concepts) + len(self.sectors))
         self._key_weight = {key: math.log(1 + total / len(codes)) for key, codes in concepts_with_key.items()}
-        for code, keys in term_keys:
+        for (code, keys), acronyms in zip(term_keys, term_acronyms, strict=True):
             if len(keys) < 2:  # a one-word term is found exactly or not at all
                 continue
             term_id = len(self._term_concept)
             self._term_concept.append(code)
+            self._term_acronyms.append(acronyms)
             self._term_mass.append(sum(self._key_weight[key] for key in keys))
             self._term_keys.append(frozenset(keys))
             # Generic: no heavier than the term's average word. With a tolerance: when every word of a
@@ -262,14 +293,22 @@ class Glossary:
         return self.approximate_all(normalised_text, threshold)[0]
 
     def approximate_all(
-        self, normalised_text: str, threshold: float = APPROXIMATE_THRESHOLD
+        self, normalised_text: str, threshold: float = APPROXIMATE_THRESHOLD, unfolded: str | None = None
     ) -> tuple[dict[str, float], dict[str, float]]:
         """(supported, weak): approximate concepts, and those that reach `threshold` only through one
-        common word of the term (or words far apart). Weak ones are a hint, never a stated fact."""
+        common word of the term (or words far apart). Weak ones are a hint, never a stated fact.
+
+        With the text before case folding (`unfolded`), a key that only an acronym of the glossary gives
+        counts only where the text writes that acronym in capitals ("set up" is no "UPS system")."""
         keyed = positioned_keys(normalised_text, self._bound)
         covered: dict[int, float] = {}
+        unwritten: dict[int, frozenset[str]] = {}  # term -> its acronym keys the text does not write as such
         for key in {key for key, _ in keyed}:
             for term_id in self._key_terms.get(key, ()):
+                acronym = self._term_acronyms[term_id].get(key)
+                if acronym is not None and unfolded is not None and not _acronym_pattern(acronym).search(unfolded):
+                    unwritten[term_id] = unwritten.get(term_id, frozenset()) | {key}
+                    continue
                 covered[term_id] = covered.get(term_id, 0.0) + self._key_weight[key]
         positions: dict[str, list[int]] = {}
         for key, position in keyed:
@@ -280,7 +319,7 @@ class Glossary:
             loose = weight / self._term_mass[term_id]
             if loose < threshold:
                 continue
-            share = self._best_window_share(term_id, positions)
+            share = self._best_window_share(term_id, positions, unwritten.get(term_id, frozenset()))
             code = self._term_concept[term_id]
             if share >= threshold:
                 found[code] = max(found.get(code, 0.0), round(min(share, 1.0), 4))
@@ -288,7 +327,9 @@ class Glossary:
                 weak[code] = max(weak.get(code, 0.0), round(min(loose, 1.0), 4))
         return found, {code: share for code, share in weak.items() if code not in found}
 
-    def _best_window_share(self, term_id: int, positions: dict[str, list[int]]) -> float:
+    def _best_window_share(
+        self, term_id: int, positions: dict[str, list[int]], unwritten: frozenset[str] = frozenset()
+    ) -> float:
         """The largest share of the term's key weight that the text covers within one short span: keys
         that carry SINGLE_KEY_SHARE of the term, or at least two keys among which both a common key of
         the term (weighing no more than its average key) and its rarest one.
@@ -301,7 +342,7 @@ class Glossary:
         keys, generic = self._term_keys[term_id], self._term_generic[term_id]
         distinctive = self._term_distinctive[term_id]
         span = APPROXIMATE_SPAN_PER_KEY * len(keys) + APPROXIMATE_SLACK
-        occurrences = sorted((position, key) for key in keys for position in positions.get(key, ()))
+        occurrences = sorted((position, key) for key in keys - unwritten for position in positions.get(key, ()))
         best, counts, weight, left = 0.0, dict[str, int](), 0.0, 0
         for position, key in occurrences:
             counts[key] = counts.get(key, 0) + 1
@@ -335,11 +376,12 @@ class Glossary:
         """Find concepts and sectors, longest phrase first; the rest of the text is `residual_text`."""
         normalised = normalise(text)
         text_units = units(normalised)
+        unfolded = unicodedata.normalize("NFKC", text or "")
         extraction = Extraction()
         consumed: list[tuple[int, int]] = []
         position = 0
         while position < len(text_units):
-            matched = self._longest_at(text_units, position)
+            matched = self._longest_at(text_units, position, unfolded)
             if matched is None:
                 position += 1
                 continue
@@ -350,7 +392,7 @@ class Glossary:
             consumed.append((start, end))
             position += length
         extraction.residual_text = _remove_spans(normalised, consumed)
-        supported, weak = self.approximate_all(normalised)
+        supported, weak = self.approximate_all(normalised, unfolded=unfolded)
         for code, share in supported.items():
             if code.startswith("sector:"):
                 extraction.approximate_sectors[code.removeprefix("sector:")] = share
@@ -361,7 +403,7 @@ class Glossary:
                 extraction.weak[code] = share
         return extraction
 
-    def _longest_at(self, text_units: list[Unit], position: int) -> tuple[int, tuple[str, str]] | None:
+    def _longest_at(self, text_units: list[Unit], position: int, text: str) -> tuple[int, tuple[str, str]] | None:
         node = self._trie
         best: tuple[int, tuple[str, str]] | None = None
         for offset in range(position, len(text_units)):
@@ -369,9 +411,18 @@ class Glossary:
             if next_node is None:
                 break
             node = next_node
-            if _END in node:
+            if _END in node and self._written_as_term(text_units[position : offset + 1], text):
                 best = (offset - position + 1, node[_END])
         return best
+
+    def _written_as_term(self, found: list[Unit], text: str) -> bool:
+        """False for words that only an acronym of the glossary spells when the text (before case
+        folding) never writes that acronym in capitals: "his" is no HIS, "ups" no UPS."""
+        path = tuple(unit.text for unit in found)
+        patterns = self._acronyms.get(path)
+        if not patterns or path in self._plain:
+            return True
+        return any(pattern.search(text) for pattern in patterns)
 
 
 def _remove_spans(text: str, spans: list[tuple[int, int]]) -> str:
