@@ -380,7 +380,8 @@ def test_two_words_of_a_three_word_term_name_it_whatever_the_glossary_size(gloss
     concepts = [Concept(f"c{number}", "s", {"en": f"qqfiller{number}"}, {}) for number in range(glossary_size - 2)]
     concepts.append(Concept("target", "s", {"en": "glorbax wintrop kestrel"}, {}))
     glossary = build_glossary(sectors, concepts)
-    assert glossary.approximate(normalise("we build glorbax wintrop units")) == {"target": 0.6667}
+    # (Two words with its head, "kestrel": without the head, two words are a weak hint; see HEAD_REQUIRED.)
+    assert glossary.approximate(normalise("we build wintrop kestrel units")) == {"target": 0.6667}
 
 
 def test_an_acronym_names_its_concept_only_where_the_text_writes_it_in_capitals():
@@ -406,3 +407,35 @@ def test_an_acronym_names_its_concept_only_where_the_text_writes_it_in_capitals(
         description="The tokens must come from the HIS, and the kiosks need a UPS for load-shedding.",
     )
     assert {"hospital_information_system", "uninterruptible_power_supply"} <= written.supported
+
+
+def test_an_approximate_concept_needs_the_head_of_its_term():
+    # "language" and "Urdu" are the modifiers of "Urdu language model"; without "model" (its head) a
+    # language course for Urdu speakers names no language model. With the head, the words name it.
+    course = _features(
+        type="technology_request",
+        language="en",
+        title="English course app for nurses",
+        description="An English language course app for Urdu-speaking nurses going to the Gulf, with spoken drills.",
+    )
+    assert "urdu_language_model" not in course.supported
+    helpline = _features(
+        type="technology_request",
+        language="en",
+        title="A model for our helpline",
+        description="We want a language model that understands and writes Urdu for our helpline.",
+    )
+    assert "urdu_language_model" in helpline.supported
+
+
+def test_word_order_tells_speech_to_text_from_text_to_speech():
+    glossary = load_glossary()
+    asr = glossary.extract("Our app converts speech to text for doctors on their ward rounds")
+    assert "speech_recognition" in asr.concepts
+    assert "speech_synthesis" not in {**asr.concepts, **asr.approximate, **asr.weak}
+    tts = glossary.extract("A tool that turns text into speech for our phone menu")
+    assert "speech_synthesis" in tts.concepts
+    assert "speech_recognition" not in {**tts.concepts, **tts.approximate}
+    urdu = glossary.extract("ڈاکٹروں کے لیے اسپیچ ٹو ٹیکسٹ ایپ")
+    assert "speech_recognition" in urdu.concepts
+    assert "speech_synthesis" not in {**urdu.concepts, **urdu.approximate, **urdu.weak}
