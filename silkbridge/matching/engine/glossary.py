@@ -388,6 +388,10 @@ class Glossary:
         positions: dict[str, list[int]] = {}
         for key, position in keyed:
             positions.setdefault(key, []).append(position)
+        by_prefix: dict[str, list[int]] = {}  # Latin keys by their first HEAD_PREFIX letters (heads' forms)
+        for key, found_at in positions.items():
+            if key.isascii() and len(key) >= HEAD_PREFIX:
+                by_prefix.setdefault(key[:HEAD_PREFIX], []).extend(found_at)
         found: dict[str, float] = {}
         weak: dict[str, float] = {}
         for term_id, weight in covered.items():
@@ -401,7 +405,10 @@ class Glossary:
             ):
                 continue  # only the other way round: "speech to text" is not even a hint of text-to-speech
             share = self._best_window_share(
-                term_id, positions, unwritten.get(term_id, frozenset()), self._head_positions(term_id, positions)
+                term_id,
+                positions,
+                unwritten.get(term_id, frozenset()),
+                self._head_positions(term_id, positions, by_prefix),
             )
             code = self._term_concept[term_id]
             if share >= threshold:
@@ -410,21 +417,18 @@ class Glossary:
                 weak[code] = max(weak.get(code, 0.0), round(min(loose, 1.0), 4))
         return found, {code: share for code, share in weak.items() if code not in found}
 
-    def _head_positions(self, term_id: int, positions: dict[str, list[int]]) -> list[int] | None:
+    def _head_positions(
+        self, term_id: int, positions: dict[str, list[int]], by_prefix: dict[str, list[int]]
+    ) -> list[int] | None:
         """Where the text has the head of the term, or another form of it ("identifies" for the head of
-        "crop disease identification": a Latin word sharing its first HEAD_PREFIX letters); None when
-        the head is not required."""
+        "crop disease identification": a Latin word sharing its first HEAD_PREFIX letters, `by_prefix`);
+        None when the head is not required."""
         head = self._term_head[term_id] if HEAD_REQUIRED else None
         if head is None:
             return None
         if not head.isascii() or len(head) < HEAD_PREFIX:
             return positions.get(head, [])
-        return [
-            position
-            for key, found in positions.items()
-            if key == head or (key.isascii() and len(key) >= HEAD_PREFIX and key[:HEAD_PREFIX] == head[:HEAD_PREFIX])
-            for position in found
-        ]
+        return by_prefix.get(head[:HEAD_PREFIX], [])
 
     def _best_window_share(
         self,
