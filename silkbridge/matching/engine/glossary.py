@@ -285,6 +285,7 @@ class Glossary:
         self._bound: dict[str, str] = {}
         # Per approximate term, the keys its acronyms give (the "up" of "UPS system") -> those acronyms.
         self._term_acronyms: list[dict[str, str]] = []
+        self._acronym_keys: frozenset[str] = frozenset()  # keys that some term's acronym gives
         self._key_terms: dict[str, list[int]] = {}
         self._key_weight: dict[str, float] = {}
         terms = list(terms)
@@ -348,6 +349,7 @@ class Glossary:
             term_id = len(self._term_concept)
             self._term_concept.append(code)
             self._term_acronyms.append(acronyms)
+            self._acronym_keys |= frozenset(acronyms)
             self._term_head.append(head if head in keys else None)
             self._term_direction.append(direction)
             self._term_mass.append(sum(self._key_weight[key] for key in keys))
@@ -378,13 +380,19 @@ class Glossary:
         keyed = positioned_keys(normalised_text, self._bound)
         covered: dict[int, float] = {}
         unwritten: dict[int, frozenset[str]] = {}  # term -> its acronym keys the text does not write as such
+        written: dict[str, bool] = {}  # acronym -> whether the text writes it in capitals
         for key in {key for key, _ in keyed}:
+            weight = self._key_weight.get(key, 0.0)
+            check = unfolded is not None and key in self._acronym_keys
             for term_id in self._key_terms.get(key, ()):
-                acronym = self._term_acronyms[term_id].get(key)
-                if acronym is not None and unfolded is not None and not _acronym_pattern(acronym).search(unfolded):
-                    unwritten[term_id] = unwritten.get(term_id, frozenset()) | {key}
-                    continue
-                covered[term_id] = covered.get(term_id, 0.0) + self._key_weight[key]
+                acronym = self._term_acronyms[term_id].get(key) if check else None
+                if acronym is not None:
+                    if acronym not in written:
+                        written[acronym] = bool(_acronym_pattern(acronym).search(unfolded or ""))
+                    if not written[acronym]:
+                        unwritten[term_id] = unwritten.get(term_id, frozenset()) | {key}
+                        continue
+                covered[term_id] = covered.get(term_id, 0.0) + weight
         positions: dict[str, list[int]] = {}
         for key, position in keyed:
             positions.setdefault(key, []).append(position)
