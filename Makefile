@@ -28,13 +28,15 @@ test: install assets translations browser pdf
 	@mkdir -p var
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider $(PYTEST_ARGS)
 
-## eval: the matching engine on the labelled evaluation set (both halves, beside its baselines: TF-IDF, no glossary), then on the outsider set
+## eval: the matching engine on the labelled evaluation set (both halves, beside its baselines: TF-IDF, no glossary), then on the outsider and probe sets
 eval: install
 	$(BIN)/silkbridge match silkbridge/matching/evaluation/profiles.jsonl \
 		--truth silkbridge/matching/evaluation/truth.json --baselines \
 		--split silkbridge/matching/evaluation/split.json
 	$(BIN)/silkbridge match silkbridge/matching/evaluation/outsider/profiles.jsonl \
 		--truth silkbridge/matching/evaluation/outsider/truth.json
+	$(BIN)/silkbridge match silkbridge/matching/evaluation/probe/profiles.jsonl \
+		--truth silkbridge/matching/evaluation/probe/truth.json
 
 ## lint: ruff, mypy, the floor plan (import-linter), dead code (vulture), Django's checks, no missing migration
 lint: install

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -36,8 +37,27 @@ APPROXIMATE_SLACK = 3
 # (a rare, distinctive word such as "nastaliq"); a common word of it ("language", "finance") does not.
 SINGLE_KEY_SHARE = 0.7
 BOUND_MIN_USES = 2  # see bound_words
+# An approximate concept is stated (shown, suggested, counted towards a field) only when the words found
+# include the head of its term: the word that says what the thing is ("model" in "Urdu language model",
+# 识别 in 乌尔都语文字识别, شناخت in اردو متن کی شناخت). Without it, the words found are a modifier shared
+# by a neighbouring concept ("sign language" and "Urdu" are no Urdu language model) and stay a weak hint.
+HEAD_REQUIRED = True
+HEAD_PREFIX = 6  # a Latin head's other forms share its first letters: "identifies", "identification"
+# English words after which a term's modifiers follow its head: "recognition" in "text recognition from
+# images", "management" in "management of records". ("to" is not one: "text-to-speech" is a compound.)
+_ENGLISH_POSTMODIFIERS = frozenset("of for from in on with by at using via".split())
+# A term the glossary writes in capitals (an acronym: HIS, UPS, DID, SOC, AMI, MES) names its concept only
+# where the text writes it in capitals too: case-folded, "his phone" was a hospital information system
+# and "start-ups" an uninterruptible power supply.
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9&/-]*[A-Z0-9]")
 
 _CJK = CJK
+
+
+@lru_cache(maxsize=4096)
+def _acronym_pattern(acronym: str) -> re.Pattern[str]:
+    """The acronym as the text must write it: in capitals, as a word of its own, maybe with a plural s."""
+    return re.compile(rf"(?<![^\W_]){re.escape(acronym)}s?(?![^\W_])")
 
 
 @dataclass(frozen=True)
@@ -169,6 +189,64 @@ def positioned_keys(normalised_text: str, bound: dict[str, str] | None = None) -
     return found
 
 
+def term_head(term: str, bound: dict[str, str] | None = None) -> str | None:
+    """The approximate-matching key of a term's head word, the word that says what the thing is: the
+    last one in Urdu (head-final: اردو متن کی شناخت) and in English before any post-modifier ("text
+    recognition from images" -> recognition), passing over a light head that any product has (system,
+    platform, نظام: "parking guidance system" -> guidance). None for Chinese, whose bigram keys cut
+    across word boundaries (a head bigram of a term is often no key of a text that names it), and for
+    a term of one key."""
+    normalised = normalise(term)
+    if _CJK_RUNS.search(normalised):
+        return None
+    words = _WORDS.findall(normalised)
+    if normalised.isascii():
+        cut = next((index for index, word in enumerate(words) if word in _ENGLISH_POSTMODIFIERS and index > 0), None)
+        words = words[:cut]
+    keys = [key for key, _ in positioned_keys(" ".join(words), bound)]
+    while len(keys) > 1 and set(keys[-1].split(" ")) <= _light_heads():
+        keys.pop()
+    return keys[-1] if keys else None
+
+
+# Words that give a term a direction: "speech-to-text" is no "text-to-speech", آواز سے متن no متن سے آواز.
+_DIRECTION_WORDS = frozenset("to into ٹو سے".split())
+
+
+def term_direction(term: str, bound: dict[str, str] | None = None) -> tuple[frozenset[str], frozenset[str]] | None:
+    """(keys before, keys after) the direction word of a term that has one ("text-to-speech": {text},
+    {speech}); None for others. An approximate match of such a term needs a key before one after."""
+    words = _WORDS.findall(normalise(term))
+    cut = next((index for index, word in enumerate(words) if word in _DIRECTION_WORDS and index > 0), None)
+    if cut is None or _CJK_RUNS.search(term):
+        return None
+    before = approximate_keys(" ".join(words[:cut]), bound)
+    after = approximate_keys(" ".join(words[cut + 1 :]), bound)
+    return (frozenset(before - after), frozenset(after - before)) if before and after else None
+
+
+def _in_order(window: list[tuple[int, str]], direction: tuple[frozenset[str], frozenset[str]]) -> bool:
+    """Whether a window of (position, key) has a key from before a term's direction word ahead of one
+    from after it ("speech to text" for "speech-to-text"); a window with keys of only one side passes."""
+    before, after = direction
+    first_before = min((position for position, key in window if key in before), default=None)
+    last_after = max((position for position, key in window if key in after), default=None)
+    return first_before is None or last_after is None or first_before < last_after
+
+
+# Heads that every product has, in English and Urdu: they say nothing of what the thing is.
+_LIGHT_HEAD_WORDS = (
+    "system", "systems", "platform", "solution", "software", "tool", "service", "device", "equipment",
+    "technology", "application", "app", "engine", "سسٹم", "نظام", "پلیٹ فارم", "سافٹ ویئر", "سروس",
+    "ٹیکنالوجی", "ایپ", "آلات", "حل",
+)  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _light_heads() -> frozenset[str]:
+    return frozenset(key for word in _LIGHT_HEAD_WORDS for key, _ in positioned_keys(normalise(word)))
+
+
 @dataclass
 class Extraction:
     """What the glossary found in one text: concepts and sectors with the words that spelled them."""
@@ -193,13 +271,21 @@ class Glossary:
         self.concepts: dict[str, Concept] = {concept.code: concept for concept in concepts}
         self.sectors: dict[str, Sector] = {sector.code: sector for sector in sectors}
         self._trie: dict[str, Any] = {}
+        # Unit sequences that only acronyms spell -> patterns of those acronyms on the unfolded text.
+        self._acronyms: dict[tuple[str, ...], list[re.Pattern[str]]] = {}
+        self._plain: set[tuple[str, ...]] = set()
         # Approximate matching: each concept term as a set of keys, keys weighted by their rarity.
         self._term_concept: list[str] = []
         self._term_mass: list[float] = []
         self._term_keys: list[frozenset[str]] = []
         self._term_generic: list[frozenset[str]] = []
         self._term_distinctive: list[frozenset[str]] = []
+        self._term_head: list[str | None] = []
+        self._term_direction: list[tuple[frozenset[str], frozenset[str]] | None] = []
         self._bound: dict[str, str] = {}
+        # Per approximate term, the keys its acronyms give (the "up" of "UPS system") -> those acronyms.
+        self._term_acronyms: list[dict[str, str]] = []
+        self._acronym_keys: frozenset[str] = frozenset()  # keys that some term's acronym gives
         self._key_terms: dict[str, list[int]] = {}
         self._key_weight: dict[str, float] = {}
         self._suggestion_index: _SuggestionIndex | None = None
@@ -226,6 +312,11 @@ class Glossary:
             # A term that stop words cut down to one word is not that word: "e-CO" is no "e" (found
             # in every e-government and e-commerce text), "AS/RS" no "rs" (rupees).
             return
+        path = tuple(term_units)
+        if _ACRONYM.fullmatch(term.strip()):
+            self._acronyms.setdefault(path, []).append(_acronym_pattern(term.strip()))
+        else:
+            self._plain.add(path)
         node = self._trie
         for unit_text in term_units:
             node = node.setdefault(unit_text, {})
@@ -240,17 +331,34 @@ class Glossary:
             (code if kind == "concept" else f"sector:{code}", approximate_keys(normalise(term), self._bound))
             for kind, code, term in all_terms
         ]
+        term_heads = [term_head(term, self._bound) for _, _, term in all_terms]
+        term_directions = [term_direction(term, self._bound) for _, _, term in all_terms]
+        term_acronyms = [
+            {
+                key: word
+                for word in _WORDS.findall(term)
+                if _ACRONYM.fullmatch(word)
+                for key in approximate_keys(normalise(word), self._bound)
+            }
+            for _, _, term in all_terms
+        ]
         concepts_with_key: dict[str, set[str]] = {}
         for code, keys in term_keys:
             for key in keys:
                 concepts_with_key.setdefault(key, set()).add(code)
         total = max(1, len(self.concepts) + len(self.sectors))
         self._key_weight = {key: math.log(1 + total / len(codes)) for key, codes in concepts_with_key.items()}
-        for code, keys in term_keys:
+        for (code, keys), acronyms, head, direction in zip(
+            term_keys, term_acronyms, term_heads, term_directions, strict=True
+        ):
             if len(keys) < 2:  # a one-word term is found exactly or not at all
                 continue
             term_id = len(self._term_concept)
             self._term_concept.append(code)
+            self._term_acronyms.append(acronyms)
+            self._acronym_keys |= frozenset(acronyms)
+            self._term_head.append(head if head in keys else None)
+            self._term_direction.append(direction)
             self._term_mass.append(sum(self._key_weight[key] for key in keys))
             self._term_keys.append(frozenset(keys))
             # Generic: no heavier than the term's average word. With a tolerance: when every word of a
@@ -269,25 +377,54 @@ class Glossary:
         return self.approximate_all(normalised_text, threshold)[0]
 
     def approximate_all(
-        self, normalised_text: str, threshold: float = APPROXIMATE_THRESHOLD
+        self, normalised_text: str, threshold: float = APPROXIMATE_THRESHOLD, unfolded: str | None = None
     ) -> tuple[dict[str, float], dict[str, float]]:
         """(supported, weak): approximate concepts, and those that reach `threshold` only through one
-        common word of the term (or words far apart). Weak ones are a hint, never a stated fact."""
+        common word of the term (or words far apart). Weak ones are a hint, never a stated fact.
+
+        With the text before case folding (`unfolded`), a key that only an acronym of the glossary gives
+        counts only where the text writes that acronym in capitals ("set up" is no "UPS system")."""
         keyed = positioned_keys(normalised_text, self._bound)
         covered: dict[int, float] = {}
+        unwritten: dict[int, frozenset[str]] = {}  # term -> its acronym keys the text does not write as such
+        written: dict[str, bool] = {}  # acronym -> whether the text writes it in capitals
         for key in {key for key, _ in keyed}:
+            weight = self._key_weight.get(key, 0.0)
+            check = unfolded is not None and key in self._acronym_keys
             for term_id in self._key_terms.get(key, ()):
-                covered[term_id] = covered.get(term_id, 0.0) + self._key_weight[key]
+                acronym = self._term_acronyms[term_id].get(key) if check else None
+                if acronym is not None:
+                    if acronym not in written:
+                        written[acronym] = bool(_acronym_pattern(acronym).search(unfolded or ""))
+                    if not written[acronym]:
+                        unwritten[term_id] = unwritten.get(term_id, frozenset()) | {key}
+                        continue
+                covered[term_id] = covered.get(term_id, 0.0) + weight
         positions: dict[str, list[int]] = {}
         for key, position in keyed:
             positions.setdefault(key, []).append(position)
+        by_prefix: dict[str, list[int]] = {}  # Latin keys by their first HEAD_PREFIX letters (heads' forms)
+        for key, found_at in positions.items():
+            if key.isascii() and len(key) >= HEAD_PREFIX:
+                by_prefix.setdefault(key[:HEAD_PREFIX], []).extend(found_at)
         found: dict[str, float] = {}
         weak: dict[str, float] = {}
         for term_id, weight in covered.items():
             loose = weight / self._term_mass[term_id]
             if loose < threshold:
                 continue
-            share = self._best_window_share(term_id, positions)
+            direction = self._term_direction[term_id]
+            if direction is not None and not _in_order(
+                [(position, key) for key in direction[0] | direction[1] for position in positions.get(key, ())],
+                direction,
+            ):
+                continue  # only the other way round: "speech to text" is not even a hint of text-to-speech
+            share = self._best_window_share(
+                term_id,
+                positions,
+                unwritten.get(term_id, frozenset()),
+                self._head_positions(term_id, positions, by_prefix),
+            )
             code = self._term_concept[term_id]
             if share >= threshold:
                 found[code] = max(found.get(code, 0.0), round(min(share, 1.0), 4))
@@ -295,7 +432,26 @@ class Glossary:
                 weak[code] = max(weak.get(code, 0.0), round(min(loose, 1.0), 4))
         return found, {code: share for code, share in weak.items() if code not in found}
 
-    def _best_window_share(self, term_id: int, positions: dict[str, list[int]]) -> float:
+    def _head_positions(
+        self, term_id: int, positions: dict[str, list[int]], by_prefix: dict[str, list[int]]
+    ) -> list[int] | None:
+        """Where the text has the head of the term, or another form of it ("identifies" for the head of
+        "crop disease identification": a Latin word sharing its first HEAD_PREFIX letters, `by_prefix`);
+        None when the head is not required."""
+        head = self._term_head[term_id] if HEAD_REQUIRED else None
+        if head is None:
+            return None
+        if not head.isascii() or len(head) < HEAD_PREFIX:
+            return positions.get(head, [])
+        return by_prefix.get(head[:HEAD_PREFIX], [])
+
+    def _best_window_share(
+        self,
+        term_id: int,
+        positions: dict[str, list[int]],
+        unwritten: frozenset[str] = frozenset(),
+        heads: list[int] | None = None,
+    ) -> float:
         """The largest share of the term's key weight that the text covers within one short span: keys
         that carry SINGLE_KEY_SHARE of the term, or at least two keys among which both a common key of
         the term (weighing no more than its average key) and its rarest one.
@@ -304,13 +460,18 @@ class Glossary:
         what it is for; a term needs both. Rare words that leave a third of the term out ("during
         milking", دودھ دوہنے, 挤奶) are no "milking robot", and common words alone ("core system",
         "food testing", خودکار ... نظام) are no "core banking system", "halal food testing" or
-        "automated sewing system"."""
+        "automated sewing system".
+
+        With `heads` (see `_head_positions`), the span must also hold the term's head, or stand within one
+        span of it (see HEAD_REQUIRED)."""
         keys, generic = self._term_keys[term_id], self._term_generic[term_id]
         distinctive = self._term_distinctive[term_id]
+        head = self._term_head[term_id]
         span = APPROXIMATE_SPAN_PER_KEY * len(keys) + APPROXIMATE_SLACK
-        occurrences = sorted((position, key) for key in keys for position in positions.get(key, ()))
+        occurrences = sorted((position, key) for key in keys - unwritten for position in positions.get(key, ()))
         best, counts, weight, left = 0.0, dict[str, int](), 0.0, 0
-        for position, key in occurrences:
+        direction = self._term_direction[term_id]
+        for right, (position, key) in enumerate(occurrences):
             counts[key] = counts.get(key, 0) + 1
             if counts[key] == 1:
                 weight += self._key_weight[key]
@@ -321,10 +482,18 @@ class Glossary:
                     weight -= self._key_weight[gone]
                 left += 1
             present = {key for key, n in counts.items() if n}
-            if weight >= SINGLE_KEY_SHARE * self._term_mass[term_id] or (
+            if direction is not None and not _in_order(occurrences[left : right + 1], direction):
+                continue
+            found = weight
+            if heads is not None and head is not None and head not in present:
+                # The head in another form ("identifies" for "identification") within a span names it too.
+                if not any(position - span <= at <= occurrences[left][0] + span for at in heads):
+                    continue
+                found, present = weight + self._key_weight[head], present | {head}
+            if found >= SINGLE_KEY_SHARE * self._term_mass[term_id] or (
                 len(present) >= 2 and present & generic and present & distinctive
             ):
-                best = max(best, weight)
+                best = max(best, found)
         return best / self._term_mass[term_id]
 
     def field_of(self, sector_code: str) -> str | None:
@@ -342,11 +511,12 @@ class Glossary:
         """Find concepts and sectors, longest phrase first; the rest of the text is `residual_text`."""
         normalised = normalise(text)
         text_units = units(normalised)
+        unfolded = unicodedata.normalize("NFKC", text or "")
         extraction = Extraction()
         consumed: list[tuple[int, int]] = []
         position = 0
         while position < len(text_units):
-            matched = self._longest_at(text_units, position)
+            matched = self._longest_at(text_units, position, unfolded)
             if matched is None:
                 position += 1
                 continue
@@ -357,7 +527,7 @@ class Glossary:
             consumed.append((start, end))
             position += length
         extraction.residual_text = _remove_spans(normalised, consumed)
-        supported, weak = self.approximate_all(normalised)
+        supported, weak = self.approximate_all(normalised, unfolded=unfolded)
         for code, share in supported.items():
             if code.startswith("sector:"):
                 extraction.approximate_sectors[code.removeprefix("sector:")] = share
@@ -368,7 +538,7 @@ class Glossary:
                 extraction.weak[code] = share
         return extraction
 
-    def _longest_at(self, text_units: list[Unit], position: int) -> tuple[int, tuple[str, str]] | None:
+    def _longest_at(self, text_units: list[Unit], position: int, text: str) -> tuple[int, tuple[str, str]] | None:
         node = self._trie
         best: tuple[int, tuple[str, str]] | None = None
         for offset in range(position, len(text_units)):
@@ -376,9 +546,18 @@ class Glossary:
             if next_node is None:
                 break
             node = next_node
-            if _END in node:
+            if _END in node and self._written_as_term(text_units[position : offset + 1], text):
                 best = (offset - position + 1, node[_END])
         return best
+
+    def _written_as_term(self, found: list[Unit], text: str) -> bool:
+        """False for words that only an acronym of the glossary spells when the text (before case
+        folding) never writes that acronym in capitals: "his" is no HIS, "ups" no UPS."""
+        path = tuple(unit.text for unit in found)
+        patterns = self._acronyms.get(path)
+        if not patterns or path in self._plain:
+            return True
+        return any(pattern.search(text) for pattern in patterns)
 
 
 def _remove_spans(text: str, spans: list[tuple[int, int]]) -> str:
