@@ -94,7 +94,12 @@ def engine_profile(opportunity: Opportunity) -> Profile:
         org=str(opportunity.organisation_id),
         type=opportunity.kind,
         title=opportunity.title,
-        description=f"{opportunity.summary}\n{opportunity.description}".strip(),
+        # Free keywords (technologies the glossary does not name) are words of the text to the engine.
+        description="\n".join(
+            part
+            for part in (opportunity.summary, opportunity.description, ", ".join(opportunity.keywords or []))
+            if part
+        ),
         language=opportunity.language or "en",
         sectors=tuple(sorted(sector.code for sector in opportunity.sectors.all())),
         concepts=tuple(sorted(concept.code for concept in opportunity.concepts.all())),

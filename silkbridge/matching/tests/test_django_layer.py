@@ -411,3 +411,30 @@ def test_a_member_who_cannot_see_the_other_profile_gets_no_strong_match_notifica
     Organisation.objects.filter(pk=offer.organisation_id).update(visibility=Visibility.PUBLIC)
     services._tell_strong_matches(request, [match])
     assert Notification.objects.filter(recipient=requester, kind="match").count() == 1
+
+
+def test_a_free_keyword_both_profiles_carry_brings_them_together():
+    """A technology the glossary does not name, kept as a keyword on both sides, counts as shared words."""
+    request = published(
+        kind="technology_request",
+        title="Cleaner firing for our brick kilns",
+        description="A Punjab brick maker looks for a partner to convert its kilns.",
+        keywords=["zigzag firing"],
+    )
+    plain = published(
+        country="CN",
+        kind="technology_offer",
+        title="Kiln conversion for brick makers",
+        description="Our engineers convert kilns for brick makers.",
+    )
+    keyworded = published(
+        country="CN",
+        kind="technology_offer",
+        title="Kiln conversion for brick makers",
+        description="Our engineers convert kilns for brick makers.",
+        keywords=["zigzag firing"],
+    )
+    scores = {match.other_id: match.score for match in Match.objects.filter(opportunity=request)}
+    # Same text on both offers: only the shared keyword puts one of them in the request's list, first.
+    assert Match.objects.get(opportunity=request, rank=1).other_id == keyworded.pk
+    assert scores[keyworded.pk] > scores.get(plain.pk, 0.0)
