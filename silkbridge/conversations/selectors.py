@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from silkbridge.conversations.models import Attachment, Message, Thread
 from silkbridge.directory.models import Membership, Organisation
@@ -25,7 +25,7 @@ from silkbridge.directory.selectors import organisation_ids_of
 from silkbridge.events.models import Meeting
 from silkbridge.marketplace.choices import InterestStatus
 from silkbridge.marketplace.models import ExpressionOfInterest
-from silkbridge.marketplace.selectors import interest_get
+from silkbridge.marketplace.selectors import interest_get, visible_to_q
 
 
 @dataclass(frozen=True)
@@ -133,3 +133,46 @@ def members_to_tell(*, conversation: Conversation, organisation: Organisation, e
             continue
         readers.append(user)
     return readers
+
+
+def inbox_of(*, viewer: Any) -> QuerySet[Thread]:
+    """The threads the viewer's own organisations take part in, newest message first: accepted interests
+    whose profile the viewer may still see, and meetings of the event participants their organisations
+    are. Staff get their own organisations' threads only (they read others from the interest or meeting
+    page). A subject with no message yet has no thread, so it is not listed. Each thread carries its last
+    message's time and text (`last_at`, `last_body`) and the `own_ids` the reader's sides are told by."""
+    own = list(organisation_ids_of(viewer))
+    if not own:
+        return Thread.objects.none()
+    of_interest = (
+        Q(interest__status=InterestStatus.ACCEPTED)
+        & (Q(interest__organisation_id__in=own) | Q(interest__opportunity__organisation_id__in=own))
+        & visible_to_q(viewer, "interest__opportunity__")
+    )
+    of_meeting = Q(meeting__request__requester__organisation_id__in=own) | Q(
+        meeting__request__recipient__organisation_id__in=own
+    )
+    last = Message.objects.filter(thread=OuterRef("pk")).order_by("-created_at", "-pk")
+    return (
+        Thread.objects.filter(of_interest | of_meeting)
+        .select_related(
+            "interest__opportunity__organisation",
+            "interest__organisation",
+            "meeting__event",
+            "meeting__slot",
+            "meeting__request__requester__organisation",
+            "meeting__request__recipient__organisation",
+        )
+        .annotate(last_at=Subquery(last.values("created_at")[:1]), last_body=Subquery(last.values("body")[:1]))
+        .filter(last_at__isnull=False)
+        .order_by("-last_at", "-pk")
+    )
+
+
+def thread_sides(thread: Thread) -> tuple[Organisation, Organisation]:
+    """A thread's two organisations, from the relations `inbox_of` selected."""
+    if thread.interest is not None:
+        return (thread.interest.opportunity.organisation, thread.interest.organisation)
+    meeting = thread.meeting
+    assert meeting is not None
+    return (meeting.request.requester.organisation, meeting.request.recipient.organisation)

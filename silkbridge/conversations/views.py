@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from silkbridge.conversations import selectors, services
@@ -19,9 +20,11 @@ from silkbridge.conversations.forms import MessageForm
 from silkbridge.conversations.models import Attachment, Thread
 from silkbridge.conversations.selectors import Conversation
 from silkbridge.core.i18n import content_language
+from silkbridge.directory.selectors import organisation_ids_of
 from silkbridge.translations.selectors import readings_for_many
 
 MESSAGES_PER_PAGE = 50
+THREADS_PER_PAGE = 20
 
 
 def _thread_page(request: HttpRequest, conversation: Conversation) -> HttpResponse:
@@ -74,6 +77,24 @@ def _render(request: HttpRequest, conversation: Conversation, form: MessageForm,
         )
     context = {"conversation": conversation, "rows": rows, "form": form, "page": page}
     return render(request, "conversations/thread.html", context, status=status)
+
+
+@login_required
+def inbox_view(request: HttpRequest) -> HttpResponse:
+    """The threads of the reader's own organisations, newest message first, twenty a page."""
+    page = Paginator(selectors.inbox_of(viewer=request.user), THREADS_PER_PAGE).get_page(request.GET.get("page"))
+    own = set(organisation_ids_of(request.user))
+    rows = []
+    for thread in page.object_list:
+        sides = selectors.thread_sides(thread)
+        other = next((side for side in sides if side.pk not in own), sides[1])
+        if thread.interest_id is not None:
+            url = reverse("conversations:interest_thread", args=[thread.interest_id])
+        else:
+            url = reverse("conversations:meeting_thread", args=[thread.meeting_id])
+        first_line = next((line.strip() for line in thread.last_body.splitlines() if line.strip()), "")
+        rows.append({"thread": thread, "other": other, "url": url, "first_line": first_line})
+    return render(request, "conversations/inbox.html", {"rows": rows, "page": page})
 
 
 @login_required

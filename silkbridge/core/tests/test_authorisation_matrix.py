@@ -650,6 +650,8 @@ PAGES: dict[str, Row] = {
         body={},
     ),
     # conversations: the thread of an accepted interest and of a meeting, and a message's attachment
+    # the inbox: every signed-in user's own organisations' threads (staff too: their own only)
+    "conversations:inbox": Row(signed_in),
     "conversations:interest_thread": Row(INTEREST_CONVERSATION_SIDES, ACCEPTED_INTEREST),
     "conversations:meeting_thread": Row(CONVERSATION_SIDES, MEETING_THREAD),
     "conversations:attachment": Row(CONVERSATION_SIDES, CONVERSATION_FILE, channel="file"),

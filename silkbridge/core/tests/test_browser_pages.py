@@ -83,6 +83,9 @@ SIGNED_IN_PAGES: list[tuple[str, str]] = [
     ("preferences", "/accounts/preferences/"),
     ("my-silkbridge", "/my/"),
     ("notifications", "/notifications/"),
+    ("messages", "/messages/"),
+    ("event-meetings", "/events/demo-china-pakistan-ai-iot-day/manage/meetings/"),
+    ("meeting-thread", "@#main a[href^='/messages/meetings/']"),  # staff read it from the event's meetings
     ("notification-settings", "/notifications/settings/"),
     ("api-tokens", "/accounts/tokens/"),
     ("new-organisation", "/directory/new/"),
