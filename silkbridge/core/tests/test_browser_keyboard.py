@@ -237,7 +237,8 @@ def test_the_type_ahead_on_a_phone_scrolls_its_suggestions_into_sight(platform, 
     """At 390 x 844 in Urdu, the field near the bottom of the screen (as when the on-screen keyboard
     opens): the suggestions opened below the window's edge, out of sight; now the page scrolls up until
     the list ends inside the window, and the field stays in sight above it. A choice of a select takes
-    its own direction (a Latin name's full stop stayed at its front on an Urdu page)."""
+    its own direction (a Latin name's full stop stayed at its front on an Urdu page), and a heading has
+    room for Nastaliq."""
     from playwright.sync_api import expect, sync_playwright
 
     base_url, _, _ = platform
@@ -250,6 +251,12 @@ def test_the_type_ahead_on_a_phone_scrolls_its_suggestions_into_sight(platform, 
             page.get_by_role("button", name="اردو").click()
             page.goto(base_url + "/marketplace/new/")
             expect(page.locator("html")).to_have_attribute("dir", "rtl")
+            # An Urdu heading that wraps leaves Nastaliq room: its lines ran into each other at 1.3.
+            spacing = page.evaluate(
+                "(() => { const s = getComputedStyle(document.querySelector('h1'));"
+                " return parseFloat(s.lineHeight) / parseFloat(s.fontSize); })()"
+            )
+            assert spacing >= 1.8, spacing
             # A select's choice takes its own direction: a Latin name keeps its full stop at its end.
             assert page.evaluate("getComputedStyle(document.querySelector('option')).unicodeBidi") == "plaintext"
             combobox = page.locator("#id_technologies-combobox")
