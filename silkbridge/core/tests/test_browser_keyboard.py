@@ -231,3 +231,51 @@ def test_the_agenda_is_walked_and_a_meeting_opened_with_the_keyboard(
             _tab_to(page, lambda focused: focused["href"] == room_url, backwards=True)
         finally:
             browser.close()
+
+
+def test_the_type_ahead_on_a_phone_scrolls_its_suggestions_into_sight(platform, people):  # noqa: F811
+    """At 390 x 844 in Urdu, the field near the bottom of the screen (as when the on-screen keyboard
+    opens): the suggestions opened below the window's edge, out of sight; now the page scrolls up until
+    the list ends inside the window, and the field stays in sight above it. A choice of a select takes
+    its own direction (a Latin name's full stop stayed at its front on an Urdu page), and a heading has
+    room for Nastaliq."""
+    from playwright.sync_api import expect, sync_playwright
+
+    base_url, _, _ = platform
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844}, has_touch=True)
+            page.set_default_timeout(TIMEOUT_MS)
+            _sign_in(page, base_url, "keyboard.author@example.org", "browser-test-9")
+            page.get_by_role("button", name="اردو").click()
+            page.goto(base_url + "/marketplace/new/")
+            expect(page.locator("html")).to_have_attribute("dir", "rtl")
+            # An Urdu heading that wraps leaves Nastaliq room: its lines ran into each other at 1.3.
+            spacing = page.evaluate(
+                "(() => { const s = getComputedStyle(document.querySelector('h1'));"
+                " return parseFloat(s.lineHeight) / parseFloat(s.fontSize); })()"
+            )
+            assert spacing >= 1.8, spacing
+            # A select's choice takes its own direction: a Latin name keeps its full stop at its end.
+            assert page.evaluate("getComputedStyle(document.querySelector('option')).unicodeBidi") == "plaintext"
+            combobox = page.locator("#id_technologies-combobox")
+            combobox.evaluate("field => field.scrollIntoView({block: 'end'})")
+            combobox.focus()
+            page.keyboard.type("iot")
+            expect(combobox).to_have_attribute("aria-expanded", "true")
+            page.wait_for_timeout(300)
+            where = page.evaluate(
+                """() => ({
+                  list: document.querySelector('.combobox-listbox:not([hidden])').getBoundingClientRect().bottom,
+                  field: document.querySelector('#id_technologies-combobox').getBoundingClientRect().top,
+                  height: window.innerHeight,
+                })"""
+            )
+            assert where["list"] <= where["height"], where
+            assert where["field"] >= 0, where
+            page.locator(".combobox-option").first.tap()
+            expect(page.locator(".chip")).to_have_count(1)
+            page.screenshot(path=str(ARTIFACTS / "phone-type-ahead.png"))
+        finally:
+            browser.close()

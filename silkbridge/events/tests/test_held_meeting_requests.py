@@ -171,7 +171,7 @@ def test_once_claimed_the_new_member_joins_the_registration_and_answers(
     response = client.post(join, {"next": _requests_url(world)}, follow=True)
     assert response.redirect_chain[-1][0] == _requests_url(world)
     text = unescape(response.content.decode())
-    assert f"You now represent {ORPHAN_NAME} at this event." in text
+    assert f"You now represent <bdi>{ORPHAN_NAME}</bdi> at this event." in text  # isolated in right-to-left text
     assert "Seed sorting trials" in text
     assert world["recipient"].representatives.filter(pk=claimant.pk).exists()
 

@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone, translation
+from django.utils.html import escape, format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -212,10 +213,13 @@ def registration_join_view(request: HttpRequest, slug: str) -> HttpResponse:
     except (PermissionDenied, ValidationError) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         return redirect("events:event_detail", slug=event.slug)
+    # The name isolated (<bdi>): in Urdu a Latin name's full stop moved to its front (".Jinque ... Co., Ltd").
     messages.success(
         request,
-        _("You now represent %(organisation)s at this event.")
-        % {"organisation": participant.organisation.display_name},
+        format_html(
+            escape(_("You now represent %(organisation)s at this event.")).replace("%(organisation)s", "{}"),
+            format_html("<bdi>{}</bdi>", participant.organisation.display_name),
+        ),
     )
     return redirect(_safe_next(request, reverse("events:requests", kwargs={"slug": event.slug})))
 

@@ -342,6 +342,19 @@ function termsCombobox(original, number) {
     listbox.hidden = false;
     input.setAttribute("aria-expanded", "true");
     highlight(-1);
+    revealListbox();
+  };
+  // On a phone the suggestions opened below the fold, under the on-screen keyboard: scroll the page up
+  // until the list's end is in the visible part of the window (visualViewport shrinks with the keyboard),
+  // never so far that the field itself leaves the top.
+  const revealListbox = () => {
+    const view = window.visualViewport;
+    const top = view ? view.offsetTop : 0;
+    const below = listbox.getBoundingClientRect().bottom - (top + (view ? view.height : window.innerHeight)) + 8;
+    const room = input.getBoundingClientRect().top - top - 8;
+    if (below > 0 && room > 0) {
+      window.scrollBy(0, Math.min(below, room));
+    }
   };
   const fetchSuggestions = async () => {
     const text = input.value.trim();
