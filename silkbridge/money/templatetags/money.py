@@ -7,8 +7,8 @@ from typing import Any
 from django import template
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import floatformat
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -50,13 +50,19 @@ def converted_amount(
     if not shown:
         return ""
     figures = " – ".join(floatformat(figure.amount, "0g") for figure in shown)
-    text = _("about %(amount)s %(target)s at the rates of %(date)s") % {
-        "amount": figures,
-        "target": target,
-        "date": date_filter(shown[0].rates_date, "DATE_FORMAT"),
-    }
+    # The figures and the code are isolated left to right inside the sentence, so that an Urdu sentence
+    # neither reverses a range nor wraps inside it.
+    # The translated sentence is escaped and its parts are format_html output, so the whole is safe.
+    text = mark_safe(
+        escape(_("about %(amount)s %(target)s at the rates of %(date)s"))
+        % {
+            "amount": format_html('<bdi dir="ltr" class="nowrap">{}</bdi>', figures),
+            "target": format_html("<bdi>{}</bdi>", target),
+            "date": escape(date_filter(shown[0].rates_date, "DATE_FORMAT")),
+        }
+    )
     return format_html(
-        '<small class="meta converted-amount" title="{}" data-rates-date="{}"><bdi>{}</bdi></small>',
+        '<small class="meta converted-amount" title="{}" data-rates-date="{}">{}</small>',
         shown[0].rates_source,
         shown[0].rates_date.isoformat(),
         text,

@@ -48,6 +48,12 @@ def test_an_amount_in_the_readers_currency_or_none_shows_nothing_more():
 def test_the_built_in_table_converts_and_says_its_date_in_the_readers_format():
     shown = _render(amount=2_800_000, currency="PKR", language="zh-hans")
     # 2,800,000 PKR / 280 per dollar * 7.10 per dollar (the indicative table of 15 January 2026) = 71,000 CNY.
-    assert "按 2026年1月15日 的汇率约合 71,000 CNY" in shown
+    assert '按 2026年1月15日 的汇率约合 <bdi dir="ltr" class="nowrap">71,000</bdi> <bdi>CNY</bdi>' in shown
     assert 'data-rates-date="2026-01-15"' in shown
     assert "SBP / PBoC / ECB" in shown  # the source of the rates, on hover
+
+
+def test_in_urdu_the_converted_range_is_isolated_left_to_right_so_it_is_neither_reversed_nor_wrapped():
+    shown = _render(amount=2_800_000, currency="CNY", language="ur")
+    assert '<bdi dir="ltr" class="nowrap">' in shown
+    assert "<bdi>PKR</bdi>" in shown
