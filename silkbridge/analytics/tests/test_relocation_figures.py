@@ -59,6 +59,9 @@ def world() -> SimpleNamespace:
     # Lahore's cases: two at inquiry, one moved to advisory, one opened two months ago (outside the period).
     deal_stage_set(actor=lahore_user, deal=cases[1], stage="advisory")
     Deal.objects.filter(pk=cases[-1].pk).update(created_at=timezone.now() - timedelta(days=60))
+    # The page and the API count days in the viewer's zone (Karachi, UTC+5), the selector called here in
+    # the server's (UTC): from 19:00 UTC this week's cases fall on tomorrow's date in Karachi, so the
+    # period runs to tomorrow, and holds them on either clock.
     today = timezone.localdate()
     return SimpleNamespace(
         staff=staff,
@@ -66,7 +69,7 @@ def world() -> SimpleNamespace:
         islamabad_user=islamabad_user,
         company_user=companies[0],
         outsider=_member()[0],
-        week=FigureFilter(start=today - timedelta(days=6), end=today),
+        week=FigureFilter(start=today - timedelta(days=6), end=today + timedelta(days=1)),
     )
 
 
