@@ -9,9 +9,10 @@ platform started as `make run` starts it with the demo data:
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
@@ -50,6 +51,12 @@ def _table(page: Any) -> list[list[str]]:
     ]
 
 
+def _staff_today() -> date:
+    """Today where the demo staff user is (Asia/Karachi, UTC+5): the pages count and name periods in the
+    viewer's zone, so from 19:00 UTC their today is the machine's tomorrow."""
+    return datetime.now(ZoneInfo("Asia/Karachi")).date()
+
+
 def test_staff_read_the_overview_in_urdu_on_a_phone_and_download_a_figure_in_chinese(
     demo_platform: tuple[str, str],
 ) -> None:
@@ -57,7 +64,8 @@ def test_staff_read_the_overview_in_urdu_on_a_phone_and_download_a_figure_in_chi
 
     base_url, password = demo_platform
     ARTIFACTS.mkdir(exist_ok=True)
-    start = date.today() - timedelta(days=364)
+    today = _staff_today()
+    start = today - timedelta(days=364)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport=PHONE, accept_downloads=True)
@@ -102,7 +110,7 @@ def test_staff_read_the_overview_in_urdu_on_a_phone_and_download_a_figure_in_chi
             with page.expect_download() as download:
                 page.locator(f"{FIGURE} a[href*='.xlsx']").click()
             assert download.value.suggested_filename == (
-                f"organisations_by_province-{start:%Y%m%d}-{date.today():%Y%m%d}.xlsx"
+                f"organisations_by_province-{start:%Y%m%d}-{today:%Y%m%d}.xlsx"
             )
             content = Path(download.value.path()).read_bytes()  # a temporary name without .xlsx
             sheet = load_workbook(io.BytesIO(content), read_only=True).active
@@ -119,7 +127,7 @@ def test_staff_make_the_chinese_monthly_report_and_download_it(demo_platform: tu
     from playwright.sync_api import expect, sync_playwright
 
     base_url, password = demo_platform
-    month = date.today().replace(day=1)  # the demo data was loaded now: this month has organisations
+    month = _staff_today().replace(day=1)  # the demo data was loaded now: this month has organisations
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)

@@ -279,7 +279,7 @@ def test_run_an_event_end_to_end_across_two_time_zones(platform):
             _sign_in(page, base_url, karachi["email"], "browser-test-9")
             page.goto(base_url + "/events/ai-day/participants/")
             page.get_by_role("link", name=f"Request a meeting with {shanghai['organisation']}").click()
-            page.get_by_label("Message").fill("We would like to discuss AI triage for chest X-rays.")
+            page.get_by_role("textbox", name="Message").fill("We would like to discuss AI triage for chest X-rays.")
             page.get_by_role("button", name="Send the request").click()
 
             _sign_in(page, base_url, shanghai["email"], "browser-test-9")
