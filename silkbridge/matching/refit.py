@@ -31,12 +31,13 @@ def _vector(features: dict[str, float]) -> tuple[float, ...]:
 
 
 def _factor(features: dict[str, float]) -> float:
-    """The requirement penalty the engine applied to the pair (stored with the match; 1 when absent)."""
-    return float(features.get("requirements", 1.0))
+    """The factors the engine applied to the pair's weighted features (stored with the match; 1 when
+    absent): the requirement penalty and the reciprocity, which the refit keeps as they were."""
+    return float(features.get("requirements", 1.0)) * float(features.get("reciprocity", 1.0))
 
 
 def labelled_pairs() -> list[tuple[LabelledPair, float]]:
-    """Each judged pair with its requirement factor (the weights are fitted; the penalties are fixed)."""
+    """Each judged pair with its fixed factor (the weights are fitted; penalties and reciprocity are not)."""
     pairs = [
         (LabelledPair(_vector(feedback.features), feedback.family, feedback.useful), _factor(feedback.features))
         for feedback in MatchFeedback.objects.all().order_by("pk")

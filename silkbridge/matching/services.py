@@ -282,6 +282,7 @@ def _store(index: MatchIndex, opportunity: Opportunity, *, k: int) -> list[str]:
             features={
                 **{name: round(value, 6) for name, value in match.features.items()},
                 "requirements": round(match.requirements, 6),
+                "reciprocity": round(match.reciprocity, 6),
             },
             reasons=[{"code": reason.code, "params": reason.params} for reason in match.reasons],
             first_seen_at=first_seen.get(int(match.id), now),
@@ -318,10 +319,29 @@ def _tell_strong_matches(opportunity: Opportunity, new_rows: list[Match]) -> Non
             )
 
 
+def _best_scores(index: MatchIndex | None, pks: Iterable[int]) -> dict[int, float]:
+    """Each profile's own best score (before reciprocity, see RECIPROCITY_POWER) in the index as it stands."""
+    if index is None:
+        return {}
+    return {pk: index.best_score_of(str(pk)) for pk in pks if str(pk) in index}
+
+
 def refresh(opportunity_id: int, *, k: int | None = None) -> dict[str, int]:
-    """Recompute the matches that a change to one profile can alter; what was recomputed."""
+    """Recompute the matches that a change to one profile can alter; what was recomputed.
+
+    Besides the lists around the profile, reciprocity reaches one ring further: a neighbour whose own
+    best score moved (the changed profile is, or was, its best fit) scores differently in every list
+    that holds it, and when its best fell it may now belong in the lists of its own best matches.
+    """
     k = k or settings.MATCHES_PER_PROFILE
     with _LOCK:
+        neighbours = set(
+            Match.objects.filter(Q(other_id=opportunity_id) | Q(opportunity_id=opportunity_id)).values_list(
+                "opportunity_id", "other_id"
+            )
+        )
+        around = {pk for pair in neighbours for pk in pair} - {opportunity_id}
+        before = _best_scores(_STATE.index, around)
         index = _synced_index()
         opportunity = _with_relations(Opportunity.objects.filter(pk=opportunity_id)).first()
         listed_it = set(Match.objects.filter(other_id=opportunity_id).values_list("opportunity_id", flat=True))
@@ -333,8 +353,19 @@ def refresh(opportunity_id: int, *, k: int | None = None) -> dict[str, int]:
                 Match.objects.filter(other_id=opportunity_id).delete()
             affected |= {int(pk) for pk in _store(index, opportunity, k=k)}
         affected.discard(opportunity_id)
+        after = _best_scores(index, around | affected)
+        moved = {pk for pk, best in after.items() if abs(best - before.get(pk, -1.0)) > 1e-9}
         recomputed = 0
+        found_by: dict[int, list[str]] = {}
         for other in _with_relations(Opportunity.objects.filter(live_q(), pk__in=affected)):
+            found_by[other.pk] = _store(index, other, k=k)
+            recomputed += 1
+        ring = set(Match.objects.filter(other_id__in=moved).values_list("opportunity_id", flat=True))
+        for pk in moved:
+            if after[pk] < before.get(pk, after[pk]):
+                ring |= {int(found) for found in found_by.get(pk, [])}
+        ring -= affected | {opportunity_id}
+        for other in _with_relations(Opportunity.objects.filter(live_q(), pk__in=ring)):
             _store(index, other, k=k)
             recomputed += 1
         return {"profile": opportunity_id, "recomputed": recomputed + (1 if opportunity is not None else 0)}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -22,7 +22,7 @@ from silkbridge.common.text import tokenize
 
 from .embedding import CachedEmbedder, default_embedder
 from .glossary import Glossary
-from .index import MatchIndex, build_index
+from .index import RECIPROCITY_POWER, MatchIndex, build_index
 from .profiles import Profile, is_compatible
 from .weights import FAMILIES, FEATURE_NAMES, LabelledPair, ScoringWeights, combine_scores, fit_weights
 
@@ -100,13 +100,48 @@ def collect_candidates(index: MatchIndex, truth: dict[str, str]) -> list[QueryCa
     return collected
 
 
-def ranks_under(collected: list[QueryCandidates], weights: ScoringWeights) -> dict[str, int | None]:
-    weight_matrix = weights.matrix()
-    ranks = {}
-    for item in collected:
+def collect_everyone(index: MatchIndex, truth: dict[str, str]) -> tuple[list[QueryCandidates], list[QueryCandidates]]:
+    """(the truth queries' candidates, every indexed profile's candidates): the second gives each
+    candidate's own best score, which reciprocity needs (see RECIPROCITY_POWER), under any weights."""
+    everyone = collect_candidates(index, {profile_id: profile_id for profile_id in index.ids()})
+    by_id = {item.query_id: item for item in everyone}
+    queries = [replace(by_id[query_id], target_id=target_id) for query_id, target_id in truth.items()]
+    return queries, everyone
+
+
+def best_scores(everyone: list[QueryCandidates], weight_matrix: np.ndarray) -> dict[str, float]:
+    """Each profile's highest score (before reciprocity) against its own candidates, as the index's."""
+    best = {}
+    for item in everyone:
         scores = combine_scores(item.matrix, weight_matrix[item.families], item.factors)
-        ranks[item.query_id] = rank_of(item.target_id, item.candidate_ids, scores)
-    return ranks
+        best[item.query_id] = float(scores.max()) if len(scores) else 0.0
+    return best
+
+
+def final_scores(item: QueryCandidates, weight_matrix: np.ndarray, best: dict[str, float]) -> np.ndarray:
+    """The engine's scores of one query's candidates: plain score times reciprocity."""
+    plain = combine_scores(item.matrix, weight_matrix[item.families], item.factors)
+    own_best = np.array([best[candidate] for candidate in item.candidate_ids])
+    ratio = np.minimum(1.0, plain / np.maximum(own_best, 1e-12))
+    scores: np.ndarray = plain * ratio**RECIPROCITY_POWER
+    return scores
+
+
+def ranks_under(
+    collected: list[QueryCandidates],
+    weights: ScoringWeights,
+    everyone: list[QueryCandidates],
+    *,
+    with_embedding: bool = True,
+) -> dict[str, int | None]:
+    """Each query's rank of its target, scored as the index scores (an index without an embedder
+    leaves the embedding out of the weights, see ScoringWeights.matrix)."""
+    weight_matrix = weights.matrix(with_embedding=with_embedding)
+    best = best_scores(everyone, weight_matrix)
+    return {
+        item.query_id: rank_of(item.target_id, item.candidate_ids, final_scores(item, weight_matrix, best))
+        for item in collected
+    }
 
 
 def labelled_pairs(collected: Iterable[QueryCandidates]) -> list[LabelledPair]:
@@ -123,15 +158,18 @@ def labelled_pairs(collected: Iterable[QueryCandidates]) -> list[LabelledPair]:
     return pairs
 
 
-def refit_two_fold(collected: list[QueryCandidates], start: ScoringWeights) -> tuple[dict[str, int | None], list[Any]]:
-    """Ranks of each query under weights fitted on the other half of the queries."""
+def refit_two_fold(
+    collected: list[QueryCandidates], start: ScoringWeights, everyone: list[QueryCandidates], *, with_embedding: bool
+) -> tuple[dict[str, int | None], list[Any]]:
+    """Ranks of each query under weights fitted on the other half of the queries (reciprocity included,
+    each candidate's best score taken under the fitted weights)."""
     halves = [collected[0::2], collected[1::2]]
     ranks: dict[str, int | None] = {}
     fitted_weights = []
     for held_out, training in ((halves[0], halves[1]), (halves[1], halves[0])):
         weights = fit_weights(labelled_pairs(training), start=start)
         fitted_weights.append(weights.as_dict())
-        ranks.update(ranks_under(held_out, weights))
+        ranks.update(ranks_under(held_out, weights, everyone, with_embedding=with_embedding))
     return ranks, fitted_weights
 
 
@@ -163,7 +201,8 @@ def tfidf_ranks(profiles: dict[str, Profile], truth: dict[str, str]) -> dict[str
 
 
 def index_ranks(index: MatchIndex, truth: dict[str, str]) -> dict[str, int | None]:
-    return ranks_under(collect_candidates(index, truth), index.weights)
+    queries, everyone = collect_everyone(index, truth)
+    return ranks_under(queries, index.weights, everyone, with_embedding=index.embedder is not None)
 
 
 def embedding_ranks(index: MatchIndex, truth: dict[str, str]) -> dict[str, int | None]:
@@ -201,11 +240,17 @@ def evaluate(
     note = progress or (lambda message: None)
     note(f"building the index (embeddings: {embedder.name if embedder else 'none'})")
     index = build_index(profiles, weights=weights, embedder=embedder)
-    collected = collect_candidates(index, usable)
-    engine_ranks = ranks_under(collected, weights)
+    collected, everyone = collect_everyone(index, usable)
+    engine_ranks = ranks_under(collected, weights, everyone, with_embedding=embedder is not None)
     held = set(held_out) & set(usable)
     note("refitting the weights (2-fold)")
-    refit_ranks, fitted = refit_two_fold([item for item in collected if item.query_id not in held], weights)
+    tuning = [item for item in collected if item.query_id not in held]
+    refit_ranks, fitted = refit_two_fold(
+        tuning,
+        weights,
+        everyone,
+        with_embedding=embedder is not None,
+    )
     note("baselines")
     without_glossary = build_index(profiles, weights=weights, glossary=Glossary.empty(), embedder=embedder)
     baselines = {
@@ -239,4 +284,7 @@ def evaluate(
         "baselines": baselines,
         "weights": weights.as_dict(),
         "refit_weights_per_fold": fitted,
+        # Fitted on every tuning query (none of the held-out half): what ScoringWeights' defaults are
+        # set from; the 2-fold row above is the honest estimate of how such weights do on unseen queries.
+        "weights_fitted_on_tuning_half": fit_weights(labelled_pairs(tuning), start=weights).as_dict(),
     }

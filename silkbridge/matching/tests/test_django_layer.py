@@ -120,9 +120,12 @@ def test_reasons_are_rendered_in_the_readers_language(client):
     request = published(organisation, requester, **XRAY_REQUEST_EN)
     published(country="CN", **XRAY_OFFER_ZH)
     client.login(email=requester.email, password=PASSWORD)
-    english = client.get(f"/api/v1/opportunities/{request.pk}/matches?language=en").json()[0]["reasons"]
-    chinese = client.get(f"/api/v1/opportunities/{request.pk}/matches?language=zh").json()[0]["reasons"]
-    urdu = client.get(f"/api/v1/opportunities/{request.pk}/matches?language=ur").json()[0]["reasons"]
+
+    def reasons(language: str) -> list[str]:
+        match = client.get(f"/api/v1/opportunities/{request.pk}/matches?language={language}").json()[0]
+        return match["reasons"] + match["more_reasons"]
+
+    english, chinese, urdu = reasons("en"), reasons("zh"), reasons("ur")
     assert any(reason.startswith("Shared concepts") for reason in english)
     assert any(reason.startswith("共同的技术概念") for reason in chinese)
     assert any("TRL 8" in reason for reason in urdu)

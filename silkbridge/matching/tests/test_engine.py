@@ -120,7 +120,10 @@ def test_trl_reason_text(index):
 def test_reasons_are_rendered_in_three_languages(index):
     match = index.top_k("en-crop", 1)[0]
     codes = [reason.code for reason in match.reasons]
-    assert codes[:2] == ["shared_concepts", "same_sector"]
+    # The shared concept first; the others by what they add to the score (the sector adds nothing of
+    # its own under the fitted weights, so it comes after the deal types and the country).
+    assert codes[0] == "shared_concepts"
+    assert "same_sector" in codes
     concepts = match.reasons[0]
     assert concepts.params["concepts"][0] == {
         "code": "crop_disease_detection",
