@@ -141,3 +141,18 @@ def test_answers_do_not_depend_on_which_queries_ran_before():
     assert {q: [m.as_dict() for m in backwards.top_k(q, 5)] for q in ids[1:]} == {
         q: [m.as_dict() for m in fresh.top_k(q, 5)] for q in ids[1:]
     }
+
+
+def test_many_answers_at_once_equal_one_at_a_time(pool):
+    ids = pool.ids()[::7]
+    pool.forget_best_scores()
+    together = {query: [m.as_dict("en") for m in matches] for query, matches in pool.top_k_many(ids, 10).items()}
+    pool.forget_best_scores()
+    alone = {query: [m.as_dict("en") for m in pool.top_k(query, 10)] for query in ids}
+    assert together == alone
+
+
+def test_a_short_shortlist_falls_back_to_the_whole_candidate_list(pool):
+    for query in pool.ids()[::25]:
+        short = pool.shortlist(query, 1)  # far too short to settle a top-5
+        assert [m.id for m in pool.finish(short, 5)] == [m.id for m in pool.top_k(query, 5)]
