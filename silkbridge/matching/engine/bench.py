@@ -10,6 +10,7 @@ scoring of every compatible profile for a sample of the same queries, as a basel
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import random
@@ -20,7 +21,7 @@ from typing import Any, Literal
 
 from .embedding import CachedEmbedder, hashing_embedder
 from .glossary import Glossary, load_glossary
-from .index import SHORTLIST_MARGIN, MatchIndex
+from .index import RECIPROCITY_POWER, SHORTLIST_MARGIN, MatchIndex
 from .profiles import DEAL_TYPES, PROFILE_TYPES, Profile
 
 FILLER = {
@@ -137,6 +138,23 @@ def _timed_queries(
     return durations, answers
 
 
+def _refresh_ms(index: MatchIndex, ids: list[str], *, power: float, k: int = 40) -> list[float]:
+    """Milliseconds of what the platform does when a profile changes (matching/services.refresh): the
+    profile is replaced, then its list and the lists of the profiles it lists are recomputed (k = 20
+    matches x fan-out 2), the best scores shared between those lists. `power` 0: without reciprocity."""
+    durations = []
+    index.reciprocity_power = power
+    for profile_id in ids:
+        profile = index.features_of(profile_id).profile
+        started = time.perf_counter()
+        index.update(dataclasses.replace(profile, description=profile.description + " (updated)"))
+        for match in index.top_k(profile_id, k):
+            index.top_k(match.id, k)
+        durations.append((time.perf_counter() - started) * 1000)
+    index.reciprocity_power = RECIPROCITY_POWER
+    return durations
+
+
 _SHARED_INDEX: MatchIndex | None = None  # set before forking: workers read the parent's index
 
 
@@ -238,6 +256,13 @@ def bench_matching(
         for fast, brute in zip(indexed_answers[: len(baseline_ids)], brute_answers, strict=True)
     ]
     candidate_counts = [len(index.feature_matrix(profile_id)[1]) for profile_id in query_ids[:200]]
+    # Last, as it changes the index: one change's refresh with and without reciprocity, alternating.
+    refresh: dict[str, list[float]] = {"with": [], "without": []}
+    for number, profile_id in enumerate(query_ids[:20]):
+        with_it = number % 2 == 0
+        refresh["with" if with_it else "without"] += _refresh_ms(
+            index, [profile_id], power=RECIPROCITY_POWER if with_it else 0
+        )
     return {
         "profiles": profiles,
         "seed": seed,
@@ -253,6 +278,11 @@ def bench_matching(
         # Without --no-all: part of all_top10_seconds; with it: every best score, one process.
         "best_scores_seconds": None if run_all else round(best_seconds, 1),
         "all_top10_seconds": all_seconds,
+        "refresh_after_a_change_ms": {
+            kind: {"p50": round(_percentile(values, 0.5), 1), "max": round(max(values), 1)}
+            for kind, values in refresh.items()
+            if values
+        },
         "all_top10_workers": workers if run_all else None,
         # Max RSS of this process, and of the largest forked worker (its RSS counts the pages it
         # shares copy-on-write with the parent, so parent + workers × child over-states the total).

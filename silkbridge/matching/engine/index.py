@@ -165,7 +165,10 @@ class MatchIndex:
         max_tokens: int = 48,
         initial_capacity: int = 1024,
         embedder: CachedEmbedder | None = None,
+        reciprocity_power: float = RECIPROCITY_POWER,
     ):
+        # 0 turns reciprocity off (no best score is computed): the engine of before, for comparisons.
+        self.reciprocity_power = reciprocity_power
         self.glossary = glossary if glossary is not None else load_glossary()
         # Optional (see embedding.py): without it the embedding feature is neutral for every pair.
         self.embedder = embedder
@@ -784,9 +787,11 @@ class MatchIndex:
         return self._best_cache[1]
 
     def _reciprocity(self, score: float, slot: int) -> float:
-        """(score / the stored profile's own best score) ** RECIPROCITY_POWER, at most 1."""
+        """(score / the stored profile's own best score) ** reciprocity_power, at most 1."""
+        if self.reciprocity_power == 0:
+            return 1.0
         best = self.best_score(slot)
-        return 1.0 if score >= best else float((score / best) ** RECIPROCITY_POWER)
+        return 1.0 if score >= best else float((score / best) ** self.reciprocity_power)
 
     def best_score_of(self, profile_id: str) -> float:
         """`best_score` of an indexed profile, by id."""
