@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -391,6 +392,31 @@ def _in_order(window: list[tuple[int, str]], direction: tuple[frozenset[str], fr
     return first_before is None or last_after is None or first_before < last_after
 
 
+def _term_order(term: str, bound: dict[str, str] | None = None) -> dict[str, int] | None:
+    """A Latin or Urdu term's keys with their place in it (see `_slot_filled`); None for Chinese, whose
+    positions count characters, not words."""
+    normalised = normalise(term)
+    if _CJK_RUNS.search(normalised):
+        return None
+    order: dict[str, int] = {}
+    for place, (key, _) in enumerate(positioned_keys(normalised, bound)):
+        order.setdefault(key, place)
+    return order
+
+
+def _slot_filled(window: list[tuple[int, str]], order: dict[str, int]) -> bool:
+    """Whether two words of a term stand in a window of (position, key) just as far apart as in the term,
+    with another word where the term's missing word stands: "rapid susceptibility testing" is no
+    "rapid diagnostic test", "water pressure sensors" no "water quality sensors". The same frame with a
+    different filler is a different thing; the words with nothing between them ("rapid testing") still
+    name the term."""
+    found = sorted((position, order[key]) for position, key in window)
+    return any(
+        second_place - first_place >= 2 and second - first == second_place - first_place
+        for (first, first_place), (second, second_place) in pairwise(found)
+    )
+
+
 # Heads that every product has, in English and Urdu: they say nothing of what the thing is.
 _LIGHT_HEAD_WORDS = (
     "system", "systems", "platform", "solution", "software", "tool", "service", "device", "equipment",
@@ -439,6 +465,7 @@ class Glossary:
         self._term_distinctive: list[frozenset[str]] = []
         self._term_head: list[str | None] = []
         self._term_direction: list[tuple[frozenset[str], frozenset[str]] | None] = []
+        self._term_order: list[dict[str, int] | None] = []  # a Latin or Urdu term's keys -> their place in it
         self._bound: dict[str, str] = {}
         # Per approximate term, the keys its acronyms give (the "up" of "UPS system") -> those acronyms.
         self._term_acronyms: list[dict[str, str]] = []
@@ -505,12 +532,13 @@ class Glossary:
                 concepts_with_key.setdefault(key, set()).add(code)
         total = max(1, len(self.concepts) + len(self.sectors))
         self._key_weight = {key: math.log(1 + total / len(codes)) for key, codes in concepts_with_key.items()}
-        for (code, keys), acronyms, head, direction in zip(
-            term_keys, term_acronyms, term_heads, term_directions, strict=True
+        for (code, keys), acronyms, head, direction, (_, _, term) in zip(
+            term_keys, term_acronyms, term_heads, term_directions, all_terms, strict=True
         ):
             if len(keys) < 2:  # a one-word term is found exactly or not at all
                 continue
             term_id = len(self._term_concept)
+            self._term_order.append(_term_order(term, self._bound) if len(keys) >= 3 else None)
             self._term_concept.append(code)
             self._term_acronyms.append(acronyms)
             self._acronym_keys |= frozenset(acronyms)
@@ -635,7 +663,7 @@ class Glossary:
             if not compounds or compounds.get(position, key) in keys  # a word of another compound: not this term's
         )
         best, counts, weight, left = 0.0, dict[str, int](), 0.0, 0
-        direction = self._term_direction[term_id]
+        direction, order = self._term_direction[term_id], self._term_order[term_id]
         for right, (position, key) in enumerate(occurrences):
             counts[key] = counts.get(key, 0) + 1
             if counts[key] == 1:
@@ -649,12 +677,17 @@ class Glossary:
             present = {key for key, n in counts.items() if n}
             if direction is not None and not _in_order(occurrences[left : right + 1], direction):
                 continue
+            window = occurrences[left : right + 1]
             found = weight
             if heads is not None and head is not None and head not in present:
                 # The head in another form ("identifies" for "identification") within a span names it too.
-                if not any(position - span <= at <= occurrences[left][0] + span for at in heads):
+                near = [at for at in heads if position - span <= at <= occurrences[left][0] + span]
+                if not near:
                     continue
                 found, present = weight + self._key_weight[head], present | {head}
+                window = sorted([*window, (near[0], head)])
+            if order is not None and _slot_filled(window, order):
+                continue
             if found >= SINGLE_KEY_SHARE * self._term_mass[term_id] or (
                 len(present) >= 2 and present & generic and present & distinctive
             ):

@@ -549,3 +549,15 @@ def test_a_chinese_term_is_matched_by_its_words_not_by_bigrams_across_them():
     assert "licence_plate_recognition" not in {**collar.concepts, **collar.approximate}
     gate = glossary.extract("停车场出入口的车牌快速识别相机")
     assert "licence_plate_recognition" in gate.approximate
+
+
+def test_another_word_in_the_place_of_a_terms_missing_word_is_a_different_thing():
+    # "rapid susceptibility testing" has the frame of "rapid diagnostic test" with another word where
+    # "diagnostic" stands; "water pressure sensors" that of "water quality sensors". Without a word in
+    # between, the words still name the term.
+    glossary = load_glossary()
+    susceptibility = glossary.extract("Rapid susceptibility testing of typhoid isolates in our hospital lab")
+    assert "rapid_diagnostic_test" not in {**susceptibility.concepts, **susceptibility.approximate}
+    pressure = glossary.extract("We want water pressure sensors on the trunk mains")
+    assert "water_quality_sensor" not in {**pressure.concepts, **pressure.approximate}
+    assert "rapid_diagnostic_test" in glossary.extract("A rapid test for dengue in rural clinics").approximate
