@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from silkbridge.common.rates import Rates
 from silkbridge.common.text import tokenize
 
-from .glossary import Extraction, Glossary, without_context_phrases
+from .glossary import Extraction, Glossary, split_context_phrases
 from .profiles import Profile
 
 
@@ -127,9 +127,11 @@ def _set_context_aside(profile: Profile, extraction: Extraction, glossary: Gloss
     are not stated, shown, or counted for a sector. The title is never cut: what it names is the subject."""
     if not profile.description:
         return
-    masked = without_context_phrases(profile.description)
-    if masked == profile.description:
-        return
+    masked, cut = split_context_phrases(profile.description)
+    named_here = [*extraction.concepts, *extraction.approximate]
+    named_here += [f"sector:{code}" for code in [*extraction.sectors, *extraction.approximate_sectors]]
+    if not cut or not glossary.could_name(cut, named_here):
+        return  # nothing found in the text has a word in what was cut out
     kept = glossary.extract(f"{profile.title}\n{masked}")
     named = set(kept.concepts) | set(kept.approximate)
     for code in [code for code in extraction.concepts if code not in named]:

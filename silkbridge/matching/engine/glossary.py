@@ -69,6 +69,8 @@ def _acronym_pattern(acronym: str) -> re.Pattern[str]:
 # concept named only there (a passing mention, see features.py) from one the text is about.
 _CLAUSE_END = r"[.;:!?()\n,،۔؛。；：！？，、（）]"
 _CONTEXT_PHRASE_MAX_WORDS = 8  # an English or Urdu object is at most this many words
+_LATIN_LETTER = re.compile("[A-Za-z]")
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
 _CONTEXT_PHRASE_MAX_CHARS = 12  # ... and a Chinese one this many characters
 # English: the object follows the cue ("integrated with [our admissions system]").
 _ENGLISH_CONTEXT_CUES = (
@@ -91,12 +93,12 @@ _CHINESE_CONTEXT_AFTER = re.compile(rf"(?:{_CHINESE_CUES})((?:(?!{_CLAUSE_END}|�
 _CHINESE_CONTEXT_BETWEEN = re.compile(
     rf"[与和同]((?:(?!{_CLAUSE_END}).){{1,{_CONTEXT_PHRASE_MAX_CHARS}}}?)(?:对接|集成|兼容|连接|打通|互通|联动)"
 )
-# Urdu (head-final): the object stands before the cue (ہسپتال کے موجودہ نظام [سے منسلک ہو]); after موجودہ
-# ("existing") it follows.
-_URDU_CONTEXT_BEFORE = re.compile(
-    rf"((?:\S+\s+){{1,{_CONTEXT_PHRASE_MAX_WORDS}}}?)(?:کے\s+ساتھ|سے)\s+(?:بھی\s+)?"
-    r"(?:منسلک|مربوط|جڑ|جوڑ|ہم\s+آہنگ|انٹیگریٹ|کنیکٹ|کام\s+کر)"
+# Urdu (head-final): the object stands before the cue, at most _CONTEXT_PHRASE_MAX_WORDS words (ہسپتال کے موجودہ
+# نظام [سے منسلک ہو]); after موجودہ ("existing") it follows.
+_URDU_CONTEXT_CUE = re.compile(
+    r"(?<!\S)(?:کے\s+ساتھ|سے)\s+(?:بھی\s+)?(?:منسلک|مربوط|جڑ|جوڑ|ہم\s+آہنگ|انٹیگریٹ|کنیکٹ|کام\s+کر)"
 )
+_NON_SPACE = re.compile(r"\S+")
 # The object starts after a clause mark, a conjunction or relative (اور "and", جو "which", کہ "that") or
 # the verb of wanting: in ایسا ٹوکن سسٹم چاہیے جو ہسپتال کے نظام سے منسلک ہو the product is before جو.
 _URDU_OBJECT_START = re.compile(rf"{_CLAUSE_END}|(?<!\S)(?:اور|جو|جس|کہ|چاہیے|چاہئے|چاہتے|چاہتی|چاہتا)(?!\S)")
@@ -107,18 +109,34 @@ def context_phrases(text: str) -> list[tuple[int, int]]:
     """(start, end) of each object of a context phrase in the text: what the product has to connect to,
     run on or read from (see above), in English, Chinese and Urdu."""
     spans: list[tuple[int, int]] = []
-    for pattern in (_ENGLISH_CONTEXT, _CHINESE_CONTEXT_AFTER, _CHINESE_CONTEXT_BETWEEN, _URDU_EXISTING):
+    patterns = [_ENGLISH_CONTEXT] if _LATIN_LETTER.search(text) else []
+    if _CJK_RUNS.search(text):
+        patterns += [_CHINESE_CONTEXT_AFTER, _CHINESE_CONTEXT_BETWEEN]
+    urdu = bool(_ARABIC_LETTER.search(text))
+    if urdu:
+        patterns.append(_URDU_EXISTING)
+    for pattern in patterns:
         spans.extend(match.span(1) for match in pattern.finditer(text))
-    for match in _URDU_CONTEXT_BEFORE.finditer(text):
-        start, end = match.span(1)
-        clause = max((found.end() for found in _URDU_OBJECT_START.finditer(text[start:end])), default=0)
-        spans.append((start + clause, end))
+    for match in _URDU_CONTEXT_CUE.finditer(text) if urdu else ():
+        end = match.start()
+        words = list(_NON_SPACE.finditer(text, max(0, end - 40 * _CONTEXT_PHRASE_MAX_WORDS), end))
+        if not words:
+            continue
+        start = words[-_CONTEXT_PHRASE_MAX_WORDS:][0].start()
+        clause = max((found.end() for found in _URDU_OBJECT_START.finditer(text, start, end)), default=start)
+        spans.append((clause, end))
     return sorted(span for span in spans if span[1] > span[0])
 
 
 def without_context_phrases(text: str) -> str:
     """The text with the objects of its context phrases cut out (each replaced by a clause mark)."""
-    pieces, last = [], 0
+    return split_context_phrases(text)[0]
+
+
+def split_context_phrases(text: str) -> tuple[str, str]:
+    """(the text without the objects of its context phrases, those objects), each object replaced by a
+    clause mark in the first and kept, between clause marks, in the second."""
+    pieces, cut, last = [], [], 0
     for start, end in context_phrases(text):
         if start < last:
             start = last
@@ -126,9 +144,10 @@ def without_context_phrases(text: str) -> str:
             continue
         pieces.append(text[last:start])
         pieces.append(" ; ")
+        cut.append(text[start:end])
         last = end
     pieces.append(text[last:])
-    return "".join(pieces)
+    return "".join(pieces), " ; ".join(cut)
 
 
 @dataclass(frozen=True)
@@ -258,12 +277,12 @@ _HYPHEN = re.compile(r"\s*[-‐‑–]\s*")
 
 
 def _keys_and_compounds(
-    normalised_text: str, bound: dict[str, str] | None = None
+    normalised_text: str, bound: dict[str, str] | None = None, text_units: list[Unit] | None = None
 ) -> tuple[list[tuple[str, int]], dict[int, str]]:
     """`positioned_keys`, and the Latin keys written as part of a hyphenated compound: position -> the
     key of the other word ("smart" in "smart-energy" -> "energy"). Such a word belongs to its compound:
     "contracted smart-energy" is no smart contract, "time-stamp" and "e-mails" no electronic stamp."""
-    text_units = units(normalised_text)
+    text_units = units(normalised_text) if text_units is None else text_units
     raw = _raw_keys(text_units)
     ends = [match.end() for match in _SENTENCE_END.finditer(normalised_text)]
     sentence, next_end = 0, ends[0] if ends else None
@@ -473,6 +492,7 @@ class Glossary:
         self._key_terms: dict[str, list[int]] = {}
         self._key_weight: dict[str, float] = {}
         self._suggestion_index: _SuggestionIndex | None = None
+        self._code_keys: dict[str, frozenset[str]] | None = None  # see could_name
         terms = list(terms)
         for kind, code, term in terms:
             self._add_term(kind, code, term)
@@ -562,14 +582,19 @@ class Glossary:
         return self.approximate_all(normalised_text, threshold)[0]
 
     def approximate_all(
-        self, normalised_text: str, threshold: float = APPROXIMATE_THRESHOLD, unfolded: str | None = None
+        self,
+        normalised_text: str,
+        threshold: float = APPROXIMATE_THRESHOLD,
+        unfolded: str | None = None,
+        text_units: list[Unit] | None = None,
     ) -> tuple[dict[str, float], dict[str, float]]:
         """(supported, weak): approximate concepts, and those that reach `threshold` only through one
         common word of the term (or words far apart). Weak ones are a hint, never a stated fact.
 
         With the text before case folding (`unfolded`), a key that only an acronym of the glossary gives
-        counts only where the text writes that acronym in capitals ("set up" is no "UPS system")."""
-        keyed, compounds = _keys_and_compounds(normalised_text, self._bound)
+        counts only where the text writes that acronym in capitals ("set up" is no "UPS system"). The
+        text's `units`, when the caller has them already, save cutting it again."""
+        keyed, compounds = _keys_and_compounds(normalised_text, self._bound, text_units)
         covered: dict[int, float] = {}
         unwritten: dict[int, frozenset[str]] = {}  # term -> its acronym keys the text does not write as such
         written: dict[str, bool] = {}  # acronym -> whether the text writes it in capitals
@@ -677,22 +702,39 @@ class Glossary:
             present = {key for key, n in counts.items() if n}
             if direction is not None and not _in_order(occurrences[left : right + 1], direction):
                 continue
-            window = occurrences[left : right + 1]
-            found = weight
+            found, head_at = weight, None
             if heads is not None and head is not None and head not in present:
                 # The head in another form ("identifies" for "identification") within a span names it too.
-                near = [at for at in heads if position - span <= at <= occurrences[left][0] + span]
-                if not near:
+                head_at = next((at for at in heads if position - span <= at <= occurrences[left][0] + span), None)
+                if head_at is None:
                     continue
                 found, present = weight + self._key_weight[head], present | {head}
-                window = sorted([*window, (near[0], head)])
-            if order is not None and _slot_filled(window, order):
-                continue
-            if found >= SINGLE_KEY_SHARE * self._term_mass[term_id] or (
-                len(present) >= 2 and present & generic and present & distinctive
+            if found <= best or not (
+                found >= SINGLE_KEY_SHARE * self._term_mass[term_id]
+                or (len(present) >= 2 and present & generic and present & distinctive)
             ):
-                best = max(best, found)
+                continue
+            if order is not None:  # checked last, as the dearest test
+                window = occurrences[left : right + 1]
+                if head_at is not None and head is not None:
+                    window = sorted([*window, (head_at, head)])
+                if _slot_filled(window, order):
+                    continue
+            best = found
         return best / self._term_mass[term_id]
+
+    def could_name(self, text: str, codes: Iterable[str]) -> bool:
+        """Whether a text has a key of any term of these concepts or sectors ("sector:" codes as in
+        `approximate_all`): a cheap test before extracting it."""
+        if self._code_keys is None:
+            self._code_keys = {}
+            for code, keys in zip(self._term_concept, self._term_keys, strict=True):
+                self._code_keys[code] = self._code_keys.get(code, frozenset()) | keys
+        keys = approximate_keys(normalise(text), self._bound)
+        return any(
+            len(code_keys := self._code_keys.get(code, frozenset())) == 0 or not keys.isdisjoint(code_keys)
+            for code in codes
+        )
 
     def field_of(self, sector_code: str) -> str | None:
         sector = self.sectors.get(sector_code)
@@ -725,7 +767,7 @@ class Glossary:
             consumed.append((start, end))
             position += length
         extraction.residual_text = _remove_spans(normalised, consumed)
-        supported, weak = self.approximate_all(normalised, unfolded=unfolded)
+        supported, weak = self.approximate_all(normalised, unfolded=unfolded, text_units=text_units)
         for code, share in supported.items():
             if code.startswith("sector:"):
                 extraction.approximate_sectors[code.removeprefix("sector:")] = share
