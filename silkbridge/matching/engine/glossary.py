@@ -128,11 +128,6 @@ def context_phrases(text: str) -> list[tuple[int, int]]:
     return sorted(span for span in spans if span[1] > span[0])
 
 
-def without_context_phrases(text: str) -> str:
-    """The text with the objects of its context phrases cut out (each replaced by a clause mark)."""
-    return split_context_phrases(text)[0]
-
-
 def split_context_phrases(text: str) -> tuple[str, str]:
     """(the text without the objects of its context phrases, those objects), each object replaced by a
     clause mark in the first and kept, between clause marks, in the second."""
@@ -728,13 +723,11 @@ class Glossary:
         `approximate_all`): a cheap test before extracting it."""
         if self._code_keys is None:
             self._code_keys = {}
-            for code, keys in zip(self._term_concept, self._term_keys, strict=True):
-                self._code_keys[code] = self._code_keys.get(code, frozenset()) | keys
-        keys = approximate_keys(normalise(text), self._bound)
-        return any(
-            len(code_keys := self._code_keys.get(code, frozenset())) == 0 or not keys.isdisjoint(code_keys)
-            for code in codes
-        )
+            for code, term_keys in zip(self._term_concept, self._term_keys, strict=True):
+                self._code_keys[code] = self._code_keys.get(code, frozenset()) | term_keys
+        found = approximate_keys(normalise(text), self._bound)
+        # A code without keys (a one-word term, found exactly or not at all) may be in the text: say so.
+        return any(not found.isdisjoint(self._code_keys.get(code) or found) for code in codes)
 
     def field_of(self, sector_code: str) -> str | None:
         sector = self.sectors.get(sector_code)
