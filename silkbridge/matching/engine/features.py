@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from silkbridge.common.rates import Rates
 from silkbridge.common.text import tokenize
 
-from .glossary import Extraction, Glossary
+from .glossary import Extraction, Glossary, split_context_phrases
 from .profiles import Profile
 
 
@@ -19,6 +19,8 @@ class ProfileFeatures:
     concepts: dict[str, str]  # strongest first
     concept_weights: dict[str, float]  # 1.0 when named exactly, the covered share when approximate
     supported: frozenset[str]  # concepts the text names (not weak hints): the ones shown as reasons
+    # What the profile says it is about: the supported concepts its title names, and those given with it.
+    subject: frozenset[str]
     subfields: frozenset[str]
     fields: frozenset[str]
     tokens: tuple[str, ...]
@@ -118,9 +120,35 @@ def money_in_usd(profile: Profile, rates: Rates) -> tuple[float, float] | None:
     return rates.to_usd(low, profile.currency), rates.to_usd(high, profile.currency)
 
 
+def _set_context_aside(profile: Profile, extraction: Extraction, glossary: Glossary) -> None:
+    """Turn the concepts (and sector names) that the description names only as what the product connects
+    to, runs on or reads from ("has to work with our existing hospital information system", 对接本地身份核验系统,
+    see `glossary.context_phrases`) into weak hints: they still count a little towards similarity, but they
+    are not stated, shown, or counted for a sector. The title is never cut: what it names is the subject."""
+    if not profile.description:
+        return
+    masked, cut = split_context_phrases(profile.description)
+    named_here = [*extraction.concepts, *extraction.approximate]
+    named_here += [f"sector:{code}" for code in [*extraction.sectors, *extraction.approximate_sectors]]
+    if not cut or not glossary.could_name(cut, named_here):
+        return  # nothing found in the text has a word in what was cut out
+    kept = glossary.extract(f"{profile.title}\n{masked}")
+    named = set(kept.concepts) | set(kept.approximate)
+    for code in [code for code in extraction.concepts if code not in named]:
+        del extraction.concepts[code]
+        extraction.weak[code] = 1.0
+    for code in [code for code in extraction.approximate if code not in named]:
+        extraction.weak[code] = max(extraction.weak.get(code, 0.0), extraction.approximate.pop(code))
+    for code in [code for code in extraction.sectors if code not in kept.sectors]:
+        del extraction.sectors[code]
+    for code in [code for code in extraction.approximate_sectors if code not in kept.approximate_sectors]:
+        del extraction.approximate_sectors[code]
+
+
 def extract_features(profile: Profile, glossary: Glossary, rates: Rates, *, max_tokens: int = 48) -> ProfileFeatures:
     """Concepts and sectors from the glossary (given ones first, then found in the text), residual words."""
     extraction = glossary.extract(profile.text)
+    _set_context_aside(profile, extraction, glossary)
     concepts: dict[str, str] = {}
     for code in profile.concepts:
         if code in glossary.concepts:
@@ -133,11 +161,13 @@ def extract_features(profile: Profile, glossary: Glossary, rates: Rates, *, max_
             concepts[code] = glossary.label(code, profile.language).casefold()
             weights[code] = share
     supported = frozenset(concepts)
+    subject = set(profile.concepts) & supported
     # The title says what the profile is about: when it names concepts, those named only in the
     # description are passing mentions ("with an Urdu interface") and weigh less than the subject.
     if profile.title and profile.description:
         title = glossary.extract(profile.title)
         in_title = set(title.concepts) | set(title.approximate)
+        subject |= in_title & supported
         if in_title & set(concepts):
             for code in concepts:
                 if code not in in_title and code not in profile.concepts:
@@ -157,6 +187,7 @@ def extract_features(profile: Profile, glossary: Glossary, rates: Rates, *, max_
         concepts=concepts,
         concept_weights=weights,
         supported=supported,
+        subject=frozenset(subject),
         subfields=frozenset(subfields),
         fields=frozenset(fields),
         tokens=tokens,

@@ -17,12 +17,13 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from silkbridge.common.text import CJK, Unit, normalise, units
+from silkbridge.common.text import CJK, Unit, normalise, tokenize, units
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "directory" / "data"
 LANGUAGES = ("en", "zh", "ur")
@@ -58,6 +59,90 @@ _CJK = CJK
 def _acronym_pattern(acronym: str) -> re.Pattern[str]:
     """The acronym as the text must write it: in capitals, as a word of its own, maybe with a plural s."""
     return re.compile(rf"(?<![^\W_]){re.escape(acronym)}s?(?![^\W_])")
+
+
+# --- context phrases: what a product connects to, runs on or reads from ----------------------------------
+# A concept that a description names only as the thing a product has to work with ("integrated with our
+# student information system", 可对接各国实时支付系统, موجودہ نظام سے منسلک) is the setting, not the subject:
+# an OPD token display that "has to work with our existing hospital information system" is no hospital
+# information system. `context_phrases` cuts those objects out of a text, so that features can tell a
+# concept named only there (a passing mention, see features.py) from one the text is about.
+_CLAUSE_END = r"[.;:!?()\n,،۔؛。；：！？，、（）]"
+_CONTEXT_PHRASE_MAX_WORDS = 8  # an English or Urdu object is at most this many words
+_LATIN_LETTER = re.compile("[A-Za-z]")
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
+_CONTEXT_PHRASE_MAX_CHARS = 12  # ... and a Chinese one this many characters
+# English: the object follows the cue ("integrated with [our admissions system]").
+_ENGLISH_CONTEXT_CUES = (
+    r"(?:work|works|working|worked)\s+with",
+    r"(?:integrat|interfac|interoperab|compatib|connect|link|plug|feed|sync)\w*\s+(?:with|to|into)",
+    r"(?:read|reads|pull|pulls|extract\w*|fetch\w*|import\w*|export\w*)\s+(?:\w+\s+)?from",
+    r"(?:run|runs|running|deployed|hosted|installed|installable|host)\s+(?:on|in)",
+    r"against\s+(?:our|their|its|the)",
+    r"(?:on|in|into|from|to)\s+(?:our|their)\s+(?:own|existing|current)",
+    r"(?:our|their|its|the|an)\s+existing",
+)
+_ENGLISH_CONTEXT = re.compile(
+    rf"\b(?:{'|'.join(_ENGLISH_CONTEXT_CUES)})\b((?:(?!{_CLAUSE_END}).){{1,80}})", re.IGNORECASE
+)
+# Chinese: the object follows 对接, 接入, 兼容 ... (对接本地身份核验系统), or stands between 与 and the cue
+# (与医院信息系统对接). It ends at a clause mark or at 的 (兼容主流逆变器品牌的光伏监控系统: the product is
+# after 的).
+_CHINESE_CUES = "对接|接入|兼容|集成到|集成至|连接到|连接至|上传到|上传至|上传|打通|嵌入"
+_CHINESE_CONTEXT_AFTER = re.compile(rf"(?:{_CHINESE_CUES})((?:(?!{_CLAUSE_END}|的).){{1,{_CONTEXT_PHRASE_MAX_CHARS}}})")
+_CHINESE_CONTEXT_BETWEEN = re.compile(
+    rf"[与和同]((?:(?!{_CLAUSE_END}).){{1,{_CONTEXT_PHRASE_MAX_CHARS}}}?)(?:对接|集成|兼容|连接|打通|互通|联动)"
+)
+# Urdu (head-final): the object stands before the cue, at most _CONTEXT_PHRASE_MAX_WORDS words (ہسپتال کے موجودہ
+# نظام [سے منسلک ہو]); after موجودہ ("existing") it follows.
+_URDU_CONTEXT_CUE = re.compile(
+    r"(?<!\S)(?:کے\s+ساتھ|سے)\s+(?:بھی\s+)?(?:منسلک|مربوط|جڑ|جوڑ|ہم\s+آہنگ|انٹیگریٹ|کنیکٹ|کام\s+کر)"
+)
+_NON_SPACE = re.compile(r"\S+")
+# The object starts after a clause mark, a conjunction or relative (اور "and", جو "which", کہ "that") or
+# the verb of wanting: in ایسا ٹوکن سسٹم چاہیے جو ہسپتال کے نظام سے منسلک ہو the product is before جو.
+_URDU_OBJECT_START = re.compile(rf"{_CLAUSE_END}|(?<!\S)(?:اور|جو|جس|کہ|چاہیے|چاہئے|چاہتے|چاہتی|چاہتا)(?!\S)")
+_URDU_EXISTING = re.compile(rf"موجودہ((?:\s+(?!{_CLAUSE_END})\S+){{1,4}})")
+
+
+def context_phrases(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each object of a context phrase in the text: what the product has to connect to,
+    run on or read from (see above), in English, Chinese and Urdu."""
+    spans: list[tuple[int, int]] = []
+    patterns = [_ENGLISH_CONTEXT] if _LATIN_LETTER.search(text) else []
+    if _CJK_RUNS.search(text):
+        patterns += [_CHINESE_CONTEXT_AFTER, _CHINESE_CONTEXT_BETWEEN]
+    urdu = bool(_ARABIC_LETTER.search(text))
+    if urdu:
+        patterns.append(_URDU_EXISTING)
+    for pattern in patterns:
+        spans.extend(match.span(1) for match in pattern.finditer(text))
+    for match in _URDU_CONTEXT_CUE.finditer(text) if urdu else ():
+        end = match.start()
+        words = list(_NON_SPACE.finditer(text, max(0, end - 40 * _CONTEXT_PHRASE_MAX_WORDS), end))
+        if not words:
+            continue
+        start = words[-_CONTEXT_PHRASE_MAX_WORDS:][0].start()
+        clause = max((found.end() for found in _URDU_OBJECT_START.finditer(text, start, end)), default=start)
+        spans.append((clause, end))
+    return sorted(span for span in spans if span[1] > span[0])
+
+
+def split_context_phrases(text: str) -> tuple[str, str]:
+    """(the text without the objects of its context phrases, those objects), each object replaced by a
+    clause mark in the first and kept, between clause marks, in the second."""
+    pieces, cut, last = [], [], 0
+    for start, end in context_phrases(text):
+        if start < last:
+            start = last
+        if end <= start:
+            continue
+        pieces.append(text[last:start])
+        pieces.append(" ; ")
+        cut.append(text[start:end])
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces), " ; ".join(cut)
 
 
 @dataclass(frozen=True)
@@ -173,8 +258,42 @@ def positioned_keys(normalised_text: str, bound: dict[str, str] | None = None) -
     """The approximate-matching keys of a text in reading order, each with its position: the index of
     the unit it starts at (a word, or a Chinese character whose bigram it is), so that distances
     count words in English and Urdu and characters in Chinese alike. A chain of bound keys
-    (`bound_words`) is one key."""
-    raw = _raw_keys(units(normalised_text))
+    (`bound_words`) is one key. Each sentence starts SENTENCE_GAP positions after the last, so that no
+    span of an approximate match reaches across a sentence end."""
+    return _keys_and_compounds(normalised_text, bound)[0]
+
+
+# Positions between sentences (see `positioned_keys`): more than any term's span (APPROXIMATE_SPAN_PER_KEY).
+SENTENCE_GAP = 1000
+# A sentence ends at a full stop (or ! ? ;) before a space or the end, at the Chinese and Urdu marks, and
+# at a line break (the title's end: 奶牛乳房炎在线检测**系统** / **挤奶**过程中 is no automatic milking system).
+_SENTENCE_END = re.compile(r"[.!?;](?=\s|$)|[。！？；۔\n]")
+_HYPHEN = re.compile(r"\s*[-‐‑–]\s*")
+
+
+def _keys_and_compounds(
+    normalised_text: str, bound: dict[str, str] | None = None, text_units: list[Unit] | None = None
+) -> tuple[list[tuple[str, int]], dict[int, str]]:
+    """`positioned_keys`, and the Latin keys written as part of a hyphenated compound: position -> the
+    key of the other word ("smart" in "smart-energy" -> "energy"). Such a word belongs to its compound:
+    "contracted smart-energy" is no smart contract, "time-stamp" and "e-mails" no electronic stamp."""
+    text_units = units(normalised_text) if text_units is None else text_units
+    raw = _raw_keys(text_units)
+    ends = [match.end() for match in _SENTENCE_END.finditer(normalised_text)]
+    sentence, next_end = 0, ends[0] if ends else None
+    offsets: list[int] = []
+    for unit in text_units:
+        while next_end is not None and unit.start >= next_end:
+            sentence += 1
+            next_end = ends[sentence] if sentence < len(ends) else None
+        offsets.append(sentence * SENTENCE_GAP)
+    compounds: dict[int, str] = {}
+    for position in range(len(text_units) - 1):
+        first, second = text_units[position], text_units[position + 1]
+        between = normalised_text[first.end : second.start]
+        if first.text.isascii() and second.text.isascii() and _HYPHEN.fullmatch(between):
+            compounds[position + offsets[position]] = _stem(second.text)
+            compounds[position + 1 + offsets[position + 1]] = _stem(first.text)
     found: list[tuple[str, int]] = []
     index = 0
     while index < len(raw):
@@ -184,21 +303,74 @@ def positioned_keys(normalised_text: str, bound: dict[str, str] | None = None) -
             index += 1
             following, _, joins = raw[index]
             merged = merged + following[-1] if _CJK_RUNS.fullmatch(following) else f"{merged} {following}"
-        found.append((merged, position))
+        found.append((merged, position + offsets[position]))
         index += 1
-    return found
+    return found, compounds
+
+
+def _chinese_words(term: str) -> list[str]:
+    """The Chinese words of a term, as jieba cuts the term alone, and a compound word that jieba's search
+    mode cuts into two-character words from end to end as those words (车牌自动识别 -> 车牌, 自动, 识别;
+    乌尔都语, a name, stays one word)."""
+    words: list[str] = []
+    for word in tokenize(term):
+        if not _CJK_RUNS.fullmatch(word):
+            continue
+        pairs = [word[start : start + 2] for start in range(0, len(word), 2)]
+        if len(word) >= 4 and len(word) % 2 == 0 and set(pairs) <= set(tokenize(word, for_index=True)):
+            words.extend(pairs)
+        else:
+            words.append(word)
+    return words
+
+
+def term_keys_of(term: str, bound: dict[str, str] | None = None) -> set[str]:
+    """The approximate-matching keys of a glossary term. In Chinese, only the bigrams inside one word of the
+    term: a bigram across two words (牌自 and 动识 of 车牌自动识别) is a key of any text that writes the second
+    word after some other (奶牛项圈自动识别发情 has 动识), and, rare in the glossary, it weighed as the term's
+    most distinctive word. A Chinese word of one character keeps its bigram with a neighbour."""
+    normalised = normalise(term)
+    keys = approximate_keys(normalised, bound)
+    if not _CJK_RUNS.search(normalised):
+        return keys
+    kept = {key for key in keys if not _CJK_RUNS.fullmatch(key)}
+    searched_from = 0
+    for word in _chinese_words(normalised):
+        if len(word) > 1:
+            kept |= approximate_keys(word, bound)
+            continue
+        # A word of one character keeps its bigram with a neighbour: at the start of the term with the next
+        # word (反无 of 反无人机系统: "counter" is what tells the term from its head alone), elsewhere with the
+        # word before, which it modifies as a suffix (器化 of 容器化部署, "containerised").
+        at = normalised.find(word, searched_from)
+        searched_from = max(at, searched_from)
+        bigram = normalised[at : at + 2] if at == 0 else normalised[at - 1 : at + 1]
+        if bigram in keys:
+            kept.add(bigram)
+    return kept if len(kept) >= 2 else keys
+
+
+# Chinese heads that every product has (系统 "system", 平台 "platform"...), passed over like _LIGHT_HEAD_WORDS.
+_CHINESE_LIGHT_HEADS = frozenset("系统 平台 设备 技术 服务 方案 解决方案 软件 应用 工具 装置 产品 业务".split())
 
 
 def term_head(term: str, bound: dict[str, str] | None = None) -> str | None:
     """The approximate-matching key of a term's head word, the word that says what the thing is: the
     last one in Urdu (head-final: اردو متن کی شناخت) and in English before any post-modifier ("text
     recognition from images" -> recognition), passing over a light head that any product has (system,
-    platform, نظام: "parking guidance system" -> guidance). None for Chinese, whose bigram keys cut
-    across word boundaries (a head bigram of a term is often no key of a text that names it), and for
-    a term of one key."""
+    platform, نظام: "parking guidance system" -> guidance). In Chinese (head-final too) the last bigram of
+    the last word of two or more characters as jieba cuts the term (车牌识别 -> 识别, 水质监测系统 -> 监测),
+    now that a term's keys stay inside its words (`term_keys_of`). None for a term of two scripts and
+    for a term of one key."""
     normalised = normalise(term)
     if _CJK_RUNS.search(normalised):
-        return None
+        if not _CJK_RUNS.fullmatch(normalised):
+            return None  # a term of two scripts (乌尔都语OCR): no rule for where its head is
+        words = _chinese_words(normalised)
+        while len(words) > 1 and words[-1] in _CHINESE_LIGHT_HEADS:
+            words.pop()
+        head_keys = [key for key, _ in positioned_keys(words[-1], bound)] if len(words) > 1 else []
+        return head_keys[-1] if head_keys else None
     words = _WORDS.findall(normalised)
     if normalised.isascii():
         cut = next((index for index, word in enumerate(words) if word in _ENGLISH_POSTMODIFIERS and index > 0), None)
@@ -232,6 +404,31 @@ def _in_order(window: list[tuple[int, str]], direction: tuple[frozenset[str], fr
     first_before = min((position for position, key in window if key in before), default=None)
     last_after = max((position for position, key in window if key in after), default=None)
     return first_before is None or last_after is None or first_before < last_after
+
+
+def _term_order(term: str, bound: dict[str, str] | None = None) -> dict[str, int] | None:
+    """A Latin or Urdu term's keys with their place in it (see `_slot_filled`); None for Chinese, whose
+    positions count characters, not words."""
+    normalised = normalise(term)
+    if _CJK_RUNS.search(normalised):
+        return None
+    order: dict[str, int] = {}
+    for place, (key, _) in enumerate(positioned_keys(normalised, bound)):
+        order.setdefault(key, place)
+    return order
+
+
+def _slot_filled(window: list[tuple[int, str]], order: dict[str, int]) -> bool:
+    """Whether two words of a term stand in a window of (position, key) just as far apart as in the term,
+    with another word where the term's missing word stands: "rapid susceptibility testing" is no
+    "rapid diagnostic test", "water pressure sensors" no "water quality sensors". The same frame with a
+    different filler is a different thing; the words with nothing between them ("rapid testing") still
+    name the term."""
+    found = sorted((position, order[key]) for position, key in window)
+    return any(
+        second_place - first_place >= 2 and second - first == second_place - first_place
+        for (first, first_place), (second, second_place) in pairwise(found)
+    )
 
 
 # Heads that every product has, in English and Urdu: they say nothing of what the thing is.
@@ -282,6 +479,7 @@ class Glossary:
         self._term_distinctive: list[frozenset[str]] = []
         self._term_head: list[str | None] = []
         self._term_direction: list[tuple[frozenset[str], frozenset[str]] | None] = []
+        self._term_order: list[dict[str, int] | None] = []  # a Latin or Urdu term's keys -> their place in it
         self._bound: dict[str, str] = {}
         # Per approximate term, the keys its acronyms give (the "up" of "UPS system") -> those acronyms.
         self._term_acronyms: list[dict[str, str]] = []
@@ -289,6 +487,7 @@ class Glossary:
         self._key_terms: dict[str, list[int]] = {}
         self._key_weight: dict[str, float] = {}
         self._suggestion_index: _SuggestionIndex | None = None
+        self._code_keys: dict[str, frozenset[str]] | None = None  # see could_name
         terms = list(terms)
         for kind, code, term in terms:
             self._add_term(kind, code, term)
@@ -328,7 +527,7 @@ class Glossary:
         """Concept terms and sector names as key sets; sectors are kept apart under a 'sector:' prefix."""
         self._bound = bound_words(term for _, _, term in all_terms)
         term_keys = [
-            (code if kind == "concept" else f"sector:{code}", approximate_keys(normalise(term), self._bound))
+            (code if kind == "concept" else f"sector:{code}", term_keys_of(term, self._bound))
             for kind, code, term in all_terms
         ]
         term_heads = [term_head(term, self._bound) for _, _, term in all_terms]
@@ -348,12 +547,13 @@ class Glossary:
                 concepts_with_key.setdefault(key, set()).add(code)
         total = max(1, len(self.concepts) + len(self.sectors))
         self._key_weight = {key: math.log(1 + total / len(codes)) for key, codes in concepts_with_key.items()}
-        for (code, keys), acronyms, head, direction in zip(
-            term_keys, term_acronyms, term_heads, term_directions, strict=True
+        for (code, keys), acronyms, head, direction, (_, _, term) in zip(
+            term_keys, term_acronyms, term_heads, term_directions, all_terms, strict=True
         ):
             if len(keys) < 2:  # a one-word term is found exactly or not at all
                 continue
             term_id = len(self._term_concept)
+            self._term_order.append(_term_order(term, self._bound) if len(keys) >= 3 else None)
             self._term_concept.append(code)
             self._term_acronyms.append(acronyms)
             self._acronym_keys |= frozenset(acronyms)
@@ -377,14 +577,19 @@ class Glossary:
         return self.approximate_all(normalised_text, threshold)[0]
 
     def approximate_all(
-        self, normalised_text: str, threshold: float = APPROXIMATE_THRESHOLD, unfolded: str | None = None
+        self,
+        normalised_text: str,
+        threshold: float = APPROXIMATE_THRESHOLD,
+        unfolded: str | None = None,
+        text_units: list[Unit] | None = None,
     ) -> tuple[dict[str, float], dict[str, float]]:
         """(supported, weak): approximate concepts, and those that reach `threshold` only through one
         common word of the term (or words far apart). Weak ones are a hint, never a stated fact.
 
         With the text before case folding (`unfolded`), a key that only an acronym of the glossary gives
-        counts only where the text writes that acronym in capitals ("set up" is no "UPS system")."""
-        keyed = positioned_keys(normalised_text, self._bound)
+        counts only where the text writes that acronym in capitals ("set up" is no "UPS system"). The
+        text's `units`, when the caller has them already, save cutting it again."""
+        keyed, compounds = _keys_and_compounds(normalised_text, self._bound, text_units)
         covered: dict[int, float] = {}
         unwritten: dict[int, frozenset[str]] = {}  # term -> its acronym keys the text does not write as such
         written: dict[str, bool] = {}  # acronym -> whether the text writes it in capitals
@@ -424,6 +629,7 @@ class Glossary:
                 positions,
                 unwritten.get(term_id, frozenset()),
                 self._head_positions(term_id, positions, by_prefix),
+                compounds,
             )
             code = self._term_concept[term_id]
             if share >= threshold:
@@ -451,6 +657,7 @@ class Glossary:
         positions: dict[str, list[int]],
         unwritten: frozenset[str] = frozenset(),
         heads: list[int] | None = None,
+        compounds: dict[int, str] | None = None,
     ) -> float:
         """The largest share of the term's key weight that the text covers within one short span: keys
         that carry SINGLE_KEY_SHARE of the term, or at least two keys among which both a common key of
@@ -463,14 +670,20 @@ class Glossary:
         "automated sewing system".
 
         With `heads` (see `_head_positions`), the span must also hold the term's head, or stand within one
-        span of it (see HEAD_REQUIRED)."""
+        span of it (see HEAD_REQUIRED). A word written as part of a hyphenated compound whose other word
+        is not in the term (`compounds`) does not count for it."""
         keys, generic = self._term_keys[term_id], self._term_generic[term_id]
         distinctive = self._term_distinctive[term_id]
         head = self._term_head[term_id]
         span = APPROXIMATE_SPAN_PER_KEY * len(keys) + APPROXIMATE_SLACK
-        occurrences = sorted((position, key) for key in keys - unwritten for position in positions.get(key, ()))
+        occurrences = sorted(
+            (position, key)
+            for key in keys - unwritten
+            for position in positions.get(key, ())
+            if not compounds or compounds.get(position, key) in keys  # a word of another compound: not this term's
+        )
         best, counts, weight, left = 0.0, dict[str, int](), 0.0, 0
-        direction = self._term_direction[term_id]
+        direction, order = self._term_direction[term_id], self._term_order[term_id]
         for right, (position, key) in enumerate(occurrences):
             counts[key] = counts.get(key, 0) + 1
             if counts[key] == 1:
@@ -484,17 +697,37 @@ class Glossary:
             present = {key for key, n in counts.items() if n}
             if direction is not None and not _in_order(occurrences[left : right + 1], direction):
                 continue
-            found = weight
+            found, head_at = weight, None
             if heads is not None and head is not None and head not in present:
                 # The head in another form ("identifies" for "identification") within a span names it too.
-                if not any(position - span <= at <= occurrences[left][0] + span for at in heads):
+                head_at = next((at for at in heads if position - span <= at <= occurrences[left][0] + span), None)
+                if head_at is None:
                     continue
                 found, present = weight + self._key_weight[head], present | {head}
-            if found >= SINGLE_KEY_SHARE * self._term_mass[term_id] or (
-                len(present) >= 2 and present & generic and present & distinctive
+            if found <= best or not (
+                found >= SINGLE_KEY_SHARE * self._term_mass[term_id]
+                or (len(present) >= 2 and present & generic and present & distinctive)
             ):
-                best = max(best, found)
+                continue
+            if order is not None:  # checked last, as the dearest test
+                window = occurrences[left : right + 1]
+                if head_at is not None and head is not None:
+                    window = sorted([*window, (head_at, head)])
+                if _slot_filled(window, order):
+                    continue
+            best = found
         return best / self._term_mass[term_id]
+
+    def could_name(self, text: str, codes: Iterable[str]) -> bool:
+        """Whether a text has a key of any term of these concepts or sectors ("sector:" codes as in
+        `approximate_all`): a cheap test before extracting it."""
+        if self._code_keys is None:
+            self._code_keys = {}
+            for code, term_keys in zip(self._term_concept, self._term_keys, strict=True):
+                self._code_keys[code] = self._code_keys.get(code, frozenset()) | term_keys
+        found = approximate_keys(normalise(text), self._bound)
+        # A code without keys (a one-word term, found exactly or not at all) may be in the text: say so.
+        return any(not found.isdisjoint(self._code_keys.get(code) or found) for code in codes)
 
     def field_of(self, sector_code: str) -> str | None:
         sector = self.sectors.get(sector_code)
@@ -527,7 +760,7 @@ class Glossary:
             consumed.append((start, end))
             position += length
         extraction.residual_text = _remove_spans(normalised, consumed)
-        supported, weak = self.approximate_all(normalised, unfolded=unfolded)
+        supported, weak = self.approximate_all(normalised, unfolded=unfolded, text_units=text_units)
         for code, share in supported.items():
             if code.startswith("sector:"):
                 extraction.approximate_sectors[code.removeprefix("sector:")] = share

@@ -832,7 +832,11 @@ class MatchIndex:
         # the one that weighs most in the pair first; a weak hint counts in the score but is no reason.
         # Shared wording is never a reason: a list of common words is not one a person agrees with.
         concept_idf, _ = self._idf_tables()
-        shown = query.supported & other.supported
+        shown = {
+            code
+            for code in query.supported & other.supported
+            if not _beside_the_subject(code, query, other) and not _beside_the_subject(code, other, query)
+        }
         shared = sorted(
             shown,
             key=lambda code: (
@@ -918,6 +922,15 @@ class MatchIndex:
         if query.country == other.country:
             return [("same_country", {"this": query.country, "other": other.country})]
         return [("cross_border", {"this": query.country, "other": other.country})]
+
+
+def _beside_the_subject(code: str, side: ProfileFeatures, other: ProfileFeatures) -> bool:
+    """Whether a shared concept is a detail beside what this side is about: its title names a subject
+    (see ProfileFeatures.subject) that the other profile does not name, and this concept is not part of
+    it. The temperature sensors of a grain-store monitoring system and those of a motor's vibration
+    monitor are one concept, but the two are about different things, and a card that showed "Shared
+    concepts: temperature sensor" would tell the reader they are alike."""
+    return bool(side.subject) and code not in side.subject and not side.subject & other.supported
 
 
 # The feature each reason speaks for; a failed requirement is told before what merely fits.

@@ -442,3 +442,122 @@ def test_word_order_tells_speech_to_text_from_text_to_speech():
     urdu = glossary.extract("ڈاکٹروں کے لیے اسپیچ ٹو ٹیکسٹ ایپ")
     assert "speech_recognition" in urdu.concepts
     assert "speech_synthesis" not in {**urdu.concepts, **urdu.approximate, **urdu.weak}
+
+
+def test_a_system_the_product_only_connects_to_is_a_passing_mention():
+    # "has to work with our existing hospital information system": the request is for queue tokens, not
+    # for a hospital information system. The HIS still counts as a hint, but it is no stated concept.
+    for language, title, description in [
+        (
+            "en",
+            "Queue tokens for the outpatient department",
+            "Kiosks issue tokens and screens call the next patient to each doctor's room. It has to integrate "
+            "with our existing hospital information system.",
+        ),
+        ("zh", "门诊排队叫号系统", "取号机和叫号屏幕按诊室叫号，需要与医院信息系统对接，支持语音播报。"),
+        (
+            "ur",
+            "او پی ڈی کے لیے ٹوکن اور قطار کا نظام",
+            "مریض کیوسک سے ٹوکن لیں اور اسکرین پر اگلا نمبر آئے۔ نظام ہمارے ہسپتال انفارمیشن سسٹم سے منسلک ہو۔",
+        ),
+    ]:
+        features = _features(type="technology_request", language=language, title=title, description=description)
+        assert "hospital_information_system" not in features.supported, language
+        assert 0 < features.concept_weights["hospital_information_system"] < 1, language
+    # Named as what the profile is about, the same words state it.
+    subject = _features(
+        type="technology_request",
+        language="en",
+        title="A new hospital information system",
+        description="Our 600-bed hospital needs a hospital information system that connects to the lab analysers.",
+    )
+    assert "hospital_information_system" in subject.supported
+
+
+def test_a_shared_component_of_two_different_subjects_is_not_shown_as_shared():
+    # Both use temperature sensors, but one is grain-silo monitoring and the other predictive maintenance
+    # of motors: "Shared concepts: temperature sensor" would tell the reader they are alike. Beside a
+    # silo-monitoring offer, the sensors are shown.
+    silo = {
+        "id": "silo",
+        "org": "pk-3",
+        "type": "technology_request",
+        "country": "PK",
+        "language": "en",
+        "title": "Grain storage monitoring for our wheat silos",
+        "description": "We want temperature sensors on cables hanging in each silo, with alerts on hot spots.",
+    }
+    motors = {
+        "id": "motors",
+        "org": "cn-3",
+        "type": "technology_offer",
+        "country": "CN",
+        "language": "en",
+        "title": "Predictive maintenance for fans and motors",
+        "description": "Wireless vibration and temperature sensors on motors warn of bearing failure weeks ahead.",
+    }
+    sensors = {
+        "id": "sensors",
+        "org": "cn-4",
+        "type": "technology_offer",
+        "country": "CN",
+        "language": "en",
+        "title": "Silo monitoring with temperature sensor cables",
+        "description": "Sensor cables with a temperature sensor every metre, read by a gateway in the store.",
+    }
+    index = _index_with(silo, motors, sensors)
+    shown = {
+        match.id: {
+            concept["code"]
+            for reason in match.reasons
+            if reason.code == "shared_concepts"
+            for concept in reason.params["concepts"]
+        }
+        for match in index.top_k("silo", 5)
+    }
+    assert "temperature_humidity_sensor" in index.features_of("motors").supported
+    assert "temperature_humidity_sensor" not in shown["motors"]
+    assert "temperature_humidity_sensor" in shown["sensors"]
+
+
+def test_words_of_an_approximate_concept_stand_in_one_sentence():
+    # "hospital" ends one sentence and "management system" is the queue's in the next: no hospital
+    # (management) information system. In one phrase, the same words name it.
+    glossary = load_glossary()
+    apart = glossary.extract("Patients wait for hours in our district hospital. We want a queue management system.")
+    assert "hospital_information_system" not in apart.approximate
+    together = glossary.extract("We want a management system for our district hospital")
+    assert "hospital_information_system" in together.approximate
+
+
+def test_a_word_of_a_hyphenated_compound_belongs_to_that_compound():
+    # "smart" in "smart-energy" and "stamp" in "time-stamp" are words of other compounds: a loan for
+    # contracted smart-energy projects names no smart contract, time-stamping no electronic stamp paper.
+    glossary = load_glossary()
+    loan = glossary.extract("Senior loans for contracted smart-energy and IoT infrastructure projects")
+    assert "smart_contract" not in {**loan.concepts, **loan.approximate}
+    evidence = glossary.extract("Our law firm wants to time-stamp contracts, e-mails and screenshots as evidence")
+    assert "electronic_stamp_paper" not in {**evidence.concepts, **evidence.approximate}
+    assert "smart_contract" in glossary.extract("We write smart contracts for land records").concepts
+
+
+def test_a_chinese_term_is_matched_by_its_words_not_by_bigrams_across_them():
+    # 车牌自动识别 as bigrams had 动识, a rare key that any 自动识别 ("recognises automatically") gave: a cow
+    # collar that recognises heat automatically was licence plate recognition.
+    glossary = load_glossary()
+    collar = glossary.extract("奶牛项圈监测体温和活动量，自动识别发情和疾病早期征兆。")
+    assert "licence_plate_recognition" not in {**collar.concepts, **collar.approximate}
+    gate = glossary.extract("停车场出入口的车牌快速识别相机")
+    assert "licence_plate_recognition" in gate.approximate
+
+
+def test_another_word_in_the_place_of_a_terms_missing_word_is_a_different_thing():
+    # "rapid susceptibility testing" has the frame of "rapid diagnostic test" with another word where
+    # "diagnostic" stands; "water pressure sensors" that of "water quality sensors". Without a word in
+    # between, the words still name the term.
+    glossary = load_glossary()
+    susceptibility = glossary.extract("Rapid susceptibility testing of typhoid isolates in our hospital lab")
+    assert "rapid_diagnostic_test" not in {**susceptibility.concepts, **susceptibility.approximate}
+    pressure = glossary.extract("We want water pressure sensors on the trunk mains")
+    assert "water_quality_sensor" not in {**pressure.concepts, **pressure.approximate}
+    assert "rapid_diagnostic_test" in glossary.extract("A rapid test for dengue in rural clinics").approximate
