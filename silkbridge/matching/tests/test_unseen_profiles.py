@@ -515,9 +515,9 @@ def test_a_shared_component_of_two_different_subjects_is_not_shown_as_shared():
         }
         for match in index.top_k("silo", 5)
     }
-    assert "temperature_humidity_sensor" in index.features_of("motors").supported
-    assert "temperature_humidity_sensor" not in shown["motors"]
-    assert "temperature_humidity_sensor" in shown["sensors"]
+    assert "temperature_sensor" in index.features_of("motors").supported
+    assert "temperature_sensor" not in shown["motors"]
+    assert "temperature_sensor" in shown["sensors"]
 
 
 def test_words_of_an_approximate_concept_stand_in_one_sentence():
@@ -561,3 +561,23 @@ def test_another_word_in_the_place_of_a_terms_missing_word_is_a_different_thing(
     pressure = glossary.extract("We want water pressure sensors on the trunk mains")
     assert "water_quality_sensor" not in {**pressure.concepts, **pressure.approximate}
     assert "rapid_diagnostic_test" in glossary.extract("A rapid test for dengue in rural clinics").approximate
+
+
+def test_a_temperature_sensor_is_no_temperature_and_humidity_sensor():
+    # A motor's bearing sensor measures temperature (and vibration), not humidity; a grain store's
+    # climate sensor measures both. The glossary had "temperature sensor" as a synonym of the second.
+    bearing = _features(
+        type="technology_request",
+        language="en",
+        title="Early warning for our spinning-frame motors",
+        description="We want wireless vibration and temperature sensors on 400 motors, with a warning days ahead.",
+    )
+    store = _features(
+        type="technology_offer",
+        language="zh",
+        title="粮库温湿度监测",
+        description="粮堆内布设温湿度传感器，超温超湿自动报警。",
+    )
+    assert "temperature_sensor" in bearing.supported
+    assert "temperature_humidity_sensor" not in bearing.concepts
+    assert "temperature_humidity_sensor" in store.supported
