@@ -197,7 +197,8 @@ class MatchIndex:
         self._postings: dict[tuple[str, object, int], set[int]] = {}
         self._posting_arrays: dict[tuple[str, object, int], np.ndarray] = {}
         self._generation = 0
-        self._best_cache: tuple[int, dict[int, float]] = (0, {})
+        self._best_cache: tuple[int, dict[int, float]] = (-1, {})
+        self._best_array = np.empty(0)
         self._token_lookup = np.zeros(1024)
         self._idf_cache: tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = (
             None
@@ -729,6 +730,9 @@ class MatchIndex:
         """Candidates in order of their score before reciprocity, an upper bound of the final score:
         the scan stops once it falls below the k-th best final score (or min_score). None when the
         shortlist ends first and the cut-off candidates could still enter the answer."""
+        known = self._best_values()[short.slots]
+        if not np.isnan(known).any():
+            return self._finish_known(short, k, with_reasons, min_score, known)
         reciprocity = np.zeros(len(short.slots))
         found: list[float] = []  # final scores scanned so far, a min-heap of the k best
 
@@ -749,7 +753,33 @@ class MatchIndex:
             if short.next_bound is not None and not settled(short.next_bound):
                 return None
         scores = short.plain[:scanned] * reciprocity[:scanned]
-        chosen = self._best_positions(scores, short.slots[:scanned], k, min_score)
+        return self._answer(short, scores, reciprocity, k, with_reasons, min_score)
+
+    def _finish_known(
+        self, short: Shortlist, k: int, with_reasons: bool, min_score: float, best: np.ndarray
+    ) -> list[Match] | None:
+        """`_finish` when every shortlisted candidate's best score is known (a batch's second pass): all
+        final scores at once. Candidates the scan would not reach score below the k-th final score, so
+        the answer is the same."""
+        ratio = np.minimum(1.0, short.plain / np.maximum(best, 1e-12))
+        reciprocity = np.where(short.plain >= best, 1.0, ratio**self.reciprocity_power)
+        scores = short.plain * reciprocity
+        if short.next_bound is not None and short.next_bound >= min_score:
+            eligible = np.sort(scores[scores >= min_score])
+            if len(eligible) < k or short.next_bound >= eligible[-k]:
+                return None
+        return self._answer(short, scores, reciprocity, k, with_reasons, min_score)
+
+    def _answer(
+        self,
+        short: Shortlist,
+        scores: np.ndarray,
+        reciprocity: np.ndarray,
+        k: int,
+        with_reasons: bool,
+        min_score: float,
+    ) -> list[Match]:
+        chosen = self._best_positions(scores, short.slots[: len(scores)], k, min_score)
         matches = []
         for position in chosen:
             stored = self._stored[int(short.slots[position])]
@@ -772,10 +802,12 @@ class MatchIndex:
         """Give the cache of best scores values computed elsewhere for the index as it stands (by
         `top_k_many`, or by forked workers over the same index): they must be `best_score`'s."""
         self._best_table().update(best)
+        if best:
+            self._best_array[np.fromiter(best, dtype=np.int64)] = np.fromiter(best.values(), dtype=np.float64)
 
     def forget_best_scores(self) -> None:
         """Empty the cache of best scores (benchmarks of the first query after a change)."""
-        self._best_cache = (self._generation, {})
+        self._best_cache = (-1, {})
 
     def slot_of(self, profile_id: str) -> int:
         return self._slot_of[profile_id]
@@ -784,7 +816,13 @@ class MatchIndex:
         """The cache of best scores (slot -> score), emptied whenever the index has changed."""
         if self._best_cache[0] != self._generation:
             self._best_cache = (self._generation, {})
+            self._best_array = np.full(self._capacity, np.nan)
         return self._best_cache[1]
+
+    def _best_values(self) -> np.ndarray:
+        """The same cache as an array by slot (NaN: not known yet)."""
+        self._best_table()
+        return self._best_array
 
     def _reciprocity(self, score: float, slot: int) -> float:
         """(score / the stored profile's own best score) ** reciprocity_power, at most 1."""
@@ -813,6 +851,7 @@ class MatchIndex:
             if len(candidates):
                 best = float(self.scores(features, candidates, self._score_features(features, candidates)).max())
             cache[slot] = best
+            self._best_array[slot] = best
         return best
 
     def _best_positions(self, scores: np.ndarray, slots: np.ndarray, k: int, min_score: float) -> list[int]:
