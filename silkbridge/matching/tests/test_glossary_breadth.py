@@ -151,6 +151,33 @@ PAIRS = [
         ),
         ("zh", "预防接种信息系统", "儿童预防接种信息系统，支持接种登记、提醒和疫苗库存管理。"),
     ),
+    (
+        "export_credit_insurance",
+        (
+            "en",
+            "Cover for a hydropower loan",
+            "Our lenders ask for political risk insurance on the USD 300 million loan for a run-of-river plant.",
+        ),
+        ("zh", "中国信保承保服务", "为海外电力项目贷款提供海外投资保险与出口买方信贷保险。"),
+    ),
+    (
+        "equipment_leasing",
+        (
+            "ur",
+            "ٹیکسٹائل مل کے لیے نئی مشینری",
+            "ہم اپنی مل کے لیے آلات کی لیزنگ کے ذریعے چینی لومز لینا چاہتے ہیں، پانچ سال کی مدت کے لیے۔",
+        ),
+        ("zh", "设备融资租赁", "为海外工厂提供纺织机械和工程机械的融资租赁与售后回租。"),
+    ),
+    (
+        "mineral_supply_traceability",
+        (
+            "en",
+            "Proving where our chromite comes from",
+            "European buyers want responsible minerals sourcing records for chromite from our mines in Balochistan.",
+        ),
+        ("zh", "矿产溯源平台", "基于区块链的矿石溯源，从矿山、选厂到港口全程上链存证。"),
+    ),
 ]
 
 
@@ -184,7 +211,7 @@ def test_a_pakistani_request_and_a_chinese_offer_share_their_subject(concept, re
 def test_the_new_concepts_cover_every_focus_field():
     glossary = load_glossary()
     fields = {glossary.field_of(glossary.concepts[concept].sector) for concept, _, _ in PAIRS}
-    assert {"iot", "ai", "biotech", "robotics", "cloud", "bigdata", "fintech"} <= fields
+    assert fields == {"ai", "iot", "bigdata", "cloud", "robotics", "fintech", "biotech", "blockchain"}
 
 
 def test_the_shared_concept_is_shown_as_the_reason_for_a_cross_lingual_match():
