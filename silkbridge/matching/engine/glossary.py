@@ -272,11 +272,16 @@ _HYPHEN = re.compile(r"\s*[-‐‑–]\s*")
 
 
 def _keys_and_compounds(
-    normalised_text: str, bound: dict[str, str] | None = None, text_units: list[Unit] | None = None
-) -> tuple[list[tuple[str, int]], dict[int, str]]:
-    """`positioned_keys`, and the Latin keys written as part of a hyphenated compound: position -> the
-    key of the other word ("smart" in "smart-energy" -> "energy"). Such a word belongs to its compound:
-    "contracted smart-energy" is no smart contract, "time-stamp" and "e-mails" no electronic stamp."""
+    normalised_text: str,
+    bound: dict[str, str] | None = None,
+    text_units: list[Unit] | None = None,
+    named: Iterable[tuple[int, int]] = (),
+) -> tuple[list[tuple[str, int]], dict[int, str], set[int]]:
+    """`positioned_keys`, the Latin keys written as part of a hyphenated compound: position -> the
+    key of the other word ("smart" in "smart-energy" -> "energy"), and the positions of the keys that stand
+    wholly inside one of the `named` runs of units (start, end), where the text names a concept exactly.
+    A word of a compound belongs to its compound: "contracted smart-energy" is no smart contract,
+    "time-stamp" and "e-mails" no electronic stamp."""
     text_units = units(normalised_text) if text_units is None else text_units
     raw = _raw_keys(text_units)
     ends = [match.end() for match in _SENTENCE_END.finditer(normalised_text)]
@@ -294,7 +299,11 @@ def _keys_and_compounds(
         if first.text.isascii() and second.text.isascii() and _HYPHEN.fullmatch(between):
             compounds[position + offsets[position]] = _stem(second.text)
             compounds[position + 1 + offsets[position + 1]] = _stem(first.text)
+    named_at = [0] * (len(text_units) + 1)  # which named run (1, 2, ...) each unit is in; 0 for none
+    for number, (start, end) in enumerate(named, 1):
+        named_at[start:end] = [number] * (end - start)
     found: list[tuple[str, int]] = []
+    inside: set[int] = set()
     index = 0
     while index < len(raw):
         key, position, joins = raw[index]
@@ -304,8 +313,11 @@ def _keys_and_compounds(
             following, _, joins = raw[index]
             merged = merged + following[-1] if _CJK_RUNS.fullmatch(following) else f"{merged} {following}"
         found.append((merged, position + offsets[position]))
+        last = raw[index][1] + (1 if _CJK_RUNS.fullmatch(raw[index][0]) else 0)  # a bigram's second character
+        if named_at[position] and named_at[position] == named_at[last]:
+            inside.add(position + offsets[position])
         index += 1
-    return found, compounds
+    return found, compounds, inside
 
 
 def _chinese_words(term: str) -> list[str]:
@@ -356,6 +368,36 @@ def term_keys_of(term: str, bound: dict[str, str] | None = None) -> set[str]:
         if bigram in keys:
             kept.add(bigram)
     return kept if len(kept) >= 2 else keys
+
+
+def _first_word_keys(term: str, keys: Iterable[str]) -> frozenset[str] | None:
+    """The keys (bigrams, or chains of bound bigrams) of a Chinese term that hold a bigram of its first word,
+    the modifier that tells it from others of its kind (车牌 of 车牌自动识别, 采摘 of 采摘机器人); None for a
+    term of one word, or in another script or two."""
+    normalised = normalise(term)
+    if not _CJK_RUNS.fullmatch(normalised):
+        return None
+    words = _chinese_words(normalised)
+    if len(words) < 2 or len(words[0]) < 2:
+        return None
+    bigrams = {words[0][at : at + 2] for at in range(len(words[0]) - 1)}
+    return frozenset(key for key in keys if any(bigram in key for bigram in bigrams)) or None
+
+
+def chinese_head(term: str) -> frozenset[str]:
+    """The bigrams of a Chinese term's head word (识别 of 车牌自动识别, 分析 of 呼叫中心语音分析, 生产 and 产线 of
+    服装自动化生产线), passing over a light head that any product has (系统, 平台); empty for a term in another
+    script, of two scripts, or of one word. A text names the term only with its head: 呼叫中心 alone is a call
+    centre, not its speech analytics, and 智能路由 ("smart routing") no 智能路灯."""
+    normalised = normalise(term)
+    if not _CJK_RUNS.fullmatch(normalised):
+        return frozenset()
+    words = _chinese_words(normalised)
+    while len(words) > 1 and words[-1] in _CHINESE_LIGHT_HEADS:
+        words.pop()
+    if len(words) < 2:
+        return frozenset()
+    return frozenset(words[-1][at : at + 2] for at in range(len(words[-1]) - 1))
 
 
 # Chinese heads that every product has (系统 "system", 平台 "platform"...), passed over like _LIGHT_HEAD_WORDS.
@@ -487,7 +529,10 @@ class Glossary:
         self._term_keys: list[frozenset[str]] = []
         self._term_generic: list[frozenset[str]] = []
         self._term_distinctive: list[frozenset[str]] = []
+        self._term_first_word: list[frozenset[str] | None] = []  # see _first_word_keys
         self._term_head: list[str | None] = []
+        # A Chinese term's concept's Chinese heads (see chinese_head): one of them must stand near its words.
+        self._term_chinese_heads: list[frozenset[str] | None] = []
         self._term_direction: list[tuple[frozenset[str], frozenset[str]] | None] = []
         self._term_order: list[dict[str, int] | None] = []  # a Latin or Urdu term's keys -> their place in it
         self._bound: dict[str, str] = {}
@@ -568,6 +613,7 @@ class Glossary:
             self._term_acronyms.append(acronyms)
             self._acronym_keys |= frozenset(acronyms)
             self._term_head.append(head if head in keys else None)
+            self._term_chinese_heads.append(chinese_head(term) or None)
             self._term_direction.append(direction)
             self._term_mass.append(sum(self._key_weight[key] for key in keys))
             self._term_keys.append(frozenset(keys))
@@ -578,8 +624,18 @@ class Glossary:
             self._term_generic.append(frozenset(key for key in keys if self._key_weight[key] <= mean * (1 + 1e-9)))
             rarest = max(self._key_weight[key] for key in keys)
             self._term_distinctive.append(frozenset(key for key in keys if self._key_weight[key] == rarest))
+            self._term_first_word.append(_first_word_keys(term, keys))
             for key in keys:
                 self._key_terms.setdefault(key, []).append(term_id)
+        # Any of its concept's Chinese heads will do: 病害智能识别 names crop disease detection through
+        # 农作物病害检测's words (its head 检测 is another form of 识别, the head of 作物病害识别).
+        concept_heads: dict[str, frozenset[str]] = {}
+        for code, heads in zip(self._term_concept, self._term_chinese_heads, strict=True):
+            concept_heads[code] = concept_heads.get(code, frozenset()) | (heads or frozenset())
+        self._term_chinese_heads = [
+            concept_heads[code] if heads else None
+            for code, heads in zip(self._term_concept, self._term_chinese_heads, strict=True)
+        ]
 
     def approximate(self, normalised_text: str, threshold: float = APPROXIMATE_THRESHOLD) -> dict[str, float]:
         """Concepts whose best term the text covers by at least `threshold` of its key weight, within
@@ -592,14 +648,18 @@ class Glossary:
         threshold: float = APPROXIMATE_THRESHOLD,
         unfolded: str | None = None,
         text_units: list[Unit] | None = None,
+        named: Iterable[tuple[int, int]] = (),
     ) -> tuple[dict[str, float], dict[str, float]]:
         """(supported, weak): approximate concepts, and those that reach `threshold` only through one
         common word of the term (or words far apart). Weak ones are a hint, never a stated fact.
 
         With the text before case folding (`unfolded`), a key that only an acronym of the glossary gives
         counts only where the text writes that acronym in capitals ("set up" is no "UPS system"). The
-        text's `units`, when the caller has them already, save cutting it again."""
-        keyed, compounds = _keys_and_compounds(normalised_text, self._bound, text_units)
+        text's `units`, when the caller has them already, save cutting it again. The words of a concept that
+        the text names exactly (`named`: runs of units) name that concept: a match all of whose words stand
+        there is no other one. The "warehouse" of a warehouse management system (ویئر ہاؤس مینجمنٹ سسٹم) is
+        no data warehouse: another word ("management") stands where "data" would."""
+        keyed, compounds, inside = _keys_and_compounds(normalised_text, self._bound, text_units, named)
         covered: dict[int, float] = {}
         unwritten: dict[int, frozenset[str]] = {}  # term -> its acronym keys the text does not write as such
         written: dict[str, bool] = {}  # acronym -> whether the text writes it in capitals
@@ -640,6 +700,8 @@ class Glossary:
                 unwritten.get(term_id, frozenset()),
                 self._head_positions(term_id, positions, by_prefix),
                 compounds,
+                self._chinese_head_positions(term_id, positions),
+                inside,
             )
             code = self._term_concept[term_id]
             if share >= threshold:
@@ -647,6 +709,14 @@ class Glossary:
             else:
                 weak[code] = max(weak.get(code, 0.0), round(min(loose, 1.0), 4))
         return found, {code: share for code, share in weak.items() if code not in found}
+
+    def _chinese_head_positions(self, term_id: int, positions: dict[str, list[int]]) -> list[int] | None:
+        """Where the text has the head bigram of a Chinese term or of another Chinese term of its concept (see
+        `chinese_head`), alone or in a chain of bound bigrams; None when the term has none."""
+        heads = self._term_chinese_heads[term_id] if HEAD_REQUIRED else None
+        if heads is None:
+            return None
+        return [at for key, found_at in positions.items() if any(head in key for head in heads) for at in found_at]
 
     def _head_positions(
         self, term_id: int, positions: dict[str, list[int]], by_prefix: dict[str, list[int]]
@@ -668,6 +738,8 @@ class Glossary:
         unwritten: frozenset[str] = frozenset(),
         heads: list[int] | None = None,
         compounds: dict[int, str] | None = None,
+        chinese_heads: list[int] | None = None,
+        inside: set[int] | None = None,
     ) -> float:
         """The largest share of the term's key weight that the text covers within one short span: keys
         that carry SINGLE_KEY_SHARE of the term, or at least two keys among which both a common key of
@@ -684,7 +756,7 @@ class Glossary:
         is not in the term (`compounds`) does not count for it."""
         keys, generic = self._term_keys[term_id], self._term_generic[term_id]
         distinctive = self._term_distinctive[term_id]
-        head = self._term_head[term_id]
+        head, first_word = self._term_head[term_id], self._term_first_word[term_id]
         span = APPROXIMATE_SPAN_PER_KEY * len(keys) + APPROXIMATE_SLACK
         occurrences = sorted(
             (position, key)
@@ -707,6 +779,14 @@ class Glossary:
             present = {key for key, n in counts.items() if n}
             if direction is not None and not _in_order(occurrences[left : right + 1], direction):
                 continue
+            if inside and all(at in inside for at, _ in occurrences[left : right + 1]):
+                continue  # every word found is part of a concept the text names exactly: that one
+            if chinese_heads is not None and not any(
+                position - span <= at <= occurrences[left][0] + span for at in chinese_heads
+            ):
+                continue  # no head: 呼叫中心 alone is a call centre, not its speech analytics
+            if first_word is not None and not present & first_word:
+                continue  # no first word: 自动识别 alone is no 车牌自动识别, 机器人 alone no 采摘机器人
             found, head_at = weight, None
             if heads is not None and head is not None and head not in present:
                 # The head in another form ("identifies" for "identification") within a span names it too.
@@ -757,6 +837,7 @@ class Glossary:
         unfolded = unicodedata.normalize("NFKC", text or "")
         extraction = Extraction()
         consumed: list[tuple[int, int]] = []
+        named: list[tuple[int, int]] = []  # runs of units that name a concept exactly
         position = 0
         while position < len(text_units):
             matched = self._longest_at(text_units, position, unfolded)
@@ -768,9 +849,11 @@ class Glossary:
             target = extraction.concepts if kind == "concept" else extraction.sectors
             target.setdefault(code, normalised[start:end])
             consumed.append((start, end))
+            if kind == "concept":
+                named.append((position, position + length))
             position += length
         extraction.residual_text = _remove_spans(normalised, consumed)
-        supported, weak = self.approximate_all(normalised, unfolded=unfolded, text_units=text_units)
+        supported, weak = self.approximate_all(normalised, unfolded=unfolded, text_units=text_units, named=named)
         for code, share in supported.items():
             if code.startswith("sector:"):
                 extraction.approximate_sectors[code.removeprefix("sector:")] = share
