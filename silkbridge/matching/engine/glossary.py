@@ -117,22 +117,101 @@ def context_phrases(text: str) -> list[tuple[int, int]]:
         patterns.append(_URDU_EXISTING)
     for pattern in patterns:
         spans.extend(match.span(1) for match in pattern.finditer(text))
-    for match in _URDU_CONTEXT_CUE.finditer(text) if urdu else ():
-        end = match.start()
-        words = list(_NON_SPACE.finditer(text, max(0, end - 40 * _CONTEXT_PHRASE_MAX_WORDS), end))
-        if not words:
-            continue
-        start = words[-_CONTEXT_PHRASE_MAX_WORDS:][0].start()
-        clause = max((found.end() for found in _URDU_OBJECT_START.finditer(text, start, end)), default=start)
-        spans.append((clause, end))
+    if urdu:
+        spans += _objects_before(text, _URDU_CONTEXT_CUE)
     return sorted(span for span in spans if span[1] > span[0])
 
 
 def split_context_phrases(text: str) -> tuple[str, str]:
     """(the text without the objects of its context phrases, those objects), each object replaced by a
     clause mark in the first and kept, between clause marks, in the second."""
+    return split_phrases(text, context_phrases(text))
+
+
+# --- passing phrases: one item of a list, a reference deployment ------------------------------------------
+# A concept that a description names only as one item of a list ("methane, carbon monoxide, air-flow and
+# temperature sensors", 甲烷、一氧化碳、风速和温度传感器, درجہ حرارت، نمی، روشنی اور ہوا) is a part of what the
+# profile is about, and one named only where it says where the product has been used ("already deployed for
+# anti-fraud between banks", 已在银行间联合反欺诈场景落地, بینکوں میں پہلے ہی استعمال ہو رہا ہے) is a past
+# application: neither is what the profile offers or asks for. `passing_phrases` finds those spans, so that
+# features can tell a concept named only there (see ProfileFeatures.passing) from one the text is about.
+_LIST_ITEM_WORDS = 4  # an English or Urdu list item is at most this many words
+_ENGLISH_ITEM = rf"[^\W\d_][\w'-]*(?:[ ][\w'-]+){{0,{_LIST_ITEM_WORDS - 1}}}"
+_ENGLISH_LIST = re.compile(
+    rf"\b{_ENGLISH_ITEM}(?:, {_ENGLISH_ITEM})+,? (?:and|or) {_ENGLISH_ITEM}"
+    rf"|\b{_ENGLISH_ITEM}(?:, {_ENGLISH_ITEM}){{2,}}"
+)
+_URDU_ITEM = rf"[^\s،,۔؛:.()]+(?:[ ][^\s،,۔؛:.()]+){{0,{_LIST_ITEM_WORDS - 1}}}"
+_URDU_LIST = re.compile(
+    rf"{_URDU_ITEM}(?:\s*[،,]\s*{_URDU_ITEM})+\s+(?:اور|یا)\s+{_URDU_ITEM}"
+    rf"|{_URDU_ITEM}(?:\s*[،,]\s*{_URDU_ITEM}){{2,}}"
+)
+# Chinese lists join items with 、 and the last with 和, 与, 及 or 或: three items at least, or two with 、.
+_CHINESE_ITEM = rf"(?:(?!{_CLAUSE_END}).){{1,10}}?"
+_CHINESE_LIST = re.compile(
+    rf"(?:(?!{_CLAUSE_END}).){{1,8}}(?:、{_CHINESE_ITEM}){{2,}}(?:(?:以及|和|与|及|或){_CHINESE_ITEM})?(?={_CLAUSE_END}|$)"
+    rf"|(?:(?!{_CLAUSE_END}).){{1,8}}、{_CHINESE_ITEM}(?:以及|和|与|及|或){_CHINESE_ITEM}(?={_CLAUSE_END}|$)"
+)
+# Where the product has been used, or what it suits: the object follows the cue in English and Chinese, and
+# stands before it in Urdu.
+_ENGLISH_APPLICATION = re.compile(
+    rf"\b(?:(?:already|currently|now|successfully|previously)\s+(?:used|deployed|installed|running|in use|proven)"
+    rf"|(?:has|have) been (?:used|deployed|applied|proven)|(?:used|deployed|proven) by"
+    rf"|(?:applications?|use cases?|scenarios?|references?|reference (?:customers|sites|deployments)|customers|clients)"
+    rf"\s+(?:include|includes|including|such as|like)|suitable for|suited to)\b((?:(?!{_CLAUSE_END}).){{1,80}})",
+    re.IGNORECASE,
+)
+_CHINESE_APPLICATION = re.compile(
+    rf"(?:(?:已在|已于|已经在|已为|已经为|曾在|目前已在)((?:(?!{_CLAUSE_END}).){{1,24}}?)"
+    rf"(?:落地|应用|部署|使用|上线|运行|试点|推广|投运)"
+    rf"|(?:应用场景|适用场景|应用领域|适用于|广泛应用于|可应用于|已服务|服务于|客户包括)((?:(?!{_CLAUSE_END}).){{1,24}}))"
+)
+_URDU_APPLICATION_CUE = re.compile(
+    r"(?<!\S)(?:میں|پر)\s+(?:پہلے\s+(?:ہی|سے)\s+|کامیابی\s+سے\s+)?(?:استعمال|نافذ|تعینات|رائج)\s+(?:ہو|ہے|ہیں|کیا|کی)"
+    r"|(?<!\S)کے\s+لیے\s+موزوں"
+)
+
+
+def passing_phrases(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each list of three or more items (or two joined by 、 and 和 in Chinese) and each object
+    of a reference-deployment or suitability phrase in the text (see above), in English, Chinese and Urdu."""
+    spans: list[tuple[int, int]] = []
+    if _LATIN_LETTER.search(text):
+        spans += [match.span() for match in _ENGLISH_LIST.finditer(text)]
+        spans += [match.span(1) for match in _ENGLISH_APPLICATION.finditer(text)]
+    if _CJK_RUNS.search(text):
+        spans += [match.span() for match in _CHINESE_LIST.finditer(text)]
+        for match in _CHINESE_APPLICATION.finditer(text):
+            spans.append(match.span(1) if match.group(1) is not None else match.span(2))
+    if _ARABIC_LETTER.search(text):
+        spans += [match.span() for match in _URDU_LIST.finditer(text)]
+        spans += _objects_before(text, _URDU_APPLICATION_CUE, _LIST_ITEM_WORDS)
+    return sorted(span for span in spans if span[1] > span[0])
+
+
+def _objects_before(
+    text: str, cue: re.Pattern[str], max_words: int = _CONTEXT_PHRASE_MAX_WORDS
+) -> list[tuple[int, int]]:
+    """The Urdu objects that stand before each match of a cue: at most `max_words` words, from the start of
+    their clause (see _URDU_OBJECT_START). A place where the product is used is short (لاہور کے تین بینکوں),
+    and the words before it are the product's own."""
+    spans: list[tuple[int, int]] = []
+    for match in cue.finditer(text):
+        end = match.start()
+        words = list(_NON_SPACE.finditer(text, max(0, end - 40 * max_words), end))
+        if not words:
+            continue
+        start = words[-max_words:][0].start()
+        clause = max((found.end() for found in _URDU_OBJECT_START.finditer(text, start, end)), default=start)
+        spans.append((clause, end))
+    return spans
+
+
+def split_phrases(text: str, spans: list[tuple[int, int]]) -> tuple[str, str]:
+    """(the text without these spans, the spans): each replaced by a clause mark in the first and kept,
+    between clause marks, in the second."""
     pieces, cut, last = [], [], 0
-    for start, end in context_phrases(text):
+    for start, end in spans:
         if start < last:
             start = last
         if end <= start:
