@@ -177,7 +177,8 @@ def extract_features(profile: Profile, glossary: Glossary, rates: Rates, *, max_
         if code not in concepts:
             concepts[code] = glossary.label(code, profile.language).casefold()
             weights[code] = share
-    supported = frozenset(concepts)
+    # A concept found without its head is not stated (see Extraction.headless), though it weighs as found.
+    supported = frozenset(code for code in concepts if code not in extraction.headless or code in profile.concepts)
     subject = set(profile.concepts) & supported
     # The title says what the profile is about: when it names concepts, those named only in the
     # description are passing mentions ("with an Urdu interface") and weigh less than the subject.

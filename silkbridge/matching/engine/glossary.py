@@ -587,6 +587,9 @@ class Extraction:
     approximate_sectors: dict[str, float] = field(default_factory=dict)
     # Concepts only one common word of (or words far apart) suggests: code -> loose covered share.
     weak: dict[str, float] = field(default_factory=dict)
+    # Approximate concepts whose Chinese words stand without their head (呼叫中心 and 通话录音 without 分析 for
+    # call-centre speech analytics): they weigh as approximate ones, but a profile never states them.
+    headless: set[str] = field(default_factory=set)
 
 
 _END = ""  # trie key that marks "a phrase ends here"; never a unit, since units are non-empty
@@ -728,6 +731,7 @@ class Glossary:
         unfolded: str | None = None,
         text_units: list[Unit] | None = None,
         named: Iterable[tuple[int, int]] = (),
+        headless: set[str] | None = None,
     ) -> tuple[dict[str, float], dict[str, float]]:
         """(supported, weak): approximate concepts, and those that reach `threshold` only through one
         common word of the term (or words far apart). Weak ones are a hint, never a stated fact.
@@ -737,7 +741,10 @@ class Glossary:
         text's `units`, when the caller has them already, save cutting it again. The words of a concept that
         the text names exactly (`named`: runs of units) name that concept: a match all of whose words stand
         there is no other one. The "warehouse" of a warehouse management system (ویئر ہاؤس مینجمنٹ سسٹم) is
-        no data warehouse: another word ("management") stands where "data" would."""
+        no data warehouse: another word ("management") stands where "data" would.
+
+        Into `headless`, when given, go the concepts found only through Chinese terms whose words stand
+        without a head of their concept (see `chinese_head`): they count as found, but are never stated."""
         keyed, compounds, inside = _keys_and_compounds(normalised_text, self._bound, text_units, named)
         covered: dict[int, float] = {}
         unwritten: dict[int, frozenset[str]] = {}  # term -> its acronym keys the text does not write as such
@@ -763,6 +770,7 @@ class Glossary:
                 by_prefix.setdefault(key[:HEAD_PREFIX], []).extend(found_at)
         found: dict[str, float] = {}
         weak: dict[str, float] = {}
+        headed: set[str] = set()  # found concepts with a term whose words stand with their head
         for term_id, weight in covered.items():
             loose = weight / self._term_mass[term_id]
             if loose < threshold:
@@ -773,20 +781,24 @@ class Glossary:
                 direction,
             ):
                 continue  # only the other way round: "speech to text" is not even a hint of text-to-speech
-            share = self._best_window_share(
+            window = (
                 term_id,
                 positions,
                 unwritten.get(term_id, frozenset()),
                 self._head_positions(term_id, positions, by_prefix),
                 compounds,
-                self._chinese_head_positions(term_id, positions),
-                inside,
             )
+            share = self._best_window_share(*window, inside=inside)
             code = self._term_concept[term_id]
             if share >= threshold:
                 found[code] = max(found.get(code, 0.0), round(min(share, 1.0), 4))
+                chinese_heads = self._chinese_head_positions(term_id, positions)
+                if chinese_heads is None or self._best_window_share(*window, chinese_heads, inside) >= threshold:
+                    headed.add(code)
             else:
                 weak[code] = max(weak.get(code, 0.0), round(min(loose, 1.0), 4))
+        if headless is not None:
+            headless.update(code for code in found if code not in headed)
         return found, {code: share for code, share in weak.items() if code not in found}
 
     def _chinese_head_positions(self, term_id: int, positions: dict[str, list[int]]) -> list[int] | None:
@@ -932,7 +944,9 @@ class Glossary:
                 named.append((position, position + length))
             position += length
         extraction.residual_text = _remove_spans(normalised, consumed)
-        supported, weak = self.approximate_all(normalised, unfolded=unfolded, text_units=text_units, named=named)
+        supported, weak = self.approximate_all(
+            normalised, unfolded=unfolded, text_units=text_units, named=named, headless=extraction.headless
+        )
         for code, share in supported.items():
             if code.startswith("sector:"):
                 extraction.approximate_sectors[code.removeprefix("sector:")] = share
