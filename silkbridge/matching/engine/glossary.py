@@ -955,6 +955,7 @@ class Glossary:
         for code, share in weak.items():
             if not code.startswith("sector:") and code not in extraction.concepts:
                 extraction.weak[code] = share
+        extraction.headless &= set(extraction.approximate)  # a concept named exactly is stated all the same
         return extraction
 
     def _longest_at(self, text_units: list[Unit], position: int, text: str) -> tuple[int, tuple[str, str]] | None:

@@ -46,8 +46,13 @@ def test_a_chinese_term_needs_its_head_and_its_first_word():
         language="zh", title="云呼叫中心", description="支持来电排队、通话录音和外呼任务，按坐席数月付。"
     )
     assert "call_centre_speech_analytics" not in call_centre.supported
-    # Without its head the concept is not stated, but it still counts a little towards similarity.
+    # Without its head the concept is not stated, but it still counts a little towards similarity; and a
+    # concept the text names exactly is stated, whatever other words of it stand without a head.
     assert call_centre.concept_weights["call_centre_speech_analytics"] > 0
+    laundering = _features(
+        language="zh", title="银行反洗钱可疑交易监测平台", description="实时筛查可疑交易，自动生成上报材料。"
+    )
+    assert "anti_money_laundering" in laundering.supported
     diseases = _features(
         language="zh", title="小麦病害智能识别App", description="农户拍一张叶片照片即可得到病害名称和用药建议。"
     )
