@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from silkbridge.common.rates import Rates
 from silkbridge.common.text import tokenize
 
-from .glossary import Extraction, Glossary, split_context_phrases
+from .glossary import Extraction, Glossary, passing_phrases, split_context_phrases, split_phrases
 from .profiles import Profile
 
 
@@ -25,6 +25,9 @@ class ProfileFeatures:
     fields: frozenset[str]
     tokens: tuple[str, ...]
     money_usd: tuple[float, float] | None
+    # Supported concepts the description names only in passing: as one item of a list, or where the product
+    # has been used (see glossary.passing_phrases); shown only beside a profile that is about them.
+    passing: frozenset[str] = frozenset()
 
 
 def _sector_codes(codes: set[str], glossary: Glossary) -> tuple[set[str], set[str]]:
@@ -145,6 +148,20 @@ def _set_context_aside(profile: Profile, extraction: Extraction, glossary: Gloss
         del extraction.approximate_sectors[code]
 
 
+def _named_in_passing(profile: Profile, found: set[str], glossary: Glossary) -> frozenset[str]:
+    """Of the concepts found in a profile's text, those that its title does not name and that its description
+    names only as one item of a list or where the product has been used (`glossary.passing_phrases`): the
+    temperature sensors among the methane, carbon monoxide and air-flow sensors of a mine-safety system, the
+    anti-fraud scenario a privacy-computing platform has been deployed in."""
+    if not profile.description or not found:
+        return frozenset()
+    masked, cut = split_phrases(profile.description, passing_phrases(profile.description))
+    if not cut or not glossary.could_name(cut, found):
+        return frozenset()
+    kept = glossary.extract(f"{profile.title}\n{masked}")
+    return frozenset(found - set(kept.concepts) - set(kept.approximate))
+
+
 def extract_features(profile: Profile, glossary: Glossary, rates: Rates, *, max_tokens: int = 48) -> ProfileFeatures:
     """Concepts and sectors from the glossary (given ones first, then found in the text), residual words."""
     extraction = glossary.extract(profile.text)
@@ -160,7 +177,8 @@ def extract_features(profile: Profile, glossary: Glossary, rates: Rates, *, max_
         if code not in concepts:
             concepts[code] = glossary.label(code, profile.language).casefold()
             weights[code] = share
-    supported = frozenset(concepts)
+    # A concept found without its head is not stated (see Extraction.headless), though it weighs as found.
+    supported = frozenset(code for code in concepts if code not in extraction.headless or code in profile.concepts)
     subject = set(profile.concepts) & supported
     # The title says what the profile is about: when it names concepts, those named only in the
     # description are passing mentions ("with an Urdu interface") and weigh less than the subject.
@@ -192,4 +210,5 @@ def extract_features(profile: Profile, glossary: Glossary, rates: Rates, *, max_
         fields=frozenset(fields),
         tokens=tokens,
         money_usd=money_in_usd(profile, rates),
+        passing=_named_in_passing(profile, set(supported - subject - set(profile.concepts)), glossary),
     )

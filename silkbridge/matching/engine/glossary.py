@@ -117,22 +117,101 @@ def context_phrases(text: str) -> list[tuple[int, int]]:
         patterns.append(_URDU_EXISTING)
     for pattern in patterns:
         spans.extend(match.span(1) for match in pattern.finditer(text))
-    for match in _URDU_CONTEXT_CUE.finditer(text) if urdu else ():
-        end = match.start()
-        words = list(_NON_SPACE.finditer(text, max(0, end - 40 * _CONTEXT_PHRASE_MAX_WORDS), end))
-        if not words:
-            continue
-        start = words[-_CONTEXT_PHRASE_MAX_WORDS:][0].start()
-        clause = max((found.end() for found in _URDU_OBJECT_START.finditer(text, start, end)), default=start)
-        spans.append((clause, end))
+    if urdu:
+        spans += _objects_before(text, _URDU_CONTEXT_CUE)
     return sorted(span for span in spans if span[1] > span[0])
 
 
 def split_context_phrases(text: str) -> tuple[str, str]:
     """(the text without the objects of its context phrases, those objects), each object replaced by a
     clause mark in the first and kept, between clause marks, in the second."""
+    return split_phrases(text, context_phrases(text))
+
+
+# --- passing phrases: one item of a list, a reference deployment ------------------------------------------
+# A concept that a description names only as one item of a list ("methane, carbon monoxide, air-flow and
+# temperature sensors", 甲烷、一氧化碳、风速和温度传感器, درجہ حرارت، نمی، روشنی اور ہوا) is a part of what the
+# profile is about, and one named only where it says where the product has been used ("already deployed for
+# anti-fraud between banks", 已在银行间联合反欺诈场景落地, بینکوں میں پہلے ہی استعمال ہو رہا ہے) is a past
+# application: neither is what the profile offers or asks for. `passing_phrases` finds those spans, so that
+# features can tell a concept named only there (see ProfileFeatures.passing) from one the text is about.
+_LIST_ITEM_WORDS = 4  # an English or Urdu list item is at most this many words
+_ENGLISH_ITEM = rf"[^\W\d_][\w'-]*(?:[ ][\w'-]+){{0,{_LIST_ITEM_WORDS - 1}}}"
+_ENGLISH_LIST = re.compile(
+    rf"\b{_ENGLISH_ITEM}(?:, {_ENGLISH_ITEM})+,? (?:and|or) {_ENGLISH_ITEM}"
+    rf"|\b{_ENGLISH_ITEM}(?:, {_ENGLISH_ITEM}){{2,}}"
+)
+_URDU_ITEM = rf"[^\s،,۔؛:.()]+(?:[ ][^\s،,۔؛:.()]+){{0,{_LIST_ITEM_WORDS - 1}}}"
+_URDU_LIST = re.compile(
+    rf"{_URDU_ITEM}(?:\s*[،,]\s*{_URDU_ITEM})+\s+(?:اور|یا)\s+{_URDU_ITEM}"
+    rf"|{_URDU_ITEM}(?:\s*[،,]\s*{_URDU_ITEM}){{2,}}"
+)
+# Chinese lists join items with 、 and the last with 和, 与, 及 or 或: three items at least, or two with 、.
+_CHINESE_ITEM = rf"(?:(?!{_CLAUSE_END}).){{1,10}}?"
+_CHINESE_LIST = re.compile(
+    rf"(?:(?!{_CLAUSE_END}).){{1,8}}(?:、{_CHINESE_ITEM}){{2,}}(?:(?:以及|和|与|及|或){_CHINESE_ITEM})?(?={_CLAUSE_END}|$)"
+    rf"|(?:(?!{_CLAUSE_END}).){{1,8}}、{_CHINESE_ITEM}(?:以及|和|与|及|或){_CHINESE_ITEM}(?={_CLAUSE_END}|$)"
+)
+# Where the product has been used, or what it suits: the object follows the cue in English and Chinese, and
+# stands before it in Urdu.
+_ENGLISH_APPLICATION = re.compile(
+    rf"\b(?:(?:already|currently|now|successfully|previously)\s+(?:used|deployed|installed|running|in use|proven)"
+    rf"|(?:has|have) been (?:used|deployed|applied|proven)|(?:used|deployed|proven) by"
+    rf"|(?:applications?|use cases?|scenarios?|references?|reference (?:customers|sites|deployments)|customers|clients)"
+    rf"\s+(?:include|includes|including|such as|like)|suitable for|suited to)\b((?:(?!{_CLAUSE_END}).){{1,80}})",
+    re.IGNORECASE,
+)
+_CHINESE_APPLICATION = re.compile(
+    rf"(?:(?:已在|已于|已经在|已为|已经为|曾在|目前已在)((?:(?!{_CLAUSE_END}).){{1,24}}?)"
+    rf"(?:落地|应用|部署|使用|上线|运行|试点|推广|投运)"
+    rf"|(?:应用场景|适用场景|应用领域|适用于|广泛应用于|可应用于|已服务|服务于|客户包括)((?:(?!{_CLAUSE_END}).){{1,24}}))"
+)
+_URDU_APPLICATION_CUE = re.compile(
+    r"(?<!\S)(?:میں|پر)\s+(?:پہلے\s+(?:ہی|سے)\s+|کامیابی\s+سے\s+)?(?:استعمال|نافذ|تعینات|رائج)\s+(?:ہو|ہے|ہیں|کیا|کی)"
+    r"|(?<!\S)کے\s+لیے\s+موزوں"
+)
+
+
+def passing_phrases(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each list of three or more items (or two joined by 、 and 和 in Chinese) and each object
+    of a reference-deployment or suitability phrase in the text (see above), in English, Chinese and Urdu."""
+    spans: list[tuple[int, int]] = []
+    if _LATIN_LETTER.search(text):
+        spans += [match.span() for match in _ENGLISH_LIST.finditer(text)]
+        spans += [match.span(1) for match in _ENGLISH_APPLICATION.finditer(text)]
+    if _CJK_RUNS.search(text):
+        spans += [match.span() for match in _CHINESE_LIST.finditer(text)]
+        for match in _CHINESE_APPLICATION.finditer(text):
+            spans.append(match.span(1) if match.group(1) is not None else match.span(2))
+    if _ARABIC_LETTER.search(text):
+        spans += [match.span() for match in _URDU_LIST.finditer(text)]
+        spans += _objects_before(text, _URDU_APPLICATION_CUE, _LIST_ITEM_WORDS)
+    return sorted(span for span in spans if span[1] > span[0])
+
+
+def _objects_before(
+    text: str, cue: re.Pattern[str], max_words: int = _CONTEXT_PHRASE_MAX_WORDS
+) -> list[tuple[int, int]]:
+    """The Urdu objects that stand before each match of a cue: at most `max_words` words, from the start of
+    their clause (see _URDU_OBJECT_START). A place where the product is used is short (لاہور کے تین بینکوں),
+    and the words before it are the product's own."""
+    spans: list[tuple[int, int]] = []
+    for match in cue.finditer(text):
+        end = match.start()
+        words = list(_NON_SPACE.finditer(text, max(0, end - 40 * max_words), end))
+        if not words:
+            continue
+        start = words[-max_words:][0].start()
+        clause = max((found.end() for found in _URDU_OBJECT_START.finditer(text, start, end)), default=start)
+        spans.append((clause, end))
+    return spans
+
+
+def split_phrases(text: str, spans: list[tuple[int, int]]) -> tuple[str, str]:
+    """(the text without these spans, the spans): each replaced by a clause mark in the first and kept,
+    between clause marks, in the second."""
     pieces, cut, last = [], [], 0
-    for start, end in context_phrases(text):
+    for start, end in spans:
         if start < last:
             start = last
         if end <= start:
@@ -272,11 +351,16 @@ _HYPHEN = re.compile(r"\s*[-‐‑–]\s*")
 
 
 def _keys_and_compounds(
-    normalised_text: str, bound: dict[str, str] | None = None, text_units: list[Unit] | None = None
-) -> tuple[list[tuple[str, int]], dict[int, str]]:
-    """`positioned_keys`, and the Latin keys written as part of a hyphenated compound: position -> the
-    key of the other word ("smart" in "smart-energy" -> "energy"). Such a word belongs to its compound:
-    "contracted smart-energy" is no smart contract, "time-stamp" and "e-mails" no electronic stamp."""
+    normalised_text: str,
+    bound: dict[str, str] | None = None,
+    text_units: list[Unit] | None = None,
+    named: Iterable[tuple[int, int]] = (),
+) -> tuple[list[tuple[str, int]], dict[int, str], set[int]]:
+    """`positioned_keys`, the Latin keys written as part of a hyphenated compound: position -> the
+    key of the other word ("smart" in "smart-energy" -> "energy"), and the positions of the keys that stand
+    wholly inside one of the `named` runs of units (start, end), where the text names a concept exactly.
+    A word of a compound belongs to its compound: "contracted smart-energy" is no smart contract,
+    "time-stamp" and "e-mails" no electronic stamp."""
     text_units = units(normalised_text) if text_units is None else text_units
     raw = _raw_keys(text_units)
     ends = [match.end() for match in _SENTENCE_END.finditer(normalised_text)]
@@ -294,7 +378,11 @@ def _keys_and_compounds(
         if first.text.isascii() and second.text.isascii() and _HYPHEN.fullmatch(between):
             compounds[position + offsets[position]] = _stem(second.text)
             compounds[position + 1 + offsets[position + 1]] = _stem(first.text)
+    named_at = [0] * (len(text_units) + 1)  # which named run (1, 2, ...) each unit is in; 0 for none
+    for number, (start, end) in enumerate(named, 1):
+        named_at[start:end] = [number] * (end - start)
     found: list[tuple[str, int]] = []
+    inside: set[int] = set()
     index = 0
     while index < len(raw):
         key, position, joins = raw[index]
@@ -304,8 +392,11 @@ def _keys_and_compounds(
             following, _, joins = raw[index]
             merged = merged + following[-1] if _CJK_RUNS.fullmatch(following) else f"{merged} {following}"
         found.append((merged, position + offsets[position]))
+        last = raw[index][1] + (1 if _CJK_RUNS.fullmatch(raw[index][0]) else 0)  # a bigram's second character
+        if named_at[position] and named_at[position] == named_at[last]:
+            inside.add(position + offsets[position])
         index += 1
-    return found, compounds
+    return found, compounds, inside
 
 
 def _chinese_words(term: str) -> list[str]:
@@ -356,6 +447,36 @@ def term_keys_of(term: str, bound: dict[str, str] | None = None) -> set[str]:
         if bigram in keys:
             kept.add(bigram)
     return kept if len(kept) >= 2 else keys
+
+
+def _first_word_keys(term: str, keys: Iterable[str]) -> frozenset[str] | None:
+    """The keys (bigrams, or chains of bound bigrams) of a Chinese term that hold a bigram of its first word,
+    the modifier that tells it from others of its kind (车牌 of 车牌自动识别, 采摘 of 采摘机器人); None for a
+    term of one word, or in another script or two."""
+    normalised = normalise(term)
+    if not _CJK_RUNS.fullmatch(normalised):
+        return None
+    words = _chinese_words(normalised)
+    if len(words) < 2 or len(words[0]) < 2:
+        return None
+    bigrams = {words[0][at : at + 2] for at in range(len(words[0]) - 1)}
+    return frozenset(key for key in keys if any(bigram in key for bigram in bigrams)) or None
+
+
+def chinese_head(term: str) -> frozenset[str]:
+    """The bigrams of a Chinese term's head word (识别 of 车牌自动识别, 分析 of 呼叫中心语音分析, 生产 and 产线 of
+    服装自动化生产线), passing over a light head that any product has (系统, 平台); empty for a term in another
+    script, of two scripts, or of one word. A text names the term only with its head: 呼叫中心 alone is a call
+    centre, not its speech analytics, and 智能路由 ("smart routing") no 智能路灯."""
+    normalised = normalise(term)
+    if not _CJK_RUNS.fullmatch(normalised):
+        return frozenset()
+    words = _chinese_words(normalised)
+    while len(words) > 1 and words[-1] in _CHINESE_LIGHT_HEADS:
+        words.pop()
+    if len(words) < 2:
+        return frozenset()
+    return frozenset(words[-1][at : at + 2] for at in range(len(words[-1]) - 1))
 
 
 # Chinese heads that every product has (系统 "system", 平台 "platform"...), passed over like _LIGHT_HEAD_WORDS.
@@ -466,6 +587,9 @@ class Extraction:
     approximate_sectors: dict[str, float] = field(default_factory=dict)
     # Concepts only one common word of (or words far apart) suggests: code -> loose covered share.
     weak: dict[str, float] = field(default_factory=dict)
+    # Approximate concepts whose Chinese words stand without their head (呼叫中心 and 通话录音 without 分析 for
+    # call-centre speech analytics): they weigh as approximate ones, but a profile never states them.
+    headless: set[str] = field(default_factory=set)
 
 
 _END = ""  # trie key that marks "a phrase ends here"; never a unit, since units are non-empty
@@ -487,7 +611,10 @@ class Glossary:
         self._term_keys: list[frozenset[str]] = []
         self._term_generic: list[frozenset[str]] = []
         self._term_distinctive: list[frozenset[str]] = []
+        self._term_first_word: list[frozenset[str] | None] = []  # see _first_word_keys
         self._term_head: list[str | None] = []
+        # A Chinese term's concept's Chinese heads (see chinese_head): one of them must stand near its words.
+        self._term_chinese_heads: list[frozenset[str] | None] = []
         self._term_direction: list[tuple[frozenset[str], frozenset[str]] | None] = []
         self._term_order: list[dict[str, int] | None] = []  # a Latin or Urdu term's keys -> their place in it
         self._bound: dict[str, str] = {}
@@ -568,6 +695,7 @@ class Glossary:
             self._term_acronyms.append(acronyms)
             self._acronym_keys |= frozenset(acronyms)
             self._term_head.append(head if head in keys else None)
+            self._term_chinese_heads.append(chinese_head(term) or None)
             self._term_direction.append(direction)
             self._term_mass.append(sum(self._key_weight[key] for key in keys))
             self._term_keys.append(frozenset(keys))
@@ -578,8 +706,18 @@ class Glossary:
             self._term_generic.append(frozenset(key for key in keys if self._key_weight[key] <= mean * (1 + 1e-9)))
             rarest = max(self._key_weight[key] for key in keys)
             self._term_distinctive.append(frozenset(key for key in keys if self._key_weight[key] == rarest))
+            self._term_first_word.append(_first_word_keys(term, keys))
             for key in keys:
                 self._key_terms.setdefault(key, []).append(term_id)
+        # Any of its concept's Chinese heads will do: 病害智能识别 names crop disease detection through
+        # 农作物病害检测's words (its head 检测 is another form of 识别, the head of 作物病害识别).
+        concept_heads: dict[str, frozenset[str]] = {}
+        for code, heads in zip(self._term_concept, self._term_chinese_heads, strict=True):
+            concept_heads[code] = concept_heads.get(code, frozenset()) | (heads or frozenset())
+        self._term_chinese_heads = [
+            concept_heads[code] if heads else None
+            for code, heads in zip(self._term_concept, self._term_chinese_heads, strict=True)
+        ]
 
     def approximate(self, normalised_text: str, threshold: float = APPROXIMATE_THRESHOLD) -> dict[str, float]:
         """Concepts whose best term the text covers by at least `threshold` of its key weight, within
@@ -592,14 +730,22 @@ class Glossary:
         threshold: float = APPROXIMATE_THRESHOLD,
         unfolded: str | None = None,
         text_units: list[Unit] | None = None,
+        named: Iterable[tuple[int, int]] = (),
+        headless: set[str] | None = None,
     ) -> tuple[dict[str, float], dict[str, float]]:
         """(supported, weak): approximate concepts, and those that reach `threshold` only through one
         common word of the term (or words far apart). Weak ones are a hint, never a stated fact.
 
         With the text before case folding (`unfolded`), a key that only an acronym of the glossary gives
         counts only where the text writes that acronym in capitals ("set up" is no "UPS system"). The
-        text's `units`, when the caller has them already, save cutting it again."""
-        keyed, compounds = _keys_and_compounds(normalised_text, self._bound, text_units)
+        text's `units`, when the caller has them already, save cutting it again. The words of a concept that
+        the text names exactly (`named`: runs of units) name that concept: a match all of whose words stand
+        there is no other one. The "warehouse" of a warehouse management system (ویئر ہاؤس مینجمنٹ سسٹم) is
+        no data warehouse: another word ("management") stands where "data" would.
+
+        Into `headless`, when given, go the concepts found only through Chinese terms whose words stand
+        without a head of their concept (see `chinese_head`): they count as found, but are never stated."""
+        keyed, compounds, inside = _keys_and_compounds(normalised_text, self._bound, text_units, named)
         covered: dict[int, float] = {}
         unwritten: dict[int, frozenset[str]] = {}  # term -> its acronym keys the text does not write as such
         written: dict[str, bool] = {}  # acronym -> whether the text writes it in capitals
@@ -624,6 +770,7 @@ class Glossary:
                 by_prefix.setdefault(key[:HEAD_PREFIX], []).extend(found_at)
         found: dict[str, float] = {}
         weak: dict[str, float] = {}
+        headed: set[str] = set()  # found concepts with a term whose words stand with their head
         for term_id, weight in covered.items():
             loose = weight / self._term_mass[term_id]
             if loose < threshold:
@@ -634,19 +781,33 @@ class Glossary:
                 direction,
             ):
                 continue  # only the other way round: "speech to text" is not even a hint of text-to-speech
-            share = self._best_window_share(
+            window = (
                 term_id,
                 positions,
                 unwritten.get(term_id, frozenset()),
                 self._head_positions(term_id, positions, by_prefix),
                 compounds,
             )
+            share = self._best_window_share(*window, inside=inside)
             code = self._term_concept[term_id]
             if share >= threshold:
                 found[code] = max(found.get(code, 0.0), round(min(share, 1.0), 4))
+                chinese_heads = self._chinese_head_positions(term_id, positions)
+                if chinese_heads is None or self._best_window_share(*window, chinese_heads, inside) >= threshold:
+                    headed.add(code)
             else:
                 weak[code] = max(weak.get(code, 0.0), round(min(loose, 1.0), 4))
+        if headless is not None:
+            headless.update(code for code in found if code not in headed)
         return found, {code: share for code, share in weak.items() if code not in found}
+
+    def _chinese_head_positions(self, term_id: int, positions: dict[str, list[int]]) -> list[int] | None:
+        """Where the text has the head bigram of a Chinese term or of another Chinese term of its concept (see
+        `chinese_head`), alone or in a chain of bound bigrams; None when the term has none."""
+        heads = self._term_chinese_heads[term_id] if HEAD_REQUIRED else None
+        if heads is None:
+            return None
+        return [at for key, found_at in positions.items() if any(head in key for head in heads) for at in found_at]
 
     def _head_positions(
         self, term_id: int, positions: dict[str, list[int]], by_prefix: dict[str, list[int]]
@@ -668,6 +829,8 @@ class Glossary:
         unwritten: frozenset[str] = frozenset(),
         heads: list[int] | None = None,
         compounds: dict[int, str] | None = None,
+        chinese_heads: list[int] | None = None,
+        inside: set[int] | None = None,
     ) -> float:
         """The largest share of the term's key weight that the text covers within one short span: keys
         that carry SINGLE_KEY_SHARE of the term, or at least two keys among which both a common key of
@@ -684,7 +847,7 @@ class Glossary:
         is not in the term (`compounds`) does not count for it."""
         keys, generic = self._term_keys[term_id], self._term_generic[term_id]
         distinctive = self._term_distinctive[term_id]
-        head = self._term_head[term_id]
+        head, first_word = self._term_head[term_id], self._term_first_word[term_id]
         span = APPROXIMATE_SPAN_PER_KEY * len(keys) + APPROXIMATE_SLACK
         occurrences = sorted(
             (position, key)
@@ -707,6 +870,14 @@ class Glossary:
             present = {key for key, n in counts.items() if n}
             if direction is not None and not _in_order(occurrences[left : right + 1], direction):
                 continue
+            if inside and all(at in inside for at, _ in occurrences[left : right + 1]):
+                continue  # every word found is part of a concept the text names exactly: that one
+            if chinese_heads is not None and not any(
+                position - span <= at <= occurrences[left][0] + span for at in chinese_heads
+            ):
+                continue  # no head: 呼叫中心 alone is a call centre, not its speech analytics
+            if first_word is not None and not present & first_word:
+                continue  # no first word: 自动识别 alone is no 车牌自动识别, 机器人 alone no 采摘机器人
             found, head_at = weight, None
             if heads is not None and head is not None and head not in present:
                 # The head in another form ("identifies" for "identification") within a span names it too.
@@ -757,6 +928,7 @@ class Glossary:
         unfolded = unicodedata.normalize("NFKC", text or "")
         extraction = Extraction()
         consumed: list[tuple[int, int]] = []
+        named: list[tuple[int, int]] = []  # runs of units that name a concept exactly
         position = 0
         while position < len(text_units):
             matched = self._longest_at(text_units, position, unfolded)
@@ -768,9 +940,13 @@ class Glossary:
             target = extraction.concepts if kind == "concept" else extraction.sectors
             target.setdefault(code, normalised[start:end])
             consumed.append((start, end))
+            if kind == "concept":
+                named.append((position, position + length))
             position += length
         extraction.residual_text = _remove_spans(normalised, consumed)
-        supported, weak = self.approximate_all(normalised, unfolded=unfolded, text_units=text_units)
+        supported, weak = self.approximate_all(
+            normalised, unfolded=unfolded, text_units=text_units, named=named, headless=extraction.headless
+        )
         for code, share in supported.items():
             if code.startswith("sector:"):
                 extraction.approximate_sectors[code.removeprefix("sector:")] = share
@@ -779,6 +955,7 @@ class Glossary:
         for code, share in weak.items():
             if not code.startswith("sector:") and code not in extraction.concepts:
                 extraction.weak[code] = share
+        extraction.headless &= set(extraction.approximate)  # a concept named exactly is stated all the same
         return extraction
 
     def _longest_at(self, text_units: list[Unit], position: int, text: str) -> tuple[int, tuple[str, str]] | None:

@@ -966,9 +966,13 @@ class MatchIndex:
 def _beside_the_subject(code: str, side: ProfileFeatures, other: ProfileFeatures) -> bool:
     """Whether a shared concept is a detail beside what this side is about: its title names a subject
     (see ProfileFeatures.subject) that the other profile does not name, and this concept is not part of
-    it. The temperature sensors of a grain-store monitoring system and those of a motor's vibration
-    monitor are one concept, but the two are about different things, and a card that showed "Shared
-    concepts: temperature sensor" would tell the reader they are alike."""
+    it; or this side names it only in passing (one item of a list, a past application: see
+    ProfileFeatures.passing) and the other is not about it. The temperature sensors of a grain-store
+    monitoring system and those of a motor's vibration monitor are one concept, but the two are about
+    different things, and a card that showed "Shared concepts: temperature sensor" would tell the reader
+    they are alike."""
+    if code in side.passing and code not in other.subject:
+        return True
     return bool(side.subject) and code not in side.subject and not side.subject & other.supported
 
 
