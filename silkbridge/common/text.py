@@ -34,8 +34,11 @@ ARABIC = r"\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff"
 _CJK = CJK
 _ARABIC = ARABIC
 _CJK_RUN = re.compile(f"[{_CJK}]+")
-_UNIT = re.compile(f"([{_CJK}])|[{_ARABIC}]+|[^\\W_]+", re.UNICODE)
-_SEGMENT = re.compile(f"[{_CJK}]+|[{_ARABIC}]+|[^\\W_]+", re.UNICODE)
+# A Latin (or other) word ends where Chinese or Urdu letters begin: "AI害虫识别" is the word "ai" and
+# the Chinese run 害虫识别, not one token (Chinese product texts often glue "AI", "5G", "200余种" to words).
+_OTHER_WORD = f"[^\\W_{_CJK}{_ARABIC}]+"
+_UNIT = re.compile(f"([{_CJK}])|[{_ARABIC}]+|{_OTHER_WORD}", re.UNICODE)
+_SEGMENT = re.compile(f"[{_CJK}]+|[{_ARABIC}]+|{_OTHER_WORD}", re.UNICODE)
 _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _URDU_LETTERS = str.maketrans(
     {

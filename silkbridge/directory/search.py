@@ -119,8 +119,9 @@ def _signature() -> tuple[object, ...]:
 
 # The shape of the rows a document gets (bump it when `document_terms` writes new kinds of rows): an
 # index rebuilt under another format is not current, and searches do not read the rows it lacks.
-# 2: name-word rows ("#n<word>").
-INDEX_FORMAT = 2
+# 2: name-word rows ("#n<word>"). 3: a Latin word ends where Chinese or Urdu letters begin ("AI害虫识别"
+# gives "ai" and the Chinese words, where it gave one token).
+INDEX_FORMAT = 3
 
 
 def glossary_version(signature: tuple[object, ...]) -> str:

@@ -55,3 +55,13 @@ def test_units_cut_latin_and_urdu_by_word_and_chinese_by_character_with_offsets(
         ("机", "机"),
         ("زرعی", "زرعی"),
     ]
+
+
+def test_a_latin_word_glued_to_chinese_letters_is_a_word_of_its_own():
+    # Chinese product texts write "AI害虫识别" and "200余种害虫" without a space: the Latin word or
+    # number ends where the Chinese begins, so the Chinese words are found like any others.
+    assert tokenize("AI害虫识别") == ["ai", "害虫", "识别"]
+    assert "害虫" in tokenize("可识别200余种害虫")
+    document = index_document(["5G智慧工厂"])
+    assert " 5g " in document
+    assert " 智慧 " in document

@@ -58,7 +58,8 @@ _CJK = CJK
 @lru_cache(maxsize=4096)
 def _acronym_pattern(acronym: str) -> re.Pattern[str]:
     """The acronym as the text must write it: in capitals, as a word of its own, maybe with a plural s."""
-    return re.compile(rf"(?<![^\W_]){re.escape(acronym)}s?(?![^\W_])")
+    # Chinese letters beside it end the acronym as a space would: "AI害虫识别", "模块化UPS".
+    return re.compile(rf"(?<![^\W_{CJK}]){re.escape(acronym)}s?(?![^\W_{CJK}])")
 
 
 # --- context phrases: what a product connects to, runs on or reads from ----------------------------------
