@@ -22,7 +22,7 @@ from silkbridge.common.text import tokenize
 
 from .embedding import CachedEmbedder, default_embedder
 from .glossary import Glossary
-from .index import RECIPROCITY_POWER, MatchIndex, build_index
+from .index import MatchIndex, build_index, reciprocity
 from .profiles import Profile, is_compatible
 from .weights import FAMILIES, FEATURE_NAMES, LabelledPair, ScoringWeights, combine_scores, fit_weights
 
@@ -122,8 +122,7 @@ def final_scores(item: QueryCandidates, weight_matrix: np.ndarray, best: dict[st
     """The engine's scores of one query's candidates: plain score times reciprocity."""
     plain = combine_scores(item.matrix, weight_matrix[item.families], item.factors)
     own_best = np.array([best[candidate] for candidate in item.candidate_ids])
-    ratio = np.minimum(1.0, plain / np.maximum(own_best, 1e-12))
-    scores: np.ndarray = plain * ratio**RECIPROCITY_POWER
+    scores: np.ndarray = plain * reciprocity(plain, own_best)
     return scores
 
 

@@ -7,6 +7,11 @@ stop words dropped, English plurals folded) and single characters for Chinese. C
 by character rather than by jieba word because jieba cuts a phrase differently inside a sentence
 (作物病害识别系统 gives 识别系统 as one word, while the label alone gives 识别), which would hide the
 concept; the residual text is still cut by jieba (see `extract`).
+
+Approximate matching (a term's words found in part, or apart) keys Chinese by the words of the glossary's
+terms as jieba cuts each term alone: a term's keys are its words (`term_keys_of`), and a text's keys are its
+character bigrams plus every such word of three or more characters that it writes (`bound_words`,
+`positioned_keys`), so that terms and texts are keyed the same way whatever jieba would make of the sentence.
 """
 
 from __future__ import annotations
@@ -313,21 +318,29 @@ def _join_letter_names(keys: list[tuple[str, int, bool]]) -> list[tuple[str, int
 
 
 def bound_words(terms: Iterable[str]) -> dict[str, str]:
-    """Keys that the glossary's terms only ever write before one same next key: key -> that next key.
+    """Keys that the glossary's terms only ever write before one same next key: key -> that next key;
+    and the glossary's Chinese words of three or more characters, each -> itself.
 
-    Urdu writes many English words as two or three (آن لائن "online", او سی آر "OCR"), and a Chinese
-    word of four characters is three bigrams (乌尔都语, "Urdu"); counted key by key, one such word
-    covered most of a term (آن لائن تجارت, 乌尔都语OCR) by itself. A chain of bound keys is one key,
-    as the English word is (see `positioned_keys`)."""
+    Urdu writes many English words as two or three (آن لائن "online", او سی آر "OCR"); counted key by
+    key, one such word covered most of a term (آن لائن تجارت) by itself. A chain of bound keys is one
+    key, as the English word is (see `positioned_keys`). Chinese is keyed by the words of the terms
+    (`term_keys_of`): a word of three characters or more (乌尔都语 "Urdu", 无人机 "drone") is one key, in a
+    term and wherever a text writes it (no bigram key has three characters). Chains of bigrams did
+    not do: one could cross the words of a term (学影 -> 影像 of 医学影像分析 made a text's keys 医学 + 学影像,
+    and the term's word 影像 was never found), and one that forked (无人 -> 人机 in 无人机, -> 人驾 in
+    无人驾驶) was no chain at all, so 无人机 stayed two keys and by itself covered most of 无人机配送."""
     following: dict[str, set[str]] = {}
     uses: dict[str, int] = {}
+    words: dict[str, str] = {}
     for term in set(terms):
-        keys = _raw_keys(units(normalise(term)))
+        normalised = normalise(term)
+        words.update((word, word) for word in _chinese_words(normalised) if len(word) >= _CHINESE_WORD_MIN)
+        keys = [key for key in _raw_keys(units(normalised)) if not _CJK_RUNS.fullmatch(key[0])]
         for index, (key, _, joins) in enumerate(keys):
             following.setdefault(key, set()).add(keys[index + 1][0] if joins else "")
             uses[key] = uses.get(key, 0) + 1
     # Seen in at least BOUND_MIN_USES terms: a key used once is trivially "always" before its neighbour.
-    return {
+    return words | {
         key: next(iter(nexts))
         for key, nexts in following.items()
         if len(nexts) == 1 and "" not in nexts and uses[key] >= BOUND_MIN_USES
@@ -387,6 +400,8 @@ def _keys_and_compounds(
     index = 0
     while index < len(raw):
         key, position, joins = raw[index]
+        if bound and joins and _CJK_RUNS.fullmatch(key):
+            found.extend((word, position + offsets[position]) for word in _chinese_words_at(raw, index, bound))
         merged = key
         while bound and joins and bound.get(raw[index][0]) == raw[index + 1][0]:
             index += 1
@@ -398,6 +413,21 @@ def _keys_and_compounds(
             inside.add(position + offsets[position])
         index += 1
     return found, compounds, inside
+
+
+_CHINESE_WORD_MIN = 3  # a Chinese word of two characters is its bigram already
+_CHINESE_WORD_MAX = 12
+
+
+def _chinese_words_at(raw: list[tuple[str, int, bool]], index: int, bound: dict[str, str]) -> list[str]:
+    """The glossary's Chinese words (`bound_words`) that a run of bigram keys spells from its key at `index`."""
+    words, spelled = [], raw[index][0]
+    while raw[index][2] and len(spelled) < _CHINESE_WORD_MAX:
+        index += 1
+        spelled += raw[index][0][-1]
+        if bound.get(spelled) == spelled:
+            words.append(spelled)
+    return words
 
 
 def _chinese_words(term: str) -> list[str]:
@@ -416,26 +446,22 @@ def _chinese_words(term: str) -> list[str]:
     return words
 
 
-# Chinese terms keyed by their jieba words, with a head (w-reasons). Off: with it, the demo's chest X-ray
-# offer (人工智能胸部X光片辅助诊断系统, marketplace/data) no longer named medical image analysis, so a Pakistani
-# request for TB X-ray reading saw no shared concept with it (the browser test of that story failed), while
-# the tuning half gained 3 technology queries. Kept switchable for the next round, which has to find why
-# 医学影像分析 goes weak there before turning it on.
-CHINESE_WORD_KEYS = False
-
-
 def term_keys_of(term: str, bound: dict[str, str] | None = None) -> set[str]:
-    """The approximate-matching keys of a glossary term. In Chinese, only the bigrams inside one word of the
-    term: a bigram across two words (牌自 and 动识 of 车牌自动识别) is a key of any text that writes the second
-    word after some other (奶牛项圈自动识别发情 has 动识), and, rare in the glossary, it weighed as the term's
+    """The approximate-matching keys of a glossary term. In Chinese, its words (one key for a word of three
+    characters or more, see `bound_words`), so only the bigrams inside one word of the term: a bigram
+    across two words (牌自 and 动识 of 车牌自动识别) is a key of any text that writes the second word after
+    some other (奶牛项圈自动识别发情 has 动识), and, rare in the glossary, it weighed as the term's
     most distinctive word. A Chinese word of one character keeps its bigram with a neighbour."""
     normalised = normalise(term)
     keys = approximate_keys(normalised, bound)
-    if not _CJK_RUNS.search(normalised) or not CHINESE_WORD_KEYS:
+    if not _CJK_RUNS.search(normalised):
         return keys
     kept = {key for key in keys if not _CJK_RUNS.fullmatch(key)}
     searched_from = 0
     for word in _chinese_words(normalised):
+        if len(word) >= _CHINESE_WORD_MIN and bound and bound.get(word) == word:
+            kept.add(word)  # one key, as a text that writes it has it (see `bound_words`)
+            continue
         if len(word) > 1:
             kept |= approximate_keys(word, bound)
             continue
@@ -493,15 +519,17 @@ def term_head(term: str, bound: dict[str, str] | None = None) -> str | None:
     now that a term's keys stay inside its words (`term_keys_of`). None for a term of two scripts and
     for a term of one key."""
     normalised = normalise(term)
-    if _CJK_RUNS.search(normalised) and not CHINESE_WORD_KEYS:
-        return None
     if _CJK_RUNS.search(normalised):
         if not _CJK_RUNS.fullmatch(normalised):
             return None  # a term of two scripts (乌尔都语OCR): no rule for where its head is
         words = _chinese_words(normalised)
         while len(words) > 1 and words[-1] in _CHINESE_LIGHT_HEADS:
             words.pop()
-        head_keys = [key for key, _ in positioned_keys(words[-1], bound)] if len(words) > 1 else []
+        if len(words) < 2:
+            return None
+        if len(words[-1]) >= _CHINESE_WORD_MIN and bound and bound.get(words[-1]) == words[-1]:
+            return words[-1]
+        head_keys = [key for key, _ in positioned_keys(words[-1], bound)]
         return head_keys[-1] if head_keys else None
     words = _WORDS.findall(normalised)
     if normalised.isascii():
@@ -673,7 +701,8 @@ class Glossary:
         term_acronyms = [
             {
                 key: word
-                for word in _WORDS.findall(term)
+                # Chinese characters set aside: UPS is the acronym of 模块化UPS too.
+                for word in _WORDS.findall(_CJK_RUNS.sub(" ", term))
                 if _ACRONYM.fullmatch(word)
                 for key in approximate_keys(normalise(word), self._bound)
             }

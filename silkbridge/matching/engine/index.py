@@ -59,6 +59,14 @@ SHORTLIST_MARGIN = 100
 _TECHNOLOGY_TYPES = {"technology_offer", "technology_request", "rnd_request"}
 
 
+def reciprocity(scores: Any, best: Any, power: float = RECIPROCITY_POWER) -> Any:
+    """The reciprocity factor of scores (before reciprocity) against the other profiles' own best scores:
+    min(1, score / best) ** power, 1 where the score is (one of) the other's best. Elementwise on arrays;
+    the one formula of the index and of the evaluation (see RECIPROCITY_POWER)."""
+    ratio = np.minimum(1.0, scores / np.maximum(best, 1e-12))
+    return np.where(scores >= best, 1.0, ratio**power)
+
+
 def pair_family(first_type: str, second_type: str) -> str:
     types = {first_type, second_type}
     if types & {"investment_offer", "investment_request"}:
@@ -197,7 +205,8 @@ class MatchIndex:
         self._postings: dict[tuple[str, object, int], set[int]] = {}
         self._posting_arrays: dict[tuple[str, object, int], np.ndarray] = {}
         self._generation = 0
-        self._best_cache: tuple[int, dict[int, float]] = (-1, {})
+        # Each slot's best score (see `best_score`), NaN while not known; valid for one generation.
+        self._best_generation = -1
         self._best_array = np.empty(0)
         self._token_lookup = np.zeros(1024)
         self._idf_cache: tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = (
@@ -733,7 +742,7 @@ class MatchIndex:
         known = self._best_values()[short.slots]
         if not np.isnan(known).any():
             return self._finish_known(short, k, with_reasons, min_score, known)
-        reciprocity = np.zeros(len(short.slots))
+        reciprocities = np.zeros(len(short.slots))
         found: list[float] = []  # final scores scanned so far, a min-heap of the k best
 
         def settled(bound: float) -> bool:
@@ -744,16 +753,16 @@ class MatchIndex:
             bound = float(short.plain[position])
             if settled(bound):
                 break
-            reciprocity[position] = self._reciprocity(bound, int(short.slots[position]))
+            reciprocities[position] = self._reciprocity(bound, int(short.slots[position]))
             scanned += 1
-            heapq.heappush(found, bound * float(reciprocity[position]))
+            heapq.heappush(found, bound * float(reciprocities[position]))
             if len(found) > k:
                 heapq.heappop(found)
         else:
             if short.next_bound is not None and not settled(short.next_bound):
                 return None
-        scores = short.plain[:scanned] * reciprocity[:scanned]
-        return self._answer(short, scores, reciprocity, k, with_reasons, min_score)
+        scores = short.plain[:scanned] * reciprocities[:scanned]
+        return self._answer(short, scores, reciprocities, k, with_reasons, min_score)
 
     def _finish_known(
         self, short: Shortlist, k: int, with_reasons: bool, min_score: float, best: np.ndarray
@@ -761,20 +770,19 @@ class MatchIndex:
         """`_finish` when every shortlisted candidate's best score is known (a batch's second pass): all
         final scores at once. Candidates the scan would not reach score below the k-th final score, so
         the answer is the same."""
-        ratio = np.minimum(1.0, short.plain / np.maximum(best, 1e-12))
-        reciprocity = np.where(short.plain >= best, 1.0, ratio**self.reciprocity_power)
-        scores = short.plain * reciprocity
+        reciprocities = reciprocity(short.plain, best, self.reciprocity_power)
+        scores = short.plain * reciprocities
         if short.next_bound is not None and short.next_bound >= min_score:
             eligible = np.sort(scores[scores >= min_score])
             if len(eligible) < k or short.next_bound >= eligible[-k]:
                 return None
-        return self._answer(short, scores, reciprocity, k, with_reasons, min_score)
+        return self._answer(short, scores, reciprocities, k, with_reasons, min_score)
 
     def _answer(
         self,
         short: Shortlist,
         scores: np.ndarray,
-        reciprocity: np.ndarray,
+        reciprocities: np.ndarray,
         k: int,
         with_reasons: bool,
         min_score: float,
@@ -793,7 +801,7 @@ class MatchIndex:
                     features,
                     reasons,
                     float(short.factors[position]),
-                    float(reciprocity[position]),
+                    float(reciprocities[position]),
                 )
             )
         return matches
@@ -801,35 +809,29 @@ class MatchIndex:
     def prime_best_scores(self, best: dict[int, float]) -> None:
         """Give the cache of best scores values computed elsewhere for the index as it stands (by
         `top_k_many`, or by forked workers over the same index): they must be `best_score`'s."""
-        self._best_table().update(best)
         if best:
-            self._best_array[np.fromiter(best, dtype=np.int64)] = np.fromiter(best.values(), dtype=np.float64)
+            self._best_values()[np.fromiter(best, dtype=np.int64)] = np.fromiter(best.values(), dtype=np.float64)
 
     def forget_best_scores(self) -> None:
         """Empty the cache of best scores (benchmarks of the first query after a change)."""
-        self._best_cache = (-1, {})
+        self._best_generation = -1
 
     def slot_of(self, profile_id: str) -> int:
         return self._slot_of[profile_id]
 
-    def _best_table(self) -> dict[int, float]:
-        """The cache of best scores (slot -> score), emptied whenever the index has changed."""
-        if self._best_cache[0] != self._generation:
-            self._best_cache = (self._generation, {})
-            self._best_array = np.full(self._capacity, np.nan)
-        return self._best_cache[1]
-
     def _best_values(self) -> np.ndarray:
-        """The same cache as an array by slot (NaN: not known yet)."""
-        self._best_table()
+        """The cache of best scores, an array by slot (NaN: not known yet), emptied whenever the index
+        has changed."""
+        if self._best_generation != self._generation:
+            self._best_generation = self._generation
+            self._best_array = np.full(self._capacity, np.nan)
         return self._best_array
 
     def _reciprocity(self, score: float, slot: int) -> float:
-        """(score / the stored profile's own best score) ** reciprocity_power, at most 1."""
+        """`reciprocity` of one score against the stored profile's own best score."""
         if self.reciprocity_power == 0:
             return 1.0
-        best = self.best_score(slot)
-        return 1.0 if score >= best else float((score / best) ** self.reciprocity_power)
+        return float(reciprocity(np.float64(score), np.float64(self.best_score(slot)), self.reciprocity_power))
 
     def best_score_of(self, profile_id: str) -> float:
         """`best_score` of an indexed profile, by id."""
@@ -841,17 +843,17 @@ class MatchIndex:
         Cached until the index changes (a change can move any score: IDF, language means), so an answer
         depends only on the profiles in the index, never on the order of queries.
         """
-        cache = self._best_table()
-        best = cache.get(slot)
-        if best is None:
-            features = self._stored[slot]
-            assert features is not None
-            candidates = self._candidates(features, exhaustive=False)
-            best = 0.0
-            if len(candidates):
-                best = float(self.scores(features, candidates, self._score_features(features, candidates)).max())
-            cache[slot] = best
-            self._best_array[slot] = best
+        cache = self._best_values()
+        known = float(cache[slot])
+        if not math.isnan(known):
+            return known
+        features = self._stored[slot]
+        assert features is not None
+        candidates = self._candidates(features, exhaustive=False)
+        best = 0.0
+        if len(candidates):
+            best = float(self.scores(features, candidates, self._score_features(features, candidates)).max())
+        cache[slot] = best
         return best
 
     def _best_positions(self, scores: np.ndarray, slots: np.ndarray, k: int, min_score: float) -> list[int]:

@@ -544,7 +544,7 @@ def test_a_word_of_a_hyphenated_compound_belongs_to_that_compound():
 def test_the_chest_xray_offer_and_a_tb_xray_request_share_their_subject():
     # The demo's Chinese offer names its subject in its own words (医学影像辅助诊断系统 ... 分析胸部X光片); a
     # Pakistani request for TB X-ray reading must see it as shared, not only deal types and TRL. (Chinese
-    # word keys, glossary.CHINESE_WORD_KEYS, lost it; they are off until this passes with them.)
+    # word keys lost it while a text's bigram chains crossed the term's words: 医学 + 学影像, never 影像.)
     request = _features(
         type="technology_request",
         language="en",
@@ -592,3 +592,31 @@ def test_a_temperature_sensor_is_no_temperature_and_humidity_sensor():
     assert "temperature_sensor" in bearing.supported
     assert "temperature_humidity_sensor" not in bearing.concepts
     assert "temperature_humidity_sensor" in store.supported
+
+
+def test_a_chinese_term_is_keyed_by_its_words_as_a_text_that_writes_them_is():
+    # 医学影像分析 is 医学 + 影像 + 分析; a text that writes 医学影像 and then 分析 names it in full. Keyed by
+    # bigram chains, the text had 学影像 where the term had 影像, and 智能分析 alone named intelligent video
+    # analytics (智能视频分析), a thing the text never mentions.
+    glossary = load_glossary()
+    found = glossary.extract("为医院提供医学影像的智能分析软件")
+    assert found.approximate["medical_image_analysis"] == 1.0
+    assert "intelligent_video_analytics" not in found.approximate
+
+
+def test_one_chinese_word_of_a_two_word_term_is_no_hint_of_it():
+    # 无人机 ("drone") is one word, as in English: drone photos of fields hint at no drone delivery, in
+    # Chinese as in English. Counted as two bigrams, 无人机 alone weighed more than half of 无人机配送.
+    glossary = load_glossary()
+    chinese = glossary.extract("用无人机航拍农田影像")
+    english = glossary.extract("We take drone photos of farmland")
+    for found in (chinese, english):
+        assert "drone_delivery" not in {**found.concepts, **found.approximate, **found.weak}
+
+
+def test_an_acronym_inside_a_chinese_term_counts_only_in_capitals():
+    # 模块化UPS ("modular UPS"): "start-ups" and 模块化 (modular furniture) are no uninterruptible power supply.
+    glossary = load_glossary()
+    furniture = glossary.extract("我们为初创企业（start-ups）提供模块化办公家具")
+    assert "uninterruptible_power_supply" not in {**furniture.approximate, **furniture.weak}
+    assert "uninterruptible_power_supply" in glossary.extract("数据中心采购模块化UPS").concepts
