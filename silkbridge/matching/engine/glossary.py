@@ -142,7 +142,10 @@ def split_context_phrases(text: str) -> tuple[str, str]:
 # application: neither is what the profile offers or asks for. `passing_phrases` finds those spans, so that
 # features can tell a concept named only there (see ProfileFeatures.passing) from one the text is about.
 _LIST_ITEM_WORDS = 4  # an English or Urdu list item is at most this many words
-_ENGLISH_ITEM = rf"[^\W\d_][\w'-]*(?:[ ][\w'-]+){{0,{_LIST_ITEM_WORDS - 1}}}"
+# An item's later words are no function words: "fraud detection for banks, wallets and lenders" lists the
+# customers, not the fraud detection, and "... and gateways for predictive maintenance" ends at "for".
+_ITEM_STOP = r"(?:for|with|of|to|in|on|at|by|from|that|which|using|via|and|or)\b"
+_ENGLISH_ITEM = rf"[^\W\d_][\w'-]*(?:[ ](?!{_ITEM_STOP})[\w'-]+){{0,{_LIST_ITEM_WORDS - 1}}}"
 _ENGLISH_LIST = re.compile(
     rf"\b{_ENGLISH_ITEM}(?:, {_ENGLISH_ITEM})+,? (?:and|or) {_ENGLISH_ITEM}"
     rf"|\b{_ENGLISH_ITEM}(?:, {_ENGLISH_ITEM}){{2,}}"
@@ -350,9 +353,10 @@ def bound_words(terms: Iterable[str]) -> dict[str, str]:
 def positioned_keys(normalised_text: str, bound: dict[str, str] | None = None) -> list[tuple[str, int]]:
     """The approximate-matching keys of a text in reading order, each with its position: the index of
     the unit it starts at (a word, or a Chinese character whose bigram it is), so that distances
-    count words in English and Urdu and characters in Chinese alike. A chain of bound keys
-    (`bound_words`) is one key. Each sentence starts SENTENCE_GAP positions after the last, so that no
-    span of an approximate match reaches across a sentence end."""
+    count words in English and Urdu and characters in Chinese alike. A chain of bound Latin or Urdu
+    keys (`bound_words`) is one key, and a Chinese glossary word the text writes is a key of its own.
+    Each sentence starts SENTENCE_GAP positions after the last, so that no span of an approximate
+    match reaches across a sentence end."""
     return _keys_and_compounds(normalised_text, bound)[0]
 
 
@@ -406,7 +410,7 @@ def _keys_and_compounds(
         while bound and joins and bound.get(raw[index][0]) == raw[index + 1][0]:
             index += 1
             following, _, joins = raw[index]
-            merged = merged + following[-1] if _CJK_RUNS.fullmatch(following) else f"{merged} {following}"
+            merged = f"{merged} {following}"  # Latin or Urdu words: a Chinese bigram is never bound
         found.append((merged, position + offsets[position]))
         last = raw[index][1] + (1 if _CJK_RUNS.fullmatch(raw[index][0]) else 0)  # a bigram's second character
         if named_at[position] and named_at[position] == named_at[last]:
@@ -477,7 +481,7 @@ def term_keys_of(term: str, bound: dict[str, str] | None = None) -> set[str]:
 
 
 def _first_word_keys(term: str, keys: Iterable[str]) -> frozenset[str] | None:
-    """The keys (bigrams, or chains of bound bigrams) of a Chinese term that hold a bigram of its first word,
+    """The keys (bigrams, or the glossary words of three or more characters) of a Chinese term that hold its first word,
     the modifier that tells it from others of its kind (车牌 of 车牌自动识别, 采摘 of 采摘机器人); None for a
     term of one word, or in another script or two."""
     normalised = normalise(term)
@@ -833,7 +837,7 @@ class Glossary:
 
     def _chinese_head_positions(self, term_id: int, positions: dict[str, list[int]]) -> list[int] | None:
         """Where the text has the head bigram of a Chinese term or of another Chinese term of its concept (see
-        `chinese_head`), alone or in a chain of bound bigrams; None when the term has none."""
+        `chinese_head`), as a bigram or inside a glossary word the text writes; None when the term has none."""
         heads = self._term_chinese_heads[term_id] if HEAD_REQUIRED else None
         if heads is None:
             return None

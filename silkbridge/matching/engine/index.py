@@ -831,7 +831,8 @@ class MatchIndex:
         """`reciprocity` of one score against the stored profile's own best score."""
         if self.reciprocity_power == 0:
             return 1.0
-        return float(reciprocity(np.float64(score), np.float64(self.best_score(slot)), self.reciprocity_power))
+        best = self.best_score(slot)  # `reciprocity` for one score, without numpy's per-call cost
+        return 1.0 if score >= best else float((score / max(best, 1e-12)) ** self.reciprocity_power)
 
     def best_score_of(self, profile_id: str) -> float:
         """`best_score` of an indexed profile, by id."""

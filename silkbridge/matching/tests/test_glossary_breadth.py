@@ -235,3 +235,18 @@ def test_the_shared_concept_is_shown_as_the_reason_for_a_cross_lingual_match():
         for concept in reason.params["concepts"]
     }
     assert "milk_adulteration_testing" in shared
+
+
+def test_an_acronym_of_another_trade_names_no_new_concept():
+    # EVM is also the Ethereum Virtual Machine, TMS a translation memory system, TOS terms of service:
+    # the new concepts are named by their own words, not by those bare acronyms.
+    glossary = load_glossary()
+    for text, wrong in [
+        ("We build EVM-compatible smart contracts for token issuers.", "electronic_voting_machine"),
+        ("兼容EVM的智能合约开发服务。", "electronic_voting_machine"),
+        ("Cloud TMS for translation agencies, with translation memories per client.", "transport_management_system"),
+        ("Read our TOS before you sign up for the trial.", "terminal_operating_system"),
+    ]:
+        extraction = glossary.extract(text)
+        assert wrong not in {*extraction.concepts, *extraction.approximate}, text
+    assert "electronic_voting_machine" in glossary.extract("Electronic voting system for union elections").concepts
